@@ -1,0 +1,31 @@
+/// The normalizers byte-level BPE files use: none or NFC (a `Sequence` of
+/// NFCs is NFC).
+enum Normalizer: Sendable {
+    case none
+    case nfc
+
+    /// Calls `body` with the normalized bytes of `text`, without copying
+    /// when the text is already normalized.
+    func withNormalized<R>(_ text: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        guard case .nfc = self, !Self.isTriviallyNFC(text) else { return body(text) }
+        let string = String(decoding: text, as: UTF8.self)
+        if Self.isNFC(string) { return body(text) }
+        return string._nfcCodeUnits.withUnsafeBufferPointer(body)
+    }
+
+    /// Scalars below U+0300 are never changed or combined by NFC; their
+    /// UTF-8 bytes are all below 0xCC.
+    private static func isTriviallyNFC(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for byte in text where byte >= 0xCC { return false }
+        return true
+    }
+
+    private static func isNFC(_ string: String) -> Bool {
+        var span = string.utf8Span
+        return span.checkForNFC(quickCheck: false)
+    }
+
+    static func nfc(_ string: String) -> String {
+        String(decoding: string._nfcCodeUnits, as: UTF8.self)
+    }
+}

@@ -1,0 +1,139 @@
+import Synchronization
+
+public typealias TokenID = UInt32
+
+/// A byte-level BPE tokenizer giving exactly the ids of Hugging Face
+/// `tokenizers` (or tiktoken). Immutable after loading; safe to use from
+/// many threads at once.
+public final class Tokenizer: Sendable {
+    let model: BPEModel
+    let normalizer: Normalizer
+    let preTokenizer: PreTokenizer
+    let postProcessor: PostProcessor
+    /// Added tokens matched in the raw input, and in normalized text.
+    private let rawAddedTokens: AddedTokenMatcher
+    private let normalizedAddedTokens: AddedTokenMatcher
+    /// Decoded bytes of added tokens, which take precedence over the model's.
+    private let addedTokenBytes: [TokenID: [UInt8]]
+    private let specialIds: Set<TokenID>
+    private let caches = ScratchPool<WordCache> { WordCache() }
+
+    public let vocabularySize: Int
+    public let bosToken: TokenID?
+    public let eosToken: TokenID?
+
+    init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
+         addedTokens: [AddedToken], bosToken: TokenID?, eosToken: TokenID?) {
+        self.model = model
+        self.normalizer = normalizer
+        self.preTokenizer = preTokenizer
+        self.postProcessor = postProcessor
+        rawAddedTokens = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
+        normalizedAddedTokens = AddedTokenMatcher(addedTokens.filter { $0.normalized })
+        addedTokenBytes = Dictionary(addedTokens.map { ($0.id, ByteLevelAlphabet.decodedBytes(ofToken: $0.content)) },
+                                     uniquingKeysWith: { first, _ in first })
+        specialIds = Set(addedTokens.filter(\.special).map(\.id))
+        vocabularySize = max(model.tokens.count, addedTokens.map { Int($0.id) + 1 }.max() ?? 0)
+        self.bosToken = bosToken
+        self.eosToken = eosToken
+    }
+
+    // MARK: Encoding
+
+    public func encode(_ text: String, addSpecialTokens: Bool = false) -> [TokenID] {
+        var text = text
+        let ids = text.withUTF8 { encode(utf8: $0) }
+        return addSpecialTokens ? postProcessor.apply(to: ids) : ids
+    }
+
+    /// Encodes valid UTF-8 (without the post-processor's special tokens).
+    public func encode(utf8 text: UnsafeBufferPointer<UInt8>) -> [TokenID] {
+        var ids: [TokenID] = []
+        ids.reserveCapacity(text.count / 3 + 1)
+        caches.withValue { cache in
+            rawAddedTokens.split(text) { range, token in
+                if let token {
+                    ids.append(token)
+                    return
+                }
+                normalizer.withNormalized(UnsafeBufferPointer(rebasing: text[range])) { normalized in
+                    normalizedAddedTokens.split(normalized) { range, token in
+                        if let token {
+                            ids.append(token)
+                        } else {
+                            encodeFreeText(UnsafeBufferPointer(rebasing: normalized[range]), &ids, cache)
+                        }
+                    }
+                }
+            }
+        }
+        return ids
+    }
+
+    /// Pre-tokenizes normalized text holding no added tokens and runs BPE
+    /// on each word, through the word cache when the word is short.
+    private func encodeFreeText(_ text: UnsafeBufferPointer<UInt8>, _ ids: inout [TokenID], _ cache: WordCache) {
+        preTokenizer.forEachWord(text) { word, count in
+            if count > 1, count <= WordCache.maxWordBytes {
+                cache.encode(word, count, into: &ids) { model.encodeWord(word, count, into: &$0) }
+            } else {
+                model.encodeWord(word, count, into: &ids)
+            }
+        }
+    }
+
+    // MARK: Decoding and vocabulary
+
+    public func decode(_ ids: [TokenID], skipSpecialTokens: Bool = false) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(ids.count * 4)
+        for id in ids where !(skipSpecialTokens && isSpecial(id)) {
+            if let added = addedTokenBytes[id] {
+                bytes.append(contentsOf: added)
+            } else if let token = model.tokens.bytes(of: Int(id)) {
+                bytes.append(contentsOf: token)
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The exact bytes token `id` stands for (possibly part of a UTF-8
+    /// character); nil for ids outside the vocabulary.
+    public func bytes(of id: TokenID) -> [UInt8]? {
+        if let added = addedTokenBytes[id] { return added }
+        return model.tokens.bytes(of: Int(id)).map(Array.init)
+    }
+
+    /// Number of bytes `bytes(of:)` would return (0 for unknown ids).
+    public func byteLength(of id: TokenID) -> Int {
+        if let added = addedTokenBytes[id] { return added.count }
+        return Int(id) < model.tokens.count ? model.tokens.byteCount(of: Int(id)) : 0
+    }
+
+    public func isSpecial(_ id: TokenID) -> Bool {
+        specialIds.contains(id)
+    }
+}
+
+/// Hands out mutable per-call state (word caches) so concurrent callers
+/// never share one; a lock is taken only to borrow and return.
+final class ScratchPool<Value: AnyObject>: Sendable {
+    private let free = Mutex<[UnsafeSendable<Value>]>([])
+    private let make: @Sendable () -> Value
+
+    init(_ make: @escaping @Sendable () -> Value) {
+        self.make = make
+    }
+
+    func withValue<R>(_ body: (Value) -> R) -> R {
+        let value = free.withLock { $0.popLast() }?.value ?? make()
+        defer { free.withLock { $0.append(UnsafeSendable(value)) } }
+        return body(value)
+    }
+}
+
+/// A value only ever used by one thread at a time (see `ScratchPool`).
+struct UnsafeSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
