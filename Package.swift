@@ -1,0 +1,68 @@
+// swift-tools-version:6.2
+import PackageDescription
+
+// Layers, bottom up:
+//   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl)
+//   loop and HTTP     EventLoop, HTTPServer, WorkerClient
+//   pure logic        JSON, RadixCache, Tokenizer (no C, no I/O)
+//   the product       Router (routes, workers, policies, middleware, metrics)
+//   executables       slime-router, mock-sglang
+let package = Package(
+    name: "slime-router",
+    products: [
+        .executable(name: "slime-router", targets: ["SlimeRouter"]),
+        .executable(name: "mock-sglang", targets: ["MockSGLang"]),
+        .library(name: "Router", targets: ["Router"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
+    ],
+    targets: [
+        .systemLibrary(name: "CUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
+        .systemLibrary(name: "CLLHTTP", pkgConfig: "llhttp"),
+        .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+
+        .target(name: "EventLoop", dependencies: ["CUV"]),
+        .target(name: "JSON"),
+        .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CCurl"]),
+
+        .target(name: "RadixCache"),
+        .target(name: "Tokenizer"),
+
+        .target(
+            name: "Router",
+            dependencies: [
+                "EventLoop", "HTTPServer", "WorkerClient", "JSON",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "CoreMetrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ]
+        ),
+        .executableTarget(
+            name: "SlimeRouter",
+            dependencies: [
+                "Router",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(
+            name: "MockSGLang",
+            dependencies: [
+                "EventLoop", "HTTPServer", "JSON",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
+        .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
+        .testTarget(name: "RouterTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+    ]
+)

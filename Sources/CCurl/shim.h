@@ -1,0 +1,44 @@
+#ifndef SLIME_CCURL_SHIM_H
+#define SLIME_CCURL_SHIM_H
+#include <curl/curl.h>
+
+// Swift cannot call C variadic functions, so every curl_*_setopt and
+// curl_easy_getinfo use goes through one of these typed entry points.
+
+static inline CURLcode slime_easy_setopt_long(CURL *h, CURLoption o, long v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode slime_easy_setopt_pointer(CURL *h, CURLoption o, const void *v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode slime_easy_setopt_offset(CURL *h, CURLoption o, curl_off_t v) {
+    return curl_easy_setopt(h, o, v);
+}
+static inline CURLcode slime_easy_setopt_write_function(CURL *h, curl_write_callback f) {
+    return curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, f);
+}
+static inline CURLcode slime_easy_setopt_header_function(CURL *h, curl_write_callback f) {
+    return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
+}
+static inline CURLcode slime_easy_setopt_read_function(CURL *h, curl_read_callback f) {
+    return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
+}
+static inline CURLcode slime_easy_getinfo_long(CURL *h, CURLINFO i, long *out) {
+    return curl_easy_getinfo(h, i, out);
+}
+static inline CURLcode slime_easy_getinfo_pointer(CURL *h, CURLINFO i, void **out) {
+    return curl_easy_getinfo(h, i, out);
+}
+static inline CURLMcode slime_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
+    return curl_multi_setopt(m, o, v);
+}
+static inline CURLMcode slime_multi_setopt_pointer(CURLM *m, CURLMoption o, void *v) {
+    return curl_multi_setopt(m, o, v);
+}
+static inline CURLMcode slime_multi_setopt_socket_function(CURLM *m, curl_socket_callback f) {
+    return curl_multi_setopt(m, CURLMOPT_SOCKETFUNCTION, f);
+}
+static inline CURLMcode slime_multi_setopt_timer_function(CURLM *m, curl_multi_timer_callback f) {
+    return curl_multi_setopt(m, CURLMOPT_TIMERFUNCTION, f);
+}
+#endif

@@ -1,0 +1,59 @@
+import CUV
+
+/// One piece of work handed to libuv's thread pool and the continuation that
+/// brings its result back to the loop thread.
+///
+/// `@unchecked Sendable`: `result` is written by the pool thread inside
+/// `work_cb` and read by the loop thread inside `after_work_cb`; libuv orders
+/// the two (the pool posts completion through a mutex and an async handle).
+private final class OffloadJob<Result>: @unchecked Sendable {
+    let work: @Sendable () -> Result
+    var completion: ((Result) -> Void)?
+    var result: Result?
+
+    init(work: @escaping @Sendable () -> Result, completion: @escaping (Result) -> Void) {
+        self.work = work
+        self.completion = completion
+    }
+
+    func runOnPool() { result = work() }
+
+    func completeOnLoop() {
+        if let result { completion?(result) }
+        completion = nil
+    }
+}
+
+extension EventLoop {
+    /// Runs `work` on a thread-pool thread, then `completion` with its result
+    /// on the loop thread. The loop never waits for the work.
+    ///
+    /// The pool has `UV_THREADPOOL_SIZE` threads (libuv's default 4); set the
+    /// variable before the first call to change it.
+    public func offload<Result>(_ work: @escaping @Sendable () -> Result, then completion: @escaping (Result) -> Void) {
+        let job = OffloadJob(work: work, completion: completion)
+        let request = UnsafeMutablePointer<uv_work_t>.allocate(capacity: 1)
+        request.initialize(to: uv_work_t())
+        request.pointee.data = UnsafeMutableRawPointer(Unmanaged.passRetained(job as AnyObject).toOpaque())
+        let status = uv_queue_work(uvLoop, request, { request in
+            guard let data = request?.pointee.data else { return }
+            (Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? any PoolRunnable)?.runOnPool()
+        }, { request, _ in
+            guard let request else { return }
+            if let data = request.pointee.data {
+                let job = Unmanaged<AnyObject>.fromOpaque(data).takeRetainedValue()
+                (job as? any PoolRunnable)?.completeOnLoop()
+            }
+            request.deallocate()
+        })
+        precondition(status == 0, "uv_queue_work failed: \(UVError(status))")
+    }
+}
+
+/// Type-erases `OffloadJob` for the C callbacks, which cannot be generic.
+private protocol PoolRunnable: AnyObject {
+    func runOnPool()
+    func completeOnLoop()
+}
+
+extension OffloadJob: PoolRunnable {}

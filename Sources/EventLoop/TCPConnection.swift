@@ -1,0 +1,166 @@
+import CUV
+
+/// An accepted TCP stream: reads into a loop-wide buffer, writes with
+/// `uv_try_write` first and queues only what the kernel did not take.
+public final class TCPConnection {
+    public typealias ReadHandler = (UnsafeRawBufferPointer) -> Void
+    /// Called once when the peer closed (`nil`) or the stream failed.
+    public typealias EndHandler = (UVError?) -> Void
+
+    private let loop: EventLoop
+    private let handle = Handle<uv_tcp_t>()
+    private var onRead: ReadHandler?
+    private var onEnd: EndHandler?
+    private var onDrained: (() -> Void)?
+    private var isReading = false
+    public private(set) var isClosed = false
+    /// Bytes handed to `uv_write` and not yet confirmed written.
+    public private(set) var queuedBytes = 0
+
+    init(loop: EventLoop) {
+        self.loop = loop
+        uv_tcp_init(loop.uvLoop, handle.pointer)
+        handle.attach(self)
+    }
+
+    var stream: UnsafeMutablePointer<uv_stream_t> {
+        UnsafeMutableRawPointer(handle.pointer).assumingMemoryBound(to: uv_stream_t.self)
+    }
+
+    func setNoDelay() { uv_tcp_nodelay(handle.pointer, 1) }
+
+    /// Installs the handlers; reading begins with `resumeReading()`.
+    public func setHandlers(onRead: @escaping ReadHandler, onEnd: @escaping EndHandler,
+                            onDrained: @escaping () -> Void) {
+        self.onRead = onRead
+        self.onEnd = onEnd
+        self.onDrained = onDrained
+    }
+
+    public func resumeReading() {
+        guard !isReading, !isClosed else { return }
+        isReading = true
+        uv_read_start(stream, { handle, suggested, buffer in
+            guard let buffer, let connection = handleOwner(handle, as: TCPConnection.self) else { return }
+            let shared = connection.loop.readBuffer
+            buffer.pointee = uv_buf_init(shared.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(shared.count))
+        }, { stream, nread, buffer in
+            guard let connection = handleOwner(stream, as: TCPConnection.self) else { return }
+            if nread > 0, let base = buffer?.pointee.base {
+                connection.onRead?(UnsafeRawBufferPointer(start: base, count: nread))
+            } else if nread < 0 {
+                let error = UVError(Int32(nread))
+                connection.finishReading(error == .endOfFile ? nil : error)
+            }
+            // nread == 0 is EAGAIN: nothing to do.
+        })
+    }
+
+    public func pauseReading() {
+        guard isReading, !isClosed else { return }
+        isReading = false
+        uv_read_stop(stream)
+    }
+
+    private func finishReading(_ error: UVError?) {
+        pauseReading()
+        let end = onEnd
+        onEnd = nil
+        end?(error)
+    }
+
+    /// Writes `bytes`, copying what cannot be written at once.
+    public func write(_ bytes: UnsafeRawBufferPointer) {
+        guard !isClosed, bytes.count > 0 else { return }
+        var offset = 0
+        if queuedBytes == 0 {
+            var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(bytes.count))
+            let written = uv_try_write(stream, &buffer, 1)
+            if written == bytes.count { return }
+            if written > 0 { offset = Int(written) }
+            else if written != UVError.tryAgain.code {
+                finishReading(UVError(written))
+                return
+            }
+        }
+        enqueue(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+    }
+
+    public func write(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { write($0) }
+    }
+
+    private func enqueue(_ bytes: UnsafeRawBufferPointer) {
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
+        copy.copyMemory(from: bytes)
+        let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
+        request.initialize(to: uv_write_t())
+        request.pointee.data = copy.baseAddress
+        queuedBytes += bytes.count
+        var buffer = uv_buf_init(copy.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+        let length = bytes.count
+        let status = uv_write(request, stream, &buffer, 1) { request, status in
+            guard let request else { return }
+            let stream = request.pointee.handle
+            request.pointee.data.deallocate()
+            request.deallocate()
+            guard let connection = handleOwner(stream, as: TCPConnection.self) else { return }
+            connection.writeCompleted(status: status)
+        }
+        if status < 0 {
+            copy.deallocate()
+            request.deallocate()
+            queuedBytes -= length
+            finishReading(UVError(status))
+        } else {
+            pendingWriteLengths.append(length)
+        }
+    }
+
+    /// Lengths of queued writes, oldest first (libuv completes them in order).
+    private var pendingWriteLengths: [Int] = []
+
+    private func writeCompleted(status: Int32) {
+        if !pendingWriteLengths.isEmpty {
+            queuedBytes -= pendingWriteLengths.removeFirst()
+        }
+        if status < 0 {
+            finishReading(UVError(status))
+            return
+        }
+        if queuedBytes == 0 { onDrained?() }
+    }
+
+    /// Closes once everything queued has been written (`uv_shutdown` waits
+    /// for pending writes), then releases the handle.
+    public func closeAfterWrites() {
+        guard !isClosed else { return }
+        guard queuedBytes > 0 else { return close() }
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        request.initialize(to: uv_shutdown_t())
+        pauseReading()
+        onRead = nil
+        let status = uv_shutdown(request, stream) { request, _ in
+            guard let request else { return }
+            let connection = handleOwner(request.pointee.handle, as: TCPConnection.self)
+            request.deallocate()
+            connection?.close()
+        }
+        if status < 0 {
+            request.deallocate()
+            close()
+        }
+    }
+
+    /// Closes now; writes still queued are dropped.
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        isReading = false
+        onRead = nil
+        onEnd = nil
+        onDrained = nil
+        handle.close()
+    }
+}
+

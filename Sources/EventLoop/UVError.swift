@@ -1,0 +1,24 @@
+import CUV
+
+/// A libuv status code (negative errno) with its symbolic name.
+public struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
+    public let code: Int32
+
+    public init(_ code: Int32) { self.code = code }
+
+    public var name: String { String(cString: uv_err_name(code)) }
+    public var description: String { "\(name): \(String(cString: uv_strerror(code)))" }
+
+    public static let endOfFile = UVError(Int32(UV_EOF.rawValue))
+    public static let badFileDescriptor = UVError(Int32(UV_EBADF.rawValue))
+    public static let canceled = UVError(Int32(UV_ECANCELED.rawValue))
+    public static let addressInUse = UVError(Int32(UV_EADDRINUSE.rawValue))
+    public static let tryAgain = UVError(Int32(UV_EAGAIN.rawValue))
+
+    /// Throws when `status` is negative.
+    @discardableResult
+    public static func check(_ status: Int32) throws -> Int32 {
+        if status < 0 { throw UVError(status) }
+        return status
+    }
+}

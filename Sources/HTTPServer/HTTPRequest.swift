@@ -1,0 +1,64 @@
+/// One parsed HTTP/1.x request with its whole body.
+public struct HTTPRequest: Sendable {
+    public var method: String
+    /// The request target as sent: path plus `?query` when present.
+    public var target: String
+    public var versionMajor: Int
+    public var versionMinor: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Whether the connection may carry another request after this one.
+    public var keepAlive: Bool
+
+    public init(method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
+                headers: HTTPHeaders = [:], body: [UInt8] = [], keepAlive: Bool = true) {
+        self.method = method
+        self.target = target
+        self.versionMajor = versionMajor
+        self.versionMinor = versionMinor
+        self.headers = headers
+        self.body = body
+        self.keepAlive = keepAlive
+    }
+
+    /// The target without its query string.
+    public var path: Substring {
+        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+    }
+
+    /// The raw query string after `?`, or nil.
+    public var query: Substring? {
+        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+    }
+
+    /// The first value of a query parameter, percent-decoded.
+    public func queryParameter(_ name: String) -> String? {
+        guard let query else { return nil }
+        for pair in query.split(separator: "&") {
+            let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            if percentDecode(parts[0]) == name {
+                return parts.count > 1 ? percentDecode(parts[1]) : ""
+            }
+        }
+        return nil
+    }
+}
+
+/// Decodes `%XX` escapes and `+` (as space) in a query component.
+func percentDecode(_ text: Substring) -> String {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(text.utf8.count)
+    var iterator = text.utf8.makeIterator()
+    while let byte = iterator.next() {
+        switch byte {
+        case UInt8(ascii: "+"): bytes.append(0x20)
+        case UInt8(ascii: "%"):
+            if let high = iterator.next(), let low = iterator.next(),
+               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                bytes.append(value)
+            }
+        default: bytes.append(byte)
+        }
+    }
+    return String(decoding: bytes, as: UTF8.self)
+}

@@ -1,0 +1,132 @@
+/// Answers one request: either `send` a whole response, or `startStream`,
+/// `writeChunk`…, `finishStream`. A stream with a known `contentLength` is
+/// written as is; one without is chunked.
+///
+/// Pipelined requests are answered in order: a responder whose request is
+/// not the oldest one pending buffers its output until it is.
+public final class HTTPResponder {
+    /// Called once if the client goes away before the response is finished.
+    public var onClientGone: (() -> Void)?
+    /// Called when a slow client has drained and `isClientSlow` is false again.
+    public var onWritable: (() -> Void)?
+
+    public let requestMethod: String
+    let requestKeepAlive: Bool
+    let isHTTP10: Bool
+    private weak var connection: HTTPServerConnection?
+    /// Output produced while an earlier response is still pending.
+    var buffered: [UInt8] = []
+    public private(set) var isFinished = false
+    private var isStreaming = false
+    private var isChunked = false
+    /// The head of a stream, held back so that it leaves in one write with
+    /// the first piece of body.
+    private var heldHead: [UInt8] = []
+    private(set) var closesConnection = false
+    var isHeadOfLine = false
+
+    init(connection: HTTPServerConnection, request: HTTPRequest) {
+        self.connection = connection
+        requestMethod = request.method
+        requestKeepAlive = request.keepAlive
+        isHTTP10 = request.versionMajor == 1 && request.versionMinor == 0
+    }
+
+    /// True while the client connection is gone.
+    public var isClientGone: Bool { connection?.isClosed ?? true }
+
+    /// True when the client is not reading fast enough: stop producing until
+    /// `onWritable` is called.
+    public var isClientSlow: Bool {
+        guard isHeadOfLine, let connection else { return true }
+        return connection.isWriteQueueFull
+    }
+
+    public func send(_ response: HTTPResponse) {
+        guard !isFinished, !isStreaming else { return }
+        let keepAlive = decideKeepAlive()
+        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers,
+                                       contentLength: response.body.count, keepAlive: keepAlive)
+        if requestMethod != "HEAD" { bytes += response.body }
+        emit(bytes)
+        finish()
+    }
+
+    /// Starts a response whose body follows in pieces.
+    public func startStream(status: Int, headers: HTTPHeaders, contentLength: Int? = nil) {
+        guard !isFinished, !isStreaming else { return }
+        isStreaming = true
+        // HTTP/1.0 has no chunked encoding: the body ends when the connection does.
+        if contentLength == nil {
+            if isHTTP10 { closesConnection = true } else { isChunked = true }
+        }
+        let keepAlive = decideKeepAlive()
+        heldHead = ResponseHead.bytes(status: status, headers: headers, contentLength: contentLength,
+                                      keepAlive: keepAlive, framed: contentLength != nil || !isHTTP10)
+    }
+
+    public func writeChunk(_ bytes: UnsafeRawBufferPointer) {
+        guard isStreaming, !isFinished, bytes.count > 0, requestMethod != "HEAD" else { return }
+        var out = heldHead
+        heldHead = []
+        if isChunked {
+            out += ResponseHead.chunkHeader(bytes.count)
+            out += bytes
+            out += [13, 10]
+        } else {
+            out += bytes
+        }
+        emit(out)
+    }
+
+    public func writeChunk(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { writeChunk($0) }
+    }
+
+    public func finishStream() {
+        guard isStreaming, !isFinished else { return }
+        var out = heldHead
+        heldHead = []
+        if isChunked, requestMethod != "HEAD" { out += ResponseHead.lastChunk }
+        if !out.isEmpty { emit(out) }
+        finish()
+    }
+
+    /// Ends a stream that failed midway: the client sees a truncated body
+    /// (no final chunk) and the connection closes, as nginx does.
+    public func abortStream() {
+        guard !isFinished else { return }
+        closesConnection = true
+        if !heldHead.isEmpty { emit(heldHead) }
+        heldHead = []
+        finish()
+    }
+
+    private func decideKeepAlive() -> Bool {
+        if !requestKeepAlive || (connection?.isDraining ?? true) { closesConnection = true }
+        return !closesConnection
+    }
+
+    private func emit(_ bytes: [UInt8]) {
+        if isHeadOfLine {
+            connection?.write(bytes)
+        } else {
+            buffered += bytes
+        }
+    }
+
+    private func finish() {
+        isFinished = true
+        onClientGone = nil
+        onWritable = nil
+        connection?.responderFinished(self)
+    }
+
+    func clientWentAway() {
+        guard !isFinished else { return }
+        let gone = onClientGone
+        onClientGone = nil
+        onWritable = nil
+        gone?()
+    }
+}

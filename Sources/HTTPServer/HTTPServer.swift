@@ -1,0 +1,99 @@
+import EventLoop
+
+/// An HTTP/1.1 server on one event loop: keep-alive, pipelining, chunked and
+/// `Content-Length` bodies, `Expect: 100-continue`, size limits, read and idle
+/// timeouts, and graceful shutdown.
+public final class HTTPServer {
+    public typealias Handler = (HTTPRequest, HTTPResponder) -> Void
+
+    let loop: EventLoop
+    private let configuration: HTTPServerConfiguration
+    private let handler: Handler
+    private var listener: TCPListener?
+    private var connections: [ObjectIdentifier: HTTPServerConnection] = [:]
+    private var sweepTimer: LoopTimer?
+    private var shutdownCompletion: (() -> Void)?
+    private var graceTimer: LoopTimer?
+    public private(set) var isShuttingDown = false
+    /// Requests answered with an error before reaching the handler, by status.
+    public private(set) var rejectedRequests: [Int: Int] = [:]
+
+    public init(loop: EventLoop, configuration: HTTPServerConfiguration = .init(), handler: @escaping Handler) {
+        self.loop = loop
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    public var connectionCount: Int { connections.count }
+
+    /// Starts listening; returns the bound port (useful with port 0).
+    @discardableResult
+    public func start(host: String, port: Int) throws -> Int {
+        let listener = try TCPListener(loop: loop, host: host, port: port) { [unowned self] tcp in
+            guard !isShuttingDown else { return tcp.close() }
+            let connection = HTTPServerConnection(tcp: tcp, server: self, configuration: configuration)
+            connections[ObjectIdentifier(connection)] = connection
+        }
+        self.listener = listener
+        let interval = max(50, min(1000, min(configuration.requestReadTimeoutMilliseconds,
+                                            configuration.idleTimeoutMilliseconds) / 4))
+        sweepTimer = loop.repeating(everyMilliseconds: interval) { [unowned self] in sweepTimeouts() }
+        return listener.port
+    }
+
+    func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        handler(request, responder)
+    }
+
+    func countRejected(status: Int) {
+        rejectedRequests[status, default: 0] += 1
+    }
+
+    func connectionClosed(_ connection: HTTPServerConnection) {
+        connections[ObjectIdentifier(connection)] = nil
+        if isShuttingDown, connections.isEmpty { finishShutdown() }
+    }
+
+    /// One timer for all connections: cheaper than a timer each, at the cost
+    /// of firing up to a quarter of the timeout late.
+    private func sweepTimeouts() {
+        let now = loop.now
+        for connection in connections.values {
+            if connection.isMidRequest,
+               now &- connection.requestStartedAt > configuration.requestReadTimeoutMilliseconds {
+                countRejected(status: 408)
+                connection.timeOutRequest()
+            } else if connection.isIdle,
+                      now &- connection.lastActivityAt > configuration.idleTimeoutMilliseconds {
+                connection.close()
+            }
+        }
+    }
+
+    /// Stops accepting, lets requests in progress finish for up to
+    /// `gracePeriodMilliseconds`, then closes everything and calls `completion`.
+    public func shutdown(gracePeriodMilliseconds: UInt64, completion: @escaping () -> Void) {
+        guard !isShuttingDown else { return }
+        isShuttingDown = true
+        shutdownCompletion = completion
+        listener?.close()
+        listener = nil
+        for connection in connections.values where connection.isIdle { connection.close() }
+        if connections.isEmpty { return finishShutdown() }
+        graceTimer = loop.schedule(afterMilliseconds: gracePeriodMilliseconds) { [unowned self] in
+            graceTimer = nil
+            for connection in connections.values { connection.close() }
+            finishShutdown()
+        }
+    }
+
+    private func finishShutdown() {
+        sweepTimer?.cancel()
+        sweepTimer = nil
+        graceTimer?.cancel()
+        graceTimer = nil
+        let completion = shutdownCompletion
+        shutdownCompletion = nil
+        completion?()
+    }
+}

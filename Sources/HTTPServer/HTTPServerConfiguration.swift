@@ -1,0 +1,21 @@
+/// Limits and timeouts of the HTTP server. Defaults suit a proxy in front of
+/// inference workers: bodies large enough for a 256K-token prompt given as
+/// ids, generous timeouts for slow clients, but never unbounded ones.
+public struct HTTPServerConfiguration: Sendable {
+    /// Request line plus header fields; larger answers 431.
+    public var maxHeaderBytes = 64 * 1024
+    /// Larger bodies answer 413.
+    public var maxBodyBytes = 64 * 1024 * 1024
+    /// From a request's first byte to its last; slower clients get 408.
+    public var requestReadTimeoutMilliseconds: UInt64 = 60_000
+    /// A keep-alive connection with no request in progress is closed after this.
+    public var idleTimeoutMilliseconds: UInt64 = 75_000
+    /// Pipelined requests handled at once on one connection; beyond it the
+    /// server stops reading that connection.
+    public var maxPipelinedRequests = 32
+    /// Queued response bytes above which a connection stops reading requests
+    /// and a streaming responder reports that the client is slow.
+    public var writeHighWatermark = 1024 * 1024
+
+    public init() {}
+}

@@ -1,0 +1,194 @@
+import EventLoop
+
+/// One client connection: feeds bytes to the parser, hands each request to
+/// the server's handler, and writes responses back in request order.
+final class HTTPServerConnection {
+    private let tcp: TCPConnection
+    private let parser: RequestParser
+    private unowned let server: HTTPServer
+    private let configuration: HTTPServerConfiguration
+    /// Responders of requests not yet fully answered, oldest first.
+    private var pending: [HTTPResponder] = []
+    /// Bytes received but not parsed while the pipeline is full.
+    private var backlog: [UInt8] = []
+    private var isReadingPaused = false
+    /// A malformed or oversized request was seen: answer it, then close.
+    private var stopParsing = false
+    private(set) var isClosed = false
+    /// Loop time of the first byte of the request being read, or of the last
+    /// activity when idle.
+    private(set) var requestStartedAt: UInt64 = 0
+    private(set) var lastActivityAt: UInt64
+
+    init(tcp: TCPConnection, server: HTTPServer, configuration: HTTPServerConfiguration) {
+        self.tcp = tcp
+        self.server = server
+        self.configuration = configuration
+        parser = RequestParser(limits: .init(maxHeaderBytes: configuration.maxHeaderBytes,
+                                             maxBodyBytes: configuration.maxBodyBytes))
+        lastActivityAt = server.loop.now
+        parser.onHead = { [unowned self] headers in
+            // Only the oldest pending request may be told to continue: an
+            // interim response must not overtake earlier answers.
+            if pending.isEmpty, headers.listContains("expect", token: "100-continue") {
+                tcp.write(ResponseHead.continueInterim)
+            }
+        }
+        tcp.setHandlers(
+            onRead: { [unowned self] bytes in receive(bytes) },
+            onEnd: { [unowned self] _ in close() },
+            onDrained: { [unowned self] in drained() })
+        tcp.resumeReading()
+    }
+
+    var isDraining: Bool { server.isShuttingDown }
+    var isIdle: Bool { pending.isEmpty && !parser.isMidRequest }
+    var isMidRequest: Bool { parser.isMidRequest }
+    var isWriteQueueFull: Bool { tcp.queuedBytes > configuration.writeHighWatermark }
+
+    // MARK: reading
+
+    private func receive(_ bytes: UnsafeRawBufferPointer) {
+        lastActivityAt = server.loop.now
+        if !parser.isMidRequest { requestStartedAt = lastActivityAt }
+        feed(bytes)
+    }
+
+    private func feed(_ bytes: UnsafeRawBufferPointer) {
+        var offset = 0
+        while !stopParsing, !isClosed {
+            switch parser.parse(UnsafeRawBufferPointer(rebasing: bytes[offset...])) {
+            case .consumed:
+                return
+            case .paused(let consumed):
+                offset += consumed
+                if let request = parser.takeRequest() { dispatch(request) }
+                if isClosed || stopParsing { return }
+                if pending.count >= configuration.maxPipelinedRequests {
+                    backlog = Array(bytes[offset...])
+                    pauseReading()
+                    return
+                }
+                if offset == bytes.count { return }
+                if !parser.isMidRequest { requestStartedAt = server.loop.now }
+            case .failed(let failure):
+                reject(failure)
+                return
+            }
+        }
+    }
+
+    private func dispatch(_ request: HTTPRequest) {
+        let responder = HTTPResponder(connection: self, request: request)
+        responder.isHeadOfLine = pending.isEmpty
+        pending.append(responder)
+        server.handle(request, responder)
+    }
+
+    /// Answers a request that could not be parsed, after the answers owed to
+    /// earlier requests, and closes the connection.
+    private func reject(_ failure: RequestParser.ParseFailure) {
+        stopParsing = true
+        pauseReading()
+        let response: HTTPResponse = switch failure {
+        case .headersTooLarge: .error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
+        case .bodyTooLarge: .error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
+        case .malformed(let reason): .error(400, "malformed HTTP request: \(reason)")
+        }
+        server.countRejected(status: response.status)
+        let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
+        responder.isHeadOfLine = pending.isEmpty
+        pending.append(responder)
+        responder.send(response)
+    }
+
+    /// Answers 408 to a request that arrives too slowly, then closes.
+    func timeOutRequest() {
+        guard parser.isMidRequest, !stopParsing else { return }
+        stopParsing = true
+        pauseReading()
+        let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
+        responder.isHeadOfLine = pending.isEmpty
+        pending.append(responder)
+        responder.send(.error(408, "request not received within \(configuration.requestReadTimeoutMilliseconds) ms"))
+    }
+
+    private func pauseReading() {
+        isReadingPaused = true
+        tcp.pauseReading()
+    }
+
+    /// Resumes reading when nothing holds it back any more.
+    private func resumeReadingIfPossible() {
+        guard isReadingPaused, !stopParsing, !isClosed,
+              pending.count < configuration.maxPipelinedRequests, !isWriteQueueFull else { return }
+        isReadingPaused = false
+        if !backlog.isEmpty {
+            let bytes = backlog
+            backlog = []
+            bytes.withUnsafeBytes { feed($0) }
+            if isReadingPaused || isClosed || stopParsing { return }
+        }
+        tcp.resumeReading()
+    }
+
+    // MARK: writing
+
+    func write(_ bytes: [UInt8]) {
+        lastActivityAt = server.loop.now
+        tcp.write(bytes)
+        if isWriteQueueFull, !isReadingPaused { pauseReading() }
+    }
+
+    private func drained() {
+        pending.first?.onWritable?()
+        resumeReadingIfPossible()
+    }
+
+    /// Removes finished responders from the head of the line and lets the
+    /// next one write what it buffered.
+    func responderFinished(_ responder: HTTPResponder) {
+        while let head = pending.first, head.isHeadOfLine, head.isFinished {
+            pending.removeFirst()
+            if head.closesConnection {
+                closeAfterWrites()
+                return
+            }
+            guard let next = pending.first else { break }
+            next.isHeadOfLine = true
+            if !next.buffered.isEmpty {
+                let bytes = next.buffered
+                next.buffered = []
+                write(bytes)
+            }
+            if !next.isFinished { next.onWritable?() }
+        }
+        if stopParsing, pending.isEmpty { return closeAfterWrites() }
+        if isDraining, isIdle { return closeAfterWrites() }
+        resumeReadingIfPossible()
+    }
+
+    // MARK: closing
+
+    private func closeAfterWrites() {
+        guard !isClosed else { return }
+        markClosed()
+        tcp.closeAfterWrites()
+    }
+
+    /// Closes at once; pending responders learn that the client is gone.
+    func close() {
+        guard !isClosed else { return }
+        markClosed()
+        tcp.close()
+    }
+
+    private func markClosed() {
+        isClosed = true
+        let abandoned = pending
+        pending = []
+        backlog = []
+        server.connectionClosed(self)
+        for responder in abandoned { responder.clientWentAway() }
+    }
+}

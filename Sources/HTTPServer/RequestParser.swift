@@ -1,0 +1,196 @@
+import CLLHTTP
+
+/// Turns bytes into `HTTPRequest`s with llhttp, enforcing size limits.
+///
+/// The llhttp state lives on the heap (llhttp keeps pointers into it and to
+/// the settings, which are shared and never freed).
+final class RequestParser {
+    enum Outcome {
+        /// Every byte was consumed.
+        case consumed
+        /// A request is complete (`takeRequest()`); bytes from `offset` on
+        /// are not parsed yet. Parsing stops after each request so that it is
+        /// handled outside llhttp's callbacks.
+        case paused(offset: Int)
+        case failed(ParseFailure)
+    }
+
+    enum ParseFailure: Error {
+        case malformed(String)
+        case headersTooLarge
+        case bodyTooLarge
+    }
+
+    struct Limits {
+        var maxHeaderBytes: Int
+        var maxBodyBytes: Int
+    }
+
+    /// Called when a request's head is complete (e.g. to answer 100-continue).
+    var onHead: ((HTTPHeaders) -> Void)?
+    /// The request completed by the last `.paused` outcome.
+    private(set) var completedRequest: HTTPRequest?
+
+    private let parser: UnsafeMutablePointer<llhttp_t>
+    private let limits: Limits
+    private var url: [UInt8] = []
+    private var headers = HTTPHeaders()
+    private var field: [UInt8] = []
+    private var value: [UInt8] = []
+    private var readingValue = false
+    private var headerBytes = 0
+    private var body: [UInt8] = []
+    private var failure: ParseFailure?
+    /// True between the first byte of a request and its end.
+    private(set) var isMidRequest = false
+
+    init(limits: Limits) {
+        self.limits = limits
+        parser = .allocate(capacity: 1)
+        llhttp_init(parser, HTTP_REQUEST, RequestParser.settings)
+        parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit { parser.deallocate() }
+
+    func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .consumed }
+        let status = llhttp_execute(parser, base, bytes.count)
+        switch status {
+        case HPE_OK:
+            return .consumed
+        case HPE_PAUSED:
+            llhttp_resume(parser)
+            let position = llhttp_get_error_pos(parser)!
+            return .paused(offset: base.distance(to: position))
+        case HPE_PAUSED_UPGRADE:
+            // Upgrades are not supported; the request was served as plain HTTP.
+            llhttp_resume_after_upgrade(parser)
+            let position = llhttp_get_error_pos(parser)!
+            return .paused(offset: base.distance(to: position))
+        default:
+            if let failure { return .failed(failure) }
+            return .failed(.malformed(String(cString: llhttp_get_error_reason(parser))))
+        }
+    }
+
+    // MARK: llhttp callbacks
+
+    fileprivate func messageBegin() {
+        isMidRequest = true
+        url.removeAll(keepingCapacity: true)
+        headers = HTTPHeaders()
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        readingValue = false
+        headerBytes = 0
+        body = []
+    }
+
+    fileprivate func countHeaderBytes(_ count: Int) -> Bool {
+        headerBytes += count
+        if headerBytes > limits.maxHeaderBytes {
+            failure = .headersTooLarge
+            return false
+        }
+        return true
+    }
+
+    fileprivate func appendURL(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        url.append(contentsOf: bytes)
+        return countHeaderBytes(bytes.count)
+    }
+
+    fileprivate func appendField(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if readingValue { flushHeader() }
+        field.append(contentsOf: bytes)
+        return countHeaderBytes(bytes.count)
+    }
+
+    fileprivate func appendValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        readingValue = true
+        value.append(contentsOf: bytes)
+        return countHeaderBytes(bytes.count)
+    }
+
+    private func flushHeader() {
+        headers.add(String(decoding: field, as: UTF8.self), String(decoding: value, as: UTF8.self))
+        field.removeAll(keepingCapacity: true)
+        value.removeAll(keepingCapacity: true)
+        readingValue = false
+    }
+
+    fileprivate func headersComplete() -> Bool {
+        if readingValue || !field.isEmpty { flushHeader() }
+        let declared = parser.pointee.content_length
+        if parser.pointee.flags & UInt16(F_CONTENT_LENGTH.rawValue) != 0 {
+            guard declared <= UInt64(limits.maxBodyBytes) else {
+                failure = .bodyTooLarge
+                return false
+            }
+            body.reserveCapacity(Int(declared))
+        }
+        onHead?(headers)
+        return true
+    }
+
+    fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard body.count + bytes.count <= limits.maxBodyBytes else {
+            failure = .bodyTooLarge
+            return false
+        }
+        body.append(contentsOf: bytes)
+        return true
+    }
+
+    func takeRequest() -> HTTPRequest? {
+        defer { completedRequest = nil }
+        return completedRequest
+    }
+
+    fileprivate func messageComplete() {
+        isMidRequest = false
+        completedRequest = HTTPRequest(
+            method: methodName,
+            target: String(decoding: url, as: UTF8.self),
+            versionMajor: Int(parser.pointee.http_major),
+            versionMinor: Int(parser.pointee.http_minor),
+            headers: headers,
+            body: body,
+            keepAlive: llhttp_should_keep_alive(parser) != 0)
+        body = []
+    }
+
+    private var methodName: String {
+        String(cString: llhttp_method_name(llhttp_method_t(UInt32(parser.pointee.method))))
+    }
+
+    // MARK: shared settings
+
+    private static func owner(_ parser: UnsafeMutablePointer<llhttp_t>?) -> RequestParser {
+        Unmanaged<RequestParser>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+    }
+
+    private static func span(_ at: UnsafePointer<CChar>?, _ length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: at, count: length)
+    }
+
+    /// -1 makes llhttp stop with HPE_USER; `failure` says why.
+    private static func verdict(_ ok: Bool) -> Int32 { ok ? 0 : -1 }
+
+    nonisolated(unsafe) static let settings: UnsafeMutablePointer<llhttp_settings_t> = {
+        let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
+        llhttp_settings_init(settings)
+        settings.pointee.on_message_begin = { owner($0).messageBegin(); return 0 }
+        settings.pointee.on_url = { verdict(owner($0).appendURL(span($1, $2))) }
+        settings.pointee.on_header_field = { verdict(owner($0).appendField(span($1, $2))) }
+        settings.pointee.on_header_value = { verdict(owner($0).appendValue(span($1, $2))) }
+        settings.pointee.on_headers_complete = { verdict(owner($0).headersComplete()) }
+        settings.pointee.on_body = { verdict(owner($0).appendBody(span($1, $2))) }
+        settings.pointee.on_message_complete = { parser in
+            owner(parser).messageComplete()
+            return Int32(HPE_PAUSED.rawValue)
+        }
+        return settings
+    }()
+}

@@ -1,0 +1,16 @@
+import HTTPServer
+
+/// A request the router refuses, with the status and message the client gets.
+struct ClientError: Error {
+    let status: Int
+    let message: String
+
+    init(_ status: Int, _ message: String) {
+        self.status = status
+        self.message = message
+    }
+
+    init(_ message: String) { self.init(400, message) }
+
+    var response: HTTPResponse { .error(status, message) }
+}

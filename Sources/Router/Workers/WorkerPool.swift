@@ -1,0 +1,47 @@
+/// The registered workers, in registration order, and the policy that picks
+/// among them.
+public final class WorkerPool {
+    public private(set) var workers: [Worker] = []
+    private var selector: WorkerSelector
+
+    public init(policy: LoadBalancingPolicy) {
+        selector = WorkerSelector(policy: policy)
+    }
+
+    public var policy: LoadBalancingPolicy { selector.policy }
+
+    /// Adds a worker; adding one already present changes nothing.
+    @discardableResult
+    public func add(url: String) -> Worker {
+        if let existing = worker(url: url) { return existing }
+        let worker = Worker(url: url)
+        workers.append(worker)
+        return worker
+    }
+
+    /// Removes a worker; its in-flight requests finish normally.
+    @discardableResult
+    public func remove(url: String) -> Bool {
+        guard let index = workers.firstIndex(where: { $0.url == url }) else { return false }
+        workers[index].isRemoved = true
+        workers.remove(at: index)
+        return true
+    }
+
+    public func worker(url: String) -> Worker? {
+        workers.first { $0.url == url }
+    }
+
+    public var availableWorkers: [Worker] { workers.filter(\.isAvailable) }
+
+    public var totalInFlight: Int { workers.reduce(0) { $0 + $1.inFlight } }
+
+    /// Picks a worker for a new request, skipping those in `excluded`
+    /// (already tried for this request).
+    public func select(excluding excluded: Set<ObjectIdentifier> = []) -> Worker? {
+        let candidates = excluded.isEmpty
+            ? availableWorkers
+            : availableWorkers.filter { !excluded.contains(ObjectIdentifier($0)) }
+        return selector.pick(from: candidates)
+    }
+}

@@ -1,0 +1,65 @@
+/// A request to a worker.
+public struct UpstreamRequest: Sendable {
+    public var method: String
+    /// Absolute URL: worker base URL + path + query.
+    public var url: String
+    /// End-to-end headers to send (hop-by-hop ones already removed).
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+    /// Overrides the client's request timeout (0 = none) when set.
+    public var timeoutMilliseconds: Int?
+
+    public init(method: String, url: String, headers: [(name: String, value: String)] = [],
+                body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
+        self.method = method
+        self.url = url
+        self.headers = headers
+        self.body = body
+        self.timeoutMilliseconds = timeoutMilliseconds
+    }
+}
+
+/// A worker's complete answer.
+public struct UpstreamResponse: Sendable {
+    public var status: Int
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]
+}
+
+/// Why a transfer failed.
+public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
+    /// No connection could be made: nothing reached the worker.
+    case connectFailed(String)
+    case timedOut(String)
+    /// The connection broke or the worker answered something unreadable.
+    case transport(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .connectFailed(let message): "cannot connect to worker: \(message)"
+        case .timedOut(let message): "worker timed out: \(message)"
+        case .transport(let message): "worker transfer failed: \(message)"
+        case .cancelled: "transfer cancelled"
+        }
+    }
+}
+
+/// What a caller learns as a transfer proceeds, on the loop thread.
+public struct UpstreamHandlers {
+    /// The response head (after any 1xx interim responses).
+    public var onHead: (_ status: Int, _ headers: [(name: String, value: String)]) -> Void
+    /// A piece of the body; return `false` to pause the transfer until
+    /// `UpstreamTransfer.resume()`.
+    public var onBody: (UnsafeRawBufferPointer) -> Bool
+    /// Called exactly once, last (not after `cancel()`).
+    public var onComplete: (Result<Void, UpstreamError>) -> Void
+
+    public init(onHead: @escaping (Int, [(name: String, value: String)]) -> Void,
+                onBody: @escaping (UnsafeRawBufferPointer) -> Bool,
+                onComplete: @escaping (Result<Void, UpstreamError>) -> Void) {
+        self.onHead = onHead
+        self.onBody = onBody
+        self.onComplete = onComplete
+    }
+}

@@ -1,0 +1,163 @@
+import CCurl
+
+/// One request to a worker on a curl easy handle. Owned by `WorkerClient`
+/// while it runs; the caller keeps it to `resume()` or `cancel()`.
+public final class UpstreamTransfer {
+    private unowned let client: WorkerClient
+    let easy: UnsafeMutableRawPointer
+    private var handlers: UpstreamHandlers?
+    private var headerList: UnsafeMutablePointer<curl_slist>?
+    /// Owned for curl, which reads the body from it without copying.
+    private let body: UnsafeMutableRawBufferPointer
+    let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
+    private var status = 0
+    private var responseHeaders: [(name: String, value: String)] = []
+    private(set) var headDelivered = false
+    private(set) var isPaused = false
+    public private(set) var isCancelled = false
+    var isFinished = false
+
+    init(client: WorkerClient, easy: UnsafeMutableRawPointer, request: UpstreamRequest, handlers: UpstreamHandlers) {
+        self.client = client
+        self.easy = easy
+        self.handlers = handlers
+        body = .allocate(byteCount: request.body.count, alignment: 1)
+        request.body.withUnsafeBytes { body.copyMemory(from: $0) }
+        errorBuffer.initialize(to: 0)
+        configure(request)
+    }
+
+    deinit {
+        curl_slist_free_all(headerList)
+        body.deallocate()
+        errorBuffer.deallocate()
+    }
+
+    private func configure(_ request: UpstreamRequest) {
+        let configuration = client.configuration
+        slime_easy_setopt_pointer(easy, CURLOPT_URL, request.url)
+        slime_easy_setopt_pointer(easy, CURLOPT_PRIVATE, Unmanaged.passUnretained(self).toOpaque())
+        slime_easy_setopt_pointer(easy, CURLOPT_ERRORBUFFER, errorBuffer)
+        slime_easy_setopt_long(easy, CURLOPT_NOSIGNAL, 1)
+        slime_easy_setopt_long(easy, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_1_1))
+        slime_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds)
+        slime_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? configuration.requestTimeoutMilliseconds)
+        slime_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        slime_easy_setopt_write_function(easy) { data, size, count, context in
+            UpstreamTransfer.from(context).received(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        slime_easy_setopt_pointer(easy, CURLOPT_WRITEDATA, Unmanaged.passUnretained(self).toOpaque())
+        slime_easy_setopt_header_function(easy) { data, size, count, context in
+            UpstreamTransfer.from(context).receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
+        }
+        slime_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
+
+        switch request.method {
+        case "GET": slime_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
+        case "HEAD": slime_easy_setopt_long(easy, CURLOPT_NOBODY, 1)
+        default: slime_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, request.method)
+        }
+        if !body.isEmpty || request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
+            slime_easy_setopt_offset(easy, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
+            // curl wants a non-null pointer even for an empty body.
+            slime_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress ?? UnsafeMutableRawPointer(errorBuffer)))
+            if request.method == "POST" { slime_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil) }
+        }
+        var names = Set<String>()
+        for field in request.headers {
+            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+            names.insert(field.name.lowercased())
+        }
+        // An empty value removes a header curl would add on its own; the
+        // client's request is relayed as it was, without curl's defaults.
+        for name in ["accept", "content-type", "expect"] where !names.contains(name) {
+            headerList = curl_slist_append(headerList, "\(name):")
+        }
+        slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    /// Continues a transfer paused by `onBody` returning false.
+    public func resume() {
+        guard isPaused, !isFinished, !isCancelled else { return }
+        isPaused = false
+        curl_easy_pause(easy, CURLPAUSE_CONT)
+    }
+
+    /// Stops the transfer; no handler is called after this.
+    public func cancel() {
+        guard !isFinished, !isCancelled else { return }
+        isCancelled = true
+        handlers = nil
+        client.cancel(self)
+    }
+
+    // MARK: curl callbacks
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> UpstreamTransfer {
+        Unmanaged<UpstreamTransfer>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
+        var text = String(decoding: line, as: UTF8.self)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        if text.hasPrefix("HTTP/") {
+            // A new status line: any earlier 1xx head is discarded.
+            let parts = text.split(separator: " ", maxSplits: 2)
+            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
+            responseHeaders = []
+        } else if text.isEmpty {
+            if status >= 200 { deliverHead() }
+        } else if let colon = text.firstIndex(of: ":") {
+            let name = String(text[..<colon])
+            let value = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
+            responseHeaders.append((name: name, value: String(value)))
+        }
+        return line.count
+    }
+
+    private func deliverHead() {
+        guard !headDelivered else { return }
+        headDelivered = true
+        handlers?.onHead(status, responseHeaders)
+    }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) -> Int {
+        guard let handlers, !isCancelled else { return 0 }  // 0 aborts the transfer
+        deliverHead()
+        if handlers.onBody(bytes) { return bytes.count }
+        isPaused = true
+        return Int(CURL_WRITEFUNC_PAUSE)
+    }
+
+    /// Called by the client when curl reports the transfer done.
+    func complete(_ code: CURLcode) {
+        isFinished = true
+        guard let handlers else { return }
+        self.handlers = nil
+        if code == CURLE_OK {
+            deliverHeadIfMissing(handlers)
+            handlers.onComplete(.success(()))
+        } else {
+            handlers.onComplete(.failure(error(for: code)))
+        }
+    }
+
+    private func deliverHeadIfMissing(_ handlers: UpstreamHandlers) {
+        if !headDelivered {
+            headDelivered = true
+            handlers.onHead(status, responseHeaders)
+        }
+    }
+
+    private func error(for code: CURLcode) -> UpstreamError {
+        let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
+        switch code {
+        case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
+            return .connectFailed(detail)
+        case CURLE_OPERATION_TIMEDOUT:
+            return .timedOut(detail)
+        default:
+            return .transport(detail)
+        }
+    }
+}

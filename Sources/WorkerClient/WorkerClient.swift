@@ -1,0 +1,144 @@
+import CCurl
+import CUV
+import EventLoop
+
+/// HTTP/1.1 client for worker calls: one curl multi handle driven by the
+/// event loop (curl's socket and timer callbacks mapped onto `uv_poll_t` and
+/// a `uv_timer_t`). Connections to workers are pooled by curl and reused.
+public final class WorkerClient {
+    let loop: EventLoop
+    let configuration: WorkerClientConfiguration
+    private let multi: UnsafeMutableRawPointer
+    private var timer: LoopTimer!
+    /// Running transfers by easy handle; they are retained here until done.
+    private var running: [UnsafeMutableRawPointer: UpstreamTransfer] = [:]
+    private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    private var isProcessing = false
+
+    public init(loop: EventLoop, configuration: WorkerClientConfiguration = .init()) {
+        self.loop = loop
+        self.configuration = configuration
+        WorkerClient.initializeCurlOnce
+        multi = curl_multi_init()
+        timer = LoopTimer(loop: loop)
+        let context = Unmanaged.passUnretained(self).toOpaque()
+        slime_multi_setopt_socket_function(multi) { _, socket, what, context, socketContext in
+            WorkerClient.from(context).watch(socket: socket, what: what, watcher: socketContext)
+            return 0
+        }
+        slime_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
+        slime_multi_setopt_timer_function(multi) { _, timeout, context in
+            WorkerClient.from(context).scheduleTimeout(timeout)
+            return 0
+        }
+        slime_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
+        slime_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
+        slime_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxIdleConnectionsPerWorker * 8)
+    }
+
+    private static let initializeCurlOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
+
+    public var runningTransfers: Int { running.count }
+
+    /// Starts a transfer; its handlers are called on the loop thread.
+    @discardableResult
+    public func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> UpstreamTransfer {
+        let easy = idleEasyHandles.popLast() ?? curl_easy_init()!
+        let transfer = UpstreamTransfer(client: self, easy: easy, request: request, handlers: handlers)
+        running[easy] = transfer
+        curl_multi_add_handle(multi, easy)
+        return transfer
+    }
+
+    /// Sends a request and collects the whole response.
+    public func fetch(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamError>) -> Void) {
+        var response = UpstreamResponse(status: 0, headers: [], body: [])
+        start(request, handlers: UpstreamHandlers(
+            onHead: { status, headers in
+                response.status = status
+                response.headers = headers
+            },
+            onBody: { bytes in
+                response.body.append(contentsOf: bytes)
+                return true
+            },
+            onComplete: { result in completion(result.map { response }) }))
+    }
+
+    func cancel(_ transfer: UpstreamTransfer) {
+        // curl forbids removing a handle from inside its own callbacks, and a
+        // cancel may come from there (a body callback that closes the client).
+        if isProcessing || transfer.isFinished {
+            loop.schedule(afterMilliseconds: 0) { [self] in finish(transfer, code: nil) }
+        } else {
+            finish(transfer, code: nil)
+        }
+    }
+
+    private func finish(_ transfer: UpstreamTransfer, code: CURLcode?) {
+        guard running.removeValue(forKey: transfer.easy) != nil else { return }
+        curl_multi_remove_handle(multi, transfer.easy)
+        if let code { transfer.complete(code) } else { transfer.isFinished = true }
+        curl_easy_reset(transfer.easy)
+        idleEasyHandles.append(transfer.easy)
+    }
+
+    // MARK: driving curl
+
+    private static func from(_ context: UnsafeMutableRawPointer?) -> WorkerClient {
+        Unmanaged<WorkerClient>.fromOpaque(context!).takeUnretainedValue()
+    }
+
+    private func watch(socket: curl_socket_t, what: Int32, watcher context: UnsafeMutableRawPointer?) {
+        if what == CURL_POLL_REMOVE {
+            guard let context else { return }
+            let watcher = Unmanaged<SocketWatcher>.fromOpaque(context).takeRetainedValue()
+            curl_multi_assign(multi, socket, nil)
+            watcher.close()
+            return
+        }
+        let watcher: SocketWatcher
+        if let context {
+            watcher = Unmanaged<SocketWatcher>.fromOpaque(context).takeUnretainedValue()
+        } else {
+            watcher = SocketWatcher(loop: loop, socket: socket) { [unowned self] socket, flags in
+                socketAction(socket, flags: flags)
+            }
+            curl_multi_assign(multi, socket, Unmanaged.passRetained(watcher).toOpaque())
+        }
+        var events: Int32 = 0
+        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(UV_READABLE.rawValue) }
+        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(UV_WRITABLE.rawValue) }
+        watcher.start(events: events)
+    }
+
+    /// Curl's timeout 0 means "on the next loop iteration": a zero-delay uv
+    /// timer is exactly that (never call curl from inside this callback).
+    private func scheduleTimeout(_ timeout: Int) {
+        if timeout < 0 {
+            timer.stop()
+        } else {
+            timer.start(afterMilliseconds: UInt64(timeout)) { [unowned self] in
+                socketAction(CURL_SOCKET_TIMEOUT, flags: 0)
+            }
+        }
+    }
+
+    private func socketAction(_ socket: curl_socket_t, flags: Int32) {
+        var stillRunning: Int32 = 0
+        isProcessing = true
+        curl_multi_socket_action(multi, socket, flags, &stillRunning)
+        isProcessing = false
+        collectFinished()
+    }
+
+    /// Reads every finished transfer, whatever the running count says.
+    private func collectFinished() {
+        var remaining: Int32 = 0
+        while let message = curl_multi_info_read(multi, &remaining) {
+            guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
+                  let transfer = running[easy] else { continue }
+            finish(transfer, code: message.pointee.data.result)
+        }
+    }
+}
