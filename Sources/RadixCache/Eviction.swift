@@ -1,0 +1,86 @@
+/// Removes leaves until the tree is within its targets: first leaves whose
+/// weight version is stale, then the least recently used. The leaf of the
+/// insert that triggered it is never chosen. Removal is path copying, like
+/// an insert, so readers of earlier snapshots keep their paths.
+///
+/// A parent left with one child is not merged with it: lookups stay exact
+/// and the next divergence would split it again.
+struct Eviction {
+    let maxTokens: Int
+    let maxBytes: Int
+    /// Versions ranked below this are stale.
+    let staleBelowRank: Int64
+    /// The stamp of the insert that just happened.
+    let protectedStamp: UInt64
+    var ledger: Ledger
+    private(set) var evictedNodes = 0
+    private(set) var evictedTokens = 0
+
+    init(maxTokens: Int, maxBytes: Int, staleBelowRank: Int64, protectedStamp: UInt64, ledger: Ledger) {
+        self.maxTokens = maxTokens
+        self.maxBytes = maxBytes
+        self.staleBelowRank = staleBelowRank
+        self.protectedStamp = protectedStamp
+        self.ledger = ledger
+    }
+
+    mutating func apply(to root: Node) -> Node {
+        var root = root
+        // Removing leaves can turn their parents into leaves: choose again.
+        while isOverTarget(ledger.tokens, ledger.bytes) {
+            let victims = chooseVictims(in: root)
+            if victims.isEmpty { break }
+            root = pruning(root, victims: victims)
+        }
+        return root
+    }
+
+    private func isOverTarget(_ tokens: Int, _ bytes: Int) -> Bool {
+        tokens > maxTokens || bytes > maxBytes
+    }
+
+    private func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
+        var leaves: [Node] = []
+        var pending = root.children
+        while let node = pending.popLast() {
+            if node.children.isEmpty {
+                if node.stamp != protectedStamp { leaves.append(node) }
+            } else {
+                pending.append(contentsOf: node.children)
+            }
+        }
+        let ordered = leaves.map { (node: $0, isStale: $0.version.rank < staleBelowRank,
+                                    lastUsed: $0.lastUsed.load(ordering: .relaxed)) }
+            .sorted { ($0.isStale ? 0 : 1, $0.lastUsed, $0.node.stamp) < ($1.isStale ? 0 : 1, $1.lastUsed, $1.node.stamp) }
+        var victims = Set<ObjectIdentifier>()
+        var tokens = ledger.tokens, bytes = ledger.bytes
+        for leaf in ordered where isOverTarget(tokens, bytes) {
+            victims.insert(ObjectIdentifier(leaf.node))
+            tokens -= leaf.node.run.count
+            bytes -= leaf.node.footprint
+        }
+        return victims
+    }
+
+    private mutating func pruning(_ node: Node, victims: Set<ObjectIdentifier>) -> Node {
+        var children: [Node] = [], keys: [UInt16] = []
+        var changed = false
+        for (child, key) in zip(node.children, node.childKeys) {
+            if victims.contains(ObjectIdentifier(child)) {
+                ledger.remove(child)
+                evictedNodes += 1
+                evictedTokens += child.run.count
+                changed = true
+                continue
+            }
+            let pruned = child.children.isEmpty ? child : pruning(child, victims: victims)
+            changed = changed || pruned !== child
+            children.append(pruned)
+            keys.append(key)
+        }
+        guard changed else { return node }
+        let copy = node.copy(children: children, childKeys: keys)
+        ledger.replace(node, with: copy)
+        return copy
+    }
+}

@@ -1,0 +1,21 @@
+import Synchronization
+
+/// Lookup counts, added to by reader threads without locks.
+final class LookupCounters: Sendable {
+    let hits = Atomic<Int>(0)
+    let misses = Atomic<Int>(0)
+    let hitTokens = Atomic<Int>(0)
+    let matchedBytes = Atomic<Int>(0)
+    let unmatchedBytes = Atomic<Int>(0)
+
+    func record(_ match: RadixMatch, textByteCount: Int) {
+        if match.isMiss {
+            misses.wrappingAdd(1, ordering: .relaxed)
+        } else {
+            hits.wrappingAdd(1, ordering: .relaxed)
+        }
+        hitTokens.wrappingAdd(match.tokens.count, ordering: .relaxed)
+        matchedBytes.wrappingAdd(match.matchedByteCount, ordering: .relaxed)
+        unmatchedBytes.wrappingAdd(textByteCount - match.matchedByteCount, ordering: .relaxed)
+    }
+}

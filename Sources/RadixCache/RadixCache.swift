@@ -1,0 +1,127 @@
+/// A text-keyed cache of the exact tokens a model saw and produced.
+///
+/// ## Shape
+///
+/// A radix tree over tokens: each edge (a `Node`'s run) holds one or more
+/// tokens with their log-probabilities, loss mask and the text they spell;
+/// a node's children start with different tokens. Inserting walks by token
+/// ids, so nodes split only at token boundaries and two tokenizations of the
+/// same text (`Hel`+`lo` beside `Hello`) are two branches, each exact.
+/// Matching walks by text: it compares each candidate child's text with the
+/// rest of the query and keeps the longest match (`PrefixSearch`). The text
+/// is stored once per edge; per token the tree keeps its id, a `Float` for
+/// its log-probability and one flags byte, about 13 bytes with the text.
+///
+/// ## Concurrency
+///
+/// One writer (the router's event loop) calls `insert`; any thread calls
+/// `match` and `statistics`, lock-free, never waiting for the writer.
+///
+/// Published trees are immutable. An insert or eviction builds a new
+/// version by path copying: nodes on the changed paths are replaced by new
+/// nodes, everything else is shared. The new version is published as a
+/// `Snapshot` with one atomic pointer exchange (`SnapshotCell`). A reader
+/// loads that pointer and retains the snapshot inside a short announced
+/// section (two-epoch reclamation, proved in `SnapshotCell`), then works
+/// on its own immutable version with ordinary strong references: nodes it
+/// walks cannot change, and cannot be freed while it holds the snapshot,
+/// even if the writer has since evicted them. The writer drops a replaced
+/// snapshot only once no reader can still be taking it; Swift reference
+/// counting then frees the nodes no newer version shares. The only memory
+/// readers write are atomics: each node's `lastUsed` (LRU order) and the
+/// lookup counters. So the read path has no lock, and no data race.
+///
+/// ## Eviction and versions
+///
+/// See `Eviction` and `WeightVersion`. A reader's path is never taken from
+/// under it (it holds its own snapshot), and the insert that triggered an
+/// eviction keeps its leaf.
+public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
+    public let configuration: Configuration
+    private let vocabulary: any TokenBytes
+    private let published: SnapshotCell<Snapshot>
+    private let lookups = LookupCounters()
+    // Writer thread only.
+    private var newest: Snapshot
+    private var newestRank = WeightVersion.unnumberedRank
+
+    public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
+        self.configuration = configuration
+        self.vocabulary = tokenBytes
+        self.newest = .empty()
+        self.published = SnapshotCell(newest)
+    }
+
+    /// Stores a trajectory: its text, the exact tokens, their
+    /// log-probabilities and loss mask (0 prompt, 1 generated), and the
+    /// weight version that produced it. Nodes it goes through take its
+    /// version (if newer) and its values. Writer thread only.
+    ///
+    /// Throws if the lengths differ or the tokens do not spell the text.
+    public func insert(
+        text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String
+    ) throws(RadixCacheError) {
+        let trajectory = try Trajectory(
+            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+            weightVersion: weightVersion, vocabulary: vocabulary)
+        let stamp = newest.clock + 1
+        newestRank = max(newestRank, trajectory.version.rank)
+
+        var insertion = TreeInsertion(trajectory: trajectory, stamp: stamp, vocabulary: vocabulary, ledger: newest.ledger)
+        var root = insertion.apply(to: newest.root)
+        var ledger = insertion.ledger
+        var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
+        if ledger.tokens > configuration.maxTokens || ledger.bytes > configuration.maxBytes {
+            var eviction = Eviction(
+                maxTokens: Int(Double(configuration.maxTokens) * Configuration.evictionTarget),
+                maxBytes: Int(Double(configuration.maxBytes) * Configuration.evictionTarget),
+                staleBelowRank: newestRank - Int64(configuration.versionWindow),
+                protectedStamp: stamp, ledger: ledger)
+            root = eviction.apply(to: root)
+            ledger = eviction.ledger
+            evictedNodes += eviction.evictedNodes
+            evictedTokens += eviction.evictedTokens
+        }
+        newest = Snapshot(root: root, ledger: ledger, clock: stamp, evictedNodes: evictedNodes, evictedTokens: evictedTokens)
+        published.publish(newest)
+    }
+
+    /// The longest cached prefix of `text`. Any thread, lock-free.
+    public func match(_ text: String) -> RadixMatch {
+        var text = text
+        return text.withUTF8 { match(utf8: $0) }
+    }
+
+    /// The longest cached prefix of UTF-8 `text`. Any thread, lock-free.
+    public func match(utf8 text: UnsafeBufferPointer<UInt8>) -> RadixMatch {
+        let snapshot = published.load()
+        var search = PrefixSearch(text: text, vocabulary: vocabulary)
+        search.run(from: snapshot.root)
+        guard let found = search.best else {
+            lookups.record(.miss, textByteCount: text.count)
+            return .miss
+        }
+        for node in found.path where node.lastUsed.load(ordering: .relaxed) < snapshot.clock {
+            node.lastUsed.max(snapshot.clock, ordering: .relaxed)
+        }
+        let match = RadixMatch(found)
+        lookups.record(match, textByteCount: text.count)
+        return match
+    }
+
+    /// Any thread.
+    public var statistics: RadixCacheStatistics {
+        let snapshot = published.load()
+        return RadixCacheStatistics(
+            entries: snapshot.ledger.entries, nodes: snapshot.ledger.nodes,
+            cachedTokens: snapshot.ledger.tokens, bytesUsed: snapshot.ledger.bytes,
+            hits: lookups.hits.load(ordering: .relaxed), misses: lookups.misses.load(ordering: .relaxed),
+            hitTokens: lookups.hitTokens.load(ordering: .relaxed),
+            matchedBytes: lookups.matchedBytes.load(ordering: .relaxed),
+            unmatchedBytes: lookups.unmatchedBytes.load(ordering: .relaxed),
+            evictedNodes: snapshot.evictedNodes, evictedTokens: snapshot.evictedTokens)
+    }
+
+    /// The newest snapshot, for tests that check the tree itself.
+    var currentSnapshot: Snapshot { published.load() }
+}

@@ -1,0 +1,29 @@
+/// Why an insert was refused. The cache is unchanged after any of them.
+public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
+    /// A trajectory needs at least one token.
+    case emptyTrajectory
+    /// `tokens`, `logprobs` and `lossMask` must have one entry per token.
+    case lengthMismatch(tokens: Int, logprobs: Int, lossMask: Int)
+    /// Loss-mask entries are 0 (prompt) or 1 (generated).
+    case invalidLossMask(index: Int, value: UInt8)
+    /// Token `index` neither continues the text at `byteOffset` nor may be
+    /// omitted from it.
+    case tokenDoesNotSpellText(index: Int, token: UInt32, byteOffset: Int)
+    /// The tokens spell only the first `spelledBytes` of `textBytes` bytes.
+    case textNotCovered(spelledBytes: Int, textBytes: Int)
+
+    public var description: String {
+        switch self {
+        case .emptyTrajectory:
+            "a trajectory needs at least one token"
+        case let .lengthMismatch(tokens, logprobs, lossMask):
+            "lengths differ: \(tokens) tokens, \(logprobs) logprobs, \(lossMask) loss-mask entries"
+        case let .invalidLossMask(index, value):
+            "loss mask entry \(index) is \(value); expected 0 or 1"
+        case let .tokenDoesNotSpellText(index, token, byteOffset):
+            "token \(index) (id \(token)) does not spell the text at byte \(byteOffset)"
+        case let .textNotCovered(spelledBytes, textBytes):
+            "the tokens spell \(spelledBytes) of the text's \(textBytes) bytes"
+        }
+    }
+}

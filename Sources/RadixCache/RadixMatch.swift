@@ -1,0 +1,59 @@
+/// The longest cached prefix of a text, as stored: tokens, log-probabilities
+/// (bit-identical to what was inserted), loss mask, and weight versions.
+///
+/// A miss is an empty match: no tokens and `matchedByteCount` 0. The caller
+/// tokenizes the unmatched rest `text.utf8.dropFirst(matchedByteCount)` and
+/// decides its mask and log-probabilities (the router treats it as prompt).
+/// The rest starts on a character boundary, so it is valid UTF-8.
+public struct RadixMatch: Sendable {
+    public let tokens: [UInt32]
+    public let logprobs: [Double]
+    public let lossMask: [UInt8]
+    /// UTF-8 bytes of the text covered by `tokens`; the unmatched rest starts here.
+    public let matchedByteCount: Int
+    /// Runs of equal versions, in token order: they are per node, not per token.
+    public let weightVersionRuns: [(version: String, count: Int)]
+
+    public static let miss = RadixMatch(
+        tokens: [], logprobs: [], lossMask: [], matchedByteCount: 0, weightVersionRuns: [])
+
+    public var isMiss: Bool { tokens.isEmpty }
+
+    /// The weight version of each token.
+    public var weightVersions: [String] {
+        weightVersionRuns.flatMap { repeatElement($0.version, count: $0.count) }
+    }
+
+    init(tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], matchedByteCount: Int,
+         weightVersionRuns: [(version: String, count: Int)]) {
+        self.tokens = tokens
+        self.logprobs = logprobs
+        self.lossMask = lossMask
+        self.matchedByteCount = matchedByteCount
+        self.weightVersionRuns = weightVersionRuns
+    }
+
+    init(_ found: PrefixSearch.Found) {
+        var tokens: [UInt32] = [], logprobs: [Double] = [], lossMask: [UInt8] = []
+        var versions: [(version: String, count: Int)] = []
+        tokens.reserveCapacity(found.tokenCount)
+        logprobs.reserveCapacity(found.tokenCount)
+        lossMask.reserveCapacity(found.tokenCount)
+        for (index, node) in found.path.enumerated() {
+            let run = node.run
+            let count = index == found.path.count - 1 ? found.lastNodeTokenCount : run.count
+            tokens.append(contentsOf: run.tokens.prefix(count))
+            for token in 0..<count {
+                logprobs.append(run.logprob(at: token))
+                lossMask.append(run.flags(at: token).lossMask)
+            }
+            if versions.last?.version == node.version.label {
+                versions[versions.count - 1].count += count
+            } else {
+                versions.append((node.version.label, count))
+            }
+        }
+        self.init(tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+                  matchedByteCount: found.byteCount, weightVersionRuns: versions)
+    }
+}

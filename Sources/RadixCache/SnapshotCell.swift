@@ -1,0 +1,88 @@
+import Synchronization
+
+/// Hands the newest immutable value from one writer to any number of readers
+/// without locks, and frees a replaced value only once no reader can still
+/// be taking it.
+///
+/// A reader's critical section is only "load the pointer and retain it":
+/// afterwards its strong reference keeps the value alive. The writer cannot
+/// release a value it replaced until every reader that may have loaded it
+/// has retained it. Readers announce themselves in one of two counters
+/// chosen by the parity of `epoch` (two-epoch reclamation):
+///
+/// - reader: read `epoch` (e), add one to `readers[e % 2]`, read `epoch`
+///   again; if it moved, undo and retry. Then load, retain, decrement.
+/// - writer: a replaced value goes to `retired`. When `retiring` is empty,
+///   `retired` becomes `retiring` and `epoch` advances to e + 1. Values in
+///   `retiring` are released once `readers[e % 2]` is seen at zero.
+///
+/// Why that is safe: a reader that loaded a replaced value V loaded it
+/// before the exchange that retired V, so it passed its epoch check before
+/// the epoch advanced past V's retirement. If it checked epoch e (the epoch
+/// left when V moved to `retiring`), its increment precedes the advance in
+/// the sequentially consistent order, so the writer's zero reading comes
+/// after its decrement, hence after its retain. If it checked an earlier
+/// epoch, the writer already saw that epoch's counter at zero before
+/// advancing again, so the reader had already retained. A reader whose
+/// epoch moved under it retries and then loads the newer value. Readers
+/// never wait for the writer; the writer never waits for readers: it frees
+/// what it can at each publish.
+final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
+    private let current: Atomic<Unmanaged<Value>>
+    private let epoch = Atomic<UInt64>(0)
+    /// Active readers per epoch parity: even epochs count in the low 32 bits, odd in the high.
+    private let readers = Atomic<UInt64>(0)
+    // Writer only.
+    private var retired: [Value] = []
+    private var retiring: [Value] = []
+
+    init(_ value: Value) {
+        current = Atomic(Unmanaged.passRetained(value))
+    }
+
+    deinit {
+        current.load(ordering: .sequentiallyConsistent).release()
+    }
+
+    /// The newest value. Any thread; lock-free.
+    func load() -> Value {
+        while true {
+            let entered = epoch.load(ordering: .sequentiallyConsistent)
+            let reader = Self.oneReader(in: entered)
+            readers.wrappingAdd(reader, ordering: .sequentiallyConsistent)
+            if epoch.load(ordering: .sequentiallyConsistent) == entered {
+                let value = current.load(ordering: .sequentiallyConsistent).retain()
+                readers.wrappingSubtract(reader, ordering: .sequentiallyConsistent)
+                return value.takeRetainedValue()
+            }
+            readers.wrappingSubtract(reader, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    /// Makes `value` the newest. Writer thread only.
+    func publish(_ value: Value) {
+        let replaced = current.exchange(Unmanaged.passRetained(value), ordering: .sequentiallyConsistent)
+        retired.append(replaced.takeRetainedValue())
+        reclaim()
+    }
+
+    /// How many replaced values the writer still holds (for tests).
+    var heldCount: Int { retired.count + retiring.count }
+
+    private func reclaim() {
+        let now = epoch.load(ordering: .sequentiallyConsistent)
+        let previous = now &- 1
+        let active = (readers.load(ordering: .sequentiallyConsistent) / Self.oneReader(in: previous)) & 0xFFFF_FFFF
+        if !retiring.isEmpty, active == 0 {
+            retiring.removeAll()
+        }
+        if retiring.isEmpty, !retired.isEmpty {
+            swap(&retiring, &retired)
+            epoch.store(now &+ 1, ordering: .sequentiallyConsistent)
+        }
+    }
+
+    private static func oneReader(in epoch: UInt64) -> UInt64 {
+        epoch % 2 == 0 ? 1 : 1 << 32
+    }
+}

@@ -1,0 +1,113 @@
+/// An immutable run of tokens and the text they spell, in one allocation:
+///
+///     tokens: UInt32 × count | logprobs: Float × count | flags: UInt8 × count | text
+///
+/// About 9 bytes per token plus its text. Log-probabilities are usually
+/// float32 values widened to double, which a `Float` slot holds exactly; any
+/// other double goes to `escapedLogprobs` and its slot holds the index there,
+/// so every value comes back bit-identical.
+final class TokenRun: @unchecked Sendable { // immutable once built
+    static let empty = TokenRun(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
+        fatalError("an empty run has no entries")
+    }
+
+    let count: Int
+    let textCount: Int
+    let escapedLogprobs: [Double]
+    private let storage: UnsafeMutableRawPointer
+
+    private typealias Entry = (token: UInt32, logprob: Double, lossMask: UInt8, textLength: Int)
+
+    private init(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) {
+        self.count = count
+        self.textCount = text.count
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, 9 * count + text.count), alignment: 4)
+        let tokens = storage.bindMemory(to: UInt32.self, capacity: count)
+        let slots = (storage + 4 * count).bindMemory(to: UInt32.self, capacity: count)
+        let flags = (storage + 8 * count).bindMemory(to: UInt8.self, capacity: count + text.count)
+        var escapes: [Double] = []
+        for index in 0..<count {
+            let entry = entry(index)
+            let narrow = Float(entry.logprob)
+            let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
+            tokens[index] = entry.token
+            slots[index] = exact ? narrow.bitPattern : UInt32(escapes.count)
+            if !exact { escapes.append(entry.logprob) }
+            flags[index] = TokenFlags(lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength).rawValue
+        }
+        if !text.isEmpty { (storage + 9 * count).copyMemory(from: text.baseAddress!, byteCount: text.count) }
+        self.storage = storage
+        self.escapedLogprobs = escapes
+    }
+
+    deinit { storage.deallocate() }
+
+    /// Tokens `range` of an insert's trajectory.
+    static func make(from trajectory: Trajectory, range: Range<Int>) -> TokenRun {
+        let textRange = trajectory.textOffsets[range.lowerBound]..<trajectory.textOffsets[range.upperBound]
+        return trajectory.text.withUnsafeBytes { text in
+            TokenRun(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
+                let source = range.lowerBound + index
+                return (trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
+                        trajectory.textLength(at: source))
+            }
+        }
+    }
+
+    /// A copy of tokens `range`, used when a node splits.
+    func slice(_ range: Range<Int>, vocabulary: any TokenBytes) -> TokenRun {
+        let textStart = textOffset(ofToken: range.lowerBound, vocabulary: vocabulary)
+        let textEnd = textStart + textOffset(ofToken: range.upperBound, from: range.lowerBound, vocabulary: vocabulary)
+        return TokenRun(count: range.count, text: UnsafeRawBufferPointer(text[textStart..<textEnd].rebased)) { index in
+            let source = range.lowerBound + index
+            let flags = self.flags(at: source)
+            return (token(at: source), logprob(at: source), flags.lossMask,
+                    flags.textLength(of: token(at: source), vocabulary: vocabulary))
+        }
+    }
+
+    var tokens: UnsafeBufferPointer<UInt32> {
+        UnsafeBufferPointer(start: storage.assumingMemoryBound(to: UInt32.self), count: count)
+    }
+
+    var text: UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(start: (storage + 9 * count).assumingMemoryBound(to: UInt8.self), count: textCount)
+    }
+
+    func token(at index: Int) -> UInt32 { storage.load(fromByteOffset: 4 * index, as: UInt32.self) }
+
+    func flags(at index: Int) -> TokenFlags {
+        TokenFlags(rawValue: storage.load(fromByteOffset: 8 * count + index, as: UInt8.self))
+    }
+
+    func logprob(at index: Int) -> Double {
+        let slot = storage.load(fromByteOffset: 4 * (count + index), as: UInt32.self)
+        return flags(at: index).isLogprobEscaped ? escapedLogprobs[Int(slot)] : Double(Float(bitPattern: slot))
+    }
+
+    /// The byte offset in `text` where token `end` starts, summing lengths from token `start`.
+    func textOffset(ofToken end: Int, from start: Int = 0, vocabulary: any TokenBytes) -> Int {
+        var offset = 0
+        for index in start..<end { offset += flags(at: index).textLength(of: token(at: index), vocabulary: vocabulary) }
+        return offset
+    }
+
+    /// Whether tokens `0..<count` carry the same log-probabilities (bit for
+    /// bit) and loss mask as the trajectory's tokens from `start` on.
+    func hasSameValues(as trajectory: Trajectory, from start: Int) -> Bool {
+        (0..<count).allSatisfy { index in
+            logprob(at: index).bitPattern == trajectory.logprobs[start + index].bitPattern
+                && flags(at: index).lossMask == trajectory.lossMask[start + index]
+        }
+    }
+
+    /// Heap bytes: the object, its buffer, and any escaped log-probabilities.
+    var allocatedBytes: Int {
+        heapObjectBytes(properties: 3 * MemoryLayout<Int>.size + MemoryLayout<UnsafeMutableRawPointer>.size)
+            + 9 * count + textCount + heapArrayBytes(escapedLogprobs)
+    }
+}
+
+extension Slice where Base == UnsafeBufferPointer<UInt8> {
+    fileprivate var rebased: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: self) }
+}

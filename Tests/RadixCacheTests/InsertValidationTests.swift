@@ -1,0 +1,84 @@
+import Testing
+@testable import RadixCache
+
+@Suite struct InsertValidationTests {
+    let vocabulary = TestVocabulary.shared
+    var cache: RadixCache { RadixCache(tokenBytes: vocabulary) }
+
+    @Test func rejectsAnEmptyTrajectory() {
+        #expect(throws: RadixCacheError.emptyTrajectory) {
+            try cache.insert(text: "", tokens: [], logprobs: [], lossMask: [], weightVersion: "1")
+        }
+    }
+
+    @Test func rejectsLengthsThatDiffer() {
+        let tokens = vocabulary.bytewise("ab")
+        #expect(throws: RadixCacheError.lengthMismatch(tokens: 2, logprobs: 1, lossMask: 2)) {
+            try cache.insert(text: "ab", tokens: tokens, logprobs: [0], lossMask: [0, 1], weightVersion: "1")
+        }
+        #expect(throws: RadixCacheError.lengthMismatch(tokens: 2, logprobs: 2, lossMask: 3)) {
+            try cache.insert(text: "ab", tokens: tokens, logprobs: [0, 0], lossMask: [0, 1, 1], weightVersion: "1")
+        }
+    }
+
+    @Test func rejectsALossMaskOtherThanZeroOrOne() {
+        #expect(throws: RadixCacheError.invalidLossMask(index: 1, value: 2)) {
+            try cache.insert(text: "ab", tokens: vocabulary.bytewise("ab"), logprobs: [0, 0], lossMask: [1, 2], weightVersion: "1")
+        }
+    }
+
+    @Test func rejectsTokensThatDoNotSpellTheText() {
+        let tokens = [vocabulary.id("Hel"), vocabulary.id("ld")]
+        #expect(throws: RadixCacheError.tokenDoesNotSpellText(index: 1, token: tokens[1], byteOffset: 3)) {
+            try cache.insert("Hello", tokens)
+        }
+    }
+
+    @Test func rejectsTokensThatStopBeforeTheTextEnds() {
+        #expect(throws: RadixCacheError.textNotCovered(spelledBytes: 3, textBytes: 5)) {
+            try cache.insert("Hello", [vocabulary.id("Hel")])
+        }
+    }
+
+    @Test func rejectsAnUnknownToken() {
+        #expect(throws: RadixCacheError.tokenDoesNotSpellText(index: 0, token: 99_999, byteOffset: 0)) {
+            try cache.insert("a", [99_999, 97])
+        }
+    }
+
+    @Test func acceptsTokensHoldingPartsOfACharacter() throws {
+        let cache = cache
+        let tokens = [vocabulary.id(bytes: [0xE4, 0xB8]), 0xAD, vocabulary.id("文")]
+        try cache.insert("中文", tokens)
+        #expect(cache.match("中文").tokens == tokens)
+    }
+
+    @Test func acceptsASpecialTokenOmittedFromTheText() throws {
+        let cache = cache
+        let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn]
+        try cache.insert("Hi", tokens)
+        #expect(cache.match("Hi").tokens == tokens)
+    }
+
+    @Test func readsASpecialTokenWhoseTextIsPresentAsPresent() throws {
+        let cache = cache
+        let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn] + vocabulary.bytewise("!")
+        try cache.insert("Hi<|im_end|>!", tokens)
+        let match = cache.match("Hi<|im_end|>!")
+        #expect(match.tokens == tokens)
+        #expect(match.matchedByteCount == "Hi<|im_end|>!".utf8.count)
+    }
+
+    @Test func leavesTheCacheUnchangedWhenRefused() throws {
+        let cache = cache
+        try cache.insert("ab", vocabulary.bytewise("ab"))
+        let before = cache.statistics
+        #expect(throws: RadixCacheError.self) { try cache.insert("abc", vocabulary.bytewise("abd")) }
+        #expect(cache.statistics == before)
+    }
+
+    @Test func describesErrorsInWords() {
+        #expect(RadixCacheError.textNotCovered(spelledBytes: 3, textBytes: 5).description
+            == "the tokens spell 3 of the text's 5 bytes")
+    }
+}

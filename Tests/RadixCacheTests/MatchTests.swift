@@ -1,0 +1,152 @@
+import Testing
+@testable import RadixCache
+
+@Suite struct MatchTests {
+    let vocabulary = TestVocabulary.shared
+    let cache = RadixCache(tokenBytes: TestVocabulary.shared)
+
+    @Test func returnsWhatWasInsertedForTheWholeText() throws {
+        let tokens = [vocabulary.id("Hello"), vocabulary.id(" world")]
+        try cache.insert(text: "Hello world", tokens: tokens, logprobs: [-0.5, -1.25], lossMask: [0, 1], weightVersion: "3")
+        let match = cache.match("Hello world")
+        #expect(match.tokens == tokens)
+        #expect(match.logprobs == [-0.5, -1.25])
+        #expect(match.lossMask == [0, 1])
+        #expect(match.weightVersions == ["3", "3"])
+        #expect(match.matchedByteCount == 11)
+    }
+
+    @Test func anEmptyCacheOrAnUnrelatedTextMisses() throws {
+        #expect(cache.match("Hello").isMiss)
+        try cache.insert("Hello", [vocabulary.id("Hello")])
+        let match = cache.match("Goodbye")
+        #expect(match.isMiss)
+        #expect(match.matchedByteCount == 0)
+        #expect(match.logprobs.isEmpty && match.lossMask.isEmpty && match.weightVersions.isEmpty)
+        #expect(cache.match("").isMiss)
+    }
+
+    @Test func matchesTheStoredPrefixOfALongerText() throws {
+        try cache.insert("Hello world", [vocabulary.id("Hello"), vocabulary.id(" world")])
+        let match = cache.match("Hello world, again")
+        #expect(match.tokens == [vocabulary.id("Hello"), vocabulary.id(" world")])
+        #expect(match.matchedByteCount == 11)
+    }
+
+    @Test func stopsAtTheLastTokenBoundaryWhenTheTextDivergesInsideAToken() throws {
+        try cache.insert("Hello world", [vocabulary.id("Hello"), vocabulary.id(" world")])
+        let match = cache.match("Hello wordy")
+        #expect(match.tokens == [vocabulary.id("Hello")])
+        #expect(match.matchedByteCount == 5)
+    }
+
+    @Test func stopsOnACharacterBoundaryWhenTheTextDivergesInsideACharacter() throws {
+        // 中 is E4 B8 AD and 丹 is E4 B8 B9: the texts part inside the character.
+        let tokens = vocabulary.bytewise("a") + [vocabulary.id(bytes: [0xE4, 0xB8]), 0xAD]
+        try cache.insert("a中", tokens)
+        let match = cache.match("a丹")
+        #expect(match.tokens == vocabulary.bytewise("a"))
+        #expect(match.matchedByteCount == 1)
+    }
+
+    @Test func keepsATokenHoldingPartOfACharacterWhenTheTextEndsThere() throws {
+        let tokens = vocabulary.bytewise("a") + [vocabulary.id(bytes: [0xE4, 0xB8]), 0xAD, vocabulary.id("文")]
+        try cache.insert("a中文", tokens)
+        #expect(cache.match("a中").tokens == Array(tokens.prefix(3)))
+        #expect(cache.match("a中!").matchedByteCount == 4)
+    }
+
+    @Test func storesDifferentTokenizationsOfOneTextPrefixExactly() throws {
+        let split = [vocabulary.id("Hel"), vocabulary.id("lo"), vocabulary.id(" world")]
+        let whole = [vocabulary.id("Hello")] + vocabulary.bytewise(" there")
+        try cache.insert("Hello world", split)
+        try cache.insert("Hello there", whole)
+        #expect(cache.match("Hello world").tokens == split)
+        #expect(cache.match("Hello there").tokens == whole)
+        // Both stored tokenizations cover "Hello": the most recent wins.
+        #expect(cache.match("Hello!").tokens == [vocabulary.id("Hello")])
+        try cache.insert("Hello world", split)
+        #expect(cache.match("Hello!").tokens == Array(split.prefix(2)))
+    }
+
+    @Test func theLongestMatchWinsOverAMoreRecentShorterOne() throws {
+        try cache.insert("Hello world", [vocabulary.id("Hel"), vocabulary.id("lo"), vocabulary.id(" world")])
+        try cache.insert("Hello", [vocabulary.id("Hello")])
+        #expect(cache.match("Hello world!").tokens == [vocabulary.id("Hel"), vocabulary.id("lo"), vocabulary.id(" world")])
+    }
+
+    @Test func sharesAPrefixInOneNodeAndSplitsWhereTrajectoriesDiverge() throws {
+        let hello = vocabulary.id("Hello")
+        try cache.insert("Hello world", [hello, vocabulary.id(" world")])
+        try cache.insert("Hello there", [hello] + vocabulary.bytewise(" there"))
+        let root = cache.currentSnapshot.root
+        #expect(root.children.count == 1)
+        let shared = root.children[0]
+        #expect(Array(shared.run.tokens) == [hello])
+        #expect(shared.children.count == 2)
+        #expect(cache.statistics.nodes == 4)
+        #expect(cache.statistics.cachedTokens == 1 + 1 + 6)
+    }
+
+    @Test func aStopTokenOmittedFromTheTextEndsOnlyAWholeTextMatch() throws {
+        let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn]
+        try cache.insert("Hi", tokens)
+        #expect(cache.match("Hi").tokens == tokens)
+        let nextTurn = cache.match("Hi<|im_end|>\nuser")
+        #expect(nextTurn.tokens == vocabulary.bytewise("Hi"))
+        #expect(nextTurn.matchedByteCount == 2)
+    }
+
+    @Test func aTokenOmittedFromTheTextInsideATrajectoryIsPartOfLongerMatches() throws {
+        let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn] + vocabulary.bytewise("yo")
+        try cache.insert("Hiyo", tokens)
+        #expect(cache.match("Hiyo").tokens == tokens)
+        #expect(cache.match("Hiy").tokens == Array(tokens.prefix(4)))
+    }
+
+    @Test func tokensLongerThanAFlagsByteCanSayAreMeasuredByTheVocabulary() throws {
+        let long = vocabulary.id(TestVocabulary.long)
+        let tokens = [long] + vocabulary.bytewise("ab") + [long]
+        let text = TestVocabulary.long + "ab" + TestVocabulary.long
+        try cache.insert(text, tokens)
+        let match = cache.match(TestVocabulary.long + "ab" + "=")
+        #expect(match.tokens == Array(tokens.prefix(3)))
+        #expect(match.matchedByteCount == 72)
+        // A split inside the long run exercises slicing with long tokens.
+        try cache.insert(TestVocabulary.long + "ac", [long] + vocabulary.bytewise("ac"))
+        #expect(cache.match(text).tokens == tokens)
+    }
+
+    @Test func matchesRawUTF8Bytes() throws {
+        try cache.insert("Hello", [vocabulary.id("Hello")])
+        let bytes = Array("Hello?".utf8)
+        let match = bytes.withUnsafeBufferPointer { cache.match(utf8: $0) }
+        #expect(match.tokens == [vocabulary.id("Hello")])
+    }
+
+    @Test func returnsLogprobsBitForBit() throws {
+        let values: [Double] = [
+            0.1, -0.0, -1.0e-320, .infinity, -.greatestFiniteMagnitude,
+            Double(Float(-2.3456)), Double(bitPattern: 0x7FF8_0000_0000_0001), Double(Float.nan), 1e300,
+        ]
+        let text = String(repeating: "x", count: values.count)
+        try cache.insert(text: text, tokens: vocabulary.bytewise(text), logprobs: values,
+                         lossMask: Array(repeating: 1, count: values.count), weightVersion: "1")
+        let returned = cache.match(text).logprobs
+        #expect(returned.map(\.bitPattern) == values.map(\.bitPattern))
+    }
+
+    @Test func aLaterInsertRaisesTheVersionAndRefreshesTheValuesOfWhatItGoesThrough() throws {
+        let prompt = vocabulary.bytewise("ab")
+        try cache.insert(text: "ab", tokens: prompt, logprobs: [-1, -2], lossMask: [0, 1], weightVersion: "9")
+        try cache.insert(text: "abc", tokens: prompt + [99], logprobs: [-1, -3, -4], lossMask: [0, 0, 1], weightVersion: "10")
+        let match = cache.match("abc")
+        #expect(match.weightVersions == ["10", "10", "10"])
+        #expect(match.logprobs == [-1, -3, -4])
+        #expect(match.lossMask == [0, 0, 1])
+        // An older version does not lower it.
+        try cache.insert(text: "abd", tokens: prompt + [100], logprobs: [-1, -3, -5], lossMask: [0, 0, 1], weightVersion: "default")
+        #expect(cache.match("abd").weightVersions == ["10", "10", "default"])
+        #expect(cache.match("abd").weightVersionRuns.map(\.count) == [2, 1])
+    }
+}
