@@ -102,6 +102,16 @@ public final class HTTPResponder {
         finish()
     }
 
+    /// Closes the client connection without (finishing) an answer; for fault
+    /// injection and for requests that must not be answered.
+    public func dropConnection() {
+        guard !isFinished else { return }
+        isFinished = true
+        onClientGone = nil
+        onWritable = nil
+        connection?.close()
+    }
+
     private func decideKeepAlive() -> Bool {
         if !requestKeepAlive || (connection?.isDraining ?? true) { closesConnection = true }
         return !closesConnection
