@@ -17,8 +17,15 @@ final class Node: Sendable {
     let stamp: UInt64
     /// Whether an inserted trajectory ends here.
     let isTerminal: Bool
-    /// The cache clock when a reader or writer last went through this node: the LRU order.
+    /// When this node was last used, in LRU order (see `usedByInsert` and `usedByReader`).
     let lastUsed: Atomic<UInt64>
+
+    /// The `lastUsed` of a node that the insert stamped `stamp` went through.
+    static func usedByInsert(_ stamp: UInt64) -> UInt64 { 2 * stamp }
+
+    /// The `lastUsed` of a node a reader used after the insert stamped
+    /// `clock`: after that insert, before the next one.
+    static func usedByReader(after clock: UInt64) -> UInt64 { 2 * clock + 1 }
 
     init(
         run: TokenRun, children: [Node] = [], childKeys: [UInt16] = [],

@@ -101,8 +101,9 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             lookups.record(.miss, textByteCount: text.count)
             return .miss
         }
-        for node in found.path where node.lastUsed.load(ordering: .relaxed) < snapshot.clock {
-            node.lastUsed.max(snapshot.clock, ordering: .relaxed)
+        let used = Node.usedByReader(after: snapshot.clock)
+        for node in found.path where node.lastUsed.load(ordering: .relaxed) < used {
+            node.lastUsed.max(used, ordering: .relaxed)
         }
         let match = RadixMatch(found)
         lookups.record(match, textByteCount: text.count)

@@ -3,7 +3,7 @@
 final class Snapshot: Sendable {
     let root: Node
     let ledger: Ledger
-    /// The stamp of the latest insert; readers mark the nodes they use with it.
+    /// The stamp of the latest insert; readers mark the nodes they use after it.
     let clock: UInt64
     let evictedNodes: Int
     let evictedTokens: Int

@@ -1,0 +1,34 @@
+import Testing
+@testable import RadixCache
+
+@Suite struct SnapshotCellTests {
+    final class Box: Sendable {
+        let value: Int
+        init(_ value: Int) { self.value = value }
+    }
+
+    @Test func readersGetTheNewestValue() {
+        let cell = SnapshotCell(Box(0))
+        #expect(cell.load().value == 0)
+        cell.publish(Box(1))
+        #expect(cell.load().value == 1)
+    }
+
+    @Test func aReplacedValueIsFreedOnceNoReaderCanBeTakingIt() {
+        let cell = SnapshotCell(Box(0))
+        weak var first = cell.load()
+        cell.publish(Box(1))
+        #expect(first != nil) // retired, waiting for the epoch to turn
+        cell.publish(Box(2))
+        #expect(first == nil)
+        #expect(cell.heldCount == 1)
+    }
+
+    @Test func aValueAReaderTookOutlivesItsReplacement() {
+        let cell = SnapshotCell(Box(0))
+        let taken = cell.load()
+        for value in 1...4 { cell.publish(Box(value)) }
+        #expect(taken.value == 0)
+        #expect(cell.heldCount <= 2)
+    }
+}
