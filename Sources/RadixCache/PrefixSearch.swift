@@ -65,7 +65,7 @@ struct PrefixSearch {
         }
         if wholeRun, !node.children.isEmpty {
             path.append(node)
-            exploreChildren(of: node, at: end, tokensBefore: tokensBefore + run.count)
+            exploreChildren(of: node, at: position + run.textCount, tokensBefore: tokensBefore + run.count)
             path.removeLast()
         }
     }
