@@ -73,6 +73,12 @@ struct TokenTable: Sendable {
         }
     }
 
+    /// The token spelling the bytes of `left` then `right`, if any.
+    func concatenation(_ left: TokenID, _ right: TokenID) -> TokenID? {
+        guard let a = bytes(of: Int(left)), let b = bytes(of: Int(right)) else { return nil }
+        return id(of: Array(a) + Array(b))
+    }
+
     func id(of bytes: [UInt8]) -> TokenID? {
         bytes.withUnsafeBufferPointer { $0.isEmpty ? nil : id(of: $0.baseAddress!, $0.count) }
     }

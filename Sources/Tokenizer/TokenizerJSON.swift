@@ -3,63 +3,58 @@ import Foundation
 /// Reads a model directory (`tokenizer.json`, optional `tokenizer_config.json`)
 /// into tokenizer components, refusing anything it would not reproduce exactly.
 struct TokenizerJSON {
-    typealias Object = [String: Any]
-
     static func load(directory: String) throws -> Tokenizer {
         let root = try readObject(directory + "/tokenizer.json", required: true)!
-        let config = try readObject(directory + "/tokenizer_config.json", required: false) ?? [:]
+        let config = try readObject(directory + "/tokenizer_config.json", required: false) ?? .object([])
 
-        let addedTokens = try (root["added_tokens"] as? [Object] ?? []).map(addedToken)
+        let addedTokens = try (root["added_tokens"]?.array ?? []).map(addedToken)
         let (model, vocab) = try bpeModel(root["model"])
         try checkDecoder(root["decoder"])
 
-        func id(of token: Any?) -> TokenID? {
-            let content = (token as? String) ?? ((token as? Object)?["content"] as? String)
-            guard let content else { return nil }
-            return addedTokens.first { $0.content == content }?.id ?? vocab[content]
+        func id(of token: JSONValue?) -> TokenID? {
+            guard let content = token?.string ?? token?["content"]?.string else { return nil }
+            return addedTokens.first { $0.content == content }?.id ?? vocab(content)
         }
         let bos = id(of: config["bos_token"]), eos = id(of: config["eos_token"])
         var postProcessor = try self.postProcessor(root["post_processor"])
         if postProcessor.isEmpty {
             // Without a template, transformers adds BOS/EOS as the config says.
-            if config["add_bos_token"] as? Bool == true, let bos { postProcessor.prefix = [bos] }
-            if config["add_eos_token"] as? Bool == true, let eos { postProcessor.suffix = [eos] }
+            if config["add_bos_token"]?.bool == true, let bos { postProcessor.prefix = [bos] }
+            if config["add_eos_token"]?.bool == true, let eos { postProcessor.suffix = [eos] }
         }
         return Tokenizer(model: model, normalizer: try normalizer(root["normalizer"]),
                          preTokenizer: PreTokenizer(steps: try preTokenizerSteps(root["pre_tokenizer"])),
                          postProcessor: postProcessor, addedTokens: addedTokens, bosToken: bos, eosToken: eos)
     }
 
-    private static func readObject(_ path: String, required: Bool) throws -> Object? {
+    private static func readObject(_ path: String, required: Bool) throws -> JSONValue? {
         guard let data = FileManager.default.contents(atPath: path) else {
             if required { throw TokenizerLoadError("cannot read \(path)") }
             return nil
         }
+        let value: JSONValue
         do {
-            guard let object = try JSONSerialization.jsonObject(with: data) as? Object else {
-                throw TokenizerLoadError("\(path) is not a JSON object")
-            }
-            return object
-        } catch let error as TokenizerLoadError {
-            throw error
+            value = try JSONParser.parse([UInt8](data))
         } catch {
             throw TokenizerLoadError("\(path) is not valid JSON: \(error)")
         }
+        guard value.members != nil else { throw TokenizerLoadError("\(path) is not a JSON object") }
+        return value
     }
 
-    private static func type(_ component: Object) -> String {
-        component["type"] as? String ?? "?"
+    private static func type(_ component: JSONValue) -> String {
+        component["type"]?.string ?? "?"
     }
 
     // MARK: Components
 
-    private static func normalizer(_ value: Any?) throws -> Normalizer {
-        guard let component = value as? Object else { return .none }
+    private static func normalizer(_ value: JSONValue?) throws -> Normalizer {
+        guard let component = value, !component.isNull else { return .none }
         switch type(component) {
         case "NFC":
             return .nfc
         case "Sequence":
-            let parts = try (component["normalizers"] as? [Any] ?? []).map(normalizer)
+            let parts = try (component["normalizers"]?.array ?? []).map(normalizer)
             if parts.allSatisfy({ if case .none = $0 { true } else { false } }) { return .none }
             if parts.count == 1 || parts.allSatisfy({ if case .nfc = $0 { true } else { false } }) { return .nfc }
             throw TokenizerLoadError.unsupported("normalizer sequence", component)
@@ -68,67 +63,67 @@ struct TokenizerJSON {
         }
     }
 
-    private static func preTokenizerSteps(_ value: Any?) throws -> [PreTokenizerStep] {
-        guard let component = value as? Object else { return [] }
+    private static func preTokenizerSteps(_ value: JSONValue?) throws -> [PreTokenizerStep] {
+        guard let component = value, !component.isNull else { return [] }
         switch type(component) {
         case "Sequence":
-            return try (component["pretokenizers"] as? [Any] ?? []).flatMap(preTokenizerSteps)
+            return try (component["pretokenizers"]?.array ?? []).flatMap(preTokenizerSteps)
         case "ByteLevel":
             var steps: [PreTokenizerStep] = []
-            if component["add_prefix_space"] as? Bool == true { steps.append(.prefixSpace) }
-            if component["use_regex"] as? Bool ?? true {
+            if component["add_prefix_space"]?.bool == true { steps.append(.prefixSpace) }
+            if component["use_regex"]?.bool ?? true {
                 steps.append(.split(.native(NativeSplitScanner(.gpt2)), .isolated, invert: false))
             }
             return steps
         case "Split":
-            let pattern = component["pattern"] as? Object
+            let pattern = component["pattern"]
             let matcher: SplitMatcher
-            if let regex = pattern?["Regex"] as? String {
+            if let regex = pattern?["Regex"]?.string {
                 matcher = try .forPattern(regex)
-            } else if let literal = pattern?["String"] as? String {
+            } else if let literal = pattern?["String"]?.string {
                 matcher = .regex(try RegexSplitter(literal: literal))
             } else {
                 throw TokenizerLoadError.unsupported("Split pattern", component["pattern"])
             }
-            let name = component["behavior"] as? String ?? ""
+            let name = component["behavior"]?.string ?? ""
             guard let behavior = SplitBehavior(rawValue: name) else {
                 throw TokenizerLoadError.unsupported("Split behavior", name)
             }
-            return [.split(matcher, behavior, invert: component["invert"] as? Bool ?? false)]
+            return [.split(matcher, behavior, invert: component["invert"]?.bool ?? false)]
         case "Digits":
-            let individually = component["individual_digits"] as? Bool ?? false
+            let individually = component["individual_digits"]?.bool ?? false
             return [.split(.digits(individually: individually), .isolated, invert: false)]
         default:
             throw TokenizerLoadError.unsupported("pre-tokenizer", type(component))
         }
     }
 
-    private static func bpeModel(_ value: Any?) throws -> (BPEModel, [String: TokenID]) {
-        guard let component = value as? Object else { throw TokenizerLoadError("tokenizer.json has no model") }
-        guard (component["type"] as? String ?? "BPE") == "BPE" else {
+    private static func bpeModel(_ value: JSONValue?) throws -> (BPEModel, (String) -> TokenID?) {
+        guard let component = value, component.members != nil else {
+            throw TokenizerLoadError("tokenizer.json has no model")
+        }
+        guard (component["type"]?.string ?? "BPE") == "BPE" else {
             throw TokenizerLoadError.unsupported("model", type(component))
         }
-        if component["byte_fallback"] as? Bool == true {
+        if component["byte_fallback"]?.bool == true {
             throw TokenizerLoadError.unsupported("BPE byte_fallback", true)
         }
-        if let dropout = component["dropout"] as? Double, dropout > 0 {
+        if case .number(let dropout) = component["dropout"], dropout > 0 {
             throw TokenizerLoadError.unsupported("BPE dropout", dropout)
         }
         for key in ["continuing_subword_prefix", "end_of_word_suffix"] {
-            if let affix = component[key] as? String, !affix.isEmpty {
+            if let affix = component[key]?.string, !affix.isEmpty {
                 throw TokenizerLoadError.unsupported("BPE \(key)", affix)
             }
         }
-        guard let rawVocab = component["vocab"] as? Object else { throw TokenizerLoadError("BPE model has no vocab") }
-        var vocab: [String: TokenID] = [:]
-        vocab.reserveCapacity(rawVocab.count)
+        guard let rawVocab = component["vocab"]?.members else { throw TokenizerLoadError("BPE model has no vocab") }
         var entries: [[UInt8]?] = []
         var spelled: [Bool] = []  // spelled in the byte-level alphabet, so BPE can produce it
+        var unspelled: [String: TokenID] = [:]
         for (token, rawId) in rawVocab {
-            guard let id = (rawId as? NSNumber)?.intValue, id >= 0, id < 1 << 31 else {
+            guard let id = rawId.int, id >= 0, id < 1 << 31 else {
                 throw TokenizerLoadError("bad id for vocabulary token \(token)")
             }
-            vocab[token] = TokenID(id)
             if id >= entries.count {
                 entries.append(contentsOf: repeatElement(nil, count: id + 1 - entries.count))
                 spelled.append(contentsOf: repeatElement(false, count: id + 1 - spelled.count))
@@ -136,47 +131,53 @@ struct TokenizerJSON {
             let bytes = ByteLevelAlphabet.bytes(ofToken: token)
             entries[id] = bytes ?? Array(token.utf8)
             spelled[id] = bytes != nil
+            if bytes == nil { unspelled[token] = TokenID(id) }
         }
         let tokens = TokenTable(entries: entries, indexed: { spelled[$0] })
+        // Looked up by bytes: hashing 150K Strings (normalizing each) is slow.
+        let vocab = { (token: String) -> TokenID? in
+            ByteLevelAlphabet.bytes(ofToken: token).flatMap { tokens.id(of: $0) } ?? unspelled[token]
+        }
 
         var merges: [(left: TokenID, right: TokenID, rank: UInt32, merged: TokenID)] = []
-        let rawMerges = component["merges"] as? [Any] ?? []
+        let rawMerges = component["merges"]?.array ?? []
         merges.reserveCapacity(rawMerges.count)
         for (rank, rawMerge) in rawMerges.enumerated() {
-            let parts: [String]
-            if let line = rawMerge as? String {
-                parts = line.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+            let parts: [Substring]
+            if let line = rawMerge.string {
+                parts = line.split(separator: " ", omittingEmptySubsequences: false)
             } else {
-                parts = rawMerge as? [String] ?? []
+                parts = rawMerge.array?.compactMap { $0.string.map { Substring($0) } } ?? []
             }
-            guard parts.count == 2, let left = vocab[parts[0]], let right = vocab[parts[1]],
-                  let merged = vocab[parts[0] + parts[1]] else {
+            guard parts.count == 2, let left = vocab(String(parts[0])), let right = vocab(String(parts[1])),
+                  let merged = tokens.concatenation(left, right) ?? vocab(String(parts[0] + parts[1])) else {
                 throw TokenizerLoadError("bad merge #\(rank): \(rawMerge)")
             }
             merges.append((left, right, UInt32(rank), merged))
         }
         let model = BPEModel(tokens: tokens, merges: PairTable(merges),
-                             ignoreMerges: component["ignore_merges"] as? Bool ?? false)
+                             ignoreMerges: component["ignore_merges"]?.bool ?? false)
         return (model, vocab)
     }
 
-    private static func addedToken(_ object: Object) throws -> AddedToken {
-        guard let id = (object["id"] as? NSNumber)?.intValue, let content = object["content"] as? String else {
+    private static func addedToken(_ object: JSONValue) throws -> AddedToken {
+        guard let id = object["id"]?.int, id >= 0, let content = object["content"]?.string else {
             throw TokenizerLoadError("bad added token \(object)")
         }
-        return AddedToken(id: TokenID(id), content: content, special: object["special"] as? Bool ?? false,
-                          lstrip: object["lstrip"] as? Bool ?? false, rstrip: object["rstrip"] as? Bool ?? false,
-                          singleWord: object["single_word"] as? Bool ?? false,
-                          normalized: object["normalized"] as? Bool ?? !(object["special"] as? Bool ?? false))
+        let special = object["special"]?.bool ?? false
+        return AddedToken(id: TokenID(id), content: content, special: special,
+                          lstrip: object["lstrip"]?.bool ?? false, rstrip: object["rstrip"]?.bool ?? false,
+                          singleWord: object["single_word"]?.bool ?? false,
+                          normalized: object["normalized"]?.bool ?? !special)
     }
 
-    private static func postProcessor(_ value: Any?) throws -> PostProcessor {
-        guard let component = value as? Object else { return PostProcessor() }
+    private static func postProcessor(_ value: JSONValue?) throws -> PostProcessor {
+        guard let component = value, !component.isNull else { return PostProcessor() }
         switch type(component) {
         case "ByteLevel":
             return PostProcessor()  // only adjusts offsets
         case "Sequence":
-            return try (component["processors"] as? [Any] ?? []).reduce(PostProcessor()) {
+            return try (component["processors"]?.array ?? []).reduce(PostProcessor()) {
                 try postProcessor($1).wrapping($0)
             }
         case "TemplateProcessing":
@@ -187,16 +188,15 @@ struct TokenizerJSON {
     }
 
     /// The `single` template: special tokens before and after `$A`.
-    private static func template(_ component: Object) throws -> PostProcessor {
-        let specials = component["special_tokens"] as? Object ?? [:]
+    private static func template(_ component: JSONValue) throws -> PostProcessor {
+        let specials = component["special_tokens"]
         var result = PostProcessor()
         var seenSequence = false
-        for item in component["single"] as? [Object] ?? [] {
+        for item in component["single"]?.array ?? [] {
             if item["Sequence"] != nil {
                 seenSequence = true
-            } else if let special = item["SpecialToken"] as? Object, let name = special["id"] as? String,
-                      let ids = (specials[name] as? Object)?["ids"] as? [NSNumber] {
-                let tokenIds = ids.map { TokenID($0.uint32Value) }
+            } else if let name = item["SpecialToken"]?["id"]?.string, let ids = specials?[name]?["ids"]?.array {
+                let tokenIds = ids.compactMap(\.int).map { TokenID($0) }
                 if seenSequence { result.suffix += tokenIds } else { result.prefix += tokenIds }
             } else {
                 throw TokenizerLoadError.unsupported("TemplateProcessing item", item)
@@ -205,8 +205,8 @@ struct TokenizerJSON {
         return result
     }
 
-    private static func checkDecoder(_ value: Any?) throws {
-        let name = (value as? Object).map(type)
+    private static func checkDecoder(_ value: JSONValue?) throws {
+        let name = value.flatMap { $0.isNull ? nil : type($0) }
         guard name == "ByteLevel" else { throw TokenizerLoadError.unsupported("decoder", name) }
     }
 }

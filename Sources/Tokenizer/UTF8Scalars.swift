@@ -24,8 +24,8 @@ func hashBytes(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
     var i = 0
     let raw = UnsafeRawPointer(p)
     while i + 8 <= count {
-        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x100_0000_01B3_1F2B
-        h ^= h >> 29
+        h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0x9E37_79B9_7F4A_7C15
+        h = h << 31 | h >> 33
         i += 8
     }
     var tail: UInt64 = 0
@@ -35,6 +35,16 @@ func hashBytes(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {
         shift += 8
         i += 1
     }
-    h = (h ^ tail) &* 0xBF58_476D_1CE4_E5B9
-    return h ^ (h >> 31)
+    return mix64(h ^ tail)
+}
+
+/// MurmurHash3's finalizer: every input bit affects every output bit.
+@inline(__always)
+func mix64(_ value: UInt64) -> UInt64 {
+    var h = value
+    h ^= h >> 33
+    h = h &* 0xFF51_AFD7_ED55_8CCD
+    h ^= h >> 33
+    h = h &* 0xC4CE_B9FE_1A85_EC53
+    return h ^ (h >> 33)
 }

@@ -20,8 +20,7 @@ final class WordCache {
         var k0: UInt64 = 0, k1: UInt64 = 0
         for i in 0..<min(count, 8) { k0 |= UInt64(p[i]) << (UInt64(i) << 3) }
         if count > 8 { for i in 8..<count { k1 |= UInt64(p[i]) << (UInt64(i - 8) << 3) } }
-        var h = (k0 &* 0x9E37_79B9_7F4A_7C15) ^ (k1 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
-        h ^= h >> 29
+        let h = mix64(k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count) << 56)
         let slot = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
         let meta = info[slot]
         if Int(meta & 0xFF) == count, keys[slot * 2] == k0, keys[slot * 2 + 1] == k1 {

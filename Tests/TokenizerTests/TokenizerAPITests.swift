@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+@testable import Tokenizer
+
+@Suite struct TokenizerAPITests {
+    @Test func qwen3Vocabulary() throws {
+        let tokenizer = try Fixtures.qwen3.get()
+        #expect(tokenizer.vocabularySize == 151_669)
+        #expect(tokenizer.encode("<|im_start|>") == [151_644])
+        #expect(tokenizer.isSpecial(151_644))
+        #expect(!tokenizer.isSpecial(151_667))  // <think> is added but not special
+        #expect(tokenizer.bytes(of: 151_667) == Array("<think>".utf8))
+        #expect(tokenizer.eosToken == 151_645)
+        #expect(tokenizer.bosToken == nil)
+        #expect(tokenizer.bytes(of: 999_999) == nil)
+        #expect(tokenizer.byteLength(of: 151_667) == 7)
+    }
+
+    @Test func bytesOfTokensSplittingACharacter() throws {
+        let tokenizer = try Fixtures.qwen3.get()
+        let text = "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀👍🏽"
+        let ids = tokenizer.encode(text)
+        let pieces = ids.map { tokenizer.bytes(of: $0)! }
+        #expect(pieces.joined().elementsEqual(text.utf8))
+        #expect(pieces.contains { String(validating: $0, as: UTF8.self) == nil }, "expected a token holding part of a character")
+        #expect(ids.allSatisfy { tokenizer.byteLength(of: $0) == tokenizer.bytes(of: $0)!.count })
+    }
+
+    @Test func specialTokensFollowThePostProcessor() throws {
+        let llama = try Fixtures.tokenizer("llama3")
+        let bos = try #require(llama.bosToken)
+        #expect(llama.encode("hi", addSpecialTokens: true) == [bos] + llama.encode("hi"))
+        let qwen = try Fixtures.qwen3.get()
+        #expect(qwen.encode("hi", addSpecialTokens: true) == qwen.encode("hi"))
+        let text = "<|im_start|>user\nhi<|im_end|>"
+        #expect(qwen.decode(qwen.encode(text), skipSpecialTokens: true) == "user\nhi")
+    }
+
+    @Test func concurrentEncodingAgreesWithSequential() async throws {
+        let tokenizer = try Fixtures.qwen3.get()
+        let texts = Array(try Fixtures.corpus().suffix(400))
+        let sequential = texts.map { tokenizer.encode($0) }
+        let concurrent = await withTaskGroup(of: (Int, [[TokenID]]).self) { group in
+            for worker in 0..<4 {
+                group.addTask { (worker, texts.map { tokenizer.encode($0) }) }
+            }
+            var results: [[[TokenID]]] = []
+            for await (_, ids) in group { results.append(ids) }
+            return results
+        }
+        #expect(concurrent.count == 4)
+        #expect(concurrent.allSatisfy { $0 == sequential })
+    }
+}
+
+/// The native scanner against the same pattern run by a regex engine (ICU),
+/// over the corpus, for every pattern it recognises.
+@Suite struct NativeScannerTests {
+    @Test(arguments: SplitPattern.presets.indices)
+    func agreesWithRegex(index: Int) throws {
+        let pattern = SplitPattern.presets[index]
+        #expect(SplitPattern.recognise(pattern.regex) == pattern)
+        let native = SplitMatcher.native(NativeSplitScanner(pattern))
+        let regex = SplitMatcher.regex(try RegexSplitter(pattern: pattern.regex))
+        var mismatches = 0
+        for var text in try Fixtures.corpus() {
+            let shown = text.debugDescription
+            text.withUTF8 { buffer in
+                guard let base = buffer.baseAddress else { return }
+                var ours: [Int] = [], theirs: [Int] = []
+                native.forEachMatch(base, 0, buffer.count) { ours.append($1) }
+                regex.forEachMatch(base, 0, buffer.count) { theirs.append($1) }
+                if ours != theirs {
+                    mismatches += 1
+                    if mismatches <= 3 { Issue.record("\(pattern.regex) on \(shown)") }
+                }
+            }
+        }
+        #expect(mismatches == 0)
+    }
+}
