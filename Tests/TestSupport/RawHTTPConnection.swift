@@ -22,6 +22,9 @@ public final class RawHTTPConnection {
         if var size = receiveBufferSize.map(Int32.init) {
             setsockopt(descriptor, SOL_SOCKET, SO_RCVBUF, &size, socklen_t(MemoryLayout<Int32>.size))
         }
+        // Small writes leave at once, so a request sent in pieces arrives in pieces.
+        var noDelay: Int32 = 1
+        setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &noDelay, socklen_t(MemoryLayout<Int32>.size))
         guard address.connect(descriptor) == 0 else {
             let code = errno
             Glibc.close(descriptor)
@@ -47,6 +50,11 @@ public final class RawHTTPConnection {
 
     public func send(_ text: String) throws {
         try send(Array(text.utf8))
+    }
+
+    /// Half-closes: the peer reads end of stream, this side can still read.
+    public func finishSending() {
+        shutdown(descriptor, Int32(SHUT_WR))
     }
 
     /// Everything the peer sends until it closes the connection.
