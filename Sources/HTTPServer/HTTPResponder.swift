@@ -46,7 +46,7 @@ public final class HTTPResponder {
         guard !isFinished, !isStreaming else { return }
         let keepAlive = decideKeepAlive()
         var bytes = ResponseHead.bytes(status: response.status, headers: response.headers,
-                                       contentLength: response.body.count, keepAlive: keepAlive)
+                                       contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         if requestMethod != "HEAD" { bytes += response.body }
         emit(bytes)
         finish()
@@ -62,7 +62,7 @@ public final class HTTPResponder {
         }
         let keepAlive = decideKeepAlive()
         heldHead = ResponseHead.bytes(status: status, headers: headers, contentLength: contentLength,
-                                      keepAlive: keepAlive, framed: contentLength != nil || !isHTTP10)
+                                      keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 
     public func writeChunk(_ bytes: UnsafeRawBufferPointer) {

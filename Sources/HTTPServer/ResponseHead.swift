@@ -2,9 +2,10 @@
 enum ResponseHead {
     /// The head of a response. `contentLength == nil` means chunked.
     /// `framed: false` writes neither length nor chunking (HTTP/1.0 streams,
-    /// whose end is the connection's end).
+    /// whose end is the connection's end). An HTTP/1.0 client assumes the
+    /// connection closes unless told `keep-alive`, so `http10` says so.
     static func bytes(status: Int, headers: HTTPHeaders, contentLength: Int?, keepAlive: Bool,
-                      framed: Bool = true) -> [UInt8] {
+                      http10: Bool = false, framed: Bool = true) -> [UInt8] {
         var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
         for field in headers where !isFramingHeader(field.name) {
             head += field.name
@@ -17,7 +18,11 @@ enum ResponseHead {
         } else if framed {
             head += "Transfer-Encoding: chunked\r\n"
         }
-        if !keepAlive { head += "Connection: close\r\n" }
+        if !keepAlive {
+            head += "Connection: close\r\n"
+        } else if http10 {
+            head += "Connection: keep-alive\r\n"
+        }
         head += "\r\n"
         return Array(head.utf8)
     }

@@ -26,6 +26,19 @@ import TestSupport
         #expect(client.isClosedByPeer())
     }
 
+    /// An HTTP/1.0 client assumes the connection closes unless the answer
+    /// says `Connection: keep-alive` (ApacheBench -k relies on it).
+    @Test func http10WithKeepAliveIsToldTheConnectionStaysOpen() throws {
+        let server = try TestServer(handler: echoHandler)
+        let client = try RawHTTPConnection(port: server.port)
+        for path in ["/one", "/two"] {
+            try client.send("GET \(path) HTTP/1.0\r\nConnection: keep-alive\r\n\r\n")
+            let response = try client.readResponse()
+            #expect(response.text == echoed("GET", path))
+            #expect(response.header("Connection")?.lowercased() == "keep-alive")
+        }
+    }
+
     @Test func connectionCloseIsHonoured() throws {
         let server = try TestServer(handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)

@@ -45,6 +45,8 @@ import TestSupport
         "GET / HTTP/1.1\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab",
         "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "\u{1}\u{2}\u{3}\r\n\r\n",
+        // Both framings at once is how requests get smuggled past proxies.
+        "POST / HTTP/1.1\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n",
     ])
     func malformedRequestsAnswer400(request: String) throws {
         try expectRejection(request, status: 400)

@@ -38,6 +38,23 @@ import TestSupport
         #expect(try client.readResponse().text == echoed("POST", "/third", body: "hi"))
     }
 
+    /// More requests than `maxPipelinedRequests` in one write: the server
+    /// parks the surplus and resumes as answers (given in a shuffled order)
+    /// free the pipeline.
+    @Test func moreRequestsThanThePipelineHoldsAreAllAnsweredInOrder() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.maxPipelinedRequests = 4
+        let server = try TestServer(configuration: configuration) { request, responder, loop in
+            let number = Int(request.target.dropFirst()) ?? 0
+            loop.schedule(afterMilliseconds: UInt64((number * 7) % 5)) { echoHandler(request, responder, loop) }
+        }
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send((0..<50).map { "GET /\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
+        for number in 0..<50 {
+            #expect(try client.readResponse().text == echoed("GET", "/\(number)"))
+        }
+    }
+
     @Test func aMalformedRequestIsAnsweredAfterTheEarlierOnesThenTheConnectionCloses() throws {
         let server = try TestServer(handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)
