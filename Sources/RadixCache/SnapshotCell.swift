@@ -46,17 +46,31 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
 
     /// The newest value. Any thread; lock-free.
     func load() -> Value {
+        let visit = enter()
+        let value = current.load(ordering: .sequentiallyConsistent).retain()
+        leave(visit)
+        return value.takeRetainedValue()
+    }
+
+    /// A reader counted in the epoch it entered.
+    struct Visit {
+        fileprivate let reader: UInt64
+    }
+
+    /// Counts a reader in the current epoch, retrying if the epoch turns
+    /// meanwhile. Until `leave`, no value it could load is released.
+    func enter() -> Visit {
         while true {
             let entered = epoch.load(ordering: .sequentiallyConsistent)
             let reader = Self.oneReader(in: entered)
             readers.wrappingAdd(reader, ordering: .sequentiallyConsistent)
-            if epoch.load(ordering: .sequentiallyConsistent) == entered {
-                let value = current.load(ordering: .sequentiallyConsistent).retain()
-                readers.wrappingSubtract(reader, ordering: .sequentiallyConsistent)
-                return value.takeRetainedValue()
-            }
+            if epoch.load(ordering: .sequentiallyConsistent) == entered { return Visit(reader: reader) }
             readers.wrappingSubtract(reader, ordering: .sequentiallyConsistent)
         }
+    }
+
+    func leave(_ visit: Visit) {
+        readers.wrappingSubtract(visit.reader, ordering: .sequentiallyConsistent)
     }
 
     /// Makes `value` the newest. Writer thread only.

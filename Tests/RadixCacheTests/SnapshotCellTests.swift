@@ -24,6 +24,17 @@ import Testing
         #expect(cell.heldCount == 1)
     }
 
+    @Test func aReplacedValueOutlivesEveryReaderThatMightStillTakeIt() {
+        let cell = SnapshotCell(Box(0))
+        weak var first = cell.load()
+        let visit = cell.enter() // a reader that has not loaded the pointer yet
+        for value in 1...3 { cell.publish(Box(value)) }
+        #expect(first != nil)
+        cell.leave(visit)
+        cell.publish(Box(4))
+        #expect(first == nil)
+    }
+
     @Test func aValueAReaderTookOutlivesItsReplacement() {
         let cell = SnapshotCell(Box(0))
         let taken = cell.load()
