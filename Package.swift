@@ -13,6 +13,8 @@ let package = Package(
         .executable(name: "slime-router", targets: ["SlimeRouter"]),
         .executable(name: "mock-sglang", targets: ["MockSGLang"]),
         .library(name: "Router", targets: ["Router"]),
+        .library(name: "RadixCache", targets: ["RadixCache"]),
+        .library(name: "Tokenizer", targets: ["Tokenizer"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

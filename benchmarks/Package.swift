@@ -7,7 +7,8 @@ import PackageDescription
 let package = Package(
     name: "slime-router-benchmarks",
     dependencies: [
-        .package(path: ".."),
+        // Named so the products resolve whatever the checkout folder is called.
+        .package(name: "slime-router", path: ".."),
         .package(url: "https://github.com/ordo-one/benchmark.git", from: "1.38.0", traits: ["MallocInterposer"]),
     ],
     targets: [

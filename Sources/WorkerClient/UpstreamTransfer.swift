@@ -98,8 +98,10 @@ public final class UpstreamTransfer {
     }
 
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
-        var text = String(decoding: line, as: UTF8.self)
-        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        // Byte-wise: "\r\n" is a single Character to String.
+        var end = line.count
+        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
         if text.hasPrefix("HTTP/") {
             // A new status line: any earlier 1xx head is discarded.
             let parts = text.split(separator: " ", maxSplits: 2)

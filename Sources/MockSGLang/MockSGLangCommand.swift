@@ -1,0 +1,43 @@
+import ArgumentParser
+import EventLoop
+import Glibc
+import HTTPServer
+
+@main
+struct MockSGLangCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "mock-sglang",
+        abstract: "A fake SGLang worker for tests and benchmarks (deterministic generations, fault injection).")
+
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port (0 picks a free one).") var port = 31000
+    @Option(help: "Delay per generated token, milliseconds.") var latencyPerTokenMs = 0.0
+    @Option(help: "Tokens generated when the request sets no max_new_tokens.") var maxNewTokens = 16
+    @Flag(help: "End generations with the EOS token (finish_reason stop) instead of length.") var finishWithStopToken = false
+    @Option(help: "weight_version reported in responses.") var weightVersion = "default"
+    @Option(help: "Probability that a generation aborts.") var abortRate = 0.0
+    @Option(help: "Probability of a 500 answer.") var errorRate = 0.0
+    @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
+
+    func run() throws {
+        var settings = MockSettings()
+        settings.latencyPerTokenMilliseconds = latencyPerTokenMs
+        settings.defaultMaxNewTokens = maxNewTokens
+        settings.finishWithStopToken = finishWithStopToken
+        settings.weightVersion = weightVersion
+        settings.abortRate = abortRate
+        settings.errorRate = errorRate
+        settings.dropRate = dropRate
+
+        let loop = EventLoop()
+        let worker = MockWorker(loop: loop, codec: ByteCodec(), settings: settings)
+        let server = HTTPServer(loop: loop) { request, responder in worker.handle(request, responder) }
+        let boundPort = try server.start(host: host, port: port)
+        print("mock-sglang listening on \(host):\(boundPort)")
+        fflush(nil)
+        let stop = { (_: Int32) in server.shutdown(gracePeriodMilliseconds: 1000) { loop.stop() } }
+        let watchers = [SignalWatcher(loop: loop, signal: SIGINT, stop), SignalWatcher(loop: loop, signal: SIGTERM, stop)]
+        loop.run()
+        _ = watchers
+    }
+}

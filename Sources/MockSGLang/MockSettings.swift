@@ -1,0 +1,36 @@
+/// The fake worker's behaviour, set from the command line and changeable at
+/// run time through `POST /mock/config` so tests can inject faults.
+struct MockSettings {
+    /// Delay before each generated token (and before a non-streamed answer,
+    /// once per token), milliseconds.
+    var latencyPerTokenMilliseconds: Double = 0
+    /// Tokens generated when the request does not say (`max_new_tokens`).
+    var defaultMaxNewTokens = 16
+    /// `length` (stop at max_new_tokens) or `stop` (end with the EOS token,
+    /// which the text does not show).
+    var finishWithStopToken = false
+    var weightVersion = "default"
+    /// Probabilities of faults on `/generate`.
+    var abortRate = 0.0
+    var errorRate = 0.0
+    var dropRate = 0.0
+    /// The next N `/generate` requests abort / fail with 500 / lose their connection.
+    var abortNext = 0
+    var errorNext = 0
+    var dropNext = 0
+    /// When true, `/health` answers 503.
+    var failHealth = false
+
+    enum Fault { case abort, error, drop }
+
+    /// Decides the fault (if any) for the next generate request.
+    mutating func nextFault() -> Fault? {
+        if dropNext > 0 { dropNext -= 1; return .drop }
+        if errorNext > 0 { errorNext -= 1; return .error }
+        if abortNext > 0 { abortNext -= 1; return .abort }
+        if dropRate > 0, Double.random(in: 0..<1) < dropRate { return .drop }
+        if errorRate > 0, Double.random(in: 0..<1) < errorRate { return .error }
+        if abortRate > 0, Double.random(in: 0..<1) < abortRate { return .abort }
+        return nil
+    }
+}
