@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Turns run.sh's results.jsonl (one wrk summary per peer and connection
+count) into the markdown of benchmarks/results/http-proxy.md."""
+import argparse
+import datetime
+import json
+import os
+import platform
+
+LABELS = {
+    "upstream": "upstream alone (nginx `return 200`, core 0, no proxy)",
+    "slime-router": "**slime-router**",
+    "nginx": "nginx `proxy_pass`, keep-alive upstream",
+    "sglang-router": "SGLang Rust router, round_robin",
+}
+
+
+def ms(us):
+    return f"{us / 1000:.2f} ms"
+
+
+def errors(r):
+    socket = r["err_connect"] + r["err_read"] + r["err_write"] + r["err_timeout"]
+    if r["err_status"] == 0 and socket == 0:
+        return "0"
+    return f"{r['err_status']} non-2xx, {socket} socket"
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("results")
+    ap.add_argument("--command", required=True)
+    ap.add_argument("--duration", required=True)
+    ap.add_argument("--warmup", required=True)
+    ap.add_argument("--threads", required=True)
+    ap.add_argument("--load", nargs=2, required=True)
+    ap.add_argument("--versions", required=True)
+    a = ap.parse_args()
+
+    rows = [json.loads(line) for line in open(a.results)]
+    for r in rows:
+        r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
+        r["cpu"] = r["cpu_ticks"] / r["hz"] / (r["duration_us"] / 1e6)
+    nginx = {r["connections"]: r["rps"] for r in rows if r["peer"] == "nginx"}
+
+    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
+    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    out = print
+    out("# HTTP pass-through proxy: POST /generate to a static upstream\n")
+    out(f"Each peer alone on core 1 (`taskset -c 1`), in front of the same nginx upstream that answers a fixed")
+    out(f"SGLang-shaped JSON; `wrk -t{a.threads}` with `benchmarks/http/generate.lua` (small JSON body) and the")
+    out(f"upstream share core 0. {a.warmup} s warm-up, then {a.duration} s measured per row; every peer was first")
+    out("checked to answer 200 with the upstream's exact body. \"vs nginx\" is req/s over nginx `proxy_pass`'s at")
+    out("the same connection count. \"peer CPU\" is the peer's CPU time over the measured run (1.00 = core 1 saturated).\n")
+    out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for r in rows:
+        base = nginx.get(r["connections"])
+        ratio = f"{r['rps'] / base:.2f}x" if base and r["peer"] != "upstream" else "—"
+        out(f"| {LABELS.get(r['peer'], r['peer'])} | {r['connections']} | {r['rps']:,.0f} | {ratio} "
+            f"| {ms(r['mean_us'])} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors(r)} | {r['cpu']:.2f} |")
+    out("")
+    out(f"Machine: {cpu}, {os.cpu_count()} cores (`nproc` {len(os.sched_getaffinity(0))}), "
+        f"{platform.system()} {platform.release()}; {now}.")
+    out(f"Load average (1/5/15 min) before the run: {' / '.join(a.load[0].split())}, after: "
+        f"{' / '.join(a.load[1].split())}. The machine is shared with other engineers (compilers, tests): with a load")
+    out("above ~1 the absolute numbers are noisy; compare the ratios within one run, not across runs.\n")
+    out("Versions: " + "; ".join(v for v in a.versions.splitlines() if v) + ".\n")
+    out(f"Reproduce (after `scripts/setup.sh` and `scripts/setup-bench.sh`): `{a.command}`")
+    out("(raw wrk outputs land in `benchmarks/results/raw/`, not committed).")
+
+
+if __name__ == "__main__":
+    main()
