@@ -41,12 +41,12 @@ struct Eviction {
 
     private func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
         var leaves: [Node] = []
-        var pending = root.children
+        var pending = root.children.map(\.node)
         while let node = pending.popLast() {
             if node.children.isEmpty {
                 if node.stamp != protectedStamp { leaves.append(node) }
             } else {
-                pending.append(contentsOf: node.children)
+                pending.append(contentsOf: node.children.map(\.node))
             }
         }
         let ordered = leaves.map { (node: $0, isStale: $0.version.rank < staleBelowRank,
@@ -63,9 +63,10 @@ struct Eviction {
     }
 
     private mutating func pruning(_ node: Node, victims: Set<ObjectIdentifier>) -> Node {
-        var children: [Node] = [], keys: [UInt16] = []
+        var children: [Node.Child] = []
         var changed = false
-        for (child, key) in zip(node.children, node.childKeys) {
+        for entry in node.children {
+            let child = entry.node
             if victims.contains(ObjectIdentifier(child)) {
                 ledger.remove(child)
                 evictedNodes += 1
@@ -75,11 +76,10 @@ struct Eviction {
             }
             let pruned = child.children.isEmpty ? child : pruning(child, victims: victims)
             changed = changed || pruned !== child
-            children.append(pruned)
-            keys.append(key)
+            children.append(Node.Child(key: entry.key, node: pruned))
         }
         guard changed else { return node }
-        let copy = node.copy(children: children, childKeys: keys)
+        let copy = node.copy(children: children)
         ledger.replace(node, with: copy)
         return copy
     }

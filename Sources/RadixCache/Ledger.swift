@@ -22,7 +22,7 @@ struct Ledger: Sendable, Equatable {
         var pending = [root]
         while let node = pending.popLast() {
             ledger.add(node)
-            pending.append(contentsOf: node.children)
+            pending.append(contentsOf: node.children.map(\.node))
         }
         return ledger
     }

@@ -38,13 +38,20 @@ struct PrefixSearch {
     }
 
     private mutating func exploreChildren(of node: Node, at position: Int, tokensBefore: Int) {
-        if position < text.count {
-            for index in node.children(withKey: 1 + UInt16(text[position])) {
-                explore(node.children[index], at: position, tokensBefore: tokensBefore)
-            }
+        // The keys of every first token that could continue the text: omitted
+        // from it, each length that fits, or long.
+        explore(node, childrenWithKey: ChildKey.omitted, at: position, tokensBefore: tokensBefore)
+        let available = text.count - position
+        guard available > 0 else { return }
+        for length in 1...min(available, ChildKey.longLength) {
+            let key = ChildKey.of(text.baseAddress! + position, length: length)
+            explore(node, childrenWithKey: key, at: position, tokensBefore: tokensBefore)
         }
-        for index in node.children(withKey: 0) {
-            explore(node.children[index], at: position, tokensBefore: tokensBefore)
+    }
+
+    private mutating func explore(_ parent: Node, childrenWithKey key: UInt64, at position: Int, tokensBefore: Int) {
+        for index in parent.children(withKey: key) {
+            explore(parent.children[index].node, at: position, tokensBefore: tokensBefore)
         }
     }
 

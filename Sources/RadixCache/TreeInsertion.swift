@@ -17,8 +17,9 @@ struct TreeInsertion {
     /// that replaces it.
     private mutating func descend(_ node: Node, from position: Int) -> Node {
         guard position < trajectory.count else { return touch(node, replacing: node, endsHere: true) }
-        let key = trajectory.textLength(at: position) == 0
-            ? 0 : 1 + UInt16(trajectory.text[trajectory.textOffsets[position]])
+        let key = trajectory.text.withUnsafeBufferPointer {
+            ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
+        }
         guard let index = node.childIndex(startingWith: trajectory.tokens[position], key: key) else {
             let leaf = Node(
                 run: .make(from: trajectory, range: position..<trajectory.count),
@@ -26,7 +27,7 @@ struct TreeInsertion {
             ledger.add(leaf)
             return touch(node.addingChild(leaf), replacing: node)
         }
-        let child = node.children[index]
+        let child = node.children[index].node
         let shared = sharedTokenCount(child.run, from: position)
         let fitted = shared < child.run.count ? split(child, at: shared) : child
         let updated = descend(refreshingValues(of: fitted, from: position), from: position + shared)
@@ -51,7 +52,7 @@ struct TreeInsertion {
         let lower = node.copy(run: node.run.slice(count..<node.run.count, vocabulary: vocabulary))
         let upper = node.copy(
             run: node.run.slice(0..<count, vocabulary: vocabulary),
-            children: [lower], childKeys: [lower.key], isTerminal: false)
+            children: [Node.Child(key: lower.key, node: lower)], isTerminal: false)
         ledger.replace(node, with: lower)
         ledger.add(upper)
         return upper

@@ -81,7 +81,7 @@ import Testing
         try cache.insert("Hello there", [hello] + vocabulary.bytewise(" there"))
         let root = cache.currentSnapshot.root
         #expect(root.children.count == 1)
-        let shared = root.children[0]
+        let shared = root.children[0].node
         #expect(Array(shared.run.tokens) == [hello])
         #expect(shared.children.count == 2)
         #expect(cache.statistics.nodes == 4)

@@ -94,15 +94,16 @@ import Testing
         #expect(Ledger.counting(snapshot.root) == snapshot.ledger)
         var pending = [snapshot.root]
         while let node = pending.popLast() {
-            #expect(node.childKeys == node.children.map(\.key))
-            #expect(node.childKeys == node.childKeys.sorted())
-            let firsts = node.children.map { [$0.run.token(at: 0), $0.key == 0 ? 1 : 0] }
+            let keys = node.children.map(\.key)
+            #expect(keys == node.children.map(\.node.key))
+            #expect(keys == keys.sorted())
+            let firsts = node.children.map { [$0.node.run.token(at: 0), $0.key == ChildKey.omitted ? 1 : 0] }
             #expect(Set(firsts).count == firsts.count)
-            for child in node.children {
+            for child in node.children.map(\.node) {
                 #expect(child.run.count > 0)
                 #expect(child.stamp <= node.stamp || node === snapshot.root)
             }
-            pending.append(contentsOf: node.children)
+            pending.append(contentsOf: node.children.map(\.node))
         }
     }
 }
