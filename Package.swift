@@ -38,7 +38,7 @@ let package = Package(
         .target(
             name: "Router",
             dependencies: [
-                "EventLoop", "HTTPServer", "WorkerClient", "JSON",
+                "EventLoop", "HTTPServer", "WorkerClient", "JSON", "RadixCache", "Tokenizer",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
@@ -55,7 +55,7 @@ let package = Package(
         .executableTarget(
             name: "MockSGLang",
             dependencies: [
-                "EventLoop", "HTTPServer", "JSON",
+                "EventLoop", "HTTPServer", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

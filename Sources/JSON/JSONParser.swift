@@ -30,6 +30,50 @@ public struct JSONParser {
         try parse(Array(text.utf8))
     }
 
+    /// The members of a top-level object with the byte range each one
+    /// occupies (from its key's opening quote to its value's end), so that a
+    /// caller can rewrite some members and keep the others byte for byte.
+    public static func parseObjectMembers(_ bytes: UnsafeRawBufferPointer) throws(Error) -> [ObjectMember] {
+        var parser = JSONParser(bytes)
+        parser.skipWhitespace()
+        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
+            throw parser.error("expected a JSON object")
+        }
+        parser.index += 1
+        var members: [ObjectMember] = []
+        parser.skipWhitespace()
+        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
+            parser.index += 1
+        } else {
+            while true {
+                parser.skipWhitespace()
+                let start = parser.index
+                guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { throw parser.error("expected a member name") }
+                let key = try parser.parseString()
+                parser.skipWhitespace()
+                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { throw parser.error("expected ':'") }
+                parser.index += 1
+                let value = try parser.parseValue()
+                members.append(ObjectMember(key: key, value: value, range: start..<parser.index))
+                parser.skipWhitespace()
+                guard parser.index < bytes.count else { throw parser.error("unterminated object") }
+                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
+                if bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
+                throw parser.error("expected ',' or '}'")
+            }
+        }
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected data after the value") }
+        return members
+    }
+
+    public struct ObjectMember: Sendable {
+        public let key: String
+        public let value: JSONValue
+        /// Bytes of `"key": value` in the source.
+        public let range: Range<Int>
+    }
+
     private func error(_ message: String) -> Error { Error(message: message, offset: index) }
 
     private mutating func skipWhitespace() {

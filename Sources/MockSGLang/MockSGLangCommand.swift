@@ -18,6 +18,8 @@ struct MockSGLangCommand: ParsableCommand {
     @Option(help: "Probability that a generation aborts.") var abortRate = 0.0
     @Option(help: "Probability of a 500 answer.") var errorRate = 0.0
     @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
+    @Option(name: [.customLong("tokenizer-path"), .customLong("model-path")],
+            help: "Model directory with tokenizer.json; without it ids are UTF-8 bytes.") var tokenizerPath: String?
 
     func run() throws {
         var settings = MockSettings()
@@ -30,7 +32,8 @@ struct MockSGLangCommand: ParsableCommand {
         settings.dropRate = dropRate
 
         let loop = EventLoop()
-        let worker = MockWorker(loop: loop, codec: ByteCodec(), settings: settings)
+        let codec: TokenCodec = try tokenizerPath.map { try TokenizerCodec(directory: $0) } ?? ByteCodec()
+        let worker = MockWorker(loop: loop, codec: codec, settings: settings)
         let server = HTTPServer(loop: loop) { request, responder in worker.handle(request, responder) }
         let boundPort = try server.start(host: host, port: port)
         print("mock-sglang listening on \(host):\(boundPort)")

@@ -2,10 +2,11 @@ import EventLoop
 import HTTPServer
 import JSON
 import Logging
+import Tokenizer
 import WorkerClient
 
 /// The router on one event loop: its own endpoints, and every other request
-/// relayed to a worker chosen by the load-balancing policy.
+/// relayed to a worker through the middleware chain.
 public final class RouterServer {
     private let loop: EventLoop
     private let configuration: RouterConfiguration
@@ -14,19 +15,49 @@ public final class RouterServer {
     private let client: WorkerClient
     private let health: HealthChecker
     private let metrics = RouterMetrics()
+    private let lagMonitor: LoopLagMonitor
+    private let chain: MiddlewareChain
+    /// Present when the radix-tree middleware is on.
+    private let tokens: TokenCache?
     private var server: HTTPServer?
 
-    public init(loop: EventLoop, configuration: RouterConfiguration, logger: Logger) {
+    /// Fails when a middleware cannot be set up (no tokenizer for the radix tree).
+    public init(loop: EventLoop, configuration: RouterConfiguration, logger: Logger) throws {
         self.loop = loop
         self.configuration = configuration
         self.logger = logger
         pool = WorkerPool(policy: configuration.policy)
         client = WorkerClient(loop: loop, configuration: configuration.client)
         health = HealthChecker(pool: pool, client: client, configuration: configuration.health, logger: logger)
+        lagMonitor = LoopLagMonitor(registry: metrics.registry)
+        tokens = try RouterServer.makeTokenCache(configuration, logger: logger)
+        chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
+            switch name {
+            case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
+            case .requestID: RequestIDMiddleware()
+            }
+        })
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
         }
+    }
+
+    private static func makeTokenCache(_ configuration: RouterConfiguration, logger: Logger) throws -> TokenCache? {
+        guard configuration.middlewares.contains(.radixTree) else {
+            if configuration.cacheAwareRouting {
+                throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
+            }
+            return nil
+        }
+        guard let path = configuration.tokenizerPath else {
+            throw RouterSetupError("the radix-tree middleware needs a tokenizer: pass --hf-checkpoint (or --tokenizer-path) with a directory holding tokenizer.json")
+        }
+        let tokenizer: Tokenizer
+        do { tokenizer = try Tokenizer.load(directory: path) } catch {
+            throw RouterSetupError("cannot load the tokenizer from \(path): \(error)")
+        }
+        return TokenCache(tokenizer: tokenizer, configuration: configuration.cache, logger: logger)
     }
 
     /// Starts listening and health checking; returns the bound port.
@@ -38,6 +69,7 @@ public final class RouterServer {
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
         health.start(loop: loop)
+        lagMonitor.start(loop: loop)
         return port
     }
 
@@ -45,18 +77,20 @@ public final class RouterServer {
     /// period, then calls `completion`.
     public func shutdown(completion: @escaping () -> Void) {
         health.stop()
+        lagMonitor.stop()
         guard let server else { return completion() }
         server.shutdown(gracePeriodMilliseconds: configuration.shutdownGracePeriodMilliseconds, completion: completion)
     }
 
     private var proxyContext: ProxyContext {
-        ProxyContext(pool: pool, client: client, health: health, metrics: metrics)
+        ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
+                     retry: configuration.retry, balance: configuration.balance)
     }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let path = request.path
         guard let route = Route(path: path) else {
-            metrics.requests.increment("proxy")
+            metrics.requests.increment(path == "/generate" ? "generate" : "proxy")
             return ProxyExchange(request: request, responder: responder, context: proxyContext).start()
         }
         metrics.requests.increment(route.rawValue)
@@ -64,6 +98,12 @@ public final class RouterServer {
             var response = HTTPResponse.error(405, "\(request.method) is not allowed on \(path)")
             response.headers.add("Allow", route.allowedMethods.joined(separator: ", "))
             return responder.send(response)
+        }
+        if route == .retrieveFromText {
+            guard let tokens else {
+                return responder.send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
+            }
+            return RetrieveFromText(tokens: tokens).respond(request, loop: loop) { responder.send($0) }
         }
         do {
             responder.send(try respond(route, request))
@@ -78,7 +118,9 @@ public final class RouterServer {
         case .addWorker: return try workers.add(request)
         case .removeWorker: return try workers.remove(request)
         case .listWorkers: return workers.list()
-        case .metrics: return MetricsEndpoint(pool: pool, metrics: metrics, server: { [weak self] in self?.server }).respond(request)
+        case .metrics:
+            return MetricsEndpoint(pool: pool, metrics: metrics, tokens: tokens, lagMonitor: lagMonitor,
+                                   server: server, cacheConfiguration: configuration.cache).respond(request)
         case .health, .liveness:
             return .json(200, Array(#"{"status":"ok"}"#.utf8))
         case .readiness:
@@ -87,8 +129,16 @@ public final class RouterServer {
                 ("status", .string(ready ? "ready" : "no healthy workers")),
                 ("healthy_workers", .int(pool.availableWorkers.count)),
             ]).serialized())
+        case .retrieveFromText:
+            preconditionFailure("answered asynchronously in handle(_:_:)")
         }
     }
+}
+
+/// A configuration the router cannot start with.
+public struct RouterSetupError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// The router's own endpoints; every other path is proxied.
@@ -96,6 +146,7 @@ enum Route: String {
     case addWorker = "add_worker"
     case removeWorker = "remove_worker"
     case listWorkers = "list_workers"
+    case retrieveFromText = "retrieve_from_text"
     case metrics
     case health
     case liveness
@@ -108,7 +159,7 @@ enum Route: String {
 
     var allowedMethods: [String] {
         switch self {
-        case .addWorker: ["POST"]
+        case .addWorker, .retrieveFromText: ["POST"]
         case .removeWorker: ["POST", "DELETE"]
         case .listWorkers, .metrics, .health, .liveness, .readiness: ["GET", "HEAD"]
         }

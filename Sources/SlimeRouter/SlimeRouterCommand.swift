@@ -19,8 +19,32 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(name: .customLong("worker-urls"), parsing: .upToNextOption, help: "Workers to start with (http://host:port ...).")
     var workerURLs: [String] = []
 
-    @Option(help: "round-robin, least-inflight, power-of-two or random (SGLang spellings such as round_robin work too).")
+    @Option(help: "round-robin, least-inflight, power-of-two, random, or cache-aware (SGLang spellings such as round_robin work too).")
     var policy = "round-robin"
+
+    @Option(help: "With --policy cache-aware: the policy used when no worker holds the prefix or it is overloaded.")
+    var fallbackPolicy = "round-robin"
+
+    @Option(help: "Cache-aware: a warm worker is overloaded when it has this many more in-flight requests than the least loaded...")
+    var balanceAbsThreshold = 32
+
+    @Option(help: "...and more than this many times as many.")
+    var balanceRelThreshold = 1.5
+
+    @Option(help: "Attempts for a /generate that aborts or meets a worker error (the first included).")
+    var retryAttempts = 5
+
+    @Option(help: "Seconds to wait before resending an aborted or failed /generate.")
+    var retryBackoff = 1.0
+
+    @Option(help: "Radix cache budget in tokens.")
+    var cacheMaxTokens = 10_000_000
+
+    @Option(help: "Radix cache budget in megabytes.")
+    var cacheMaxMb = 256
+
+    @Option(help: "Cache entries more than this many weight versions old are evicted first when over budget.")
+    var gcThresholdK = 5
 
     @Option(name: [.customLong("hf-checkpoint"), .customLong("tokenizer-path")],
             help: "Model directory holding tokenizer.json (used by the radix-tree middleware).")
@@ -69,10 +93,20 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    private var isCacheAware: Bool { ["cache-aware", "cache_aware", "cacheaware"].contains(policy.lowercased()) }
+
     func validate() throws {
-        guard LoadBalancingPolicy(name: policy) != nil else {
-            throw ValidationError("unknown policy '\(policy)'; use one of \(LoadBalancingPolicy.allCases.map(\.rawValue).joined(separator: ", "))")
+        let known = (LoadBalancingPolicy.allCases.map(\.rawValue) + ["cache-aware"]).joined(separator: ", ")
+        guard isCacheAware || LoadBalancingPolicy(name: policy) != nil else {
+            throw ValidationError("unknown policy '\(policy)'; use one of \(known)")
         }
+        guard LoadBalancingPolicy(name: fallbackPolicy) != nil else {
+            throw ValidationError("unknown fallback policy '\(fallbackPolicy)'")
+        }
+        for name in middlewares where MiddlewareName(parsing: name) == nil {
+            throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
     }
@@ -86,7 +120,10 @@ struct SlimeRouterCommand: ParsableCommand {
         }
         let logger = Logger(label: "slime-router")
         let loop = EventLoop()
-        let router = RouterServer(loop: loop, configuration: routerConfiguration(), logger: logger)
+        let router: RouterServer
+        do { router = try RouterServer(loop: loop, configuration: routerConfiguration(), logger: logger) } catch {
+            throw ValidationError("\(error)")
+        }
         let boundPort = try router.start()
         // Tests and scripts read this line to learn the port.
         print("slime-router listening on \(host):\(boundPort)")
@@ -111,7 +148,17 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.workerURLs = workerURLs
-        configuration.policy = LoadBalancingPolicy(name: policy)!
+        configuration.policy = LoadBalancingPolicy(name: isCacheAware ? fallbackPolicy : policy)!
+        configuration.cacheAwareRouting = isCacheAware
+        configuration.balance.absolute = balanceAbsThreshold
+        configuration.balance.relative = balanceRelThreshold
+        configuration.retry.maxAttempts = retryAttempts
+        configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
+        configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
+        configuration.tokenizerPath = tokenizerPath
+        configuration.cache.maxTokens = cacheMaxTokens
+        configuration.cache.maxBytes = cacheMaxMb * 1_048_576
+        configuration.cache.versionWindow = gcThresholdK
         configuration.client.connectTimeoutMilliseconds = Int(connectTimeout * 1000)
         configuration.client.requestTimeoutMilliseconds = Int(requestTimeout * 1000)
         configuration.http.maxBodyBytes = maxBodySize

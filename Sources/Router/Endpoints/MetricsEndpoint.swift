@@ -1,5 +1,6 @@
 import HTTPServer
 import JSON
+import RadixCache
 
 /// `GET /metrics`: the original's JSON by default; Prometheus text when the
 /// scraper asks for it (`Accept: text/plain` or OpenMetrics, as Prometheus
@@ -7,21 +8,59 @@ import JSON
 struct MetricsEndpoint {
     let pool: WorkerPool
     let metrics: RouterMetrics
-    let server: () -> HTTPServer?
+    let tokens: TokenCache?
+    let lagMonitor: LoopLagMonitor
+    let server: HTTPServer?
+    let cacheConfiguration: RadixCache.Configuration
 
     func respond(_ request: HTTPRequest) -> HTTPResponse {
         if wantsPrometheus(request) {
-            let body = metrics.prometheusText(pool: pool, openConnections: server()?.connectionCount ?? 0,
-                                              rejected: server()?.rejectedRequests ?? [:])
+            if let tokens { metrics.updateCacheGauges(tokens) }
+            let body = metrics.prometheusText(pool: pool, openConnections: server?.connectionCount ?? 0,
+                                              rejected: server?.rejectedRequests ?? [:])
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)
         }
-        return .json(200, JSONValue.object([
+        var sections: [(key: String, value: JSONValue)] = [
             ("router", .object([
                 ("active_workers", .int(pool.availableWorkers.count)),
                 ("worker_loads", WorkerEndpoints(pool: pool).workerLoads()),
                 ("total_in_flight", .int(pool.totalInFlight)),
+                ("retries", .int(metrics.retries.total)),
+                ("aborted_generations", .int(metrics.aborts.total)),
+                ("cache_aware_routed", .int(pool.preferredHits)),
+                ("cache_aware_diverted", .int(pool.preferredOverloaded)),
+                ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),
             ])),
-        ]).serialized())
+        ]
+        if let tokens { sections.append(("cache", cacheSection(tokens))) }
+        return .json(200, JSONValue.object(sections).serialized())
+    }
+
+    /// The original's `cache` keys, then ours (token-level figures).
+    private func cacheSection(_ tokens: TokenCache) -> JSONValue {
+        let stats = tokens.cache.statistics
+        let lookups = stats.hits + stats.misses
+        let served = tokens.tokensFromCache + tokens.tokensTokenized
+        return .object([
+            ("total_entries", .int(stats.entries)),
+            ("cache_hits", .int(stats.hits)),
+            ("cache_misses", .int(stats.misses)),
+            ("hit_rate", .double(lookups == 0 ? 0 : Double(stats.hits) / Double(lookups))),
+            ("cur_cache_size", .int(stats.cachedTokens)),
+            ("max_cache_size", .int(cacheConfiguration.maxTokens)),
+            ("cache_size_mb", .double(Double(stats.bytesUsed) / 1_048_576)),
+            ("gc_threshold_k", .int(cacheConfiguration.versionWindow)),
+            ("nodes", .int(stats.nodes)),
+            ("bytes_used", .int(stats.bytesUsed)),
+            ("max_cache_bytes", .int(cacheConfiguration.maxBytes)),
+            ("prompt_tokens_from_cache", .int(tokens.tokensFromCache)),
+            ("prompt_tokens_tokenized", .int(tokens.tokensTokenized)),
+            ("token_hit_rate", .double(served == 0 ? 0 : Double(tokens.tokensFromCache) / Double(served))),
+            ("trajectories_stored", .int(tokens.trajectoriesStored)),
+            ("trajectories_not_stored", .int(tokens.trajectoriesNotStored)),
+            ("evicted_nodes", .int(stats.evictedNodes)),
+            ("evicted_tokens", .int(stats.evictedTokens)),
+        ])
     }
 
     private func wantsPrometheus(_ request: HTTPRequest) -> Bool {

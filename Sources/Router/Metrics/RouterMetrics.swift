@@ -10,11 +10,14 @@ final class RouterMetrics {
     let proxied: LabeledCounters
     let upstreamErrors: LabeledCounters
     let rejected: LabeledCounters
+    let retries: LabeledCounters
+    let aborts: LabeledCounters
     private let proxyDuration: ValueHistogram
     private var workerGauges: [String: (inFlight: Gauge, healthy: Gauge)] = [:]
     private let activeWorkers: Gauge
     private let totalInFlight: Gauge
     private let openConnections: Gauge
+    private lazy var cacheGauges: [String: Gauge] = [:]
 
     init() {
         requests = LabeledCounters(registry, name: "slime_router_requests_total", label: "route",
@@ -25,6 +28,10 @@ final class RouterMetrics {
                                          help: "Failed worker calls, by kind")
         rejected = LabeledCounters(registry, name: "slime_router_rejected_requests_total", label: "status",
                                    help: "Requests refused by the HTTP layer (400, 408, 413, 431)")
+        retries = LabeledCounters(registry, name: "slime_router_retries_total", label: "reason",
+                                  help: "Requests sent again to a worker, by reason")
+        aborts = LabeledCounters(registry, name: "slime_router_aborted_generations_total", label: "route",
+                                 help: "Worker answers whose finish_reason was abort")
         proxyDuration = registry.makeValueHistogram(
             descriptor: describe("slime_router_proxy_duration_seconds",
                                  "Time from a proxied request's arrival to its last response byte"),
@@ -37,6 +44,27 @@ final class RouterMetrics {
     func recordProxied(outcome: String, seconds: Double) {
         proxied.increment(outcome)
         proxyDuration.record(seconds)
+    }
+
+    /// Mirrors the cache's figures into gauges (they are counted elsewhere).
+    func updateCacheGauges(_ tokens: TokenCache) {
+        let stats = tokens.cache.statistics
+        let values: [(String, String, Int)] = [
+            ("slime_router_cache_entries", "Trajectories in the radix cache", stats.entries),
+            ("slime_router_cache_tokens", "Tokens held by the radix cache", stats.cachedTokens),
+            ("slime_router_cache_bytes", "Bytes used by the radix cache", stats.bytesUsed),
+            ("slime_router_cache_lookup_hits", "Cache lookups that matched a prefix", stats.hits),
+            ("slime_router_cache_lookup_misses", "Cache lookups that matched nothing", stats.misses),
+            ("slime_router_cache_evicted_tokens", "Tokens evicted from the radix cache", stats.evictedTokens),
+            ("slime_router_prompt_tokens_from_cache", "Prompt tokens served from the cache", tokens.tokensFromCache),
+            ("slime_router_prompt_tokens_tokenized", "Prompt tokens tokenized by the router", tokens.tokensTokenized),
+            ("slime_router_trajectories_stored", "Generations stored in the cache", tokens.trajectoriesStored),
+        ]
+        for (name, help, value) in values {
+            let gauge = cacheGauges[name] ?? registry.makeGauge(descriptor: describe(name, help))
+            cacheGauges[name] = gauge
+            gauge.set(Double(value))
+        }
     }
 
     /// Brings the state gauges up to date and renders the exposition text.
@@ -92,6 +120,8 @@ final class LabeledCounters {
     }
 
     func count(_ value: String) -> Int { values[value, default: 0] }
+
+    var total: Int { values.values.reduce(0, +) }
 
     private func counter(_ value: String) -> Counter {
         if let counter = counters[value] { return counter }

@@ -1,98 +1,230 @@
+import EventLoop
 import HTTPServer
+import JSON
 import WorkerClient
 
-/// Relays one client request to a worker and the worker's answer back, piece
-/// by piece, with backpressure both ways. A connection failure before the
-/// worker answered anything moves the request to another worker.
+/// Carries one client request through the middleware chain to a worker and
+/// the answer back.
+///
+/// Non-streaming `POST /generate` answers (and any a middleware asks for)
+/// are buffered: the router reads SGLang's finish reason and resends the
+/// stored body after an abort or a worker error, to another worker when
+/// there is one. Everything else is relayed piece by piece with
+/// backpressure both ways; it moves to another worker only when the
+/// connection was refused (nothing reached the worker).
 final class ProxyExchange {
-    private let request: HTTPRequest
+    private let request: ProxiedRequest
     private let responder: HTTPResponder
     private let context: ProxyContext
     private var tried: Set<ObjectIdentifier> = []
+    private var attempts = 0
     private var worker: Worker?
     private var transfer: UpstreamTransfer?
-    private var answered = false
-    private var released = false
+    private var backoff: LoopTimer?
+    private var isBuffered = false
+    private var headRelayed = false
+    private var isDone = false
     private let startedAt = EventLoopClock.now()
 
     init(request: HTTPRequest, responder: HTTPResponder, context: ProxyContext) {
-        self.request = request
+        self.request = ProxiedRequest(request)
         self.responder = responder
         self.context = context
     }
+
+    private var isGenerate: Bool { request.method == "POST" && request.path == "/generate" }
 
     func start() {
         responder.onClientGone = { [self] in
             transfer?.cancel()
             transfer = nil
-            release(outcome: "client_closed")
+            backoff?.cancel()
+            backoff = nil
+            if !isBuffered, headRelayed { context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) }
+            finish(outcome: "client_closed")
         }
-        attempt()
+        context.chain.prepare(request, context: context.middlewareContext) { [self] verdict in
+            guard !isDone else { return }
+            switch verdict {
+            case .respond(let response):
+                responder.send(response)
+                finish(outcome: "answered_by_middleware")
+            case .forward:
+                isBuffered = request.needsWholeResponse || (isGenerate && !requestAsksToStream)
+                attempt()
+            }
+        }
     }
 
+    private var requestAsksToStream: Bool {
+        if let streams = request.streams { return streams }
+        return GenerateAnswer.asksToStream(request.body)
+    }
+
+    // MARK: choosing a worker
+
     private func attempt() {
-        guard let worker = context.pool.select(excluding: tried) else {
-            let message = tried.isEmpty ? "no healthy worker available" : "every worker refused the connection"
+        backoff = nil
+        let candidate = context.pool.select(excluding: tried, preferring: request.preferredWorker, thresholds: context.balance)
+            // After an abort or error every worker was tried: go round again.
+            ?? (isBuffered && !tried.isEmpty ? context.pool.select(preferring: nil, thresholds: context.balance) : nil)
+        guard let worker = candidate else {
+            let message = tried.isEmpty ? "no healthy worker available" : "no worker could take the request"
             return fail(tried.isEmpty ? 503 : 502, message)
         }
+        attempts += 1
         tried.insert(ObjectIdentifier(worker))
         self.worker = worker
+        request.servedBy = worker
         worker.inFlight += 1
         worker.totalRequests += 1
         let upstream = UpstreamRequest(
             method: request.method, url: worker.url + request.target,
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
-        transfer = context.client.start(upstream, handlers: UpstreamHandlers(
-            // Strong captures: the transfer keeps this exchange alive until it
-            // completes or is cancelled.
+        transfer = isBuffered ? startBuffered(upstream) : startRelay(upstream)
+    }
+
+    // MARK: buffered answers, with retries
+
+    private func startBuffered(_ upstream: UpstreamRequest) -> UpstreamTransfer {
+        var response = ProxiedResponse(status: 0, headers: [:], body: [])
+        // Strong captures: the transfer keeps this exchange alive until done.
+        return context.client.start(upstream, handlers: UpstreamHandlers(
+            onHead: { status, headers in
+                response.status = status
+                response.headers = HTTPHeaders(HopByHopHeaders.endToEnd(headers))
+            },
+            onBody: { bytes in
+                response.body.append(contentsOf: bytes)
+                return true
+            },
+            onComplete: { [self] result in
+                transfer = nil
+                let served = worker
+                releaseWorker()
+                switch result {
+                case .success: judge(response)
+                case .failure(let error): attemptFailed(error, at: served)
+                }
+            }))
+    }
+
+    private func judge(_ response: ProxiedResponse) {
+        guard response.status >= 200, response.status < 300, isGenerate else {
+            return response.status >= 500 ? retryOrGiveUp(.workerError("worker answered \(response.status)"), last: response)
+                                           : deliver(response)
+        }
+        JSONWork.parse(response.body, on: context.loop) { [self] parsed in
+            guard !isDone else { return }
+            var response = response
+            response.json = try? parsed.get()
+            if let json = response.json, GenerateAnswer.isAborted(json) {
+                context.metrics.aborts.increment("generate")
+                retryOrGiveUp(.aborted, last: response)
+            } else {
+                deliver(response)
+            }
+        }
+    }
+
+    private func attemptFailed(_ error: UpstreamError, at worker: Worker?) {
+        switch error {
+        case .connectFailed(let message):
+            if let worker { context.health.recordFailure(worker) }
+            context.metrics.upstreamErrors.increment("connect")
+            retryOrGiveUp(.refused(message), last: nil)
+        case .timedOut(let message):
+            context.metrics.upstreamErrors.increment("timeout")
+            retryOrGiveUp(.workerError(message), last: nil, status: 504)
+        case .transport(let message):
+            context.metrics.upstreamErrors.increment("transport")
+            retryOrGiveUp(.workerError(message), last: nil)
+        case .cancelled:
+            break
+        }
+    }
+
+    /// Resends the stored body, or answers with the last thing the worker
+    /// said once attempts run out.
+    private func retryOrGiveUp(_ outcome: AttemptOutcome, last response: ProxiedResponse?, status: Int = 502) {
+        let mayRetry = isBuffered || { if case .refused = outcome { return true } else { return false } }()
+        if mayRetry, outcome.isRetryable, attempts < context.retry.maxAttempts {
+            context.metrics.retries.increment(outcome.metricLabel)
+            if outcome.needsBackoff {
+                backoff = context.loop.schedule(afterMilliseconds: context.retry.backoffMilliseconds) { [self] in attempt() }
+            } else {
+                attempt()
+            }
+            return
+        }
+        if let response { return deliver(response) }
+        switch outcome {
+        case .refused: fail(502, "no worker accepted the connection")
+        case .workerError(let message): fail(status, message)
+        case .aborted, .answered: fail(502, "worker gave no usable answer")
+        }
+    }
+
+    private func deliver(_ response: ProxiedResponse) {
+        context.chain.complete(response, for: request, context: context.middlewareContext) { [self] final in
+            guard !isDone else { return }
+            responder.send(HTTPResponse(status: final.status, headers: final.headers, body: final.body))
+            finish(outcome: "ok")
+        }
+    }
+
+    // MARK: streamed answers
+
+    private func startRelay(_ upstream: UpstreamRequest) -> UpstreamTransfer {
+        context.client.start(upstream, handlers: UpstreamHandlers(
             onHead: { [self] status, headers in relayHead(status, headers) },
             onBody: { [self] bytes in relayBody(bytes) },
-            onComplete: { [self] result in finished(result) }))
+            onComplete: { [self] result in relayFinished(result) }))
     }
 
     private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
-        answered = true
-        let contentLength = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
+        headRelayed = true
+        let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
+        let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
             .flatMap { Int($0.value.trimmingASCIISpaces()) }
         // A HEAD answer announces a length but carries no body.
-        let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
+        let contentLength = isChunked ? nil : (declared ?? (request.method == "HEAD" ? 0 : nil))
         responder.startStream(status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
-                              contentLength: isChunked ? nil : (contentLength ?? (request.method == "HEAD" ? 0 : nil)))
+                              contentLength: contentLength)
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
     }
 
     private func relayBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        context.chain.observeStream(bytes, for: request, context: context.middlewareContext)
         responder.writeChunk(bytes)
         return !responder.isClientSlow
     }
 
-    private func finished(_ result: Result<Void, UpstreamError>) {
+    private func relayFinished(_ result: Result<Void, UpstreamError>) {
         transfer = nil
         switch result {
         case .success:
             if let worker { context.health.recordSuccess(worker) }
             responder.finishStream()
-            release(outcome: "ok")
+            context.chain.streamEnded(for: request, succeeded: true, context: context.middlewareContext)
+            finish(outcome: "ok")
         case .failure(let error):
-            guard !answered else {
+            let served = worker
+            releaseWorker()
+            guard !headRelayed else {
                 responder.abortStream()
-                return release(outcome: "upstream_broken")
+                context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext)
+                return finish(outcome: "upstream_broken")
             }
-            if case .connectFailed = error, let worker {
-                context.health.recordFailure(worker)
-                context.metrics.upstreamErrors.increment("connect")
-                releaseWorker()
-                return attempt()
-            }
-            let timedOut = if case .timedOut = error { true } else { false }
-            context.metrics.upstreamErrors.increment(timedOut ? "timeout" : "transport")
-            fail(timedOut ? 504 : 502, error.description)
+            attemptFailed(error, at: served)
         }
     }
 
+    // MARK: ending
+
     private func fail(_ status: Int, _ message: String) {
         responder.send(.error(status, message))
-        release(outcome: "error")
+        finish(outcome: "error")
     }
 
     private func releaseWorker() {
@@ -100,11 +232,23 @@ final class ProxyExchange {
         worker = nil
     }
 
-    private func release(outcome: String) {
-        guard !released else { return }
-        released = true
+    private func finish(outcome: String) {
+        guard !isDone else { return }
+        isDone = true
         releaseWorker()
         responder.onClientGone = nil
+        responder.onWritable = nil
         context.metrics.recordProxied(outcome: outcome, seconds: EventLoopClock.seconds(since: startedAt))
+    }
+}
+
+extension AttemptOutcome {
+    var metricLabel: String {
+        switch self {
+        case .answered: "answered"
+        case .aborted: "abort"
+        case .workerError: "worker_error"
+        case .refused: "connect"
+        }
     }
 }

@@ -37,11 +37,25 @@ public final class WorkerPool {
     public var totalInFlight: Int { workers.reduce(0) { $0 + $1.inFlight } }
 
     /// Picks a worker for a new request, skipping those in `excluded`
-    /// (already tried for this request).
-    public func select(excluding excluded: Set<ObjectIdentifier> = []) -> Worker? {
+    /// (already tried for this request). A `preferred` worker is taken when
+    /// it is a candidate and not overloaded; otherwise the policy picks.
+    public func select(excluding excluded: Set<ObjectIdentifier> = [], preferring preferred: Worker? = nil,
+                       thresholds: BalanceThresholds = .init()) -> Worker? {
         let candidates = excluded.isEmpty
             ? availableWorkers
             : availableWorkers.filter { !excluded.contains(ObjectIdentifier($0)) }
+        if let preferred, candidates.contains(where: { $0 === preferred }) {
+            let least = candidates.map(\.inFlight).min() ?? 0
+            if !thresholds.isOverloaded(preferred, leastInFlight: least) {
+                preferredHits += 1
+                return preferred
+            }
+            preferredOverloaded += 1
+        }
         return selector.pick(from: candidates)
     }
+
+    /// Requests sent to their preferred worker, and those diverted because it was overloaded.
+    public private(set) var preferredHits = 0
+    public private(set) var preferredOverloaded = 0
 }

@@ -1,0 +1,105 @@
+import EventLoop
+import HTTPServer
+import JSON
+
+/// A step every proxied request passes on its way to a worker and back.
+///
+/// Requests go through the chain in the order middlewares were listed on
+/// the command line (the first listed sees the request first); responses
+/// come back in the opposite order (the first listed sees the response
+/// last), like layers of an onion.
+///
+/// Everything runs on the event loop. A middleware that needs heavy work
+/// (tokenizing, parsing a large body) hands it to `context.loop.offload` and
+/// calls its completion when the result is back; the loop never waits.
+public protocol Middleware: AnyObject {
+    /// Short name, as given to `--middleware`.
+    var name: String { get }
+
+    /// Looks at (and may change) a request. Calls `done` exactly once,
+    /// possibly later, with `.forward` or with an answer of its own.
+    func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void)
+
+    /// Looks at (and may change) a whole worker response. Only called for
+    /// requests some middleware marked `needsWholeResponse` (or that the
+    /// router buffers anyway: non-streaming `/generate`). Calls `done` once.
+    func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
+                  done: @escaping (ProxiedResponse) -> Void)
+
+    /// Sees a streamed response as it passes (unchanged), then its end.
+    func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext)
+    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext)
+}
+
+extension Middleware {
+    public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
+                         done: @escaping (ProxiedResponse) -> Void) {
+        done(response)
+    }
+
+    public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {}
+    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext) {}
+}
+
+public enum MiddlewareVerdict {
+    /// Go on to the next middleware, then to a worker.
+    case forward
+    /// Answer the client now; no worker is called.
+    case respond(HTTPResponse)
+}
+
+/// What middlewares may use besides the request.
+public struct MiddlewareContext {
+    public let loop: EventLoop
+    public let pool: WorkerPool
+}
+
+/// A request on its way to a worker, as middlewares see and change it.
+public final class ProxiedRequest {
+    /// The request as the client sent it.
+    public let original: HTTPRequest
+    public var method: String
+    public var target: String
+    public var headers: HTTPHeaders
+    public var body: [UInt8]
+    /// Ask the router to buffer the worker's answer so `complete` runs.
+    public var needsWholeResponse = false
+    /// A worker to prefer, if it is available and not overloaded (cache-aware routing).
+    public var preferredWorker: Worker?
+    /// Whether the client asked for a stream, when a middleware already
+    /// read the body (saves the router a look).
+    public var streams: Bool?
+    /// The worker that answered, once known.
+    public internal(set) var servedBy: Worker?
+    /// Per-request state of middlewares, by middleware name.
+    public var attachments: [String: Any] = [:]
+
+    init(_ request: HTTPRequest) {
+        original = request
+        method = request.method
+        target = request.target
+        headers = request.headers
+        body = request.body
+    }
+
+    public var path: Substring { original.path }
+}
+
+/// A worker's whole answer.
+public struct ProxiedResponse {
+    public var status: Int
+    public var headers: HTTPHeaders
+    public var body: [UInt8] {
+        didSet { json = nil }
+    }
+    /// The body parsed as JSON, when the router already did (it does for
+    /// `/generate`, to see aborts); saves middlewares a second parse.
+    public var json: JSONValue?
+
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8], json: JSONValue? = nil) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+        self.json = json
+    }
+}

@@ -1,0 +1,24 @@
+import EventLoop
+import JSON
+
+/// JSON parsing that stays on the loop for small bodies and moves to the
+/// thread pool for large ones (a thread hop costs ~10 µs; parsing a
+/// megabyte costs milliseconds the loop must not spend).
+enum JSONWork {
+    static let inlineLimit = 64 * 1024
+
+    /// Runs `work` (parsing the body at hand) inline or on the pool,
+    /// depending on `size`.
+    static func run<Value, Failure: Error>(
+        on loop: EventLoop, size: Int, _ work: @escaping @Sendable () throws(Failure) -> Value,
+        then completion: @escaping (Result<Value, Failure>) -> Void
+    ) {
+        if size <= inlineLimit { return completion(Result(catching: work)) }
+        loop.offload({ Result(catching: work) }, then: completion)
+    }
+
+    static func parse(_ bytes: [UInt8], on loop: EventLoop,
+                      then completion: @escaping (Result<JSONValue, JSONParser.Error>) -> Void) {
+        run(on: loop, size: bytes.count, { () throws(JSONParser.Error) in try JSONParser.parse(bytes) }, then: completion)
+    }
+}

@@ -1,0 +1,95 @@
+import JSON
+
+/// The parts of a client's `/generate` body the radix-tree middleware reads,
+/// and the rewrite that sends `input_ids` instead of `text`.
+struct GenerateBody {
+    enum Prompts {
+        case texts([String])
+        case ids([[UInt32]])
+    }
+
+    var editor: JSONObjectEditor
+    let prompts: Prompts
+    let isBatch: Bool
+    let streams: Bool
+
+    init(_ bytes: [UInt8]) throws(ClientError) {
+        do { editor = try JSONObjectEditor(bytes) } catch {
+            throw ClientError("request body must be a JSON object: \(error)")
+        }
+        for key in ["text", "input_ids"] where editor.count(of: key) > 1 {
+            throw ClientError("\"\(key)\" appears more than once")
+        }
+        let text = editor["text"].flatMap { $0.isNull ? nil : $0 }
+        let ids = editor["input_ids"].flatMap { $0.isNull ? nil : $0 }
+        switch (text, ids) {
+        case (.some, .some):
+            throw ClientError("give either \"text\" or \"input_ids\", not both")
+        case (.none, .none):
+            throw ClientError("\"text\" or \"input_ids\" is required")
+        case (.some(let text), .none):
+            (prompts, isBatch) = try Self.texts(text)
+        case (.none, .some(let ids)):
+            (prompts, isBatch) = try Self.idLists(ids)
+        }
+        guard let stream = editor["stream"], !stream.isNull else {
+            streams = false
+            return
+        }
+        guard let flag = stream.boolValue else { throw ClientError("\"stream\" must be a boolean") }
+        streams = flag
+    }
+
+    var clientAskedForLogprobs: Bool { editor["return_logprob"]?.boolValue ?? false }
+
+    /// The body with `text` replaced in place by `input_ids`, and
+    /// `return_logprob` on (the cache stores the generated tokens' values).
+    /// Every other member keeps its exact bytes.
+    func rewritten(ids: [[UInt32]]) -> [UInt8] {
+        var editor = editor
+        let lists = ids.map { JSONValue.array($0.map { .int(Int($0)) }) }
+        if case .texts = prompts {
+            editor.set("input_ids", isBatch ? .array(lists) : lists[0], replacing: "text")
+        }
+        if !clientAskedForLogprobs { editor.set("return_logprob", .bool(true)) }
+        return editor.serialized()
+    }
+
+    private static func texts(_ value: JSONValue) throws(ClientError) -> (Prompts, Bool) {
+        if let text = value.stringValue { return (.texts([text]), false) }
+        guard let list = value.arrayValue, !list.isEmpty else {
+            throw ClientError("\"text\" must be a string or a non-empty list of strings")
+        }
+        var texts: [String] = []
+        for item in list {
+            guard let text = item.stringValue else { throw ClientError("\"text\" must be a string or a non-empty list of strings") }
+            texts.append(text)
+        }
+        return (.texts(texts), true)
+    }
+
+    private static func idLists(_ value: JSONValue) throws(ClientError) -> (Prompts, Bool) {
+        guard let list = value.arrayValue, !list.isEmpty else {
+            throw ClientError("\"input_ids\" must be a non-empty list of token ids or of lists of them")
+        }
+        if list[0].arrayValue != nil {
+            var lists: [[UInt32]] = []
+            for item in list { lists.append(try ids(item)) }
+            return (.ids(lists), true)
+        }
+        return (.ids([try ids(value)]), false)
+    }
+
+    private static func ids(_ value: JSONValue) throws(ClientError) -> [UInt32] {
+        guard let list = value.arrayValue else { throw ClientError("\"input_ids\" items must be lists of token ids") }
+        var ids: [UInt32] = []
+        ids.reserveCapacity(list.count)
+        for item in list {
+            guard let id = item.intValue, let token = UInt32(exactly: id) else {
+                throw ClientError("\"input_ids\" must hold non-negative integer token ids")
+            }
+            ids.append(token)
+        }
+        return ids
+    }
+}

@@ -1,0 +1,34 @@
+import RadixCache
+import Tokenizer
+
+/// A prompt as the worker will see it: cached tokens for the longest
+/// cached prefix, fresh tokens for the rest.
+struct EncodedPrompt: Sendable {
+    let text: String
+    let ids: [UInt32]
+    /// The cached part (its tokens are `ids.prefix(match.tokens.count)`).
+    let match: RadixMatch
+
+    var freshCount: Int { ids.count - match.tokens.count }
+}
+
+/// Turns text into the ids to send. Pure and thread-safe: runs on the loop
+/// for short texts and on the thread pool for long ones.
+struct PromptEncoder: Sendable {
+    let cache: RadixCache
+    let tokenizer: Tokenizer
+
+    func encode(_ text: String) -> EncodedPrompt {
+        let match = cache.match(text)
+        guard !match.isMiss else {
+            // What the worker would have done with the text: the tokenizer's
+            // own special tokens (a BOS) included.
+            return EncodedPrompt(text: text, ids: tokenizer.encode(text, addSpecialTokens: true), match: match)
+        }
+        var text = text
+        let rest = text.withUTF8 { utf8 in
+            tokenizer.encode(utf8: UnsafeBufferPointer(rebasing: utf8[match.matchedByteCount...]))
+        }
+        return EncodedPrompt(text: text, ids: match.tokens + rest, match: match)
+    }
+}
