@@ -64,6 +64,7 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
     ]
