@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CCurl"]),
 
         .target(name: "RadixCache"),
-        .target(name: "Tokenizer"),
+        .target(name: "Tokenizer", dependencies: ["JSON"]),
 
         .target(
             name: "Router",

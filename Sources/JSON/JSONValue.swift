@@ -55,6 +55,11 @@ public enum JSONValue: Sendable, Equatable {
         return nil
     }
 
+    public var objectMembers: [(key: String, value: JSONValue)]? {
+        if case .object(let members) = self { return members }
+        return nil
+    }
+
     public var isNull: Bool {
         if case .null = self { return true }
         return false
