@@ -1,0 +1,173 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Every path the router does not own is relayed to a worker as it came:
+/// method, path, query, body and end-to-end headers; hop-by-hop headers are
+/// not forwarded (RFC 9110 §7.6.1); the worker's status and headers return.
+@Suite struct PassThroughTests {
+    /// The echoed request as the mock saw it.
+    struct Echo {
+        var method: String
+        var target: String
+        var headers: [(name: String, value: String)]
+        var body: String
+
+        init(_ response: HTTPTestResponse) throws {
+            let object = try jsonObject(response)
+            guard let method = object["method"] as? String, let target = object["target"] as? String,
+                  let headers = object["headers"] as? [[String]], let body = object["body"] as? String else {
+                throw FixtureError("unexpected echo: \(response.text.prefix(500))")
+            }
+            self.method = method
+            self.target = target
+            self.headers = headers.map { (name: $0[0], value: $0[1]) }
+            self.body = body
+        }
+
+        func values(_ name: String) -> [String] {
+            headers.filter { $0.name.lowercased() == name.lowercased() }.map(\.value)
+        }
+    }
+
+    @Test(arguments: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
+    func methodPathQueryBodyAndHeadersArriveIntact(method: String) throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let body = method == "GET" ? "" : #"{"prompt": "héllo wörld ✓", "n": [1, 2, 3]}"#
+        let response = try router.request(
+            method, "/mock/echo?a=1&b=x%20y&empty=&a=2&q=%E2%9C%93",
+            headers: [("X-Request-Id", "abc-123"), ("Authorization", "Bearer t0ken"),
+                      ("Content-Type", "application/json; charset=utf-8"), ("X-Empty", ""),
+                      ("Accept", "application/json, text/event-stream"), ("User-Agent", "router-tests/1.0")],
+            body: Array(body.utf8))
+        #expect(response.status == 200)
+        let echo = try Echo(response)
+        #expect(echo.method == method)
+        #expect(echo.target == "/mock/echo?a=1&b=x%20y&empty=&a=2&q=%E2%9C%93")
+        #expect(echo.body == body)
+        #expect(echo.values("X-Request-Id") == ["abc-123"])
+        #expect(echo.values("Authorization") == ["Bearer t0ken"])
+        #expect(echo.values("Content-Type") == ["application/json; charset=utf-8"])
+        #expect(echo.values("Accept") == ["application/json, text/event-stream"])
+        #expect(echo.values("User-Agent") == ["router-tests/1.0"])
+        #expect(echo.values("Host") == ["127.0.0.1:\(mock.port)"])
+        if !body.isEmpty { #expect(echo.values("Content-Length") == ["\(body.utf8.count)"]) }
+    }
+
+    @Test func repeatedHeadersKeepTheirOrder() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let response = try router.request("GET", "/mock/echo", headers: [
+            ("X-Multi", "one"), ("X-Other", "between"), ("X-Multi", "two"), ("Cookie", "a=1"), ("Cookie", "b=2"),
+        ])
+        let echo = try Echo(response)
+        #expect(echo.values("X-Multi") == ["one", "two"])
+        #expect(echo.values("Cookie") == ["a=1", "b=2"])
+        #expect(echo.values("X-Other") == ["between"])
+    }
+
+    @Test func hopByHopHeadersAreNotForwarded() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let response = try router.request("POST", "/mock/echo?x=1", headers: [
+            ("Connection", "keep-alive, X-Hop-Named, x-other-named"),
+            ("X-Hop-Named", "secret"),
+            ("X-Other-Named", "secret too"),
+            ("Keep-Alive", "timeout=5, max=100"),
+            ("TE", "trailers"),
+            ("Upgrade", "h2c"),
+            ("Proxy-Connection", "keep-alive"),
+            ("Proxy-Authorization", "Basic Zm9vOmJhcg=="),
+            ("X-End-To-End", "kept"),
+        ], body: Array("payload".utf8))
+        #expect(response.status == 200)
+        let echo = try Echo(response)
+        for name in ["Connection", "X-Hop-Named", "X-Other-Named", "Keep-Alive", "TE", "Upgrade",
+                     "Proxy-Connection", "Proxy-Authorization"] {
+            // curl adds no Connection header of its own to a keep-alive HTTP/1.1 request.
+            #expect(echo.values(name).isEmpty, "\(name) was forwarded: \(echo.values(name))")
+        }
+        #expect(echo.values("X-End-To-End") == ["kept"])
+        #expect(echo.body == "payload")
+        #expect(echo.target == "/mock/echo?x=1")
+    }
+
+    @Test func chunkedRequestBodyIsRelayedWithALength() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let connection = try RawHTTPConnection(port: router.port)
+        try connection.send("PUT /mock/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+            + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
+        let response = try connection.readResponse(timeout: 60)
+        #expect(response.status == 200)
+        let echo = try Echo(response)
+        #expect(echo.body == "hello, world")
+        #expect(echo.values("Transfer-Encoding").isEmpty)
+        #expect(echo.values("Content-Length") == ["12"])
+    }
+
+    @Test func workerStatusAndHeadersComeBack() throws {
+        let mock = try Mock()
+        // One attempt: a worker's 500 is relayed, not retried.
+        let router = try Router(mocks: [mock], ["--retry-attempts", "1"])
+
+        let notFound = try router.request("GET", "/no/such/worker/path?x=1")
+        #expect(notFound.status == 404)
+        #expect(notFound.header("Content-Type") == "application/json")
+        #expect(try jsonObject(notFound)["detail"] as? String == "Not Found")
+
+        try mock.configure(["error_next": 1])
+        let failed = try router.generate(rid: "boom")
+        #expect(failed.status == 500)
+        #expect(failed.header("Content-Type") == "application/json")
+        #expect(errorMessage(failed) == "injected worker error")
+
+        let ok = try router.generate(rid: "fine", maxNewTokens: 3)
+        #expect(ok.status == 200)
+        #expect(ok.header("Content-Type") == "application/json")
+        let meta = try jsonObject(ok)["meta_info"] as? [String: Any]
+        #expect(meta?["id"] as? String == "fine")
+        #expect(meta?["completion_tokens"] as? Int == 3)
+        #expect(try mock.rids() == ["boom", "fine"])
+    }
+
+    @Test func aStreamingWorkerErrorIsRelayed() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        // Streamed requests are relayed as they come, never retried.
+        try mock.configure(["error_next": 1])
+        let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "boom", maxNewTokens: 2, stream: true))
+        let failed = try router.request("POST", "/generate", body: Array(body))
+        #expect(failed.status == 500)
+        #expect(errorMessage(failed) == "injected worker error")
+        #expect(try mock.rids() == ["boom"])
+    }
+
+    @Test func headRequestGetsHeadersWithoutBody() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let connection = try RawHTTPConnection(port: router.port)
+        // Two requests on one connection: a stray HEAD body would corrupt the second.
+        try connection.send("HEAD /mock/echo HTTP/1.1\r\nHost: x\r\n\r\nGET /mock/echo?second HTTP/1.1\r\nHost: x\r\n\r\n")
+        let head = try connection.readResponse(timeout: 60, forHEAD: true)
+        #expect(head.status == 200)
+        #expect(head.body.isEmpty)
+        let second = try connection.readResponse(timeout: 60)
+        #expect(second.status == 200)
+        #expect(try Echo(second).target == "/mock/echo?second")
+    }
+
+    @Test func keepAliveConnectionCarriesManyProxiedRequests() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let connection = try RawHTTPConnection(port: router.port)
+        for index in 0..<20 {
+            let body = "request \(index)"
+            try connection.send("POST /mock/echo?i=\(index) HTTP/1.1\r\nHost: x\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)")
+            let echo = try Echo(connection.readResponse(timeout: 60))
+            #expect(echo.target == "/mock/echo?i=\(index)")
+            #expect(echo.body == body)
+        }
+    }
+}
