@@ -49,8 +49,9 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
 public struct UpstreamHandlers {
     /// The response head (after any 1xx interim responses).
     public var onHead: (_ status: Int, _ headers: [(name: String, value: String)]) -> Void
-    /// A piece of the body; return `false` to pause the transfer until
-    /// `UpstreamTransfer.resume()`.
+    /// A piece of the body, taken by the handler whatever it returns;
+    /// return `false` to pause the transfer until `UpstreamTransfer.resume()`
+    /// (no piece is delivered twice).
     public var onBody: (UnsafeRawBufferPointer) -> Bool
     /// Called exactly once, last (not after `cancel()`).
     public var onComplete: (Result<Void, UpstreamError>) -> Void

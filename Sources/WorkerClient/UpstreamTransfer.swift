@@ -14,6 +14,9 @@ public final class UpstreamTransfer {
     private var responseHeaders: [(name: String, value: String)] = []
     private(set) var headDelivered = false
     private(set) var isPaused = false
+    /// Bytes at the start of the next deliveries that the handler already
+    /// took: curl hands a paused piece over again in full after a resume.
+    private var alreadyDelivered = 0
     public private(set) var isCancelled = false
     var isFinished = false
 
@@ -126,8 +129,15 @@ public final class UpstreamTransfer {
     private func received(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard let handlers, !isCancelled else { return 0 }  // 0 aborts the transfer
         deliverHead()
-        if handlers.onBody(bytes) { return bytes.count }
+        // Returning CURL_WRITEFUNC_PAUSE tells curl that nothing of the piece
+        // was taken, so it delivers the same bytes again after the resume;
+        // the handler did take them, so they are skipped then.
+        let skipped = min(alreadyDelivered, bytes.count)
+        alreadyDelivered -= skipped
+        let fresh = UnsafeRawBufferPointer(rebasing: bytes[skipped...])
+        if fresh.isEmpty || handlers.onBody(fresh) { return bytes.count }
         isPaused = true
+        alreadyDelivered = bytes.count
         return Int(CURL_WRITEFUNC_PAUSE)
     }
 
