@@ -17,13 +17,30 @@ public final class Worker {
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`; returns it without a trailing slash.
+/// Only characters a URL may hold are accepted (RFC 3986, ASCII), so neither
+/// a control character nor the U+FFFD left by invalid UTF-8 in a query
+/// reaches curl; a port, when given, is a number in 1...65535.
 public func normalizedWorkerURL(_ text: String) -> String? {
     var url = text.trimmingCharacters(in: [" ", "\t"])
     guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
     while url.hasSuffix("/") { url.removeLast() }
-    let host = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" && $0 != "?" }
-    guard !host.isEmpty, !url.contains(where: { $0 == " " || $0 == "?" || $0 == "#" }) else { return nil }
+    guard url.utf8.allSatisfy(isURLByte), !url.contains(where: { $0 == "?" || $0 == "#" }) else { return nil }
+    let authority = url.drop { $0 != "/" }.dropFirst(2).prefix { $0 != "/" }
+    let hostAndPort = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+    // The port follows the last ':' unless that is inside an IPv6 literal.
+    if let colon = hostAndPort.lastIndex(of: ":"), hostAndPort[colon...].contains("]") == false {
+        let port = hostAndPort[hostAndPort.index(after: colon)...]
+        guard hostAndPort[..<colon].isEmpty == false, let number = Int(port), (1...65535).contains(number),
+              port.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+    } else if hostAndPort.isEmpty {
+        return nil
+    }
     return url
+}
+
+/// Printable ASCII other than space and the characters RFC 3986 excludes.
+private func isURLByte(_ byte: UInt8) -> Bool {
+    (0x21...0x7E).contains(byte) && !#""<>\^`{|}"#.utf8.contains(byte)
 }
 
 extension String {
