@@ -1,0 +1,112 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// What a client gets when workers are missing, dead, slow or break off.
+@Suite struct WorkerFailureTests {
+    @Test func noWorkerRegisteredAnswers503() throws {
+        let router = try Router()
+        let response = try router.generate(rid: "nobody")
+        #expect(response.status == 503)
+        #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
+        // Any proxied path and method, not just /generate.
+        #expect(try router.request("GET", "/get_model_info").status == 503)
+    }
+
+    @Test func aDeadWorkerIsSkipped() throws {
+        let dead = try RefusingPort()
+        let live = try Mock()
+        let router = try Router(workers: [dead.url, live.url], ["--disable-health-check"])
+        for index in 0..<6 {
+            let response = try router.generate(rid: "r\(index)")
+            #expect(response.status == 200, "\(response.status): \(response.text)")
+        }
+        #expect(try live.rids() == (0..<6).map { "r\($0)" })
+    }
+
+    @Test func aDeadWorkerIsSkippedAndTakenOutWithHealthChecksOn() throws {
+        let dead = try RefusingPort()
+        let live = try Mock()
+        // Passive failures count: after the threshold the dead worker gets no
+        // more attempts (health probes every 60 s, so only the proxy reports).
+        let router = try Router(workers: [dead.url, live.url],
+                                ["--health-check-interval", "60", "--health-failure-threshold", "2"])
+        for index in 0..<6 { #expect(try router.generate(rid: "r\(index)").status == 200) }
+        #expect(try live.rids().count == 6)
+        let metrics = try router.metrics()
+        #expect(metrics.activeWorkers == 1)
+        #expect(metrics.totalInFlight == 0)
+    }
+
+    @Test func everyWorkerDeadAnswers502() throws {
+        let dead = try RefusingPort(), alsoDead = try RefusingPort()
+        let router = try Router(workers: [dead.url, alsoDead.url], ["--disable-health-check"])
+        for _ in 0..<3 {
+            let response = try router.generate(rid: "x")
+            #expect(response.status == 502)
+            #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
+        }
+        #expect(try router.metrics().totalInFlight == 0)
+    }
+
+    @Test func aSlowWorkerTimesOutWith504() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock], ["--request-timeout", "1", "--retry-attempts", "1"])
+        try mock.configure(["latency_per_token_ms": 100])
+        // 1000 tokens at 100 ms: 100 s, far beyond the 1 s limit.
+        let response = try router.generate(rid: "slow", maxNewTokens: 1000, timeout: 60)
+        #expect(response.status == 504)
+        #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
+        // The worker's generation is abandoned, not left running.
+        #expect(eventually(timeout: 30) { (try? mock.running()) == 0 })
+        #expect(try router.metrics().totalInFlight == 0)
+        // A fast request still works within the limit.
+        try mock.configure(["latency_per_token_ms": 0])
+        #expect(try router.generate(rid: "fast").status == 200)
+    }
+
+    @Test(arguments: [false, true])
+    func aDroppedWorkerConnectionAnswers502(stream: Bool) throws {
+        let mock = try Mock()
+        // No health probes: the proxied request is the router's first
+        // connection to the mock, so curl cannot retry it on a fresh one.
+        // One attempt: /generate retries are not what this is about.
+        let router = try Router(mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
+        try mock.configure(["drop_next": 1])
+        let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "dropped", maxNewTokens: 2, stream: stream))
+        let response = try router.request("POST", "/generate", body: Array(body))
+        #expect(response.status == 502)
+        #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
+        #expect(try mock.rids() == ["dropped"])
+        // The router and the worker both keep serving.
+        #expect(try router.generate(rid: "next").status == 200)
+        #expect(try router.metrics().totalInFlight == 0)
+    }
+
+    @Test func aFailedGenerateIsRetriedAtAnotherWorker() throws {
+        let failing = try Mock(), fine = try Mock()
+        let router = try Router(mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])
+        try failing.configure(["error_next": 1])
+        let response = try router.generate(rid: "again")
+        #expect(response.status == 200)
+        #expect(try failing.rids() == ["again"])
+        #expect(try fine.rids() == ["again"])
+    }
+
+    @Test func aWorkerThatStopsMidStreamTruncatesTheResponse() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        try mock.configure(["latency_per_token_ms": 100])
+        let connection = try router.startGenerate(rid: "cut", maxNewTokens: 10_000, stream: true)
+        let head = try connection.readResponseHead(timeout: 60)
+        #expect(head.status == 200)
+        #expect(try connection.readChunk(timeout: 60) != nil)
+        // The worker dies; the client sees the stream end without its last chunk.
+        mock.process.send(signal: SIGKILL)
+        #expect(throws: (any Error).self) {
+            while try connection.readChunk(timeout: 60) != nil {}
+        }
+        #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
+        #expect(try router.request("GET", "/health").status == 200)
+    }
+}
