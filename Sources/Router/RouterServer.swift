@@ -99,38 +99,31 @@ public final class RouterServer {
             response.headers.add("Allow", route.allowedMethods.joined(separator: ", "))
             return responder.send(response)
         }
-        if route == .retrieveFromText {
-            guard let tokens else {
-                return responder.send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
-            }
-            return RetrieveFromText(tokens: tokens).respond(request, loop: loop) { responder.send($0) }
-        }
-        do {
-            responder.send(try respond(route, request))
-        } catch {
-            responder.send(error.response)
-        }
+        respond(route, request) { responder.send($0) }
     }
 
-    private func respond(_ route: Route, _ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
+    private func respond(_ route: Route, _ request: HTTPRequest, send: @escaping (HTTPResponse) -> Void) {
         let workers = WorkerEndpoints(pool: pool)
         switch route {
-        case .addWorker: return try workers.add(request)
-        case .removeWorker: return try workers.remove(request)
-        case .listWorkers: return workers.list()
+        case .addWorker: send(Result { () throws(ClientError) in try workers.add(request) }.answer)
+        case .removeWorker: send(Result { () throws(ClientError) in try workers.remove(request) }.answer)
+        case .listWorkers: send(workers.list())
+        case .retrieveFromText:
+            guard let tokens else {
+                return send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
+            }
+            RetrieveFromText(tokens: tokens).respond(request, loop: loop, send: send)
         case .metrics:
-            return MetricsEndpoint(pool: pool, metrics: metrics, tokens: tokens, lagMonitor: lagMonitor,
-                                   server: server, cacheConfiguration: configuration.cache).respond(request)
+            send(MetricsEndpoint(pool: pool, metrics: metrics, tokens: tokens, lagMonitor: lagMonitor,
+                                 server: server, cacheConfiguration: configuration.cache).respond(request))
         case .health, .liveness:
-            return .json(200, Array(#"{"status":"ok"}"#.utf8))
+            send(.json(200, Array(#"{"status":"ok"}"#.utf8)))
         case .readiness:
             let ready = !pool.availableWorkers.isEmpty
-            return .json(ready ? 200 : 503, JSONValue.object([
+            send(.json(ready ? 200 : 503, JSONValue.object([
                 ("status", .string(ready ? "ready" : "no healthy workers")),
                 ("healthy_workers", .int(pool.availableWorkers.count)),
-            ]).serialized())
-        case .retrieveFromText:
-            preconditionFailure("answered asynchronously in handle(_:_:)")
+            ]).serialized()))
         }
     }
 }

@@ -14,3 +14,13 @@ struct ClientError: Error {
 
     var response: HTTPResponse { .error(status, message) }
 }
+
+extension Result where Success == HTTPResponse, Failure == ClientError {
+    /// The response, or the error's.
+    var answer: HTTPResponse {
+        switch self {
+        case .success(let response): response
+        case .failure(let error): error.response
+        }
+    }
+}

@@ -7,18 +7,17 @@ import JSON
 enum JSONWork {
     static let inlineLimit = 64 * 1024
 
-    /// Runs `work` (parsing the body at hand) inline or on the pool,
-    /// depending on `size`.
+    /// Runs `work` on the loop when `inline`, else on the thread pool.
     static func run<Value, Failure: Error>(
-        on loop: EventLoop, size: Int, _ work: @escaping @Sendable () throws(Failure) -> Value,
+        on loop: EventLoop, inline: Bool, _ work: @escaping @Sendable () throws(Failure) -> Value,
         then completion: @escaping (Result<Value, Failure>) -> Void
     ) {
-        if size <= inlineLimit { return completion(Result(catching: work)) }
+        if inline { return completion(Result(catching: work)) }
         loop.offload({ Result(catching: work) }, then: completion)
     }
 
     static func parse(_ bytes: [UInt8], on loop: EventLoop,
                       then completion: @escaping (Result<JSONValue, JSONParser.Error>) -> Void) {
-        run(on: loop, size: bytes.count, { () throws(JSONParser.Error) in try JSONParser.parse(bytes) }, then: completion)
+        run(on: loop, inline: bytes.count <= inlineLimit, { () throws(JSONParser.Error) in try JSONParser.parse(bytes) }, then: completion)
     }
 }

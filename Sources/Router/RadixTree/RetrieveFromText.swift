@@ -15,12 +15,20 @@ struct RetrieveFromText {
     let tokens: TokenCache
 
     func respond(_ request: HTTPRequest, loop: EventLoop, send: @escaping (HTTPResponse) -> Void) {
-        let text: String
-        do { text = try Self.text(in: request.body) } catch {
-            return send(error.response)
-        }
-        tokens.encode([text], on: loop) { prompts in
-            send(.json(200, Self.answer(prompts[0]).serialized()))
+        let body = request.body
+        let encoder = tokens.encoder
+        // Parsing, matching, tokenizing and writing the answer all scale with
+        // the text: one trip to the thread pool for long ones.
+        JSONWork.run(on: loop, inline: body.count < TokenCache.offloadThreshold, { () throws(ClientError) in
+            let prompt = encoder.encode(try Self.text(in: body))
+            return (prompt, Self.answer(prompt).serialized())
+        }) { [tokens] result in
+            switch result {
+            case .failure(let error): send(error.response)
+            case .success(let (prompt, answer)):
+                tokens.countServed([prompt])
+                send(.json(200, answer))
+            }
         }
     }
 

@@ -32,16 +32,21 @@ public final class TokenCache {
     func encode(_ texts: [String], on loop: EventLoop, then completion: @escaping ([EncodedPrompt]) -> Void) {
         let encoder = encoder
         let finish = { [self] (prompts: [EncodedPrompt]) in
-            for prompt in prompts {
-                tokensFromCache += prompt.match.tokens.count
-                tokensTokenized += prompt.freshCount
-            }
+            countServed(prompts)
             completion(prompts)
         }
         if texts.reduce(0, { $0 + $1.utf8.count }) < Self.offloadThreshold {
             finish(texts.map(encoder.encode))
         } else {
             loop.offload({ texts.map(encoder.encode) }, then: finish)
+        }
+    }
+
+    /// Counts prompt tokens served from the cache and tokenized afresh.
+    func countServed(_ prompts: [EncodedPrompt]) {
+        for prompt in prompts {
+            tokensFromCache += prompt.match.tokens.count
+            tokensTokenized += prompt.freshCount
         }
     }
 
