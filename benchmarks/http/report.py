@@ -60,6 +60,14 @@ def main():
         out(f"| {LABELS.get(r['peer'], r['peer'])} | {r['connections']} | {r['rps']:,.0f} | {ratio} "
             f"| {ms(r['mean_us'])} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors(r)} | {r['cpu']:.2f} |")
     out("")
+    starved = [r for r in rows if r["peer"] != "upstream" and r["cpu"] < 0.9]
+    if starved:
+        # A proxy on its own core should use all of it; when it doesn't, the
+        # load generator and upstream on core 0 (shared with whatever else runs
+        # on the machine) were the limit, and the ratios understate the gaps.
+        out(f"**Noisy run:** {len(starved)} of the proxied rows left core 1 partly idle (peer CPU < 0.90): core 0,")
+        out("shared with other work on this machine, was the limit there, so those ratios understate the differences.")
+        out("Rows with peer CPU near 1.00 are the trustworthy ones.\n")
     out(f"Machine: {cpu}, {os.cpu_count()} cores (`nproc` {len(os.sched_getaffinity(0))}), "
         f"{platform.system()} {platform.release()}; {now}.")
     out(f"Load average (1/5/15 min) before the run: {' / '.join(a.load[0].split())}, after: "

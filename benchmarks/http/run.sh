@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
-command_line=$(printf '%q ' "$here/run.sh" "$@"); command_line=${command_line% }
+args=("$@")   # kept for the report's "Reproduce" line
 
 duration=10
 warmup=3
@@ -48,6 +48,7 @@ need() {
 for tool in wrk nginx taskset curl python3 timeout; do need "$tool"; done
 [ "$build" = 0 ] || need swift
 case " $peers " in *" sglang-router "*) need sglang-router ;; esac
+command_line=$(python3 -c 'import shlex, sys; print(shlex.join(sys.argv[1:]))' "$here/run.sh" ${args[@]+"${args[@]}"})
 [ "$(nproc)" -ge 2 ] || die "needs 2 cores (router on core 1, load and upstream on core 0)"
 
 if [ "$build" = 1 ]; then
@@ -195,7 +196,7 @@ versions=$(
         echo "slime-router $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- Sources Package.swift)" ] ||
             echo ' plus uncommitted changes')"
     else
-        echo "slime-router binary $router_bin"
+        echo "slime-router binary $router_bin (built $(date -u -r "$router_bin" '+%Y-%m-%d %H:%M UTC'))"
     fi
     echo "$(nginx -v 2>&1 | sed 's/^nginx version: //')"
     echo "$(wrk -v 2>&1 | head -1 | cut -d' ' -f1-2)"
