@@ -107,7 +107,7 @@ func expectTrajectory(_ retrieved: Retrieved, ids: [Int], mask: [Int], logp: [Do
 }
 
 /// One `/generate` turn as the client and the worker saw it.
-struct Turn {
+struct Turn: @unchecked Sendable {
     let prompt: String
     let rid: String
     let answer: [String: Any]
