@@ -1,0 +1,242 @@
+#!/usr/bin/env bash
+# Multi-turn RL workload benchmark (issue 5, item 11). Synthetic GSM8K-like
+# dialogues (shared Qwen3 system prompt, a question, follow-up turns) sent as
+# whole-conversation `text` to POST /generate, side by side in one run:
+#   direct       the driver round-robins over the two workers itself (text)
+#   slime-rr     slime-router, radix-tree middleware, --policy round-robin
+#   slime-ca     slime-router, radix-tree middleware, --policy cache-aware
+#   sglang-rr    SGLang's Rust router (sglang-router), --policy round_robin
+#   sglang-ca    SGLang's Rust router, --policy cache_aware
+# in front of the same two mock-sglang workers with a per-token latency.
+# Then /retrieve_from_text throughput and event-loop lag while ~100K-token
+# prompts are tokenized. The router under test is pinned to core 1; workers
+# and the driver share core 0 (anchors.md). Writes
+# benchmarks/results/rl-workload.md (raw JSON in benchmarks/results/raw/).
+#
+#   usage: benchmarks/rl/run.sh [--seconds S] [--concurrency "32 256"] [--turns N]
+#            [--latency-ms MS] [--max-new-tokens N] [--peers "direct slime-rr ..."]
+#            [--lag-rounds N] [--no-build] [--output FILE]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=benchmarks/rl
+command_line=$(printf '%q ' "$here/run.sh" "$@"); command_line=${command_line% }
+
+seconds=8
+concurrency="32 256"
+turns=4
+latency_ms=1.5
+max_new_tokens=64
+peers="direct slime-rr slime-ca sglang-rr sglang-ca"
+lag_rounds=3
+build=1
+output=benchmarks/results/rl-workload.md
+while [ $# -gt 0 ]; do
+    case $1 in
+        --seconds) seconds=$2; shift 2 ;;
+        --concurrency) concurrency=$2; shift 2 ;;
+        --turns) turns=$2; shift 2 ;;
+        --latency-ms) latency_ms=$2; shift 2 ;;
+        --max-new-tokens) max_new_tokens=$2; shift 2 ;;
+        --peers) peers=$2; shift 2 ;;
+        --lag-rounds) lag_rounds=$2; shift 2 ;;
+        --no-build) build=0; shift ;;
+        --output) output=$2; shift 2 ;;
+        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        *) echo "rl/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+die() { echo "rl/run.sh: $*" >&2; exit 1; }
+log() { printf '==> %s\n' "$*" >&2; }
+need() { command -v "$1" >/dev/null || die "'$1' not found: run scripts/setup.sh and scripts/setup-bench.sh first"; }
+for tool in taskset curl python3 timeout; do need "$tool"; done
+[ "$build" = 0 ] || need swift
+case " $peers " in *" sglang-"*) need sglang-router ;; esac
+[ "$(nproc)" -ge 2 ] || die "needs 2 cores (router on core 1, driver and workers on core 0)"
+
+bin=.build-release/release
+tokenizer=.fixtures/tokenizers/qwen3
+if [ "$build" = 1 ]; then
+    log "building slime-router and mock-sglang (release)"
+    swift build -c release --scratch-path .build-release --product slime-router >&2
+    swift build -c release --scratch-path .build-release --product mock-sglang >&2
+fi
+[ -x "$bin/slime-router" ] && [ -x "$bin/mock-sglang" ] || die "$bin/slime-router or mock-sglang missing (drop --no-build)"
+[ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
+
+# --- processes --------------------------------------------------------------
+work=$(mktemp -d /tmp/rl-bench.XXXXXX)
+pids=()
+stop() {   # stop one process we started: TERM, then KILL after 5 s
+    local pid=$1 i
+    kill -TERM "$pid" 2>/dev/null || return 0
+    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+cleanup() {
+    local pid
+    for pid in "${pids[@]}"; do stop "$pid"; done
+    rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_ready NAME PID URL: poll until URL answers a small text POST /generate
+# with 200 and an SGLang-shaped body.
+wait_ready() {
+    local name=$1 pid=$2 url=$3 status="" i
+    for i in $(seq 150); do
+        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; its log: $(tail -5 "$work/$name.log")"
+        status=$(curl -s -o "$work/$name.body" -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' \
+            --data-binary '{"text":"ready?","sampling_params":{"max_new_tokens":2}}' "$url/generate" || true)
+        [ "$status" = 200 ] && break
+        sleep 0.2
+    done
+    [ "$status" = 200 ] || die "$name did not answer 200 on $url/generate within 30 s (last: '$status'); log: $work/$name.log"
+    grep -q '"meta_info"' "$work/$name.body" || die "$name answered 200 without meta_info: $(head -c 300 "$work/$name.body")"
+}
+
+# CPU ticks used so far by a process (utime + stime).
+cpu_ticks() {
+    local fields
+    fields=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
+    set -- $fields
+    echo $((${12} + ${13}))
+}
+# Busy and total jiffies of one core, from /proc/stat.
+core_ticks() {
+    awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8; total = busy + $5 + $6; print busy, total }' /proc/stat
+}
+
+worker_urls=()
+worker_pids=()
+for i in 1 2; do
+    port=$(free_port)
+    taskset -c 0 "$bin/mock-sglang" --port "$port" --tokenizer-path "$tokenizer" \
+        --latency-per-token-ms "$latency_ms" --max-new-tokens "$max_new_tokens" >"$work/worker$i.log" 2>&1 &
+    pids+=("$!"); worker_pids+=("$!")
+    worker_urls+=("http://127.0.0.1:$port")
+    wait_ready "worker$i" "$!" "http://127.0.0.1:$port"
+done
+reset_workers() { local u; for u in "${worker_urls[@]}"; do curl -s -o /dev/null --max-time 10 -X POST "$u/mock/reset"; done; }
+
+# start_peer NAME: leaves started_pid and peer_url set.
+start_peer() {
+    local name=$1 port
+    port=$(free_port)
+    peer_url="http://127.0.0.1:$port"
+    case $name in
+        slime-rr|slime-ca)
+            local policy=round-robin; [ "$name" = slime-ca ] && policy=cache-aware
+            taskset -c 1 "$bin/slime-router" --port "$port" --worker-urls "${worker_urls[@]}" \
+                --middleware radix-tree --hf-checkpoint "$tokenizer" --policy "$policy" \
+                --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
+            started_pid=$! ;;
+        sglang-rr|sglang-ca)
+            local policy=round_robin; [ "$name" = sglang-ca ] && policy=cache_aware
+            taskset -c 1 sglang-router launch --host 127.0.0.1 --port "$port" --worker-urls "${worker_urls[@]}" \
+                --policy "$policy" --disable-health-check --log-level warn \
+                --prometheus-port "$(free_port)" >"$work/$name.log" 2>&1 &
+            started_pid=$! ;;
+        *) die "unknown peer '$name'" ;;
+    esac
+    pids+=("$started_pid")
+}
+
+results=$work/results.jsonl
+driver() { taskset -c 0 timeout $((${seconds%.*} + 120)) python3 "$here/driver.py" "$@"; }
+# record PHASE_JSON KEY=VALUE...: one line of results.jsonl with extra fields
+record() {
+    python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(a.split("=", 1) for a in sys.argv[2:]); print(json.dumps(r))' "$@" >>"$results"
+}
+
+load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+for c in $concurrency; do
+    for peer in $peers; do
+        if [ "$peer" = direct ]; then
+            targets=(); for u in "${worker_urls[@]}"; do targets+=(--url "$u"); done
+            pid=""
+        else
+            start_peer "$peer"
+            wait_ready "$peer" "$started_pid" "$peer_url"
+            targets=(--url "$peer_url"); pid=$started_pid
+        fi
+        extra=(); metrics=()
+        case $peer in slime-*) extra=(--retrieve-at-end); metrics=(--metrics-url "$peer_url") ;; esac
+        locality_urls=(); for u in "${worker_urls[@]}"; do locality_urls+=(--url "$u"); done
+        resets=(); for u in "${worker_urls[@]}"; do resets+=(--reset-url "$u"); done
+
+        # 1. lock-step waves: per-turn cache counters and which worker served each turn
+        log "$peer, $c conversations: lock-step waves"
+        reset_workers
+        out=$(driver conversations "${targets[@]}" --label "$peer" --concurrency "$c" --turns "$turns" \
+            --max-new-tokens "$max_new_tokens" --lockstep --waves 3 --seconds "$seconds" "${metrics[@]}" "${extra[@]}") ||
+            die "$peer lock-step run failed"
+        record "$out" peer="$peer"
+        record "$(driver locality "${locality_urls[@]}" --label "$peer")" peer="$peer" concurrency="$c"
+        reset_workers
+
+        # 2. free-running conversations for the time bound: throughput and latency
+        log "$peer, $c conversations: free-running for ${seconds}s"
+        before=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
+        wbefore=$(( $(cpu_ticks "${worker_pids[0]}") + $(cpu_ticks "${worker_pids[1]}") ))
+        read -r c0b c0t < <(core_ticks 0); read -r c1b c1t < <(core_ticks 1)
+        out=$(driver conversations "${targets[@]}" --label "$peer" --concurrency "$c" --turns "$turns" \
+            --max-new-tokens "$max_new_tokens" --seconds "$seconds" "${resets[@]}" "${metrics[@]}" "${extra[@]}" \
+            --texts-out "$work/texts-$peer-$c.json") || die "$peer free-running run failed"
+        after=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
+        wafter=$(( $(cpu_ticks "${worker_pids[0]}") + $(cpu_ticks "${worker_pids[1]}") ))
+        read -r c0b2 c0t2 < <(core_ticks 0); read -r c1b2 c1t2 < <(core_ticks 1)
+        record "$out" peer="$peer" peer_cpu_ticks=$((after - before)) worker_cpu_ticks=$((wafter - wbefore)) \
+            hz="$(getconf CLK_TCK)" core0_busy_pct=$(( 100 * (c0b2 - c0b) / (c0t2 - c0t + 1) )) \
+            core1_busy_pct=$(( 100 * (c1b2 - c1b) / (c1t2 - c1t + 1) ))
+        reset_workers
+
+        # 3. /retrieve_from_text throughput on the texts just stored
+        if [ "$peer" = slime-rr ]; then
+            log "$peer: /retrieve_from_text, $c concurrent"
+            before=$(cpu_ticks "$pid")
+            out=$(driver retrieve --url "$peer_url" --label "$peer" --concurrency "$c" --seconds "$seconds" \
+                --texts "$work/texts-$peer-$c.json") || die "retrieve phase failed"
+            record "$out" peer="$peer" peer_cpu_ticks=$(( $(cpu_ticks "$pid") - before )) hz="$(getconf CLK_TCK)"
+        fi
+        if [ -n "$pid" ]; then
+            curl -s --max-time 5 "$peer_url/metrics" >"$work/metrics-$peer-$c.json" || true
+            stop "$pid"
+        fi
+    done
+done
+
+# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router)
+case " $peers " in *" slime-rr "*)
+    log "slime-router: event-loop lag while ~100K-token prompts are tokenized"
+    start_peer slime-rr
+    wait_ready slime-rr "$started_pid" "$peer_url"
+    out=$(driver lag --url "$peer_url" --label slime-rr --seconds $((${seconds%.*} + 60)) --big-rounds "$lag_rounds" \
+        --corpus .fixtures/tokenizers/bench-corpus.txt) ||
+        die "lag phase failed"
+    record "$out" peer=slime-rr
+    stop "$started_pid"
+    reset_workers ;;
+esac
+load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+
+versions=$(
+    echo "slime-router $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- Sources Package.swift)" ] ||
+        echo ' plus uncommitted changes')"
+    if command -v sglang-router >/dev/null; then
+        echo "sglang-router $(python3 -c 'import importlib.metadata as m; print(m.version("sglang-router"))' 2>/dev/null || echo '?')"
+    fi
+    python3 --version
+)
+mkdir -p "$(dirname "$output")" benchmarks/results/raw
+cp "$results" benchmarks/results/raw/rl-workload.jsonl
+python3 "$here/report.py" "$results" --command "$command_line" --seconds "$seconds" --turns "$turns" \
+    --latency-ms "$latency_ms" --max-new-tokens "$max_new_tokens" --load "$load_before" "$load_after" \
+    --versions "$versions" >"$output"
+cat "$output"
