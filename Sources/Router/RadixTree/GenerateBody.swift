@@ -42,9 +42,10 @@ struct GenerateBody {
 
     var clientAskedForLogprobs: Bool { editor["return_logprob"]?.boolValue ?? false }
 
-    /// The body with `text` replaced in place by `input_ids`, and
-    /// `return_logprob` on (the cache stores the generated tokens' values).
-    /// Every other member keeps its exact bytes.
+    /// The body with `text` replaced in place by `input_ids` (a body that
+    /// already has `input_ids` keeps them), and `return_logprob` on (the
+    /// cache stores the generated tokens' values). Every other member keeps
+    /// its exact bytes.
     func rewritten(ids: [[UInt32]]) -> [UInt8] {
         var editor = editor
         let lists = ids.map { JSONValue.array($0.map { .int(Int($0)) }) }

@@ -10,7 +10,8 @@ import JSON
 /// `input_ids` (every other member of the body byte for byte, plus
 /// `return_logprob: true`, so answers carry log-probabilities even when the
 /// client did not ask, as with the original). With `input_ids` the body goes
-/// unchanged. Finished answers are stored: prompt tokens + `output_ids`.
+/// unchanged but for `return_logprob: true` when the client did not ask.
+/// Finished answers are stored: prompt tokens + `output_ids`.
 /// Aborted or failed answers are not.
 public final class RadixTreeMiddleware: Middleware {
     public let name = "radix-tree"
@@ -42,6 +43,9 @@ public final class RadixTreeMiddleware: Middleware {
             request.needsWholeResponse = !body.streams
             switch body.prompts {
             case .ids(let lists):
+                // Without the generated tokens' log-probabilities the
+                // trajectory could not be stored: turn them on, as for text.
+                if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists) }
                 request.attachments[name] = Pending(prompts: lists.map {
                     PromptRecord(ids: $0, tokenizer: tokens.tokenizer, cache: tokens.cache)
                 })
