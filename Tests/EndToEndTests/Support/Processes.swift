@@ -156,8 +156,7 @@ func object(_ response: HTTPTestResponse) throws -> [String: Any] {
 }
 
 func number(_ value: Any?) -> Double? {
-    guard let number = value as? NSNumber, !(value is Bool) else { return nil }
-    return number.doubleValue
+    (value as? NSNumber)?.doubleValue
 }
 
 func ints(_ value: Any?) -> [Int]? {
