@@ -139,7 +139,11 @@ public final class TCPConnection {
         let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
         request.initialize(to: uv_shutdown_t())
         pauseReading()
+        // The owner is done with this connection: no callback may reach it
+        // any more (it may be gone before the writes complete).
         onRead = nil
+        onEnd = nil
+        onDrained = nil
         let status = uv_shutdown(request, stream) { request, _ in
             guard let request else { return }
             let connection = handleOwner(request.pointee.handle, as: TCPConnection.self)
