@@ -12,6 +12,12 @@ import TestSupport
         #expect(router.process.waitForExit(timeout: 0) == nil, "router exited", sourceLocation: sourceLocation)
     }
 
+    /// Raw request text, shown escaped in test names.
+    struct RawRequest: CustomTestStringConvertible, Sendable {
+        let text: String
+        var testDescription: String { text.debugDescription }
+    }
+
     @Test(arguments: [
         "GARBAGE\r\n\r\n",
         "GET / HTTP/9.9\r\n\r\n",
@@ -21,12 +27,12 @@ import TestSupport
         "POST /generate HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
         "GET /\u{0}\u{1} HTTP/1.1\r\n\r\n",
         "\u{16}\u{3}\u{1}\u{0}\u{a5}\u{1}\u{0}\u{0}",   // a TLS ClientHello's first bytes
-    ])
-    func malformedHTTPAnswers400AndCloses(request: String) throws {
+    ].map(RawRequest.init))
+    func malformedHTTPAnswers400AndCloses(request: RawRequest) throws {
         let mock = try Mock()
         let router = try Router(mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
-        try connection.send(request)
+        try connection.send(request.text)
         let response = try connection.readResponse(timeout: 60)
         #expect(response.status == 400)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")

@@ -132,6 +132,29 @@ import TestSupport
         #expect(try mock.rids() == ["boom", "fine"])
     }
 
+    @Test func hopByHopResponseHeadersAreNotRelayed() throws {
+        let worker = try CannedWorker(response: "HTTP/1.1 203 Non-Authoritative Information\r\n"
+            + "Content-Type: text/plain\r\nX-Worker: kept\r\nConnection: close, X-Worker-Hop\r\n"
+            + "X-Worker-Hop: secret\r\nKeep-Alive: timeout=3\r\nProxy-Connection: close\r\n"
+            + "Upgrade: h2c\r\nContent-Length: 5\r\n\r\nhello")
+        let router = try Router(workers: [worker.url], ["--disable-health-check"])
+        let connection = try RawHTTPConnection(port: router.port)
+        // A keep-alive client: the worker's "Connection: close" is not its business.
+        try connection.send("GET /anything?x=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+        let response = try connection.readResponse(timeout: 60)
+        #expect(response.status == 203)
+        #expect(response.text == "hello")
+        #expect(response.header("X-Worker") == "kept")
+        #expect(response.header("Content-Type") == "text/plain")
+        for name in ["X-Worker-Hop", "Keep-Alive", "Proxy-Connection", "Upgrade"] {
+            #expect(response.header(name) == nil, "\(name) was relayed")
+        }
+        #expect(response.header("Connection")?.lowercased() != "close, x-worker-hop")
+        // The connection stays usable.
+        try connection.send("GET /again HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        #expect(try connection.readResponse(timeout: 60).text == "hello")
+    }
+
     @Test func aStreamingWorkerErrorIsRelayed() throws {
         let mock = try Mock()
         let router = try Router(mocks: [mock])

@@ -218,3 +218,58 @@ func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) thro
     group.wait()
     return results.value.map { $0! }
 }
+
+/// A loopback HTTP "worker" that answers every bodiless request with the
+/// same raw bytes and then closes, for answers mock-sglang cannot produce
+/// (chosen response headers). Serves on a thread of its own until deinit.
+final class CannedWorker {
+    let port: Int
+    private let descriptor: Int32
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    init(response: String) throws {
+        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard descriptor >= 0 else { throw FixtureError("socket failed") }
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        let listening = withUnsafeMutablePointer(to: &address) { pointer in
+            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
+                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0 && listen(descriptor, 16) == 0
+            }
+        }
+        guard listening else {
+            close(descriptor)
+            throw FixtureError("bind/listen failed")
+        }
+        self.descriptor = descriptor
+        port = Int(UInt16(bigEndian: address.sin_port))
+        let bytes = Array(response.utf8)
+        Thread {
+            while true {
+                let client = accept(descriptor, nil, nil)
+                if client < 0 { if errno == EINTR { continue } else { return } }
+                var received: [UInt8] = []
+                var chunk = [UInt8](repeating: 0, count: 4096)
+                while !received.ends(with: Array("\r\n\r\n".utf8)) {
+                    let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+                    if count <= 0 { break }
+                    received += chunk[..<count]
+                }
+                _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+                close(client)
+            }
+        }.start()
+    }
+
+    /// Shutting the socket down wakes the accepting thread, which then ends.
+    deinit {
+        shutdown(descriptor, Int32(SHUT_RDWR))
+        close(descriptor)
+    }
+}
+
+extension Array where Element: Equatable {
+    func ends(with suffix: [Element]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
+}
