@@ -35,11 +35,11 @@ struct MockSGLangCommand: ParsableCommand {
         let codec: TokenCodec = try tokenizerPath.map { try TokenizerCodec(directory: $0) } ?? ByteCodec()
         let worker = MockWorker(loop: loop, codec: codec, settings: settings)
         let server = HTTPServer(loop: loop) { request, responder in worker.handle(request, responder) }
+        let stop = { (_: Int32) in server.shutdown(gracePeriodMilliseconds: 1000) { loop.stop() } }
+        let watchers = [SignalWatcher(loop: loop, signal: SIGINT, stop), SignalWatcher(loop: loop, signal: SIGTERM, stop)]
         let boundPort = try server.start(host: host, port: port)
         print("mock-sglang listening on \(host):\(boundPort)")
         fflush(nil)
-        let stop = { (_: Int32) in server.shutdown(gracePeriodMilliseconds: 1000) { loop.stop() } }
-        let watchers = [SignalWatcher(loop: loop, signal: SIGINT, stop), SignalWatcher(loop: loop, signal: SIGTERM, stop)]
         loop.run()
         _ = watchers
     }

@@ -124,12 +124,8 @@ struct SlimeRouterCommand: ParsableCommand {
         do { router = try RouterServer(loop: loop, configuration: routerConfiguration(), logger: logger) } catch {
             throw ValidationError("\(error)")
         }
-        let boundPort = try router.start()
-        // Tests and scripts read this line to learn the port.
-        print("slime-router listening on \(host):\(boundPort)")
-        fflush(nil)
-        logger.info("started", metadata: ["workers": "\(router.pool.workers.map(\.url))", "policy": "\(policy)"])
-
+        // Watch for signals before announcing the port: a supervisor may
+        // send SIGTERM as soon as it reads the line.
         var watchers: [SignalWatcher] = []
         for signal in [SIGINT, SIGTERM] {
             watchers.append(SignalWatcher(loop: loop, signal: signal) { signal in
@@ -140,6 +136,11 @@ struct SlimeRouterCommand: ParsableCommand {
                 }
             })
         }
+        let boundPort = try router.start()
+        // Tests and scripts read this line to learn the port.
+        print("slime-router listening on \(host):\(boundPort)")
+        fflush(nil)
+        logger.info("started", metadata: ["workers": "\(router.pool.workers.map(\.url))", "policy": "\(policy)"])
         loop.run()
     }
 
