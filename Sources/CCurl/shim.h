@@ -23,6 +23,9 @@ static inline CURLcode slime_easy_setopt_header_function(CURL *h, curl_write_cal
 static inline CURLcode slime_easy_setopt_read_function(CURL *h, curl_read_callback f) {
     return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
 }
+static inline CURLcode slime_easy_setopt_close_socket_function(CURL *h, curl_closesocket_callback f) {
+    return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f);
+}
 static inline CURLcode slime_easy_getinfo_long(CURL *h, CURLINFO i, long *out) {
     return curl_easy_getinfo(h, i, out);
 }

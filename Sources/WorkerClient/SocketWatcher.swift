@@ -34,8 +34,12 @@ final class SocketWatcher {
         }
     }
 
-    /// `CURL_POLL_REMOVE` does not close the socket (curl pools it): only the
-    /// poll handle goes, freed in its close callback.
+    func stop() {
+        guard !isClosed else { return }
+        uv_poll_stop(handle)
+    }
+
+    /// Before curl closes the socket; the handle is freed in its close callback.
     func close() {
         guard !isClosed else { return }
         isClosed = true

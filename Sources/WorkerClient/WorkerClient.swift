@@ -1,6 +1,7 @@
 import CCurl
 import CUV
 import EventLoop
+import Glibc
 
 /// HTTP/1.1 client for worker calls: one curl multi handle driven by the
 /// event loop (curl's socket and timer callbacks mapped onto `uv_poll_t` and
@@ -13,6 +14,10 @@ public final class WorkerClient {
     /// Running transfers by easy handle; they are retained here until done.
     private var running: [UnsafeMutableRawPointer: UpstreamTransfer] = [:]
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
+    /// One poll handle per curl socket for the socket's whole life: pooled
+    /// connections go idle and busy again with every request, and making a
+    /// new `uv_poll_t` each time costs several epoll and ioctl calls.
+    private var watchers: [curl_socket_t: SocketWatcher] = [:]
     private var isProcessing = false
 
     public init(loop: EventLoop, configuration: WorkerClientConfiguration = .init()) {
@@ -22,8 +27,8 @@ public final class WorkerClient {
         multi = curl_multi_init()
         timer = LoopTimer(loop: loop)
         let context = Unmanaged.passUnretained(self).toOpaque()
-        slime_multi_setopt_socket_function(multi) { _, socket, what, context, socketContext in
-            WorkerClient.from(context).watch(socket: socket, what: what, watcher: socketContext)
+        slime_multi_setopt_socket_function(multi) { _, socket, what, context, _ in
+            WorkerClient.from(context).watch(socket: socket, what: what)
             return 0
         }
         slime_multi_setopt_pointer(multi, CURLMOPT_SOCKETDATA, context)
@@ -45,6 +50,11 @@ public final class WorkerClient {
     public func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> UpstreamTransfer {
         let easy = idleEasyHandles.popLast() ?? curl_easy_init()!
         let transfer = UpstreamTransfer(client: self, easy: easy, request: request, handlers: handlers)
+        slime_easy_setopt_close_socket_function(easy) { context, socket in
+            WorkerClient.from(context).socketClosing(socket)
+            return close(socket)
+        }
+        slime_easy_setopt_pointer(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(self).toOpaque())
         running[easy] = transfer
         curl_multi_add_handle(multi, easy)
         return transfer
@@ -89,27 +99,29 @@ public final class WorkerClient {
         Unmanaged<WorkerClient>.fromOpaque(context!).takeUnretainedValue()
     }
 
-    private func watch(socket: curl_socket_t, what: Int32, watcher context: UnsafeMutableRawPointer?) {
-        if what == CURL_POLL_REMOVE {
-            guard let context else { return }
-            let watcher = Unmanaged<SocketWatcher>.fromOpaque(context).takeRetainedValue()
-            curl_multi_assign(multi, socket, nil)
-            watcher.close()
+    private func watch(socket: curl_socket_t, what: Int32) {
+        guard what != CURL_POLL_REMOVE else {
+            // The connection goes idle in curl's pool; its socket stays open.
+            watchers[socket]?.stop()
             return
         }
-        let watcher: SocketWatcher
-        if let context {
-            watcher = Unmanaged<SocketWatcher>.fromOpaque(context).takeUnretainedValue()
-        } else {
-            watcher = SocketWatcher(loop: loop, socket: socket) { [unowned self] socket, flags in
+        let watcher = watchers[socket] ?? {
+            let watcher = SocketWatcher(loop: loop, socket: socket) { [unowned self] socket, flags in
                 socketAction(socket, flags: flags)
             }
-            curl_multi_assign(multi, socket, Unmanaged.passRetained(watcher).toOpaque())
-        }
+            watchers[socket] = watcher
+            return watcher
+        }()
         var events: Int32 = 0
         if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(UV_READABLE.rawValue) }
         if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(UV_WRITABLE.rawValue) }
         watcher.start(events: events)
+    }
+
+    /// Curl is about to close `socket`: its poll handle goes first, so that
+    /// a later socket with the same number gets a handle of its own.
+    private func socketClosing(_ socket: curl_socket_t) {
+        watchers.removeValue(forKey: socket)?.close()
     }
 
     /// Curl's timeout 0 means "on the next loop iteration": a zero-delay uv
