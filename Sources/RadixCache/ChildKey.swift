@@ -19,4 +19,30 @@ enum ChildKey {
         for index in 0..<byteCount { key = key << 8 | (index < length ? UInt64(bytes[index]) : 0) }
         return key << 8 | UInt64(min(length, longLength))
     }
+
+    /// The keys a child's first token may have to continue a text: omitted
+    /// from it, or any length that fits, with the text's first bytes.
+    struct Query {
+        /// The text's first (up to) 7 bytes, placed as in a key.
+        private let prefix: UInt64
+        let longestLength: Int
+
+        init(_ text: UnsafePointer<UInt8>, available: Int) {
+            longestLength = min(available, longLength)
+            prefix = of(text, length: min(available, byteCount)) & ~0xFF
+        }
+
+        /// The key of a token of `length` (1...`longestLength`) bytes starting the text.
+        func key(length: Int) -> UInt64 {
+            let kept = min(length, byteCount)
+            let mask = kept == byteCount ? ~UInt64(0xFF) : ~(UInt64.max >> (8 * kept))
+            return prefix & mask | UInt64(length)
+        }
+
+        /// Whether a child keyed `key` may continue the text.
+        func admits(_ key: UInt64) -> Bool {
+            let length = Int(key & 0xFF)
+            return key == omitted || (length <= longestLength && key == self.key(length: length))
+        }
+    }
 }

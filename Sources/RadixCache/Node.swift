@@ -50,14 +50,18 @@ final class Node: Sendable {
         ChildKey.of(run.text.baseAddress!, length: run.flags(at: 0).storedLength)
     }
 
-    /// The children whose key is `key`.
-    func children(withKey key: UInt64) -> Range<Int> {
-        lowerBound(of: key)..<lowerBound(of: key + 1)
+    /// The indices of the children keyed `key`: one binary search, then a
+    /// scan of the (almost always zero or one) equal keys.
+    func childIndices(withKey key: UInt64) -> Range<Int> {
+        let first = lowerBound(of: key)
+        var end = first
+        while end < children.count, children[end].key == key { end += 1 }
+        return first..<end
     }
 
     /// The index of the child whose run starts with `token`, keyed `key`.
     func childIndex(startingWith token: UInt32, key: UInt64) -> Int? {
-        children(withKey: key).first { children[$0].node.run.token(at: 0) == token }
+        childIndices(withKey: key).first { children[$0].node.run.token(at: 0) == token }
     }
 
     private func lowerBound(of key: UInt64) -> Int {

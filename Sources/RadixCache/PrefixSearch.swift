@@ -20,6 +20,13 @@ struct PrefixSearch {
         var byteCount: Int
         var tokenCount: Int
         var stamp: UInt64
+
+        /// Each node of the path and how many of its tokens the match takes.
+        var segments: some Sequence<(node: Node, count: Int)> {
+            path.enumerated().lazy.map { index, node in
+                (node, index == path.count - 1 ? lastNodeTokenCount : node.run.count)
+            }
+        }
     }
 
     private let text: UnsafeBufferPointer<UInt8>
@@ -38,20 +45,19 @@ struct PrefixSearch {
     }
 
     private mutating func exploreChildren(of node: Node, at position: Int, tokensBefore: Int) {
-        // The keys of every first token that could continue the text: omitted
-        // from it, each length that fits, or long.
-        explore(node, childrenWithKey: ChildKey.omitted, at: position, tokensBefore: tokensBefore)
-        let available = text.count - position
-        guard available > 0 else { return }
-        for length in 1...min(available, ChildKey.longLength) {
-            let key = ChildKey.of(text.baseAddress! + position, length: length)
-            explore(node, childrenWithKey: key, at: position, tokensBefore: tokensBefore)
+        let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
+        // Few children: test each key. Many: look up each key the text admits.
+        if node.children.count <= ChildKey.longLength {
+            for child in node.children where query.admits(child.key) {
+                explore(child.node, at: position, tokensBefore: tokensBefore)
+            }
+            return
         }
-    }
-
-    private mutating func explore(_ parent: Node, childrenWithKey key: UInt64, at position: Int, tokensBefore: Int) {
-        for index in parent.children(withKey: key) {
-            explore(parent.children[index].node, at: position, tokensBefore: tokensBefore)
+        let keys = [ChildKey.omitted] + (0..<query.longestLength).map { query.key(length: $0 + 1) }
+        for key in keys {
+            for index in node.childIndices(withKey: key) {
+                explore(node.children[index].node, at: position, tokensBefore: tokensBefore)
+            }
         }
     }
 
@@ -67,8 +73,7 @@ struct PrefixSearch {
             end -= run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary)
         }
         if tokens > 0 {
-            consider(Found(path: path + [node], lastNodeTokenCount: tokens, byteCount: end,
-                           tokenCount: tokensBefore + tokens, stamp: node.stamp))
+            consider(node, tokens: tokens, end: end, tokensBefore: tokensBefore)
         }
         if wholeRun, !node.children.isEmpty {
             path.append(node)
@@ -92,13 +97,17 @@ struct PrefixSearch {
 
     private func isContinuationByte(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
-    private mutating func consider(_ candidate: Found) {
-        guard let best else {
-            best = candidate
+    private mutating func consider(_ node: Node, tokens: Int, end: Int, tokensBefore: Int) {
+        if let best, (end, node.stamp, tokensBefore + tokens) <= (best.byteCount, best.stamp, best.tokenCount) {
             return
         }
-        if (candidate.byteCount, candidate.stamp, candidate.tokenCount) > (best.byteCount, best.stamp, best.tokenCount) {
-            self.best = candidate
-        }
+        // Reuse the previous best's array: deeper candidates replace it all the time.
+        var nodes = best?.path ?? []
+        best = nil
+        nodes.removeAll(keepingCapacity: true)
+        nodes += path
+        nodes.append(node)
+        best = Found(path: nodes, lastNodeTokenCount: tokens, byteCount: end,
+                     tokenCount: tokensBefore + tokens, stamp: node.stamp)
     }
 }

@@ -34,26 +34,30 @@ public struct RadixMatch: Sendable {
     }
 
     init(_ found: PrefixSearch.Found) {
-        var tokens: [UInt32] = [], logprobs: [Double] = [], lossMask: [UInt8] = []
         var versions: [(version: String, count: Int)] = []
-        tokens.reserveCapacity(found.tokenCount)
-        logprobs.reserveCapacity(found.tokenCount)
-        lossMask.reserveCapacity(found.tokenCount)
-        for (index, node) in found.path.enumerated() {
-            let run = node.run
-            let count = index == found.path.count - 1 ? found.lastNodeTokenCount : run.count
-            tokens.append(contentsOf: run.tokens.prefix(count))
-            for token in 0..<count {
-                logprobs.append(run.logprob(at: token))
-                lossMask.append(run.flags(at: token).lossMask)
-            }
+        for (node, count) in found.segments {
             if versions.last?.version == node.version.label {
                 versions[versions.count - 1].count += count
             } else {
                 versions.append((node.version.label, count))
             }
         }
-        self.init(tokens: tokens, logprobs: logprobs, lossMask: lossMask,
-                  matchedByteCount: found.byteCount, weightVersionRuns: versions)
+        self.init(
+            tokens: Self.gather(found) { $0.copyTokens($1, to: $2) },
+            logprobs: Self.gather(found) { $0.copyLogprobs($1, to: $2) },
+            lossMask: Self.gather(found) { $0.copyLossMask($1, to: $2) },
+            matchedByteCount: found.byteCount, weightVersionRuns: versions)
+    }
+
+    /// One array of per-token values, filled run by run.
+    private static func gather<Value>(
+        _ found: PrefixSearch.Found, _ copy: (TokenRun, Int, UnsafeMutablePointer<Value>) -> Void
+    ) -> [Value] {
+        [Value](unsafeUninitializedCapacity: found.tokenCount) { buffer, initialized in
+            for (node, count) in found.segments {
+                copy(node.run, count, buffer.baseAddress! + initialized)
+                initialized += count
+            }
+        }
     }
 }

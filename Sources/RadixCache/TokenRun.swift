@@ -85,6 +85,26 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         return flags(at: index).isLogprobEscaped ? escapedLogprobs[Int(slot)] : Double(Float(bitPattern: slot))
     }
 
+    // Bulk copies of the first `count` tokens' values, for building matches.
+
+    func copyTokens(_ count: Int, to destination: UnsafeMutablePointer<UInt32>) {
+        destination.update(from: tokens.baseAddress!, count: count)
+    }
+
+    func copyLogprobs(_ count: Int, to destination: UnsafeMutablePointer<Double>) {
+        guard escapedLogprobs.isEmpty else {
+            for index in 0..<count { destination[index] = logprob(at: index) }
+            return
+        }
+        let slots = (storage + 4 * self.count).assumingMemoryBound(to: UInt32.self)
+        for index in 0..<count { destination[index] = Double(Float(bitPattern: slots[index])) }
+    }
+
+    func copyLossMask(_ count: Int, to destination: UnsafeMutablePointer<UInt8>) {
+        let flags = (storage + 8 * self.count).assumingMemoryBound(to: UInt8.self)
+        for index in 0..<count { destination[index] = TokenFlags(rawValue: flags[index]).lossMask }
+    }
+
     /// The byte offset in `text` where token `end` starts, summing lengths from token `start`.
     func textOffset(ofToken end: Int, from start: Int = 0, vocabulary: any TokenBytes) -> Int {
         var offset = 0

@@ -36,3 +36,39 @@ import Testing
         #expect(cache.match("Hello world!").tokens == [vocabulary.id("Hello"), vocabulary.id(" world"), 33])
     }
 }
+
+@Suite struct ChildKeyQueryTests {
+    func query(_ text: String) -> ChildKey.Query {
+        Array(text.utf8).withUnsafeBufferPointer { ChildKey.Query($0.baseAddress!, available: $0.count) }
+    }
+
+    func key(_ token: String) -> UInt64 {
+        Array(token.utf8).withUnsafeBufferPointer { ChildKey.of($0.baseAddress!, length: $0.count) }
+    }
+
+    @Test func admitsExactlyTheTokensThatStartTheText() {
+        let text = query(" wonderful day")
+        for token in [" ", " w", " won", " wonder", " wonderf", " wonderful"] {
+            #expect(text.admits(key(token)), "\(token)")
+        }
+        for token in [" x", " wonk", " wonky wonders", "w"] {
+            #expect(!text.admits(key(token)), "\(token)")
+        }
+        #expect(text.admits(ChildKey.omitted))
+        // Long tokens are told apart by their first seven bytes only; the
+        // search then compares their text.
+        #expect(text.admits(key(" wonderland")))
+    }
+
+    @Test func aShortTextAdmitsNoLongerToken() {
+        #expect(query(" wo").admits(key(" wo")))
+        #expect(!query(" wo").admits(key(" won")))
+    }
+
+    @Test func keysForEachLengthAreTheTokensKeys() {
+        let text = query(" wonderful day")
+        #expect(text.key(length: 4) == key(" won"))
+        #expect(text.key(length: 7) == key(" wonder"))
+        #expect(text.key(length: 8) == key(" wonderful"))
+    }
+}
