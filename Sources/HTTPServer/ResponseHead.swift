@@ -6,25 +6,47 @@ enum ResponseHead {
     /// connection closes unless told `keep-alive`, so `http10` says so.
     static func bytes(status: Int, headers: HTTPHeaders, contentLength: Int?, keepAlive: Bool,
                       http10: Bool = false, framed: Bool = true) -> [UInt8] {
-        var head = "HTTP/1.1 \(status) \(reasonPhrase(status))\r\n"
+        var head: [UInt8] = []
+        head.reserveCapacity(128 + headers.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        head += statusLine(status)
         for field in headers where !isFramingHeader(field.name) {
-            head += field.name
-            head += ": "
-            head += field.value
-            head += "\r\n"
+            head += field.name.utf8
+            head += ": ".utf8
+            head += field.value.utf8
+            head += "\r\n".utf8
         }
         if let contentLength {
-            head += "Content-Length: \(contentLength)\r\n"
+            head += "Content-Length: ".utf8
+            appendDecimal(contentLength, to: &head)
+            head += "\r\n".utf8
         } else if framed {
-            head += "Transfer-Encoding: chunked\r\n"
+            head += "Transfer-Encoding: chunked\r\n".utf8
         }
         if !keepAlive {
-            head += "Connection: close\r\n"
+            head += "Connection: close\r\n".utf8
         } else if http10 {
-            head += "Connection: keep-alive\r\n"
+            head += "Connection: keep-alive\r\n".utf8
         }
-        head += "\r\n"
-        return Array(head.utf8)
+        head += "\r\n".utf8
+        return head
+    }
+
+    /// Status lines of the common codes, made once.
+    private static let commonStatusLines: [Int: [UInt8]] = Dictionary(
+        uniqueKeysWithValues: [200, 201, 204, 400, 404, 405, 408, 413, 431, 500, 502, 503, 504].map { ($0, makeStatusLine($0)) })
+
+    private static func statusLine(_ status: Int) -> [UInt8] {
+        commonStatusLines[status] ?? makeStatusLine(status)
+    }
+
+    private static func makeStatusLine(_ status: Int) -> [UInt8] {
+        Array("HTTP/1.1 \(status) \(reasonPhrase(status))\r\n".utf8)
+    }
+
+    private static func appendDecimal(_ value: Int, to out: inout [UInt8]) {
+        guard value >= 10 else { return out.append(UInt8(ascii: "0") + UInt8(value)) }
+        appendDecimal(value / 10, to: &out)
+        out.append(UInt8(ascii: "0") + UInt8(value % 10))
     }
 
     /// Headers the server sets itself from how it frames the message.

@@ -100,24 +100,36 @@ public final class UpstreamTransfer {
         Unmanaged<UpstreamTransfer>.fromOpaque(context!).takeUnretainedValue()
     }
 
+    /// One line of the response head, parsed on its bytes (no String work
+    /// per line beyond the name and value kept).
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
-        // Byte-wise: "\r\n" is a single Character to String.
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-        let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[..<end]), as: UTF8.self)
-        if text.hasPrefix("HTTP/") {
-            // A new status line: any earlier 1xx head is discarded.
-            let parts = text.split(separator: " ", maxSplits: 2)
-            status = parts.count > 1 ? Int(parts[1]) ?? 0 : 0
-            responseHeaders = []
-        } else if text.isEmpty {
+        if end == 0 {
             if status >= 200 { deliverHead() }
-        } else if let colon = text.firstIndex(of: ":") {
-            let name = String(text[..<colon])
-            let value = text[text.index(after: colon)...].drop { $0 == " " || $0 == "\t" }
-            responseHeaders.append((name: name, value: String(value)))
+        } else if line.starts(with: "HTTP/".utf8) {
+            // A new status line: any earlier 1xx head is discarded.
+            status = Self.statusCode(in: UnsafeRawBufferPointer(rebasing: line[..<end]))
+            responseHeaders.removeAll(keepingCapacity: true)
+        } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
+            var valueStart = colon + 1
+            while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+            responseHeaders.append((
+                name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)))
         }
         return line.count
+    }
+
+    /// The three digits after the first space of `HTTP/1.1 200 OK`.
+    private static func statusCode(in line: UnsafeRawBufferPointer) -> Int {
+        guard let space = line.firstIndex(of: 0x20), space + 3 < line.count else { return 0 }
+        var code = 0
+        for byte in line[(space + 1)...(space + 3)] {
+            guard byte >= 0x30, byte <= 0x39 else { return 0 }
+            code = code * 10 + Int(byte - 0x30)
+        }
+        return code
     }
 
     private func deliverHead() {

@@ -41,9 +41,11 @@ public final class WorkerPool {
     /// it is a candidate and not overloaded; otherwise the policy picks.
     public func select(excluding excluded: Set<ObjectIdentifier> = [], preferring preferred: Worker? = nil,
                        thresholds: BalanceThresholds = .init()) -> Worker? {
-        let candidates = excluded.isEmpty
-            ? availableWorkers
-            : availableWorkers.filter { !excluded.contains(ObjectIdentifier($0)) }
+        // The common case, every worker available and none excluded, picks
+        // from the registry itself without building a candidate list.
+        let candidates = excluded.isEmpty && workers.allSatisfy(\.isAvailable)
+            ? workers
+            : workers.filter { $0.isAvailable && !excluded.contains(ObjectIdentifier($0)) }
         if let preferred, candidates.contains(where: { $0 === preferred }) {
             let least = candidates.map(\.inFlight).min() ?? 0
             if !thresholds.isOverloaded(preferred, leastInFlight: least) {
