@@ -309,8 +309,16 @@ async def conversations(args):
             for turn in range(1, args.turns + 1):
                 before = await cache_counters() if metrics_url else None
                 t0 = time.perf_counter()
-                answers = await asyncio.gather(*(one_turn(conns[k], cids[k], turn, texts[k])
-                                                 for k in range(args.concurrency)), return_exceptions=True)
+                # Send in a new random order each turn, as free-running
+                # conversations would arrive (a fixed order would keep each
+                # conversation on one worker under round-robin by accident).
+                order = list(range(args.concurrency))
+                rng0.shuffle(order)
+                results = await asyncio.gather(*(one_turn(conns[k], cids[k], turn, texts[k]) for k in order),
+                                               return_exceptions=True)
+                answers = [None] * args.concurrency
+                for k, a in zip(order, results):
+                    answers[k] = a
                 failed = [a for a in answers if isinstance(a, BaseException)]
                 if failed:
                     raise failed[0]

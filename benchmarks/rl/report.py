@@ -138,8 +138,8 @@ for c in concurrencies:
     if not rs:
         continue
     w(f"**{c} concurrent conversations**\n")
-    w("| configuration | turns/s | vs direct | p50 ms | p99 ms | added p50 | added p99 | router CPU | driver CPU | core 0 / core 1 busy | same worker as previous turn | requests per worker | token hit rate |")
-    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    w("| configuration | turns/s | vs direct | p50 ms | p99 ms | added p50 | added p99 | router CPU | router CPU per turn | driver CPU | core 0 / core 1 busy | same worker as previous turn | requests per worker | token hit rate |")
+    w("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for peer in PEERS:
         r = rs.get(peer)
         if not r:
@@ -152,11 +152,12 @@ for c in concurrencies:
         ticks = int(r.get("peer_cpu_ticks", 0) or 0)
         hz = int(r.get("hz", 100) or 100)
         router_cpu = f"{100 * ticks / hz / r['wall_s']:.0f} %" if peer != "direct" else "–"
+        per_turn_cpu = f"{1000 * ticks / hz / max(1, r['turns']):.2f} ms" if peer != "direct" else "–"
         cc = r.get("cache_counters")
         hit = pct(cc["from_cache"] / (cc["from_cache"] + cc["tokenized"]), 1) if cc and cc["from_cache"] + cc["tokenized"] else "–"
         w(f"| {PEERS[peer]} | {r['turns_per_s']:,.0f} | {f(ratio, 2)}x | {f(lat['p50_ms'])} | {f(lat['p99_ms'])} "
           f"| {'–' if add50 is None else f'{add50:+.1f}'} | {'–' if add99 is None else f'{add99:+.1f}'} "
-          f"| {router_cpu} | {r['driver_cpu_pct']:.0f} % | {r.get('core0_busy_pct', '?')} / {r.get('core1_busy_pct', '?')} % "
+          f"| {router_cpu} | {per_turn_cpu} | {r['driver_cpu_pct']:.0f} % | {r.get('core0_busy_pct', '?')} / {r.get('core1_busy_pct', '?')} % "
           f"| {f(loc.get('same_worker_pct'), 0)} % | {' / '.join(map(str, loc.get('requests_per_worker', [])))} | {hit} |")
     w("")
     errs = [f"{p}: {r['error_count']}" for p, r in rs.items() if r.get("error_count")]
@@ -164,9 +165,7 @@ for c in concurrencies:
         w(f"Errors: {', '.join(errs)}.\n")
 w("*Same worker as previous turn* and *requests per worker* come from the lock-step waves (the workers' "
   "request records, matched by `rid`): the share of follow-up turns that ran where the conversation's "
-  "previous turn ran — where a real SGLang worker's KV prefix cache would still be warm. The driver's own "
-  "round-robin over an even number of lock-step conversations keeps each conversation on one worker by "
-  "construction.\n")
+  "previous turn ran — where a real SGLang worker's KV prefix cache would still be warm. Turns are sent in a new random order each lock-step turn, as free-running conversations would arrive.\n")
 w("Per-turn latency (p50 / p99 ms, free-running):\n")
 for c in concurrencies:
     rs = conv.get((c, "free"), {})
