@@ -9,8 +9,8 @@
 /// same text (`Hel`+`lo` beside `Hello`) are two branches, each exact.
 /// Matching walks by text: it compares each candidate child's text with the
 /// rest of the query and keeps the longest match (`PrefixSearch`). The text
-/// is stored once per edge; per token the tree keeps its id, a `Float` for
-/// its log-probability and one flags byte, about 13 bytes with the text.
+/// is stored once per edge; per token the tree keeps 8 bytes (id and flags,
+/// and a `Float` for the log-probability) beside the text.
 ///
 /// ## Concurrency
 ///
@@ -37,6 +37,10 @@
 /// under it (it holds its own snapshot), and the insert that triggered an
 /// eviction keeps its leaf.
 public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
+    /// The largest token id the cache stores: ids share 32 bits with
+    /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).
+    public static let maxTokenID = TokenRun.maxTokenID
+
     public let configuration: Configuration
     private let vocabulary: any TokenBytes
     private let published: SnapshotCell<Snapshot>

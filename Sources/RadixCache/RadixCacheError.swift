@@ -4,6 +4,8 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
     case emptyTrajectory
     /// `tokens`, `logprobs` and `lossMask` must have one entry per token.
     case lengthMismatch(tokens: Int, logprobs: Int, lossMask: Int)
+    /// Token ids must be at most `RadixCache.maxTokenID` (2^24 - 1).
+    case tokenIDTooLarge(index: Int, token: UInt32)
     /// Loss-mask entries are 0 (prompt) or 1 (generated).
     case invalidLossMask(index: Int, value: UInt8)
     /// Token `index` neither continues the text at `byteOffset` nor may be
@@ -18,6 +20,8 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
             "a trajectory needs at least one token"
         case let .lengthMismatch(tokens, logprobs, lossMask):
             "lengths differ: \(tokens) tokens, \(logprobs) logprobs, \(lossMask) loss-mask entries"
+        case let .tokenIDTooLarge(index, token):
+            "token \(index) has id \(token), above the largest the cache stores (\(RadixCache.maxTokenID))"
         case let .invalidLossMask(index, value):
             "loss mask entry \(index) is \(value); expected 0 or 1"
         case let .tokenDoesNotSpellText(index, token, byteOffset):

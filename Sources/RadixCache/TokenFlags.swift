@@ -1,4 +1,5 @@
-/// One byte per stored token: loss mask, log-probability escape, text length.
+/// Eight bits per stored token, kept above its id: loss mask,
+/// log-probability escape, text length.
 ///
 ///     bit 7: loss mask   bit 6: logprob escaped   bits 0-5: text length
 ///

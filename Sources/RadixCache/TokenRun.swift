@@ -1,12 +1,16 @@
 /// An immutable run of tokens and the text they spell, in one allocation:
 ///
-///     tokens: UInt32 × count | logprobs: Float × count | flags: UInt8 × count | text
+///     entries: UInt32 × count | logprobs: UInt32 × count | text
 ///
-/// About 9 bytes per token plus its text. Log-probabilities are usually
-/// float32 values widened to double, which a `Float` slot holds exactly; any
-/// other double goes to `escapedLogprobs` and its slot holds the index there,
-/// so every value comes back bit-identical.
+/// Eight bytes per token plus its text. An entry packs a token id (below
+/// `maxTokenID`, far above any vocabulary's size) under its `TokenFlags`.
+/// Log-probabilities are usually float32 values widened to double, which a
+/// `Float`'s bits hold exactly; any other double goes to `escapedLogprobs`
+/// and its slot holds the index there, so every value comes back
+/// bit-identical.
 final class TokenRun: @unchecked Sendable { // immutable once built
+    static let maxTokenID: UInt32 = (1 << 24) - 1
+
     static let empty = TokenRun(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
         fatalError("an empty run has no entries")
     }
@@ -21,21 +25,19 @@ final class TokenRun: @unchecked Sendable { // immutable once built
     private init(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) {
         self.count = count
         self.textCount = text.count
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, 9 * count + text.count), alignment: 4)
-        let tokens = storage.bindMemory(to: UInt32.self, capacity: count)
-        let slots = (storage + 4 * count).bindMemory(to: UInt32.self, capacity: count)
-        let flags = (storage + 8 * count).bindMemory(to: UInt8.self, capacity: count + text.count)
+        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, 8 * count + text.count), alignment: 4)
+        let entries = storage.bindMemory(to: UInt32.self, capacity: 2 * count)
         var escapes: [Double] = []
         for index in 0..<count {
             let entry = entry(index)
             let narrow = Float(entry.logprob)
             let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
-            tokens[index] = entry.token
-            slots[index] = exact ? narrow.bitPattern : UInt32(escapes.count)
+            let flags = TokenFlags(lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength)
+            entries[index] = UInt32(flags.rawValue) << 24 | entry.token
+            entries[count + index] = exact ? narrow.bitPattern : UInt32(escapes.count)
             if !exact { escapes.append(entry.logprob) }
-            flags[index] = TokenFlags(lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength).rawValue
         }
-        if !text.isEmpty { (storage + 9 * count).copyMemory(from: text.baseAddress!, byteCount: text.count) }
+        if !text.isEmpty { (storage + 8 * count).copyMemory(from: text.baseAddress!, byteCount: text.count) }
         self.storage = storage
         self.escapedLogprobs = escapes
     }
@@ -66,29 +68,27 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         }
     }
 
-    var tokens: UnsafeBufferPointer<UInt32> {
-        UnsafeBufferPointer(start: storage.assumingMemoryBound(to: UInt32.self), count: count)
-    }
-
     var text: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: (storage + 9 * count).assumingMemoryBound(to: UInt8.self), count: textCount)
+        UnsafeBufferPointer(start: (storage + 8 * count).assumingMemoryBound(to: UInt8.self), count: textCount)
     }
 
-    func token(at index: Int) -> UInt32 { storage.load(fromByteOffset: 4 * index, as: UInt32.self) }
+    private var entries: UnsafePointer<UInt32> { UnsafePointer(storage.assumingMemoryBound(to: UInt32.self)) }
 
-    func flags(at index: Int) -> TokenFlags {
-        TokenFlags(rawValue: storage.load(fromByteOffset: 8 * count + index, as: UInt8.self))
-    }
+    private var logprobSlots: UnsafePointer<UInt32> { entries + count }
+
+    func token(at index: Int) -> UInt32 { entries[index] & Self.maxTokenID }
+
+    func flags(at index: Int) -> TokenFlags { TokenFlags(rawValue: UInt8(entries[index] >> 24)) }
 
     func logprob(at index: Int) -> Double {
-        let slot = storage.load(fromByteOffset: 4 * (count + index), as: UInt32.self)
+        let slot = logprobSlots[index]
         return flags(at: index).isLogprobEscaped ? escapedLogprobs[Int(slot)] : Double(Float(bitPattern: slot))
     }
 
     // Bulk copies of the first `count` tokens' values, for building matches.
 
     func copyTokens(_ count: Int, to destination: UnsafeMutablePointer<UInt32>) {
-        destination.update(from: tokens.baseAddress!, count: count)
+        for index in 0..<count { destination[index] = entries[index] & Self.maxTokenID }
     }
 
     func copyLogprobs(_ count: Int, to destination: UnsafeMutablePointer<Double>) {
@@ -96,13 +96,11 @@ final class TokenRun: @unchecked Sendable { // immutable once built
             for index in 0..<count { destination[index] = logprob(at: index) }
             return
         }
-        let slots = (storage + 4 * self.count).assumingMemoryBound(to: UInt32.self)
-        for index in 0..<count { destination[index] = Double(Float(bitPattern: slots[index])) }
+        for index in 0..<count { destination[index] = Double(Float(bitPattern: logprobSlots[index])) }
     }
 
     func copyLossMask(_ count: Int, to destination: UnsafeMutablePointer<UInt8>) {
-        let flags = (storage + 8 * self.count).assumingMemoryBound(to: UInt8.self)
-        for index in 0..<count { destination[index] = TokenFlags(rawValue: flags[index]).lossMask }
+        for index in 0..<count { destination[index] = UInt8(entries[index] >> 31) }
     }
 
     /// The byte offset in `text` where token `end` starts, summing lengths from token `start`.
@@ -124,7 +122,7 @@ final class TokenRun: @unchecked Sendable { // immutable once built
     /// Heap bytes: the object, its buffer, and any escaped log-probabilities.
     var allocatedBytes: Int {
         heapObjectBytes(properties: 3 * MemoryLayout<Int>.size + MemoryLayout<UnsafeMutableRawPointer>.size)
-            + 9 * count + textCount + heapArrayBytes(escapedLogprobs)
+            + 8 * count + textCount + heapArrayBytes(escapedLogprobs)
     }
 }
 

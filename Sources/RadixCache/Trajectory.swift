@@ -25,6 +25,9 @@ struct Trajectory {
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {
             throw .lengthMismatch(tokens: tokens.count, logprobs: logprobs.count, lossMask: lossMask.count)
         }
+        if let index = tokens.firstIndex(where: { $0 > RadixCache.maxTokenID }) {
+            throw .tokenIDTooLarge(index: index, token: tokens[index])
+        }
         if let index = lossMask.firstIndex(where: { $0 > 1 }) {
             throw .invalidLossMask(index: index, value: lossMask[index])
         }

@@ -27,6 +27,28 @@ import Testing
         }
     }
 
+    @Test func rejectsATokenIDAboveWhatTheCacheStores() {
+        #expect(throws: RadixCacheError.tokenIDTooLarge(index: 1, token: 1 << 24)) {
+            try cache.insert(text: "ab", tokens: [97, 1 << 24], logprobs: [0, 0], lossMask: [0, 1], weightVersion: "1")
+        }
+    }
+
+    @Test func storesTheLargestTokenID() throws {
+        let cache = RadixCache(tokenBytes: Bytewise(extra: RadixCache.maxTokenID))
+        try cache.insert("ab", [97, RadixCache.maxTokenID])
+        #expect(cache.match("ab").tokens == [97, RadixCache.maxTokenID])
+    }
+
+    /// Single bytes, and `extra` spelling "b".
+    struct Bytewise: TokenBytes {
+        let extra: UInt32
+
+        func withBytes<Result>(of token: UInt32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+            let bytes: [UInt8] = token == extra ? [UInt8(ascii: "b")] : token < 256 ? [UInt8(token)] : []
+            return try bytes.withUnsafeBytes(body)
+        }
+    }
+
     @Test func rejectsTokensThatDoNotSpellTheText() {
         let tokens = [vocabulary.id("Hel"), vocabulary.id("ld")]
         #expect(throws: RadixCacheError.tokenDoesNotSpellText(index: 1, token: tokens[1], byteOffset: 3)) {
