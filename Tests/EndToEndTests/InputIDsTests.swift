@@ -41,6 +41,34 @@ extension EndToEnd {
             #expect(ints(sent["input_ids"]) == prompt.ids + outputIDs + cluster.tokenizer.rest(Chat.endOfTurn + Chat.user("Go on.")))
         }
 
+        /// One prompt text under two tokenizations (pitfall 3): each
+        /// trajectory comes back with exactly its own ids.
+        @Test func theSameTextTokenizedTwoWaysKeepsBothTrajectories() throws {
+            let cluster = try Cluster()
+            let spelled = Self.spelledPrompt("hello there", cluster: cluster)
+            let plainIDs = cluster.tokenizer.ids(spelled.text)
+            var trajectories: [(text: String, ids: [Int], mask: [Int], logp: [Double])] = []
+            for (rid, body) in [("plain", ["text": spelled.text] as [String: Any]), ("spelled", ["input_ids": spelled.ids])] {
+                var body = body
+                body["rid"] = rid
+                body["sampling_params"] = ["max_new_tokens": 10]
+                let response = try cluster.router.post("/generate", json: body)
+                try #require(response.status == 200, "\(response.text.prefix(300))")
+                let (outputIDs, outputText, logprobs, _, _) = try Turn.generation(try object(response))
+                let sent = try #require(try cluster.workerBodies(rid: rid).first?.body)
+                let promptIDs = try #require(ints(sent["input_ids"]))
+                #expect(promptIDs == (rid == "plain" ? plainIDs : spelled.ids))
+                trajectories.append((spelled.text + outputText, promptIDs + outputIDs,
+                                     Array(repeating: 0, count: promptIDs.count) + Array(repeating: 1, count: outputIDs.count),
+                                     Array(repeating: 0.0, count: promptIDs.count) + logprobs))
+            }
+            try #require(trajectories[0].text != trajectories[1].text, "the two generations should differ")
+            for trajectory in trajectories {
+                expectTrajectory(try cluster.router.retrieve(trajectory.text), ids: trajectory.ids, mask: trajectory.mask,
+                                 logp: trajectory.logp)
+            }
+        }
+
         @Test func storedEvenWhenTheClientDidNotAskForLogprobs() throws {
             let cluster = try Cluster()
             let prompt = Self.spelledPrompt("good morning", cluster: cluster)
