@@ -75,7 +75,7 @@ w(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.platform()}; "
   f"Load average before / after: {a.load[0]} / {a.load[1]}. "
   f"Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}.\n")
 w(f"Reproduce: `{a.command}` (after `scripts/setup.sh` and `scripts/setup-bench.sh`); "
-  f"`--seconds 30` for longer runs. Raw results: `benchmarks/results/raw/rl-workload.jsonl`.\n")
+  f"`--seconds 30` for longer runs. Raw results: `benchmarks/results/raw/rl-workload.jsonl` (local, gitignored).\n")
 w("> The machine is small and shared: other engineers' builds and benchmarks ran on both cores during "
   "this run (see the core-busy columns: they include everyone's load). Read ratios within one table, "
   "not absolute figures, and expect a few percent of run-to-run noise; tails (p99) are noisier still.\n")
