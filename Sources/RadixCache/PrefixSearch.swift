@@ -20,13 +20,6 @@ struct PrefixSearch {
         var byteCount: Int
         var tokenCount: Int
         var stamp: UInt64
-
-        /// Each node of the path and how many of its tokens the match takes.
-        var segments: some Sequence<(node: Node, count: Int)> {
-            path.enumerated().lazy.map { index, node in
-                (node, index == path.count - 1 ? lastNodeTokenCount : node.run.count)
-            }
-        }
     }
 
     private let text: UnsafeBufferPointer<UInt8>

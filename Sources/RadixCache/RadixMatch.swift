@@ -34,30 +34,36 @@ public struct RadixMatch: Sendable {
     }
 
     init(_ found: PrefixSearch.Found) {
+        let path = found.path
+        let counts = path.indices.map { $0 == path.count - 1 ? found.lastNodeTokenCount : path[$0].run.count }
         var versions: [(version: String, count: Int)] = []
-        for (node, count) in found.segments {
+        for (node, count) in zip(path, counts) {
             if versions.last?.version == node.version.label {
                 versions[versions.count - 1].count += count
             } else {
                 versions.append((node.version.label, count))
             }
         }
-        self.init(
-            tokens: Self.gather(found) { $0.copyTokens($1, to: $2) },
-            logprobs: Self.gather(found) { $0.copyLogprobs($1, to: $2) },
-            lossMask: Self.gather(found) { $0.copyLossMask($1, to: $2) },
-            matchedByteCount: found.byteCount, weightVersionRuns: versions)
-    }
-
-    /// One array of per-token values, filled run by run.
-    private static func gather<Value>(
-        _ found: PrefixSearch.Found, _ copy: (TokenRun, Int, UnsafeMutablePointer<Value>) -> Void
-    ) -> [Value] {
-        [Value](unsafeUninitializedCapacity: found.tokenCount) { buffer, initialized in
-            for (node, count) in found.segments {
-                copy(node.run, count, buffer.baseAddress! + initialized)
-                initialized += count
+        // Filled run by run with bulk copies.
+        let tokens = [UInt32](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
+            for (node, count) in zip(path, counts) {
+                node.run.copyTokens(count, to: buffer.baseAddress! + filled)
+                filled += count
             }
         }
+        let logprobs = [Double](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
+            for (node, count) in zip(path, counts) {
+                node.run.copyLogprobs(count, to: buffer.baseAddress! + filled)
+                filled += count
+            }
+        }
+        let lossMask = [UInt8](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
+            for (node, count) in zip(path, counts) {
+                node.run.copyLossMask(count, to: buffer.baseAddress! + filled)
+                filled += count
+            }
+        }
+        self.init(tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+                  matchedByteCount: found.byteCount, weightVersionRuns: versions)
     }
 }
