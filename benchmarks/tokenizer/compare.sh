@@ -13,8 +13,11 @@ corpus=.fixtures/tokenizers/bench-corpus.txt
 build=$(mktemp -d)
 trap 'rm -rf "$build"' EXIT
 
-swiftc -O -wmo -module-name TokenizerThroughput Sources/Tokenizer/*.swift benchmarks/tokenizer/main.swift \
-    -o "$build/throughput"
+# The tokenizer reads tokenizer.json with the JSON module: build it first.
+swiftc -O -wmo -parse-as-library -module-name JSON Sources/JSON/*.swift \
+    -emit-module -emit-module-path "$build/JSON.swiftmodule" -emit-library -static -o "$build/libJSON.a"
+swiftc -O -wmo -module-name TokenizerThroughput -I "$build" -L "$build" -lJSON \
+    Sources/Tokenizer/*.swift benchmarks/tokenizer/main.swift -o "$build/throughput"
 pin=()
 if command -v taskset >/dev/null && [ "$(nproc)" -gt 1 ]; then pin=(taskset -c 1); fi
 ours=$("${pin[@]}" "$build/throughput" "$model" "$corpus" "$chunk" "$rounds")
