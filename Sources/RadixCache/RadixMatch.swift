@@ -11,8 +11,8 @@ public struct RadixMatch: Sendable {
     public let lossMask: [UInt8]
     /// UTF-8 bytes of the text covered by `tokens`; the unmatched rest starts here.
     public let matchedByteCount: Int
-    /// Runs of equal versions, in token order: they are per node, not per token.
-    public let weightVersionRuns: [(version: String, count: Int)]
+    /// Runs of equal versions, in token order: versions are kept per node, not per token.
+    public let weightVersionRuns: [WeightVersionRun]
 
     public static let miss = RadixMatch(
         tokens: [], logprobs: [], lossMask: [], matchedByteCount: 0, weightVersionRuns: [])
@@ -25,7 +25,7 @@ public struct RadixMatch: Sendable {
     }
 
     init(tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], matchedByteCount: Int,
-         weightVersionRuns: [(version: String, count: Int)]) {
+         weightVersionRuns: [WeightVersionRun]) {
         self.tokens = tokens
         self.logprobs = logprobs
         self.lossMask = lossMask
@@ -36,12 +36,13 @@ public struct RadixMatch: Sendable {
     init(_ found: PrefixSearch.Found) {
         let path = found.path
         let counts = path.indices.map { $0 == path.count - 1 ? found.lastNodeTokenCount : path[$0].run.count }
-        var versions: [(version: String, count: Int)] = []
+        var versions: [WeightVersionRun] = []
+        versions.reserveCapacity(path.count)
         for (node, count) in zip(path, counts) {
             if versions.last?.version == node.version.label {
                 versions[versions.count - 1].count += count
             } else {
-                versions.append((node.version.label, count))
+                versions.append(WeightVersionRun(version: node.version.label, count: count))
             }
         }
         // Filled run by run with bulk copies.
@@ -66,4 +67,10 @@ public struct RadixMatch: Sendable {
         self.init(tokens: tokens, logprobs: logprobs, lossMask: lossMask,
                   matchedByteCount: found.byteCount, weightVersionRuns: versions)
     }
+}
+
+/// `count` consecutive tokens produced by weight version `version`.
+public struct WeightVersionRun: Sendable, Equatable {
+    public let version: String
+    public internal(set) var count: Int
 }
