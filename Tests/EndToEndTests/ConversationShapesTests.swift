@@ -124,6 +124,33 @@ extension EndToEnd {
             try cluster.checkRetrieve(conversation)
         }
 
+        /// A stream the client leaves half-way never ends normally: nothing is stored.
+        @Test func aStreamTheClientLeavesIsNotStored() throws {
+            let cluster = try Cluster()
+            try cluster.workers[0].configure(["latency_per_token_ms": 200])
+            let prompt = Chat.system(Self.system) + Chat.user("Stream, but I will leave.")
+            let body = try JSONSerialization.data(withJSONObject: [
+                "text": prompt, "stream": true, "rid": "left", "sampling_params": ["max_new_tokens": 100],
+            ] as [String: Any])
+            let connection = try RawHTTPConnection(port: cluster.router.port)
+            try connection.send("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+            try connection.send(Array(body))
+            let head = try connection.readResponseHead(timeout: requestTimeout)
+            #expect(head.status == 200)
+            #expect(try connection.readChunk(timeout: requestTimeout) != nil, "a first chunk arrives")
+            connection.close()
+            // The router hangs up on the worker when the client has gone.
+            let released = try eventually(timeout: 30) {
+                let load = try httpRequest("GET", port: cluster.workers[0].port, path: "/get_load")
+                return (try load.json() as? [[String: Any]])?.first.flatMap { number($0["num_reqs"]) } == 0
+            }
+            #expect(released, "the worker kept generating for a client that left")
+            #expect(try cluster.router.cacheMetric("trajectories_stored") == 0)
+            #expect(try cluster.router.cacheMetric("total_entries") == 0)
+            #expect(try !cluster.router.retrieve(prompt).cacheHit)
+        }
+
         @Test func stopTokenIsInTheIdsButNotInTheText() throws {
             let cluster = try Cluster()
             try cluster.workers[0].configure(["finish_with_stop_token": true])

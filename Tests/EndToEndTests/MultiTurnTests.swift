@@ -45,6 +45,19 @@ extension EndToEnd {
             #expect(try worker.requests().count == questions.count)
         }
 
+        /// Prompts of several kilobytes are matched and tokenized off the
+        /// event loop: the same exact ids must come out.
+        @Test func longConversationsTakeTheSamePath() throws {
+            let cluster = try Cluster()
+            let context = (0..<150).map { "Fact \($0): the river flows north past the mill. " }.joined()
+            let conversation = Conversation(system: "Use this context.\n" + context)
+            #expect(conversation.nextPrompt(user: "").utf8.count > 4 * 1024)  // TokenCache.offloadThreshold
+            for round in 0..<3 {
+                try cluster.turn(conversation, user: "Question \(round) about the context.", rid: "long-\(round)")
+            }
+            try cluster.checkRetrieve(conversation)
+        }
+
         @Test func retrieveReturnsTheExactTrajectoryOfEveryTurn() throws {
             let cluster = try Cluster()
             try cluster.workers[0].configure(["weight_version": "7"])
