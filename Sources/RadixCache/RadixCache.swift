@@ -8,14 +8,24 @@
 /// ids, so nodes split only at token boundaries and two tokenizations of the
 /// same text (`Hel`+`lo` beside `Hello`) are two branches, each exact.
 /// Matching walks by text: it compares each candidate child's text with the
-/// rest of the query and keeps the longest match (`PrefixSearch`). The text
-/// is stored once per edge; per token the tree keeps 8 bytes (id and flags,
-/// and a `Float` for the log-probability) beside the text.
+/// rest of the query, finding candidates by their first token's leading
+/// bytes (`ChildKey`), and keeps the longest match, ties to the most recent
+/// (`PrefixSearch` states the rules at the match's end: character
+/// boundaries, tokens omitted from the text).
+///
+/// The text is stored once per edge; per token the tree keeps 8 bytes (id
+/// and flags in one word, a `Float` for the log-probability, with an exact
+/// escape for other doubles) beside the text. Token bytes come from the
+/// vocabulary through `TokenBytes` rather than as lengths passed with each
+/// insert: the cache can then check that the tokens really spell the text
+/// (the mistake it exists to prevent), and it needs no per-token byte
+/// array, only a 6-bit length in each token's flags.
 ///
 /// ## Concurrency
 ///
 /// One writer (the router's event loop) calls `insert`; any thread calls
-/// `match` and `statistics`, lock-free, never waiting for the writer.
+/// `match` and `statistics`, lock-free, never waiting for the writer. The
+/// single-writer rule is the caller's to keep; it is not checked.
 ///
 /// Published trees are immutable. An insert or eviction builds a new
 /// version by path copying: nodes on the changed paths are replaced by new
@@ -31,11 +41,17 @@
 /// readers write are atomics: each node's `lastUsed` (LRU order) and the
 /// lookup counters. So the read path has no lock, and no data race.
 ///
-/// ## Eviction and versions
+/// ## Versions and eviction
 ///
-/// See `Eviction` and `WeightVersion`. A reader's path is never taken from
-/// under it (it holds its own snapshot), and the insert that triggered an
-/// eviction keeps its leaf.
+/// Weight versions are strings ordered as `WeightVersion` says (numbers as
+/// numbers; `"default"` and other words below every number). An insert
+/// raises every node it goes through to its version (if newer) and gives
+/// them its log-probabilities and mask, so a node's values always belong to
+/// the version it reports. Over a budget, `Eviction` removes leaves: first
+/// those older than the newest version minus `versionWindow`, then the
+/// least recently used. A reader's path is never taken from under it (it
+/// holds its own snapshot), and the insert that triggered an eviction keeps
+/// its leaf.
 public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
     /// The largest token id the cache stores: ids share 32 bits with
     /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).

@@ -58,9 +58,10 @@ final class TokenRun: @unchecked Sendable { // immutable once built
 
     /// A copy of tokens `range`, used when a node splits.
     func slice(_ range: Range<Int>, vocabulary: any TokenBytes) -> TokenRun {
-        let textStart = textOffset(ofToken: range.lowerBound, vocabulary: vocabulary)
-        let textEnd = textStart + textOffset(ofToken: range.upperBound, from: range.lowerBound, vocabulary: vocabulary)
-        return TokenRun(count: range.count, text: UnsafeRawBufferPointer(text[textStart..<textEnd].rebased)) { index in
+        let textStart = textLength(ofTokens: 0..<range.lowerBound, vocabulary: vocabulary)
+        let textEnd = textStart + textLength(ofTokens: range, vocabulary: vocabulary)
+        let sliced = UnsafeBufferPointer(rebasing: text[textStart..<textEnd])
+        return TokenRun(count: range.count, text: UnsafeRawBufferPointer(sliced)) { index in
             let source = range.lowerBound + index
             let flags = self.flags(at: source)
             return (token(at: source), logprob(at: source), flags.lossMask,
@@ -103,11 +104,9 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         for index in 0..<count { destination[index] = UInt8(entries[index] >> 31) }
     }
 
-    /// The byte offset in `text` where token `end` starts, summing lengths from token `start`.
-    func textOffset(ofToken end: Int, from start: Int = 0, vocabulary: any TokenBytes) -> Int {
-        var offset = 0
-        for index in start..<end { offset += flags(at: index).textLength(of: token(at: index), vocabulary: vocabulary) }
-        return offset
+    /// How many bytes of `text` the tokens in `range` spell.
+    func textLength(ofTokens range: Range<Int>, vocabulary: any TokenBytes) -> Int {
+        range.reduce(0) { $0 + flags(at: $1).textLength(of: token(at: $1), vocabulary: vocabulary) }
     }
 
     /// Whether tokens `0..<count` carry the same log-probabilities (bit for
@@ -124,8 +123,4 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         heapObjectBytes(properties: 3 * MemoryLayout<Int>.size + MemoryLayout<UnsafeMutableRawPointer>.size)
             + 8 * count + textCount + heapArrayBytes(escapedLogprobs)
     }
-}
-
-extension Slice where Base == UnsafeBufferPointer<UInt8> {
-    fileprivate var rebased: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: self) }
 }
