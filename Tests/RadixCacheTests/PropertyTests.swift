@@ -21,7 +21,7 @@ import Testing
         }
     }
 
-    @Test(arguments: seeds) func evictionKeepsTheTreeValidAndMatchesTrue(seed: UInt64) throws {
+    @Test(arguments: seeds) func evictionKeepsTheTreeValidAndMatchesAmongStoredPrefixes(seed: UInt64) throws {
         var generator = TrajectoryGenerator(seed: seed)
         let configuration = RadixCache.Configuration(
             maxTokens: seed % 2 == 0 ? 60 : 1_000, maxBytes: seed % 2 == 0 ? 1 << 20 : 3_000, versionWindow: 2)
