@@ -106,7 +106,8 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
         published.publish(newest)
     }
 
-    /// The longest cached prefix of `text`. Any thread, lock-free.
+    /// The longest cached prefix of `text` that ends on a token boundary
+    /// (see `RadixMatch`; an empty text is a miss). Any thread, lock-free.
     public func match(_ text: String) -> RadixMatch {
         var text = text
         return text.withUTF8 { match(utf8: $0) }
