@@ -30,7 +30,7 @@ public final class RouterServer {
         client = WorkerClient(loop: loop, configuration: configuration.client)
         health = HealthChecker(pool: pool, client: client, configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
-        tokens = try RouterServer.makeTokenCache(configuration, logger: logger)
+        tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
         chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
             switch name {
             case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
@@ -43,7 +43,7 @@ public final class RouterServer {
         }
     }
 
-    private static func makeTokenCache(_ configuration: RouterConfiguration, logger: Logger) throws -> TokenCache? {
+    private static func makeTokenCache(_ configuration: RouterConfiguration, loop: EventLoop, logger: Logger) throws -> TokenCache? {
         guard configuration.middlewares.contains(.radixTree) else {
             if configuration.cacheAwareRouting {
                 throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
@@ -57,7 +57,7 @@ public final class RouterServer {
         do { tokenizer = try Tokenizer.load(directory: path) } catch {
             throw RouterSetupError("cannot load the tokenizer from \(path): \(error)")
         }
-        return TokenCache(tokenizer: tokenizer, configuration: configuration.cache, logger: logger)
+        return TokenCache(tokenizer: tokenizer, configuration: configuration.cache, loop: loop, logger: logger)
     }
 
     /// Starts listening and health checking; returns the bound port.

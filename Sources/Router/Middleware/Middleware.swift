@@ -26,9 +26,11 @@ public protocol Middleware: AnyObject {
     func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
                   done: @escaping (ProxiedResponse) -> Void)
 
-    /// Sees a streamed response as it passes (unchanged), then its end.
+    /// Sees a streamed response as it passes (unchanged), then its end. The
+    /// client's response is closed once every middleware called `done`.
     func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext)
-    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext)
+    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+                     done: @escaping () -> Void)
 }
 
 extension Middleware {
@@ -38,7 +40,10 @@ extension Middleware {
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {}
-    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext) {}
+    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+                            done: @escaping () -> Void) {
+        done()
+    }
 }
 
 public enum MiddlewareVerdict {

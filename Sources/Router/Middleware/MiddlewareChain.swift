@@ -31,7 +31,12 @@ struct MiddlewareChain {
         for middleware in middlewares.reversed() { middleware.observeStream(bytes, for: request, context: context) }
     }
 
-    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext) {
-        for middleware in middlewares.reversed() { middleware.streamEnded(for: request, succeeded: succeeded, context: context) }
+    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+                     remaining: Int? = nil, done: @escaping () -> Void) {
+        let remaining = remaining ?? middlewares.count
+        guard remaining > 0 else { return done() }
+        middlewares[remaining - 1].streamEnded(for: request, succeeded: succeeded, context: context) {
+            streamEnded(for: request, succeeded: succeeded, context: context, remaining: remaining - 1, done: done)
+        }
     }
 }

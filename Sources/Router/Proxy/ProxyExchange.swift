@@ -40,7 +40,7 @@ final class ProxyExchange {
             transfer = nil
             backoff?.cancel()
             backoff = nil
-            if !isBuffered, headRelayed { context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) }
+            if !isBuffered, headRelayed { context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) {} }
             finish(outcome: "client_closed")
         }
         context.chain.prepare(request, context: context.middlewareContext) { [self] verdict in
@@ -205,15 +205,20 @@ final class ProxyExchange {
         switch result {
         case .success:
             if let worker { context.health.recordSuccess(worker) }
-            responder.finishStream()
-            context.chain.streamEnded(for: request, succeeded: true, context: context.middlewareContext)
-            finish(outcome: "ok")
+            releaseWorker()
+            // The stream's end reaches the client after the middlewares are
+            // done with it: a trajectory is stored before the next turn can ask.
+            context.chain.streamEnded(for: request, succeeded: true, context: context.middlewareContext) { [self] in
+                guard !isDone else { return }
+                responder.finishStream()
+                finish(outcome: "ok")
+            }
         case .failure(let error):
             let served = worker
             releaseWorker()
             guard !headRelayed else {
                 responder.abortStream()
-                context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext)
+                context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) {}
                 return finish(outcome: "upstream_broken")
             }
             attemptFailed(error, at: served)

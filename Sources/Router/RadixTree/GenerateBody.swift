@@ -2,7 +2,7 @@ import JSON
 
 /// The parts of a client's `/generate` body the radix-tree middleware reads,
 /// and the rewrite that sends `input_ids` instead of `text`.
-struct GenerateBody {
+struct GenerateBody: Sendable {
     enum Prompts {
         case texts([String])
         case ids([[UInt32]])

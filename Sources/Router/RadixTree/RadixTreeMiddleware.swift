@@ -46,17 +46,28 @@ public final class RadixTreeMiddleware: Middleware {
                 // Without the generated tokens' log-probabilities the
                 // trajectory could not be stored: turn them on, as for text.
                 if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists) }
-                request.attachments[name] = Pending(prompts: lists.map {
-                    PromptRecord(ids: $0, tokenizer: tokens.tokenizer, cache: tokens.cache)
-                })
-                done(.forward)
+                let tokenizer = tokens.tokenizer, cache = tokens.cache
+                let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
+                JSONWork.run(on: context.loop, inline: inline, { () -> [PromptRecord?] in
+                    lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
+                }) { [self] (result: Result<[PromptRecord?], Never>) in
+                    guard case .success(let records) = result else { return }
+                    request.attachments[name] = Pending(prompts: records)
+                    done(.forward)
+                }
             case .texts(let texts):
-                tokens.encode(texts, on: context.loop) { [self] prompts in
-                    request.body = body.rewritten(ids: prompts.map(\.ids))
-                    request.attachments[name] = Pending(prompts: prompts.map(PromptRecord.init))
-                    if routesByCache, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {
-                        request.preferredWorker = tokens.affinity.worker(
-                            forPrefix: prompt.text.utf8.prefix(prompt.match.matchedByteCount), in: context.pool)
+                let encoder = tokens.encoder
+                let routesByCache = routesByCache
+                let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
+                JSONWork.run(on: context.loop, inline: inline, { () -> PreparedPrompts in
+                    PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
+                }) { [self] (result: Result<PreparedPrompts, Never>) in
+                    guard case .success(let prepared) = result else { return }
+                    tokens.countServed(prepared.prompts)
+                    request.body = prepared.body
+                    request.attachments[name] = Pending(prompts: prepared.records)
+                    if let key = prepared.affinityKey {
+                        request.preferredWorker = tokens.affinity.worker(forKey: key, in: context.pool)
                     }
                     done(.forward)
                 }
@@ -66,14 +77,12 @@ public final class RadixTreeMiddleware: Middleware {
 
     public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
                          done: @escaping (ProxiedResponse) -> Void) {
-        defer { done(response) }
         guard response.status == 200, let pending = request.attachments[name] as? Pending,
-              let answer = response.json ?? (try? JSONParser.parse(response.body)) else { return }
+              let answer = response.json ?? (try? JSONParser.parse(response.body)) else { return done(response) }
         let answers = answer.arrayValue ?? [answer]
-        guard answers.count == pending.prompts.count else { return }
-        for (prompt, item) in zip(pending.prompts, answers) {
-            if let prompt { tokens.store(prompt: prompt, answer: item, servedBy: request.servedBy) }
-        }
+        guard answers.count == pending.prompts.count else { return done(response) }
+        let items = zip(pending.prompts, answers).compactMap { prompt, item in prompt.map { ($0, item) } }
+        tokens.store(items, servedBy: request.servedBy) { done(response) }
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {
@@ -83,9 +92,31 @@ public final class RadixTreeMiddleware: Middleware {
         request.attachments[name] = pending
     }
 
-    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext) {
+    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+                            done: @escaping () -> Void) {
         guard succeeded, var pending = request.attachments[name] as? Pending, pending.prompts.count == 1,
-              let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return }
-        tokens.store(prompt: prompt, answer: answer, servedBy: request.servedBy)
+              let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return done() }
+        tokens.store([(prompt, answer)], servedBy: request.servedBy, completion: done)
+    }
+}
+
+/// Text prompts made ready for a worker: encoded, the body rewritten, the
+/// records to store later, and the affinity key of the matched prefix. One
+/// job, so a long prompt costs the loop nothing.
+private struct PreparedPrompts: Sendable {
+    let prompts: [EncodedPrompt]
+    let body: [UInt8]
+    let records: [PromptRecord]
+    let affinityKey: UInt64?
+
+    init(texts: [String], body: GenerateBody, encoder: PromptEncoder, affinity: Bool) {
+        prompts = texts.map(encoder.encode)
+        self.body = body.rewritten(ids: prompts.map(\.ids))
+        records = prompts.map(PromptRecord.init)
+        if affinity, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {
+            affinityKey = WorkerAffinity.key(prompt.text.utf8.prefix(prompt.match.matchedByteCount))
+        } else {
+            affinityKey = nil
+        }
     }
 }

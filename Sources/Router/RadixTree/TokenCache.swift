@@ -7,12 +7,17 @@ import Tokenizer
 /// The radix cache with the tokenizer it is keyed for, and the router-side
 /// counters around it. Shared by the radix-tree middleware, the
 /// `/retrieve_from_text` endpoint and `/metrics`.
+///
+/// Work that grows with the text (matching and tokenizing long prompts,
+/// inserting trajectories) runs on the thread pool; inserts go through one
+/// serial queue, as the cache allows a single writer at a time.
 public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
     let encoder: PromptEncoder
     let affinity = WorkerAffinity()
-    let logger: Logger
+    private let writer: SerialOffload
+    private let logger: Logger
     /// Prompt tokens served from the cache, and tokenized afresh.
     private(set) var tokensFromCache = 0
     private(set) var tokensTokenized = 0
@@ -21,25 +26,12 @@ public final class TokenCache {
     /// Texts at least this long are matched and tokenized off the loop.
     static let offloadThreshold = 4 * 1024
 
-    public init(tokenizer: Tokenizer, configuration: RadixCache.Configuration, logger: Logger) {
+    public init(tokenizer: Tokenizer, configuration: RadixCache.Configuration, loop: EventLoop, logger: Logger) {
         self.tokenizer = tokenizer
         cache = RadixCache(configuration: configuration, tokenBytes: TokenizerBytes(tokenizer: tokenizer))
         encoder = PromptEncoder(cache: cache, tokenizer: tokenizer)
+        writer = SerialOffload(loop: loop)
         self.logger = logger
-    }
-
-    /// Encodes prompts, on the thread pool when they are long.
-    func encode(_ texts: [String], on loop: EventLoop, then completion: @escaping ([EncodedPrompt]) -> Void) {
-        let encoder = encoder
-        let finish = { [self] (prompts: [EncodedPrompt]) in
-            countServed(prompts)
-            completion(prompts)
-        }
-        if texts.reduce(0, { $0 + $1.utf8.count }) < Self.offloadThreshold {
-            finish(texts.map(encoder.encode))
-        } else {
-            loop.offload({ texts.map(encoder.encode) }, then: finish)
-        }
     }
 
     /// Counts prompt tokens served from the cache and tokenized afresh.
@@ -50,19 +42,33 @@ public final class TokenCache {
         }
     }
 
-    /// Stores a finished generation (loop thread: the cache's one writer).
-    func store(prompt: PromptRecord, answer: JSONValue, servedBy worker: Worker?) {
-        guard let output = GeneratedOutput(answer) else {
-            trajectoriesNotStored += 1
-            return
-        }
-        do {
-            let text = try TrajectoryStore.insert(prompt: prompt, output: output, tokenizer: tokenizer, cache: cache)
-            trajectoriesStored += 1
-            if let worker { affinity.record(textPrefix: text.utf8, worker: worker) }
-        } catch {
-            trajectoriesNotStored += 1
-            logger.warning("trajectory not cached", metadata: ["reason": "\(error)"])
-        }
+    /// Stores finished generations; `completion` runs on the loop once they
+    /// are in the cache (answer the client only then, so that its next turn
+    /// finds them).
+    func store(_ items: [(prompt: PromptRecord, answer: JSONValue)], servedBy worker: Worker?,
+               completion: @escaping () -> Void) {
+        let trajectories = items.compactMap { item in GeneratedOutput(item.answer).map { (item.prompt, $0) } }
+        trajectoriesNotStored += items.count - trajectories.count
+        guard !trajectories.isEmpty else { return completion() }
+        let cache = cache, tokenizer = tokenizer
+        writer.submit({
+            trajectories.map { prompt, output in
+                Result { () throws(RadixCacheError) in
+                    WorkerAffinity.key(try TrajectoryStore.insert(prompt: prompt, output: output, tokenizer: tokenizer, cache: cache).utf8)
+                }
+            }
+        }, then: { [self] results in
+            for result in results {
+                switch result {
+                case .success(let key):
+                    trajectoriesStored += 1
+                    if let worker { affinity.record(key: key, worker: worker) }
+                case .failure(let error):
+                    trajectoriesNotStored += 1
+                    logger.warning("trajectory not cached", metadata: ["reason": "\(error)"])
+                }
+            }
+            completion()
+        })
     }
 }

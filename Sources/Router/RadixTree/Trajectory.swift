@@ -35,7 +35,7 @@ struct PromptRecord: Sendable {
 }
 
 /// What a worker generated for one prompt, read from its answer.
-struct GeneratedOutput {
+struct GeneratedOutput: Sendable {
     let ids: [UInt32]
     let logprobs: [Double]
     let weightVersion: String

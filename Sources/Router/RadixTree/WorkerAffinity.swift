@@ -2,8 +2,9 @@
 /// routing: the next turn of a conversation matches the whole previous
 /// trajectory, so the worker that generated it holds its KV prefix.
 ///
-/// Keyed by a hash of the trajectory text; bounded, forgetting the oldest
-/// half when full.
+/// Keyed by a hash of the trajectory text (computed off the loop with the
+/// rest of the work on that text); bounded, forgetting the oldest half when
+/// full.
 final class WorkerAffinity {
     private var workers: [UInt64: (url: String, generation: UInt64)] = [:]
     private var generation: UInt64 = 0
@@ -11,15 +12,14 @@ final class WorkerAffinity {
 
     init(capacity: Int = 1 << 20) { self.capacity = capacity }
 
-    func record(textPrefix: some Collection<UInt8>, worker: Worker) {
+    func record(key: UInt64, worker: Worker) {
         if workers.count >= capacity { forgetOldest() }
         generation += 1
-        workers[Self.hash(textPrefix)] = (worker.url, generation)
+        workers[key] = (worker.url, generation)
     }
 
-    func worker(forPrefix textPrefix: some Collection<UInt8>, in pool: WorkerPool) -> Worker? {
-        guard let entry = workers[Self.hash(textPrefix)] else { return nil }
-        return pool.worker(url: entry.url)
+    func worker(forKey key: UInt64, in pool: WorkerPool) -> Worker? {
+        workers[key].flatMap { pool.worker(url: $0.url) }
     }
 
     private func forgetOldest() {
@@ -27,8 +27,8 @@ final class WorkerAffinity {
         workers = workers.filter { $0.value.generation > cutoff }
     }
 
-    /// FNV-1a, 64 bits.
-    private static func hash(_ bytes: some Collection<UInt8>) -> UInt64 {
+    /// FNV-1a, 64 bits, of a text prefix.
+    static func key(_ bytes: some Collection<UInt8>) -> UInt64 {
         bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
     }
 }
