@@ -6,7 +6,7 @@ extension RadixCache {
         /// Heap bytes (`RadixCacheStatistics.bytesUsed`) allowed before eviction.
         public var maxBytes: Int
         /// k: entries whose weight version is older than the newest minus k
-        /// are evicted first.
+        /// are evicted first (a negative k counts as 0).
         public var versionWindow: Int
 
         /// Once over a budget, eviction goes down to this share of both, so a

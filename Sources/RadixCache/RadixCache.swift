@@ -95,7 +95,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             var eviction = Eviction(
                 maxTokens: Int(Double(configuration.maxTokens) * Configuration.evictionTarget),
                 maxBytes: Int(Double(configuration.maxBytes) * Configuration.evictionTarget),
-                staleBelowRank: newestRank - Int64(configuration.versionWindow),
+                staleBelowRank: newestRank - Int64(clamping: max(0, configuration.versionWindow)),
                 protectedStamp: stamp, ledger: ledger)
             root = eviction.apply(to: root)
             ledger = eviction.ledger
