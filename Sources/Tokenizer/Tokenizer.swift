@@ -40,6 +40,19 @@ public final class Tokenizer: Sendable {
 
     // MARK: Encoding
 
+    /// `text` as the tokenizer's normalizer makes it (NFC for the Qwen and
+    /// Llama families): the bytes `encode`'s ids spell. Returns `text` itself
+    /// when it is already normalized.
+    public func normalized(_ text: String) -> String {
+        var text = text
+        let changed: String? = text.withUTF8 { utf8 in
+            normalizer.withNormalized(utf8) { normalized in
+                normalized.baseAddress == utf8.baseAddress ? nil : String(decoding: normalized, as: UTF8.self)
+            }
+        }
+        return changed ?? text
+    }
+
     public func encode(_ text: String, addSpecialTokens: Bool = false) -> [TokenID] {
         var text = text
         let ids = text.withUTF8 { encode(utf8: $0) }

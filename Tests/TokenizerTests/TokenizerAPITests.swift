@@ -36,6 +36,19 @@ import Testing
         #expect(qwen.decode(qwen.encode(text), skipSpecialTokens: true) == "user\nhi")
     }
 
+    /// `normalized` gives the text the ids spell: NFC for Qwen3, and the
+    /// very text when nothing changes; GPT-2 style files do not normalize.
+    @Test func normalizedTextIsWhatTheIdsSpell() throws {
+        let qwen = try Fixtures.qwen3.get()
+        let decomposed = "cafe\u{301} cre\u{300}me"
+        let composed = qwen.normalized(decomposed)
+        #expect(Array(composed.utf8) == Array("caf\u{e9} cr\u{e8}me".utf8))
+        #expect(qwen.decode(qwen.encode(decomposed)) == composed)
+        #expect(Array(qwen.normalized("plain ascii").utf8) == Array("plain ascii".utf8))
+        let gpt2 = try Fixtures.tokenizer("gpt2")
+        #expect(Array(gpt2.normalized(decomposed).utf8) == Array(decomposed.utf8))
+    }
+
     @Test func concurrentEncodingAgreesWithSequential() async throws {
         let tokenizer = try Fixtures.qwen3.get()
         let texts = Array(try Fixtures.corpus().suffix(400))

@@ -18,14 +18,16 @@ struct PromptEncoder: Sendable {
     let cache: RadixCache
     let tokenizer: Tokenizer
 
+    /// The text is first normalized as the tokenizer does (NFC): ids spell
+    /// normalized text, so the cache is keyed by it too.
     func encode(_ text: String) -> EncodedPrompt {
+        var text = tokenizer.normalized(text)
         let match = cache.match(text)
         guard !match.isMiss else {
             // What the worker would have done with the text: the tokenizer's
             // own special tokens (a BOS) included.
             return EncodedPrompt(text: text, ids: tokenizer.encode(text, addSpecialTokens: true), match: match)
         }
-        var text = text
         let rest = text.withUTF8 { utf8 in
             tokenizer.encode(utf8: UnsafeBufferPointer(rebasing: utf8[match.matchedByteCount...]))
         }
