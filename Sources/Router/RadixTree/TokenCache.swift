@@ -51,7 +51,8 @@ public final class TokenCache {
         trajectoriesNotStored += items.count - trajectories.count
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
-        writer.submit({
+        let size = trajectories.reduce(0) { $0 + $1.0.text.utf8.count + $1.1.ids.count * 4 }
+        writer.submit(inline: size < Self.offloadThreshold * 2, {
             trajectories.map { prompt, output in
                 Result { () throws(RadixCacheError) in
                     WorkerAffinity.key(try TrajectoryStore.insert(prompt: prompt, output: output, tokenizer: tokenizer, cache: cache).utf8)
