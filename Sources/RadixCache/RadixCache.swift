@@ -30,14 +30,14 @@
 /// Published trees are immutable. An insert or eviction builds a new
 /// version by path copying: nodes on the changed paths are replaced by new
 /// nodes, everything else is shared. The new version is published as a
-/// `Snapshot` with one atomic pointer exchange (`SnapshotCell`). A reader
-/// loads that pointer and retains the snapshot inside a short announced
-/// section (two-epoch reclamation, proved in `SnapshotCell`), then works
-/// on its own immutable version with ordinary strong references: nodes it
-/// walks cannot change, and cannot be freed while it holds the snapshot,
-/// even if the writer has since evicted them. The writer drops a replaced
-/// snapshot only once no reader can still be taking it; Swift reference
-/// counting then frees the nodes no newer version shares. The only memory
+/// `Snapshot` with one atomic pointer exchange (`SnapshotCell`). A lookup
+/// runs inside an announced section (two-epoch reclamation, proved in
+/// `SnapshotCell`) on the version it loaded: nodes it walks cannot change,
+/// and cannot be freed before it leaves, even if the writer has since
+/// replaced or evicted them; its result is copied out before it leaves.
+/// The writer drops a replaced snapshot only once no reader can still be
+/// using it; Swift reference counting then frees, on the writer's thread,
+/// the nodes no newer version shares. The only memory
 /// readers write are atomics: each node's `lastUsed` (LRU order) and the
 /// lookup counters. So the read path has no lock, and no data race.
 ///
@@ -50,8 +50,8 @@
 /// the version it reports. Over a budget, `Eviction` removes leaves: first
 /// those older than the newest version minus `versionWindow`, then the
 /// least recently used. A reader's path is never taken from under it (it
-/// holds its own snapshot), and the insert that triggered an eviction keeps
-/// its leaf.
+/// keeps the version it loaded until it is done), and the insert that
+/// triggered an eviction keeps its leaf.
 public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
     /// The largest token id the cache stores: ids share 32 bits with
     /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).
@@ -115,33 +115,32 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
 
     /// The longest cached prefix of UTF-8 `text`. Any thread, lock-free.
     public func match(utf8 text: UnsafeBufferPointer<UInt8>) -> RadixMatch {
-        let snapshot = published.load()
-        var search = PrefixSearch(text: text, vocabulary: vocabulary)
-        search.run(from: snapshot.root)
-        guard let found = search.best else {
-            lookups.record(.miss, textByteCount: text.count)
-            return .miss
+        // Everything that touches nodes happens inside `read`, so a lookup
+        // never holds the last reference to a replaced version.
+        let match = published.read { snapshot in
+            var search = PrefixSearch(text: text, vocabulary: vocabulary)
+            search.run(from: snapshot.root)
+            guard let found = search.best else { return RadixMatch.miss }
+            let used = Node.usedByReader(after: snapshot.clock)
+            for node in found.path where node.lastUsed.load(ordering: .relaxed) < used {
+                node.lastUsed.max(used, ordering: .relaxed)
+            }
+            return RadixMatch(found)
         }
-        let used = Node.usedByReader(after: snapshot.clock)
-        for node in found.path where node.lastUsed.load(ordering: .relaxed) < used {
-            node.lastUsed.max(used, ordering: .relaxed)
-        }
-        let match = RadixMatch(found)
         lookups.record(match, textByteCount: text.count)
         return match
     }
 
     /// Any thread.
     public var statistics: RadixCacheStatistics {
-        let snapshot = published.load()
+        let (ledger, evictedNodes, evictedTokens) = published.read { ($0.ledger, $0.evictedNodes, $0.evictedTokens) }
         return RadixCacheStatistics(
-            entries: snapshot.ledger.entries, nodes: snapshot.ledger.nodes,
-            cachedTokens: snapshot.ledger.tokens, bytesUsed: snapshot.ledger.bytes,
+            entries: ledger.entries, nodes: ledger.nodes, cachedTokens: ledger.tokens, bytesUsed: ledger.bytes,
             hits: lookups.hits.load(ordering: .relaxed), misses: lookups.misses.load(ordering: .relaxed),
             hitTokens: lookups.hitTokens.load(ordering: .relaxed),
             matchedBytes: lookups.matchedBytes.load(ordering: .relaxed),
             unmatchedBytes: lookups.unmatchedBytes.load(ordering: .relaxed),
-            evictedNodes: snapshot.evictedNodes, evictedTokens: snapshot.evictedTokens)
+            evictedNodes: evictedNodes, evictedTokens: evictedTokens)
     }
 
     /// The newest snapshot, for tests that check the tree itself.

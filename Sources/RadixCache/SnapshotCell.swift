@@ -2,16 +2,17 @@ import Synchronization
 
 /// Hands the newest immutable value from one writer to any number of readers
 /// without locks, and frees a replaced value only once no reader can still
-/// be taking it.
+/// be using it.
 ///
-/// A reader's critical section is only "load the pointer and retain it":
-/// afterwards its strong reference keeps the value alive. The writer cannot
-/// release a value it replaced until every reader that may have loaded it
-/// has retained it. Readers announce themselves in one of two counters
-/// chosen by the parity of `epoch` (two-epoch reclamation):
+/// A reader announces itself for as long as it uses a value (`read`), or
+/// only while it takes its own strong reference (`load`). The writer does
+/// not release a value it replaced until every reader that may have loaded
+/// it has left. Readers are counted in one of two counters chosen by the
+/// parity of `epoch` (two-epoch reclamation):
 ///
 /// - reader: read `epoch` (e), add one to `readers[e % 2]`, read `epoch`
-///   again; if it moved, undo and retry. Then load, retain, decrement.
+///   again; if it moved, undo and retry. Then load and use the value (or
+///   retain it), then subtract one.
 /// - writer: a replaced value goes to `retired`. When `retiring` is empty,
 ///   `retired` becomes `retiring` and `epoch` advances to e + 1. Values in
 ///   `retiring` are released once `readers[e % 2]` is seen at zero.
@@ -21,12 +22,13 @@ import Synchronization
 /// the epoch advanced past V's retirement. If it checked epoch e (the epoch
 /// left when V moved to `retiring`), its increment precedes the advance in
 /// the sequentially consistent order, so the writer's zero reading comes
-/// after its decrement, hence after its retain. If it checked an earlier
+/// after its decrement, hence after its last use. If it checked an earlier
 /// epoch, the writer already saw that epoch's counter at zero before
-/// advancing again, so the reader had already retained. A reader whose
-/// epoch moved under it retries and then loads the newer value. Readers
-/// never wait for the writer; the writer never waits for readers: it frees
-/// what it can at each publish.
+/// advancing again, so the reader had already left. A reader whose epoch
+/// moved under it retries and then loads the newer value. Readers never
+/// wait for the writer; the writer never waits for readers: it frees what
+/// it can at each publish. Since readers using `read` hold no reference of
+/// their own, freeing a replaced version always falls to the writer.
 final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
     private let current: Atomic<Unmanaged<Value>>
     private let epoch = Atomic<UInt64>(0)
@@ -44,7 +46,15 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
         current.load(ordering: .sequentiallyConsistent).release()
     }
 
-    /// The newest value. Any thread; lock-free.
+    /// Calls `body` with the newest value, which stays alive until `body`
+    /// returns without the reader retaining it. Any thread; lock-free.
+    func read<Result>(_ body: (Value) -> Result) -> Result {
+        let visit = enter()
+        defer { leave(visit) }
+        return current.load(ordering: .sequentiallyConsistent)._withUnsafeGuaranteedRef(body)
+    }
+
+    /// The newest value, retained for the caller. Any thread; lock-free.
     func load() -> Value {
         let visit = enter()
         let value = current.load(ordering: .sequentiallyConsistent).retain()

@@ -35,6 +35,18 @@ import Testing
         #expect(first == nil)
     }
 
+    @Test func aValueInUseByAReaderOutlivesItsReplacement() {
+        let cell = SnapshotCell(Box(0))
+        weak var first: Box?
+        cell.read { value in
+            first = value
+            for value in 1...3 { cell.publish(Box(value)) }
+            #expect(first != nil)
+        }
+        cell.publish(Box(4))
+        #expect(first == nil)
+    }
+
     @Test func aValueAReaderTookOutlivesItsReplacement() {
         let cell = SnapshotCell(Box(0))
         let taken = cell.load()
