@@ -40,11 +40,11 @@ final class Cluster: @unchecked Sendable {
         body += "}"
         let response = try router.post("/generate", raw: body)
         guard response.status == 200 else {
-            throw SetupError("/generate (\(rid)) answered \(response.status): \(response.text.prefix(500))")
+            throw FixtureError("/generate (\(rid)) answered \(response.status): \(response.text.prefix(500))")
         }
         let answer = try object(response)
         let bodies = try workerBodies(rid: rid)
-        guard let last = bodies.last else { throw SetupError("no worker received \(rid)") }
+        guard let last = bodies.last else { throw FixtureError("no worker received \(rid)") }
         return try Turn(prompt: prompt, rid: rid, answer: answer, workerBody: last.body, worker: last.worker,
                         workerRequestCount: bodies.count)
     }
@@ -130,7 +130,7 @@ struct Turn: @unchecked Sendable {
         self.workerBody = workerBody
         self.worker = worker
         self.workerRequestCount = workerRequestCount
-        guard let input = ints(workerBody["input_ids"]) else { throw SetupError("worker body without input_ids: \(workerBody)") }
+        guard let input = ints(workerBody["input_ids"]) else { throw FixtureError("worker body without input_ids: \(workerBody)") }
         inputIDs = input
         (outputIDs, outputText, logprobs, weightVersion, finishReason) = try Self.generation(answer)
     }
@@ -140,7 +140,7 @@ struct Turn: @unchecked Sendable {
         -> (ids: [Int], text: String, logprobs: [Double], version: String?, finish: String?) {
         guard let ids = ints(answer["output_ids"]), let text = answer["text"] as? String,
               let meta = answer["meta_info"] as? [String: Any] else {
-            throw SetupError("unexpected /generate answer: \(answer)")
+            throw FixtureError("unexpected /generate answer: \(answer)")
         }
         let entries = meta["output_token_logprobs"] as? [[Any]] ?? []
         let logprobs = entries.compactMap { number($0.first) }

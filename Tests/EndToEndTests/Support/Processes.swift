@@ -2,12 +2,6 @@ import Foundation
 import Testing
 import TestSupport
 
-/// A set-up step that went wrong (not a finding about the router).
-struct SetupError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// Generous: in debug builds each process loads the 151K-token vocabulary,
 /// and the machine is shared. An upper bound for waiting, never a measurement.
 let startupTimeout = 120.0
@@ -17,8 +11,10 @@ let requestTimeout = 60.0
 /// SGLang, one generated token per character.
 final class FakeWorker: @unchecked Sendable {
     let process: ManagedProcess
-    private(set) var port = 0
-    var url: String { "http://127.0.0.1:\(port)" }
+    /// Set once the process has announced its port.
+    private(set) var client = MockSGLangClient(port: 0)
+    var port: Int { client.port }
+    var url: String { client.url }
 
     private init(process: ManagedProcess) { self.process = process }
 
@@ -26,35 +22,22 @@ final class FakeWorker: @unchecked Sendable {
     static func start(_ count: Int) throws -> [FakeWorker] {
         let directory = try Fixtures.qwen3Directory()
         let workers = try (0..<count).map { _ in
-            FakeWorker(process: try ManagedProcess(
-                executable: "mock-sglang", arguments: ["--port", "0", "--tokenizer-path", directory]))
+            FakeWorker(process: try .mockSGLang(["--tokenizer-path", directory]))
         }
-        for worker in workers { worker.port = try worker.process.waitForListeningPort(timeout: startupTimeout) }
+        for worker in workers {
+            worker.client = MockSGLangClient(port: try worker.process.waitForListeningPort(timeout: startupTimeout))
+        }
         return workers
     }
 
     /// `POST /mock/config`.
-    func configure(_ settings: [String: Any]) throws {
-        let response = try httpRequest("POST", port: port, path: "/mock/config", json: settings)
-        guard response.status == 200 else { throw SetupError("mock config answered \(response.status): \(response.text)") }
-    }
+    func configure(_ settings: [String: Any]) throws { try client.configure(settings) }
 
     /// `GET /mock/requests` as received: the raw JSON text.
-    func requestsText() throws -> String {
-        let response = try httpRequest("GET", port: port, path: "/mock/requests")
-        guard response.status == 200 else { throw SetupError("/mock/requests answered \(response.status)") }
-        return response.text
-    }
+    func requestsText() throws -> String { try client.requestsText() }
 
     /// Every `/generate` body this worker received, oldest first.
-    func requests() throws -> [[String: Any]] {
-        let response = try httpRequest("GET", port: port, path: "/mock/requests")
-        guard response.status == 200, let object = try response.json() as? [String: Any],
-              let requests = object["requests"] as? [[String: Any]] else {
-            throw SetupError("/mock/requests answered \(response.status): \(response.text.prefix(300))")
-        }
-        return requests
-    }
+    func requests() throws -> [[String: Any]] { try client.requests() }
 
     /// The bodies carrying request id `rid`.
     func requests(rid: String) throws -> [[String: Any]] {
@@ -70,10 +53,9 @@ final class RouterUnderTest: @unchecked Sendable {
     /// A router with the radix-tree middleware (unless `radixTree` is false)
     /// and the Qwen3 tokenizer in front of `workers`, health checks off.
     init(workers: [String], _ arguments: [String] = [], radixTree: Bool = true) throws {
-        var all = ["--port", "0", "--log-level", "warning", "--disable-health-check"]
-        if !workers.isEmpty { all += ["--worker-urls"] + workers }
+        var all = ["--disable-health-check"]
         if radixTree { all += ["--middleware", "radix-tree", "--hf-checkpoint", try Fixtures.qwen3Directory()] }
-        process = try ManagedProcess(executable: "slime-router", arguments: all + arguments)
+        process = try .slimeRouter(workers: workers, all + arguments)
         port = try process.waitForListeningPort(timeout: startupTimeout)
     }
 
@@ -93,15 +75,13 @@ final class RouterUnderTest: @unchecked Sendable {
     /// `POST /retrieve_from_text`, expected to succeed.
     func retrieve(_ text: String) throws -> Retrieved {
         let response = try post("/retrieve_from_text", json: ["text": text])
-        guard response.status == 200 else { throw SetupError("/retrieve_from_text answered \(response.status): \(response.text)") }
+        guard response.status == 200 else { throw FixtureError("/retrieve_from_text answered \(response.status): \(response.text)") }
         return try Retrieved(object(response))
     }
 
     /// `GET /metrics` as JSON.
     func metrics() throws -> [String: Any] {
-        let response = try request("GET", "/metrics")
-        guard response.status == 200 else { throw SetupError("/metrics answered \(response.status): \(response.text)") }
-        return try object(response)
+        try metricsObject(port: port, timeout: requestTimeout)
     }
 
     /// A number of the `cache` section of `/metrics`.
@@ -132,7 +112,7 @@ struct Retrieved {
               let maskLength = number(object["loss_mask_length"]), let logp = doubles(object["rollout_logp"]),
               let versions = object["weight_versions"] as? [Any], let cached = number(object["cached_tokens"]),
               let hit = object["cache_hit"] as? Bool else {
-            throw SetupError("unexpected /retrieve_from_text shape: \(object)")
+            throw FixtureError("unexpected /retrieve_from_text shape: \(object)")
         }
         self.tokens = tokens
         self.response = response
@@ -144,70 +124,4 @@ struct Retrieved {
         cachedTokens = Int(cached)
         cacheHit = hit
     }
-}
-
-// MARK: JSON helpers
-
-func object(_ response: HTTPTestResponse) throws -> [String: Any] {
-    guard let object = try response.json() as? [String: Any] else {
-        throw SetupError("body is not a JSON object: \(response.text.prefix(500))")
-    }
-    return object
-}
-
-func number(_ value: Any?) -> Double? {
-    (value as? NSNumber)?.doubleValue
-}
-
-func ints(_ value: Any?) -> [Int]? {
-    guard let list = value as? [Any] else { return nil }
-    var result: [Int] = []
-    for item in list {
-        guard let number = item as? NSNumber else { return nil }
-        result.append(number.intValue)
-    }
-    return result
-}
-
-func doubles(_ value: Any?) -> [Double]? {
-    guard let list = value as? [Any] else { return nil }
-    var result: [Double] = []
-    for item in list {
-        guard let number = item as? NSNumber else { return nil }
-        result.append(number.doubleValue)
-    }
-    return result
-}
-
-/// A Swift string as a JSON string literal.
-func jsonString(_ text: String) -> String {
-    let data = try! JSONSerialization.data(withJSONObject: [text], options: [.fragmentsAllowed])
-    let array = String(decoding: data, as: UTF8.self)
-    return String(array.dropFirst().dropLast())
-}
-
-/// Whether the error body has the router's shape `{"error": {"message": ...}}`.
-func isJSONError(_ response: HTTPTestResponse) -> Bool {
-    guard response.header("Content-Type")?.hasPrefix("application/json") == true,
-          let object = try? object(response), let error = object["error"] as? [String: Any] else { return false }
-    return error["message"] is String
-}
-
-/// Runs `body(0..<count)` on threads of their own at once and returns the
-/// results in index order.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
-    let results = Locked([Result<T, any Error>?](repeating: nil, count: count))
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        let thread = Thread {
-            let result = Result { try body(index) }
-            results.withLock { $0[index] = result }
-            group.leave()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-    group.wait()
-    return results.value.map { $0! }
 }

@@ -6,65 +6,26 @@ import TestSupport
 /// `slime-router` and `mock-sglang` run as real child processes on loopback
 /// ports, and the tests talk to them over real sockets.
 
-/// A fixture step that went wrong (not a finding about the router).
-struct FixtureError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
-
 /// One `mock-sglang` process on a free port.
 final class Mock {
     let process: ManagedProcess
     let port: Int
     /// The HTTP side, which other threads may use.
-    let client: MockClient
+    let client: MockSGLangClient
     var url: String { client.url }
 
     init(_ arguments: [String] = []) throws {
-        process = try ManagedProcess(executable: "mock-sglang", arguments: ["--port", "0"] + arguments)
+        process = try .mockSGLang(arguments)
         port = try process.waitForListeningPort()
-        client = MockClient(port: port)
+        client = MockSGLangClient(port: port)
     }
 
     func configure(_ settings: [String: Any]) throws { try client.configure(settings) }
-    func generateBodies() throws -> [[String: Any]] { try client.generateBodies() }
-    func rids() throws -> [String] { try client.rids() }
-    func running() throws -> Int { try client.running() }
-}
-
-/// Control and inspection requests to a mock, by port.
-struct MockClient: Sendable {
-    let port: Int
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    /// `POST /mock/config` with the given settings.
-    func configure(_ settings: [String: Any]) throws {
-        let response = try httpRequest("POST", port: port, path: "/mock/config", json: settings)
-        guard response.status == 200 else { throw FixtureError("mock config answered \(response.status): \(response.text)") }
-    }
-
     /// Every `/generate` body the mock received, oldest first.
-    func generateBodies() throws -> [[String: Any]] {
-        let response = try httpRequest("GET", port: port, path: "/mock/requests")
-        guard response.status == 200, let requests = try jsonObject(response)["requests"] as? [[String: Any]] else {
-            throw FixtureError("mock /mock/requests answered \(response.status): \(response.text)")
-        }
-        return requests
-    }
-
+    func generateBodies() throws -> [[String: Any]] { try client.requests() }
     /// The `rid`s of the `/generate` requests the mock received, oldest first.
-    func rids() throws -> [String] {
-        try generateBodies().compactMap { $0["rid"] as? String }
-    }
-
-    /// Generations running right now (`GET /get_load`).
-    func running() throws -> Int {
-        let response = try httpRequest("GET", port: port, path: "/get_load")
-        guard let entries = try response.json() as? [[String: Any]], let count = entries.first?["num_reqs"] as? Int else {
-            throw FixtureError("mock /get_load answered \(response.status): \(response.text)")
-        }
-        return count
-    }
+    func rids() throws -> [String] { try generateBodies().compactMap { $0["rid"] as? String } }
+    func running() throws -> Int { try client.running() }
 }
 
 /// One `slime-router` process on a free port.
@@ -74,9 +35,7 @@ final class Router {
 
     /// Starts a router in front of `workers` with extra `arguments`.
     init(workers: [String] = [], _ arguments: [String] = []) throws {
-        var all = ["--port", "0", "--log-level", "warning"]
-        if !workers.isEmpty { all += ["--worker-urls"] + workers }
-        process = try ManagedProcess(executable: "slime-router", arguments: all + arguments)
+        process = try .slimeRouter(workers: workers, arguments)
         port = try process.waitForListeningPort()
     }
 
@@ -112,9 +71,7 @@ final class Router {
 
     /// `GET /metrics` (JSON), `router` section.
     func metrics() throws -> RouterMetricsSnapshot {
-        let response = try request("GET", "/metrics")
-        guard response.status == 200 else { throw FixtureError("/metrics answered \(response.status): \(response.text)") }
-        return try RouterMetricsSnapshot(jsonObject(response))
+        try RouterMetricsSnapshot(metricsObject(port: port, timeout: 60))
     }
 
     /// `GET /list_workers` → the registered URLs.
@@ -150,126 +107,4 @@ func generateBody(rid: String, maxNewTokens: Int, text: String = "hello", stream
     var body: [String: Any] = ["text": text, "rid": rid, "sampling_params": ["max_new_tokens": maxNewTokens]]
     if stream { body["stream"] = true }
     return body
-}
-
-/// The response body as a JSON object.
-func jsonObject(_ response: HTTPTestResponse) throws -> [String: Any] {
-    guard let object = try response.json() as? [String: Any] else {
-        throw FixtureError("body is not a JSON object: \(response.text.prefix(500))")
-    }
-    return object
-}
-
-/// The message of the router's error shape `{"error": {"message", "type", "code"}}`,
-/// or nil when the body does not have that shape.
-func errorMessage(_ response: HTTPTestResponse) -> String? {
-    guard response.header("Content-Type")?.hasPrefix("application/json") == true,
-          let object = try? jsonObject(response),
-          let error = object["error"] as? [String: Any] else { return nil }
-    return error["message"] as? String
-}
-
-/// A loopback port that refuses connections for as long as this object
-/// lives: a socket bound to it but not listening, so no one else gets it.
-final class RefusingPort {
-    let port: Int
-    private let descriptor: Int32
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    init() throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw FixtureError("socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0
-            }
-        }
-        guard bound else {
-            close(descriptor)
-            throw FixtureError("bind failed")
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-    }
-
-    deinit { close(descriptor) }
-}
-
-/// Runs `body(0..<count)` on `count` threads of their own at once (not a
-/// pool sized by the core count) and returns every result in index order.
-func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable (Int) throws -> T) -> [Result<T, any Error>] {
-    let results = Locked([Result<T, any Error>?](repeating: nil, count: count))
-    let group = DispatchGroup()
-    for index in 0..<count {
-        group.enter()
-        let thread = Thread {
-            let result = Result { try body(index) }
-            results.withLock { $0[index] = result }
-            group.leave()
-        }
-        thread.stackSize = 1 << 20
-        thread.start()
-    }
-    group.wait()
-    return results.value.map { $0! }
-}
-
-/// A loopback HTTP "worker" that answers every bodiless request with the
-/// same raw bytes and then closes, for answers mock-sglang cannot produce
-/// (chosen response headers). Serves on a thread of its own until deinit.
-final class CannedWorker {
-    let port: Int
-    private let descriptor: Int32
-    var url: String { "http://127.0.0.1:\(port)" }
-
-    init(response: String) throws {
-        let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard descriptor >= 0 else { throw FixtureError("socket failed") }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let listening = withUnsafeMutablePointer(to: &address) { pointer in
-            pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { raw in
-                bind(descriptor, raw, length) == 0 && getsockname(descriptor, raw, &length) == 0 && listen(descriptor, 16) == 0
-            }
-        }
-        guard listening else {
-            close(descriptor)
-            throw FixtureError("bind/listen failed")
-        }
-        self.descriptor = descriptor
-        port = Int(UInt16(bigEndian: address.sin_port))
-        let bytes = Array(response.utf8)
-        Thread {
-            while true {
-                let client = accept(descriptor, nil, nil)
-                if client < 0 { if errno == EINTR { continue } else { return } }
-                var received: [UInt8] = []
-                var chunk = [UInt8](repeating: 0, count: 4096)
-                while !received.ends(with: Array("\r\n\r\n".utf8)) {
-                    let count = chunk.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
-                    if count <= 0 { break }
-                    received += chunk[..<count]
-                }
-                _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
-                close(client)
-            }
-        }.start()
-    }
-
-    /// Shutting the socket down wakes the accepting thread, which then ends.
-    deinit {
-        shutdown(descriptor, Int32(SHUT_RDWR))
-        close(descriptor)
-    }
-}
-
-extension Array where Element: Equatable {
-    func ends(with suffix: [Element]) -> Bool { count >= suffix.count && Array(self[(count - suffix.count)...]) == suffix }
 }

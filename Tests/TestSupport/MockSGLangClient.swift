@@ -1,0 +1,38 @@
+/// The control and inspection endpoints of a `mock-sglang` process, by port.
+public struct MockSGLangClient: Sendable {
+    public let port: Int
+    public var url: String { loopbackURL(port: port) }
+
+    public init(port: Int) { self.port = port }
+
+    /// `POST /mock/config` with the given settings.
+    public func configure(_ settings: [String: Any]) throws {
+        let response = try httpRequest("POST", port: port, path: "/mock/config", json: settings)
+        guard response.status == 200 else { throw FixtureError("mock config answered \(response.status): \(response.text)") }
+    }
+
+    /// `GET /mock/requests` as received: the raw JSON text.
+    public func requestsText() throws -> String {
+        let response = try httpRequest("GET", port: port, path: "/mock/requests")
+        guard response.status == 200 else { throw FixtureError("/mock/requests answered \(response.status)") }
+        return response.text
+    }
+
+    /// Every `/generate` body the mock received, oldest first.
+    public func requests() throws -> [[String: Any]] {
+        let response = try httpRequest("GET", port: port, path: "/mock/requests")
+        guard response.status == 200, let requests = try jsonObject(response)["requests"] as? [[String: Any]] else {
+            throw FixtureError("/mock/requests answered \(response.status): \(response.text.prefix(300))")
+        }
+        return requests
+    }
+
+    /// Generations running right now (`GET /get_load`).
+    public func running() throws -> Int {
+        let response = try httpRequest("GET", port: port, path: "/get_load")
+        guard let entries = try response.json() as? [[String: Any]], let count = entries.first?["num_reqs"] as? Int else {
+            throw FixtureError("mock /get_load answered \(response.status): \(response.text)")
+        }
+        return count
+    }
+}
