@@ -13,8 +13,13 @@ final class Node: Sendable {
 
     let run: TokenRun
     let children: [Child]
-    /// The newest weight version of an insert that went through this node.
+    /// The newest weight version of an insert that went through this node:
+    /// what garbage collection goes by.
     let version: WeightVersion
+    /// The version of the insert whose values the run holds: the policy that
+    /// produced these tokens, which readers report. Later inserts repeating
+    /// the same values raise `version` but leave this.
+    let producedBy: String
     /// The sequence number of the last insert that went through this node.
     let stamp: UInt64
     /// Whether an inserted trajectory ends here.
@@ -31,18 +36,19 @@ final class Node: Sendable {
 
     init(
         run: TokenRun, children: [Child] = [],
-        version: WeightVersion, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
+        version: WeightVersion, producedBy: String, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
     ) {
         self.run = run
         self.children = children
         self.version = version
+        self.producedBy = producedBy
         self.stamp = stamp
         self.isTerminal = isTerminal
         self.lastUsed = Atomic(lastUsed)
     }
 
     static func root() -> Node {
-        Node(run: .empty, version: WeightVersion(""), stamp: 0, isTerminal: false, lastUsed: 0)
+        Node(run: .empty, version: WeightVersion(""), producedBy: "", stamp: 0, isTerminal: false, lastUsed: 0)
     }
 
     /// This node's key as a child.
@@ -76,11 +82,12 @@ final class Node: Sendable {
     // MARK: Copies the writer publishes in place of this node
 
     func copy(
-        run: TokenRun? = nil, children: [Child]? = nil, version: WeightVersion? = nil,
+        run: TokenRun? = nil, children: [Child]? = nil, version: WeightVersion? = nil, producedBy: String? = nil,
         stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil
     ) -> Node {
         Node(
             run: run ?? self.run, children: children ?? self.children, version: version ?? self.version,
+            producedBy: producedBy ?? self.producedBy,
             stamp: stamp ?? self.stamp, isTerminal: isTerminal ?? self.isTerminal,
             lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed))
     }
@@ -102,7 +109,7 @@ final class Node: Sendable {
     var footprint: Int {
         heapObjectBytes(
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<[Child]>.size
-                + MemoryLayout<WeightVersion>.size + MemoryLayout<UInt64>.size * 3)
+                + MemoryLayout<WeightVersion>.size + MemoryLayout<String>.size + MemoryLayout<UInt64>.size * 3)
             + heapArrayBytes(children) + run.allocatedBytes
     }
 }

@@ -11,7 +11,8 @@ public struct RadixMatch: Sendable {
     public let lossMask: [UInt8]
     /// UTF-8 bytes of the text covered by `tokens`; the unmatched rest starts here.
     public let matchedByteCount: Int
-    /// Runs of equal versions, in token order: versions are kept per node, not per token.
+    /// Runs of equal versions, in token order: the version that produced
+    /// each token's stored values (kept per node, not per token).
     public let weightVersionRuns: [WeightVersionRun]
 
     public static let miss = RadixMatch(
@@ -39,10 +40,10 @@ public struct RadixMatch: Sendable {
         var versions: [WeightVersionRun] = []
         versions.reserveCapacity(path.count)
         for (node, count) in zip(path, counts) {
-            if versions.last?.version == node.version.label {
+            if versions.last?.version == node.producedBy {
                 versions[versions.count - 1].count += count
             } else {
-                versions.append(WeightVersionRun(version: node.version.label, count: count))
+                versions.append(WeightVersionRun(version: node.producedBy, count: count))
             }
         }
         // Filled run by run with bulk copies.

@@ -23,7 +23,8 @@ struct TreeInsertion {
         guard let index = node.childIndex(startingWith: trajectory.tokens[position], key: key) else {
             let leaf = Node(
                 run: .make(from: trajectory, range: position..<trajectory.count),
-                version: trajectory.version, stamp: stamp, isTerminal: true, lastUsed: Node.usedByInsert(stamp))
+                version: trajectory.version, producedBy: trajectory.version.label, stamp: stamp, isTerminal: true,
+                lastUsed: Node.usedByInsert(stamp))
             ledger.add(leaf)
             return touch(node.addingChild(leaf), replacing: node)
         }
@@ -62,7 +63,8 @@ struct TreeInsertion {
     /// stored ones, so values always match the version the node reports.
     private mutating func refreshingValues(of node: Node, from position: Int) -> Node {
         if node.run.hasSameValues(as: trajectory, from: position) { return node }
-        let refreshed = node.copy(run: .make(from: trajectory, range: position..<position + node.run.count))
+        let refreshed = node.copy(run: .make(from: trajectory, range: position..<position + node.run.count),
+                                  producedBy: trajectory.version.label)
         ledger.replace(node, with: refreshed)
         return refreshed
     }

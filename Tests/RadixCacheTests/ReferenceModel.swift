@@ -60,7 +60,11 @@ struct ReferenceModel {
 
     /// What the cache holds for the first `count` tokens of a trajectory:
     /// each token's values come from the latest trajectory that went through
-    /// it, and its version is the highest-ranked, ties to the later insert.
+    /// it, and its version is the one that produced those values: the latest
+    /// holder that brought different values (a holder repeating the stored
+    /// values leaves the version as it was). The tree replaces a node's
+    /// values as a whole; generated trajectories repeat a prefix's values
+    /// exactly or not at all, where per token and per node agree.
     func expected(trajectory index: Int, count: Int) -> Expected {
         let trajectory = stored[index]
         var expected = Expected()
@@ -70,10 +74,13 @@ struct ReferenceModel {
             expected.tokens.append(trajectory.tokens[position])
             expected.logprobs.append(latest.logprobs[position])
             expected.lossMask.append(latest.lossMask[position])
-            let version = holders.dropFirst().reduce(WeightVersion(stored[holders[0]].version)) {
-                $0.raised(to: WeightVersion(stored[$1].version))
+            var producer = holders[0]
+            for holder in holders.dropFirst()
+            where stored[holder].logprobs[position].bitPattern != stored[producer].logprobs[position].bitPattern
+                || stored[holder].lossMask[position] != stored[producer].lossMask[position] {
+                producer = holder
             }
-            expected.weightVersions.append(version.label)
+            expected.weightVersions.append(stored[producer].version)
         }
         expected.matchedByteCount = trajectory.offsets[count]
         return expected
