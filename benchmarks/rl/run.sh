@@ -19,7 +19,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/rl
-command_line=$(printf '%q ' "$here/run.sh" "$@"); command_line=${command_line% }
+script=rl/run.sh
+. benchmarks/lib/common.sh
+command_line=$(shell_command "$here/run.sh" "$@")
 
 seconds=8
 concurrency="32 256"
@@ -41,76 +43,31 @@ while [ $# -gt 0 ]; do
         --lag-rounds) lag_rounds=$2; shift 2 ;;
         --no-build) build=0; shift ;;
         --output) output=$2; shift 2 ;;
-        -h|--help) sed -n '2,19p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "rl/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 
-die() { echo "rl/run.sh: $*" >&2; exit 1; }
-log() { printf '==> %s\n' "$*" >&2; }
-need() { command -v "$1" >/dev/null || die "'$1' not found: run scripts/setup.sh and scripts/setup-bench.sh first"; }
-for tool in taskset curl python3 timeout; do need "$tool"; done
+need taskset curl python3 timeout
 [ "$build" = 0 ] || need swift
 case " $peers " in *" sglang-"*) need sglang-router ;; esac
-[ "$(nproc)" -ge 2 ] || die "needs 2 cores (router on core 1, driver and workers on core 0)"
+need_cores "router on core 1, driver and workers on core 0"
 
 bin=.build-release/release
 tokenizer=.fixtures/tokenizers/qwen3
-if [ "$build" = 1 ]; then
-    log "building slime-router and mock-sglang (release)"
-    swift build -c release --scratch-path .build-release --product slime-router >&2
-    swift build -c release --scratch-path .build-release --product mock-sglang >&2
-fi
+[ "$build" = 0 ] || build_release slime-router mock-sglang
 [ -x "$bin/slime-router" ] && [ -x "$bin/mock-sglang" ] || die "$bin/slime-router or mock-sglang missing (drop --no-build)"
 [ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
 
 # --- processes --------------------------------------------------------------
-work=$(mktemp -d /tmp/rl-bench.XXXXXX)
-pids=()
-stop() {   # stop one process we started: TERM, then KILL after 5 s
-    local pid=$1 i
-    kill -TERM "$pid" 2>/dev/null || return 0
-    for i in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    kill -KILL "$pid" 2>/dev/null || true
-    wait "$pid" 2>/dev/null || true
-}
-cleanup() {
-    local pid
-    for pid in "${pids[@]}"; do stop "$pid"; done
-    rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'exit 130' INT TERM
-
-free_port() {
-    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
-}
+start_work_dir rl-bench
 
 # wait_ready NAME PID URL: poll until URL answers a small text POST /generate
 # with 200 and an SGLang-shaped body.
 wait_ready() {
-    local name=$1 pid=$2 url=$3 status="" i
-    for i in $(seq 150); do
-        kill -0 "$pid" 2>/dev/null || die "$name exited during start-up; its log: $(tail -5 "$work/$name.log")"
-        status=$(curl -s -o "$work/$name.body" -w '%{http_code}' --max-time 5 -H 'Content-Type: application/json' \
-            --data-binary '{"text":"ready?","sampling_params":{"max_new_tokens":2}}' "$url/generate" || true)
-        [ "$status" = 200 ] && break
-        sleep 0.2
-    done
-    [ "$status" = 200 ] || die "$name did not answer 200 on $url/generate within 30 s (last: '$status'); log: $work/$name.log"
+    local name=$1
+    wait_for_200 "$name" "$2" "$3/generate" 5 '{"text":"ready?","sampling_params":{"max_new_tokens":2}}'
     grep -q '"meta_info"' "$work/$name.body" || die "$name answered 200 without meta_info: $(head -c 300 "$work/$name.body")"
-}
-
-# CPU ticks used so far by a process (utime + stime).
-cpu_ticks() {
-    local fields
-    fields=$(sed 's/.*) //' "/proc/$1/stat" 2>/dev/null) || { echo 0; return; }
-    set -- $fields
-    echo $((${12} + ${13}))
-}
-# Busy and total jiffies of one core, from /proc/stat.
-core_ticks() {
-    awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8; total = busy + $5 + $6; print busy, total }' /proc/stat
 }
 
 worker_urls=()
@@ -139,10 +96,7 @@ start_peer() {
             started_pid=$! ;;
         sglang-rr|sglang-ca)
             local policy=round_robin; [ "$name" = sglang-ca ] && policy=cache_aware
-            taskset -c 1 sglang-router launch --host 127.0.0.1 --port "$port" --worker-urls "${worker_urls[@]}" \
-                --policy "$policy" --disable-health-check --log-level warn \
-                --prometheus-port "$(free_port)" >"$work/$name.log" 2>&1 &
-            started_pid=$! ;;
+            start_sglang_router "$work/$name.log" "$port" "$policy" "${worker_urls[@]}" ;;
         *) die "unknown peer '$name'" ;;
     esac
     pids+=("$started_pid")
@@ -155,7 +109,7 @@ record() {
     python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(a.split("=", 1) for a in sys.argv[2:]); print(json.dumps(r))' "$@" >>"$results"
 }
 
-load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+load_before=$(load_average)
 for c in $concurrency; do
     for peer in $peers; do
         if [ "$peer" = direct ]; then
@@ -183,14 +137,14 @@ for c in $concurrency; do
 
         # 2. free-running conversations for the time bound: throughput and latency
         log "$peer, $c conversations: free-running for ${seconds}s"
-        before=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
-        wbefore=$(( $(cpu_ticks "${worker_pids[0]}") + $(cpu_ticks "${worker_pids[1]}") ))
+        before=$( [ -n "$pid" ] && process_cpu_ticks "$pid" || echo 0)
+        wbefore=$(( $(process_cpu_ticks "${worker_pids[0]}") + $(process_cpu_ticks "${worker_pids[1]}") ))
         read -r c0b c0t < <(core_ticks 0); read -r c1b c1t < <(core_ticks 1)
         out=$(driver conversations "${targets[@]}" --label "$peer" --concurrency "$c" --turns "$turns" \
             --max-new-tokens "$max_new_tokens" --seconds "$seconds" "${resets[@]}" "${metrics[@]}" "${extra[@]}" \
             --texts-out "$work/texts-$peer-$c.json") || die "$peer free-running run failed"
-        after=$( [ -n "$pid" ] && cpu_ticks "$pid" || echo 0)
-        wafter=$(( $(cpu_ticks "${worker_pids[0]}") + $(cpu_ticks "${worker_pids[1]}") ))
+        after=$( [ -n "$pid" ] && process_cpu_ticks "$pid" || echo 0)
+        wafter=$(( $(process_cpu_ticks "${worker_pids[0]}") + $(process_cpu_ticks "${worker_pids[1]}") ))
         read -r c0b2 c0t2 < <(core_ticks 0); read -r c1b2 c1t2 < <(core_ticks 1)
         record "$out" peer="$peer" peer_cpu_ticks=$((after - before)) worker_cpu_ticks=$((wafter - wbefore)) \
             hz="$(getconf CLK_TCK)" core0_busy_pct=$(( 100 * (c0b2 - c0b) / (c0t2 - c0t + 1) )) \
@@ -200,10 +154,10 @@ for c in $concurrency; do
         # 3. /retrieve_from_text throughput on the texts just stored
         if [ "$peer" = slime-rr ]; then
             log "$peer: /retrieve_from_text, $c concurrent"
-            before=$(cpu_ticks "$pid")
+            before=$(process_cpu_ticks "$pid")
             out=$(driver retrieve --url "$peer_url" --label "$peer" --concurrency "$c" --seconds "$seconds" \
                 --texts "$work/texts-$peer-$c.json") || die "retrieve phase failed"
-            record "$out" peer="$peer" peer_cpu_ticks=$(( $(cpu_ticks "$pid") - before )) hz="$(getconf CLK_TCK)"
+            record "$out" peer="$peer" peer_cpu_ticks=$(( $(process_cpu_ticks "$pid") - before )) hz="$(getconf CLK_TCK)"
         fi
         if [ -n "$pid" ]; then
             curl -s --max-time 5 "$peer_url/metrics" >"$work/metrics-$peer-$c.json" || true
@@ -224,14 +178,11 @@ case " $peers " in *" slime-rr "*)
     stop "$started_pid"
     reset_workers ;;
 esac
-load_after=$(cut -d' ' -f1-3 /proc/loadavg)
+load_after=$(load_average)
 
 versions=$(
-    echo "slime-router $(git rev-parse --short HEAD)$([ -z "$(git status --porcelain -- Sources Package.swift)" ] ||
-        echo ' plus uncommitted changes')"
-    if command -v sglang-router >/dev/null; then
-        echo "sglang-router $(python3 -c 'import importlib.metadata as m; print(m.version("sglang-router"))' 2>/dev/null || echo '?')"
-    fi
+    if [ "$build" = 1 ]; then slime_router_version; else slime_router_version "$bin/slime-router"; fi
+    sglang_router_version
     python3 --version
 )
 mkdir -p "$(dirname "$output")" benchmarks/results/raw
