@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
 """Turns run.sh's results.jsonl (one wrk summary per peer and connection
 count) into the markdown of benchmarks/results/http-proxy.md."""
-import argparse
-import datetime
-import json
 import os
-import platform
+import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import report_common  # noqa: E402
 
 LABELS = {
     "upstream": "upstream alone (nginx `return 200`, core 0, no proxy)",
@@ -27,24 +27,18 @@ def errors(r):
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("results")
-    ap.add_argument("--command", required=True)
+    ap = report_common.argument_parser()
     ap.add_argument("--duration", required=True)
     ap.add_argument("--warmup", required=True)
     ap.add_argument("--threads", required=True)
-    ap.add_argument("--load", nargs=2, required=True)
-    ap.add_argument("--versions", required=True)
     a = ap.parse_args()
 
-    rows = [json.loads(line) for line in open(a.results)]
+    rows = report_common.read_rows(a.results)
     for r in rows:
         r["rps"] = r["requests"] / (r["duration_us"] / 1e6)
         r["cpu"] = r["cpu_ticks"] / r["hz"] / (r["duration_us"] / 1e6)
     nginx = {r["connections"]: r["rps"] for r in rows if r["peer"] == "nginx"}
 
-    cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
-    now = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     out = print
     out("# HTTP pass-through proxy: POST /generate to a static upstream\n")
     out(f"Each peer alone on core 1 (`taskset -c 1`), in front of the same nginx upstream that answers a fixed")
@@ -68,12 +62,12 @@ def main():
         out(f"**Noisy run:** {len(starved)} of the proxied rows left core 1 partly idle (peer CPU < 0.90): core 0,")
         out("shared with other work on this machine, was the limit there, so those ratios understate the differences.")
         out("Rows with peer CPU near 1.00 are the trustworthy ones.\n")
-    out(f"Machine: {cpu}, {os.cpu_count()} cores (`nproc` {len(os.sched_getaffinity(0))}), "
-        f"{platform.system()} {platform.release()}; {now}.")
-    out(f"Load average (1/5/15 min) before the run: {' / '.join(a.load[0].split())}, after: "
-        f"{' / '.join(a.load[1].split())}. The machine is shared with other engineers (compilers, tests): with a load")
+    load_before, load_after = report_common.load_averages(a.load)
+    out(f"Machine: {report_common.machine()}; {report_common.now_utc()}.")
+    out(f"Load average (1/5/15 min) before the run: {load_before}, after: "
+        f"{load_after}. The machine is shared with other engineers (compilers, tests): with a load")
     out("above ~1 the absolute numbers are noisy; compare the ratios within one run, not across runs.\n")
-    out("Versions: " + "; ".join(v for v in a.versions.splitlines() if v) + ".\n")
+    out("Versions: " + report_common.versions(a.versions) + ".\n")
     out(f"Reproduce (after `scripts/setup.sh` and `scripts/setup-bench.sh`): `{a.command}`")
     out("(raw wrk outputs land in `benchmarks/results/raw/`, not committed).")
 

@@ -1,26 +1,22 @@
 #!/usr/bin/env python3
 """Turns the driver's results.jsonl into benchmarks/results/rl-workload.md."""
-import argparse
-import datetime
-import json
 import os
-import platform
 import re
 import subprocess
+import sys
 from collections import defaultdict
 
-p = argparse.ArgumentParser()
-p.add_argument("results")
-p.add_argument("--command", required=True)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "lib"))
+import report_common  # noqa: E402
+
+p = report_common.argument_parser()
 p.add_argument("--seconds", required=True)
 p.add_argument("--turns", required=True)
 p.add_argument("--latency-ms", required=True)
 p.add_argument("--max-new-tokens", required=True)
-p.add_argument("--load", nargs=2, required=True)
-p.add_argument("--versions", required=True)
 a = p.parse_args()
 
-rows = [json.loads(line) for line in open(a.results) if line.strip()]
+rows = report_common.read_rows(a.results)
 conv = defaultdict(dict)      # (concurrency, mode) -> peer -> row
 locality = defaultdict(dict)  # concurrency -> peer -> row
 retrieve, lag = [], []
@@ -60,7 +56,6 @@ def tokenizer_mb_s():
 
 out = []
 w = out.append
-cpu = next((l.split(":", 1)[1].strip() for l in open("/proc/cpuinfo") if l.startswith("model name")), "?")
 swift = subprocess.run(["swift", "--version"], capture_output=True, text=True).stdout.splitlines()
 w("# Multi-turn RL workload (issue 5, item 11)\n")
 w(f"Synthetic GSM8K-like dialogues: a shared Qwen3 system prompt (chat template), a question, "
@@ -70,10 +65,10 @@ w(f"Synthetic GSM8K-like dialogues: a shared Qwen3 system prompt (chat template)
   f"(a turn ≈ {float(a.latency_ms) * int(a.max_new_tokens):.0f} ms at the worker); the router under test pinned "
   f"to core 1 (`taskset -c 1`), the driver (Python asyncio, one keep-alive connection per conversation) on core 0. "
   f"Every configuration is started fresh, checked to answer 200, and measured side by side in one run.\n")
-w(f"Machine: {cpu}, {os.cpu_count()} cores, {platform.platform()}; "
-  f"{swift[0] if swift else 'swift ?'}. Versions: {'; '.join(a.versions.splitlines())}. "
+w(f"Machine: {report_common.machine()}; "
+  f"{swift[0] if swift else 'swift ?'}. Versions: {report_common.versions(a.versions)}. "
   f"Load average before / after: {a.load[0]} / {a.load[1]}. "
-  f"Date: {datetime.datetime.now().strftime('%Y-%m-%d %H:%M')}.\n")
+  f"Date: {report_common.now_utc()}.\n")
 w(f"Reproduce: `{a.command}` (after `scripts/setup.sh` and `scripts/setup-bench.sh`); "
   f"`--seconds 30` for longer runs. Raw results: `benchmarks/results/raw/rl-workload.jsonl` (local, gitignored).\n")
 w("> The machine is small and shared: other engineers' builds and benchmarks ran on both cores during "
