@@ -117,6 +117,14 @@ public final class Tokenizer: Sendable {
         return model.tokens.bytes(of: Int(id)).map(Array.init)
     }
 
+    /// Calls `body` with the bytes of `id` (empty for an unknown id) without
+    /// copying them: for hot loops over many tokens.
+    public func withBytes<Result>(of id: TokenID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        if let added = addedTokenBytes[id] { return try added.withUnsafeBytes(body) }
+        guard let slice = model.tokens.bytes(of: Int(id)) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        return try slice.withUnsafeBytes(body)
+    }
+
     /// Number of bytes `bytes(of:)` would return (0 for unknown ids).
     public func byteLength(of id: TokenID) -> Int {
         if let added = addedTokenBytes[id] { return added.count }

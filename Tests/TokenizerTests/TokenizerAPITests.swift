@@ -49,6 +49,18 @@ import Testing
         #expect(Array(gpt2.normalized(decomposed).utf8) == Array(decomposed.utf8))
     }
 
+    /// The copy-free view of a token's bytes agrees with `bytes(of:)`, for
+    /// vocabulary and added tokens, and is empty for unknown ids.
+    @Test func withBytesAgreesWithBytes() throws {
+        let qwen = try Fixtures.qwen3.get()
+        for id in Array(stride(from: 0, to: 151_643, by: 97)) + Array(151_643...151_668) {
+            let token = TokenID(id)
+            #expect(qwen.withBytes(of: token) { Array($0) } == qwen.bytes(of: token), "id \(id)")
+        }
+        #expect(qwen.withBytes(of: 999_999) { $0.count } == 0)
+        #expect(qwen.bytes(of: 999_999) == nil)
+    }
+
     @Test func concurrentEncodingAgreesWithSequential() async throws {
         let tokenizer = try Fixtures.qwen3.get()
         let texts = Array(try Fixtures.corpus().suffix(400))

@@ -6,7 +6,7 @@ struct TokenizerBytes: TokenBytes {
     let tokenizer: Tokenizer
 
     func withBytes<Result>(of token: UInt32, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        try (tokenizer.bytes(of: token) ?? []).withUnsafeBytes(body)
+        try tokenizer.withBytes(of: token, body)
     }
 
     /// Special tokens (BOS a tokenizer adds, a stop token the worker's text

@@ -23,7 +23,8 @@ struct PromptRecord: Sendable {
     /// the values of a cached prefix when its ids agree.
     init?(ids: [UInt32], tokenizer: Tokenizer, cache: RadixCache) {
         let spelled = ids.first == tokenizer.bosToken ? ids.dropFirst() : ids[...]
-        let bytes = spelled.flatMap { tokenizer.bytes(of: $0) ?? [] }
+        var bytes: [UInt8] = []
+        for id in spelled { tokenizer.withBytes(of: id) { bytes += $0 } }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let match = cache.match(text)
         let known = match.tokens.count <= ids.count && ids.starts(with: match.tokens) ? match.tokens.count : 0
@@ -78,7 +79,7 @@ enum TrajectoryStore {
         var bytes: [UInt8] = []
         var ends: [Int] = []
         for id in output.ids {
-            bytes += tokenizer.bytes(of: id) ?? []
+            tokenizer.withBytes(of: id) { bytes += $0 }
             ends.append(bytes.count)
         }
         let valid = validUTF8PrefixLength(bytes)
