@@ -119,8 +119,6 @@ final class LabeledCounters {
         if total > current { increment(value, by: total - current) }
     }
 
-    func count(_ value: String) -> Int { values[value, default: 0] }
-
     var total: Int { values.values.reduce(0, +) }
 
     private func counter(_ value: String) -> Counter {
