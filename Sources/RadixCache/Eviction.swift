@@ -49,7 +49,7 @@ struct Eviction {
                 pending.append(contentsOf: node.children.map(\.node))
             }
         }
-        let ordered = leaves.map { (node: $0, isStale: $0.version.rank < staleBelowRank,
+        let ordered = leaves.map { (node: $0, isStale: $0.versionRank < staleBelowRank,
                                     lastUsed: $0.lastUsed.load(ordering: .relaxed)) }
             .sorted { ($0.isStale ? 0 : 1, $0.lastUsed, $0.node.stamp) < ($1.isStale ? 0 : 1, $1.lastUsed, $1.node.stamp) }
         var victims = Set<ObjectIdentifier>()

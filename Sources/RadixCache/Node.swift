@@ -13,9 +13,9 @@ final class Node: Sendable {
 
     let run: TokenRun
     let children: [Child]
-    /// The newest weight version of an insert that went through this node:
-    /// what garbage collection goes by.
-    let version: WeightVersion
+    /// The rank of the newest weight version of an insert that went through
+    /// this node: what garbage collection goes by (see `WeightVersion`).
+    let versionRank: Int64
     /// The version of the insert whose values the run holds: the policy that
     /// produced these tokens, which readers report. Later inserts repeating
     /// the same values raise `version` but leave this.
@@ -36,11 +36,11 @@ final class Node: Sendable {
 
     init(
         run: TokenRun, children: [Child] = [],
-        version: WeightVersion, producedBy: String, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
+        versionRank: Int64, producedBy: String, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
     ) {
         self.run = run
         self.children = children
-        self.version = version
+        self.versionRank = versionRank
         self.producedBy = producedBy
         self.stamp = stamp
         self.isTerminal = isTerminal
@@ -48,7 +48,7 @@ final class Node: Sendable {
     }
 
     static func root() -> Node {
-        Node(run: .empty, version: WeightVersion(""), producedBy: "", stamp: 0, isTerminal: false, lastUsed: 0)
+        Node(run: .empty, versionRank: WeightVersion.unnumberedRank, producedBy: "", stamp: 0, isTerminal: false, lastUsed: 0)
     }
 
     /// This node's key as a child.
@@ -82,11 +82,11 @@ final class Node: Sendable {
     // MARK: Copies the writer publishes in place of this node
 
     func copy(
-        run: TokenRun? = nil, children: [Child]? = nil, version: WeightVersion? = nil, producedBy: String? = nil,
+        run: TokenRun? = nil, children: [Child]? = nil, versionRank: Int64? = nil, producedBy: String? = nil,
         stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil
     ) -> Node {
         Node(
-            run: run ?? self.run, children: children ?? self.children, version: version ?? self.version,
+            run: run ?? self.run, children: children ?? self.children, versionRank: versionRank ?? self.versionRank,
             producedBy: producedBy ?? self.producedBy,
             stamp: stamp ?? self.stamp, isTerminal: isTerminal ?? self.isTerminal,
             lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed))
@@ -109,7 +109,7 @@ final class Node: Sendable {
     var footprint: Int {
         heapObjectBytes(
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<[Child]>.size
-                + MemoryLayout<WeightVersion>.size + MemoryLayout<String>.size + MemoryLayout<UInt64>.size * 3)
+                + MemoryLayout<String>.size + MemoryLayout<Int64>.size + MemoryLayout<UInt64>.size * 3)
             + heapArrayBytes(children) + run.allocatedBytes
     }
 }

@@ -23,7 +23,7 @@ struct TreeInsertion {
         guard let index = node.childIndex(startingWith: trajectory.tokens[position], key: key) else {
             let leaf = Node(
                 run: .make(from: trajectory, range: position..<trajectory.count),
-                version: trajectory.version, producedBy: trajectory.version.label, stamp: stamp, isTerminal: true,
+                versionRank: trajectory.version.rank, producedBy: trajectory.version.label, stamp: stamp, isTerminal: true,
                 lastUsed: Node.usedByInsert(stamp))
             ledger.add(leaf)
             return touch(node.addingChild(leaf), replacing: node)
@@ -71,7 +71,7 @@ struct TreeInsertion {
 
     private mutating func touch(_ node: Node, replacing old: Node, endsHere: Bool = false) -> Node {
         let touched = node.copy(
-            version: node.version.raised(to: trajectory.version), stamp: stamp,
+            versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
             isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp))
         ledger.replace(old, with: touched)
         return touched

@@ -16,12 +16,6 @@ struct WeightVersion: Sendable, Equatable {
         self.rank = Self.numericValue(of: label) ?? Self.unnumberedRank
     }
 
-    /// The version of a node after an insert made with `newer` went through
-    /// it: the higher rank, ties going to the later insert.
-    func raised(to newer: WeightVersion) -> WeightVersion {
-        newer.rank >= rank ? newer : self
-    }
-
     private static func numericValue(of label: String) -> Int64? {
         guard !label.isEmpty, label.utf8.allSatisfy({ $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }) else {
             return nil

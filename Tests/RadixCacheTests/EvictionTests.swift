@@ -41,6 +41,23 @@ import Testing
         #expect(isCached("bbbb", in: cache))
     }
 
+    /// A later insert going through an old entry raises it to its version
+    /// (its GC version): it is no longer stale, though matches still report
+    /// the version that produced its values.
+    @Test func anEntryTouchedByANewerInsertIsNoLongerStale() throws {
+        let cache = cache(maxTokens: 13, versionWindow: 5)
+        try insert("aaaa", into: cache, version: "1")
+        try insert("bbbb", into: cache, version: "1")
+        try insert("aaaa", into: cache, version: "20")
+        // "bbbb" is now the more recently used: without the raise, LRU among
+        // the stale would take "aaaa".
+        #expect(isCached("bbbb", in: cache))
+        try insert("cccccc", into: cache, version: "20")
+        #expect(isCached("aaaa", in: cache))
+        #expect(cache.match("aaaa").weightVersions == ["1", "1", "1", "1"])
+        #expect(cache.match("bbbb").isMiss)
+    }
+
     @Test func versionsWithinTheWindowAreNotStale() throws {
         let cache = cache(maxTokens: 10, versionWindow: 5)
         try insert("aaaa", into: cache, version: "15")
