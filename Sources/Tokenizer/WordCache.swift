@@ -1,14 +1,14 @@
-/// A direct-mapped cache of BPE results for short words (<= 16 bytes, <= 5
+/// A direct-mapped cache of BPE results for short words (<= 24 bytes, <= 6
 /// tokens): prose repeats words constantly, and a hit costs one hash and
 /// two compares instead of a merge loop. A slot is overwritten on collision.
 /// Not thread-safe: each encoding call borrows one from `ScratchPool`.
 final class WordCache {
-    static let maxWordBytes = 16
-    static let maxTokens = 5
-    private static let slotCount = 1 << 14
+    static let maxWordBytes = 24
+    static let maxTokens = 6
+    private static let slotCount = 1 << 16
 
-    /// Per slot: key bytes (2 words), then `length | tokenCount << 8`.
-    private var keys = [UInt64](repeating: 0, count: slotCount * 2)
+    /// Per slot: key bytes (3 words), then `length | tokenCount << 8`.
+    private var keys = [UInt64](repeating: 0, count: slotCount * 3)
     private var info = [UInt32](repeating: 0, count: slotCount)
     private var ids = [TokenID](repeating: 0, count: slotCount * maxTokens)
 
@@ -17,13 +17,14 @@ final class WordCache {
     @inline(__always)
     func encode(_ p: UnsafePointer<UInt8>, _ count: Int, into out: inout [TokenID],
                 compute: (inout [TokenID]) -> Void) {
-        var k0: UInt64 = 0, k1: UInt64 = 0
+        var k0: UInt64 = 0, k1: UInt64 = 0, k2: UInt64 = 0
         for i in 0..<min(count, 8) { k0 |= UInt64(p[i]) << (UInt64(i) << 3) }
-        if count > 8 { for i in 8..<count { k1 |= UInt64(p[i]) << (UInt64(i - 8) << 3) } }
-        let h = mix64(k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ UInt64(count) << 56)
+        if count > 8 { for i in 8..<min(count, 16) { k1 |= UInt64(p[i]) << (UInt64(i - 8) << 3) } }
+        if count > 16 { for i in 16..<count { k2 |= UInt64(p[i]) << (UInt64(i - 16) << 3) } }
+        let h = mix64(k0 ^ (k1 &* 0x9E37_79B9_7F4A_7C15) ^ (k2 &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count) << 56)
         let slot = Int(truncatingIfNeeded: h) & (Self.slotCount - 1)
         let meta = info[slot]
-        if Int(meta & 0xFF) == count, keys[slot * 2] == k0, keys[slot * 2 + 1] == k1 {
+        if Int(meta & 0xFF) == count, keys[slot * 3] == k0, keys[slot * 3 + 1] == k1, keys[slot * 3 + 2] == k2 {
             let n = Int(meta >> 8)
             for i in 0..<n { out.append(ids[slot * Self.maxTokens + i]) }
             return
@@ -32,8 +33,9 @@ final class WordCache {
         compute(&out)
         let n = out.count - before
         guard n <= Self.maxTokens else { return }
-        keys[slot * 2] = k0
-        keys[slot * 2 + 1] = k1
+        keys[slot * 3] = k0
+        keys[slot * 3 + 1] = k1
+        keys[slot * 3 + 2] = k2
         info[slot] = UInt32(count) | UInt32(n) << 8
         for i in 0..<n { ids[slot * Self.maxTokens + i] = out[before + i] }
     }
