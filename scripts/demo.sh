@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
-swift build -c release --product slime-router --product mock-sglang
+swift build -c release
 bin=$(swift build -c release --show-bin-path)
 tokenizer=.fixtures/tokenizers/qwen3
 port=${PORT:-30000}
