@@ -2,15 +2,31 @@
 /// tokens): prose repeats words constantly, and a hit costs one hash and
 /// two compares instead of a merge loop. A slot is overwritten on collision.
 /// Not thread-safe: each encoding call borrows one from `ScratchPool`.
+///
+/// The tables are raw allocations rather than arrays: a class's array
+/// properties pay a dynamic exclusivity check on every access, which cost
+/// more than the lookups themselves on this hot path.
 final class WordCache {
     static let maxWordBytes = 24
     static let maxTokens = 6
     private static let slotCount = 1 << 16
 
     /// Per slot: key bytes (3 words), then `length | tokenCount << 8`.
-    private var keys = [UInt64](repeating: 0, count: slotCount * 3)
-    private var info = [UInt32](repeating: 0, count: slotCount)
-    private var ids = [TokenID](repeating: 0, count: slotCount * maxTokens)
+    private let keys = UnsafeMutablePointer<UInt64>.allocate(capacity: slotCount * 3)
+    private let info = UnsafeMutablePointer<UInt32>.allocate(capacity: slotCount)
+    private let ids = UnsafeMutablePointer<TokenID>.allocate(capacity: slotCount * maxTokens)
+
+    init() {
+        keys.initialize(repeating: 0, count: Self.slotCount * 3)
+        info.initialize(repeating: 0, count: Self.slotCount)
+        ids.initialize(repeating: 0, count: Self.slotCount * Self.maxTokens)
+    }
+
+    deinit {
+        keys.deallocate()
+        info.deallocate()
+        ids.deallocate()
+    }
 
     /// Appends the cached tokens of the word, or computes them with `compute`
     /// (which appends to `out`) and remembers them.
