@@ -50,15 +50,31 @@ final class ProxyExchange {
                 responder.send(response)
                 finish(outcome: "answered_by_middleware")
             case .forward:
-                isBuffered = request.needsWholeResponse || (isGenerate && !requestAsksToStream)
-                attempt()
+                decideBuffering { [self] in attempt() }
             }
         }
     }
 
-    private var requestAsksToStream: Bool {
-        if let streams = request.streams { return streams }
-        return GenerateAnswer.asksToStream(request.body)
+    /// Buffers when a middleware asked, or for a non-streaming `/generate`.
+    /// Whether it streams is known when a middleware read the body; else it
+    /// is read here, off the loop for a large body.
+    private func decideBuffering(then next: @escaping () -> Void) {
+        guard !request.needsWholeResponse, isGenerate else {
+            isBuffered = request.needsWholeResponse
+            return next()
+        }
+        if let streams = request.streams {
+            isBuffered = !streams
+            return next()
+        }
+        let body = request.body
+        JSONWork.run(on: context.loop, inline: body.count <= JSONWork.inlineLimit, {
+            GenerateAnswer.asksToStream(body)
+        }) { [self] (result: Result<Bool, Never>) in
+            guard !isDone, case .success(let streams) = result else { return }
+            isBuffered = !streams
+            next()
+        }
     }
 
     // MARK: choosing a worker

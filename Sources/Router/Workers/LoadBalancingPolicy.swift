@@ -11,7 +11,7 @@ public enum LoadBalancingPolicy: String, CaseIterable, Sendable {
 
     /// Also accepts the SGLang router's spellings (`round_robin`, ...).
     public init?(name: String) {
-        let canonical = name.replacingOccurrences(of: "_", with: "-").lowercased()
+        let canonical = String(name.lowercased().map { $0 == "_" ? "-" : $0 })
         if let policy = LoadBalancingPolicy(rawValue: canonical) {
             self = policy
         } else if canonical == "least-in-flight" || canonical == "least-loaded" {
@@ -48,11 +48,5 @@ struct WorkerSelector {
         case .random:
             return candidates.randomElement(using: &generator)
         }
-    }
-}
-
-extension String {
-    func replacingOccurrences(of target: Character, with replacement: Character) -> String {
-        String(map { $0 == target ? replacement : $0 })
     }
 }

@@ -1,3 +1,5 @@
+import HTTPServer
+
 /// One inference worker as the router sees it.
 public final class Worker {
     /// Base URL without a trailing slash, e.g. `http://10.0.0.5:30001`.
@@ -21,7 +23,7 @@ public final class Worker {
 /// a control character nor the U+FFFD left by invalid UTF-8 in a query
 /// reaches curl; a port, when given, is a number in 1...65535.
 public func normalizedWorkerURL(_ text: String) -> String? {
-    var url = text.trimmingCharacters(in: [" ", "\t"])
+    var url = text.trimmingASCIISpaces()
     guard url.hasPrefix("http://") || url.hasPrefix("https://") else { return nil }
     while url.hasSuffix("/") { url.removeLast() }
     guard url.utf8.allSatisfy(isURLByte), !url.contains(where: { $0 == "?" || $0 == "#" }) else { return nil }
@@ -41,10 +43,4 @@ public func normalizedWorkerURL(_ text: String) -> String? {
 /// Printable ASCII other than space and the characters RFC 3986 excludes.
 private func isURLByte(_ byte: UInt8) -> Bool {
     (0x21...0x7E).contains(byte) && !#""<>\^`{|}"#.utf8.contains(byte)
-}
-
-extension String {
-    func trimmingCharacters(in set: Set<Character>) -> String {
-        String(drop { set.contains($0) }.reversed().drop { set.contains($0) }.reversed())
-    }
 }
