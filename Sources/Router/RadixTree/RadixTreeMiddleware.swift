@@ -77,8 +77,10 @@ public final class RadixTreeMiddleware: Middleware {
 
     public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
                          done: @escaping (ProxiedResponse) -> Void) {
+        // The router parsed every buffered /generate answer already (off the
+        // loop when large); without that parse there is nothing to store.
         guard response.status == 200, let pending = request.attachments[name] as? Pending,
-              let answer = response.json ?? (try? JSONParser.parse(response.body)) else { return done(response) }
+              let answer = response.json else { return done(response) }
         let answers = answer.arrayValue ?? [answer]
         guard answers.count == pending.prompts.count else { return done(response) }
         let items = zip(pending.prompts, answers).compactMap { prompt, item in prompt.map { ($0, item) } }
