@@ -1,6 +1,5 @@
 import EventLoop
 import HTTPServer
-import JSON
 
 /// Sends workers token ids instead of text and remembers the exact tokens
 /// of every trajectory (see `TokenCache`).
