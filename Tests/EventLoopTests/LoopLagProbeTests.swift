@@ -1,0 +1,42 @@
+import EventLoop
+import Testing
+
+@Suite struct LoopLagProbeTests {
+    @Test func aBlockedLoopAnswersLateByAtLeastWhatItBlockedAfterAProbeRound() {
+        let loop = EventLoop()
+        var lags: [UInt64] = []
+        var probe: LoopLagProbe?
+        probe = LoopLagProbe(loop: loop, intervalMicroseconds: 1000) { lags.append($0) }
+        // Block the loop thread as a long callback would: until the probe has
+        // finished a round during the block, then 20 ms more. The wake-up
+        // waiting after that round was stamped before it, so it waits at
+        // least those 20 ms.
+        loop.schedule(afterMilliseconds: 10) {
+            let answeredBefore = lags.count, roundsBefore = probe!.rounds
+            while probe!.rounds == roundsBefore {}
+            let end = EventLoop.monotonicNanoseconds() + 20_000_000
+            while EventLoop.monotonicNanoseconds() < end {}
+            var check: LoopTimer?
+            check = loop.repeating(everyMilliseconds: 1) {
+                guard lags.count > answeredBefore else { return }
+                check?.cancel()
+                probe?.stop()
+            }
+        }
+        loop.run()
+        #expect(lags.max()! >= 20_000_000)
+    }
+
+    @Test func stoppingTheProbeLetsTheLoopEnd() {
+        let loop = EventLoop()
+        var answered = 0
+        var probe: LoopLagProbe?
+        probe = LoopLagProbe(loop: loop, intervalMicroseconds: 200) { _ in
+            answered += 1
+            if answered == 3 { probe?.stop() }
+        }
+        // `run` returns only when the probe's handle is closed.
+        loop.run()
+        #expect(answered == 3)
+    }
+}
