@@ -93,6 +93,9 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel = "info"
 
+    @Option(help: "Run the event loop alone on this CPU; background work (tokenizing, large JSON) uses the process's other CPUs.")
+    var loopCPU: Int?
+
     private var isCacheAware: Bool { ["cache-aware", "cache_aware", "cacheaware"].contains(policy.lowercased()) }
 
     func validate() throws {
@@ -120,6 +123,9 @@ struct SlimeRouterCommand: ParsableCommand {
         }
         let logger = Logger(label: "slime-router")
         let loop = EventLoop()
+        if let loopCPU {
+            do { try loop.dedicateCPU(loopCPU) } catch { throw ValidationError("--loop-cpu: \(error)") }
+        }
         let router: RouterServer
         do { router = try RouterServer(loop: loop, configuration: routerConfiguration(), logger: logger) } catch {
             throw ValidationError("\(error)")

@@ -199,7 +199,13 @@ if lag:
       "`/generate` requests with fresh text (slices of `.fixtures/tokenizers/bench-corpus.txt`) are sent "
       "two at a time. `event_loop_max_lag_ms` is the maximum since start; the histogram "
       "(`slime_router_event_loop_lag_seconds`) is shown as deltas per window.\n")
+    layouts = {"shared-core": "The whole router on core 1 (`taskset -c 1`): the loop shares its core with the "
+                              "thread pool that tokenizes.",
+               "own-core": "The loop alone on core 1, its thread pool on core 0 beside the driver and workers "
+                           "(`taskset -c 0,1 slime-router --loop-cpu 1`)."}
     for r in lag:
+        w(f"### {r.get('layout', 'shared-core')}\n")
+        w(layouts.get(r.get("layout", "shared-core"), "") + "\n")
         toks = [b["prompt_tokens"] for b in r["big_latency_s"]]
         secs = [b["s"] for b in r["big_latency_s"]]
         w(f"Big prompts: {r['big_requests']} requests of {r['big_bytes'] / 1000:.0f} KB "
@@ -228,11 +234,9 @@ if lag:
                 return "–" if not s or not s.get("n") else f"{s['p50_ms']:.2f} / {s['p99_ms']:.1f} / {s['max_ms']:.1f}"
             w(f"| {name} | {mx:.2f} | {h.get('count', 0):.0f} | " + " | ".join(hist_cells(h)) + f" | {trio(pr)} | {trio(li)} |")
         w("")
-    w("The lag monitor (`Sources/Router/Metrics/LoopLagMonitor.swift`) is a libuv timer repeating every "
-      "50 ms; lag = how late it ran. libuv timers have millisecond resolution (the loop's cached time is "
-      "in ms and the poll timeout is rounded to whole ms), so figures under ~1 ms are at the limit of "
-      "resolution, and a stall is only seen when the timer falls due during it (one sample per 50 ms: a "
-      "5 ms stall is caught about one time in ten, and only its remainder is counted). The probe's "
-      "latency is the complementary, outside view (it also includes the driver's own scheduling on "
-      "the busy core 0).\n")
+    w("The lag probe (`Sources/EventLoop/LoopLagProbe.swift`) is a thread that wakes the loop through an "
+      "eventfd every millisecond; lag = how long the loop took to answer, measured with a nanosecond clock. "
+      "A stall of the loop (a long callback, or its thread waiting for a CPU) is answered late by its whole "
+      "length, so every stall over 1 ms is caught. The driver's probe latency is the outside view "
+      "(it also includes the driver's own scheduling on the busy core 0).\n")
 print("\n".join(out))

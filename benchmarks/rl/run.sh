@@ -82,7 +82,10 @@ for i in 1 2; do
 done
 reset_workers() { local u; for u in "${worker_urls[@]}"; do curl -s -o /dev/null --max-time 10 -X POST "$u/mock/reset"; done; }
 
-# start_peer NAME: leaves started_pid and peer_url set.
+# start_peer NAME: leaves started_pid and peer_url set. slime-router runs
+# on the CPUs in $router_cpus with the extra flags in $router_flags.
+router_cpus=1
+router_flags=()
 start_peer() {
     local name=$1 port
     port=$(free_port)
@@ -90,9 +93,9 @@ start_peer() {
     case $name in
         slime-rr|slime-ca)
             local policy=round-robin; [ "$name" = slime-ca ] && policy=cache-aware
-            taskset -c 1 "$bin/slime-router" --port "$port" --worker-urls "${worker_urls[@]}" \
+            taskset -c "$router_cpus" "$bin/slime-router" --port "$port" --worker-urls "${worker_urls[@]}" \
                 --middleware radix-tree --hf-checkpoint "$tokenizer" --policy "$policy" \
-                --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
+                --disable-health-check --log-level warning "${router_flags[@]}" >"$work/$name.log" 2>&1 &
             started_pid=$! ;;
         sglang-rr|sglang-ca)
             local policy=round_robin; [ "$name" = sglang-ca ] && policy=cache_aware
@@ -166,17 +169,23 @@ for c in $concurrency; do
     done
 done
 
-# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router)
+# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router),
+# first with the whole router on core 1, then with the loop alone on core 1
+# and its thread pool on core 0 (--loop-cpu).
 case " $peers " in *" slime-rr "*)
-    log "slime-router: event-loop lag while ~100K-token prompts are tokenized"
-    start_peer slime-rr
-    wait_ready slime-rr "$started_pid" "$peer_url"
-    out=$(driver lag --url "$peer_url" --label slime-rr --seconds $((${seconds%.*} + 60)) --big-rounds "$lag_rounds" \
-        --corpus .fixtures/tokenizers/bench-corpus.txt) ||
-        die "lag phase failed"
-    record "$out" peer=slime-rr
-    stop "$started_pid"
-    reset_workers ;;
+    for layout in shared-core own-core; do
+        log "slime-router ($layout): event-loop lag while ~100K-token prompts are tokenized"
+        if [ "$layout" = own-core ]; then router_cpus=0,1; router_flags=(--loop-cpu 1); fi
+        start_peer slime-rr
+        wait_ready slime-rr "$started_pid" "$peer_url"
+        out=$(driver lag --url "$peer_url" --label "slime-rr ($layout)" --seconds $((${seconds%.*} + 60)) \
+            --big-rounds "$lag_rounds" --corpus .fixtures/tokenizers/bench-corpus.txt) ||
+            die "lag phase failed"
+        record "$out" peer=slime-rr layout="$layout"
+        stop "$started_pid"
+        reset_workers
+    done
+    router_cpus=1; router_flags=() ;;
 esac
 load_after=$(load_average)
 
