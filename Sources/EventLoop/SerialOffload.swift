@@ -12,14 +12,8 @@ public final class SerialOffload {
     /// Jobs submitted and not yet completed.
     public var queuedCount: Int { pending.count + (isRunning ? 1 : 0) }
 
-    /// Queues `work`. With `inline`, small work runs at once on the loop
-    /// when no job is queued or running (still one at a time, and cheaper
-    /// than a trip to the pool).
-    public func submit<Result>(inline: Bool = false, _ work: @escaping @Sendable () -> Result,
-                               then completion: @escaping (Result) -> Void) {
-        if inline, !isRunning {
-            return completion(work())
-        }
+    /// Queues `work`; `completion` runs on the loop once it is done.
+    public func submit<Result>(_ work: @escaping @Sendable () -> Result, then completion: @escaping (Result) -> Void) {
         pending.append { [loop] next in
             loop.offload(work) { result in
                 completion(result)

@@ -34,29 +34,6 @@ import Testing
     }
 }
 
-extension SerialOffloadTests {
-    /// Inline work runs at once only while nothing is queued; otherwise it
-    /// waits its turn behind the queued jobs.
-    @Test func inlineWorkKeepsItsPlaceInLine() {
-        let loop = EventLoop()
-        let serial = SerialOffload(loop: loop)
-        var order: [String] = []
-        serial.submit(inline: true, { "first, inline" }, then: { order.append($0) })
-        #expect(order == ["first, inline"])
-        serial.submit({ () -> String in
-            usleep(5_000)
-            return "queued"
-        }, then: { order.append($0) })
-        serial.submit(inline: true, { "inline behind it" }, then: { result in
-            order.append(result)
-            loop.stop()
-        })
-        #expect(order == ["first, inline"])
-        loop.run()
-        #expect(order == ["first, inline", "queued", "inline behind it"])
-    }
-}
-
 /// A counter shared with pool threads.
 private final class ManagedAtomicCounter: @unchecked Sendable {
     private let lock = NSLock()

@@ -51,8 +51,10 @@ public final class TokenCache {
         trajectoriesNotStored += items.count - trajectories.count
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
-        let size = trajectories.reduce(0) { $0 + $1.0.text.utf8.count + $1.1.ids.count * 4 }
-        writer.submit(inline: size < Self.offloadThreshold * 2, {
+        // Always on the pool, even when small: the writer also frees the
+        // snapshots that readers have left, which can be large (a split
+        // 100K-token run, an eviction), and that must not stall the loop.
+        writer.submit({
             trajectories.map { prompt, output in
                 Result { () throws(RadixCacheError) in
                     WorkerAffinity.key(try TrajectoryStore.insert(prompt: prompt, output: output, tokenizer: tokenizer, cache: cache).utf8)
