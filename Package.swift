@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
+        .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
     ]

@@ -32,21 +32,47 @@ extension JSONValue {
     }
 }
 
-/// Appends `text` as a JSON string literal.
+/// Appends `text` as a JSON string literal: runs of bytes that need no
+/// escape are copied at once.
 public func writeJSONString(_ text: String, to out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    for byte in text.utf8 {
-        switch byte {
-        case UInt8(ascii: "\""): out += [0x5C, 0x22]
-        case UInt8(ascii: "\\"): out += [0x5C, 0x5C]
-        case 0x0A: out += [0x5C, UInt8(ascii: "n")]
-        case 0x0D: out += [0x5C, UInt8(ascii: "r")]
-        case 0x09: out += [0x5C, UInt8(ascii: "t")]
-        case 0..<0x20:
-            let hex = Array("0123456789abcdef".utf8)
-            out += [0x5C, UInt8(ascii: "u"), 0x30, 0x30, hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-        default: out.append(byte)
+    var text = text
+    text.withUTF8 { bytes in
+        out.append(UInt8(ascii: "\""))
+        var runStart = 0
+        for index in bytes.indices where bytes[index] < 0x20 || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "\\") {
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            writeEscape(of: bytes[index], to: &out)
+            runStart = index + 1
         }
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
+        out.append(UInt8(ascii: "\""))
     }
-    out.append(UInt8(ascii: "\""))
+}
+
+private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "\\"))
+    switch byte {
+    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out.append(byte)
+    case 0x0A: out.append(UInt8(ascii: "n"))
+    case 0x0D: out.append(UInt8(ascii: "r"))
+    case 0x09: out.append(UInt8(ascii: "t"))
+    default:
+        let hex = Array("0123456789abcdef".utf8)
+        out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+    }
+}
+
+/// Appends `value` in decimal.
+public func writeJSONInteger(_ value: some BinaryInteger, to out: inout [UInt8]) {
+    if value < 0 { out.append(UInt8(ascii: "-")) }
+    var magnitude = UInt64(value.magnitude)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
+        var first = digits.count
+        repeat {
+            first -= 1
+            digits[first] = UInt8(ascii: "0") + UInt8(magnitude % 10)
+            magnitude /= 10
+        } while magnitude > 0
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
+    }
 }

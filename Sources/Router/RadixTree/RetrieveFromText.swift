@@ -21,7 +21,7 @@ struct RetrieveFromText {
         // the text: one trip to the thread pool for long ones.
         JSONWork.run(on: loop, inline: body.count < TokenCache.offloadThreshold, { () throws(ClientError) in
             let prompt = encoder.encode(try Self.text(in: body))
-            return (prompt, Self.answer(prompt).serialized())
+            return (prompt, Self.answer(prompt))
         }) { [tokens] result in
             switch result {
             case .failure(let error): send(error.response)
@@ -42,19 +42,23 @@ struct RetrieveFromText {
         return text
     }
 
-    private static func answer(_ prompt: EncodedPrompt) -> JSONValue {
+    /// The answer's bytes, written straight out: a long trajectory has
+    /// thousands of ids, log-probabilities and versions.
+    private static func answer(_ prompt: EncodedPrompt) -> [UInt8] {
         let record = PromptRecord(prompt)
-        let versions = prompt.match.weightVersions + repeatElement("", count: prompt.freshCount)
-        return .object([
-            ("tokens", .array(record.ids.map { .int(Int($0)) })),
-            ("response", .string(prompt.text)),
-            ("loss_mask", .array(record.lossMask.map { .int(Int($0)) })),
-            ("token_length", .int(record.ids.count)),
-            ("loss_mask_length", .int(record.lossMask.count)),
-            ("rollout_logp", .array(record.logprobs.map(JSONValue.double))),
-            ("weight_versions", .array(versions.map { $0.isEmpty ? .null : .string($0) })),
-            ("cached_tokens", .int(prompt.match.tokens.count)),
-            ("cache_hit", .bool(!prompt.match.isMiss)),
-        ])
+        // Fresh tokens have no version (null), nor do tokens stored without one.
+        let versionRuns = prompt.match.weightVersionRuns.map { (value: $0.version.isEmpty ? nil : $0.version, count: $0.count) }
+            + [(value: nil, count: prompt.freshCount)]
+        var answer = JSONObjectWriter(reservingCapacity: 32 * record.ids.count + 2 * prompt.text.utf8.count + 256)
+        answer.add("tokens", integers: record.ids)
+        answer.add("response", .string(prompt.text))
+        answer.add("loss_mask", integers: record.lossMask)
+        answer.add("token_length", .int(record.ids.count))
+        answer.add("loss_mask_length", .int(record.lossMask.count))
+        answer.add("rollout_logp", doubles: record.logprobs)
+        answer.add("weight_versions", runs: versionRuns)
+        answer.add("cached_tokens", .int(prompt.match.tokens.count))
+        answer.add("cache_hit", .bool(!prompt.match.isMiss))
+        return answer.finish()
     }
 }
