@@ -15,23 +15,38 @@ public struct JSONObjectWriter {
         value.write(to: &out)
     }
 
-    public mutating func add(_ key: String, integers: some Sequence<some BinaryInteger>) {
+    // Concrete element types: generic entry points would run unspecialized
+    // from other modules, paying a witness-table call per element.
+
+    public mutating func add(_ key: String, integers: [UInt32]) {
         writeArray(key, integers) { writeJSONInteger($1, to: &$0) }
     }
 
-    public mutating func add(_ key: String, doubles: some Sequence<Double>) {
-        writeArray(key, doubles) { $0 += formatJSONDouble($1).utf8 }
+    public mutating func add(_ key: String, integers: [UInt8]) {
+        writeArray(key, integers) { writeJSONInteger($1, to: &$0) }
+    }
+
+    public mutating func add(_ key: String, doubles: [Double]) {
+        writeArray(key, doubles) { writeJSONDouble($1, to: &$0) }
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);
     /// each value is escaped once, however long its run.
-    public mutating func add(_ key: String, runs: some Sequence<(value: String?, count: Int)>) {
-        let elements = runs.lazy.flatMap { run -> Repeated<[UInt8]> in
-            var literal: [UInt8] = []
+    public mutating func add(_ key: String, runs: [(value: String?, count: Int)]) {
+        writeKey(key)
+        out.append(UInt8(ascii: "["))
+        var literal: [UInt8] = []
+        var isFirstElement = true
+        for run in runs where run.count > 0 {
+            literal.removeAll(keepingCapacity: true)
             if let value = run.value { writeJSONString(value, to: &literal) } else { literal += "null".utf8 }
-            return repeatElement(literal, count: run.count)
+            for _ in 0..<run.count {
+                if !isFirstElement { out.append(UInt8(ascii: ",")) }
+                isFirstElement = false
+                out += literal
+            }
         }
-        writeArray(key, elements) { $0 += $1 }
+        out.append(UInt8(ascii: "]"))
     }
 
     /// The object's bytes.
@@ -47,15 +62,11 @@ public struct JSONObjectWriter {
         out.append(UInt8(ascii: ":"))
     }
 
-    private mutating func writeArray<Values: Sequence>(
-        _ key: String, _ values: Values, element: (inout [UInt8], Values.Element) -> Void
-    ) {
+    private mutating func writeArray<Element>(_ key: String, _ values: [Element], element: (inout [UInt8], Element) -> Void) {
         writeKey(key)
         out.append(UInt8(ascii: "["))
-        var isFirstElement = true
-        for value in values {
-            if !isFirstElement { out.append(UInt8(ascii: ",")) }
-            isFirstElement = false
+        for (index, value) in values.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
             element(&out, value)
         }
         out.append(UInt8(ascii: "]"))

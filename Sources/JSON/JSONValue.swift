@@ -66,10 +66,9 @@ public enum JSONValue: Sendable, Equatable {
     }
 }
 
-/// The shortest text that reads back as exactly `value` (Swift's
-/// `description` is shortest-round-trip); non-finite values become null.
+/// The shortest text that reads back as exactly `value` (see `writeJSONDouble`).
 public func formatJSONDouble(_ value: Double) -> String {
-    guard value.isFinite else { return "null" }
-    if value == value.rounded(), abs(value) < 1e15 { return String(Int(value)) + ".0" }
-    return value.description
+    var text: [UInt8] = []
+    writeJSONDouble(value, to: &text)
+    return String(decoding: text, as: UTF8.self)
 }

@@ -62,10 +62,25 @@ private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
     }
 }
 
+/// Appends the shortest text that reads back as exactly `value` (Swift's
+/// `description` is shortest-round-trip); whole numbers, such as a prompt
+/// token's log-probability 0.0, are written without a String; -0.0 keeps
+/// its sign. Non-finite values become null.
+func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
+    guard value.isFinite else { return out += "null".utf8 }
+    guard value == value.rounded(), value.magnitude < 1e15 else { return out += value.description.utf8 }
+    if value.sign == .minus { out.append(UInt8(ascii: "-")) }
+    writeDecimal(UInt(value.magnitude), to: &out)
+    out += ".0".utf8
+}
+
 /// Appends `value` in decimal.
-public func writeJSONInteger(_ value: some BinaryInteger, to out: inout [UInt8]) {
-    if value < 0 { out.append(UInt8(ascii: "-")) }
-    var magnitude = UInt64(value.magnitude)
+func writeJSONInteger(_ value: UInt32, to out: inout [UInt8]) { writeDecimal(UInt(value), to: &out) }
+
+func writeJSONInteger(_ value: UInt8, to out: inout [UInt8]) { writeDecimal(UInt(value), to: &out) }
+
+private func writeDecimal(_ value: UInt, to out: inout [UInt8]) {
+    var magnitude = value
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
         var first = digits.count
         repeat {
