@@ -27,10 +27,16 @@ public struct JSONObjectEditor: Sendable {
     /// Sets `key` to `value` in place of the last member called `oldKey`
     /// (by default `key` itself), or appends it when there is none.
     public mutating func set(_ key: String, _ value: JSONValue, replacing oldKey: String? = nil) {
+        set(key, encoded: value.serialized(), replacing: oldKey)
+    }
+
+    /// `set` with a value already written as JSON (by `writeJSONArray`, say).
+    public mutating func set(_ key: String, encoded value: [UInt8], replacing oldKey: String? = nil) {
         var member: [UInt8] = []
+        member.reserveCapacity(key.utf8.count + value.count + 3)
         writeJSONString(key, to: &member)
         member.append(UInt8(ascii: ":"))
-        value.write(to: &member)
+        member += value
         if let target = members.last(where: { $0.key == (oldKey ?? key) }) {
             replacements.append((target.range, member))
         } else {

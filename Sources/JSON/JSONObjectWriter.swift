@@ -19,7 +19,8 @@ public struct JSONObjectWriter {
     // from other modules, paying a witness-table call per element.
 
     public mutating func add(_ key: String, integers: [UInt32]) {
-        writeArray(key, integers) { writeJSONInteger($1, to: &$0) }
+        writeKey(key)
+        writeJSONArray(integers, to: &out)
     }
 
     public mutating func add(_ key: String, integers: [UInt8]) {

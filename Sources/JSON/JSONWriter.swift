@@ -62,6 +62,16 @@ private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
     }
 }
 
+/// Appends `values` as a JSON array of integers.
+public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
+    out.append(UInt8(ascii: "["))
+    for (index, value) in values.enumerated() {
+        if index > 0 { out.append(UInt8(ascii: ",")) }
+        writeJSONInteger(value, to: &out)
+    }
+    out.append(UInt8(ascii: "]"))
+}
+
 /// Appends the shortest text that reads back as exactly `value` (Swift's
 /// `description` is shortest-round-trip); whole numbers, such as a prompt
 /// token's log-probability 0.0, are written without a String; -0.0 keeps

@@ -48,9 +48,16 @@ struct GenerateBody: Sendable {
     /// its exact bytes.
     func rewritten(ids: [[UInt32]]) -> [UInt8] {
         var editor = editor
-        let lists = ids.map { JSONValue.array($0.map { .int(Int($0)) }) }
         if case .texts = prompts {
-            editor.set("input_ids", isBatch ? .array(lists) : lists[0], replacing: "text")
+            var encoded: [UInt8] = []
+            encoded.reserveCapacity(7 * ids.reduce(0) { $0 + $1.count } + 2 * ids.count + 2)
+            if isBatch { encoded.append(UInt8(ascii: "[")) }
+            for (index, list) in ids.enumerated() {
+                if index > 0 { encoded.append(UInt8(ascii: ",")) }
+                writeJSONArray(list, to: &encoded)
+            }
+            if isBatch { encoded.append(UInt8(ascii: "]")) }
+            editor.set("input_ids", encoded: encoded, replacing: "text")
         }
         if !clientAskedForLogprobs { editor.set("return_logprob", .bool(true)) }
         return editor.serialized()
