@@ -29,7 +29,10 @@ enum ChildKey {
 
         init(_ text: UnsafePointer<UInt8>, available: Int) {
             longestLength = min(available, longLength)
-            prefix = of(text, length: min(available, byteCount)) & ~0xFF
+            // With eight bytes to read, one load: its last byte lands where the length goes.
+            prefix = available >= 8
+                ? UInt64(bigEndian: UnsafeRawPointer(text).loadUnaligned(as: UInt64.self)) & ~0xFF
+                : of(text, length: min(available, byteCount)) & ~0xFF
         }
 
         /// The key of a token of `length` (1...`longestLength`) bytes starting the text.
@@ -37,6 +40,13 @@ enum ChildKey {
             let kept = min(length, byteCount)
             let mask = kept == byteCount ? ~UInt64(0xFF) : ~(UInt64.max >> (8 * kept))
             return prefix & mask | UInt64(length)
+        }
+
+        /// Calls `body` with each key a child continuing the text may have,
+        /// in ascending order (the omitted key, then by length).
+        func forEachAdmittedKey(_ body: (UInt64) -> Void) {
+            body(omitted)
+            for length in 0..<longestLength { body(key(length: length + 1)) }
         }
 
         /// Whether a child keyed `key` may continue the text.

@@ -79,7 +79,7 @@ struct Eviction {
             children.append(Node.Child(key: entry.key, node: pruned))
         }
         guard changed else { return node }
-        let copy = node.copy(children: children)
+        let copy = node.copy(children: ChildList(children))
         ledger.replace(node, with: copy)
         return copy
     }

@@ -12,7 +12,7 @@ final class Node: Sendable {
     }
 
     let run: TokenRun
-    let children: [Child]
+    let children: ChildList
     /// The rank of the newest weight version of an insert that went through
     /// this node: what garbage collection goes by (see `WeightVersion`).
     let versionRank: Int64
@@ -22,6 +22,9 @@ final class Node: Sendable {
     let producedBy: String
     /// The sequence number of the last insert that went through this node.
     let stamp: UInt64
+    /// `run.textCount`, here so that a reader starts comparing the text
+    /// without waiting for the run's header (it fits beside `isTerminal`).
+    let textCount: UInt32
     /// Whether an inserted trajectory ends here.
     let isTerminal: Bool
     /// When this node was last used, in LRU order (see `usedByInsert` and `usedByReader`).
@@ -34,8 +37,14 @@ final class Node: Sendable {
     /// `clock`: after that insert, before the next one.
     static func usedByReader(after clock: UInt64) -> UInt64 { 2 * clock + 1 }
 
+    /// Raises `lastUsed` to `used` (a reader's), writing only when it is
+    /// lower: most lookups find it raised already.
+    func markUsed(_ used: UInt64) {
+        if lastUsed.load(ordering: .relaxed) < used { lastUsed.max(used, ordering: .relaxed) }
+    }
+
     init(
-        run: TokenRun, children: [Child] = [],
+        run: TokenRun, children: ChildList = .empty,
         versionRank: Int64, producedBy: String, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
     ) {
         self.run = run
@@ -43,6 +52,7 @@ final class Node: Sendable {
         self.versionRank = versionRank
         self.producedBy = producedBy
         self.stamp = stamp
+        self.textCount = UInt32(run.textCount)
         self.isTerminal = isTerminal
         self.lastUsed = Atomic(lastUsed)
     }
@@ -51,38 +61,18 @@ final class Node: Sendable {
         Node(run: .empty, versionRank: WeightVersion.unnumberedRank, producedBy: "", stamp: 0, isTerminal: false, lastUsed: 0)
     }
 
+    /// The text of the run: found from the run's address alone.
+    var text: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: run.textStart, count: Int(textCount)) }
+
     /// This node's key as a child.
     var key: UInt64 {
-        ChildKey.of(run.text.baseAddress!, length: run.flags(at: 0).storedLength)
-    }
-
-    /// The indices of the children keyed `key`: one binary search, then a
-    /// scan of the (almost always zero or one) equal keys.
-    func childIndices(withKey key: UInt64) -> Range<Int> {
-        let first = lowerBound(of: key)
-        var end = first
-        while end < children.count, children[end].key == key { end += 1 }
-        return first..<end
-    }
-
-    /// The index of the child whose run starts with `token`, keyed `key`.
-    func childIndex(startingWith token: UInt32, key: UInt64) -> Int? {
-        childIndices(withKey: key).first { children[$0].node.run.token(at: 0) == token }
-    }
-
-    private func lowerBound(of key: UInt64) -> Int {
-        var low = 0, high = children.count
-        while low < high {
-            let middle = (low + high) / 2
-            if children[middle].key < key { low = middle + 1 } else { high = middle }
-        }
-        return low
+        ChildKey.of(run.textStart, length: run.flags(at: 0).storedLength)
     }
 
     // MARK: Copies the writer publishes in place of this node
 
     func copy(
-        run: TokenRun? = nil, children: [Child]? = nil, versionRank: Int64? = nil, producedBy: String? = nil,
+        run: TokenRun? = nil, children: ChildList? = nil, versionRank: Int64? = nil, producedBy: String? = nil,
         stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil
     ) -> Node {
         Node(
@@ -93,23 +83,19 @@ final class Node: Sendable {
     }
 
     func replacingChild(at index: Int, with child: Node) -> Node {
-        var children = children
-        children[index] = Child(key: children[index].key, node: child)
-        return copy(children: children)
+        copy(children: children.replacing(at: index, with: child))
     }
 
     func addingChild(_ child: Node) -> Node {
-        let key = child.key
-        var children = children
-        children.insert(Child(key: key, node: child), at: lowerBound(of: key + 1))
-        return copy(children: children)
+        copy(children: children.adding(Child(key: child.key, node: child)))
     }
 
-    /// Heap bytes of this node alone: the object, its child array and its run.
+    /// Heap bytes of this node alone: the object, its child list and its run.
     var footprint: Int {
         heapObjectBytes(
-            properties: MemoryLayout<TokenRun>.size + MemoryLayout<[Child]>.size
-                + MemoryLayout<String>.size + MemoryLayout<Int64>.size + MemoryLayout<UInt64>.size * 3)
-            + heapArrayBytes(children) + run.allocatedBytes
+            properties: MemoryLayout<TokenRun>.size + MemoryLayout<ChildList>.size
+                + MemoryLayout<String>.size + MemoryLayout<Int64>.size
+                + MemoryLayout<UInt64>.size * 3) // stamp, lastUsed, and textCount with isTerminal
+            + children.allocatedBytes + run.allocatedBytes
     }
 }

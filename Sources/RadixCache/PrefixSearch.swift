@@ -12,24 +12,38 @@
 /// own: on a character boundary (a token holding part of a character goes
 /// back to the rest) and not after a token omitted from the text (a skipped
 /// stop token), which the rest's own text spells again if it is there.
+///
+/// It retains no node: the tree searched must stay alive for as long as the
+/// search and its result are used (a reader's `SnapshotCell.read` section).
 struct PrefixSearch {
     struct Found {
         /// The nodes the match goes through; all tokens of each but the last.
-        var path: [Node]
+        var path: [Unmanaged<Node>]
         var lastNodeTokenCount: Int
         var byteCount: Int
         var tokenCount: Int
         var stamp: UInt64
+
+        /// Calls `body` with each node of the path and how many of its tokens the match takes.
+        func forEachNode(_ body: (Node, Int) -> Void) {
+            for (index, node) in path.enumerated() {
+                node._withUnsafeGuaranteedRef { body($0, index == path.count - 1 ? lastNodeTokenCount : $0.run.count) }
+            }
+        }
     }
 
     private let text: UnsafeBufferPointer<UInt8>
-    private let vocabulary: any TokenBytes
-    private var path: [Node] = []
+    private let vocabulary: SharedTokenBytes
+    private var path: [Unmanaged<Node>] = []
     private(set) var best: Found?
 
-    init(text: UnsafeBufferPointer<UInt8>, vocabulary: any TokenBytes) {
+    /// Path capacity reserved up front: enough for most trees without growing.
+    private static let usualDepth = 16
+
+    init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes) {
         self.text = text
         self.vocabulary = vocabulary
+        path.reserveCapacity(Self.usualDepth)
     }
 
     mutating func run(from root: Node) {
@@ -39,38 +53,35 @@ struct PrefixSearch {
 
     private mutating func exploreChildren(of node: Node, at position: Int, tokensBefore: Int) {
         let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
-        // Few children: test each key. Many: look up each key the text admits.
-        if node.children.count <= ChildKey.longLength {
-            for child in node.children where query.admits(child.key) {
-                explore(child.node, at: position, tokensBefore: tokensBefore)
-            }
-            return
-        }
-        let keys = [ChildKey.omitted] + (0..<query.longestLength).map { query.key(length: $0 + 1) }
-        for key in keys {
-            for index in node.childIndices(withKey: key) {
-                explore(node.children[index].node, at: position, tokensBefore: tokensBefore)
-            }
+        node.children.forEachChild(continuing: query) { child in
+            child._withUnsafeGuaranteedRef { explore($0, at: position, tokensBefore: tokensBefore) }
         }
     }
 
     private mutating func explore(_ node: Node, at position: Int, tokensBefore: Int) {
         let run = node.run
-        let comparable = min(run.textCount, text.count - position)
+        // Read before the text comparison, so that their cache misses overlap it.
+        let hasChildren = !node.children.isEmpty
+        let lastTokenOmitted = run.flags(at: run.count - 1).isOmittedFromText
+        func isOmitted(_ token: Int) -> Bool {
+            token == run.count - 1 ? lastTokenOmitted : run.flags(at: token).isOmittedFromText
+        }
+        let runText = node.text
+        let comparable = min(runText.count, text.count - position)
         let shared = comparable == 0
-            ? 0 : commonPrefixLength(run.text.baseAddress!, text.baseAddress! + position, count: comparable)
-        let wholeRun = shared == run.textCount
+            ? 0 : commonPrefixLength(runText.baseAddress!, text.baseAddress! + position, count: comparable)
+        let wholeRun = shared == runText.count
         var (tokens, end) = wholeRun ? (run.count, position + shared) : tokensWithin(run, bytes: shared, at: position)
-        while tokens > 0, end < text.count, isContinuationByte(text[end]) || run.flags(at: tokens - 1).isOmittedFromText {
+        while tokens > 0, end < text.count, isContinuationByte(text[end]) || isOmitted(tokens - 1) {
             tokens -= 1
-            end -= run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary)
+            end -= run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary.tokenBytes)
         }
         if tokens > 0 {
             consider(node, tokens: tokens, end: end, tokensBefore: tokensBefore)
         }
-        if wholeRun, !node.children.isEmpty {
-            path.append(node)
-            exploreChildren(of: node, at: position + run.textCount, tokensBefore: tokensBefore + run.count)
+        if wholeRun, hasChildren {
+            path.append(Unmanaged.passUnretained(node))
+            exploreChildren(of: node, at: position + runText.count, tokensBefore: tokensBefore + run.count)
             path.removeLast()
         }
     }
@@ -80,7 +91,7 @@ struct PrefixSearch {
     private func tokensWithin(_ run: TokenRun, bytes: Int, at position: Int) -> (Int, Int) {
         var tokens = 0, offset = 0
         while tokens < run.count {
-            let length = run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary)
+            let length = run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary.tokenBytes)
             if offset + length > bytes { break }
             offset += length
             tokens += 1
@@ -98,8 +109,9 @@ struct PrefixSearch {
         var nodes = best?.path ?? []
         best = nil
         nodes.removeAll(keepingCapacity: true)
+        nodes.reserveCapacity(max(Self.usualDepth, path.count + 1))
         nodes += path
-        nodes.append(node)
+        nodes.append(Unmanaged.passUnretained(node))
         best = Found(path: nodes, lastNodeTokenCount: tokens, byteCount: end,
                      tokenCount: tokensBefore + tokens, stamp: node.stamp)
     }

@@ -11,7 +11,10 @@
 /// rest of the query, finding candidates by their first token's leading
 /// bytes (`ChildKey`), and keeps the longest match, ties to the most recent
 /// (`PrefixSearch` states the rules at the match's end: character
-/// boundaries, tokens omitted from the text).
+/// boundaries, tokens omitted from the text). A node's children are sorted
+/// by that key; past a few dozen they are kept in chunks (`ChildList`), so
+/// that an insert under a node with thousands of children (the one after a
+/// shared system prompt) copies one chunk rather than all of them.
 ///
 /// The text is stored once per edge; per token the tree keeps 8 bytes (id
 /// and flags in one word, a `Float` for the log-probability, with an exact
@@ -35,11 +38,13 @@
 /// `SnapshotCell`) on the version it loaded: nodes it walks cannot change,
 /// and cannot be freed before it leaves, even if the writer has since
 /// replaced or evicted them; its result is copied out before it leaves.
-/// The writer drops a replaced snapshot only once no reader can still be
-/// using it; Swift reference counting then frees, on the writer's thread,
-/// the nodes no newer version shares. The only memory
-/// readers write are atomics: each node's `lastUsed` (LRU order) and the
-/// lookup counters. So the read path has no lock, and no data race.
+/// So it follows nodes without retaining them (no reference-count writes
+/// to the nodes every reader shares). The writer drops a replaced snapshot
+/// only once no reader can still be using it; Swift reference counting
+/// then frees, on the writer's thread, the nodes no newer version shares.
+/// The only memory readers write are atomics: each node's `lastUsed` (LRU
+/// order) and the lookup counters. So the read path has no lock, and no
+/// data race.
 ///
 /// ## Versions and eviction
 ///
@@ -58,7 +63,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
     public static let maxTokenID = TokenRun.maxTokenID
 
     public let configuration: Configuration
-    private let vocabulary: any TokenBytes
+    private let vocabulary: SharedTokenBytes
     private let published: SnapshotCell<Snapshot>
     private let lookups = LookupCounters()
     // Writer thread only.
@@ -67,7 +72,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
 
     public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
         self.configuration = configuration
-        self.vocabulary = tokenBytes
+        self.vocabulary = SharedTokenBytes(tokenBytes)
         self.newest = .empty()
         self.published = SnapshotCell(newest)
     }
@@ -83,11 +88,12 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
     ) throws(RadixCacheError) {
         let trajectory = try Trajectory(
             text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask,
-            weightVersion: weightVersion, vocabulary: vocabulary)
+            weightVersion: weightVersion, vocabulary: vocabulary.tokenBytes)
         let stamp = newest.clock + 1
         newestRank = max(newestRank, trajectory.version.rank)
 
-        var insertion = TreeInsertion(trajectory: trajectory, stamp: stamp, vocabulary: vocabulary, ledger: newest.ledger)
+        var insertion = TreeInsertion(
+            trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger)
         var root = insertion.apply(to: newest.root)
         var ledger = insertion.ledger
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
@@ -122,9 +128,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             search.run(from: snapshot.root)
             guard let found = search.best else { return RadixMatch.miss }
             let used = Node.usedByReader(after: snapshot.clock)
-            for node in found.path where node.lastUsed.load(ordering: .relaxed) < used {
-                node.lastUsed.max(used, ordering: .relaxed)
-            }
+            found.forEachNode { node, _ in node.markUsed(used) }
             return RadixMatch(found)
         }
         lookups.record(match, textByteCount: text.count)

@@ -34,39 +34,33 @@ public struct RadixMatch: Sendable {
         self.weightVersionRuns = weightVersionRuns
     }
 
+    /// The match `found` describes; its nodes must still be alive.
     init(_ found: PrefixSearch.Found) {
-        let path = found.path
-        let counts = path.indices.map { $0 == path.count - 1 ? found.lastNodeTokenCount : path[$0].run.count }
         var versions: [WeightVersionRun] = []
-        versions.reserveCapacity(path.count)
-        for (node, count) in zip(path, counts) {
+        versions.reserveCapacity(found.path.count)
+        found.forEachNode { node, count in
             if versions.last?.version == node.producedBy {
                 versions[versions.count - 1].count += count
             } else {
                 versions.append(WeightVersionRun(version: node.producedBy, count: count))
             }
         }
-        // Filled run by run with bulk copies.
-        let tokens = [UInt32](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
-            for (node, count) in zip(path, counts) {
-                node.run.copyTokens(count, to: buffer.baseAddress! + filled)
-                filled += count
-            }
-        }
-        let logprobs = [Double](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
-            for (node, count) in zip(path, counts) {
-                node.run.copyLogprobs(count, to: buffer.baseAddress! + filled)
-                filled += count
-            }
-        }
-        let lossMask = [UInt8](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
-            for (node, count) in zip(path, counts) {
-                node.run.copyLossMask(count, to: buffer.baseAddress! + filled)
-                filled += count
-            }
-        }
-        self.init(tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+        self.init(tokens: Self.gathering(found) { $0.copyTokens($1, to: $2) },
+                  logprobs: Self.gathering(found) { $0.copyLogprobs($1, to: $2) },
+                  lossMask: Self.gathering(found) { $0.copyLossMask($1, to: $2) },
                   matchedByteCount: found.byteCount, weightVersionRuns: versions)
+    }
+
+    /// One value per matched token, filled run by run with bulk copies.
+    private static func gathering<Element>(
+        _ found: PrefixSearch.Found, _ copy: (TokenRun, Int, UnsafeMutablePointer<Element>) -> Void
+    ) -> [Element] {
+        [Element](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
+            found.forEachNode { node, count in
+                copy(node.run, count, buffer.baseAddress! + filled)
+                filled += count
+            }
+        }
     }
 }
 

@@ -1,6 +1,10 @@
-/// An immutable run of tokens and the text they spell, in one allocation:
+/// An immutable run of tokens and the text they spell, in one allocation
+/// with the run's counts:
 ///
-///     entries: UInt32 × count | logprobs: UInt32 × count | text
+///     header | text, padded to 4 bytes | entries: UInt32 × count | logprobs: UInt32 × count
+///
+/// The text comes first so that a reader finds its address without
+/// waiting for the header's counts: reaching a node's run, it loads both at once.
 ///
 /// Eight bytes per token plus its text. An entry packs a token id (below
 /// `maxTokenID`, far above any vocabulary's size) under its `TokenFlags`.
@@ -8,47 +12,59 @@
 /// `Float`'s bits hold exactly; any other double goes to `escapedLogprobs`
 /// and its slot holds the index there, so every value comes back
 /// bit-identical.
-final class TokenRun: @unchecked Sendable { // immutable once built
+struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
     static let maxTokenID: UInt32 = (1 << 24) - 1
 
-    static let empty = TokenRun(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
+    static let empty = build(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
         fatalError("an empty run has no entries")
     }
 
-    let count: Int
-    let textCount: Int
-    let escapedLogprobs: [Double]
-    private let storage: UnsafeMutableRawPointer
-
     private typealias Entry = (token: UInt32, logprob: Double, lossMask: UInt8, textLength: Int)
 
-    private init(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) {
-        self.count = count
-        self.textCount = text.count
-        let storage = UnsafeMutableRawPointer.allocate(byteCount: max(1, 8 * count + text.count), alignment: 4)
-        let entries = storage.bindMemory(to: UInt32.self, capacity: 2 * count)
+    private typealias Buffer = ManagedBuffer<TokenRunHeader, UInt32>
+
+    private let buffer: Buffer
+
+    private static func build(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) -> TokenRun {
+        precondition(text.count <= UInt32.max, "a run's text is limited to 4 GiB") // see `Node.textCount`
         var escapes: [Double] = []
-        for index in 0..<count {
-            let entry = entry(index)
-            let narrow = Float(entry.logprob)
-            let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
-            let flags = TokenFlags(lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength)
-            entries[index] = UInt32(flags.rawValue) << 24 | entry.token
-            entries[count + index] = exact ? narrow.bitPattern : UInt32(escapes.count)
-            if !exact { escapes.append(entry.logprob) }
+        let buffer = Buffer.create(minimumCapacity: textWords(text.count) + 2 * count) { buffer in
+            buffer.withUnsafeMutablePointerToElements { elements in
+                if !text.isEmpty {
+                    UnsafeMutableRawPointer(elements).copyMemory(from: text.baseAddress!, byteCount: text.count)
+                }
+                let entries = elements + textWords(text.count)
+                for index in 0..<count {
+                    let entry = entry(index)
+                    let narrow = Float(entry.logprob)
+                    let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
+                    let flags = TokenFlags(
+                        lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength)
+                    entries[index] = UInt32(flags.rawValue) << 24 | entry.token
+                    entries[count + index] = exact ? narrow.bitPattern : UInt32(escapes.count)
+                    if !exact { escapes.append(entry.logprob) }
+                }
+            }
+            return TokenRunHeader(count: count, textCount: text.count, escapedLogprobs: escapes)
         }
-        if !text.isEmpty { (storage + 8 * count).copyMemory(from: text.baseAddress!, byteCount: text.count) }
-        self.storage = storage
-        self.escapedLogprobs = escapes
+        return TokenRun(buffer: buffer)
     }
 
-    deinit { storage.deallocate() }
+    /// The 4-byte elements `textCount` bytes of text take.
+    private static func textWords(_ textCount: Int) -> Int { (textCount + 3) / 4 }
+
+    var count: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.count } }
+    var textCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.textCount } }
+    private var escapedLogprobs: [Double] { buffer.withUnsafeMutablePointerToHeader { $0.pointee.escapedLogprobs } }
+    private var hasEscapedLogprobs: Bool {
+        buffer.withUnsafeMutablePointerToHeader { !$0.pointee.escapedLogprobs.isEmpty }
+    }
 
     /// Tokens `range` of an insert's trajectory.
     static func make(from trajectory: Trajectory, range: Range<Int>) -> TokenRun {
         let textRange = trajectory.textOffsets[range.lowerBound]..<trajectory.textOffsets[range.upperBound]
         return trajectory.text.withUnsafeBytes { text in
-            TokenRun(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
+            build(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
                 let source = range.lowerBound + index
                 return (trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
                         trajectory.textLength(at: source))
@@ -61,7 +77,7 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         let textStart = textLength(ofTokens: 0..<range.lowerBound, vocabulary: vocabulary)
         let textEnd = textStart + textLength(ofTokens: range, vocabulary: vocabulary)
         let sliced = UnsafeBufferPointer(rebasing: text[textStart..<textEnd])
-        return TokenRun(count: range.count, text: UnsafeRawBufferPointer(sliced)) { index in
+        return TokenRun.build(count: range.count, text: UnsafeRawBufferPointer(sliced)) { index in
             let source = range.lowerBound + index
             let flags = self.flags(at: source)
             return (token(at: source), logprob(at: source), flags.lossMask,
@@ -69,11 +85,16 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         }
     }
 
-    var text: UnsafeBufferPointer<UInt8> {
-        UnsafeBufferPointer(start: (storage + 8 * count).assumingMemoryBound(to: UInt8.self), count: textCount)
-    }
+    // The run's own memory: valid for as long as the run is.
 
-    private var entries: UnsafePointer<UInt32> { UnsafePointer(storage.assumingMemoryBound(to: UInt32.self)) }
+    var text: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: textStart, count: textCount) }
+
+    /// Where the text starts: a fixed offset into the buffer, so it needs no header field.
+    var textStart: UnsafePointer<UInt8> { UnsafeRawPointer(elements).assumingMemoryBound(to: UInt8.self) }
+
+    private var elements: UnsafePointer<UInt32> { UnsafePointer(buffer.withUnsafeMutablePointerToElements { $0 }) }
+
+    private var entries: UnsafePointer<UInt32> { elements + Self.textWords(textCount) }
 
     private var logprobSlots: UnsafePointer<UInt32> { entries + count }
 
@@ -93,7 +114,7 @@ final class TokenRun: @unchecked Sendable { // immutable once built
     }
 
     func copyLogprobs(_ count: Int, to destination: UnsafeMutablePointer<Double>) {
-        guard escapedLogprobs.isEmpty else {
+        guard !hasEscapedLogprobs else {
             for index in 0..<count { destination[index] = logprob(at: index) }
             return
         }
@@ -118,9 +139,16 @@ final class TokenRun: @unchecked Sendable { // immutable once built
         }
     }
 
-    /// Heap bytes: the object, its buffer, and any escaped log-probabilities.
+    /// Heap bytes: the object with its header and elements, and any escaped log-probabilities.
     var allocatedBytes: Int {
-        heapObjectBytes(properties: 3 * MemoryLayout<Int>.size + MemoryLayout<UnsafeMutableRawPointer>.size)
-            + 8 * count + textCount + heapArrayBytes(escapedLogprobs)
+        heapObjectBytes(properties: MemoryLayout<TokenRunHeader>.size)
+            + MemoryLayout<UInt32>.stride * (Self.textWords(textCount) + 2 * count) + heapArrayBytes(escapedLogprobs)
     }
+}
+
+/// What a `TokenRun` keeps before its entries.
+struct TokenRunHeader {
+    let count: Int
+    let textCount: Int
+    let escapedLogprobs: [Double]
 }

@@ -20,7 +20,7 @@ struct TreeInsertion {
         let key = trajectory.text.withUnsafeBufferPointer {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
-        guard let index = node.childIndex(startingWith: trajectory.tokens[position], key: key) else {
+        guard let index = node.children.index(startingWith: trajectory.tokens[position], key: key) else {
             let leaf = Node(
                 run: .make(from: trajectory, range: position..<trajectory.count),
                 versionRank: trajectory.version.rank, producedBy: trajectory.version.label, stamp: stamp, isTerminal: true,
@@ -53,7 +53,7 @@ struct TreeInsertion {
         let lower = node.copy(run: node.run.slice(count..<node.run.count, vocabulary: vocabulary))
         let upper = node.copy(
             run: node.run.slice(0..<count, vocabulary: vocabulary),
-            children: [Node.Child(key: lower.key, node: lower)], isTerminal: false)
+            children: ChildList([Node.Child(key: lower.key, node: lower)]), isTerminal: false)
         ledger.replace(node, with: lower)
         ledger.add(upper)
         return upper

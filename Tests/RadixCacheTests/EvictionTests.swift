@@ -107,7 +107,7 @@ import Testing
         #expect(cache.match("aaaa").isMiss)
         let bytes = Array("aaaa".utf8)
         let found = bytes.withUnsafeBufferPointer { text in
-            var search = PrefixSearch(text: text, vocabulary: vocabulary)
+            var search = PrefixSearch(text: text, vocabulary: SharedTokenBytes(vocabulary))
             search.run(from: held.root)
             return search.best
         }

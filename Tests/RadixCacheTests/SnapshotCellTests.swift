@@ -16,7 +16,7 @@ import Testing
 
     @Test func aReplacedValueIsFreedOnceNoReaderCanBeTakingIt() {
         let cell = SnapshotCell(Box(0))
-        weak var first = cell.load()
+        weak let first = cell.load()
         cell.publish(Box(1))
         #expect(first != nil) // retired, waiting for the epoch to turn
         cell.publish(Box(2))
@@ -26,7 +26,7 @@ import Testing
 
     @Test func aReplacedValueOutlivesEveryReaderThatMightStillTakeIt() {
         let cell = SnapshotCell(Box(0))
-        weak var first = cell.load()
+        weak let first = cell.load()
         let visit = cell.enter() // a reader that has not loaded the pointer yet
         for value in 1...3 { cell.publish(Box(value)) }
         #expect(first != nil)

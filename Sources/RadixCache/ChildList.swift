@@ -1,0 +1,109 @@
+/// A node's children, sorted by `ChildKey` (equal keys in the order they
+/// were added). Up to `flatLimit` children sit in one array; more are kept
+/// in `ChildChunks`, so that the writer, replacing or adding one child of a
+/// node with thousands, copies one chunk and the chunk index instead of
+/// every child (and retains a few dozen nodes, not thousands).
+struct ChildList: RandomAccessCollection, Sendable {
+    static let flatLimit = 64
+
+    private enum Storage {
+        case flat([Node.Child])
+        case chunked(ChildChunks)
+    }
+
+    private let storage: Storage
+
+    static let empty = ChildList([])
+
+    /// `children` must be sorted by key.
+    init(_ children: [Node.Child]) {
+        storage = children.count <= Self.flatLimit ? .flat(children) : .chunked(ChildChunks(splitting: children))
+    }
+
+    private init(_ chunks: ChildChunks) { storage = .chunked(chunks) }
+
+    var startIndex: Int { 0 }
+
+    var endIndex: Int {
+        switch storage {
+        case .flat(let children): children.count
+        case .chunked(let chunks): chunks.count
+        }
+    }
+
+    subscript(index: Int) -> Node.Child {
+        switch storage {
+        case .flat(let children): children[index]
+        case .chunked(let chunks): chunks[index]
+        }
+    }
+
+    /// Calls `body` with each child whose first token may continue the text
+    /// `query` describes, in key order. For readers of a published tree:
+    /// nodes come unretained, kept alive by the snapshot.
+    func forEachChild(continuing query: ChildKey.Query, _ body: (Unmanaged<Node>) -> Void) {
+        switch storage {
+        case .flat(let children):
+            let children = unretainedBuffer(children)
+            if children.count <= ChildKey.longLength {
+                // Few children: test each key.
+                for index in children.indices where query.admits(children[index].key) {
+                    body(children.unretainedNode(at: index))
+                }
+            } else {
+                query.forEachAdmittedKey { key in children.forEachChild(withKey: key, body) }
+            }
+        case .chunked(let chunks):
+            query.forEachAdmittedKey { key in chunks.forEachChild(withKey: key, body) }
+        }
+    }
+
+    /// The index of the child whose run starts with `token`, keyed `key`.
+    func index(startingWith token: UInt32, key: UInt64) -> Int? {
+        var index = lowerBound(of: key)
+        while index < count, self[index].key == key {
+            if self[index].node.run.token(at: 0) == token { return index }
+            index += 1
+        }
+        return nil
+    }
+
+    private func lowerBound(of key: UInt64) -> Int {
+        switch storage {
+        case .flat(let children): sortedLowerBound(of: key, in: children)
+        case .chunked(let chunks): chunks.lowerBound(of: key)
+        }
+    }
+
+    // MARK: Copies for the writer
+
+    /// This list with child `index` replaced by `node`, under the same key.
+    func replacing(at index: Int, with node: Node) -> ChildList {
+        switch storage {
+        case .flat(var children):
+            children[index] = Node.Child(key: children[index].key, node: node)
+            return ChildList(children)
+        case .chunked(let chunks):
+            return ChildList(chunks.replacing(at: index, with: node))
+        }
+    }
+
+    /// This list with `child` added after any children of equal key.
+    func adding(_ child: Node.Child) -> ChildList {
+        switch storage {
+        case .flat(var children):
+            children.insert(child, at: sortedLowerBound(of: child.key + 1, in: children))
+            return ChildList(children)
+        case .chunked(let chunks):
+            return ChildList(chunks.adding(child))
+        }
+    }
+
+    /// Heap bytes of the list's arrays and chunk index.
+    var allocatedBytes: Int {
+        switch storage {
+        case .flat(let children): heapArrayBytes(children)
+        case .chunked(let chunks): chunks.allocatedBytes
+        }
+    }
+}
