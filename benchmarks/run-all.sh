@@ -75,7 +75,7 @@ micro() {   # package-benchmark micro-benchmarks, markdown tables on stdout
         echo
         echo "\`cd benchmarks && swift package --disable-sandbox benchmark --format markdown\`, run $(date '+%Y-%m-%d %H:%M') by benchmarks/run-all.sh."
         echo
-        cat "$logs/micro.md"
+        sed 's/\x1b\[[0-9;]*m//g' "$logs/micro.md"   # package-benchmark colours its warnings
     } >"$results/microbenchmarks.md"
 }
 
@@ -102,6 +102,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
     echo "| benchmark | what | results | command | took | status |"
     echo "|---|---|---|---|---:|---|"
     printf '%s\n' "${rows[@]}"
+    echo
+    echo "[radix-cache.md](radix-cache.md) reads the RadixCache micro-benchmarks against the goals (written by hand)."
     echo
     echo "Each results file names its own reproduce command; run one benchmark alone with"
     echo "\`benchmarks/run-all.sh --only rl\` (names: http, tokenizer, micro, rl)."
