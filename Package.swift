@@ -2,7 +2,8 @@
 import PackageDescription
 
 // Layers, bottom up:
-//   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl)
+//   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl),
+//                     CThreadPlacement (CPU affinity calls glibc hides behind _GNU_SOURCE)
 //   loop and HTTP     EventLoop, HTTPServer, WorkerClient
 //   pure logic        JSON, RadixCache, Tokenizer (no C, no I/O)
 //   the product       Router (routes, workers, policies, middleware, metrics)
@@ -26,8 +27,9 @@ let package = Package(
         .systemLibrary(name: "CUV", pkgConfig: "libuv", providers: [.apt(["libuv1-dev"])]),
         .systemLibrary(name: "CLLHTTP", pkgConfig: "llhttp"),
         .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+        .target(name: "CThreadPlacement"),
 
-        .target(name: "EventLoop", dependencies: ["CUV"]),
+        .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
         .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
         .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CCurl"]),

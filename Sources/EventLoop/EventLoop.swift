@@ -10,6 +10,8 @@ public final class EventLoop {
     /// One read buffer for every connection of the loop: read callbacks run
     /// one at a time on the loop thread and consume the bytes before returning.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// Where the loop's background threads run (see `dedicateCPU`).
+    public internal(set) var backgroundPlacement = ThreadPlacement.anywhere
 
     public init() {
         uvLoop = .allocate(capacity: 1)

@@ -27,13 +27,16 @@ public final class LoopLagProbe {
     public init(loop: EventLoop, intervalMicroseconds: UInt64 = 1000, report: @escaping (UInt64) -> Void) {
         let descriptor = slime_eventfd()
         precondition(descriptor >= 0, "eventfd failed: errno \(errno)")
-        probe = ProbeThread(descriptor: descriptor, intervalNanoseconds: intervalMicroseconds * 1000)
+        probe = ProbeThread(descriptor: descriptor, intervalNanoseconds: intervalMicroseconds * 1000,
+                            placement: loop.backgroundPlacement)
         self.report = report
-        uv_poll_init(loop.uvLoop, watcher.pointer, descriptor)
+        let initialized = uv_poll_init(loop.uvLoop, watcher.pointer, descriptor)
+        precondition(initialized == 0, "uv_poll_init failed: \(UVError(initialized))")
         watcher.attach(self)
-        uv_poll_start(watcher.pointer, Int32(UV_READABLE.rawValue)) { handle, _, _ in
+        let started = uv_poll_start(watcher.pointer, Int32(UV_READABLE.rawValue)) { handle, _, _ in
             handleOwner(handle, as: LoopLagProbe.self)?.answer()
         }
+        precondition(started == 0, "uv_poll_start failed: \(UVError(started))")
         let context = Unmanaged.passRetained(probe).toOpaque()
         let status = uv_thread_create(&thread, { context in
             Unmanaged<ProbeThread>.fromOpaque(context!).takeRetainedValue().run()
@@ -72,17 +75,20 @@ public final class LoopLagProbe {
 private final class ProbeThread: Sendable {
     let descriptor: Int32
     let intervalNanoseconds: UInt64
+    let placement: ThreadPlacement
     /// When the oldest unanswered wake-up was sent (`uv_hrtime`; 0: none).
     let sentAt = Atomic<UInt64>(0)
     let isStopping = Atomic<Bool>(false)
     let rounds = Atomic<Int>(0)
 
-    init(descriptor: Int32, intervalNanoseconds: UInt64) {
+    init(descriptor: Int32, intervalNanoseconds: UInt64, placement: ThreadPlacement) {
         self.descriptor = descriptor
         self.intervalNanoseconds = intervalNanoseconds
+        self.placement = placement
     }
 
     func run() {
+        placement.apply()
         var interval = timespec(tv_sec: Int(intervalNanoseconds / 1_000_000_000),
                                 tv_nsec: Int(intervalNanoseconds % 1_000_000_000))
         var one: UInt64 = 1
