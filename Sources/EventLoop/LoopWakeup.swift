@@ -19,6 +19,12 @@ public final class LoopWakeup: @unchecked Sendable {
         uv_async_send(handle.pointer)
     }
 
+    /// Whether this wake-up alone keeps `EventLoop.run` from returning
+    /// (libuv's ref count). Loop thread only.
+    public var keepsLoopAlive = true {
+        didSet { keepsLoopAlive ? uv_ref(handle.raw) : uv_unref(handle.raw) }
+    }
+
     /// Loop thread only.
     public func close() {
         handler = nil

@@ -1,12 +1,13 @@
 import CUV
 
-/// One piece of work handed to libuv's thread pool and the continuation that
+/// One piece of work handed to another thread and the continuation that
 /// brings its result back to the loop thread.
 ///
-/// `@unchecked Sendable`: `result` is written by the pool thread inside
-/// `work_cb` and read by the loop thread inside `after_work_cb`; libuv orders
-/// the two (the pool posts completion through a mutex and an async handle).
-private final class OffloadJob<Result>: @unchecked Sendable {
+/// `@unchecked Sendable`: `result` is written by the worker thread in
+/// `runOffLoop` and read by the loop thread in `completeOnLoop`; the hand-off
+/// between them orders the two (libuv's pool posts completion through a
+/// mutex and an async handle, `SerialOffload` through its own mutex).
+final class OffloadJob<Result>: @unchecked Sendable {
     let work: @Sendable () -> Result
     var completion: ((Result) -> Void)?
     var result: Result?
@@ -16,7 +17,7 @@ private final class OffloadJob<Result>: @unchecked Sendable {
         self.completion = completion
     }
 
-    func runOnPool() { result = work() }
+    func runOffLoop() { result = work() }
 
     func completeOnLoop() {
         if let result { completion?(result) }
@@ -37,12 +38,12 @@ extension EventLoop {
         request.pointee.data = UnsafeMutableRawPointer(Unmanaged.passRetained(job as AnyObject).toOpaque())
         let status = uv_queue_work(uvLoop, request, { request in
             guard let data = request?.pointee.data else { return }
-            (Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? any PoolRunnable)?.runOnPool()
+            (Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? any OffLoopRunnable)?.runOffLoop()
         }, { request, _ in
             guard let request else { return }
             if let data = request.pointee.data {
                 let job = Unmanaged<AnyObject>.fromOpaque(data).takeRetainedValue()
-                (job as? any PoolRunnable)?.completeOnLoop()
+                (job as? any OffLoopRunnable)?.completeOnLoop()
             }
             request.deallocate()
         })
@@ -50,10 +51,10 @@ extension EventLoop {
     }
 }
 
-/// Type-erases `OffloadJob` for the C callbacks, which cannot be generic.
-private protocol PoolRunnable: AnyObject {
-    func runOnPool()
+/// Type-erases `OffloadJob` for the C callbacks and queues, which cannot be generic.
+protocol OffLoopRunnable: AnyObject {
+    func runOffLoop()
     func completeOnLoop()
 }
 
-extension OffloadJob: PoolRunnable {}
+extension OffloadJob: OffLoopRunnable {}

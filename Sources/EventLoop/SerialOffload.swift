@@ -1,35 +1,133 @@
-/// Thread-pool jobs that run one at a time, in submission order: for work
-/// that must stay off the loop but allows a single writer (the radix cache's
-/// inserts). Each job starts after the previous one's completion ran on the
-/// loop, so consecutive jobs are ordered even on different pool threads.
+import CUV
+
+/// Jobs that run one at a time, in submission order, on a thread of their
+/// own: for work that must stay off the loop but allows a single writer (the
+/// radix cache's inserts). Not on the shared thread pool, so a small job
+/// never waits behind pool work such as tokenizing a 100K-token prompt, and
+/// one-at-a-time holds by construction. Completions run on the loop, in
+/// order. While jobs are pending they keep the loop running, as `offload`
+/// work does.
 public final class SerialOffload {
-    private let loop: EventLoop
-    private var pending: [(@escaping () -> Void) -> Void] = []
-    private var isRunning = false
+    private let queue = JobQueue()
+    private var wakeup: LoopWakeup?
+    private var thread = uv_thread_t()
+    private var isOpen = true
+    private var pending = 0
 
-    public init(loop: EventLoop) { self.loop = loop }
+    public init(loop: EventLoop) {
+        let queue = queue
+        wakeup = LoopWakeup(loop: loop) { [unowned self] in
+            for job in queue.takeFinished() {
+                job.completeOnLoop()
+                pending -= 1
+            }
+            wakeup?.keepsLoopAlive = pending > 0
+        }
+        wakeup?.keepsLoopAlive = false
+        let worker = Worker(queue: queue, wakeup: wakeup!, placement: loop.backgroundPlacement)
+        let status = uv_thread_create(&thread, { context in
+            Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue().run()
+        }, Unmanaged.passRetained(worker).toOpaque())
+        precondition(status == 0, "uv_thread_create failed: \(UVError(status))")
+    }
 
-    /// Jobs submitted and not yet completed.
-    public var queuedCount: Int { pending.count + (isRunning ? 1 : 0) }
+    deinit { close() }
+
+    /// Jobs submitted whose completion has not run yet.
+    public var queuedCount: Int { pending }
 
     /// Queues `work`; `completion` runs on the loop once it is done.
     public func submit<Result>(_ work: @escaping @Sendable () -> Result, then completion: @escaping (Result) -> Void) {
-        pending.append { [loop] next in
-            loop.offload(work) { result in
-                completion(result)
-                next()
-            }
-        }
-        if !isRunning { runNext() }
+        precondition(isOpen, "SerialOffload used after close()")
+        pending += 1
+        wakeup?.keepsLoopAlive = true
+        queue.add(OffloadJob(work: work, completion: completion))
     }
 
-    private func runNext() {
-        guard !pending.isEmpty else {
-            isRunning = false
-            return
+    /// Lets the queued jobs run, stops the thread and closes the wake-up;
+    /// completions not yet delivered are dropped. Loop thread only.
+    public func close() {
+        guard isOpen else { return }
+        isOpen = false
+        queue.close()
+        uv_thread_join(&thread)
+        wakeup?.close()
+        wakeup = nil
+    }
+}
+
+/// The jobs waiting for the thread and the finished ones waiting for the
+/// loop, under one libuv mutex (`@unchecked Sendable`: every access holds it).
+private final class JobQueue: @unchecked Sendable {
+    private let mutex = UnsafeMutablePointer<uv_mutex_t>.allocate(capacity: 1)
+    private let jobAdded = UnsafeMutablePointer<uv_cond_t>.allocate(capacity: 1)
+    private var waiting: [any OffLoopRunnable] = []
+    private var finished: [any OffLoopRunnable] = []
+    private var isClosed = false
+
+    init() {
+        precondition(uv_mutex_init(mutex) == 0 && uv_cond_init(jobAdded) == 0, "uv_mutex_init/uv_cond_init failed")
+    }
+
+    deinit {
+        uv_cond_destroy(jobAdded)
+        uv_mutex_destroy(mutex)
+        jobAdded.deallocate()
+        mutex.deallocate()
+    }
+
+    private func locked<T>(_ body: () -> T) -> T {
+        uv_mutex_lock(mutex)
+        defer { uv_mutex_unlock(mutex) }
+        return body()
+    }
+
+    func add(_ job: any OffLoopRunnable) {
+        locked { waiting.append(job) }
+        uv_cond_signal(jobAdded)
+    }
+
+    func close() {
+        locked { isClosed = true }
+        uv_cond_signal(jobAdded)
+    }
+
+    /// The next job, waiting for one; nil once closed and drained.
+    func next() -> (any OffLoopRunnable)? {
+        locked {
+            while waiting.isEmpty, !isClosed { uv_cond_wait(jobAdded, mutex) }
+            return waiting.isEmpty ? nil : waiting.removeFirst()
         }
-        isRunning = true
-        let job = pending.removeFirst()
-        job { [self] in runNext() }
+    }
+
+    func finish(_ job: any OffLoopRunnable) { locked { finished.append(job) } }
+
+    func takeFinished() -> [any OffLoopRunnable] {
+        locked {
+            defer { finished.removeAll() }
+            return finished
+        }
+    }
+}
+
+/// The thread's side: run each job, hand it back, wake the loop.
+private final class Worker: @unchecked Sendable { // `wakeup.signal()` is the only call it makes on the handle
+    let queue: JobQueue
+    let wakeup: LoopWakeup
+    let placement: ThreadPlacement
+
+    init(queue: JobQueue, wakeup: LoopWakeup, placement: ThreadPlacement) {
+        self.queue = queue
+        self.wakeup = wakeup
+        self.placement = placement
+    }
+
+    func run() {
+        placement.apply()
+        while let job = queue.next() {
+            job.runOffLoop()
+            queue.finish(job)
+            wakeup.signal()
+        }
     }
 }

@@ -31,6 +31,61 @@ import Testing
         #expect(completed == Array(0..<20))
         #expect(serial.queuedCount == 0)
         #expect(ticks > 0)
+        serial.close()
+    }
+
+    /// Pending jobs keep the loop running, and only they: `run` returns
+    /// once the last completion has run.
+    @Test func theLoopRunsUntilTheLastCompletion() {
+        let loop = EventLoop()
+        let serial = SerialOffload(loop: loop)
+        var completed: [String] = []
+        for name in ["a", "b", "c"] {
+            serial.submit({ name.uppercased() }, then: { completed.append($0) })
+        }
+        loop.run()
+        #expect(completed == ["A", "B", "C"])
+        serial.close()
+        loop.run() // nothing left to wait for
+    }
+
+    /// The jobs have a thread of their own: with every pool thread busy
+    /// until a serial job completes, that job still runs.
+    @Test func jobsDoNotWaitForTheThreadPool() {
+        let loop = EventLoop()
+        let serial = SerialOffload(loop: loop)
+        let gate = Gate()
+        var poolJobsReleased = 0
+        // More than libuv's default pool of 4: every pool thread waits at the gate.
+        for _ in 0..<8 {
+            loop.offload({ gate.wait(timeoutSeconds: 30) }, then: { opened in
+                if opened { poolJobsReleased += 1 }
+            })
+        }
+        serial.submit({ "written" }, then: { _ in gate.open() })
+        loop.run()
+        #expect(poolJobsReleased == 8)
+        serial.close()
+    }
+}
+
+/// A one-way gate pool threads wait at, opened from the loop.
+private final class Gate: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var isOpen = false
+
+    func open() {
+        condition.withLock { isOpen = true }
+        condition.broadcast()
+    }
+
+    /// Whether the gate opened before the timeout (a guard against a hang).
+    func wait(timeoutSeconds: Double) -> Bool {
+        let deadline = Date(timeIntervalSinceNow: timeoutSeconds)
+        return condition.withLock {
+            while !isOpen, condition.wait(until: deadline) {}
+            return isOpen
+        }
     }
 }
 

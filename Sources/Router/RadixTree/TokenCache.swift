@@ -8,9 +8,9 @@ import Tokenizer
 /// counters around it. Shared by the radix-tree middleware, the
 /// `/retrieve_from_text` endpoint and `/metrics`.
 ///
-/// Work that grows with the text (matching and tokenizing long prompts,
-/// inserting trajectories) runs on the thread pool; inserts go through one
-/// serial queue, as the cache allows a single writer at a time.
+/// Work that grows with the text (matching and tokenizing long prompts)
+/// runs on the thread pool; inserts run on a writer thread of their own
+/// (`SerialOffload`), as the cache allows a single writer at a time.
 public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
@@ -51,9 +51,9 @@ public final class TokenCache {
         trajectoriesNotStored += items.count - trajectories.count
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
-        // Always on the pool, even when small: the writer also frees the
-        // snapshots that readers have left, which can be large (a split
-        // 100K-token run, an eviction), and that must not stall the loop.
+        // Always on the writer's thread, even when small: the writer also
+        // frees the snapshots readers have left, which can be large (a
+        // split 100K-token run, an eviction), and that must not stall the loop.
         writer.submit({
             trajectories.map { prompt, output in
                 Result { () throws(RadixCacheError) in
