@@ -47,6 +47,7 @@ struct GenerateBody: Sendable {
     /// cache stores the generated tokens' values). Every other member keeps
     /// its exact bytes.
     func rewritten(ids: [[UInt32]]) -> [UInt8] {
+        precondition(isBatch || ids.count == 1, "one id list for a body with one prompt")
         var editor = editor
         if case .texts = prompts {
             var encoded: [UInt8] = []
