@@ -201,8 +201,9 @@ if lag:
       "(`slime_router_event_loop_lag_seconds`) is shown as deltas per window.\n")
     layouts = {"shared-core": "The whole router on core 1 (`taskset -c 1`): the loop shares its core with the "
                               "thread pool that tokenizes.",
-               "own-core": "The loop alone on core 1, its thread pool on core 0 beside the driver and workers "
-                           "(`taskset -c 0,1 slime-router --loop-cpu 1`)."}
+               "two-cores": "The router on both cores (`taskset -c 0,1`), its threads wherever the kernel puts them.",
+               "own-core": "The loop alone on core 1, its other threads (thread pool, cache writer, lag probe) on "
+                           "core 0 beside the driver and workers (`taskset -c 0,1 slime-router --loop-cpu 1`)."}
     for r in lag:
         w(f"### {r.get('layout', 'shared-core')}\n")
         w(layouts.get(r.get("layout", "shared-core"), "") + "\n")

@@ -169,13 +169,17 @@ for c in $concurrency; do
     done
 done
 
-# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router),
-# first with the whole router on core 1, then with the loop alone on core 1
-# and its thread pool on core 0 (--loop-cpu).
+# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router):
+# the whole router on core 1; on both cores; on both with the loop alone on
+# core 1 (--loop-cpu), its other threads on core 0.
 case " $peers " in *" slime-rr "*)
-    for layout in shared-core own-core; do
+    for layout in shared-core two-cores own-core; do
         log "slime-router ($layout): event-loop lag while ~100K-token prompts are tokenized"
-        if [ "$layout" = own-core ]; then router_cpus=0,1; router_flags=(--loop-cpu 1); fi
+        case $layout in
+            shared-core) router_cpus=1; router_flags=() ;;
+            two-cores) router_cpus=0,1; router_flags=() ;;
+            own-core) router_cpus=0,1; router_flags=(--loop-cpu 1) ;;
+        esac
         start_peer slime-rr
         wait_ready slime-rr "$started_pid" "$peer_url"
         out=$(driver lag --url "$peer_url" --label "slime-rr ($layout)" --seconds $((${seconds%.*} + 60)) \
