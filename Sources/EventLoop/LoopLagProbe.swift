@@ -12,7 +12,10 @@ import Synchronization
 /// A libuv timer cannot show this: the loop's clock and poll timeout have
 /// millisecond resolution, so a timer runs up to 1 ms late on an idle loop.
 /// The wake-up is a `LoopWakeup` (an eventfd), which never makes the loop
-/// wait for the probe thread.
+/// wait for the probe thread. The thread stays on the CPUs of the thread
+/// that starts it (the loop's own after `dedicateCPU`): on a busy core, a
+/// probe preempted between its stamp and its wake-up would report its own
+/// delay as the loop's. It is named `slime-lag-probe`.
 public final class LoopLagProbe {
     private let probe: ProbeThread
     private var thread = uv_thread_t()
@@ -28,8 +31,7 @@ public final class LoopLagProbe {
             let now = uv_hrtime()
             report(now > sent ? now - sent : 0)
         }
-        probe = ProbeThread(sentAt: sentAt, wakeup: wakeup, intervalNanoseconds: intervalMicroseconds * 1000,
-                            placement: loop.backgroundPlacement)
+        probe = ProbeThread(sentAt: sentAt, wakeup: wakeup, intervalNanoseconds: intervalMicroseconds * 1000)
         let context = Unmanaged.passRetained(probe).toOpaque()
         let status = uv_thread_create(&thread, { context in
             Unmanaged<ProbeThread>.fromOpaque(context!).takeRetainedValue().run()
@@ -63,19 +65,17 @@ private final class ProbeThread: Sendable {
     let sentAt: SentAt
     let wakeup: LoopWakeup
     let intervalNanoseconds: UInt64
-    let placement: ThreadPlacement
     let isStopping = Atomic<Bool>(false)
     let rounds = Atomic<Int>(0)
 
-    init(sentAt: SentAt, wakeup: LoopWakeup, intervalNanoseconds: UInt64, placement: ThreadPlacement) {
+    init(sentAt: SentAt, wakeup: LoopWakeup, intervalNanoseconds: UInt64) {
         self.sentAt = sentAt
         self.wakeup = wakeup
         self.intervalNanoseconds = intervalNanoseconds
-        self.placement = placement
     }
 
     func run() {
-        placement.apply()
+        nameCurrentThread("slime-lag-probe")
         var interval = timespec(tv_sec: Int(intervalNanoseconds / 1_000_000_000),
                                 tv_nsec: Int(intervalNanoseconds % 1_000_000_000))
         while !isStopping.load(ordering: .relaxed) {

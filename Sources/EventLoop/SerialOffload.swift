@@ -14,7 +14,8 @@ public final class SerialOffload {
     private var isOpen = true
     private var pending = 0
 
-    public init(loop: EventLoop) {
+    /// `threadName` (15 bytes at most) is what `top -H` shows for the thread.
+    public init(loop: EventLoop, threadName: String = "slime-serial") {
         let queue = queue
         wakeup = LoopWakeup(loop: loop) { [unowned self] in
             for job in queue.takeFinished() {
@@ -24,7 +25,7 @@ public final class SerialOffload {
             wakeup?.keepsLoopAlive = pending > 0
         }
         wakeup?.keepsLoopAlive = false
-        let worker = Worker(queue: queue, wakeup: wakeup!, placement: loop.backgroundPlacement)
+        let worker = Worker(queue: queue, wakeup: wakeup!, placement: loop.backgroundPlacement, name: threadName)
         let status = uv_thread_create(&thread, { context in
             Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue().run()
         }, Unmanaged.passRetained(worker).toOpaque())
@@ -115,15 +116,18 @@ private final class Worker: @unchecked Sendable { // `wakeup.signal()` is the on
     let queue: JobQueue
     let wakeup: LoopWakeup
     let placement: ThreadPlacement
+    let name: String
 
-    init(queue: JobQueue, wakeup: LoopWakeup, placement: ThreadPlacement) {
+    init(queue: JobQueue, wakeup: LoopWakeup, placement: ThreadPlacement, name: String) {
         self.queue = queue
         self.wakeup = wakeup
         self.placement = placement
+        self.name = name
     }
 
     func run() {
         placement.apply()
+        nameCurrentThread(name)
         while let job = queue.next() {
             job.runOffLoop()
             queue.finish(job)

@@ -53,34 +53,6 @@ import TestSupport
         #expect(try router.request("GET", "/health").status == 200)
     }
 
-    @Test func loopCPURunsTheLoopAloneOnItsCPU() throws {
-        let allowed = try cpusAllowed(in: "/proc/self/status")
-        let cpu = try #require(allowed.max())
-        guard allowed.count > 1 else {
-            // No CPU would be left for the thread pool: refused, clearly.
-            let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0", "--loop-cpu", "\(cpu)"])
-            #expect(try #require(process.waitForExit(timeout: 60)) != 0)
-            #expect(eventually { process.standardError.contains("--loop-cpu") })
-            return
-        }
-        let router = try Router(workers: [], ["--loop-cpu", "\(cpu)"])
-        let pid = router.process.processIdentifier
-        let threads = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task").compactMap(Int32.init)
-        var placements: [Int32: Set<Int>] = [:]
-        for thread in threads {
-            // A thread may end between the listing and the read.
-            placements[thread] = try? cpusAllowed(in: "/proc/\(pid)/task/\(thread)/status")
-        }
-        // The loop thread is the main thread, alone on its CPU; the pool
-        // threads (libuv starts them all at once), the lag probe and the
-        // cache writer run everywhere else the process may run.
-        #expect(placements[pid] == [cpu])
-        let elsewhere = allowed.subtracting([cpu])
-        #expect(placements.filter { $0.key != pid }.values.allSatisfy { $0 == elsewhere }, "\(placements)")
-        #expect(placements.count >= 6, "loop, four pool threads and the lag probe: \(placements)")
-        #expect(try router.request("GET", "/health").status == 200)
-    }
-
     @Test func loopCPUOutsideTheProcessCPUsIsRefused() throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0", "--loop-cpu", "4096"])
         #expect(try #require(process.waitForExit(timeout: 60)) != 0)
@@ -98,16 +70,4 @@ import TestSupport
         #expect(meta?["weight_version"] as? String == "12")
         #expect((meta?["finish_reason"] as? [String: Any])?["type"] as? String == "stop")
     }
-}
-
-/// The CPUs a `/proc/.../status` file's `Cpus_allowed_list` names ("0-3,6").
-private func cpusAllowed(in statusPath: String) throws -> Set<Int> {
-    let status = try String(contentsOfFile: statusPath, encoding: .utf8)
-    let line = try #require(status.split(separator: "\n").first { $0.hasPrefix("Cpus_allowed_list:") })
-    var cpus: Set<Int> = []
-    for part in line.dropFirst("Cpus_allowed_list:".count).trimmingCharacters(in: .whitespaces).split(separator: ",") {
-        let bounds = part.split(separator: "-").compactMap { Int($0) }
-        cpus.formUnion(bounds[0]...(bounds.last ?? bounds[0]))
-    }
-    return cpus
 }

@@ -30,7 +30,7 @@ public final class TokenCache {
         self.tokenizer = tokenizer
         cache = RadixCache(configuration: configuration, tokenBytes: TokenizerBytes(tokenizer: tokenizer))
         encoder = PromptEncoder(cache: cache, tokenizer: tokenizer)
-        writer = SerialOffload(loop: loop)
+        writer = SerialOffload(loop: loop, threadName: "slime-writer")
         self.logger = logger
     }
 
