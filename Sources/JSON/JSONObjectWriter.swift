@@ -24,11 +24,13 @@ public struct JSONObjectWriter {
     }
 
     public mutating func add(_ key: String, integers: [UInt8]) {
-        writeArray(key, integers) { writeJSONInteger($1, to: &$0) }
+        writeKey(key)
+        writeJSONArray(integers, to: &out) { writeJSONInteger($1, to: &$0) }
     }
 
     public mutating func add(_ key: String, doubles: [Double]) {
-        writeArray(key, doubles) { writeJSONDouble($1, to: &$0) }
+        writeKey(key)
+        writeJSONArray(doubles, to: &out) { writeJSONDouble($1, to: &$0) }
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);
@@ -38,6 +40,8 @@ public struct JSONObjectWriter {
         out.append(UInt8(ascii: "["))
         var literal: [UInt8] = []
         var isFirstElement = true
+        // A loop of its own rather than `writeJSONArray` over a flattened
+        // sequence, which measured 20 % slower on /retrieve_from_text.
         for run in runs where run.count > 0 {
             literal.removeAll(keepingCapacity: true)
             if let value = run.value { writeJSONString(value, to: &literal) } else { literal += "null".utf8 }
@@ -61,15 +65,5 @@ public struct JSONObjectWriter {
         isFirst = false
         writeJSONString(key, to: &out)
         out.append(UInt8(ascii: ":"))
-    }
-
-    private mutating func writeArray<Element>(_ key: String, _ values: [Element], element: (inout [UInt8], Element) -> Void) {
-        writeKey(key)
-        out.append(UInt8(ascii: "["))
-        for (index, value) in values.enumerated() {
-            if index > 0 { out.append(UInt8(ascii: ",")) }
-            element(&out, value)
-        }
-        out.append(UInt8(ascii: "]"))
     }
 }

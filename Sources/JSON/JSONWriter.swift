@@ -64,10 +64,20 @@ private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
 
 /// Appends `values` as a JSON array of integers.
 public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
+    writeJSONArray(values, to: &out) { writeJSONInteger($1, to: &$0) }
+}
+
+/// Appends `values` as a JSON array, each written by `element`. Internal:
+/// called from other modules a generic would run unspecialized, so the
+/// public entry points take concrete element types.
+func writeJSONArray<Values: Sequence>(_ values: Values, to out: inout [UInt8],
+                                      element: (inout [UInt8], Values.Element) -> Void) {
     out.append(UInt8(ascii: "["))
-    for (index, value) in values.enumerated() {
-        if index > 0 { out.append(UInt8(ascii: ",")) }
-        writeJSONInteger(value, to: &out)
+    var isFirst = true
+    for value in values {
+        if !isFirst { out.append(UInt8(ascii: ",")) }
+        isFirst = false
+        element(&out, value)
     }
     out.append(UInt8(ascii: "]"))
 }
