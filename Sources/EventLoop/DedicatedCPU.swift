@@ -9,25 +9,6 @@ public struct DedicatedCPUError: Error, CustomStringConvertible {
     public var description: String { "cannot run the event loop alone on CPU \(cpu): \(reason)" }
 }
 
-/// The CPUs a background thread of the loop (thread pool, cache writer)
-/// runs on: all the process may use, or all but the loop's own.
-public struct ThreadPlacement: Sendable {
-    fileprivate let cpus: slime_cpu_set?
-
-    static let anywhere = ThreadPlacement(cpus: nil)
-
-    /// Moves the calling thread to these CPUs. Call first thing in a new thread.
-    public func apply() {
-        guard var cpus else { return }
-        _ = slime_thread_use_cpus(&cpus)
-    }
-}
-
-/// Names the calling thread (15 bytes at most), as `top -H` and /proc show it.
-public func nameCurrentThread(_ name: String) {
-    slime_thread_set_name(name)
-}
-
 extension EventLoop {
     /// Runs the loop thread alone on `cpu`, as nginx's `worker_cpu_affinity`
     /// does for its workers: thread-pool work (tokenizing long prompts,
@@ -38,8 +19,8 @@ extension EventLoop {
     /// libuv starts every pool thread at the pool's first use, and a thread
     /// starts with its creator's CPU set. So the calling thread first moves
     /// to the other CPUs, starts the pool, then pins itself to `cpu`.
-    /// Threads started later apply `backgroundPlacement` themselves, except
-    /// the lag probe, which measures the loop's CPU from that CPU.
+    /// Background threads started later are placed by `backgroundPlacement`,
+    /// except the lag probe, which measures the loop's CPU from that CPU.
     public func dedicateCPU(_ cpu: Int) throws(DedicatedCPUError) {
         var others = slime_cpu_set()
         guard let cpu32 = Int32(exactly: cpu), slime_cpus_except(cpu32, &others) == 0 else {

@@ -11,7 +11,7 @@ public final class EventLoop {
     /// one at a time on the loop thread and consume the bytes before returning.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
     /// Where the loop's background threads run (see `dedicateCPU`).
-    public internal(set) var backgroundPlacement = ThreadPlacement.anywhere
+    public internal(set) var backgroundPlacement = ThreadPlacement.inherited
 
     public init() {
         uvLoop = .allocate(capacity: 1)

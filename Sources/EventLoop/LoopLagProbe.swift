@@ -18,8 +18,7 @@ import Synchronization
 /// delay as the loop's. It is named `slime-lag-probe`.
 public final class LoopLagProbe {
     private let probe: ProbeThread
-    private var thread = uv_thread_t()
-    private var isRunning = true
+    private var thread: BackgroundThread?
 
     /// Starts probing every `intervalMicroseconds`; `report` runs on the
     /// loop thread with each delay, in nanoseconds.
@@ -31,12 +30,9 @@ public final class LoopLagProbe {
             let now = uv_hrtime()
             report(now > sent ? now - sent : 0)
         }
-        probe = ProbeThread(sentAt: sentAt, wakeup: wakeup, intervalNanoseconds: intervalMicroseconds * 1000)
-        let context = Unmanaged.passRetained(probe).toOpaque()
-        let status = uv_thread_create(&thread, { context in
-            Unmanaged<ProbeThread>.fromOpaque(context!).takeRetainedValue().run()
-        }, context)
-        precondition(status == 0, "uv_thread_create failed: \(UVError(status))")
+        let probe = ProbeThread(sentAt: sentAt, wakeup: wakeup, intervalNanoseconds: intervalMicroseconds * 1000)
+        self.probe = probe
+        thread = BackgroundThread(named: "slime-lag-probe") { probe.run() }
     }
 
     /// Probe rounds so far. After each, a wake-up stamped no later than the
@@ -47,10 +43,10 @@ public final class LoopLagProbe {
     /// Stops the probe thread (waiting for its current sleep to end) and
     /// closes the wake-up. Loop thread only.
     public func stop() {
-        guard isRunning else { return }
-        isRunning = false
+        guard var running = thread else { return }
+        thread = nil
         probe.isStopping.store(true, ordering: .relaxed)
-        uv_thread_join(&thread)
+        running.join()
         probe.wakeup.close()
     }
 }
@@ -75,7 +71,6 @@ private final class ProbeThread: Sendable {
     }
 
     func run() {
-        nameCurrentThread("slime-lag-probe")
         var interval = timespec(tv_sec: Int(intervalNanoseconds / 1_000_000_000),
                                 tv_nsec: Int(intervalNanoseconds % 1_000_000_000))
         while !isStopping.load(ordering: .relaxed) {

@@ -9,27 +9,33 @@ import CUV
 /// work does.
 public final class SerialOffload {
     private let queue = JobQueue()
+    /// Both nil once closed.
     private var wakeup: LoopWakeup?
-    private var thread = uv_thread_t()
-    private var isOpen = true
-    private var pending = 0
+    private var thread: BackgroundThread?
+    /// Jobs submitted whose completion has not run yet; while there are
+    /// any, they keep the loop running.
+    private var pending = 0 {
+        didSet { wakeup?.keepsLoopAlive = pending > 0 }
+    }
 
     /// `threadName` (15 bytes at most) is what `top -H` shows for the thread.
     public init(loop: EventLoop, threadName: String = "slime-serial") {
         let queue = queue
-        wakeup = LoopWakeup(loop: loop) { [unowned self] in
+        let wakeup = LoopWakeup(loop: loop) { [unowned self] in
             for job in queue.takeFinished() {
                 job.completeOnLoop()
                 pending -= 1
             }
-            wakeup?.keepsLoopAlive = pending > 0
         }
-        wakeup?.keepsLoopAlive = false
-        let worker = Worker(queue: queue, wakeup: wakeup!, placement: loop.backgroundPlacement, name: threadName)
-        let status = uv_thread_create(&thread, { context in
-            Unmanaged<Worker>.fromOpaque(context!).takeRetainedValue().run()
-        }, Unmanaged.passRetained(worker).toOpaque())
-        precondition(status == 0, "uv_thread_create failed: \(UVError(status))")
+        wakeup.keepsLoopAlive = false
+        self.wakeup = wakeup
+        thread = BackgroundThread(named: threadName, placement: loop.backgroundPlacement) {
+            while let job = queue.next() {
+                job.runOffLoop()
+                queue.finish(job)
+                wakeup.signal()
+            }
+        }
     }
 
     deinit { close() }
@@ -39,19 +45,18 @@ public final class SerialOffload {
 
     /// Queues `work`; `completion` runs on the loop once it is done.
     public func submit<Result>(_ work: @escaping @Sendable () -> Result, then completion: @escaping (Result) -> Void) {
-        precondition(isOpen, "SerialOffload used after close()")
+        precondition(thread != nil, "SerialOffload used after close()")
         pending += 1
-        wakeup?.keepsLoopAlive = true
         queue.add(OffloadJob(work: work, completion: completion))
     }
 
     /// Lets the queued jobs run, stops the thread and closes the wake-up;
     /// completions not yet delivered are dropped. Loop thread only.
     public func close() {
-        guard isOpen else { return }
-        isOpen = false
+        guard var running = thread else { return }
+        thread = nil
         queue.close()
-        uv_thread_join(&thread)
+        running.join()
         wakeup?.close()
         wakeup = nil
     }
@@ -107,31 +112,6 @@ private final class JobQueue: @unchecked Sendable {
         locked {
             defer { finished.removeAll() }
             return finished
-        }
-    }
-}
-
-/// The thread's side: run each job, hand it back, wake the loop.
-private final class Worker: @unchecked Sendable { // `wakeup.signal()` is the only call it makes on the handle
-    let queue: JobQueue
-    let wakeup: LoopWakeup
-    let placement: ThreadPlacement
-    let name: String
-
-    init(queue: JobQueue, wakeup: LoopWakeup, placement: ThreadPlacement, name: String) {
-        self.queue = queue
-        self.wakeup = wakeup
-        self.placement = placement
-        self.name = name
-    }
-
-    func run() {
-        placement.apply()
-        nameCurrentThread(name)
-        while let job = queue.next() {
-            job.runOffLoop()
-            queue.finish(job)
-            wakeup.signal()
         }
     }
 }
