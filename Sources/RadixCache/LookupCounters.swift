@@ -14,7 +14,7 @@ final class LookupCounters: Sendable {
         } else {
             hits.wrappingAdd(1, ordering: .relaxed)
         }
-        hitTokens.wrappingAdd(match.tokens.count, ordering: .relaxed)
+        hitTokens.wrappingAdd(match.tokenCount, ordering: .relaxed)
         matchedBytes.wrappingAdd(match.matchedByteCount, ordering: .relaxed)
         unmatchedBytes.wrappingAdd(textByteCount - match.matchedByteCount, ordering: .relaxed)
     }

@@ -16,49 +16,63 @@
 /// It retains no node: the tree searched must stay alive for as long as the
 /// search and its result are used (a reader's `SnapshotCell.read` section).
 struct PrefixSearch {
+    /// The best match so far: it takes all tokens of its first `nodeCount - 1`
+    /// nodes and `lastNodeTokenCount` of the last.
     struct Found {
-        /// The nodes the match goes through; all tokens of each but the last.
-        var path: [Unmanaged<Node>]
+        var nodeCount: Int
         var lastNodeTokenCount: Int
         var byteCount: Int
         var tokenCount: Int
         var stamp: UInt64
-
-        /// Calls `body` with each node of the path and how many of its tokens the match takes.
-        func forEachNode(_ body: (Node, Int) -> Void) {
-            for (index, node) in path.enumerated() {
-                node._withUnsafeGuaranteedRef { body($0, index == path.count - 1 ? lastNodeTokenCount : $0.run.count) }
-            }
-        }
     }
 
     private let text: UnsafeBufferPointer<UInt8>
     private let vocabulary: SharedTokenBytes
-    private var path: [Unmanaged<Node>] = []
+    /// The nodes of the walk, by depth; entries past the current depth are stale.
+    private var path = NodePath()
     private(set) var best: Found?
-
-    /// Path capacity reserved up front: enough for most trees without growing.
-    private static let usualDepth = 16
+    /// The best match's nodes, copied out of `path` only once the walk is
+    /// about to overwrite them (when it leaves that branch for another):
+    /// until then they are `path`'s first `best.nodeCount` entries.
+    private var bestPathCopy: [Unmanaged<Node>]?
 
     init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes) {
         self.text = text
         self.vocabulary = vocabulary
-        path.reserveCapacity(Self.usualDepth)
     }
 
     mutating func run(from root: Node) {
         guard !text.isEmpty else { return }
-        exploreChildren(of: root, at: 0, tokensBefore: 0)
+        exploreChildren(of: root, depth: 0, at: 0, tokensBefore: 0)
     }
 
-    private mutating func exploreChildren(of node: Node, at position: Int, tokensBefore: Int) {
-        let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
-        node.children.forEachChild(continuing: query) { child in
-            child._withUnsafeGuaranteedRef { explore($0, at: position, tokensBefore: tokensBefore) }
+    /// Calls `body` with each node of the best match and how many of its tokens the match takes.
+    func forEachNodeOfBest(_ body: (Node, Int) -> Void) {
+        guard let best else { return }
+        for index in 0..<best.nodeCount {
+            let node = bestPathCopy?[index] ?? path[index]
+            node._withUnsafeGuaranteedRef { body($0, index == best.nodeCount - 1 ? best.lastNodeTokenCount : $0.run.count) }
         }
     }
 
-    private mutating func explore(_ node: Node, at position: Int, tokensBefore: Int) {
+    private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {
+        let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
+        node.children.forEachChild(continuing: query) { child in
+            enter(child, depth: depth)
+            child._withUnsafeGuaranteedRef { explore($0, depth: depth, at: position, tokensBefore: tokensBefore) }
+        }
+    }
+
+    /// Records `node` as the walk's node at `depth`, first saving the best
+    /// match's nodes if this overwrites one of them.
+    private mutating func enter(_ node: Unmanaged<Node>, depth: Int) {
+        if let best, bestPathCopy == nil, depth < best.nodeCount {
+            bestPathCopy = (0..<best.nodeCount).map { path[$0] }
+        }
+        path[depth] = node
+    }
+
+    private mutating func explore(_ node: Node, depth: Int, at position: Int, tokensBefore: Int) {
         let run = node.run
         // Read before the text comparison, so that their cache misses overlap it.
         let hasChildren = !node.children.isEmpty
@@ -77,12 +91,10 @@ struct PrefixSearch {
             end -= run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary.tokenBytes)
         }
         if tokens > 0 {
-            consider(node, tokens: tokens, end: end, tokensBefore: tokensBefore)
+            consider(node, depth: depth, tokens: tokens, end: end, tokensBefore: tokensBefore)
         }
         if wholeRun, hasChildren {
-            path.append(Unmanaged.passUnretained(node))
-            exploreChildren(of: node, at: position + runText.count, tokensBefore: tokensBefore + run.count)
-            path.removeLast()
+            exploreChildren(of: node, depth: depth + 1, at: position + runText.count, tokensBefore: tokensBefore + run.count)
         }
     }
 
@@ -101,18 +113,12 @@ struct PrefixSearch {
 
     private func isContinuationByte(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
-    private mutating func consider(_ node: Node, tokens: Int, end: Int, tokensBefore: Int) {
+    private mutating func consider(_ node: Node, depth: Int, tokens: Int, end: Int, tokensBefore: Int) {
         if let best, (end, node.stamp, tokensBefore + tokens) <= (best.byteCount, best.stamp, best.tokenCount) {
             return
         }
-        // Reuse the previous best's array: deeper candidates replace it all the time.
-        var nodes = best?.path ?? []
-        best = nil
-        nodes.removeAll(keepingCapacity: true)
-        nodes.reserveCapacity(max(Self.usualDepth, path.count + 1))
-        nodes += path
-        nodes.append(Unmanaged.passUnretained(node))
-        best = Found(path: nodes, lastNodeTokenCount: tokens, byteCount: end,
+        best = Found(nodeCount: depth + 1, lastNodeTokenCount: tokens, byteCount: end,
                      tokenCount: tokensBefore + tokens, stamp: node.stamp)
+        bestPathCopy = nil
     }
 }

@@ -128,8 +128,8 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             search.run(from: snapshot.root)
             guard let found = search.best else { return RadixMatch.miss }
             let used = Node.usedByReader(after: snapshot.clock)
-            found.forEachNode { node, _ in node.markUsed(used) }
-            return RadixMatch(found)
+            search.forEachNodeOfBest { node, _ in node.markUsed(used) }
+            return RadixMatch(search, found: found)
         }
         lookups.record(match, textByteCount: text.count)
         return match

@@ -1,66 +1,57 @@
 /// The longest cached prefix of a text, as stored: tokens, log-probabilities
 /// (bit-identical to what was inserted), loss mask, and weight versions.
 ///
+/// A lookup copies the values out of the tree, so a match stays valid
+/// whatever the writer does next; `tokens`, `logprobs` and `lossMask` are
+/// views of that one copy.
+///
 /// A miss is an empty match: no tokens and `matchedByteCount` 0. The caller
 /// tokenizes the unmatched rest `text.utf8.dropFirst(matchedByteCount)` and
 /// decides its mask and log-probabilities (the router treats it as prompt).
 /// The rest starts on a character boundary, so it is valid UTF-8.
 public struct RadixMatch: Sendable {
-    public let tokens: [UInt32]
-    public let logprobs: [Double]
-    public let lossMask: [UInt8]
+    private let values: MatchStorage
     /// UTF-8 bytes of the text covered by `tokens`; the unmatched rest starts here.
     public let matchedByteCount: Int
+    private let versionRuns: WeightVersionRuns
+
+    public static let miss = RadixMatch(values: .empty, matchedByteCount: 0, versionRuns: WeightVersionRuns(nodeCount: 0))
+
+    public var tokens: MatchedValues<UInt32> { values.tokens }
+    public var logprobs: MatchedValues<Double> { values.logprobs }
+    public var lossMask: MatchedValues<UInt8> { values.lossMask }
+    public var tokenCount: Int { values.count }
+    public var isMiss: Bool { values.count == 0 }
+
     /// Runs of equal versions, in token order: the version that produced
     /// each token's stored values (kept per node, not per token).
-    public let weightVersionRuns: [WeightVersionRun]
-
-    public static let miss = RadixMatch(
-        tokens: [], logprobs: [], lossMask: [], matchedByteCount: 0, weightVersionRuns: [])
-
-    public var isMiss: Bool { tokens.isEmpty }
+    public var weightVersionRuns: [WeightVersionRun] { versionRuns.all }
 
     /// The weight version of each token.
     public var weightVersions: [String] {
         weightVersionRuns.flatMap { repeatElement($0.version, count: $0.count) }
     }
 
-    init(tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], matchedByteCount: Int,
-         weightVersionRuns: [WeightVersionRun]) {
-        self.tokens = tokens
-        self.logprobs = logprobs
-        self.lossMask = lossMask
+    private init(values: MatchStorage, matchedByteCount: Int, versionRuns: WeightVersionRuns) {
+        self.values = values
         self.matchedByteCount = matchedByteCount
-        self.weightVersionRuns = weightVersionRuns
+        self.versionRuns = versionRuns
     }
 
-    /// The match `found` describes; its nodes must still be alive.
-    init(_ found: PrefixSearch.Found) {
-        var versions: [WeightVersionRun] = []
-        versions.reserveCapacity(found.path.count)
-        found.forEachNode { node, count in
-            if versions.last?.version == node.producedBy {
-                versions[versions.count - 1].count += count
-            } else {
-                versions.append(WeightVersionRun(version: node.producedBy, count: count))
-            }
-        }
-        self.init(tokens: Self.gathering(found) { $0.copyTokens($1, to: $2) },
-                  logprobs: Self.gathering(found) { $0.copyLogprobs($1, to: $2) },
-                  lossMask: Self.gathering(found) { $0.copyLossMask($1, to: $2) },
-                  matchedByteCount: found.byteCount, weightVersionRuns: versions)
-    }
-
-    /// One value per matched token, filled run by run with bulk copies.
-    private static func gathering<Element>(
-        _ found: PrefixSearch.Found, _ copy: (TokenRun, Int, UnsafeMutablePointer<Element>) -> Void
-    ) -> [Element] {
-        [Element](unsafeUninitializedCapacity: found.tokenCount) { buffer, filled in
-            found.forEachNode { node, count in
-                copy(node.run, count, buffer.baseAddress! + filled)
+    /// The best match `search` found, copied out in one pass over its
+    /// nodes, which must still be alive.
+    init(_ search: PrefixSearch, found: PrefixSearch.Found) {
+        var versionRuns = WeightVersionRuns(nodeCount: found.nodeCount)
+        let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
+            var filled = 0
+            search.forEachNodeOfBest { node, count in
+                node.run.copyValues(count, tokens: tokens + filled, logprobs: logprobs + filled,
+                                    lossMask: lossMask + filled)
                 filled += count
+                versionRuns.add(node.producedBy, count: count)
             }
         }
+        self.init(values: values, matchedByteCount: found.byteCount, versionRuns: versionRuns)
     }
 }
 
@@ -68,4 +59,30 @@ public struct RadixMatch: Sendable {
 public struct WeightVersionRun: Sendable, Equatable {
     public let version: String
     public internal(set) var count: Int
+}
+
+/// Runs of equal versions in token order, the first kept apart so that the
+/// usual match (one version throughout) allocates no array for them.
+private struct WeightVersionRuns: Sendable {
+    private var first: WeightVersionRun?
+    private var later: [WeightVersionRun] = []
+    /// At most one run per node: room for the later runs, reserved once.
+    private let nodeCount: Int
+
+    init(nodeCount: Int) { self.nodeCount = nodeCount }
+
+    mutating func add(_ version: String, count: Int) {
+        if later.isEmpty, first?.version == version {
+            first!.count += count
+        } else if first == nil {
+            first = WeightVersionRun(version: version, count: count)
+        } else if later.last?.version == version {
+            later[later.count - 1].count += count
+        } else {
+            if later.isEmpty { later.reserveCapacity(nodeCount - 1) }
+            later.append(WeightVersionRun(version: version, count: count))
+        }
+    }
+
+    var all: [WeightVersionRun] { first.map { [$0] + later } ?? [] }
 }

@@ -107,22 +107,20 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
         return flags(at: index).isLogprobEscaped ? escapedLogprobs[Int(slot)] : Double(Float(bitPattern: slot))
     }
 
-    // Bulk copies of the first `count` tokens' values, for building matches.
-
-    func copyTokens(_ count: Int, to destination: UnsafeMutablePointer<UInt32>) {
-        for index in 0..<count { destination[index] = entries[index] & Self.maxTokenID }
-    }
-
-    func copyLogprobs(_ count: Int, to destination: UnsafeMutablePointer<Double>) {
+    /// Copies the first `count` tokens' ids, log-probabilities and loss mask,
+    /// for building a match.
+    func copyValues(_ count: Int, tokens: UnsafeMutablePointer<UInt32>, logprobs: UnsafeMutablePointer<Double>,
+                    lossMask: UnsafeMutablePointer<UInt8>) {
+        for index in 0..<count {
+            let entry = entries[index]
+            tokens[index] = entry & Self.maxTokenID
+            lossMask[index] = UInt8(entry >> 31)
+        }
         guard !hasEscapedLogprobs else {
-            for index in 0..<count { destination[index] = logprob(at: index) }
+            for index in 0..<count { logprobs[index] = logprob(at: index) }
             return
         }
-        for index in 0..<count { destination[index] = Double(Float(bitPattern: logprobSlots[index])) }
-    }
-
-    func copyLossMask(_ count: Int, to destination: UnsafeMutablePointer<UInt8>) {
-        for index in 0..<count { destination[index] = UInt8(entries[index] >> 31) }
+        for index in 0..<count { logprobs[index] = Double(Float(bitPattern: logprobSlots[index])) }
     }
 
     /// How many bytes of `text` the tokens in `range` spell.

@@ -31,9 +31,9 @@ import Testing
         for (index, word) in words.enumerated() {
             try cache.insert("Hello" + word + "!", [vocabulary.id("Hello"), vocabulary.id(word), 33], version: "\(index)")
         }
-        #expect(cache.match("Hello the!").tokens == [vocabulary.id("Hello"), vocabulary.id(" the"), 33])
-        #expect(cache.match("Hello wor!").tokens == [vocabulary.id("Hello"), vocabulary.id(" wor"), 33])
-        #expect(cache.match("Hello world!").tokens == [vocabulary.id("Hello"), vocabulary.id(" world"), 33])
+        #expect(Array(cache.match("Hello the!").tokens) == [vocabulary.id("Hello"), vocabulary.id(" the"), 33])
+        #expect(Array(cache.match("Hello wor!").tokens) == [vocabulary.id("Hello"), vocabulary.id(" wor"), 33])
+        #expect(Array(cache.match("Hello world!").tokens) == [vocabulary.id("Hello"), vocabulary.id(" world"), 33])
     }
 }
 

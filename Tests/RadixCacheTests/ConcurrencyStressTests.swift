@@ -37,8 +37,8 @@ import Testing
                     // Every trajectory is tokenized byte by byte, with logprob -i/8 and mask i % 2 at byte i.
                     let expectedTokens = query.utf8.prefix(match.matchedByteCount).map(UInt32.init)
                     let expectedLogprobs = match.tokens.indices.map { -Double($0) / 8 }
-                    if match.tokens != expectedTokens || match.logprobs != expectedLogprobs
-                        || match.lossMask != match.tokens.indices.map({ UInt8($0 % 2) })
+                    if Array(match.tokens) != expectedTokens || Array(match.logprobs) != expectedLogprobs
+                        || Array(match.lossMask) != match.tokens.indices.map({ UInt8($0 % 2) })
                         || match.weightVersions.count != match.tokens.count {
                         wrongMatches.wrappingAdd(1, ordering: .relaxed)
                     }

@@ -36,7 +36,7 @@ import Testing
     @Test func storesTheLargestTokenID() throws {
         let cache = RadixCache(tokenBytes: Bytewise(extra: RadixCache.maxTokenID))
         try cache.insert("ab", [97, RadixCache.maxTokenID])
-        #expect(cache.match("ab").tokens == [97, RadixCache.maxTokenID])
+        #expect(Array(cache.match("ab").tokens) == [97, RadixCache.maxTokenID])
     }
 
     /// Single bytes, and `extra` spelling "b".
@@ -72,14 +72,14 @@ import Testing
         let cache = cache
         let tokens = [vocabulary.id(bytes: [0xE4, 0xB8]), 0xAD, vocabulary.id("文")]
         try cache.insert("中文", tokens)
-        #expect(cache.match("中文").tokens == tokens)
+        #expect(Array(cache.match("中文").tokens) == tokens)
     }
 
     @Test func acceptsASpecialTokenOmittedFromTheText() throws {
         let cache = cache
         let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn]
         try cache.insert("Hi", tokens)
-        #expect(cache.match("Hi").tokens == tokens)
+        #expect(Array(cache.match("Hi").tokens) == tokens)
     }
 
     @Test func readsASpecialTokenWhoseTextIsPresentAsPresent() throws {
@@ -87,7 +87,7 @@ import Testing
         let tokens = vocabulary.bytewise("Hi") + [vocabulary.endOfTurn] + vocabulary.bytewise("!")
         try cache.insert("Hi<|im_end|>!", tokens)
         let match = cache.match("Hi<|im_end|>!")
-        #expect(match.tokens == tokens)
+        #expect(Array(match.tokens) == tokens)
         #expect(match.matchedByteCount == "Hi<|im_end|>!".utf8.count)
     }
 

@@ -6,10 +6,10 @@ import Tokenizer
 struct EncodedPrompt: Sendable {
     let text: String
     let ids: [UInt32]
-    /// The cached part (its tokens are `ids.prefix(match.tokens.count)`).
+    /// The cached part (its tokens are `ids.prefix(match.tokenCount)`).
     let match: RadixMatch
 
-    var freshCount: Int { ids.count - match.tokens.count }
+    var freshCount: Int { ids.count - match.tokenCount }
 }
 
 /// Turns text into the ids to send. Pure and thread-safe: runs on the loop

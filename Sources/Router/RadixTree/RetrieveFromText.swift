@@ -57,7 +57,7 @@ struct RetrieveFromText {
         answer.add("loss_mask_length", .int(record.lossMask.count))
         answer.add("rollout_logp", doubles: record.logprobs)
         answer.add("weight_versions", runs: versionRuns)
-        answer.add("cached_tokens", .int(prompt.match.tokens.count))
+        answer.add("cached_tokens", .int(prompt.match.tokenCount))
         answer.add("cache_hit", .bool(!prompt.match.isMiss))
         return answer.finish()
     }

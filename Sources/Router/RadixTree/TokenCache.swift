@@ -37,7 +37,7 @@ public final class TokenCache {
     /// Counts prompt tokens served from the cache and tokenized afresh.
     func countServed(_ prompts: [EncodedPrompt]) {
         for prompt in prompts {
-            tokensFromCache += prompt.match.tokens.count
+            tokensFromCache += prompt.match.tokenCount
             tokensTokenized += prompt.freshCount
         }
     }

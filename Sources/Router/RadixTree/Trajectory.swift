@@ -14,8 +14,8 @@ struct PromptRecord: Sendable {
     init(_ prompt: EncodedPrompt) {
         text = prompt.text
         ids = prompt.ids
-        logprobs = prompt.match.logprobs + repeatElement(0.0, count: prompt.freshCount)
-        lossMask = prompt.match.lossMask + repeatElement(0, count: prompt.freshCount)
+        logprobs = Array(prompt.match.logprobs) + repeatElement(0.0, count: prompt.freshCount)
+        lossMask = Array(prompt.match.lossMask) + repeatElement(0, count: prompt.freshCount)
     }
 
     /// A prompt given as ids: stored under its decoded text (special tokens
@@ -27,7 +27,7 @@ struct PromptRecord: Sendable {
         for id in spelled { tokenizer.withBytes(of: id) { bytes += $0 } }
         guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
         let match = cache.match(text)
-        let known = match.tokens.count <= ids.count && ids.starts(with: match.tokens) ? match.tokens.count : 0
+        let known = match.tokenCount <= ids.count && ids.starts(with: match.tokens) ? match.tokenCount : 0
         self.text = text
         self.ids = ids
         logprobs = Array(match.logprobs.prefix(known)) + repeatElement(0.0, count: ids.count - known)

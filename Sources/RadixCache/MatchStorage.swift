@@ -1,0 +1,37 @@
+/// The memory one lookup copies a match's values to, in a single
+/// allocation (per lookup, allocating costs about as much as copying):
+///
+///     count | logprobs: Double × count | tokens: UInt32 × count | loss mask: UInt8 × count
+struct MatchStorage: @unchecked Sendable { // its buffer is never changed once filled
+    private typealias Buffer = ManagedBuffer<Int, UInt64>
+
+    private let buffer: Buffer
+
+    static let empty = MatchStorage(count: 0) { _, _, _ in }
+
+    /// Storage for `count` values of each kind, filled by `fill`.
+    init(count: Int,
+         fill: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<UInt8>) -> Void) {
+        // One word per Double, then the tokens and mask packed, rounded up to a word.
+        buffer = Buffer.create(minimumCapacity: count + (5 * count + 7) / 8) { _ in count }
+        fill(tokenStart, logprobStart, lossMaskStart)
+    }
+
+    var count: Int { buffer.header }
+
+    var tokens: MatchedValues<UInt32> { MatchedValues(buffer, tokenStart, count: count) }
+    var logprobs: MatchedValues<Double> { MatchedValues(buffer, logprobStart, count: count) }
+    var lossMask: MatchedValues<UInt8> { MatchedValues(buffer, lossMaskStart, count: count) }
+
+    private var logprobStart: UnsafeMutablePointer<Double> {
+        UnsafeMutableRawPointer(buffer.withUnsafeMutablePointerToElements { $0 }).assumingMemoryBound(to: Double.self)
+    }
+
+    private var tokenStart: UnsafeMutablePointer<UInt32> {
+        UnsafeMutableRawPointer(logprobStart + count).assumingMemoryBound(to: UInt32.self)
+    }
+
+    private var lossMaskStart: UnsafeMutablePointer<UInt8> {
+        UnsafeMutableRawPointer(tokenStart + count).assumingMemoryBound(to: UInt8.self)
+    }
+}
