@@ -5,6 +5,10 @@
 ///
 /// A parent left with one child is not merged with it: lookups stay exact
 /// and the next divergence would split it again.
+///
+/// A reader marks only the last node of its match (see `Node.lastUsed`),
+/// so a parent takes over the latest mark of the leaves removed under it:
+/// once it is a leaf itself, it ranks by the last lookup that went through it.
 struct Eviction {
     let maxTokens: Int
     let maxBytes: Int
@@ -65,12 +69,14 @@ struct Eviction {
     private mutating func pruning(_ node: Node, victims: Set<ObjectIdentifier>) -> Node {
         var children: [Node.Child] = []
         var changed = false
+        var lastUsed = node.lastUsed.load(ordering: .relaxed)
         for entry in node.children {
             let child = entry.node
             if victims.contains(ObjectIdentifier(child)) {
                 ledger.remove(child)
                 evictedNodes += 1
                 evictedTokens += child.run.count
+                lastUsed = max(lastUsed, child.lastUsed.load(ordering: .relaxed))
                 changed = true
                 continue
             }
@@ -79,7 +85,7 @@ struct Eviction {
             children.append(Node.Child(key: entry.key, node: pruned))
         }
         guard changed else { return node }
-        let copy = node.copy(children: ChildList(children))
+        let copy = node.copy(children: ChildList(children), lastUsed: lastUsed)
         ledger.replace(node, with: copy)
         return copy
     }

@@ -27,7 +27,11 @@ final class Node: Sendable {
     let textCount: UInt32
     /// Whether an inserted trajectory ends here.
     let isTerminal: Bool
-    /// When this node was last used, in LRU order (see `usedByInsert` and `usedByReader`).
+    /// When this node was last used, in LRU order (see `usedByInsert` and
+    /// `usedByReader`). A lookup marks only the last node of its match:
+    /// its ancestors cannot be evicted before it, and `Eviction` hands the
+    /// mark up when it goes. So readers write no node that every lookup
+    /// passes (the root's children, a shared system prompt).
     let lastUsed: Atomic<UInt64>
 
     /// The `lastUsed` of a node that the insert stamped `stamp` went through.

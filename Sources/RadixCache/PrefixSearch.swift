@@ -55,6 +55,12 @@ struct PrefixSearch {
         }
     }
 
+    /// The best match's last node.
+    var lastNodeOfBest: Unmanaged<Node>? {
+        guard let best else { return nil }
+        return bestPathCopy?[best.nodeCount - 1] ?? path[best.nodeCount - 1]
+    }
+
     private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {
         let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
         node.children.forEachChild(continuing: query) { child in

@@ -42,8 +42,8 @@
 /// to the nodes every reader shares). The writer drops a replaced snapshot
 /// only once no reader can still be using it; Swift reference counting
 /// then frees, on the writer's thread, the nodes no newer version shares.
-/// The only memory readers write are atomics: each node's `lastUsed` (LRU
-/// order) and the lookup counters. So the read path has no lock, and no
+/// The only memory readers write are atomics: the `lastUsed` (LRU order)
+/// of the last node of their match, and the lookup counters. So the read path has no lock, and no
 /// data race.
 ///
 /// ## Versions and eviction
@@ -127,8 +127,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             var search = PrefixSearch(text: text, vocabulary: vocabulary)
             search.run(from: snapshot.root)
             guard let found = search.best else { return RadixMatch.miss }
-            let used = Node.usedByReader(after: snapshot.clock)
-            search.forEachNodeOfBest { node, _ in node.markUsed(used) }
+            search.lastNodeOfBest?._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
             return RadixMatch(search, found: found)
         }
         lookups.record(match, textByteCount: text.count)

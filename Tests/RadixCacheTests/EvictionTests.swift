@@ -31,6 +31,21 @@ import Testing
         #expect(cache.statistics.evictedTokens == 4)
     }
 
+    /// A lookup marks only the last node of its match; when that node is
+    /// evicted, its parent keeps the mark, so the whole path stays as
+    /// recently used as the lookup made it.
+    @Test func aLookupKeepsItsPathRecentAfterItsLastNodeIsEvicted() throws {
+        let cache = cache(maxTokens: 11, versionWindow: 5)
+        try insert("p", into: cache, version: "20")
+        try insert("pqqq", into: cache, version: "1") // "qqq" is stale
+        try insert("ssss", into: cache, version: "20")
+        #expect(isCached("pqqq", in: cache)) // read after "ssss" was inserted
+        try insert("tttt", into: cache, version: "20") // evicts the stale "qqq"
+        try insert("uuuu", into: cache, version: "20") // evicts one of "p" and "ssss"
+        #expect(cache.match("ssss").isMiss)
+        #expect(cache.match("pqqq").matchedByteCount == 1)
+    }
+
     @Test func evictsStaleVersionsBeforeRecentlyUsedOnes() throws {
         let cache = cache(maxTokens: 10, versionWindow: 5)
         try insert("aaaa", into: cache, version: "1")
