@@ -51,10 +51,16 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 }
 
 extension String {
+    /// Runs for every header of every proxied request and answer, so it
+    /// compares the strings' own bytes when they are contiguous (native
+    /// strings are) rather than through their generic views.
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
         let a = utf8, b = other.utf8
         guard a.count == b.count else { return false }
-        return zip(a, b).allSatisfy { x, y in x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a) }
+        let contiguous = a.withContiguousStorageIfAvailable { a in
+            b.withContiguousStorageIfAvailable { b in (0..<a.count).allSatisfy { sameIgnoringASCIICase(a[$0], b[$0]) } }
+        }
+        return (contiguous ?? nil) ?? zip(a, b).allSatisfy(sameIgnoringASCIICase)
     }
 
     public func trimmingASCIISpaces() -> String {
@@ -64,4 +70,8 @@ extension String {
               let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
+}
+
+private func sameIgnoringASCIICase(_ x: UInt8, _ y: UInt8) -> Bool {
+    x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a)
 }

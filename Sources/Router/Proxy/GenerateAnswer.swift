@@ -9,13 +9,26 @@ enum GenerateAnswer {
         return answer["meta_info"]?["finish_reason"]?["type"]?.stringValue == "abort"
     }
 
+    /// Whether an answer's bytes could hold an abort: they spell `abort`,
+    /// or hold a `\u` escape (the only way a JSON string can spell it
+    /// otherwise). Most answers do neither, and need no parse to tell.
+    static func mayBeAborted(_ body: [UInt8]) -> Bool {
+        body.withUnsafeBufferPointer { bytes in
+            contains(Array("abort".utf8), in: bytes) || contains([UInt8(ascii: "\\"), UInt8(ascii: "u")], in: bytes)
+        }
+    }
+
+    private static func contains(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= needle.count else { return false }
+        return (0...(bytes.count - needle.count)).contains { start in
+            bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle)
+        }
+    }
+
     /// Whether a request body asks for `"stream": true`. Most bodies do not
     /// mention `stream` at all, which a byte scan tells without parsing.
     static func asksToStream(_ body: [UInt8]) -> Bool {
-        let key = Array(#""stream""#.utf8)
-        guard body.count >= key.count,
-              (0...(body.count - key.count)).contains(where: { body[$0] == key[0] && body[$0..<$0 + key.count].elementsEqual(key) })
-        else { return false }
+        guard body.withUnsafeBufferPointer({ contains(Array(#""stream""#.utf8), in: $0) }) else { return false }
         guard let editor = try? JSONObjectEditor(body) else { return false }
         return editor["stream"]?.boolValue ?? false
     }

@@ -130,6 +130,10 @@ final class ProxyExchange {
             return response.status >= 500 ? retryOrGiveUp(.workerError("worker answered \(response.status)"), last: response)
                                            : deliver(response)
         }
+        // A middleware that asked for the whole answer reads it as JSON: parse
+        // it for them. Otherwise only an abort matters, which most bodies
+        // cannot spell.
+        guard request.needsWholeResponse || GenerateAnswer.mayBeAborted(response.body) else { return deliver(response) }
         JSONWork.parse(response.body, on: context.loop) { [self] parsed in
             guard !isDone else { return }
             var response = response
