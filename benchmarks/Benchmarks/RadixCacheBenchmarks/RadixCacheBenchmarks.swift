@@ -58,19 +58,19 @@ final class Once<Value>: @unchecked Sendable {
     }
 }
 
-/// A thread inserting into the cache for as long as a benchmark iteration runs.
-final class BackgroundWriter: @unchecked Sendable {
+/// A thread repeating `step` for as long as a benchmark iteration runs.
+final class BackgroundLoad: @unchecked Sendable {
     private let running = Atomic<Bool>(true)
     private let started = Atomic<Bool>(false)
     private let stopped = DispatchSemaphore(value: 0)
-    let inserts = Atomic<Int>(0)
+    let steps = Atomic<Int>(0)
 
-    init(feeding fixture: Fixture) {
+    init(_ step: @escaping @Sendable () throws -> Void) {
         Thread { [self] in
             started.store(true, ordering: .releasing)
             while running.load(ordering: .acquiring) {
-                try! fixture.insertNext()
-                inserts.wrappingAdd(1, ordering: .relaxed)
+                try! step()
+                steps.wrappingAdd(1, ordering: .relaxed)
             }
             stopped.signal()
         }.start()
@@ -80,6 +80,21 @@ final class BackgroundWriter: @unchecked Sendable {
     func stop() {
         running.store(false, ordering: .releasing)
         stopped.wait()
+    }
+}
+
+/// The control for the writer: memory work of an insert's kind and size
+/// (allocating, filling and freeing buffers, about 6 KB a step, with 8 MB
+/// live, like the cache's new turns and the versions it drops) that never
+/// touches the cache. What it costs a reader is what any busy neighbour
+/// costs on this machine, not the cache's doing.
+final class MemoryChurn: @unchecked Sendable { // used by its one thread only
+    private var buffers: [[UInt8]] = Array(repeating: [], count: 1_400)
+    private var next = 0
+
+    func step() {
+        buffers[next % buffers.count] = [UInt8](repeating: UInt8(truncatingIfNeeded: next), count: 2_048 + next % 4_096)
+        next += 1
     }
 }
 
@@ -129,13 +144,24 @@ let benchmarks: @Sendable () -> Void = {
                                    scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
               closure: { benchmark in
                   let fixture = try besideFixture()
-                  let writer = BackgroundWriter(feeding: fixture)
+                  let writer = BackgroundLoad { try fixture.insertNext() }
                   lookUpTimingCPU(benchmark, in: fixture)
                   writer.stop()
                   benchmark.measurement(.custom("writer inserts meanwhile", useScalingFactor: false),
-                                        writer.inserts.load(ordering: .relaxed))
+                                        writer.steps.load(ordering: .relaxed))
               },
               setup: { _ = try besideFixture() })
+    let controlFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
+    Benchmark("Lookup, 2 KB trajectories, beside a thread churning memory (control)",
+              configuration: .init(metrics: lookups.metrics + [readerCPUMetric],
+                                   scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
+              closure: { benchmark in
+                  let churn = MemoryChurn()
+                  let neighbour = BackgroundLoad { churn.step() }
+                  lookUpTimingCPU(benchmark, in: try controlFixture())
+                  neighbour.stop()
+              },
+              setup: { _ = try controlFixture() })
 
     // Memory per cached token while a cache takes in 2,000 conversations of
     // 8 turns: the cache's own count (RadixCacheStatistics.bytesUsed: the
