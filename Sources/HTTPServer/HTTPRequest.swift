@@ -23,12 +23,16 @@ public struct HTTPRequest: Sendable {
 
     /// The target without its query string.
     public var path: Substring {
-        target.firstIndex(of: "?").map { target[..<$0] } ?? target[...]
+        queryMark.map { target[..<$0] } ?? target[...]
     }
+
+    /// Where `?` is: found among the bytes (read for every request, and a
+    /// search by characters would run Unicode's rules for nothing).
+    private var queryMark: String.Index? { target.utf8.firstIndex(of: UInt8(ascii: "?")) }
 
     /// The raw query string after `?`, or nil.
     public var query: Substring? {
-        target.firstIndex(of: "?").map { target[target.index(after: $0)...] }
+        queryMark.map { target[target.index(after: $0)...] }
     }
 
     /// The first value of a query parameter, percent-decoded.

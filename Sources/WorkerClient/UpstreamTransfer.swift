@@ -66,14 +66,13 @@ public final class UpstreamTransfer {
             slime_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress ?? UnsafeMutableRawPointer(errorBuffer)))
             if request.method == "POST" { slime_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil) }
         }
-        var names = Set<String>()
         for field in request.headers {
             headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
-            names.insert(field.name.lowercased())
         }
         // An empty value removes a header curl would add on its own; the
         // client's request is relayed as it was, without curl's defaults.
-        for name in ["accept", "content-type", "expect"] where !names.contains(name) {
+        for name in ["accept", "content-type", "expect"]
+        where !request.headers.contains(where: { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name }) {
             headerList = curl_slist_append(headerList, "\(name):")
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)

@@ -14,15 +14,21 @@ enum GenerateAnswer {
     /// otherwise). Most answers do neither, and need no parse to tell.
     static func mayBeAborted(_ body: [UInt8]) -> Bool {
         body.withUnsafeBufferPointer { bytes in
-            contains(Array("abort".utf8), in: bytes) || contains([UInt8(ascii: "\\"), UInt8(ascii: "u")], in: bytes)
+            contains(Array("abort".utf8), in: bytes) || contains(Array(#"\u"#.utf8), in: bytes)
         }
     }
 
+    /// Whether `needle` occurs in `bytes`; runs over whole answers, so it
+    /// looks for the first byte in a plain loop before comparing the rest.
     private static func contains(_ needle: [UInt8], in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard bytes.count >= needle.count else { return false }
-        return (0...(bytes.count - needle.count)).contains { start in
-            bytes[start] == needle[0] && bytes[start..<start + needle.count].elementsEqual(needle)
+        guard let first = needle.first, bytes.count >= needle.count else { return false }
+        var start = 0
+        let lastStart = bytes.count - needle.count
+        while start <= lastStart {
+            if bytes[start] == first, bytes[start..<start + needle.count].elementsEqual(needle) { return true }
+            start += 1
         }
+        return false
     }
 
     /// Whether a request body asks for `"stream": true`. Most bodies do not

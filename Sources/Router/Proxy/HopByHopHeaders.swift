@@ -4,21 +4,42 @@ import HTTPServer
 /// fields the `Connection` header names. Framing (`Content-Length`,
 /// `Transfer-Encoding`) is redone by each hop, and `Host` names the worker.
 enum HopByHopHeaders {
-    private static let alwaysDropped = [
-        "connection", "keep-alive", "proxy-connection", "te", "trailer", "transfer-encoding",
-        "upgrade", "proxy-authenticate", "proxy-authorization", "content-length", "host", "expect",
-    ]
-
     /// End-to-end fields of `headers`, in order. Runs for every proxied
-    /// request and answer: compares in place, no lowercased copies.
+    /// request and answer, so it compares bytes in place: no lowercased
+    /// copies, no splitting by characters.
     static func endToEnd(_ headers: some Sequence<(name: String, value: String)>) -> [(name: String, value: String)] {
         var named: [String] = []
         for field in headers where field.name.equalsIgnoringASCIICase("connection") {
-            named += field.value.split(separator: ",").map { String($0).trimmingASCIISpaces() }
+            for token in field.value.utf8.split(separator: UInt8(ascii: ",")) {
+                let name = String(decoding: token.drop(while: isSpace).reversed().drop(while: isSpace).reversed(), as: UTF8.self)
+                if !name.isEmpty, !isAlwaysDropped(name) { named.append(name) }
+            }
         }
-        return headers.filter { field in
-            !alwaysDropped.contains { field.name.equalsIgnoringASCIICase($0) }
-                && !named.contains { field.name.equalsIgnoringASCIICase($0) }
+        var kept: [(name: String, value: String)] = []
+        kept.reserveCapacity(headers.underestimatedCount)
+        for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {
+            kept.append(field)
+        }
+        return kept
+    }
+
+    /// Whether a field is hop-by-hop whatever `Connection` says: picked by
+    /// its length first, so most names cost one comparison or none.
+    private static func isAlwaysDropped(_ name: String) -> Bool {
+        switch name.utf8.count {
+        case 2: name.equalsIgnoringASCIICase("te")
+        case 4: name.equalsIgnoringASCIICase("host")
+        case 6: name.equalsIgnoringASCIICase("expect")
+        case 7: name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
+        case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
+        case 14: name.equalsIgnoringASCIICase("content-length")
+        case 16: name.equalsIgnoringASCIICase("proxy-connection")
+        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
+        case 18: name.equalsIgnoringASCIICase("proxy-authenticate")
+        case 19: name.equalsIgnoringASCIICase("proxy-authorization")
+        default: false
         }
     }
+
+    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 }
