@@ -102,7 +102,7 @@ public final class WorkerClient {
     private func watch(socket: curl_socket_t, what: Int32) {
         guard what != CURL_POLL_REMOVE else {
             // The connection goes idle in curl's pool; its socket stays open.
-            watchers[socket]?.stop()
+            watchers[socket]?.idle()
             return
         }
         let watcher = watchers[socket] ?? {
