@@ -42,11 +42,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
     /// True when a comma-separated header (e.g. `Connection`) lists `token`.
     public func listContains(_ name: String, token: String) -> Bool {
-        values(name).contains { value in
-            value.split(separator: ",").contains {
-                String($0).trimmingASCIISpaces().equalsIgnoringASCIICase(token)
-            }
-        }
+        values(name).contains { $0.listElements.contains { $0.equalsIgnoringASCIICase(token) } }
     }
 }
 
@@ -63,11 +59,21 @@ extension String {
         return (contiguous ?? nil) ?? zip(a, b).allSatisfy(sameIgnoringASCIICase)
     }
 
+    /// The elements of a comma-separated field value (`close, x-trace`),
+    /// without the spaces and tabs around them; empty elements are left out.
+    /// Split by bytes: a field value is no text to segment into characters.
+    public var listElements: [String] {
+        utf8.split(separator: UInt8(ascii: ",")).compactMap { element in
+            let trimmed = element.drop(while: isOptionalWhitespace)
+            guard let last = trimmed.lastIndex(where: { !isOptionalWhitespace($0) }) else { return nil }
+            return String(trimmed[...last])
+        }
+    }
+
     public func trimmingASCIISpaces() -> String {
         let bytes = Array(utf8)
-        let isSpace: (UInt8) -> Bool = { $0 == 0x20 || $0 == 0x09 }
-        guard let first = bytes.firstIndex(where: { !isSpace($0) }),
-              let last = bytes.lastIndex(where: { !isSpace($0) }) else { return "" }
+        guard let first = bytes.firstIndex(where: { !isOptionalWhitespace($0) }),
+              let last = bytes.lastIndex(where: { !isOptionalWhitespace($0) }) else { return "" }
         return String(decoding: bytes[first...last], as: UTF8.self)
     }
 }
@@ -75,3 +81,6 @@ extension String {
 private func sameIgnoringASCIICase(_ x: UInt8, _ y: UInt8) -> Bool {
     x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a)
 }
+
+/// Space or tab: the whitespace HTTP allows around field values and list elements.
+private func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }

@@ -32,7 +32,7 @@ public struct HTTPRequest: Sendable {
 
     /// The raw query string after `?`, or nil.
     public var query: Substring? {
-        queryMark.map { target[target.index(after: $0)...] }
+        queryMark.map { target[target.utf8.index(after: $0)...] }
     }
 
     /// The first value of a query parameter, percent-decoded.

@@ -18,6 +18,8 @@ struct MockSGLangCommand: ParsableCommand {
     @Option(help: "Probability that a generation aborts.") var abortRate = 0.0
     @Option(help: "Probability of a 500 answer.") var errorRate = 0.0
     @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
+    @Option(help: "Close a keep-alive connection idle this long, milliseconds (uvicorn, SGLang's server, waits 5 s).")
+    var keepAliveTimeoutMs: UInt64 = 75_000
     @Option(name: [.customLong("tokenizer-path"), .customLong("model-path")],
             help: "Model directory with tokenizer.json; without it ids are UTF-8 bytes.") var tokenizerPath: String?
 
@@ -34,7 +36,9 @@ struct MockSGLangCommand: ParsableCommand {
         let loop = EventLoop()
         let codec: TokenCodec = try tokenizerPath.map { try TokenizerCodec(directory: $0) } ?? ByteCodec()
         let worker = MockWorker(loop: loop, codec: codec, settings: settings)
-        let server = HTTPServer(loop: loop) { request, responder in worker.handle(request, responder) }
+        var configuration = HTTPServerConfiguration()
+        configuration.idleTimeoutMilliseconds = keepAliveTimeoutMs
+        let server = HTTPServer(loop: loop, configuration: configuration) { request, responder in worker.handle(request, responder) }
         let stop = { (_: Int32) in server.shutdown(gracePeriodMilliseconds: 1000) { loop.stop() } }
         let watchers = [SignalWatcher(loop: loop, signal: SIGINT, stop), SignalWatcher(loop: loop, signal: SIGTERM, stop)]
         let boundPort = try server.start(host: host, port: port)

@@ -14,6 +14,11 @@ struct MatchStorage: @unchecked Sendable { // its buffer is never changed once f
          fill: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<UInt8>) -> Void) {
         // One word per Double, then the tokens and mask packed, rounded up to a word.
         buffer = Buffer.create(minimumCapacity: count + (5 * count + 7) / 8) { _ in count }
+        // The buffer's words become the three regions, each bound to its type.
+        let words = UnsafeMutableRawPointer(buffer.withUnsafeMutablePointerToElements { $0 })
+        words.bindMemory(to: Double.self, capacity: count)
+        (words + 8 * count).bindMemory(to: UInt32.self, capacity: count)
+        (words + 12 * count).bindMemory(to: UInt8.self, capacity: count)
         fill(tokenStart, logprobStart, lossMaskStart)
     }
 
@@ -22,6 +27,8 @@ struct MatchStorage: @unchecked Sendable { // its buffer is never changed once f
     var tokens: MatchedValues<UInt32> { MatchedValues(buffer, tokenStart, count: count) }
     var logprobs: MatchedValues<Double> { MatchedValues(buffer, logprobStart, count: count) }
     var lossMask: MatchedValues<UInt8> { MatchedValues(buffer, lossMaskStart, count: count) }
+
+    // Pointers into the buffer: valid while it lives, which every view of it ensures by holding it.
 
     private var logprobStart: UnsafeMutablePointer<Double> {
         UnsafeMutableRawPointer(buffer.withUnsafeMutablePointerToElements { $0 }).assumingMemoryBound(to: Double.self)

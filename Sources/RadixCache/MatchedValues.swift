@@ -18,7 +18,7 @@ public struct MatchedValues<Element: BitwiseCopyable>: RandomAccessCollection, @
 
     public subscript(position: Int) -> Element {
         precondition(position >= 0 && position < count, "index out of range")
-        return base[position]
+        return withExtendedLifetime(owner) { base[position] }
     }
 
     public func withContiguousStorageIfAvailable<Result>(

@@ -3,9 +3,10 @@
 /// (on the searching thread's stack), so a lookup in a tree of usual depth
 /// allocates nothing for its path.
 struct NodePath {
-    private static let inlineCapacity = 24
+    private typealias Inline = InlineArray<24, Unmanaged<Node>?>
+    private static let inlineCapacity = Inline.count
 
-    private var inline = InlineArray<24, Unmanaged<Node>?>(repeating: nil)
+    private var inline = Inline(repeating: nil)
     private var deeper: [Unmanaged<Node>] = []
 
     /// Setting depth `index` needs every shallower depth set before.
@@ -17,6 +18,7 @@ struct NodePath {
             } else if index - Self.inlineCapacity < deeper.count {
                 deeper[index - Self.inlineCapacity] = newValue
             } else {
+                assert(index - Self.inlineCapacity == deeper.count, "depths are entered in order")
                 deeper.append(newValue)
             }
         }

@@ -46,20 +46,19 @@ struct PrefixSearch {
         exploreChildren(of: root, depth: 0, at: 0, tokensBefore: 0)
     }
 
-    /// Calls `body` with each node of the best match and how many of its tokens the match takes.
-    func forEachNodeOfBest(_ body: (Node, Int) -> Void) {
-        guard let best else { return }
-        for index in 0..<best.nodeCount {
-            let node = bestPathCopy?[index] ?? path[index]
-            node._withUnsafeGuaranteedRef { body($0, index == best.nodeCount - 1 ? best.lastNodeTokenCount : $0.run.count) }
+    /// Calls `body` with each node of `found` (the best match) and how many of its tokens the match takes.
+    func forEachNode(of found: Found, _ body: (Node, Int) -> Void) {
+        for index in 0..<found.nodeCount {
+            node(of: found, at: index)._withUnsafeGuaranteedRef {
+                body($0, index == found.nodeCount - 1 ? found.lastNodeTokenCount : $0.run.count)
+            }
         }
     }
 
-    /// The best match's last node.
-    var lastNodeOfBest: Unmanaged<Node>? {
-        guard let best else { return nil }
-        return bestPathCopy?[best.nodeCount - 1] ?? path[best.nodeCount - 1]
-    }
+    /// The last node of `found` (the best match).
+    func lastNode(of found: Found) -> Unmanaged<Node> { node(of: found, at: found.nodeCount - 1) }
+
+    private func node(of found: Found, at index: Int) -> Unmanaged<Node> { bestPathCopy?[index] ?? path[index] }
 
     private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {
         let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)

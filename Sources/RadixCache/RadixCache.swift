@@ -43,8 +43,8 @@
 /// only once no reader can still be using it; Swift reference counting
 /// then frees, on the writer's thread, the nodes no newer version shares.
 /// The only memory readers write are atomics: the `lastUsed` (LRU order)
-/// of the last node of their match, and the lookup counters. So the read path has no lock, and no
-/// data race.
+/// of the last node of their match, and the lookup counters. So the read
+/// path has no lock, and no data race.
 ///
 /// ## Versions and eviction
 ///
@@ -127,7 +127,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             var search = PrefixSearch(text: text, vocabulary: vocabulary)
             search.run(from: snapshot.root)
             guard let found = search.best else { return RadixMatch.miss }
-            search.lastNodeOfBest?._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
+            search.lastNode(of: found)._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
             return RadixMatch(search, found: found)
         }
         lookups.record(match, textByteCount: text.count)

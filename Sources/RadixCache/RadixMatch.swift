@@ -38,13 +38,13 @@ public struct RadixMatch: Sendable {
         self.versionRuns = versionRuns
     }
 
-    /// The best match `search` found, copied out in one pass over its
-    /// nodes, which must still be alive.
+    /// The best match `search` found (`found`), copied out in one pass over
+    /// its nodes, which must still be alive.
     init(_ search: PrefixSearch, found: PrefixSearch.Found) {
         var versionRuns = WeightVersionRuns(nodeCount: found.nodeCount)
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0
-            search.forEachNodeOfBest { node, count in
+            search.forEachNode(of: found) { node, count in
                 node.run.copyValues(count, tokens: tokens + filled, logprobs: logprobs + filled,
                                     lossMask: lossMask + filled)
                 filled += count

@@ -3,7 +3,7 @@
 final class Snapshot: Sendable {
     let root: Node
     let ledger: Ledger
-    /// The stamp of the latest insert; readers mark the nodes they use after it.
+    /// The stamp of the latest insert; a reader marks the last node of its match as used after it.
     let clock: UInt64
     let evictedNodes: Int
     let evictedTokens: Int

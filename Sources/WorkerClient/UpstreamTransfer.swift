@@ -72,7 +72,8 @@ public final class UpstreamTransfer {
         // An empty value removes a header curl would add on its own; the
         // client's request is relayed as it was, without curl's defaults.
         for name in ["accept", "content-type", "expect"]
-        where !request.headers.contains(where: { $0.name.utf8.count == name.utf8.count && $0.name.lowercased() == name }) {
+        // Setting bit 5 lowercases ASCII letters and leaves '-' as it is.
+        where !request.headers.contains(where: { $0.name.utf8.lazy.map { $0 | 0x20 }.elementsEqual(name.utf8) }) {
             headerList = curl_slist_append(headerList, "\(name):")
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)

@@ -168,4 +168,22 @@ import Testing
         #expect(match.weightVersions == versions)
         #expect(match.weightVersionRuns.count == 40)
     }
+
+    /// Below a deep path, two tokenizations of one text: the walk tries both
+    /// branches, and must keep the first's nodes when it finds it best and
+    /// then walks the other.
+    @Test func keepsTheBestBranchBelowADeepPathWhileTryingAnother() throws {
+        var text = "", tokens: [UInt32] = []
+        for turn in 1...30 {
+            text += "t\(turn);"
+            tokens += vocabulary.bytewise("t\(turn);")
+            try cache.insert(text, tokens)
+        }
+        let split = tokens + [vocabulary.id("Hel"), vocabulary.id("lo"), vocabulary.id(" world")]
+        let whole = tokens + [vocabulary.id("Hello")] + vocabulary.bytewise(" there")
+        try cache.insert(text + "Hello world", split)
+        try cache.insert(text + "Hello there", whole)
+        #expect(Array(cache.match(text + "Hello world!").tokens) == split)
+        #expect(Array(cache.match(text + "Hello there!").tokens) == whole)
+    }
 }

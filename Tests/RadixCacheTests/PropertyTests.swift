@@ -37,7 +37,7 @@ import Testing
             // The trajectory just inserted is never evicted, and is the latest holder of all its tokens.
             let justInserted = cache.match(String(decoding: trajectory.text, as: UTF8.self))
             #expect(Array(justInserted.tokens) == trajectory.tokens, "seed \(seed)")
-            #expect(justInserted.logprobs.map(\.bitPattern) == trajectory.logprobs.map(\.bitPattern), "seed \(seed)")
+            #expect(justInserted.logprobs.map { $0.bitPattern } == trajectory.logprobs.map { $0.bitPattern }, "seed \(seed)")
             #expect(Array(justInserted.lossMask) == trajectory.lossMask, "seed \(seed)")
             checkIsStoredPrefix(justInserted, of: trajectory.text, in: model, seed: seed)
             for _ in 0..<5 {
@@ -58,7 +58,7 @@ import Testing
         let context: Comment = "seed \(seed), query \(Array(query.utf8))"
         #expect(Array(match.tokens) == expected.tokens, context)
         #expect(match.matchedByteCount == expected.matchedByteCount, context)
-        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map(\.bitPattern), context)
+        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map { $0.bitPattern }, context)
         #expect(Array(match.lossMask) == expected.lossMask, context)
         #expect(match.weightVersions == expected.weightVersions, context)
     }
@@ -76,7 +76,7 @@ import Testing
             return
         }
         let expected = model.expected(trajectory: candidate.trajectory, count: candidate.count)
-        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map(\.bitPattern), "seed \(seed)")
+        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map { $0.bitPattern }, "seed \(seed)")
         #expect(Array(match.lossMask) == expected.lossMask, "seed \(seed)")
         // A node rebuilt after an eviction may have forgotten which insert
         // came first, so check only that each version is that of a holder

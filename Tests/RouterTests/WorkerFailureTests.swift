@@ -83,6 +83,32 @@ import TestSupport
         #expect(try router.metrics().totalInFlight == 0)
     }
 
+    /// SGLang's server closes keep-alive connections idle for 5 s. The router
+    /// keeps watching its pooled connections between requests: one the
+    /// worker closed must neither busy the loop nor fail the next request.
+    @Test func aWorkerClosingIdleConnectionsCostsNothing() throws {
+        let mock = try Mock(["--keep-alive-timeout-ms", "100"])
+        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        for round in 0..<3 {
+            #expect(try router.generate(rid: "r\(round)").status == 200)
+            let before = try cpuTicks(of: router.process.processIdentifier)
+            Thread.sleep(forTimeInterval: 1) // the mock closes the idle connection meanwhile
+            let spent = try cpuTicks(of: router.process.processIdentifier) - before
+            // Idle, the router wakes for its lag probe and timers only; a loop
+            // spinning on the closed socket would spend the whole second.
+            #expect(spent < sysconf(Int32(_SC_CLK_TCK)) / 2, "\(spent) clock ticks in an idle second")
+        }
+        #expect(try mock.rids() == ["r0", "r1", "r2"])
+    }
+
+    /// User plus system CPU time of a process so far, in clock ticks.
+    private func cpuTicks(of pid: Int32) throws -> Int {
+        let stat = try String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields = stat[stat.index(after: stat.lastIndex(of: ")")!)...].split(separator: " ")
+        return Int(fields[11])! + Int(fields[12])!
+    }
+
     @Test func aFailedGenerateIsRetriedAtAnotherWorker() throws {
         let failing = try Mock(), fine = try Mock()
         let router = try Router(mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])

@@ -97,8 +97,9 @@ public struct ProxiedResponse {
     public var body: [UInt8] {
         didSet { json = nil }
     }
-    /// The body parsed as JSON, when the router already did (it does for
-    /// `/generate`, to see aborts); saves middlewares a second parse.
+    /// The body parsed as JSON, when the router already did: for a
+    /// `/generate` answer a middleware asked to buffer (`needsWholeResponse`),
+    /// and for one that may be an abort. Saves middlewares a second parse.
     public var json: JSONValue?
 
     public init(status: Int, headers: HTTPHeaders, body: [UInt8], json: JSONValue? = nil) {

@@ -13,10 +13,12 @@ enum GenerateAnswer {
     /// or hold a `\u` escape (the only way a JSON string can spell it
     /// otherwise). Most answers do neither, and need no parse to tell.
     static func mayBeAborted(_ body: [UInt8]) -> Bool {
-        body.withUnsafeBufferPointer { bytes in
-            contains(Array("abort".utf8), in: bytes) || contains(Array(#"\u"#.utf8), in: bytes)
-        }
+        body.withUnsafeBufferPointer { contains(abortWord, in: $0) || contains(unicodeEscape, in: $0) }
     }
+
+    private static let abortWord = Array("abort".utf8)
+    private static let unicodeEscape = Array(#"\u"#.utf8)
+    private static let streamKey = Array(#""stream""#.utf8)
 
     /// Whether `needle` occurs in `bytes`; runs over whole answers, so it
     /// looks for the first byte in a plain loop before comparing the rest.
@@ -34,7 +36,7 @@ enum GenerateAnswer {
     /// Whether a request body asks for `"stream": true`. Most bodies do not
     /// mention `stream` at all, which a byte scan tells without parsing.
     static func asksToStream(_ body: [UInt8]) -> Bool {
-        guard body.withUnsafeBufferPointer({ contains(Array(#""stream""#.utf8), in: $0) }) else { return false }
+        guard body.withUnsafeBufferPointer({ contains(streamKey, in: $0) }) else { return false }
         guard let editor = try? JSONObjectEditor(body) else { return false }
         return editor["stream"]?.boolValue ?? false
     }

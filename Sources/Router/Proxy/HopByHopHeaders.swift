@@ -10,13 +10,9 @@ enum HopByHopHeaders {
     static func endToEnd(_ headers: some Sequence<(name: String, value: String)>) -> [(name: String, value: String)] {
         var named: [String] = []
         for field in headers where field.name.equalsIgnoringASCIICase("connection") {
-            for token in field.value.utf8.split(separator: UInt8(ascii: ",")) {
-                let name = String(decoding: token.drop(while: isSpace).reversed().drop(while: isSpace).reversed(), as: UTF8.self)
-                if !name.isEmpty, !isAlwaysDropped(name) { named.append(name) }
-            }
+            named += field.value.listElements.filter { !isAlwaysDropped($0) }
         }
         var kept: [(name: String, value: String)] = []
-        kept.reserveCapacity(headers.underestimatedCount)
         for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {
             kept.append(field)
         }
@@ -40,6 +36,4 @@ enum HopByHopHeaders {
         default: false
         }
     }
-
-    private static func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 }

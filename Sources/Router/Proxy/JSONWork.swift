@@ -1,9 +1,9 @@
 import EventLoop
-import JSON
 
-/// JSON parsing that stays on the loop for small bodies and moves to the
-/// thread pool for large ones (a thread hop costs ~10 µs; parsing a
-/// megabyte costs milliseconds the loop must not spend).
+/// Work on JSON bodies (parsing, scanning, writing) that stays on the loop
+/// for small bodies and moves to the thread pool for large ones (a thread
+/// hop costs ~10 µs; parsing a megabyte costs milliseconds the loop must
+/// not spend).
 enum JSONWork {
     static let inlineLimit = 64 * 1024
 
@@ -14,10 +14,5 @@ enum JSONWork {
     ) {
         if inline { return completion(Result(catching: work)) }
         loop.offload({ Result(catching: work) }, then: completion)
-    }
-
-    static func parse(_ bytes: [UInt8], on loop: EventLoop,
-                      then completion: @escaping (Result<JSONValue, JSONParser.Error>) -> Void) {
-        run(on: loop, inline: bytes.count <= inlineLimit, { () throws(JSONParser.Error) in try JSONParser.parse(bytes) }, then: completion)
     }
 }

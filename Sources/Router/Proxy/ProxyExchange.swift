@@ -132,13 +132,16 @@ final class ProxyExchange {
         }
         // A middleware that asked for the whole answer reads it as JSON: parse
         // it for them. Otherwise only an abort matters, which most bodies
-        // cannot spell.
-        guard request.needsWholeResponse || GenerateAnswer.mayBeAborted(response.body) else { return deliver(response) }
-        JSONWork.parse(response.body, on: context.loop) { [self] parsed in
-            guard !isDone else { return }
+        // cannot spell. Scanning and parsing both scale with the body: one
+        // trip to the thread pool for large ones.
+        let body = response.body, middlewareReadsJSON = request.needsWholeResponse
+        JSONWork.run(on: context.loop, inline: body.count <= JSONWork.inlineLimit, {
+            middlewareReadsJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil
+        }) { [self] (parsed: Result<JSONValue?, Never>) in
+            guard !isDone, case .success(let json) = parsed else { return }
             var response = response
-            response.json = try? parsed.get()
-            if let json = response.json, GenerateAnswer.isAborted(json) {
+            response.json = json
+            if let json, GenerateAnswer.isAborted(json) {
                 context.metrics.aborts.increment("generate")
                 retryOrGiveUp(.aborted, last: response)
             } else {

@@ -76,8 +76,9 @@ public final class RadixTreeMiddleware: Middleware {
 
     public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
                          done: @escaping (ProxiedResponse) -> Void) {
-        // The router parsed every buffered /generate answer already (off the
-        // loop when large); without that parse there is nothing to store.
+        // The router parsed the answer already, since `prepare` asked for it
+        // whole (off the loop when large); without that parse there is
+        // nothing to store.
         guard response.status == 200, let pending = request.attachments[name] as? Pending,
               let answer = response.json else { return done(response) }
         let answers = answer.arrayValue ?? [answer]

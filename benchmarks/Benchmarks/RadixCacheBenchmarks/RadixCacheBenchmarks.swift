@@ -84,8 +84,8 @@ final class BackgroundLoad: @unchecked Sendable {
 }
 
 /// The control for the writer: memory work of an insert's kind and size
-/// (allocating, filling and freeing buffers, about 6 KB a step, with 8 MB
-/// live, like the cache's new turns and the versions it drops) that never
+/// (allocating, filling and freeing buffers of 2 to 6 KB, about 6 MB live,
+/// like the cache's new turns and the versions it drops) that never
 /// touches the cache. What it costs a reader is what any busy neighbour
 /// costs on this machine, not the cache's doing.
 final class MemoryChurn: @unchecked Sendable { // used by its one thread only
@@ -151,17 +151,16 @@ let benchmarks: @Sendable () -> Void = {
                                         writer.steps.load(ordering: .relaxed))
               },
               setup: { _ = try besideFixture() })
-    let controlFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
     Benchmark("Lookup, 2 KB trajectories, beside a thread churning memory (control)",
               configuration: .init(metrics: lookups.metrics + [readerCPUMetric],
                                    scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
               closure: { benchmark in
                   let churn = MemoryChurn()
                   let neighbour = BackgroundLoad { churn.step() }
-                  lookUpTimingCPU(benchmark, in: try controlFixture())
+                  lookUpTimingCPU(benchmark, in: try aloneFixture())
                   neighbour.stop()
               },
-              setup: { _ = try controlFixture() })
+              setup: { _ = try aloneFixture() })
 
     // Memory per cached token while a cache takes in 2,000 conversations of
     // 8 turns: the cache's own count (RadixCacheStatistics.bytesUsed: the
