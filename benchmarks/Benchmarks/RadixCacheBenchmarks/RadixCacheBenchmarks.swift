@@ -32,7 +32,11 @@ final class Fixture: @unchecked Sendable {
         let conversations = size.fixture
         self.conversations = conversations
         cache = try conversations.filledCache(configuration: configuration ?? .init(maxTokens: 1 << 40, maxBytes: 1 << 40))
-        queries = conversations.final.map { $0.string + " and the next user message" }
+        // In no particular order: in insertion order, neighbouring lookups
+        // would read neighbouring memory, which the hardware prefetches and a
+        // router's traffic does not.
+        var random = SplitMix(seed: 3)
+        queries = conversations.final.map { $0.string + " and the next user message" }.shuffled(using: &random)
         pending = conversations.nextTurns(rounds: pendingRounds, turnBytes: size.turnBytes)
     }
 
