@@ -48,15 +48,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
 
 extension String {
     /// Runs for every header of every proxied request and answer, so it
-    /// compares the strings' own bytes when they are contiguous (native
-    /// strings are) rather than through their generic views.
+    /// compares the strings' own bytes (`withUTF8` copies nothing for a
+    /// native string) rather than going through their generic views.
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
-        let a = utf8, b = other.utf8
-        guard a.count == b.count else { return false }
-        let contiguous = a.withContiguousStorageIfAvailable { a in
-            b.withContiguousStorageIfAvailable { b in (0..<a.count).allSatisfy { sameIgnoringASCIICase(a[$0], b[$0]) } }
-        }
-        return (contiguous ?? nil) ?? zip(a, b).allSatisfy(sameIgnoringASCIICase)
+        guard utf8.count == other.utf8.count else { return false }
+        var a = self, b = other
+        return a.withUTF8 { a in b.withUTF8 { b in (0..<a.count).allSatisfy { sameIgnoringASCIICase(a[$0], b[$0]) } } }
     }
 
     /// The elements of a comma-separated field value (`close, x-trace`),
