@@ -103,9 +103,6 @@ final class MemoryChurn: @unchecked Sendable { // used by its one thread only
 }
 
 let benchmarks: @Sendable () -> Void = {
-    let lookups = Benchmark.Configuration(
-        metrics: [.throughput, .wallClock], scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200)
-
     for size in [Size.small, Size.large] {
         let scale: BenchmarkScalingFactor = size.turnBytes < 1_000 ? .kilo : .one
         let lookupFixture = Once { try Fixture(size) }
@@ -132,39 +129,33 @@ let benchmarks: @Sendable () -> Void = {
                   setup: { _ = try insertFixture() })
     }
 
-    // One reader thread (the benchmark's), alone or beside the writer
-    // thread: 2 cores, one each. The cache stays at its budget, so the
-    // writer also evicts.
+    // One reader thread (the benchmark's) alone, beside the writer thread
+    // inserting flat out (the cache at its budget, so it also evicts), and
+    // beside the control thread (`MemoryChurn`): 2 cores, one each. The three
+    // take turns within every iteration, so all of them go through the same
+    // moments of this shared machine, whose speed drifts 2-3x over minutes.
     let bounded = RadixCache.Configuration(maxTokens: 600_000, maxBytes: 1 << 30)
-    let aloneFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
-    Benchmark("Lookup, 2 KB trajectories, no writer",
-              configuration: .init(metrics: lookups.metrics + [readerCPUMetric],
-                                   scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
-              closure: { benchmark in lookUpTimingCPU(benchmark, in: try aloneFixture()) },
-              setup: { _ = try aloneFixture() })
-    let besideFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
-    Benchmark("Lookup, 2 KB trajectories, beside a writer inserting",
-              configuration: .init(metrics: lookups.metrics + [readerCPUMetric, .custom("writer inserts meanwhile", useScalingFactor: false)],
-                                   scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
+    let sharedFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
+    let neighbourMetrics = ["alone", "beside the writer", "beside the control thread"].map {
+        BenchmarkMetric.custom("reader CPU ns per lookup, \($0)", useScalingFactor: false)
+    }
+    let writerInserts = BenchmarkMetric.custom("writer inserts per 1,000 lookups", useScalingFactor: false)
+    Benchmark("Lookup, 2 KB trajectories, reader alone and beside other threads",
+              configuration: .init(metrics: neighbourMetrics + [writerInserts], maxDuration: .seconds(10), maxIterations: 100),
               closure: { benchmark in
-                  let fixture = try besideFixture()
+                  let fixture = try sharedFixture()
+                  let lookups = 3_000
+                  benchmark.measurement(neighbourMetrics[0], readerCPUNanoseconds(lookups, in: fixture) / lookups)
                   let writer = BackgroundLoad { try fixture.insertNext() }
-                  lookUpTimingCPU(benchmark, in: fixture)
+                  benchmark.measurement(neighbourMetrics[1], readerCPUNanoseconds(lookups, in: fixture) / lookups)
                   writer.stop()
-                  benchmark.measurement(.custom("writer inserts meanwhile", useScalingFactor: false),
-                                        writer.steps.load(ordering: .relaxed))
-              },
-              setup: { _ = try besideFixture() })
-    Benchmark("Lookup, 2 KB trajectories, beside a thread churning memory (control)",
-              configuration: .init(metrics: lookups.metrics + [readerCPUMetric],
-                                   scalingFactor: .kilo, maxDuration: .seconds(3), maxIterations: 200),
-              closure: { benchmark in
+                  benchmark.measurement(writerInserts, 1_000 * writer.steps.load(ordering: .relaxed) / lookups)
                   let churn = MemoryChurn()
-                  let neighbour = BackgroundLoad { churn.step() }
-                  lookUpTimingCPU(benchmark, in: try aloneFixture())
-                  neighbour.stop()
+                  let control = BackgroundLoad { churn.step() }
+                  benchmark.measurement(neighbourMetrics[2], readerCPUNanoseconds(lookups, in: fixture) / lookups)
+                  control.stop()
               },
-              setup: { _ = try aloneFixture() })
+              setup: { _ = try sharedFixture() })
 
     // Memory per cached token while a cache takes in 2,000 conversations of
     // 8 turns: the cache's own count (RadixCacheStatistics.bytesUsed: the
@@ -199,17 +190,14 @@ func lookUp(_ benchmark: Benchmark, in fixture: Fixture) {
     benchmark.stopMeasurement()
 }
 
-/// Like `lookUp`, also recording the reader thread's own CPU time per
-/// lookup: on a shared machine wall-clock time also counts the time the
-/// reader waited for a core, CPU time only what its lookups cost.
-func lookUpTimingCPU(_ benchmark: Benchmark, in fixture: Fixture) {
+/// The reader thread's own CPU time for `count` lookups of next-turn texts:
+/// on a shared machine, wall-clock time would also count the time the
+/// reader waited for a core.
+func readerCPUNanoseconds(_ count: Int, in fixture: Fixture) -> Int {
     let before = threadCPUNanoseconds()
-    lookUp(benchmark, in: fixture)
-    let perLookup = (threadCPUNanoseconds() - before) / benchmark.scaledIterations.count
-    benchmark.measurement(readerCPUMetric, perLookup)
+    for index in 0..<count { blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count])) }
+    return threadCPUNanoseconds() - before
 }
-
-let readerCPUMetric = BenchmarkMetric.custom("reader CPU time per lookup (ns)", useScalingFactor: false)
 
 func threadCPUNanoseconds() -> Int {
     var time = timespec()
