@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs what only the benchmarks need, beyond scripts/setup.sh (which
 # already brings wrk and nginx-light): SGLang's Rust router from PyPI, the
-# peer of benchmarks/http/run.sh. Safe to run again.
+# peer of benchmarks/http/run.sh, and perf, which counts each peer's system
+# calls there. Safe to run again.
 set -euo pipefail
 
 # Pinned: the version whose figures anchors.md quotes. Override with
@@ -17,6 +18,10 @@ command -v sglang-router >/dev/null || {
     echo "setup-bench.sh: sglang-router installed but not on PATH (pip's script directory?)" >&2
     exit 1
 }
+if ! command -v perf >/dev/null; then
+    printf '\n==> apt-get install linux-perf\n'
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null
+fi
 for tool in wrk nginx; do
     command -v "$tool" >/dev/null || echo "setup-bench.sh: '$tool' missing: run scripts/setup.sh too" >&2
 done

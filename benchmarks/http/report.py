@@ -26,6 +26,12 @@ def errors(r):
     return f"{r['err_status']} non-2xx, {socket} socket"
 
 
+def syscalls_per_request(r):
+    if r.get("syscalls") is None or r["requests"] == 0:
+        return "—"
+    return f"{r['syscalls'] / r['requests']:.1f}"
+
+
 def main():
     ap = report_common.argument_parser()
     ap.add_argument("--duration", required=True)
@@ -45,14 +51,16 @@ def main():
     out(f"SGLang-shaped JSON; `wrk -t{a.threads}` with `benchmarks/http/generate.lua` (small JSON body) and the")
     out(f"upstream share core 0. {a.warmup} s warm-up, then {a.duration} s measured per row; every peer was first")
     out("checked to answer 200 with the upstream's exact body. \"vs nginx\" is req/s over nginx `proxy_pass`'s at")
-    out("the same connection count. \"peer CPU\" is the peer's CPU time over the measured run (1.00 = core 1 saturated).\n")
-    out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU |")
-    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out("the same connection count. \"peer CPU\" is the peer's CPU time over the measured run (1.00 = core 1 saturated);")
+    out("\"system calls\" are the peer's (all its processes) per request served, counted by perf's syscall tracepoint.\n")
+    out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU | system calls per request |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         base = nginx.get(r["connections"])
         ratio = f"{r['rps'] / base:.2f}x" if base and r["peer"] != "upstream" else "—"
         out(f"| {LABELS.get(r['peer'], r['peer'])} | {r['connections']} | {r['rps']:,.0f} | {ratio} "
-            f"| {ms(r['mean_us'])} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors(r)} | {r['cpu']:.2f} |")
+            f"| {ms(r['mean_us'])} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors(r)} | {r['cpu']:.2f} "
+            f"| {syscalls_per_request(r)} |")
     out("")
     starved = [r for r in rows if r["peer"] != "upstream" and r["cpu"] < 0.9]
     if starved:

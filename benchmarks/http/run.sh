@@ -106,13 +106,15 @@ measure() {
             -s "$here/generate.lua" "$url/generate" >/dev/null
         raw="$work/wrk-$label-c$c.txt"
         before=$(tree_cpu_ticks "$pid")
+        count_syscalls "$pid" "$duration" >"$work/syscalls" &
         taskset -c 0 timeout $((duration + 30)) wrk -t"$threads" -c"$c" -d"${duration}s" --timeout 2s --latency \
             -s "$here/generate.lua" "$url/generate" >"$raw"
         after=$(tree_cpu_ticks "$pid")
+        wait $!
         json=$(sed -n 's/^WRK_JSON //p' "$raw")
         [ -n "$json" ] || die "no summary from wrk for $label: $(cat "$raw")"
-        python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(peer=sys.argv[2], connections=int(sys.argv[3]), cpu_ticks=int(sys.argv[4]), hz=int(sys.argv[5])); print(json.dumps(r))' \
-            "$json" "$label" "$c" $((after - before)) "$(getconf CLK_TCK)" >>"$work/results.jsonl"
+        python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(peer=sys.argv[2], connections=int(sys.argv[3]), cpu_ticks=int(sys.argv[4]), hz=int(sys.argv[5]), syscalls=int(sys.argv[6]) if sys.argv[6] else None); print(json.dumps(r))' \
+            "$json" "$label" "$c" $((after - before)) "$(getconf CLK_TCK)" "$(cat "$work/syscalls")" >>"$work/results.jsonl"
         mkdir -p benchmarks/results/raw && cp "$raw" benchmarks/results/raw/
     done
 }
