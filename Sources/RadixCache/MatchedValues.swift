@@ -1,10 +1,14 @@
 /// A match's values of one kind (its tokens, log-probabilities or loss
 /// mask): a read-only view into the memory the lookup copied them to, kept
-/// alive by the view.
+/// alive by the view (while a member runs, the view and so its owner are).
+///
+/// Inlinable: the router reads these element by element from another
+/// module, and a call per element would cost more than the read.
 public struct MatchedValues<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
     // The values are never changed once copied: sharing them across threads is safe.
-    private let owner: AnyObject
-    private let base: UnsafePointer<Element>
+    // `owner` is only held, to keep `base` valid.
+    @usableFromInline let owner: AnyObject
+    @usableFromInline let base: UnsafePointer<Element>
     public let count: Int
 
     init(_ owner: AnyObject, _ base: UnsafeMutablePointer<Element>, count: Int) {
@@ -13,18 +17,18 @@ public struct MatchedValues<Element: BitwiseCopyable>: RandomAccessCollection, @
         self.count = count
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { count }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { count }
 
-    public subscript(position: Int) -> Element {
+    @inlinable public subscript(position: Int) -> Element {
         precondition(position >= 0 && position < count, "index out of range")
-        return withExtendedLifetime(owner) { base[position] }
+        return base[position]
     }
 
-    public func withContiguousStorageIfAvailable<Result>(
+    @inlinable public func withContiguousStorageIfAvailable<Result>(
         _ body: (UnsafeBufferPointer<Element>) throws -> Result
     ) rethrows -> Result? {
-        try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: base, count: count)) }
+        try body(UnsafeBufferPointer(start: base, count: count))
     }
 }
 
