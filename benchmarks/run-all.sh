@@ -103,7 +103,8 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
     echo "|---|---|---|---|---:|---|"
     printf '%s\n' "${rows[@]}"
     echo
-    echo "[radix-cache.md](radix-cache.md) reads the RadixCache micro-benchmarks against the goals (written by hand)."
+    echo "[radix-cache.md](radix-cache.md) reads the RadixCache micro-benchmarks against the goals, and"
+    echo "[http-proxy-cost.md](http-proxy-cost.md) where a proxied request's time goes (both written by hand)."
     echo
     echo "Each results file names its own reproduce command; run one benchmark alone with"
     echo "\`benchmarks/run-all.sh --only rl\` (names: http, tokenizer, micro, rl)."

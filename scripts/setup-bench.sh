@@ -20,6 +20,7 @@ command -v sglang-router >/dev/null || {
 }
 if ! command -v perf >/dev/null; then
     printf '\n==> apt-get install linux-perf\n'
+    apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null
 fi
 for tool in wrk nginx; do

@@ -1,12 +1,12 @@
 /// A match's values of one kind (its tokens, log-probabilities or loss
 /// mask): a read-only view into the memory the lookup copied them to, kept
-/// alive by the view (while a member runs, the view and so its owner are).
+/// alive by the view.
 ///
 /// Inlinable: the router reads these element by element from another
-/// module, and a call per element would cost more than the read.
+/// module, and a call per element would cost more than the read. Inlined,
+/// nothing else uses `owner`, so each read keeps it alive explicitly.
 public struct MatchedValues<Element: BitwiseCopyable>: RandomAccessCollection, @unchecked Sendable {
     // The values are never changed once copied: sharing them across threads is safe.
-    // `owner` is only held, to keep `base` valid.
     @usableFromInline let owner: AnyObject
     @usableFromInline let base: UnsafePointer<Element>
     public let count: Int
@@ -22,13 +22,13 @@ public struct MatchedValues<Element: BitwiseCopyable>: RandomAccessCollection, @
 
     @inlinable public subscript(position: Int) -> Element {
         precondition(position >= 0 && position < count, "index out of range")
-        return base[position]
+        return withExtendedLifetime(owner) { base[position] }
     }
 
     @inlinable public func withContiguousStorageIfAvailable<Result>(
         _ body: (UnsafeBufferPointer<Element>) throws -> Result
     ) rethrows -> Result? {
-        try body(UnsafeBufferPointer(start: base, count: count))
+        try withExtendedLifetime(owner) { try body(UnsafeBufferPointer(start: base, count: count)) }
     }
 }
 

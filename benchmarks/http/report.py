@@ -27,9 +27,8 @@ def errors(r):
 
 
 def syscalls_per_request(r):
-    if r.get("syscalls") is None or r["requests"] == 0:
-        return "—"
-    return f"{r['syscalls'] / r['requests']:.1f}"
+    value = r.get("syscalls_per_request")
+    return "—" if value is None else f"{value:.1f}"
 
 
 def main():
@@ -52,7 +51,8 @@ def main():
     out(f"upstream share core 0. {a.warmup} s warm-up, then {a.duration} s measured per row; every peer was first")
     out("checked to answer 200 with the upstream's exact body. \"vs nginx\" is req/s over nginx `proxy_pass`'s at")
     out("the same connection count. \"peer CPU\" is the peer's CPU time over the measured run (1.00 = core 1 saturated);")
-    out("\"system calls\" are the peer's (all its processes) per request served, counted by perf's syscall tracepoint.\n")
+    out("\"system calls\" are the peer's (all its processes) per request served, counted by perf's syscall tracepoint")
+    out("in a 3 s run of their own after the measured one (\"—\": perf could not count here).\n")
     out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU | system calls per request |")
     out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:

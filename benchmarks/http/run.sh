@@ -96,25 +96,43 @@ start_peer() {
     esac
 }
 
+# count_syscalls PID CONNECTIONS URL: "CALLS REQUESTS" for a 3 s wrk run
+# under perf's system-call counter (PID and its children), or nothing when
+# perf cannot count here. A run of its own: while the tracepoint is on, every
+# system call on the machine takes a slower path, so the measured run does
+# without it.
+count_syscalls() {
+    local pids calls requests
+    command -v perf >/dev/null || return 0
+    pids=$(echo "$1" $(pgrep -P "$1" || true) | tr ' ' ',')
+    perf stat -x, -o "$work/perf.csv" -e raw_syscalls:sys_enter -p "$pids" -- \
+        taskset -c 0 timeout 40 wrk -t"$threads" -c"$2" -d3s --timeout 2s -s "$here/generate.lua" "$3/generate" \
+        >"$work/perf-wrk.txt" 2>&1 || return 0
+    calls=$(awk -F, '/raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ { print $1 }' "$work/perf.csv" 2>/dev/null || true)
+    requests=$(sed -n 's/^WRK_JSON //p' "$work/perf-wrk.txt" |
+        python3 -c 'import json, sys; print(json.load(sys.stdin)["requests"])' 2>/dev/null || true)
+    if [ -n "$calls" ] && [ -n "$requests" ]; then echo "$calls $requests"; fi
+}
+
 # measure LABEL PID URL: warm-up, then one wrk run per connection count; the
-# summary of each goes to results.jsonl.
+# summary of each goes to results.jsonl, with the peer's system calls per
+# request from a short run after it.
 measure() {
-    local label=$1 pid=$2 url=$3 c raw before after json
+    local label=$1 pid=$2 url=$3 c raw before after json syscalls
     for c in $connections; do
         log "$label: warm-up ${warmup}s, then ${duration}s with $c connections"
         taskset -c 0 timeout $((warmup + 30)) wrk -t"$threads" -c"$c" -d"${warmup}s" --timeout 2s \
             -s "$here/generate.lua" "$url/generate" >/dev/null
         raw="$work/wrk-$label-c$c.txt"
         before=$(tree_cpu_ticks "$pid")
-        count_syscalls "$pid" "$duration" >"$work/syscalls" &
         taskset -c 0 timeout $((duration + 30)) wrk -t"$threads" -c"$c" -d"${duration}s" --timeout 2s --latency \
             -s "$here/generate.lua" "$url/generate" >"$raw"
         after=$(tree_cpu_ticks "$pid")
-        wait $!
+        syscalls=$(count_syscalls "$pid" "$c" "$url")
         json=$(sed -n 's/^WRK_JSON //p' "$raw")
         [ -n "$json" ] || die "no summary from wrk for $label: $(cat "$raw")"
-        python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(peer=sys.argv[2], connections=int(sys.argv[3]), cpu_ticks=int(sys.argv[4]), hz=int(sys.argv[5]), syscalls=int(sys.argv[6]) if sys.argv[6] else None); print(json.dumps(r))' \
-            "$json" "$label" "$c" $((after - before)) "$(getconf CLK_TCK)" "$(cat "$work/syscalls")" >>"$work/results.jsonl"
+        python3 -c 'import json, sys; r = json.loads(sys.argv[1]); r.update(peer=sys.argv[2], connections=int(sys.argv[3]), cpu_ticks=int(sys.argv[4]), hz=int(sys.argv[5]), syscalls_per_request=(lambda c: int(c[0]) / int(c[1]) if len(c) == 2 and int(c[1]) else None)(sys.argv[6].split())); print(json.dumps(r))' \
+            "$json" "$label" "$c" $((after - before)) "$(getconf CLK_TCK)" "$syscalls" >>"$work/results.jsonl"
         mkdir -p benchmarks/results/raw && cp "$raw" benchmarks/results/raw/
     done
 }

@@ -131,16 +131,6 @@ tree_cpu_ticks() {
     echo "$total"
 }
 
-# count_syscalls PID SECONDS: system calls made by PID and its children
-# over the next SECONDS (perf's syscall tracepoint, counted in the kernel),
-# or nothing when perf cannot count them here.
-count_syscalls() {
-    local pids
-    pids=$(echo "$1" $(pgrep -P "$1" || true) | tr ' ' ',')
-    perf stat -x, -e raw_syscalls:sys_enter -p "$pids" -- sleep "$2" 2>&1 >/dev/null |
-        awk -F, '/raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ { print $1 }'
-}
-
 # Busy and total jiffies of one core, from /proc/stat.
 core_ticks() {
     awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8; total = busy + $5 + $6; print busy, total }' /proc/stat

@@ -62,7 +62,7 @@ final class Once<Value>: @unchecked Sendable {
     }
 }
 
-/// A thread repeating `step` for as long as a benchmark iteration runs.
+/// A thread repeating `step` until stopped.
 final class BackgroundLoad: @unchecked Sendable {
     private let running = Atomic<Bool>(true)
     private let started = Atomic<Bool>(false)
