@@ -60,24 +60,21 @@ extension String {
     /// without the spaces and tabs around them; empty elements are left out.
     /// Split by bytes: a field value is no text to segment into characters.
     public var listElements: [String] {
-        utf8.split(separator: UInt8(ascii: ",")).compactMap { element in
-            let trimmed = element.drop(while: isOptionalWhitespace)
-            guard let last = trimmed.lastIndex(where: { !isOptionalWhitespace($0) }) else { return nil }
-            return String(trimmed[...last])
-        }
+        utf8.split(separator: UInt8(ascii: ",")).map(trimmingOptionalWhitespace).filter { !$0.isEmpty }.map(String.init)
     }
 
-    public func trimmingASCIISpaces() -> String {
-        let bytes = Array(utf8)
-        guard let first = bytes.firstIndex(where: { !isOptionalWhitespace($0) }),
-              let last = bytes.lastIndex(where: { !isOptionalWhitespace($0) }) else { return "" }
-        return String(decoding: bytes[first...last], as: UTF8.self)
-    }
+    public func trimmingASCIISpaces() -> String { String(trimmingOptionalWhitespace(self[...].utf8)) }
 }
 
 private func sameIgnoringASCIICase(_ x: UInt8, _ y: UInt8) -> Bool {
     x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a)
 }
 
-/// Space or tab: the whitespace HTTP allows around field values and list elements.
-private func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+/// `bytes` without the spaces and tabs (the whitespace HTTP allows around
+/// field values and list elements) at either end.
+private func trimmingOptionalWhitespace(_ bytes: Substring.UTF8View) -> Substring {
+    let isOptionalWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+    let start = bytes.drop(while: isOptionalWhitespace)
+    guard let last = start.lastIndex(where: { !isOptionalWhitespace($0) }) else { return "" }
+    return Substring(start[...last])
+}

@@ -35,10 +35,7 @@ final class SocketWatcher {
     /// Watches `events` (libuv's) for curl.
     func start(events: Int32) {
         guard !isClosed else { return }
-        if isIdle {
-            isIdle = false
-            withHandle { uv_ref($0) }
-        }
+        leaveIdle()
         guard events != watched else { return }
         watched = events
         uv_poll_start(handle, events) { handle, status, events in
@@ -65,12 +62,16 @@ final class SocketWatcher {
     }
 
     private func stop() {
-        if isIdle {
-            isIdle = false
-            withHandle { uv_ref($0) }
-        }
+        leaveIdle()
         watched = 0
         uv_poll_stop(handle)
+    }
+
+    /// The watch serves curl again, and holds the loop alive as other handles do.
+    private func leaveIdle() {
+        guard isIdle else { return }
+        isIdle = false
+        withHandle { uv_ref($0) }
     }
 
     private func fired(status: Int32, events: Int32) {
@@ -80,7 +81,7 @@ final class SocketWatcher {
             // e.g. UV_EBADF after a peer reset: curl must learn of it.
             flags = CURL_CSELECT_ERR
         } else {
-            if events & Int32(UV_READABLE.rawValue) != 0 { flags |= CURL_CSELECT_IN }
+            if events & Self.readable != 0 { flags |= CURL_CSELECT_IN }
             if events & Int32(UV_WRITABLE.rawValue) != 0 { flags |= CURL_CSELECT_OUT }
         }
         onEvent(socket, flags)
