@@ -22,7 +22,9 @@ struct MatchStorage: @unchecked Sendable { // its buffer is never changed once f
         fill(tokenStart, logprobStart, lossMaskStart)
     }
 
-    var count: Int { buffer.header }
+    /// Read through a pointer: `ManagedBuffer.header` is a class property,
+    /// and each access to it is checked for exclusivity at run time.
+    var count: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee } }
 
     var tokens: MatchedValues<UInt32> { MatchedValues(buffer, tokenStart, count: count) }
     var logprobs: MatchedValues<Double> { MatchedValues(buffer, logprobStart, count: count) }

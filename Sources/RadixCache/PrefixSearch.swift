@@ -58,7 +58,11 @@ struct PrefixSearch {
     /// The last node of `found` (the best match).
     func lastNode(of found: Found) -> Unmanaged<Node> { node(of: found, at: found.nodeCount - 1) }
 
-    private func node(of found: Found, at index: Int) -> Unmanaged<Node> { bestPathCopy?[index] ?? path[index] }
+    private func node(of found: Found, at index: Int) -> Unmanaged<Node> {
+        // Not `??`: its autoclosure would copy the whole search, inline path included.
+        if let bestPathCopy { return bestPathCopy[index] }
+        return path[index]
+    }
 
     private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {
         let query = ChildKey.Query(text.baseAddress! + position, available: text.count - position)
