@@ -129,31 +129,77 @@ let benchmarks: @Sendable () -> Void = {
                   setup: { _ = try insertFixture() })
     }
 
+    // Lookups on one reader thread, then on two at once (2 cores, one each):
+    // lock-free readers should add up. Taking turns within every iteration
+    // puts both through the same moments of this shared machine, whose
+    // speed drifts 2-3x over minutes.
+    let readerMetrics = ["one reader thread", "two reader threads together"].map {
+        BenchmarkMetric.custom("lookups per second, \($0)", useScalingFactor: false)
+    }
+    // Within one iteration, so the machine's drift cancels out.
+    let scaling = BenchmarkMetric.custom("two threads' rate over one's, %", useScalingFactor: false)
+    let readersFixture = Once { try Fixture(.small) }
+    Benchmark("Lookup, 2 KB trajectories, one and two reader threads",
+              configuration: .init(metrics: readerMetrics + [scaling], maxDuration: .seconds(10), maxIterations: 100),
+              closure: { benchmark in
+                  let fixture = try readersFixture()
+                  let lookups = 3_000
+                  let oneRate = lookupsPerSecond(lookups, in: fixture)
+                  benchmark.measurement(readerMetrics[0], oneRate)
+                  let otherReader = LookupLoop(fixture, startingAt: fixture.queries.count / 2)
+                  let other = BackgroundLoad { otherReader.step() }
+                  let (before, start) = (other.steps.load(ordering: .relaxed), ContinuousClock.now)
+                  let ownRate = lookupsPerSecond(lookups, in: fixture)
+                  let otherRate = Double(other.steps.load(ordering: .relaxed) - before)
+                      / (ContinuousClock.now - start).seconds
+                  other.stop()
+                  benchmark.measurement(readerMetrics[1], ownRate + Int(otherRate))
+                  benchmark.measurement(scaling, 100 * (ownRate + Int(otherRate)) / oneRate)
+              },
+              setup: { _ = try readersFixture() })
+
     // One reader thread (the benchmark's) alone, beside the writer thread
-    // inserting flat out (the cache at its budget, so it also evicts), and
-    // beside the control thread (`MemoryChurn`): 2 cores, one each. The three
-    // take turns within every iteration, so all of them go through the same
-    // moments of this shared machine, whose speed drifts 2-3x over minutes.
+    // inserting flat out (the cache filled to its budget beforehand, so the
+    // writer evicts throughout), and beside the control thread
+    // (`MemoryChurn`): 2 cores, one each. The three take turns within every
+    // iteration, so all of them go through the same moments of the machine,
+    // and each iteration starts with the next of them, so none always
+    // follows the same one.
     let bounded = RadixCache.Configuration(maxTokens: 600_000, maxBytes: 1 << 30)
-    let sharedFixture = Once { try Fixture(.small, pendingRounds: 4, configuration: bounded) }
-    let neighbourMetrics = ["alone", "beside the writer", "beside the control thread"].map {
-        BenchmarkMetric.custom("reader CPU ns per lookup, \($0)", useScalingFactor: false)
+    let sharedFixture = Once {
+        let fixture = try Fixture(.small, pendingRounds: 4, configuration: bounded)
+        while fixture.cache.statistics.evictedTokens == 0 { try fixture.insertNext() }
+        return fixture
+    }
+    let neighbourMetrics = Neighbour.allCases.map {
+        BenchmarkMetric.custom("reader CPU ns per lookup, \($0.rawValue)", useScalingFactor: false)
+    }
+    // Each beside the reader alone in the same iteration, so the machine's drift cancels out.
+    let relativeMetrics = Neighbour.allCases.dropFirst().map {
+        BenchmarkMetric.custom("reader CPU per lookup \($0.rawValue) over alone, %", useScalingFactor: false)
     }
     let writerInserts = BenchmarkMetric.custom("writer inserts per 1,000 lookups", useScalingFactor: false)
+    let rotation = Counter()
     Benchmark("Lookup, 2 KB trajectories, reader alone and beside other threads",
-              configuration: .init(metrics: neighbourMetrics + [writerInserts], maxDuration: .seconds(10), maxIterations: 100),
+              configuration: .init(metrics: neighbourMetrics + relativeMetrics + [writerInserts], maxDuration: .seconds(20), maxIterations: 200),
               closure: { benchmark in
                   let fixture = try sharedFixture()
                   let lookups = 3_000
-                  benchmark.measurement(neighbourMetrics[0], readerCPUNanoseconds(lookups, in: fixture) / lookups)
-                  let writer = BackgroundLoad { try fixture.insertNext() }
-                  benchmark.measurement(neighbourMetrics[1], readerCPUNanoseconds(lookups, in: fixture) / lookups)
-                  writer.stop()
-                  benchmark.measurement(writerInserts, 1_000 * writer.steps.load(ordering: .relaxed) / lookups)
-                  let churn = MemoryChurn()
-                  let control = BackgroundLoad { churn.step() }
-                  benchmark.measurement(neighbourMetrics[2], readerCPUNanoseconds(lookups, in: fixture) / lookups)
-                  control.stop()
+                  let first = rotation.next()
+                  var perLookup = Array(repeating: 0, count: Neighbour.allCases.count)
+                  for turn in 0..<Neighbour.allCases.count {
+                      let index = (first + turn) % Neighbour.allCases.count
+                      let neighbour = Neighbour.allCases[index].start(beside: fixture)
+                      perLookup[index] = readerCPUNanoseconds(lookups, in: fixture) / lookups
+                      neighbour?.stop()
+                      if Neighbour.allCases[index] == .writer, let neighbour {
+                          benchmark.measurement(writerInserts, 1_000 * neighbour.steps.load(ordering: .relaxed) / lookups)
+                      }
+                  }
+                  for (metric, nanoseconds) in zip(neighbourMetrics, perLookup) { benchmark.measurement(metric, nanoseconds) }
+                  for (metric, nanoseconds) in zip(relativeMetrics, perLookup.dropFirst()) {
+                      benchmark.measurement(metric, 100 * nanoseconds / perLookup[0])
+                  }
               },
               setup: { _ = try sharedFixture() })
 
@@ -181,6 +227,50 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
+/// What runs on the other core while the reader is measured.
+enum Neighbour: String, CaseIterable {
+    case none = "alone"
+    case writer = "beside the writer"
+    case control = "beside the control thread"
+
+    /// Starts this neighbour's thread; nil for none.
+    func start(beside fixture: Fixture) -> BackgroundLoad? {
+        switch self {
+        case .none: return nil
+        case .writer: return BackgroundLoad { try fixture.insertNext() }
+        case .control:
+            let churn = MemoryChurn()
+            return BackgroundLoad { churn.step() }
+        }
+    }
+}
+
+/// A second reader's lookups: the same next-turn texts from another starting point.
+final class LookupLoop: @unchecked Sendable { // used by its one thread only
+    private let fixture: Fixture
+    private var next: Int
+
+    init(_ fixture: Fixture, startingAt start: Int) {
+        self.fixture = fixture
+        next = start
+    }
+
+    func step() {
+        blackHole(fixture.cache.match(fixture.queries[next % fixture.queries.count]))
+        next += 1
+    }
+}
+
+/// Counts benchmark iterations.
+final class Counter: @unchecked Sendable { // package-benchmark runs iterations one at a time
+    private var count = 0
+
+    func next() -> Int {
+        defer { count += 1 }
+        return count
+    }
+}
+
 /// `benchmark.scaledIterations` lookups of next-turn texts.
 func lookUp(_ benchmark: Benchmark, in fixture: Fixture) {
     benchmark.startMeasurement()
@@ -190,6 +280,13 @@ func lookUp(_ benchmark: Benchmark, in fixture: Fixture) {
     benchmark.stopMeasurement()
 }
 
+/// The rate of `count` lookups of next-turn texts on this thread, by the wall clock.
+func lookupsPerSecond(_ count: Int, in fixture: Fixture) -> Int {
+    let start = ContinuousClock.now
+    for index in 0..<count { blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count])) }
+    return Int(Double(count) / (ContinuousClock.now - start).seconds)
+}
+
 /// The reader thread's own CPU time for `count` lookups of next-turn texts:
 /// on a shared machine, wall-clock time would also count the time the
 /// reader waited for a core.
@@ -197,6 +294,10 @@ func readerCPUNanoseconds(_ count: Int, in fixture: Fixture) -> Int {
     let before = threadCPUNanoseconds()
     for index in 0..<count { blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count])) }
     return threadCPUNanoseconds() - before
+}
+
+extension Duration {
+    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
 }
 
 func threadCPUNanoseconds() -> Int {
