@@ -29,16 +29,19 @@ struct PrefixSearch {
     private let text: UnsafeBufferPointer<UInt8>
     private let vocabulary: SharedTokenBytes
     /// The nodes of the walk, by depth; entries past the current depth are stale.
-    private var path = NodePath()
+    private var path: NodePath
     private(set) var best: Found?
     /// The best match's nodes, copied out of `path` only once the walk is
     /// about to overwrite them (when it leaves that branch for another):
     /// until then they are `path`'s first `best.nodeCount` entries.
     private var bestPathCopy: [Unmanaged<Node>]?
 
-    init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes) {
+    /// A search whose path's first depths go to `pathSpace` (see `NodePath`).
+    init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes,
+         pathSpace: UnsafeMutablePointer<Unmanaged<Node>>) {
         self.text = text
         self.vocabulary = vocabulary
+        self.path = NodePath(inline: pathSpace)
     }
 
     mutating func run(from root: Node) {
@@ -59,9 +62,7 @@ struct PrefixSearch {
     func lastNode(of found: Found) -> Unmanaged<Node> { node(of: found, at: found.nodeCount - 1) }
 
     private func node(of found: Found, at index: Int) -> Unmanaged<Node> {
-        // Not `??`: its autoclosure would copy the whole search, inline path included.
-        if let bestPathCopy { return bestPathCopy[index] }
-        return path[index]
+        bestPathCopy?[index] ?? path[index]
     }
 
     private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {

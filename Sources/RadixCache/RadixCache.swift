@@ -123,12 +123,14 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
     public func match(utf8 text: UnsafeBufferPointer<UInt8>) -> RadixMatch {
         // Everything that touches nodes happens inside `read`, so a lookup
         // never holds the last reference to a replaced version.
-        let match = published.read { snapshot in
-            var search = PrefixSearch(text: text, vocabulary: vocabulary)
-            search.run(from: snapshot.root)
-            guard let found = search.best else { return RadixMatch.miss }
-            search.lastNode(of: found)._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
-            return RadixMatch(search, found: found)
+        let match = NodePath.withSearchSpace { pathSpace in
+            published.read { snapshot in
+                var search = PrefixSearch(text: text, vocabulary: vocabulary, pathSpace: pathSpace)
+                search.run(from: snapshot.root)
+                guard let found = search.best else { return RadixMatch.miss }
+                search.lastNode(of: found)._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
+                return RadixMatch(search, found: found)
+            }
         }
         lookups.record(match, textByteCount: text.count)
         return match

@@ -122,9 +122,11 @@ import Testing
         #expect(cache.match("aaaa").isMiss)
         let bytes = Array("aaaa".utf8)
         let found = bytes.withUnsafeBufferPointer { text in
-            var search = PrefixSearch(text: text, vocabulary: SharedTokenBytes(vocabulary))
-            search.run(from: held.root)
-            return search.best
+            NodePath.withSearchSpace { pathSpace in
+                var search = PrefixSearch(text: text, vocabulary: SharedTokenBytes(vocabulary), pathSpace: pathSpace)
+                search.run(from: held.root)
+                return search.best
+            }
         }
         #expect(found?.tokenCount == 4)
     }

@@ -126,7 +126,7 @@ import Testing
 
     @Test func returnsLogprobsBitForBit() throws {
         let values: [Double] = [
-            0.1, -0.0, -1.0e-320, .infinity, -.greatestFiniteMagnitude,
+            0.1, -0.0, -Double.leastNonzeroMagnitude * 2_024, .infinity, -.greatestFiniteMagnitude, // the third is subnormal
             Double(Float(-2.3456)), Double(bitPattern: 0x7FF8_0000_0000_0001), Double(Float.nan), 1e300,
         ]
         let text = String(repeating: "x", count: values.count)
