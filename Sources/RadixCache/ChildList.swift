@@ -40,7 +40,10 @@ struct ChildList: RandomAccessCollection, Sendable {
 
     /// Calls `body` with each child whose first token may continue the text
     /// `query` describes, in key order. For readers of a published tree:
-    /// nodes come unretained, kept alive by the snapshot.
+    /// nodes come unretained, kept alive by the snapshot. Inlined: `body`
+    /// is a lookup's recursion, and called through a closure it costs about
+    /// 2 % of a lookup.
+    @inline(__always)
     func forEachChild(continuing query: ChildKey.Query, _ body: (Unmanaged<Node>) -> Void) {
         switch storage {
         case .flat(let children):

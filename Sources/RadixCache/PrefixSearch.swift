@@ -15,7 +15,9 @@
 ///
 /// It retains no node: the tree searched must stay alive for as long as the
 /// search and its result are used (a reader's `SnapshotCell.read` section).
-struct PrefixSearch {
+/// Its path lives in stack memory of `searching` (see `NodePath`), so a
+/// search exists only inside that call, and cannot be copied out of it.
+struct PrefixSearch: ~Copyable {
     /// The best match so far: it takes all tokens of its first `nodeCount - 1`
     /// nodes and `lastNodeTokenCount` of the last.
     struct Found {
@@ -36,17 +38,22 @@ struct PrefixSearch {
     /// until then they are `path`'s first `best.nodeCount` entries.
     private var bestPathCopy: [Unmanaged<Node>]?
 
-    /// A search whose path's first depths go to `pathSpace` (see `NodePath`).
-    init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes,
-         pathSpace: UnsafeMutablePointer<Unmanaged<Node>>) {
-        self.text = text
-        self.vocabulary = vocabulary
-        self.path = NodePath(inline: pathSpace)
+    /// Searches the tree under `root` for `text`, then calls `body` with the finished search.
+    static func searching<Result>(
+        _ text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes, from root: Node,
+        _ body: (borrowing PrefixSearch) -> Result
+    ) -> Result {
+        NodePath.withStackSpace { pathSpace in
+            var search = PrefixSearch(text: text, vocabulary: vocabulary, path: NodePath(inline: pathSpace))
+            if !text.isEmpty { search.exploreChildren(of: root, depth: 0, at: 0, tokensBefore: 0) }
+            return body(search)
+        }
     }
 
-    mutating func run(from root: Node) {
-        guard !text.isEmpty else { return }
-        exploreChildren(of: root, depth: 0, at: 0, tokensBefore: 0)
+    private init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes, path: consuming NodePath) {
+        self.text = text
+        self.vocabulary = vocabulary
+        self.path = path
     }
 
     /// Calls `body` with each node of `found` (the best match) and how many of its tokens the match takes.
@@ -62,7 +69,8 @@ struct PrefixSearch {
     func lastNode(of found: Found) -> Unmanaged<Node> { node(of: found, at: found.nodeCount - 1) }
 
     private func node(of found: Found, at index: Int) -> Unmanaged<Node> {
-        bestPathCopy?[index] ?? path[index]
+        if let bestPathCopy { return bestPathCopy[index] }
+        return path[index]
     }
 
     private mutating func exploreChildren(of node: Node, depth: Int, at position: Int, tokensBefore: Int) {

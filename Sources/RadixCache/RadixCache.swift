@@ -123,10 +123,8 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
     public func match(utf8 text: UnsafeBufferPointer<UInt8>) -> RadixMatch {
         // Everything that touches nodes happens inside `read`, so a lookup
         // never holds the last reference to a replaced version.
-        let match = NodePath.withSearchSpace { pathSpace in
-            published.read { snapshot in
-                var search = PrefixSearch(text: text, vocabulary: vocabulary, pathSpace: pathSpace)
-                search.run(from: snapshot.root)
+        let match = published.read { snapshot in
+            PrefixSearch.searching(text, vocabulary: vocabulary, from: snapshot.root) { search in
                 guard let found = search.best else { return RadixMatch.miss }
                 search.lastNode(of: found)._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
                 return RadixMatch(search, found: found)

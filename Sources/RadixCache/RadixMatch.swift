@@ -40,7 +40,7 @@ public struct RadixMatch: Sendable {
 
     /// The best match `search` found (`found`), copied out in one pass over
     /// its nodes, which must still be alive.
-    init(_ search: PrefixSearch, found: PrefixSearch.Found) {
+    init(_ search: borrowing PrefixSearch, found: PrefixSearch.Found) {
         var versionRuns = WeightVersionRuns(nodeCount: found.nodeCount)
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0

@@ -122,11 +122,7 @@ import Testing
         #expect(cache.match("aaaa").isMiss)
         let bytes = Array("aaaa".utf8)
         let found = bytes.withUnsafeBufferPointer { text in
-            NodePath.withSearchSpace { pathSpace in
-                var search = PrefixSearch(text: text, vocabulary: SharedTokenBytes(vocabulary), pathSpace: pathSpace)
-                search.run(from: held.root)
-                return search.best
-            }
+            PrefixSearch.searching(text, vocabulary: SharedTokenBytes(vocabulary), from: held.root) { $0.best }
         }
         #expect(found?.tokenCount == 4)
     }
