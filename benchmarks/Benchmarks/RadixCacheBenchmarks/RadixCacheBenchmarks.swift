@@ -1,106 +1,7 @@
 // RadixCache micro-benchmarks (package-benchmark). Results and the command
 // that reproduces them: benchmarks/results/radix-cache.md.
 import Benchmark
-import Foundation
 import RadixCache
-import Synchronization
-
-/// Trajectory sizes: about 2 KB (a short multi-turn rollout) and 200 KB.
-struct Size: Sendable {
-    let name: String
-    let conversations: Int
-    let turns: Int
-    let turnBytes: Int
-
-    static let small = Size(name: "2 KB", conversations: 1_000, turns: 4, turnBytes: 450)
-    static let large = Size(name: "200 KB", conversations: 16, turns: 4, turnBytes: 50_000)
-
-    var fixture: Conversations { Conversations(count: conversations, turns: turns, turnBytes: turnBytes) }
-}
-
-/// Inputs built once per benchmark, outside the measurement.
-final class Fixture: @unchecked Sendable {
-    let conversations: Conversations
-    let cache: RadixCache
-    /// Next-turn texts: each matches a whole stored trajectory, then goes on.
-    let queries: [String]
-    /// Trajectories not inserted yet.
-    let pending: [Trajectory]
-    var nextPending = 0
-
-    init(_ size: Size, pendingRounds: Int = 0, configuration: RadixCache.Configuration? = nil) throws {
-        let conversations = size.fixture
-        self.conversations = conversations
-        cache = try conversations.filledCache(configuration: configuration ?? .init(maxTokens: 1 << 40, maxBytes: 1 << 40))
-        // In no particular order: in insertion order, neighbouring lookups
-        // would read neighbouring memory, which the hardware prefetches and a
-        // router's traffic does not.
-        var random = SplitMix(seed: 3)
-        queries = conversations.final.map { $0.string + " and the next user message" }.shuffled(using: &random)
-        pending = conversations.nextTurns(rounds: pendingRounds, turnBytes: size.turnBytes)
-    }
-
-    func insertNext() throws {
-        try pending[nextPending % pending.count].insert(into: cache, version: 100)
-        nextPending += 1
-    }
-}
-
-/// A benchmark's input, built on first use (package-benchmark's setup hook
-/// returns nothing, and the measured closure runs once per iteration).
-final class Once<Value>: @unchecked Sendable {
-    private let make: () throws -> Value
-    private var made: Value?
-
-    init(_ make: @escaping () throws -> Value) { self.make = make }
-
-    func callAsFunction() throws -> Value {
-        if let made { return made }
-        let value = try make()
-        made = value
-        return value
-    }
-}
-
-/// A thread repeating `step` until stopped.
-final class BackgroundLoad: @unchecked Sendable {
-    private let running = Atomic<Bool>(true)
-    private let started = Atomic<Bool>(false)
-    private let stopped = DispatchSemaphore(value: 0)
-    let steps = Atomic<Int>(0)
-
-    init(_ step: @escaping @Sendable () throws -> Void) {
-        Thread { [self] in
-            started.store(true, ordering: .releasing)
-            while running.load(ordering: .acquiring) {
-                try! step()
-                steps.wrappingAdd(1, ordering: .relaxed)
-            }
-            stopped.signal()
-        }.start()
-        while !started.load(ordering: .acquiring) { sched_yield() }
-    }
-
-    func stop() {
-        running.store(false, ordering: .releasing)
-        stopped.wait()
-    }
-}
-
-/// The control for the writer: memory work of an insert's kind and size
-/// (allocating, filling and freeing buffers of 2 to 6 KB, about 6 MB live,
-/// like the cache's new turns and the versions it drops) that never
-/// touches the cache. What it costs a reader is what any busy neighbour
-/// costs on this machine, not the cache's doing.
-final class MemoryChurn: @unchecked Sendable { // used by its one thread only
-    private var buffers: [[UInt8]] = Array(repeating: [], count: 1_400)
-    private var next = 0
-
-    func step() {
-        buffers[next % buffers.count] = [UInt8](repeating: UInt8(truncatingIfNeeded: next), count: 2_048 + next % 4_096)
-        next += 1
-    }
-}
 
 let benchmarks: @Sendable () -> Void = {
     for size in [Size.small, Size.large] {
@@ -129,76 +30,82 @@ let benchmarks: @Sendable () -> Void = {
                   setup: { _ = try insertFixture() })
     }
 
-    // Lookups on one reader thread, then on two at once (2 cores, one each):
-    // lock-free readers should add up. Taking turns within every iteration
-    // puts both through the same moments of this shared machine, whose
-    // speed drifts 2-3x over minutes.
+    // Lookups on one reader thread and on two at once (2 cores, one each):
+    // lock-free readers should add up. Both within every iteration, so that
+    // they go through the same moments of this shared machine, whose speed
+    // drifts 2-3x over minutes; which goes first alternates.
     let readerMetrics = ["one reader thread", "two reader threads together"].map {
-        BenchmarkMetric.custom("lookups per second, \($0)", useScalingFactor: false)
+        BenchmarkMetric.custom("lookups per second, \($0)", polarity: .prefersLarger, useScalingFactor: false)
     }
-    // Within one iteration, so the machine's drift cancels out.
-    let scaling = BenchmarkMetric.custom("two threads' rate over one's, %", useScalingFactor: false)
+    let scaling = BenchmarkMetric.custom("two threads' rate over one's, %", polarity: .prefersLarger, useScalingFactor: false)
     let readersFixture = Once { try Fixture(.small) }
+    let readersIterations = IterationCounter()
     Benchmark("Lookup, 2 KB trajectories, one and two reader threads",
               configuration: .init(metrics: readerMetrics + [scaling], maxDuration: .seconds(10), maxIterations: 100),
               closure: { benchmark in
                   let fixture = try readersFixture()
                   let lookups = 3_000
-                  let oneRate = lookupsPerSecond(lookups, in: fixture)
-                  benchmark.measurement(readerMetrics[0], oneRate)
-                  let otherReader = LookupLoop(fixture, startingAt: fixture.queries.count / 2)
-                  let other = BackgroundLoad { otherReader.step() }
-                  let (before, start) = (other.steps.load(ordering: .relaxed), ContinuousClock.now)
-                  let ownRate = lookupsPerSecond(lookups, in: fixture)
-                  let otherRate = Double(other.steps.load(ordering: .relaxed) - before)
-                      / (ContinuousClock.now - start).seconds
-                  other.stop()
-                  benchmark.measurement(readerMetrics[1], ownRate + Int(otherRate))
-                  benchmark.measurement(scaling, 100 * (ownRate + Int(otherRate)) / oneRate)
+                  var one = 0, two = 0
+                  for phase in readersIterations.next() % 2 == 0 ? [1, 2] : [2, 1] {
+                      if phase == 1 {
+                          one = lookupsPerSecond(lookups, in: fixture)
+                      } else {
+                          two = lookupsPerSecondOfTwoReaders(lookups, in: fixture)
+                      }
+                  }
+                  benchmark.measurement(readerMetrics[0], one)
+                  benchmark.measurement(readerMetrics[1], two)
+                  benchmark.measurement(scaling, 100 * two / one)
               },
               setup: { _ = try readersFixture() })
 
     // One reader thread (the benchmark's) alone, beside the writer thread
-    // inserting flat out (the cache filled to its budget beforehand, so the
-    // writer evicts throughout), and beside the control thread
-    // (`MemoryChurn`): 2 cores, one each. The three take turns within every
-    // iteration, so all of them go through the same moments of the machine,
-    // and each iteration starts with the next of them, so none always
-    // follows the same one.
+    // inserting flat out, and beside the control thread (`MemoryChurn`):
+    // 2 cores, one each. The cache is filled to its budget first, so the
+    // writer evicts whenever it crosses it again (every ~600 inserts: an
+    // eviction goes down to 90 %). The three take turns within
+    // every iteration, so that they go through the same moments of the
+    // machine, in each of their six orders in turn.
     let bounded = RadixCache.Configuration(maxTokens: 600_000, maxBytes: 1 << 30)
     let sharedFixture = Once {
         let fixture = try Fixture(.small, pendingRounds: 4, configuration: bounded)
-        while fixture.cache.statistics.evictedTokens == 0 { try fixture.insertNext() }
+        try fixture.fillToBudget()
         return fixture
     }
     let neighbourMetrics = Neighbour.allCases.map {
         BenchmarkMetric.custom("reader CPU ns per lookup, \($0.rawValue)", useScalingFactor: false)
     }
-    // Each beside the reader alone in the same iteration, so the machine's drift cancels out.
-    let relativeMetrics = Neighbour.allCases.dropFirst().map {
-        BenchmarkMetric.custom("reader CPU per lookup \($0.rawValue) over alone, %", useScalingFactor: false)
+    // Each against the reader alone in the same iteration, so that the machine's drift cancels out.
+    let besideMetrics = [Neighbour.writer, .control].map {
+        ($0, BenchmarkMetric.custom("reader CPU per lookup \($0.rawValue) over alone, %", useScalingFactor: false))
     }
     let writerInserts = BenchmarkMetric.custom("writer inserts per 1,000 lookups", useScalingFactor: false)
-    let rotation = Counter()
+    let writerEvictions = BenchmarkMetric.custom("nodes the writer evicted per 1,000 lookups", useScalingFactor: false)
+    let orders = permutations(of: Neighbour.allCases)
+    let neighbourIterations = IterationCounter()
     Benchmark("Lookup, 2 KB trajectories, reader alone and beside other threads",
-              configuration: .init(metrics: neighbourMetrics + relativeMetrics + [writerInserts], maxDuration: .seconds(20), maxIterations: 200),
+              configuration: .init(metrics: neighbourMetrics + besideMetrics.map(\.1) + [writerInserts, writerEvictions],
+                                   maxDuration: .seconds(20), maxIterations: 204),
               closure: { benchmark in
                   let fixture = try sharedFixture()
                   let lookups = 3_000
-                  let first = rotation.next()
-                  var perLookup = Array(repeating: 0, count: Neighbour.allCases.count)
-                  for turn in 0..<Neighbour.allCases.count {
-                      let index = (first + turn) % Neighbour.allCases.count
-                      let neighbour = Neighbour.allCases[index].start(beside: fixture)
-                      perLookup[index] = readerCPUNanoseconds(lookups, in: fixture) / lookups
-                      neighbour?.stop()
-                      if Neighbour.allCases[index] == .writer, let neighbour {
-                          benchmark.measurement(writerInserts, 1_000 * neighbour.steps.load(ordering: .relaxed) / lookups)
+                  var perLookup: [Neighbour: Int] = [:]
+                  for neighbour in orders[neighbourIterations.next() % orders.count] {
+                      let evictedBefore = fixture.cache.statistics.evictedNodes
+                      let load = neighbour.start(beside: fixture)
+                      perLookup[neighbour] = readerCPUNanoseconds(lookups, in: fixture) / lookups
+                      load?.stop()
+                      if neighbour == .writer, let load {
+                          benchmark.measurement(writerInserts, 1_000 * load.steps.load(ordering: .relaxed) / lookups)
+                          let evicted = fixture.cache.statistics.evictedNodes - evictedBefore
+                          benchmark.measurement(writerEvictions, 1_000 * evicted / lookups)
                       }
                   }
-                  for (metric, nanoseconds) in zip(neighbourMetrics, perLookup) { benchmark.measurement(metric, nanoseconds) }
-                  for (metric, nanoseconds) in zip(relativeMetrics, perLookup.dropFirst()) {
-                      benchmark.measurement(metric, 100 * nanoseconds / perLookup[0])
+                  for (neighbour, metric) in zip(Neighbour.allCases, neighbourMetrics) {
+                      benchmark.measurement(metric, perLookup[neighbour]!)
+                  }
+                  for (neighbour, metric) in besideMetrics {
+                      benchmark.measurement(metric, 100 * perLookup[neighbour]! / perLookup[.nothing]!)
                   }
               },
               setup: { _ = try sharedFixture() })
@@ -227,81 +134,32 @@ let benchmarks: @Sendable () -> Void = {
     }
 }
 
-/// What runs on the other core while the reader is measured.
-enum Neighbour: String, CaseIterable {
-    case none = "alone"
-    case writer = "beside the writer"
-    case control = "beside the control thread"
-
-    /// Starts this neighbour's thread; nil for none.
-    func start(beside fixture: Fixture) -> BackgroundLoad? {
-        switch self {
-        case .none: return nil
-        case .writer: return BackgroundLoad { try fixture.insertNext() }
-        case .control:
-            let churn = MemoryChurn()
-            return BackgroundLoad { churn.step() }
-        }
-    }
-}
-
-/// A second reader's lookups: the same next-turn texts from another starting point.
-final class LookupLoop: @unchecked Sendable { // used by its one thread only
-    private let fixture: Fixture
-    private var next: Int
-
-    init(_ fixture: Fixture, startingAt start: Int) {
-        self.fixture = fixture
-        next = start
-    }
-
-    func step() {
-        blackHole(fixture.cache.match(fixture.queries[next % fixture.queries.count]))
-        next += 1
-    }
-}
-
-/// Counts benchmark iterations.
-final class Counter: @unchecked Sendable { // package-benchmark runs iterations one at a time
-    private var count = 0
-
-    func next() -> Int {
-        defer { count += 1 }
-        return count
-    }
-}
-
 /// `benchmark.scaledIterations` lookups of next-turn texts.
 func lookUp(_ benchmark: Benchmark, in fixture: Fixture) {
     benchmark.startMeasurement()
-    for index in benchmark.scaledIterations {
-        blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count]))
-    }
+    for index in benchmark.scaledIterations { fixture.lookUp(index) }
     benchmark.stopMeasurement()
 }
 
-/// The rate of `count` lookups of next-turn texts on this thread, by the wall clock.
-func lookupsPerSecond(_ count: Int, in fixture: Fixture) -> Int {
-    let start = ContinuousClock.now
-    for index in 0..<count { blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count])) }
-    return Int(Double(count) / (ContinuousClock.now - start).seconds)
+/// The combined rate of this thread's `count` lookups and a second reader
+/// thread's, which runs meanwhile from another starting point.
+func lookupsPerSecondOfTwoReaders(_ count: Int, in fixture: Fixture) -> Int {
+    let otherReader = LookupLoop(fixture, startingAt: fixture.queries.count / 2)
+    let other = BackgroundLoad { otherReader.step() }
+    let (otherBefore, start) = (other.steps.load(ordering: .relaxed), ContinuousClock.now)
+    let own = lookupsPerSecond(count, in: fixture)
+    let otherSteps = other.steps.load(ordering: .relaxed) - otherBefore
+    let seconds = (ContinuousClock.now - start) / .seconds(1)
+    other.stop()
+    return own + Int(Double(otherSteps) / seconds)
 }
 
-/// The reader thread's own CPU time for `count` lookups of next-turn texts:
-/// on a shared machine, wall-clock time would also count the time the
-/// reader waited for a core.
-func readerCPUNanoseconds(_ count: Int, in fixture: Fixture) -> Int {
-    let before = threadCPUNanoseconds()
-    for index in 0..<count { blackHole(fixture.cache.match(fixture.queries[index % fixture.queries.count])) }
-    return threadCPUNanoseconds() - before
-}
-
-extension Duration {
-    var seconds: Double { Double(components.seconds) + Double(components.attoseconds) * 1e-18 }
-}
-
-func threadCPUNanoseconds() -> Int {
-    var time = timespec()
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-    return time.tv_sec * 1_000_000_000 + time.tv_nsec
+/// Every order of `elements`.
+func permutations<Element>(of elements: [Element]) -> [[Element]] {
+    guard elements.count > 1 else { return [elements] }
+    return elements.indices.flatMap { index in
+        var rest = elements
+        let first = rest.remove(at: index)
+        return permutations(of: rest).map { [first] + $0 }
+    }
 }
