@@ -18,8 +18,8 @@ struct MockSGLangCommand: ParsableCommand {
     @Option(help: "Probability that a generation aborts.") var abortRate = 0.0
     @Option(help: "Probability of a 500 answer.") var errorRate = 0.0
     @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
-    @Option(help: "Close a keep-alive connection idle this long, milliseconds (uvicorn, SGLang's server, waits 5 s).")
-    var keepAliveTimeoutMs: UInt64 = 75_000
+    @Option(help: "Close a keep-alive connection idle this long, milliseconds (SGLang's server, uvicorn, waits 5,000).")
+    var keepAliveTimeoutMs: UInt64 = HTTPServerConfiguration().idleTimeoutMilliseconds
     @Option(name: [.customLong("tokenizer-path"), .customLong("model-path")],
             help: "Model directory with tokenizer.json; without it ids are UTF-8 bytes.") var tokenizerPath: String?
 

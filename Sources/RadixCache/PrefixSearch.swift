@@ -56,19 +56,20 @@ struct PrefixSearch: ~Copyable {
         self.path = path
     }
 
-    /// Calls `body` with each node of `found` (the best match) and how many of its tokens the match takes.
-    func forEachNode(of found: Found, _ body: (Node, Int) -> Void) {
-        for index in 0..<found.nodeCount {
-            node(of: found, at: index)._withUnsafeGuaranteedRef {
-                body($0, index == found.nodeCount - 1 ? found.lastNodeTokenCount : $0.run.count)
+    /// Calls `body` with each node of the best match and how many of its tokens the match takes.
+    func forEachBestNode(_ body: (Node, Int) -> Void) {
+        guard let best else { return }
+        for index in 0..<best.nodeCount {
+            bestNode(at: index)._withUnsafeGuaranteedRef {
+                body($0, index == best.nodeCount - 1 ? best.lastNodeTokenCount : $0.run.count)
             }
         }
     }
 
-    /// The last node of `found` (the best match).
-    func lastNode(of found: Found) -> Unmanaged<Node> { node(of: found, at: found.nodeCount - 1) }
+    /// The last node of the best match, if there is one.
+    var bestLastNode: Unmanaged<Node>? { best.map { bestNode(at: $0.nodeCount - 1) } }
 
-    private func node(of found: Found, at index: Int) -> Unmanaged<Node> {
+    private func bestNode(at index: Int) -> Unmanaged<Node> {
         if let bestPathCopy { return bestPathCopy[index] }
         return path[index]
     }

@@ -125,9 +125,8 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
         // never holds the last reference to a replaced version.
         let match = published.read { snapshot in
             PrefixSearch.searching(text, vocabulary: vocabulary, from: snapshot.root) { search in
-                guard let found = search.best else { return RadixMatch.miss }
-                search.lastNode(of: found)._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
-                return RadixMatch(search, found: found)
+                search.bestLastNode?._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
+                return RadixMatch(search)
             }
         }
         lookups.record(match, textByteCount: text.count)

@@ -38,13 +38,17 @@ public struct RadixMatch: Sendable {
         self.versionRuns = versionRuns
     }
 
-    /// The best match `search` found (`found`), copied out in one pass over
-    /// its nodes, which must still be alive.
-    init(_ search: borrowing PrefixSearch, found: PrefixSearch.Found) {
+    /// The best match `search` found (a miss if none), copied out in one
+    /// pass over its nodes, which must still be alive.
+    init(_ search: borrowing PrefixSearch) {
+        guard let found = search.best else {
+            self = .miss
+            return
+        }
         var versionRuns = WeightVersionRuns(nodeCount: found.nodeCount)
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0
-            search.forEachNode(of: found) { node, count in
+            search.forEachBestNode { node, count in
                 node.run.copyValues(count, tokens: tokens + filled, logprobs: logprobs + filled,
                                     lossMask: lossMask + filled)
                 filled += count
@@ -84,5 +88,12 @@ private struct WeightVersionRuns: Sendable {
         }
     }
 
-    var all: [WeightVersionRun] { first.map { [$0] + later } ?? [] }
+    var all: [WeightVersionRun] {
+        guard let first else { return [] }
+        var all: [WeightVersionRun] = []
+        all.reserveCapacity(1 + later.count)
+        all.append(first)
+        all.append(contentsOf: later)
+        return all
+    }
 }

@@ -67,7 +67,9 @@ public final class ProxiedRequest {
     public var target: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// Ask the router to buffer the worker's answer so `complete` runs.
+    /// Ask the router to buffer the worker's answer so `complete` runs, with
+    /// the answer parsed as JSON (`ProxiedResponse.json`). Without it the
+    /// router parses an answer only when it may be an abort to retry.
     public var needsWholeResponse = false
     /// A worker to prefer, if it is available and not overloaded (cache-aware routing).
     public var preferredWorker: Worker?

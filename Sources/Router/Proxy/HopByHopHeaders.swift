@@ -10,7 +10,7 @@ enum HopByHopHeaders {
     static func endToEnd(_ headers: some Sequence<(name: String, value: String)>) -> [(name: String, value: String)] {
         var named: [String] = []
         for field in headers where field.name.equalsIgnoringASCIICase("connection") {
-            named += field.value.listElements.filter { !isAlwaysDropped($0) }
+            named += field.value.listElements
         }
         var kept: [(name: String, value: String)] = []
         for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {

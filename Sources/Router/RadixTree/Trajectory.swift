@@ -14,8 +14,8 @@ struct PromptRecord: Sendable {
     init(_ prompt: EncodedPrompt) {
         text = prompt.text
         ids = prompt.ids
-        logprobs = Array(prompt.match.logprobs) + repeatElement(0.0, count: prompt.freshCount)
-        lossMask = Array(prompt.match.lossMask) + repeatElement(0, count: prompt.freshCount)
+        logprobs = padded(prompt.match.logprobs, with: 0.0, toCount: prompt.ids.count)
+        lossMask = padded(prompt.match.lossMask, with: 0, toCount: prompt.ids.count)
     }
 
     /// A prompt given as ids: stored under its decoded text (special tokens
@@ -30,9 +30,19 @@ struct PromptRecord: Sendable {
         let known = match.tokenCount <= ids.count && ids.starts(with: match.tokens) ? match.tokenCount : 0
         self.text = text
         self.ids = ids
-        logprobs = Array(match.logprobs.prefix(known)) + repeatElement(0.0, count: ids.count - known)
-        lossMask = Array(match.lossMask.prefix(known)) + repeatElement(0, count: ids.count - known)
+        logprobs = padded(match.logprobs.prefix(known), with: 0.0, toCount: ids.count)
+        lossMask = padded(match.lossMask.prefix(known), with: 0, toCount: ids.count)
     }
+}
+
+/// `values` then `filler` up to `count` elements, in one allocation: the
+/// values of a cached prefix, then those of the prompt tokens after it.
+private func padded<Element>(_ values: some Collection<Element>, with filler: Element, toCount count: Int) -> [Element] {
+    var result: [Element] = []
+    result.reserveCapacity(count)
+    result.append(contentsOf: values)
+    result.append(contentsOf: repeatElement(filler, count: count - result.count))
+    return result
 }
 
 /// What a worker generated for one prompt, read from its answer.
