@@ -13,7 +13,18 @@ enum GenerateAnswer {
     /// or hold a `\u` escape (the only way a JSON string can spell it
     /// otherwise). Most answers do neither, and need no parse to tell.
     static func mayBeAborted(_ body: [UInt8]) -> Bool {
-        body.withUnsafeBufferPointer { contains(abortWord, in: $0) || contains(unicodeEscape, in: $0) }
+        body.withUnsafeBufferPointer { bytes in
+            // One pass, stopping only at the two bytes either can start with.
+            var index = 0
+            while index < bytes.count {
+                switch bytes[index] {
+                case UInt8(ascii: "a") where bytes[index...].starts(with: abortWord): return true
+                case UInt8(ascii: "\\") where bytes[index...].starts(with: unicodeEscape): return true
+                default: index += 1
+                }
+            }
+            return false
+        }
     }
 
     private static let abortWord = Array("abort".utf8)

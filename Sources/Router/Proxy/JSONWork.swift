@@ -5,7 +5,16 @@ import EventLoop
 /// hop costs ~10 µs; parsing a megabyte costs milliseconds the loop must
 /// not spend).
 enum JSONWork {
-    static let inlineLimit = 64 * 1024
+    private static let inlineLimit = 64 * 1024
+
+    /// Runs `work` on a JSON body of `bodyBytes` bytes: on the loop up to
+    /// `inlineLimit`, else on the thread pool.
+    static func run<Value, Failure: Error>(
+        on loop: EventLoop, bodyBytes: Int, _ work: @escaping @Sendable () throws(Failure) -> Value,
+        then completion: @escaping (Result<Value, Failure>) -> Void
+    ) {
+        run(on: loop, inline: bodyBytes <= inlineLimit, work, then: completion)
+    }
 
     /// Runs `work` on the loop when `inline`, else on the thread pool.
     static func run<Value, Failure: Error>(

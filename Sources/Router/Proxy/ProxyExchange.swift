@@ -68,7 +68,7 @@ final class ProxyExchange {
             return next()
         }
         let body = request.body
-        JSONWork.run(on: context.loop, inline: body.count <= JSONWork.inlineLimit, {
+        JSONWork.run(on: context.loop, bodyBytes: body.count, {
             GenerateAnswer.asksToStream(body)
         }) { [self] (result: Result<Bool, Never>) in
             guard !isDone, case .success(let streams) = result else { return }
@@ -135,7 +135,7 @@ final class ProxyExchange {
         // cannot spell. Scanning and parsing both scale with the body: one
         // trip to the thread pool for large ones.
         let body = response.body, middlewareReadsJSON = request.needsWholeResponse
-        JSONWork.run(on: context.loop, inline: body.count <= JSONWork.inlineLimit, {
+        JSONWork.run(on: context.loop, bodyBytes: body.count, {
             middlewareReadsJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil
         }) { [self] (parsed: Result<JSONValue?, Never>) in
             guard !isDone, case .success(let json) = parsed else { return }

@@ -32,7 +32,7 @@ public final class RadixTreeMiddleware: Middleware {
     public func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void) {
         guard request.method == "POST", request.path == "/generate" else { return done(.forward) }
         let bytes = request.body
-        JSONWork.run(on: context.loop, inline: bytes.count <= JSONWork.inlineLimit, { () throws(ClientError) in try GenerateBody(bytes) }) { [self] result in
+        JSONWork.run(on: context.loop, bodyBytes: bytes.count, { () throws(ClientError) in try GenerateBody(bytes) }) { [self] (result: Result<GenerateBody, ClientError>) in
             let body: GenerateBody
             switch result {
             case .success(let parsed): body = parsed
