@@ -35,10 +35,12 @@ public final class LoopLagProbe {
         thread = BackgroundThread(named: "slime-lag-probe") { probe.run() }
     }
 
-    /// Probe rounds so far. After each, a wake-up stamped no later than the
-    /// round waits for the loop (that round's, or an older unanswered one).
-    /// Any thread.
-    public var rounds: Int { probe.rounds.load(ordering: .relaxed) }
+    /// Probe rounds so far. Once it has grown by two since the loop thread
+    /// read it, a wake-up stamped no later than the second round waits for
+    /// the loop, unless the loop answered one in between. One round is not
+    /// enough: the round counted first may have stamped, and been answered,
+    /// before the read. Any thread.
+    public var rounds: Int { probe.rounds.load(ordering: .acquiring) }
 
     /// Stops the probe thread (waiting for its current sleep to end) and
     /// closes the wake-up. Loop thread only.
@@ -80,7 +82,7 @@ private final class ProbeThread: Sendable {
             if sentAt.value.compareExchange(expected: 0, desired: uv_hrtime(), ordering: .relaxed).exchanged {
                 wakeup.signal()
             }
-            rounds.add(1, ordering: .relaxed)
+            rounds.add(1, ordering: .releasing)
         }
     }
 }
