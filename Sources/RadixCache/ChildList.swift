@@ -56,9 +56,21 @@ struct ChildList: RandomAccessCollection, Sendable {
             } else {
                 query.forEachAdmittedKey { key in children.forEachChild(withKey: key, body) }
             }
-        case .chunked(let chunks):
-            query.forEachAdmittedKey { key in chunks.forEachChild(withKey: key, body) }
+        case .chunked:
+            // Unretained, as the nodes are: a node with this many children is
+            // usually a shared prompt, which every lookup passes.
+            unretainedChunks._withUnsafeGuaranteedRef { chunks in
+                query.forEachAdmittedKey { key in chunks.forEachChild(withKey: key, body) }
+            }
         }
+    }
+
+    /// The chunks of a chunked list, read without retaining them (a
+    /// binding kept for the whole of `forEachChild` would be retained
+    /// around its calls to `body`).
+    private var unretainedChunks: Unmanaged<ChildChunks> {
+        guard case .chunked(let chunks) = storage else { preconditionFailure("a flat child list has no chunks") }
+        return .passUnretained(chunks)
     }
 
     /// The index of the child whose run starts with `token`, keyed `key`.

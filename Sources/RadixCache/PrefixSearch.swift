@@ -29,7 +29,10 @@ struct PrefixSearch: ~Copyable {
     }
 
     private let text: UnsafeBufferPointer<UInt8>
-    private let vocabulary: SharedTokenBytes
+    /// Unowned: the cache keeps it for longer than any search, and a
+    /// reference count every reader changes on every lookup would be a
+    /// shared write.
+    private unowned(unsafe) let vocabulary: SharedTokenBytes
     /// The nodes of the walk, by depth; entries past the current depth are stale.
     private var path: NodePath
     private(set) var best: Found?

@@ -22,7 +22,10 @@ struct TokenFlags: Equatable {
     var storedLength: Int { Int(rawValue & 0x3F) }
     var isOmittedFromText: Bool { storedLength == 0 }
 
-    func textLength(of token: UInt32, vocabulary: any TokenBytes) -> Int {
-        storedLength < Self.longLength ? storedLength : vocabulary.withBytes(of: token) { $0.count }
+    /// The token's text length. `vocabulary` is evaluated only for a long
+    /// token: a reader passing the cache's vocabulary would otherwise copy
+    /// it, changing its storage's reference counts, for every token.
+    func textLength(of token: UInt32, vocabulary: @autoclosure () -> any TokenBytes) -> Int {
+        storedLength < Self.longLength ? storedLength : vocabulary().withBytes(of: token) { $0.count }
     }
 }
