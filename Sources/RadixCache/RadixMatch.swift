@@ -15,7 +15,7 @@ public struct RadixMatch: Sendable {
     public let matchedByteCount: Int
     private let versionRuns: WeightVersionRuns
 
-    public static let miss = RadixMatch(values: .empty, matchedByteCount: 0, versionRuns: WeightVersionRuns(nodeCount: 0))
+    public static let miss = RadixMatch(values: .empty, matchedByteCount: 0, versionRuns: WeightVersionRuns())
 
     public var tokens: MatchedValues<UInt32> { values.tokens }
     public var logprobs: MatchedValues<Double> { values.logprobs }
@@ -45,7 +45,7 @@ public struct RadixMatch: Sendable {
             self = .miss
             return
         }
-        var versionRuns = WeightVersionRuns(nodeCount: found.nodeCount)
+        var versionRuns = WeightVersionRuns()
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0
             search.forEachBestNode { node, count in
@@ -65,35 +65,34 @@ public struct WeightVersionRun: Sendable, Equatable {
     public internal(set) var count: Int
 }
 
-/// Runs of equal versions in token order, the first kept apart so that the
-/// usual match (one version throughout) allocates no array for them.
+/// Runs of equal versions in token order. The first four sit inline, so
+/// that a usual match (one version, or a few turns each from its own
+/// version) allocates nothing for them.
 private struct WeightVersionRuns: Sendable {
-    private var first: WeightVersionRun?
-    private var later: [WeightVersionRun] = []
-    /// At most one run per node: room for the later runs, reserved once.
-    private let nodeCount: Int
-
-    init(nodeCount: Int) { self.nodeCount = nodeCount }
+    private var inline = InlineArray<4, WeightVersionRun>(repeating: WeightVersionRun(version: "", count: 0))
+    private var overflow: [WeightVersionRun] = []
+    private var runCount = 0
 
     mutating func add(_ version: String, count: Int) {
-        if later.isEmpty, first?.version == version {
-            first!.count += count
-        } else if first == nil {
-            first = WeightVersionRun(version: version, count: count)
-        } else if later.last?.version == version {
-            later[later.count - 1].count += count
+        let last = runCount - 1
+        if last >= inline.count, overflow[overflow.count - 1].version == version {
+            overflow[overflow.count - 1].count += count
+        } else if last >= 0, last < inline.count, inline[last].version == version {
+            inline[last].count += count
+        } else if runCount < inline.count {
+            inline[runCount] = WeightVersionRun(version: version, count: count)
+            runCount += 1
         } else {
-            if later.isEmpty { later.reserveCapacity(nodeCount - 1) }
-            later.append(WeightVersionRun(version: version, count: count))
+            overflow.append(WeightVersionRun(version: version, count: count))
+            runCount += 1
         }
     }
 
     var all: [WeightVersionRun] {
-        guard let first else { return [] }
         var all: [WeightVersionRun] = []
-        all.reserveCapacity(1 + later.count)
-        all.append(first)
-        all.append(contentsOf: later)
+        all.reserveCapacity(runCount)
+        for index in 0..<min(runCount, inline.count) { all.append(inline[index]) }
+        all.append(contentsOf: overflow)
         return all
     }
 }
