@@ -23,6 +23,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     public func contains(_ name: String) -> Bool { self[name] != nil }
 
     public mutating func add(_ name: String, _ value: String) {
+        // Room for a usual request's fields at once, not four regrowths.
+        if fields.isEmpty { fields.reserveCapacity(8) }
         fields.append((name: name, value: value))
     }
 

@@ -66,17 +66,42 @@ public final class UpstreamTransfer {
             slime_easy_setopt_pointer(easy, CURLOPT_POSTFIELDS, UnsafeRawPointer(body.baseAddress ?? UnsafeMutableRawPointer(errorBuffer)))
             if request.method == "POST" { slime_easy_setopt_pointer(easy, CURLOPT_CUSTOMREQUEST, nil) }
         }
+        var line: [UInt8] = []
+        line.reserveCapacity(256)
         for field in request.headers {
-            headerList = curl_slist_append(headerList, "\(field.name): \(field.value)")
+            appendHeaderLine(field.name, field.value, scratch: &line)
         }
         // An empty value removes a header curl would add on its own; the
         // client's request is relayed as it was, without curl's defaults.
         for name in ["accept", "content-type", "expect"]
-        // Setting bit 5 lowercases ASCII letters and leaves '-' as it is.
-        where !request.headers.contains(where: { $0.name.utf8.lazy.map { $0 | 0x20 }.elementsEqual(name.utf8) }) {
-            headerList = curl_slist_append(headerList, "\(name):")
+        where !request.headers.contains(where: { Self.isLowercaseASCII(name, of: $0.name) }) {
+            appendHeaderLine(name, nil, scratch: &line)
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
+    }
+
+    /// Adds `name: value` (or `name:`, which removes curl's own field) to
+    /// the header list, spelled in `scratch`: curl copies each line.
+    private func appendHeaderLine(_ name: String, _ value: String?, scratch line: inout [UInt8]) {
+        line.removeAll(keepingCapacity: true)
+        line.append(contentsOf: name.utf8)
+        line.append(UInt8(ascii: ":"))
+        if let value {
+            line.append(UInt8(ascii: " "))
+            line.append(contentsOf: value.utf8)
+        }
+        line.append(0)
+        headerList = line.withUnsafeBytes { curl_slist_append(headerList, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
+    }
+
+    /// Whether `name` is `lowercase` in any ASCII case. Setting bit 5
+    /// lowercases ASCII letters and leaves '-' as it is.
+    private static func isLowercaseASCII(_ lowercase: String, of name: String) -> Bool {
+        guard name.utf8.count == lowercase.utf8.count else { return false }
+        var name = name, lowercase = lowercase
+        return name.withUTF8 { name in
+            lowercase.withUTF8 { lowercase in name.indices.allSatisfy { name[$0] | 0x20 == lowercase[$0] } }
+        }
     }
 
     /// Continues a transfer paused by `onBody` returning false.
@@ -114,6 +139,7 @@ public final class UpstreamTransfer {
         } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
             while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
+            if responseHeaders.isEmpty { responseHeaders.reserveCapacity(8) }
             responseHeaders.append((
                 name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
                 value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)))

@@ -13,6 +13,7 @@ enum HopByHopHeaders {
             named += field.value.listElements
         }
         var kept: [(name: String, value: String)] = []
+        kept.reserveCapacity(headers.underestimatedCount)
         for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {
             kept.append(field)
         }
