@@ -123,6 +123,7 @@ public struct JSONParser {
             depth -= 1
             return .object(members)
         }
+        members.reserveCapacity(4)
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
@@ -151,6 +152,9 @@ public struct JSONParser {
             depth -= 1
             return .array(values)
         }
+        // Room for a small array at once: answers hold one short array per
+        // generated token (`[logprob, id, text]`), which would regrow twice.
+        values.reserveCapacity(4)
         while true {
             values.append(try parseValue())
             skipWhitespace()
