@@ -31,6 +31,10 @@ struct PromptEncoder: Sendable {
         let rest = text.withUTF8 { utf8 in
             tokenizer.encode(utf8: UnsafeBufferPointer(rebasing: utf8[match.matchedByteCount...]))
         }
-        return EncodedPrompt(text: text, ids: match.tokens + rest, match: match)
+        var ids: [UInt32] = []
+        ids.reserveCapacity(match.tokenCount + rest.count)
+        appendCopying(match.tokens, to: &ids)
+        ids += rest
+        return EncodedPrompt(text: text, ids: ids, match: match)
     }
 }

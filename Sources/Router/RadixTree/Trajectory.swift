@@ -40,9 +40,17 @@ struct PromptRecord: Sendable {
 private func padded<Element>(_ values: some Collection<Element>, with filler: Element, toCount count: Int) -> [Element] {
     var result: [Element] = []
     result.reserveCapacity(count)
-    result.append(contentsOf: values)
+    appendCopying(values, to: &result)
     result.append(contentsOf: repeatElement(filler, count: count - result.count))
     return result
+}
+
+/// Appends `values` in one copy where they are contiguous (a match's values
+/// are): `append(contentsOf:)` would read them element by element.
+func appendCopying<Element>(_ values: some Collection<Element>, to array: inout [Element]) {
+    if values.withContiguousStorageIfAvailable({ array.append(contentsOf: $0) }) == nil {
+        array.append(contentsOf: values)
+    }
 }
 
 /// What a worker generated for one prompt, read from its answer.
