@@ -46,10 +46,6 @@ struct TokenTable: Sendable {
         return arena[Int(offsets[id])..<Int(offsets[id + 1])]
     }
 
-    func byteCount(of id: Int) -> Int {
-        Int(offsets[id + 1] - offsets[id])
-    }
-
     /// The id of the token spelling exactly these bytes.
     @inline(__always)
     func id(of p: UnsafePointer<UInt8>, _ count: Int) -> TokenID? {

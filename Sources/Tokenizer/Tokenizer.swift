@@ -13,8 +13,8 @@ public final class Tokenizer: Sendable {
     /// Added tokens matched in the raw input, and in normalized text.
     private let rawAddedTokens: AddedTokenMatcher
     private let normalizedAddedTokens: AddedTokenMatcher
-    /// Decoded bytes of added tokens, which take precedence over the model's.
-    private let addedTokenBytes: [TokenID: [UInt8]]
+    /// Every id's bytes; an added token's take precedence over the model's.
+    private let spellings: TokenSpellings
     private let specialIds: Set<TokenID>
     private let caches = ScratchPool<WordCache> { WordCache() }
 
@@ -30,10 +30,20 @@ public final class Tokenizer: Sendable {
         self.postProcessor = postProcessor
         rawAddedTokens = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
         normalizedAddedTokens = AddedTokenMatcher(addedTokens.filter { $0.normalized })
-        addedTokenBytes = Dictionary(addedTokens.map { ($0.id, ByteLevelAlphabet.decodedBytes(ofToken: $0.content)) },
-                                     uniquingKeysWith: { first, _ in first })
+        let addedTokenBytes = Dictionary(addedTokens.map { ($0.id, ByteLevelAlphabet.decodedBytes(ofToken: $0.content)) },
+                                         uniquingKeysWith: { first, _ in first })
         specialIds = Set(addedTokens.filter(\.special).map(\.id))
         vocabularySize = max(model.tokens.count, addedTokens.map { Int($0.id) + 1 }.max() ?? 0)
+        spellings = TokenSpellings(count: vocabularySize) { id, arena in
+            if let added = addedTokenBytes[TokenID(id)] {
+                arena += added
+            } else if let token = model.tokens.bytes(of: id) {
+                arena += token
+            } else {
+                return false
+            }
+            return true
+        }
         self.bosToken = bosToken
         self.eosToken = eosToken
     }
@@ -101,11 +111,7 @@ public final class Tokenizer: Sendable {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(ids.count * 4)
         for id in ids where !(skipSpecialTokens && isSpecial(id)) {
-            if let added = addedTokenBytes[id] {
-                bytes.append(contentsOf: added)
-            } else if let token = model.tokens.bytes(of: Int(id)) {
-                bytes.append(contentsOf: token)
-            }
+            spellings.withBytes(of: id) { bytes.append(contentsOf: $0) }
         }
         return String(decoding: bytes, as: UTF8.self)
     }
@@ -113,22 +119,18 @@ public final class Tokenizer: Sendable {
     /// The exact bytes token `id` stands for (possibly part of a UTF-8
     /// character); nil for ids outside the vocabulary.
     public func bytes(of id: TokenID) -> [UInt8]? {
-        if let added = addedTokenBytes[id] { return added }
-        return model.tokens.bytes(of: Int(id)).map(Array.init)
+        spellings.isKnown(id) ? spellings.withBytes(of: id) { Array($0) } : nil
     }
 
     /// Calls `body` with the bytes of `id` (empty for an unknown id) without
     /// copying them: for hot loops over many tokens.
     public func withBytes<Result>(of id: TokenID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
-        if let added = addedTokenBytes[id] { return try added.withUnsafeBytes(body) }
-        guard let slice = model.tokens.bytes(of: Int(id)) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        return try slice.withUnsafeBytes(body)
+        try spellings.withBytes(of: id, body)
     }
 
     /// Number of bytes `bytes(of:)` would return (0 for unknown ids).
     public func byteLength(of id: TokenID) -> Int {
-        if let added = addedTokenBytes[id] { return added.count }
-        return Int(id) < model.tokens.count ? model.tokens.byteCount(of: Int(id)) : 0
+        spellings.byteCount(of: id)
     }
 
     public func isSpecial(_ id: TokenID) -> Bool {

@@ -1,0 +1,40 @@
+/// The exact bytes of every token id, an added token's over the model's:
+/// what decoding and the radix cache read, token after token, so each id
+/// is one bounds check and two offsets away from its bytes.
+struct TokenSpellings: Sendable {
+    private let arena: [UInt8]
+    /// `offsets[id] ..< offsets[id + 1]` spell `id`.
+    private let offsets: [UInt32]
+    /// Whether `id` is in the vocabulary (a known token may spell nothing).
+    private let known: [Bool]
+
+    /// Ids `0 ..< count`; `spell` appends the bytes of an id to the arena
+    /// and says whether the id is known.
+    init(count: Int, spell: (Int, inout [UInt8]) -> Bool) {
+        var arena: [UInt8] = []
+        var offsets: [UInt32] = [0]
+        offsets.reserveCapacity(count + 1)
+        var known: [Bool] = []
+        known.reserveCapacity(count)
+        for id in 0..<count {
+            known.append(spell(id, &arena))
+            offsets.append(UInt32(arena.count))
+        }
+        self.arena = arena
+        self.offsets = offsets
+        self.known = known
+    }
+
+    func isKnown(_ id: TokenID) -> Bool { Int(id) < known.count && known[Int(id)] }
+
+    /// Calls `body` with the bytes of `id`, empty for an unknown id.
+    func withBytes<Result>(of id: TokenID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
+        guard isKnown(id) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
+        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+
+    func byteCount(of id: TokenID) -> Int {
+        isKnown(id) ? Int(offsets[Int(id) + 1] - offsets[Int(id)]) : 0
+    }
+}
