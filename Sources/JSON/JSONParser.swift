@@ -123,6 +123,7 @@ public struct JSONParser {
             depth -= 1
             return .object(members)
         }
+        // Likewise for the small objects of answers (`finish_reason`).
         members.reserveCapacity(4)
         while true {
             skipWhitespace()

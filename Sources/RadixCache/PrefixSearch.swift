@@ -29,9 +29,9 @@ struct PrefixSearch: ~Copyable {
     }
 
     private let text: UnsafeBufferPointer<UInt8>
-    /// Unowned: the cache keeps it for longer than any search, and a
-    /// reference count every reader changes on every lookup would be a
-    /// shared write.
+    /// Unowned, since a reference count every reader changed on every
+    /// lookup would be a shared write: `searching` borrows the vocabulary
+    /// for the whole call, and a search cannot outlive that call.
     private unowned(unsafe) let vocabulary: SharedTokenBytes
     /// The nodes of the walk, by depth; entries past the current depth are stale.
     private var path: NodePath

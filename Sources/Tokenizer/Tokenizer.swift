@@ -19,6 +19,11 @@ public final class Tokenizer: Sendable {
     private let caches = ScratchPool<WordCache> { WordCache() }
 
     public let vocabularySize: Int
+    /// The largest id a tokenizer file may use. Tables are sized by the
+    /// largest id, and the largest vocabularies have a few hundred thousand
+    /// tokens: an id beyond this is a malformed file. (The radix cache
+    /// keeps ids in 24 bits too.)
+    public static let maxTokenID = (1 << 24) - 1
     public let bosToken: TokenID?
     public let eosToken: TokenID?
 

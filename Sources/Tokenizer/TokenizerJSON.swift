@@ -122,7 +122,7 @@ struct TokenizerJSON {
         var spelled: [Bool] = []  // spelled in the byte-level alphabet, so BPE can produce it
         var unspelled: [String: TokenID] = [:]
         for (token, rawId) in rawVocab {
-            guard let id = rawId.intValue, id >= 0, id < 1 << 31 else {
+            guard let id = rawId.intValue, id >= 0, id <= Tokenizer.maxTokenID else {
                 throw TokenizerLoadError("bad id for vocabulary token \(token)")
             }
             if id >= entries.count {
@@ -162,7 +162,8 @@ struct TokenizerJSON {
     }
 
     private static func addedToken(_ object: JSONValue) throws -> AddedToken {
-        guard let id = object["id"]?.intValue, id >= 0, let content = object["content"]?.stringValue else {
+        guard let id = object["id"]?.intValue, id >= 0, id <= Tokenizer.maxTokenID,
+              let content = object["content"]?.stringValue else {
             throw TokenizerLoadError("bad added token \(object)")
         }
         let special = object["special"]?.boolValue ?? false

@@ -74,7 +74,7 @@ public final class UpstreamTransfer {
         // An empty value removes a header curl would add on its own; the
         // client's request is relayed as it was, without curl's defaults.
         for name in ["accept", "content-type", "expect"]
-        where !request.headers.contains(where: { Self.isLowercaseASCII(name, of: $0.name) }) {
+        where !request.headers.contains(where: { Self.name($0.name, equalsLowercase: name) }) {
             appendHeaderLine(name, nil, scratch: &line)
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
@@ -94,9 +94,10 @@ public final class UpstreamTransfer {
         headerList = line.withUnsafeBytes { curl_slist_append(headerList, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
     }
 
-    /// Whether `name` is `lowercase` in any ASCII case. Setting bit 5
-    /// lowercases ASCII letters and leaves '-' as it is.
-    private static func isLowercaseASCII(_ lowercase: String, of name: String) -> Bool {
+    /// Whether `name` is `lowercase` in any ASCII case, for a `lowercase`
+    /// of letters and '-' only: setting bit 5 lowercases ASCII letters and
+    /// leaves '-' as it is.
+    private static func name(_ name: String, equalsLowercase lowercase: String) -> Bool {
         guard name.utf8.count == lowercase.utf8.count else { return false }
         var name = name, lowercase = lowercase
         return name.withUTF8 { name in

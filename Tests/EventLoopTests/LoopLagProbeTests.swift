@@ -2,7 +2,7 @@ import EventLoop
 import Testing
 
 @Suite struct LoopLagProbeTests {
-    @Test func aBlockedLoopAnswersLateByAtLeastWhatItBlockedAfterAProbeRound() {
+    @Test func aBlockedLoopAnswersLateByAtLeastWhatItBlockedAfterTwoProbeRounds() {
         let loop = EventLoop()
         var lags: [UInt64] = []
         var probe: LoopLagProbe?

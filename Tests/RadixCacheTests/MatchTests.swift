@@ -169,6 +169,26 @@ import Testing
         #expect(match.weightVersionRuns.count == 40)
     }
 
+    /// A node split by a later insert keeps its version in both halves: a
+    /// match through them gets one run for the two, whether that run is
+    /// among the first four a match keeps inline or after them.
+    @Test(arguments: [
+        (["a", "ab", "abc", "abcde", "abcdx"], "abcde", [1, 1, 1, 2]),
+        (["a", "ab", "abc", "abcd", "abcdef", "abcdeg"], "abcdef", [1, 1, 1, 1, 2]),
+    ])
+    func versionRunsMergeAcrossASplitNode(inserts: [String], matched: String, runCounts: [Int]) throws {
+        let cache = RadixCache(tokenBytes: vocabulary)
+        for (index, text) in inserts.enumerated() {
+            // The same values for the same positions: a later insert leaves an earlier one's version.
+            let tokens = vocabulary.bytewise(text)
+            try cache.insert(text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0 + 1) },
+                             lossMask: Array(repeating: 1, count: tokens.count), weightVersion: "\(index + 1)")
+        }
+        let runs = cache.match(matched).weightVersionRuns
+        #expect(runs.map(\.count) == runCounts)
+        #expect(runs.map(\.version) == runCounts.indices.map { "\($0 + 1)" })
+    }
+
     /// Below a deep path, two tokenizations of one text: the walk tries both
     /// branches, and must keep the first's nodes when it finds it best and
     /// then walks the other.

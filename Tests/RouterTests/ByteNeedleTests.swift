@@ -19,6 +19,17 @@ import Testing
         #expect(!needle.occurs(in: []))
     }
 
+    /// Long haystacks go through memchr's wide path: the needle at the last
+    /// place it fits, and a near miss there.
+    @Test func findsTheNeedleAtTheEndOfALongHaystack() {
+        let needle = ByteNeedle("abort", rareByte: "b")
+        let filler = Array(repeating: UInt8(ascii: "x"), count: 10_000)
+        let atTheEnd = needle.occurs(in: filler + Array("abort".utf8))
+        let cutShort = needle.occurs(in: filler + Array("abor".utf8))
+        let headless = needle.occurs(in: filler + Array("bort".utf8))
+        #expect(atTheEnd && !cutShort && !headless)
+    }
+
     /// Random haystacks over the needle's own letters, so that near misses are common.
     @Test(arguments: [("abort", "b"), ("abort", "t"), (#"\u"#, "\\"), (#""stream""#, "m"), ("aaab", "a")] as [(String, Unicode.Scalar)])
     func agreesWithAPlainSearch(text: String, rareByte: Unicode.Scalar) {

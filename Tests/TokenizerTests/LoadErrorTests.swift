@@ -63,6 +63,41 @@ import Testing
         #expect(tokenizer.decode([256, 32, 97]) == "ab a")
     }
 
+    /// Tables are sized by the largest id: one far beyond any vocabulary is
+    /// a malformed file, not 16 GB to allocate.
+    @Test(arguments: [
+        { (root: inout [String: Any]) in
+            var model = root["model"] as! [String: Any]
+            model["vocab"] = ["a": 1 << 30]
+            root["model"] = model
+        },
+        { (root: inout [String: Any]) in root["added_tokens"] = [["id": 1 << 30, "content": "<huge>"]] },
+    ] as [@Sendable (inout [String: Any]) -> Void])
+    func anIdBeyondAnyVocabularyIsALoadError(edit: @Sendable (inout [String: Any]) -> Void) throws {
+        let directory = try Self.tokenizerJSON(edit)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        #expect(throws: TokenizerLoadError.self) { try Tokenizer.load(directory: directory) }
+    }
+
+    /// An added token's bytes win over the model's for the same id, and
+    /// ids between the model's last and an added one spell nothing.
+    @Test func addedTokensSpellTheirIdsAndGapsSpellNothing() throws {
+        let directory = try Self.tokenizerJSON { root in
+            root["added_tokens"] = [["id": 97, "content": "<a>", "special": true], ["id": 300, "content": "<end>", "special": true]]
+        }
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let tokenizer = try Tokenizer.load(directory: directory)
+        #expect(tokenizer.vocabularySize == 301)
+        #expect(tokenizer.bytes(of: 97) == Array("<a>".utf8))
+        #expect(tokenizer.byteLength(of: 97) == 3)
+        #expect(tokenizer.bytes(of: 300) == Array("<end>".utf8))
+        #expect(tokenizer.bytes(of: 256) == Array("ab".utf8))
+        #expect(tokenizer.bytes(of: 280) == nil && tokenizer.byteLength(of: 280) == 0)
+        #expect(tokenizer.withBytes(of: 280) { $0.count } == 0)
+        #expect(tokenizer.bytes(of: 999_999) == nil && tokenizer.byteLength(of: 999_999) == 0)
+        #expect(tokenizer.decode([256, 97, 300]) == "ab<a><end>")
+    }
+
     @Test func missingDirectoryIsAnError() {
         #expect(throws: TokenizerLoadError.self) { try Tokenizer.load(directory: "/nonexistent/tokenizer") }
     }

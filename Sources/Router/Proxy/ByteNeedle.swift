@@ -9,7 +9,10 @@ struct ByteNeedle {
 
     init(_ text: String, rareByte: Unicode.Scalar) {
         bytes = Array(text.utf8)
-        rareIndex = bytes.firstIndex(of: UInt8(ascii: rareByte))!
+        guard let rareIndex = bytes.firstIndex(of: UInt8(ascii: rareByte)) else {
+            preconditionFailure("the rare byte must be one of the needle's")
+        }
+        self.rareIndex = rareIndex
     }
 
     /// Whether the needle occurs in `haystack`.

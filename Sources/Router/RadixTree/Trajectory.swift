@@ -45,14 +45,6 @@ private func padded<Element>(_ values: some Collection<Element>, with filler: El
     return result
 }
 
-/// Appends `values` in one copy where they are contiguous (a match's values
-/// are): `append(contentsOf:)` would read them element by element.
-func appendCopying<Element>(_ values: some Collection<Element>, to array: inout [Element]) {
-    if values.withContiguousStorageIfAvailable({ array.append(contentsOf: $0) }) == nil {
-        array.append(contentsOf: values)
-    }
-}
-
 /// What a worker generated for one prompt, read from its answer.
 struct GeneratedOutput: Sendable {
     let ids: [UInt32]
