@@ -1,6 +1,8 @@
-/// The exact bytes of every token id, an added token's over the model's:
-/// what decoding and the radix cache read, token after token, so each id
-/// is one bounds check and two offsets away from its bytes.
+/// The exact bytes of every token id, in one arena: each id is one bounds
+/// check and two offsets away from its bytes. The model's vocabulary keeps
+/// one (under its byte index, `TokenTable`); the tokenizer keeps another
+/// with its added tokens over the model's, which decoding and the radix
+/// cache read token after token.
 struct TokenSpellings: Sendable {
     private let arena: [UInt8]
     /// `offsets[id] ..< offsets[id + 1]` spell `id`.
@@ -25,6 +27,17 @@ struct TokenSpellings: Sendable {
         self.known = known
     }
 
+    /// Ids `0 ..< count`, each spelled by `entries[id]` (nil: unknown).
+    init(entries: [[UInt8]?]) {
+        self.init(count: entries.count) { id, arena in
+            guard let entry = entries[id] else { return false }
+            arena += entry
+            return true
+        }
+    }
+
+    var count: Int { known.count }
+
     func isKnown(_ id: TokenID) -> Bool { Int(id) < known.count && known[Int(id)] }
 
     /// Calls `body` with the bytes of `id`, empty for an unknown id.
@@ -36,5 +49,12 @@ struct TokenSpellings: Sendable {
 
     func byteCount(of id: TokenID) -> Int {
         isKnown(id) ? Int(offsets[Int(id) + 1] - offsets[Int(id)]) : 0
+    }
+
+    /// Calls `body` with the arena and the offsets, for a hot loop over
+    /// many ids (the byte index's probes).
+    @inline(__always)
+    func withStorage<Result>(_ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt32>) -> Result) -> Result {
+        arena.withUnsafeBufferPointer { arena in offsets.withUnsafeBufferPointer { body(arena, $0) } }
     }
 }

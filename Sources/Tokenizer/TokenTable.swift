@@ -1,9 +1,7 @@
-/// Every token's bytes in one arena, with a hash index from bytes to id.
+/// A vocabulary: every token's bytes (`spellings`) with a hash index from
+/// bytes to id.
 struct TokenTable: Sendable {
-    private let arena: [UInt8]
-    /// `offsets[id] ..< offsets[id + 1]` are the bytes of `id`.
-    private let offsets: [UInt32]
-    private let present: [Bool]
+    let spellings: TokenSpellings
     /// Open addressing: `id + 1` of the token hashed there, 0 when empty.
     private let slots: [UInt32]
     private let mask: Int
@@ -11,59 +9,43 @@ struct TokenTable: Sendable {
     /// `entries[id]` holds the bytes of token `id`; `indexed` says which
     /// tokens the byte index may return (the others only have bytes).
     init(entries: [[UInt8]?], indexed: (Int) -> Bool = { _ in true }) {
-        var arena: [UInt8] = []
-        arena.reserveCapacity(entries.reduce(0) { $0 + ($1?.count ?? 0) })
-        var offsets: [UInt32] = [0]
-        offsets.reserveCapacity(entries.count + 1)
-        for entry in entries {
-            if let entry { arena.append(contentsOf: entry) }
-            offsets.append(UInt32(arena.count))
-        }
+        let spellings = TokenSpellings(entries: entries)
         var capacity = 16
         while capacity < entries.count * 2 { capacity <<= 1 }
         var slots = [UInt32](repeating: 0, count: capacity)
         let mask = capacity - 1
-        arena.withUnsafeBufferPointer { a in
-            for (id, entry) in entries.enumerated() where entry != nil && indexed(id) {
+        spellings.withStorage { arena, offsets in
+            for id in entries.indices where entries[id] != nil && indexed(id) {
                 let start = Int(offsets[id]), count = Int(offsets[id + 1]) - start
                 guard count > 0 else { continue }
-                var slot = Int(truncatingIfNeeded: hashBytes(a.baseAddress! + start, count)) & mask
+                var slot = Int(truncatingIfNeeded: hashBytes(arena.baseAddress! + start, count)) & mask
                 while slots[slot] != 0 { slot = (slot + 1) & mask }
                 slots[slot] = UInt32(id + 1)
             }
         }
-        self.arena = arena
-        self.offsets = offsets
-        self.present = entries.map { $0 != nil }
+        self.spellings = spellings
         self.slots = slots
         self.mask = mask
     }
 
-    var count: Int { present.count }
-
-    func bytes(of id: Int) -> ArraySlice<UInt8>? {
-        guard id >= 0, id < present.count, present[id] else { return nil }
-        return arena[Int(offsets[id])..<Int(offsets[id + 1])]
-    }
+    var count: Int { spellings.count }
 
     /// The id of the token spelling exactly these bytes.
     @inline(__always)
     func id(of p: UnsafePointer<UInt8>, _ count: Int) -> TokenID? {
-        arena.withUnsafeBufferPointer { a -> TokenID? in
-            offsets.withUnsafeBufferPointer { o -> TokenID? in
-                slots.withUnsafeBufferPointer { s -> TokenID? in
-                    var slot = Int(truncatingIfNeeded: hashBytes(p, count)) & mask
-                    while true {
-                        let entry = s[slot]
-                        if entry == 0 { return nil }
-                        let id = Int(entry - 1)
-                        let start = Int(o[id])
-                        if Int(o[id + 1]) - start == count,
-                           memcmpBytes(a.baseAddress! + start, p, count) {
-                            return TokenID(id)
-                        }
-                        slot = (slot + 1) & mask
+        spellings.withStorage { arena, offsets -> TokenID? in
+            slots.withUnsafeBufferPointer { s -> TokenID? in
+                var slot = Int(truncatingIfNeeded: hashBytes(p, count)) & mask
+                while true {
+                    let entry = s[slot]
+                    if entry == 0 { return nil }
+                    let id = Int(entry - 1)
+                    let start = Int(offsets[id])
+                    if Int(offsets[id + 1]) - start == count,
+                       memcmpBytes(arena.baseAddress! + start, p, count) {
+                        return TokenID(id)
                     }
+                    slot = (slot + 1) & mask
                 }
             }
         }
@@ -71,8 +53,11 @@ struct TokenTable: Sendable {
 
     /// The token spelling the bytes of `left` then `right`, if any.
     func concatenation(_ left: TokenID, _ right: TokenID) -> TokenID? {
-        guard let a = bytes(of: Int(left)), let b = bytes(of: Int(right)) else { return nil }
-        return id(of: Array(a) + Array(b))
+        guard spellings.isKnown(left), spellings.isKnown(right) else { return nil }
+        var joined: [UInt8] = []
+        spellings.withBytes(of: left) { joined += $0 }
+        spellings.withBytes(of: right) { joined += $0 }
+        return id(of: joined)
     }
 
     func id(of bytes: [UInt8]) -> TokenID? {

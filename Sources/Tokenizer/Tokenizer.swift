@@ -39,11 +39,12 @@ public final class Tokenizer: Sendable {
                                          uniquingKeysWith: { first, _ in first })
         specialIds = Set(addedTokens.filter(\.special).map(\.id))
         vocabularySize = max(model.tokens.count, addedTokens.map { Int($0.id) + 1 }.max() ?? 0)
+        let modelSpellings = model.tokens.spellings
         spellings = TokenSpellings(count: vocabularySize) { id, arena in
             if let added = addedTokenBytes[TokenID(id)] {
                 arena += added
-            } else if let token = model.tokens.bytes(of: id) {
-                arena += token
+            } else if modelSpellings.isKnown(TokenID(id)) {
+                modelSpellings.withBytes(of: TokenID(id)) { arena += $0 }
             } else {
                 return false
             }
