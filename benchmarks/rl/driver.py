@@ -238,7 +238,7 @@ async def conversations(args):
         nonlocal turns_done
         i = targets.pick()
         body = {"text": text, "sampling_params": {"max_new_tokens": args.max_new_tokens, "temperature": 0.0},
-                "rid": f"c{cid}-t{turn}"}
+                "rid": f"c{cid}-t{turn}", "return_logprob": args.return_logprob}
         data = json.dumps(body).encode()
         t0 = time.perf_counter()
         status, resp = await conns[i].request("POST", "/generate", data, timeout=args.request_timeout)
@@ -615,6 +615,10 @@ def main():
     p.add_argument("--waves", type=int, default=3)
     p.add_argument("--metrics-url", help="router whose /metrics cache counters are read around each lock-step turn")
     p.add_argument("--retrieve-at-end", action="store_true")
+    # An RL rollout needs each generated token's log-probability, so every
+    # peer is asked for them: the radix-tree middleware asks the worker for
+    # them anyway, and a client of any other peer would ask itself.
+    p.add_argument("--return-logprob", action=argparse.BooleanOptionalAction, default=True)
     p.add_argument("--keep-texts", type=int, default=2000)
     p.add_argument("--texts-out")
     p.add_argument("--reset-url", action="append", default=[])
