@@ -4,6 +4,7 @@
 # when the fixtures were built by the same generator scripts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. scripts/python-env.sh
 out=.fixtures/tokenizers
 stamp=$(cat scripts/tokenizer_fixtures.py scripts/tokenizer_corpus.py | sha256sum | cut -d' ' -f1)
 if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$stamp" ]; then

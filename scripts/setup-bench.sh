@@ -4,6 +4,8 @@
 # peer of benchmarks/http/run.sh, and perf, which counts each peer's system
 # calls there. Safe to run again.
 set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/python-env.sh
 
 # Pinned: the version whose figures anchors.md quotes. Override with
 # SGLANG_ROUTER_VERSION=... to measure another.

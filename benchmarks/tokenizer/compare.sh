@@ -5,6 +5,7 @@
 #   usage: benchmarks/tokenizer/compare.sh [rounds]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+. scripts/python-env.sh
 rounds=${1:-5}
 chunk=4096
 scripts/make-tokenizer-fixtures.sh >/dev/null
