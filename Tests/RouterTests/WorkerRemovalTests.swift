@@ -77,10 +77,14 @@ import TestSupport
         #expect(try connection.readResponseHead(timeout: 60).status == 200)
         #expect(try router.request("POST", "/remove_worker?url=\(mock.url)").status == 200)
         #expect(try router.workerURLs() == [])
+        // The stream still runs at the removed worker, and counts as in flight.
+        let whileStreaming = try router.metrics()
+        #expect(whileStreaming.totalInFlight == 1 && whileStreaming.workerLoads.isEmpty)
         var text = ""
         while let chunk = try connection.readChunk(timeout: 60) { text += String(decoding: chunk, as: UTF8.self) }
         #expect(text.hasSuffix("data: [DONE]\n\n"))
         #expect(StreamingTests.events(text).count == 11)
+        #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
         // Nothing left to route to.
         #expect(try router.generate(rid: "none").status == 503)
     }

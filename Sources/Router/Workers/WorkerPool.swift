@@ -2,6 +2,9 @@
 /// among them.
 public final class WorkerPool {
     public private(set) var workers: [Worker] = []
+    /// Removed workers whose requests still run there: they count in
+    /// `totalInFlight` until those finish.
+    private var draining: [Worker] = []
     private var selector: WorkerSelector
 
     public init(policy: LoadBalancingPolicy) {
@@ -23,8 +26,9 @@ public final class WorkerPool {
     @discardableResult
     public func remove(url: String) -> Bool {
         guard let index = workers.firstIndex(where: { $0.url == url }) else { return false }
-        workers[index].isRemoved = true
-        workers.remove(at: index)
+        let worker = workers.remove(at: index)
+        worker.isRemoved = true
+        if worker.inFlight > 0 { draining.append(worker) }
         return true
     }
 
@@ -34,7 +38,10 @@ public final class WorkerPool {
 
     public var availableWorkers: [Worker] { workers.filter(\.isAvailable) }
 
-    public var totalInFlight: Int { workers.reduce(0) { $0 + $1.inFlight } }
+    public var totalInFlight: Int {
+        draining.removeAll { $0.inFlight == 0 }
+        return workers.reduce(0) { $0 + $1.inFlight } + draining.reduce(0) { $0 + $1.inFlight }
+    }
 
     /// Picks a worker for a new request, skipping those in `excluded`
     /// (already tried for this request). A `preferred` worker is taken when
