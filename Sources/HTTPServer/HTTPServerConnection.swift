@@ -64,7 +64,9 @@ final class HTTPServerConnection {
                 offset += consumed
                 if let request = parser.takeRequest() { dispatch(request) }
                 if isClosed || stopParsing { return }
-                if pending.count >= configuration.maxPipelinedRequests {
+                // Stop at a full pipeline or at a client not reading its
+                // answers: requests already read wait in the backlog too.
+                if pending.count >= configuration.maxPipelinedRequests || isWriteQueueFull {
                     backlog = Array(bytes[offset...])
                     pauseReading()
                     return

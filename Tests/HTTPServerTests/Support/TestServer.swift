@@ -66,6 +66,23 @@ final class TestServer {
         return result.value!
     }
 
+    /// What `read` returns once it has stayed the same over `rounds`
+    /// consecutive trips through the loop, a poll interval apart: the value
+    /// the server has come to rest at. Nil if it is still changing after
+    /// `timeout` seconds.
+    func settledValue<Value: Equatable>(rounds: Int = 5, timeout: Double = 10, _ read: () -> Value) -> Value? {
+        var last = read()
+        var unchangedRounds = 0
+        let settled = eventually(timeout: timeout) {
+            sync { _, _ in () }
+            let current = read()
+            unchangedRounds = current == last ? unchangedRounds + 1 : 0
+            last = current
+            return unchangedRounds >= rounds
+        }
+        return settled ? last : nil
+    }
+
     /// Shuts the server down at once (unless a test already began a
     /// shutdown) and ends the loop thread.
     func stop() {
