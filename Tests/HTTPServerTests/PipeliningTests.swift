@@ -40,19 +40,32 @@ import TestSupport
 
     /// More requests than `maxPipelinedRequests` in one write: the server
     /// parks the surplus and resumes as answers (given in a shuffled order)
-    /// free the pipeline.
+    /// free the pipeline. The handler never holds more than the limit.
     @Test func moreRequestsThanThePipelineHoldsAreAllAnsweredInOrder() throws {
+        struct Unanswered {
+            var now = 0
+            var most = 0
+        }
         var configuration = HTTPServerConfiguration()
         configuration.maxPipelinedRequests = 4
+        let unanswered = Locked(Unanswered())
         let server = try TestServer(configuration: configuration) { request, responder, loop in
+            unanswered.withLock {
+                $0.now += 1
+                $0.most = max($0.most, $0.now)
+            }
             let number = Int(request.target.dropFirst()) ?? 0
-            loop.schedule(afterMilliseconds: UInt64((number * 7) % 5)) { echoHandler(request, responder, loop) }
+            loop.schedule(afterMilliseconds: UInt64((number * 7) % 5)) {
+                unanswered.withLock { $0.now -= 1 }
+                echoHandler(request, responder, loop)
+            }
         }
         let client = try RawHTTPConnection(port: server.port)
         try client.send((0..<50).map { "GET /\($0) HTTP/1.1\r\nHost: x\r\n\r\n" }.joined())
         for number in 0..<50 {
             #expect(try client.readResponse().text == echoed("GET", "/\(number)"))
         }
+        #expect(unanswered.value.most <= configuration.maxPipelinedRequests)
     }
 
     @Test func aMalformedRequestIsAnsweredAfterTheEarlierOnesThenTheConnectionCloses() throws {
