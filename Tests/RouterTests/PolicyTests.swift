@@ -7,31 +7,23 @@ import TestSupport
     @Test(arguments: ["round-robin", "round_robin"])
     func roundRobinAlternates(policy: String) throws {
         let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second], ["--policy", policy])
-        for index in 0..<10 {
-            #expect(try router.generate(rid: "r\(index)").status == 200)
-        }
-        let a = try first.rids(), b = try second.rids()
-        #expect(a.count == 5 && b.count == 5, "first \(a), second \(b)")
-        // Strict alternation: one worker has the even requests, the other the odd ones.
-        let evens = (0..<5).map { "r\($0 * 2)" }, odds = (0..<5).map { "r\($0 * 2 + 1)" }
-        #expect((a == evens && b == odds) || (a == odds && b == evens), "first \(a), second \(b)")
+        try expectStrictAlternation(through: Router(mocks: [first, second], ["--policy", policy]), between: first, second)
     }
 
     @Test func roundRobinIsTheDefault() throws {
         let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second])
-        for index in 0..<6 { #expect(try router.generate(rid: "r\(index)").status == 200) }
-        #expect(try first.rids().count == 3)
-        #expect(try second.rids().count == 3)
+        try expectStrictAlternation(through: Router(mocks: [first, second]), between: first, second)
     }
 
-    @Test func leastInFlightPrefersTheFirstWhenIdleAndTheOtherWhileTheFirstIsBusy() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second], ["--policy", "least-inflight"])
+    @Test func leastInFlightBreaksTiesByRegistrationOrder() throws {
+        // Registered neither in port nor in URL order: the first has the
+        // middle port, so a tie broken by address would pick another worker.
+        let byPort = try (0..<3).map { _ in try Mock() }.sorted { $0.port < $1.port }
+        let (first, second, third) = (byPort[1], byPort[2], byPort[0])
+        let router = try Router(mocks: [first, second, third], ["--policy", "least-inflight"])
         for index in 0..<4 { #expect(try router.generate(rid: "idle\(index)").status == 200) }
         #expect(try first.rids() == (0..<4).map { "idle\($0)" })
-        #expect(try second.rids().isEmpty)
+        #expect(try second.rids().isEmpty && third.rids().isEmpty)
 
         // Hold a long generation on the first worker (idle tie → first).
         try first.configure(["latency_per_token_ms": 100])
@@ -39,8 +31,10 @@ import TestSupport
         #expect(eventually(timeout: 30) { (try? router.metrics().workerLoads[first.url]) == 1 })
         #expect(eventually(timeout: 30) { (try? first.rids().last) == "held" })
 
+        // The other two tie: the earlier registered gets every request.
         for index in 0..<4 { #expect(try router.generate(rid: "busy\(index)").status == 200) }
         #expect(try second.rids() == (0..<4).map { "busy\($0)" })
+        #expect(try third.rids().isEmpty)
 
         // Closing the held request frees the first worker again.
         held.close()
@@ -101,5 +95,16 @@ import TestSupport
         for index in 0..<4 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try first.rids().count == 3)
         #expect(try second.rids().count == 2)
+    }
+
+    /// Sends ten requests through `router` and expects one worker to get
+    /// the even ones and the other the odd ones.
+    private func expectStrictAlternation(through router: Router, between first: Mock, _ second: Mock) throws {
+        for index in 0..<10 {
+            #expect(try router.generate(rid: "r\(index)").status == 200)
+        }
+        let a = try first.rids(), b = try second.rids()
+        let evens = (0..<5).map { "r\($0 * 2)" }, odds = (0..<5).map { "r\($0 * 2 + 1)" }
+        #expect((a == evens && b == odds) || (a == odds && b == evens), "first \(a), second \(b)")
     }
 }
