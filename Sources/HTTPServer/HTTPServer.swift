@@ -25,12 +25,15 @@ public final class HTTPServer {
     }
 
     public var connectionCount: Int { connections.count }
+    /// Connections accepted since `start`, closed ones included.
+    public private(set) var acceptedConnectionCount = 0
 
     /// Starts listening; returns the bound port (useful with port 0).
     @discardableResult
     public func start(host: String, port: Int) throws -> Int {
         let listener = try TCPListener(loop: loop, host: host, port: port) { [unowned self] tcp in
             guard !isShuttingDown else { return tcp.close() }
+            acceptedConnectionCount += 1
             let connection = HTTPServerConnection(tcp: tcp, server: self, configuration: configuration)
             connections[ObjectIdentifier(connection)] = connection
         }
