@@ -11,10 +11,25 @@ struct GenerateResponse {
 
     /// The answer after `produced` tokens; `finished` adds the finish reason.
     func json(produced: Int, finished: Bool, elapsedSeconds: Double) -> JSONValue {
+        json(produced: produced, finishReason: finished ? finishReason : .null, elapsedSeconds: elapsedSeconds)
+    }
+
+    /// What SGLang answers for an aborted request: what it had produced so
+    /// far, and an abort finish reason.
+    func aborted(produced: Int, elapsedSeconds: Double) -> JSONValue {
+        json(produced: produced, finishReason: .object([
+            ("type", .string("abort")),
+            ("message", .string("Abort in waiting queue")),
+            ("status_code", .int(503)),
+            ("err_type", .null),
+        ]), elapsedSeconds: elapsedSeconds)
+    }
+
+    private func json(produced: Int, finishReason: JSONValue, elapsedSeconds: Double) -> JSONValue {
         let ids = Array(generation.outputIDs.prefix(produced))
         var meta: [(key: String, value: JSONValue)] = [
             ("id", .string(requestID)),
-            ("finish_reason", finished ? finishReason : .null),
+            ("finish_reason", finishReason),
             ("prompt_tokens", .int(item.promptIDs.count)),
             ("completion_tokens", .int(ids.count)),
             ("cached_tokens", .int(0)),
@@ -38,27 +53,5 @@ struct GenerateResponse {
             return .object([("type", .string("stop")), ("matched", .int(codec.endOfSequence))])
         }
         return .object([("type", .string("length")), ("length", .int(generation.outputIDs.count))])
-    }
-
-    /// What SGLang answers for an aborted request.
-    func aborted(elapsedSeconds: Double) -> JSONValue {
-        .object([
-            ("text", .string("")),
-            ("output_ids", .array([])),
-            ("meta_info", .object([
-                ("id", .string(requestID)),
-                ("finish_reason", .object([
-                    ("type", .string("abort")),
-                    ("message", .string("Abort in waiting queue")),
-                    ("status_code", .int(503)),
-                    ("err_type", .null),
-                ])),
-                ("prompt_tokens", .int(item.promptIDs.count)),
-                ("completion_tokens", .int(0)),
-                ("cached_tokens", .int(0)),
-                ("weight_version", .string(weightVersion)),
-                ("e2e_latency", .double(elapsedSeconds)),
-            ])),
-        ])
     }
 }

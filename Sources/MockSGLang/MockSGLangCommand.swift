@@ -39,6 +39,7 @@ struct MockSGLangCommand: ParsableCommand {
         var configuration = HTTPServerConfiguration()
         configuration.idleTimeoutMilliseconds = keepAliveTimeoutMs
         let server = HTTPServer(loop: loop, configuration: configuration) { request, responder in worker.handle(request, responder) }
+        worker.acceptedConnections = { [unowned server] in server.acceptedConnectionCount }
         let stop = { (_: Int32) in server.shutdown(gracePeriodMilliseconds: 1000) { loop.stop() } }
         let watchers = [SignalWatcher(loop: loop, signal: SIGINT, stop), SignalWatcher(loop: loop, signal: SIGTERM, stop)]
         let boundPort = try server.start(host: host, port: port)

@@ -13,8 +13,11 @@ final class MockWorker {
     private var received: [JSONValue] = []
     private var running = 0
     private var requestCounter = 0
-    /// Streams that `/abort_request` can cut short, by rid.
+    /// Generations that `/abort_request` can cut short, by rid.
     private var abortable: [String: () -> Void] = [:]
+    private let health = HealthProbes()
+    /// TCP connections accepted so far, for tests of the router's connection reuse.
+    var acceptedConnections: () -> Int = { 0 }
 
     init(loop: EventLoop, codec: TokenCodec, settings: MockSettings) {
         self.loop = loop
@@ -25,7 +28,8 @@ final class MockWorker {
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         switch (request.method, String(request.path)) {
         case ("POST", "/generate"): generate(request, responder)
-        case ("GET", "/health"), ("GET", "/health_generate"):
+        case ("GET", "/health"): health.probe(responder, failing: settings.failHealth)
+        case ("GET", "/health_generate"):
             responder.send(settings.failHealth ? .error(503, "unhealthy") : HTTPResponse(status: 200))
         case ("GET", "/get_model_info"):
             responder.send(json(200, .object([
@@ -45,6 +49,12 @@ final class MockWorker {
         case ("POST", "/update_weight_version"): updateWeightVersion(request, responder)
         case ("GET", "/mock/requests"):
             responder.send(json(200, .object([("requests", .array(received))])))
+        case ("GET", "/mock/stats"):
+            responder.send(json(200, .object([
+                ("connections_accepted", .int(acceptedConnections())),
+                ("health_probes", .int(health.received)),
+                ("health_probes_waiting", .int(health.waitingCount)),
+            ])))
         case ("POST", "/mock/reset"):
             received = []
             responder.send(json(200, .object([("status", .string("ok"))])))
@@ -78,6 +88,7 @@ final class MockWorker {
         switch settings.nextFault() {
         case .drop: return responder.dropConnection()
         case .error: return responder.send(.error(500, "injected worker error"))
+        case .abort where parsed.stream: return streamAbortedAtOnce(parsed, responder)
         case .abort: return answer(parsed, responder, aborted: true)
         case nil: break
         }
@@ -99,31 +110,73 @@ final class MockWorker {
         }
     }
 
-    private func answer(_ parsed: GenerateRequest, _ responder: HTTPResponder, aborted: Bool) {
+    /// The whole answer after the generation's time. `/abort_request` ends
+    /// an item early: it answers as aborted, and once every item of the
+    /// request is aborted the answer leaves at once.
+    private func answer(_ parsed: GenerateRequest, _ responder: HTTPResponder, aborted injected: Bool) {
         let started = EventLoop.monotonicNanoseconds()
         let responses = responses(for: parsed)
+        var isAborted = Array(repeating: injected, count: responses.count)
         let tokens = parsed.items.map(\.maxNewTokens).max() ?? 0
-        let delay = aborted ? 0 : UInt64(settings.latencyPerTokenMilliseconds * Double(tokens))
+        let delay = injected ? 0 : UInt64(settings.latencyPerTokenMilliseconds * Double(tokens))
         running += 1
-        let timer = loop.schedule(afterMilliseconds: delay) { [self] in
+        let timer = LoopTimer(loop: loop)
+        let end = { [self] in
+            timer.cancel()
             running -= 1
+            for response in responses { abortable[response.requestID] = nil }
+        }
+        let finish = { [self] in
+            end()
             let elapsed = Double(EventLoop.monotonicNanoseconds() - started) / 1e9
-            let objects = responses.map {
-                aborted ? $0.aborted(elapsedSeconds: elapsed) : $0.json(produced: $0.generation.outputIDs.count, finished: true, elapsedSeconds: elapsed)
+            let objects = zip(responses, isAborted).map { response, aborted in
+                let total = response.generation.outputIDs.count
+                return aborted ? response.aborted(produced: injected ? 0 : producedTokens(of: total, inSeconds: elapsed), elapsedSeconds: elapsed)
+                               : response.json(produced: total, finished: true, elapsedSeconds: elapsed)
             }
             responder.send(json(200, parsed.isBatch ? .array(objects) : objects[0]))
         }
-        responder.onClientGone = { [self] in
-            timer.cancel()
-            running -= 1
+        for (index, response) in responses.enumerated() {
+            abortable[response.requestID] = {
+                isAborted[index] = true
+                if !isAborted.contains(false) { finish() }
+            }
         }
+        responder.onClientGone = end
+        timer.start(afterMilliseconds: delay, finish)
+    }
+
+    /// Tokens a generation of `total` would have produced after `seconds`.
+    private func producedTokens(of total: Int, inSeconds seconds: Double) -> Int {
+        guard settings.latencyPerTokenMilliseconds > 0 else { return total }
+        return min(total, Int(seconds * 1000 / settings.latencyPerTokenMilliseconds))
+    }
+
+    /// An injected abort on a streaming request: SGLang still answers with
+    /// an event stream, its one event the abort.
+    private func streamAbortedAtOnce(_ parsed: GenerateRequest, _ responder: HTTPResponder) {
+        guard let response = responses(for: parsed).first else { return responder.send(.error(400, "empty batch")) }
+        responder.startStream(status: 200, headers: Self.eventStreamHeaders)
+        emit(response.aborted(produced: 0, elapsedSeconds: 0), to: responder)
+        finishEventStream(responder)
+    }
+
+    private static let eventStreamHeaders: HTTPHeaders = ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"]
+
+    private func emit(_ value: JSONValue, to responder: HTTPResponder) {
+        responder.writeChunk(Array("data: ".utf8) + value.serialized() + Array("\n\n".utf8))
+    }
+
+    private func finishEventStream(_ responder: HTTPResponder) {
+        responder.writeChunk(Array("data: [DONE]\n\n".utf8))
+        responder.finishStream()
     }
 
     /// Cumulative SSE chunks, one per token, then `[DONE]`.
     private func stream(_ parsed: GenerateRequest, _ responder: HTTPResponder) {
         guard let response = responses(for: parsed).first else { return responder.send(.error(400, "empty batch")) }
         let started = EventLoop.monotonicNanoseconds()
-        responder.startStream(status: 200, headers: ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"])
+        responder.startStream(status: 200, headers: Self.eventStreamHeaders)
         var produced = 0
         let total = response.generation.outputIDs.count
         let interval = max(UInt64(settings.latencyPerTokenMilliseconds), 1)
@@ -135,24 +188,20 @@ final class MockWorker {
             running -= 1
             abortable[rid] = nil
         }
-        func emit(_ value: JSONValue) {
-            responder.writeChunk(Array("data: ".utf8) + value.serialized() + Array("\n\n".utf8))
-        }
-        abortable[rid] = {
-            emit(response.aborted(elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9))
-            responder.writeChunk(Array("data: [DONE]\n\n".utf8))
-            responder.finishStream()
+        abortable[rid] = { [self] in
+            emit(response.aborted(produced: min(produced, total), elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9),
+                 to: responder)
+            finishEventStream(responder)
             end()
         }
         responder.onClientGone = end
-        timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) {
+        timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { [self] in
             produced += 1
             let finished = produced >= total
             emit(response.json(produced: min(produced, total), finished: finished,
-                               elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9))
+                               elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9), to: responder)
             if finished {
-                responder.writeChunk(Array("data: [DONE]\n\n".utf8))
-                responder.finishStream()
+                finishEventStream(responder)
                 end()
             }
         }
@@ -186,6 +235,8 @@ final class MockWorker {
         if let value = body["error_next"]?.intValue { settings.errorNext = value }
         if let value = body["drop_next"]?.intValue { settings.dropNext = value }
         if let value = body["fail_health"]?.boolValue { settings.failHealth = value }
+        if let value = body["hold_health"]?.boolValue { health.hold(value, failing: settings.failHealth) }
+        if let values = body["health_answers"]?.arrayValue { health.script(values.compactMap(\.intValue)) }
         if let value = body["weight_version"]?.stringValue { settings.weightVersion = value }
         if let value = body["max_new_tokens"]?.intValue { settings.defaultMaxNewTokens = value }
         if let value = body["finish_with_stop_token"]?.boolValue { settings.finishWithStopToken = value }

@@ -27,6 +27,16 @@ public struct MockSGLangClient: Sendable {
         return requests
     }
 
+    /// `GET /mock/stats`: `connections_accepted`, `health_probes` (received)
+    /// and `health_probes_waiting` (held, unanswered).
+    public func stats() throws -> [String: Int] {
+        let response = try httpRequest("GET", port: port, path: "/mock/stats")
+        guard response.status == 200, let stats = try response.json() as? [String: Int] else {
+            throw FixtureError("/mock/stats answered \(response.status): \(response.text)")
+        }
+        return stats
+    }
+
     /// Generations running right now (`GET /get_load`).
     public func running() throws -> Int {
         let response = try httpRequest("GET", port: port, path: "/get_load")
