@@ -60,12 +60,9 @@ final class Router {
     /// Sends `POST /generate` on a connection of its own and returns the
     /// connection without reading the answer, for requests held in flight.
     func startGenerate(rid: String, maxNewTokens: Int, stream: Bool = false) throws -> RawHTTPConnection {
-        let body = try JSONSerialization.data(
-            withJSONObject: generateBody(rid: rid, maxNewTokens: maxNewTokens, text: "hold", stream: stream))
         let connection = try RawHTTPConnection(port: port)
-        try connection.send("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
-        try connection.send(Array(body))
+        try connection.sendJSON("POST", "/generate", generateBody(rid: rid, maxNewTokens: maxNewTokens, text: "hold", stream: stream),
+                                keepAlive: false)
         return connection
     }
 
