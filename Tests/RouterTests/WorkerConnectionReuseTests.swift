@@ -1,0 +1,50 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// The router keeps its connections to a worker open and reuses them:
+/// requests one after another share one, and concurrent requests need no
+/// more than there are at once. (Health checks are off: their probes would
+/// bring connections of their own.)
+@Suite struct WorkerConnectionReuseTests {
+    /// Connections `mock` accepted since `baseline` (a `connections_accepted`
+    /// reading), not counting the one this reading itself came on. Every
+    /// other request to the mock in between would count too.
+    func connectionsAccepted(by mock: Mock, since baseline: Int) throws -> Int {
+        try #require(try mock.client.stats()["connections_accepted"]) - baseline - 1
+    }
+
+    /// `count` generations one after another on one keep-alive connection
+    /// to the router at `port`.
+    static func generateInTurn(port: Int, count: Int, ridPrefix: String) throws {
+        let connection = try RawHTTPConnection(port: port)
+        for index in 0..<count {
+            try connection.sendJSON("POST", "/generate", generateBody(rid: "\(ridPrefix)\(index)", maxNewTokens: 3), keepAlive: true)
+            let response = try connection.readResponse(timeout: 60)
+            guard response.status == 200 else { throw FixtureError("generate answered \(response.status): \(response.text)") }
+        }
+    }
+
+    @Test func sequentialRequestsShareOneWorkerConnection() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        let baseline = try #require(try mock.client.stats()["connections_accepted"])
+        try Self.generateInTurn(port: router.port, count: 20, ridPrefix: "seq")
+        let accepted = try connectionsAccepted(by: mock, since: baseline)
+        #expect(accepted == 1, "\(accepted) connections")
+        #expect(try mock.rids().count == 20)
+    }
+
+    @Test func concurrentClientsNeedNoMoreConnectionsThanTheirNumber() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        let baseline = try #require(try mock.client.stats()["connections_accepted"])
+        let clients = 4, port = router.port
+        for result in onThreads(clients, { client in try Self.generateInTurn(port: port, count: 10, ridPrefix: "c\(client)-") }) {
+            try result.get()
+        }
+        let accepted = try connectionsAccepted(by: mock, since: baseline)
+        #expect((1...clients).contains(accepted), "\(accepted) connections for \(clients) clients")
+        #expect(try mock.rids().count == clients * 10)
+    }
+}
