@@ -5,6 +5,10 @@ import TestSupport
 /// Background `GET /health` probes take a failing worker out of rotation and
 /// bring it back after consecutive successes.
 @Suite struct HealthCheckTests {
+    /// Quick probes, each held by the mock until the test scripts its answer
+    /// (the timeout is far beyond any test).
+    static let steppedChecks = ["--health-check-interval", "0.05", "--health-check-timeout", "600",
+                                "--health-failure-threshold", "3", "--health-success-threshold", "2"]
     static let fastChecks = ["--health-check-interval", "0.1", "--health-check-timeout", "5",
                              "--health-failure-threshold", "2", "--health-success-threshold", "2"]
 
@@ -74,5 +78,66 @@ import TestSupport
             #expect(try router.metrics().activeWorkers == 1)
         }
         #expect(try sick.rids().count == 10)
+    }
+
+    /// Answers the mock's next held probes with `statuses`, then waits for
+    /// the probe after them to arrive: the router sends a worker's next probe
+    /// only once it has taken in the last answer.
+    func answerProbes(_ mock: Mock, _ statuses: [Int]) throws {
+        let stats = try mock.client.stats()
+        let answered = try #require(stats["health_probes"]) - (stats["health_probes_waiting"] ?? 0)
+        try mock.configure(["health_answers": statuses])
+        let next = answered + statuses.count + 1
+        try #require(eventually(timeout: 30) {
+            let stats = try? mock.client.stats()
+            return stats?["health_probes"] == next && stats?["health_probes_waiting"] == 1
+        }, "stats: \(String(describing: try? mock.client.stats()))")
+    }
+
+    func healthyWorkers(_ router: Router) throws -> Int { try router.metrics().activeWorkers }
+
+    @Test func aWorkerIsTakenOutOnlyAfterTheThresholdOfConsecutiveFailures() throws {
+        let mock = try Mock()
+        try mock.configure(["hold_health": true])
+        let router = try Router(mocks: [mock], Self.steppedChecks)
+        try answerProbes(mock, [503, 503])
+        #expect(try healthyWorkers(router) == 1, "2 failures of 3")
+        // A success starts the count again.
+        try answerProbes(mock, [200, 503, 503])
+        #expect(try healthyWorkers(router) == 1, "2 failures of 3 after a success")
+        try answerProbes(mock, [503])
+        #expect(try healthyWorkers(router) == 0, "3 failures in a row")
+        #expect(try router.generate(rid: "out").status == 503)
+        #expect(try mock.rids().isEmpty)
+    }
+
+    @Test func aWorkerComesBackOnlyAfterTheThresholdOfConsecutiveSuccesses() throws {
+        let mock = try Mock()
+        try mock.configure(["hold_health": true])
+        let router = try Router(mocks: [mock], Self.steppedChecks)
+        try answerProbes(mock, [503, 503, 503])
+        #expect(try healthyWorkers(router) == 0)
+        try answerProbes(mock, [200])
+        #expect(try healthyWorkers(router) == 0, "1 success of 2")
+        // A failure starts the count again.
+        try answerProbes(mock, [503, 200])
+        #expect(try healthyWorkers(router) == 0, "1 success of 2 after a failure")
+        try answerProbes(mock, [200])
+        #expect(try healthyWorkers(router) == 1, "2 successes in a row")
+        #expect(try router.generate(rid: "back").status == 200)
+        #expect(try mock.rids() == ["back"])
+    }
+
+    /// Probes the mock never answers: each times out, and after the failure
+    /// threshold's worth of them the worker is out.
+    @Test func aHealthCheckSlowerThanTheTimeoutIsAFailure() throws {
+        let mock = try Mock()
+        try mock.configure(["hold_health": true])
+        let router = try Router(mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
+                                                "--health-failure-threshold", "2", "--health-success-threshold", "1"])
+        // The third probe comes only after the first two timed out.
+        #expect(eventually(timeout: 30) { (try? mock.client.stats()["health_probes"]).map { $0 >= 3 } == true })
+        #expect(try healthyWorkers(router) == 0)
+        #expect(try mock.client.stats()["health_probes_waiting"].map { $0 <= 1 } == true, "timed-out probes are not waiting")
     }
 }
