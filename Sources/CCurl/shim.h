@@ -23,6 +23,10 @@ static inline CURLcode slime_easy_setopt_header_function(CURL *h, curl_write_cal
 static inline CURLcode slime_easy_setopt_read_function(CURL *h, curl_read_callback f) {
     return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
 }
+// CURLOPT_PREREQFUNCTION needs libcurl 7.80 or later.
+static inline CURLcode slime_easy_setopt_prereq_function(CURL *h, curl_prereq_callback f) {
+    return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f);
+}
 static inline CURLcode slime_easy_setopt_close_socket_function(CURL *h, curl_closesocket_callback f) {
     return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f);
 }

@@ -28,8 +28,10 @@ public struct UpstreamResponse: Sendable {
 
 /// Why a transfer failed.
 public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
-    /// No connection could be made: nothing reached the worker.
+    /// No connection could be made (refused, unresolvable host, connect
+    /// timeout): nothing reached the worker.
     case connectFailed(String)
+    /// The request timeout ran out after the request started.
     case timedOut(String)
     /// The connection broke or the worker answered something unreadable.
     case transport(String)

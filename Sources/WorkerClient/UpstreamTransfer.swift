@@ -13,6 +13,9 @@ public final class UpstreamTransfer {
     private var status = 0
     private var responseHeaders: [(name: String, value: String)] = []
     private(set) var headDelivered = false
+    /// Curl had a connection (new or reused) and began sending the request:
+    /// a failure before this reached nothing at the worker.
+    private var requestStarted = false
     private(set) var isPaused = false
     /// Bytes at the start of the next deliveries that the handler already
     /// took: curl hands a paused piece over again in full after a resume.
@@ -54,6 +57,11 @@ public final class UpstreamTransfer {
             UpstreamTransfer.from(context).receivedHeaderLine(UnsafeRawBufferPointer(start: data, count: size * count))
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HEADERDATA, Unmanaged.passUnretained(self).toOpaque())
+        slime_easy_setopt_prereq_function(easy) { context, _, _, _, _ in
+            UpstreamTransfer.from(context).requestStarted = true
+            return CURL_PREREQFUNC_OK
+        }
+        slime_easy_setopt_pointer(easy, CURLOPT_PREREQDATA, Unmanaged.passUnretained(self).toOpaque())
 
         switch request.method {
         case "GET": slime_easy_setopt_long(easy, CURLOPT_HTTPGET, 1)
@@ -206,7 +214,9 @@ public final class UpstreamTransfer {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
             return .connectFailed(detail)
         case CURLE_OPERATION_TIMEDOUT:
-            return .timedOut(detail)
+            // Curl reports a connect timeout with the same code as a request
+            // timeout; only the former comes before the request started.
+            return requestStarted ? .timedOut(detail) : .connectFailed(detail)
         default:
             return .transport(detail)
         }
