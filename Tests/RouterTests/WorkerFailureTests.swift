@@ -70,7 +70,8 @@ import TestSupport
         let mock = try Mock()
         // No health probes: the proxied request is the router's first
         // connection to the mock, so curl cannot retry it on a fresh one.
-        // One attempt: /generate retries are not what this is about.
+        // One attempt: a /generate may be sent again after a dropped
+        // connection (buffered or streamed), but not with nowhere to go.
         let router = try Router(mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
         try mock.configure(["drop_next": 1])
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "dropped", maxNewTokens: 2, stream: stream))

@@ -10,14 +10,21 @@ import WorkerClient
 /// are buffered: the router reads SGLang's finish reason and resends the
 /// stored body after an abort or a worker error, to another worker when
 /// there is one. Everything else is relayed piece by piece with
-/// backpressure both ways; it moves to another worker only when the
-/// connection was refused (nothing reached the worker).
+/// backpressure both ways. Before any of the answer reached the client, a
+/// relayed request moves to a worker it has not tried, as nginx's
+/// `proxy_next_upstream error timeout` does: always when no connection was
+/// made (nothing reached the worker), and when the connection broke only
+/// if it is safe to send twice (an idempotent method, or `POST /generate`).
+/// Other failures answer 502 (504 for a request timeout).
 final class ProxyExchange {
     private let request: ProxiedRequest
     private let responder: HTTPResponder
     private let context: ProxyContext
     private var tried: Set<ObjectIdentifier> = []
     private var attempts = 0
+    /// The last failed attempt, until the next one starts: what the client
+    /// gets if no worker can take the request again.
+    private var lastFailure: FailedAttempt?
     private var worker: Worker?
     private var transfer: UpstreamTransfer?
     private var backoff: LoopTimer?
@@ -33,6 +40,9 @@ final class ProxyExchange {
     }
 
     private var isGenerate: Bool { request.method == "POST" && request.path == "/generate" }
+
+    /// SGLang generation may be resent, as the buffered path does.
+    private var maySendTwice: Bool { isGenerate || RetryPolicy.idempotentMethods.contains(request.method) }
 
     func start() {
         responder.onClientGone = { [self] in
@@ -85,8 +95,12 @@ final class ProxyExchange {
             // After an abort or error every worker was tried: go round again.
             ?? (isBuffered && !tried.isEmpty ? context.pool.select(preferring: nil, thresholds: context.balance) : nil)
         guard let worker = candidate else {
-            let message = tried.isEmpty ? "no healthy worker available" : "no worker could take the request"
-            return fail(tried.isEmpty ? 503 : 502, message)
+            guard let lastFailure else { return fail(503, "no healthy worker available") }
+            return giveUp(lastFailure)
+        }
+        if let lastFailure {
+            context.metrics.retries.increment(lastFailure.outcome.metricLabel)
+            self.lastFailure = nil
         }
         attempts += 1
         tried.insert(ObjectIdentifier(worker))
@@ -161,30 +175,46 @@ final class ProxyExchange {
             retryOrGiveUp(.workerError(message), last: nil, status: 504)
         case .transport(let message):
             context.metrics.upstreamErrors.increment("transport")
-            retryOrGiveUp(.workerError(message), last: nil)
+            retryOrGiveUp(.broken(message), last: nil)
         case .cancelled:
             break
         }
     }
 
-    /// Resends the stored body, or answers with the last thing the worker
+    /// Sends the request again, or answers with the last thing the worker
     /// said once attempts run out.
     private func retryOrGiveUp(_ outcome: AttemptOutcome, last response: ProxiedResponse?, status: Int = 502) {
-        let mayRetry = isBuffered || { if case .refused = outcome { return true } else { return false } }()
-        if mayRetry, outcome.isRetryable, attempts < context.retry.maxAttempts {
-            context.metrics.retries.increment(outcome.metricLabel)
-            if outcome.needsBackoff {
-                backoff = context.loop.schedule(afterMilliseconds: context.retry.backoffMilliseconds) { [self] in attempt() }
-            } else {
-                attempt()
-            }
-            return
+        let failure = FailedAttempt(outcome: outcome, response: response, status: status)
+        guard mayRetry(after: outcome), attempts < context.retry.maxAttempts else { return giveUp(failure) }
+        lastFailure = failure
+        // A relayed request only moves to a worker it has not tried: there
+        // is nothing to wait for.
+        if isBuffered, outcome.needsBackoff {
+            backoff = context.loop.schedule(afterMilliseconds: context.retry.backoffMilliseconds) { [self] in attempt() }
+        } else {
+            attempt()
         }
-        if let response { return deliver(response) }
+    }
+
+    /// Buffered requests are resent after any failure. A relayed one comes
+    /// here only before its answer began, and moves on when nothing reached
+    /// the worker or when the connection broke and the request may be sent
+    /// twice; a timeout or another failure ends it.
+    private func mayRetry(after outcome: AttemptOutcome) -> Bool {
+        if isBuffered { return true }
         switch outcome {
-        case .refused: fail(502, "no worker accepted the connection")
-        case .workerError(let message): fail(status, message)
-        case .aborted, .answered: fail(502, "worker gave no usable answer")
+        case .refused: return true
+        case .broken: return maySendTwice
+        case .aborted, .workerError: return false
+        }
+    }
+
+    private func giveUp(_ failure: FailedAttempt) {
+        if let response = failure.response { return deliver(response) }
+        switch failure.outcome {
+        case .refused(let message): fail(502, "no worker accepted the connection: \(message)")
+        case .workerError(let message), .broken(let message): fail(failure.status, message)
+        case .aborted: fail(502, "worker gave no usable answer")
         }
     }
 
@@ -270,12 +300,20 @@ final class ProxyExchange {
     }
 }
 
+/// An attempt that failed, and what answers it if no other attempt follows.
+private struct FailedAttempt {
+    let outcome: AttemptOutcome
+    /// What the worker answered (a 5xx, an abort), given back as it was.
+    let response: ProxiedResponse?
+    /// The status of the error answer when there is no response.
+    let status: Int
+}
+
 extension AttemptOutcome {
     var metricLabel: String {
         switch self {
-        case .answered: "answered"
         case .aborted: "abort"
-        case .workerError: "worker_error"
+        case .workerError, .broken: "worker_error"
         case .refused: "connect"
         }
     }

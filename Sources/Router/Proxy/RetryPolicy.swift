@@ -2,27 +2,30 @@
 public struct RetryPolicy: Sendable {
     /// Attempts in all, the first included (the original: 5).
     public var maxAttempts = 5
-    /// Wait before resending after an abort or a worker error; connection
-    /// refusals move on at once. The original waited 30 s, on the loop.
+    /// Wait before resending a buffered request after an abort or a worker
+    /// error; connect failures move on at once. The original waited 30 s,
+    /// on the loop.
     public var backoffMilliseconds: UInt64 = 1_000
+
+    /// Methods whose request has the same effect sent once or twice
+    /// (RFC 9110 §9.2.2): one may go to another worker after its connection
+    /// broke, although the first worker may have acted on it.
+    static let idempotentMethods: Set<String> = ["GET", "HEAD", "OPTIONS", "PUT", "DELETE", "TRACE"]
 
     public init() {}
 }
 
-/// How one attempt at a worker ended, for a request the router buffers.
+/// How an attempt at a worker failed.
 enum AttemptOutcome {
-    case answered
     /// SGLang said `finish_reason.type == "abort"`.
     case aborted
-    /// 5xx, timeout or broken transfer before a complete answer.
+    /// 5xx or timeout before a complete answer.
     case workerError(String)
-    /// Nothing reached the worker.
+    /// The connection broke (reset, closed, unreadable answer) before a
+    /// complete answer: the worker may have seen the request.
+    case broken(String)
+    /// Nothing reached the worker: refused, unresolvable or connect timeout.
     case refused(String)
-
-    var isRetryable: Bool {
-        if case .answered = self { return false }
-        return true
-    }
 
     /// Whether to wait before the next attempt.
     var needsBackoff: Bool {

@@ -86,17 +86,21 @@ struct RouterMetricsSnapshot {
     var activeWorkers: Int
     var workerLoads: [String: Int]
     var totalInFlight: Int
+    /// Requests sent again to a worker, every reason together.
+    var retries: Int
 
     init(_ object: [String: Any]) throws {
         guard let router = object["router"] as? [String: Any],
               let active = router["active_workers"] as? Int,
               let loads = router["worker_loads"] as? [String: Int],
-              let total = router["total_in_flight"] as? Int else {
+              let total = router["total_in_flight"] as? Int,
+              let retries = router["retries"] as? Int else {
             throw FixtureError("unexpected /metrics shape: \(object)")
         }
         activeWorkers = active
         workerLoads = loads
         totalInFlight = total
+        self.retries = retries
     }
 }
 

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// Relayed requests (every path but a non-streaming `/generate`) that fail
+/// at a worker before any of the answer reached the client: when they move
+/// to the next worker and when they answer 502.
+///
+/// The failing worker is registered first and `least-inflight` sends every
+/// request to the first of idle workers, so each request meets it first;
+/// health checks are off so that they cannot take it out meanwhile.
+@Suite struct NextWorkerTests {
+    static let failingFirst = ["--disable-health-check", "--policy", "least-inflight"]
+
+    /// Requests of several kinds, all of which should reach the healthy mock.
+    private func expectServedByTheMock(_ router: Router, _ mock: Mock, rid: String,
+                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for _ in 0..<3 {
+            let info = try router.request("GET", "/get_model_info")
+            #expect(info.status == 200, "GET: \(info.status) \(info.text)", sourceLocation: sourceLocation)
+        }
+        let streamed = try router.request("POST", "/generate", json: generateBody(rid: rid, maxNewTokens: 3, stream: true))
+        #expect(streamed.status == 200, "stream: \(streamed.status) \(streamed.text)", sourceLocation: sourceLocation)
+        #expect(streamed.text.contains("data: [DONE]"), "stream: \(streamed.text)", sourceLocation: sourceLocation)
+        #expect(try mock.rids() == [rid], sourceLocation: sourceLocation)
+    }
+
+    @Test func aRefusingWorkerIsSkippedForEveryMethod() throws {
+        let refusing = try RefusingPort()
+        let mock = try Mock()
+        let router = try Router(workers: [refusing.url, mock.url], Self.failingFirst)
+        try expectServedByTheMock(router, mock, rid: "refused")
+        // Nothing reached the refusing worker: even a POST goes on.
+        let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
+        #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)")
+        #expect(try router.metrics().retries == 5)
+    }
+
+    @Test func aConnectTimeoutMovesToTheNextWorker() throws {
+        let blackhole = try BlackholePort()
+        let mock = try Mock()
+        // A request timeout far beyond the test's: only the connect timeout can fire.
+        let router = try Router(workers: [blackhole.url, mock.url],
+                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
+        try expectServedByTheMock(router, mock, rid: "blackholed")
+        let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
+        #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)")
+        #expect(try router.metrics().retries == 5)
+    }
+
+    /// A connect timeout is a connect failure (502), not a request timeout
+    /// (504), for a relayed request and a buffered `/generate` alike.
+    @Test func aConnectTimeoutAtTheOnlyWorkerAnswers502() throws {
+        let blackhole = try BlackholePort()
+        let router = try Router(workers: [blackhole.url],
+                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
+        let relayed = try router.request("GET", "/get_model_info")
+        expectConnectFailure(relayed)
+        // No other worker to go to: nothing was sent again.
+        #expect(try router.metrics().retries == 0)
+        expectConnectFailure(try router.generate(rid: "nowhere"))
+        #expect(try router.metrics().totalInFlight == 0)
+    }
+
+    private func expectConnectFailure(_ response: HTTPTestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(response.status == 502, "\(response.status): \(response.text)", sourceLocation: sourceLocation)
+        let message = errorMessage(response) ?? "no JSON error: \(response.text)"
+        #expect(message.hasPrefix("no worker accepted the connection"), "\(message)", sourceLocation: sourceLocation)
+    }
+
+    /// The worker reads the request and closes without a word: GET and a
+    /// streamed `/generate` may be sent twice, so they go on.
+    @Test func aDroppedConnectionMovesOnWhenTheRequestMayBeSentTwice() throws {
+        let dropping = try CannedWorker(response: "")
+        let mock = try Mock()
+        let router = try Router(workers: [dropping.url, mock.url], Self.failingFirst)
+        try expectServedByTheMock(router, mock, rid: "dropped")
+        let put = try router.request("PUT", "/mock/echo", json: ["twice": "fine"])
+        #expect(put.status == 200, "\(put.status): \(put.text)")
+        #expect(dropping.requestsSeen == 5)
+        #expect(try router.metrics().retries == 5)
+    }
+
+    /// A POST the worker may have acted on is not sent to another: the
+    /// client gets a 502, not the healthy mock's echo.
+    @Test func aDroppedConnectionAnswers502ForAPostThatMayNotBeSentTwice() throws {
+        let dropping = try CannedWorker(response: "")
+        let mock = try Mock()
+        let router = try Router(workers: [dropping.url, mock.url], Self.failingFirst)
+        let response = try router.request("POST", "/mock/echo", json: ["once": "only"])
+        #expect(response.status == 502, "\(response.status): \(response.text)")
+        #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
+        #expect(dropping.requestsSeen == 1)
+        let metrics = try router.metrics()
+        #expect(metrics.retries == 0)
+        #expect(metrics.totalInFlight == 0)
+    }
+}
