@@ -17,6 +17,8 @@ public final class HTTPResponder {
     /// Output produced while an earlier response is still pending.
     var buffered: [UInt8] = []
     public private(set) var isFinished = false
+    /// The status of the response once one was begun, for access logs.
+    public private(set) var status: Int?
     private var isStreaming = false
     private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
@@ -44,6 +46,7 @@ public final class HTTPResponder {
 
     public func send(_ response: HTTPResponse) {
         guard !isFinished, !isStreaming else { return }
+        status = response.status
         let keepAlive = decideKeepAlive()
         var bytes = ResponseHead.bytes(status: response.status, headers: response.headers,
                                        contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
@@ -56,6 +59,7 @@ public final class HTTPResponder {
     public func startStream(status: Int, headers: HTTPHeaders, contentLength: Int? = nil) {
         guard !isFinished, !isStreaming else { return }
         isStreaming = true
+        self.status = status
         // HTTP/1.0 has no chunked encoding: the body ends when the connection does.
         if contentLength == nil {
             if isHTTP10 { closesConnection = true } else { isChunked = true }

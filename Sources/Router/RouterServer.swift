@@ -84,7 +84,7 @@ public final class RouterServer {
 
     private var proxyContext: ProxyContext {
         ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                     retry: configuration.retry, balance: configuration.balance)
+                     retry: configuration.retry, balance: configuration.balance, logger: logger)
     }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {

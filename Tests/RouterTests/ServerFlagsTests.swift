@@ -60,22 +60,27 @@ import TestSupport
         #expect(try kept.readResponse().status == 200)
     }
 
-    /// The router logs its start at info level. A worker that refuses
-    /// connections makes it log a warning afterwards at either level, which
-    /// shows that the run's earlier output has been captured too.
-    @Test func logLevelDebugWritesWhatWarningLeavesOut() throws {
+    /// At debug level the router logs every proxied request; at warning it
+    /// does not. A worker added afterwards that refuses connections makes it
+    /// log a warning at either level, later on the same loop: once that line
+    /// is there, the request's line would be too.
+    @Test func logLevelDebugLogsEachProxiedRequestAndWarningDoesNot() throws {
         let refusing = try RefusingPort()
         func standardError(logLevel: String) throws -> String {
-            let router = try Router(workers: [refusing.url], [
+            let router = try Router(workers: [], [
                 "--log-level", logLevel, "--health-check-interval", "0.05", "--health-failure-threshold", "1",
             ])
+            #expect(try router.request("GET", "/get_model_info?probe=1").status == 503)
+            #expect(try router.request("POST", "/add_worker?url=\(refusing.url)").status == 200)
             #expect(eventually(timeout: 30) { router.process.standardError.contains("worker unhealthy") },
                     "stderr: \(router.process.standardError)")
             return router.process.standardError
         }
         let debug = try standardError(logLevel: "debug"), warning = try standardError(logLevel: "warning")
-        #expect(debug.contains("started"), "stderr: \(debug)")
-        #expect(!warning.contains("started"), "stderr: \(warning)")
+        let requestLine = debug.split(separator: "\n").first { $0.contains("proxied") }
+        #expect(requestLine?.contains("target=/get_model_info?probe=1") == true, "stderr: \(debug)")
+        #expect(requestLine?.contains("status=503") == true, "stderr: \(debug)")
+        #expect(!warning.contains("proxied"), "stderr: \(warning)")
     }
 
     private static func healthRequest(keepAlive: Bool) -> String {

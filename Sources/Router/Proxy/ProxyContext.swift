@@ -1,4 +1,5 @@
 import EventLoop
+import Logging
 import WorkerClient
 
 /// What a proxied exchange needs from the router.
@@ -11,6 +12,7 @@ struct ProxyContext {
     let chain: MiddlewareChain
     let retry: RetryPolicy
     let balance: BalanceThresholds
+    let logger: Logger
 
     var middlewareContext: MiddlewareContext { MiddlewareContext(loop: loop, pool: pool) }
 }

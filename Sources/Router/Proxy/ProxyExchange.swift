@@ -1,6 +1,7 @@
 import EventLoop
 import HTTPServer
 import JSON
+import Logging
 import WorkerClient
 
 /// Carries one client request through the middleware chain to a worker and
@@ -296,7 +297,14 @@ final class ProxyExchange {
         releaseWorker()
         responder.onClientGone = nil
         responder.onWritable = nil
-        context.metrics.recordProxied(outcome: outcome, seconds: EventLoopClock.seconds(since: startedAt))
+        let seconds = EventLoopClock.seconds(since: startedAt)
+        context.metrics.recordProxied(outcome: outcome, seconds: seconds)
+        context.logger.debug("proxied", metadata: [
+            "method": "\(request.method)", "target": "\(request.target)",
+            "status": "\(responder.status.map(String.init) ?? "none")", "outcome": "\(outcome)",
+            "worker": "\(request.servedBy?.url ?? "none")", "attempts": "\(attempts)",
+            "ms": "\(Int((seconds * 1000).rounded()))",
+        ])
     }
 }
 
