@@ -32,6 +32,7 @@ for r in rows:
 concurrencies = sorted({c for c, _ in conv})
 PEERS = {"direct": "driver → workers directly (round-robin by the driver, text)",
          "slime-rr": "slime-router, radix-tree, round-robin",
+         "slime-rr-turns": "slime-router, radix-tree, round-robin, turns only (no `/retrieve_from_text`)",
          "slime-ca": "slime-router, radix-tree, cache-aware",
          "sglang-rr": "sglang-router round_robin",
          "sglang-ca": "sglang-router cache_aware"}
@@ -123,9 +124,11 @@ for c in concurrencies:
 w("## 2. Throughput and added latency\n")
 w(f"Free-running: each conversation slot runs conversations back to back for {a.seconds} s "
   "(bounded in count too); a turn's latency is the `/generate` round trip seen by the driver. "
-  "*Added* = this configuration's percentile minus the direct one's. slime-router slots also call "
-  "`/retrieve_from_text` at the end of each conversation (counted in neither turns nor latency, "
-  "but in the wall time). CPU: ticks of the router process over the phase (100 % = one core); "
+  "*Added* = this configuration's percentile minus the direct one's. Every client asks for "
+  "`return_logprob`, as an RL rollout does. slime-router slots also call "
+  "`/retrieve_from_text` at the end of each conversation, as a trainer does (counted in neither turns nor latency, "
+  "but in the wall time; the driver parses its answers on core 0, which the workers share); the *turns only* row "
+  "leaves that out. CPU: ticks of the router process over the phase (100 % = one core); "
   "core busy: all processes on that core, everyone's.\n")
 for c in concurrencies:
     rs = conv.get((c, "free"), {})

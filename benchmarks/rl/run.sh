@@ -3,7 +3,9 @@
 # dialogues (shared Qwen3 system prompt, a question, follow-up turns) sent as
 # whole-conversation `text` to POST /generate, side by side in one run:
 #   direct       the driver round-robins over the two workers itself (text)
-#   slime-rr     slime-router, radix-tree middleware, --policy round-robin
+#   slime-rr     slime-router, radix-tree middleware, --policy round-robin;
+#                each conversation ends with /retrieve_from_text, as a trainer's
+#   slime-rr-turns  the same without /retrieve_from_text: the turns alone
 #   slime-ca     slime-router, radix-tree middleware, --policy cache-aware
 #   sglang-rr    SGLang's Rust router (sglang-router), --policy round_robin
 #   sglang-ca    SGLang's Rust router, --policy cache_aware
@@ -28,7 +30,7 @@ concurrency="32 256"
 turns=4
 latency_ms=1.5
 max_new_tokens=64
-peers="direct slime-rr slime-ca sglang-rr sglang-ca"
+peers="direct slime-rr slime-rr-turns slime-ca sglang-rr sglang-ca"
 lag_rounds=3
 build=1
 output=benchmarks/results/rl-workload.md
@@ -91,7 +93,7 @@ start_peer() {
     port=$(free_port)
     peer_url="http://127.0.0.1:$port"
     case $name in
-        slime-rr|slime-ca)
+        slime-rr|slime-rr-turns|slime-ca)
             local policy=round-robin; [ "$name" = slime-ca ] && policy=cache-aware
             taskset -c "$router_cpus" "$bin/slime-router" --port "$port" --worker-urls "${worker_urls[@]}" \
                 --middleware radix-tree --hf-checkpoint "$tokenizer" --policy "$policy" \
@@ -124,7 +126,8 @@ for c in $concurrency; do
             targets=(--url "$peer_url"); pid=$started_pid
         fi
         extra=(); metrics=()
-        case $peer in slime-*) extra=(--retrieve-at-end); metrics=(--metrics-url "$peer_url") ;; esac
+        case $peer in slime-*) metrics=(--metrics-url "$peer_url") ;; esac
+        case $peer in slime-rr|slime-ca) extra=(--retrieve-at-end) ;; esac
         locality_urls=(); for u in "${worker_urls[@]}"; do locality_urls+=(--url "$u"); done
         resets=(); for u in "${worker_urls[@]}"; do resets+=(--reset-url "$u"); done
 
