@@ -16,6 +16,9 @@ public final class TCPConnection {
     public private(set) var isClosed = false
     /// Bytes handed to `uv_write` and not yet confirmed written.
     public private(set) var queuedBytes = 0
+    /// Bytes libuv has not yet passed to the kernel. Unlike `queuedBytes`, it
+    /// shrinks while a large write goes out piece by piece.
+    public var unsentBytes: Int { uv_stream_get_write_queue_size(stream) }
 
     init(loop: EventLoop) {
         self.loop = loop

@@ -66,9 +66,11 @@ public final class HTTPServer {
                now &- connection.requestStartedAt > configuration.requestReadTimeoutMilliseconds {
                 countRejected(status: 408)
                 connection.timeOutRequest()
-            } else if connection.isIdle,
-                      now &- connection.lastActivityAt > configuration.idleTimeoutMilliseconds {
-                connection.close()
+            } else if connection.isIdle || connection.hasUnreadAnswers {
+                // An idle keep-alive connection, or a client that stopped
+                // reading its answers (nginx's keepalive and send timeouts).
+                connection.noteWriteProgress()
+                if now &- connection.lastActivityAt > configuration.idleTimeoutMilliseconds { connection.close() }
             }
         }
     }

@@ -8,7 +8,8 @@ public struct HTTPServerConfiguration: Sendable {
     public var maxBodyBytes = 64 * 1024 * 1024
     /// From a request's first byte to its last; slower clients get 408.
     public var requestReadTimeoutMilliseconds: UInt64 = 60_000
-    /// A keep-alive connection with no request in progress is closed after this.
+    /// A keep-alive connection with no request in progress, or one whose
+    /// client has taken none of its queued answers, is closed after this.
     public var idleTimeoutMilliseconds: UInt64 = 75_000
     /// Pipelined requests handled at once on one connection; beyond it the
     /// server stops reading that connection.

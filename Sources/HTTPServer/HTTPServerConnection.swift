@@ -19,6 +19,8 @@ final class HTTPServerConnection {
     /// activity when idle.
     private(set) var requestStartedAt: UInt64 = 0
     private(set) var lastActivityAt: UInt64
+    /// `tcp.unsentBytes` when the server last looked (`noteWriteProgress`).
+    private var unsentAtLastLook = 0
 
     init(tcp: TCPConnection, server: HTTPServer, configuration: HTTPServerConfiguration) {
         self.tcp = tcp
@@ -42,7 +44,10 @@ final class HTTPServerConnection {
     }
 
     var isDraining: Bool { server.isShuttingDown }
-    var isIdle: Bool { pending.isEmpty && !parser.isMidRequest }
+    /// Nothing to read, answer or write: the keep-alive timeout applies.
+    var isIdle: Bool { pending.isEmpty && !parser.isMidRequest && backlog.isEmpty && tcp.queuedBytes == 0 }
+    /// Answers wait in the write queue for the client to read them.
+    var hasUnreadAnswers: Bool { tcp.queuedBytes > 0 }
     var isMidRequest: Bool { parser.isMidRequest }
     var isWriteQueueFull: Bool { tcp.queuedBytes > configuration.writeHighWatermark }
 
@@ -126,6 +131,9 @@ final class HTTPServerConnection {
               pending.count < configuration.maxPipelinedRequests, !isWriteQueueFull else { return }
         isReadingPaused = false
         if !backlog.isEmpty {
+            // The backlog starts at a request boundary: its clock starts now,
+            // not while the server itself held reading back.
+            requestStartedAt = server.loop.now
             let bytes = backlog
             backlog = []
             bytes.withUnsafeBytes { feed($0) }
@@ -142,7 +150,17 @@ final class HTTPServerConnection {
         if isWriteQueueFull, !isReadingPaused { pauseReading() }
     }
 
+    /// Counts what the client took of its answers since the last look as
+    /// activity: a slow reader that keeps reading is not one that stopped.
+    func noteWriteProgress() {
+        let unsent = tcp.unsentBytes
+        if unsent < unsentAtLastLook { lastActivityAt = server.loop.now }
+        unsentAtLastLook = unsent
+    }
+
     private func drained() {
+        // Shutting down: this client has read its last answer.
+        if isDraining, isIdle { return closeAfterWrites() }
         pending.first?.onWritable?()
         resumeReadingIfPossible()
     }
