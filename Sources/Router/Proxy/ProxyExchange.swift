@@ -107,8 +107,7 @@ final class ProxyExchange {
         tried.insert(ObjectIdentifier(worker))
         self.worker = worker
         request.servedBy = worker
-        worker.inFlight += 1
-        worker.totalRequests += 1
+        context.pool.requestStarted(at: worker)
         let upstream = UpstreamRequest(
             method: request.method, url: worker.url + request.target,
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
@@ -287,7 +286,7 @@ final class ProxyExchange {
     }
 
     private func releaseWorker() {
-        worker?.inFlight -= 1
+        if let worker { context.pool.requestEnded(at: worker) }
         worker = nil
     }
 

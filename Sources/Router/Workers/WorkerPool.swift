@@ -39,8 +39,19 @@ public final class WorkerPool {
     public var availableWorkers: [Worker] { workers.filter(\.isAvailable) }
 
     public var totalInFlight: Int {
-        draining.removeAll { $0.inFlight == 0 }
-        return workers.reduce(0) { $0 + $1.inFlight } + draining.reduce(0) { $0 + $1.inFlight }
+        workers.reduce(0) { $0 + $1.inFlight } + draining.reduce(0) { $0 + $1.inFlight }
+    }
+
+    /// A request was sent to `worker`.
+    func requestStarted(at worker: Worker) {
+        worker.inFlight += 1
+        worker.totalRequests += 1
+    }
+
+    /// A request at `worker` ended; a removed worker leaves the pool with its last one.
+    func requestEnded(at worker: Worker) {
+        worker.inFlight -= 1
+        if worker.isRemoved, worker.inFlight == 0 { draining.removeAll { $0 === worker } }
     }
 
     /// Picks a worker for a new request, skipping those in `excluded`
