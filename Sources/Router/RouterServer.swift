@@ -19,6 +19,7 @@ public final class RouterServer {
     private let chain: MiddlewareChain
     /// Present when the radix-tree middleware is on.
     private let tokens: TokenCache?
+    private let proxyContext: ProxyContext
     private var server: HTTPServer?
 
     /// Fails when a middleware cannot be set up (no tokenizer for the radix tree).
@@ -37,6 +38,8 @@ public final class RouterServer {
             case .requestID: RequestIDMiddleware()
             }
         })
+        proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
+                                    retry: configuration.retry, balance: configuration.balance, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
@@ -82,10 +85,6 @@ public final class RouterServer {
         server.shutdown(gracePeriodMilliseconds: configuration.shutdownGracePeriodMilliseconds, completion: completion)
     }
 
-    private var proxyContext: ProxyContext {
-        ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                     retry: configuration.retry, balance: configuration.balance, logger: logger)
-    }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let path = request.path

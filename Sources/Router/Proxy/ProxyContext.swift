@@ -2,8 +2,9 @@ import EventLoop
 import Logging
 import WorkerClient
 
-/// What a proxied exchange needs from the router.
-struct ProxyContext {
+/// What a proxied exchange needs from the router: made once, shared by
+/// every exchange (one reference to hold instead of one per part).
+final class ProxyContext {
     let loop: EventLoop
     let pool: WorkerPool
     let client: WorkerClient
@@ -13,6 +14,19 @@ struct ProxyContext {
     let retry: RetryPolicy
     let balance: BalanceThresholds
     let logger: Logger
+    let middlewareContext: MiddlewareContext
 
-    var middlewareContext: MiddlewareContext { MiddlewareContext(loop: loop, pool: pool) }
+    init(loop: EventLoop, pool: WorkerPool, client: WorkerClient, health: HealthChecker, metrics: RouterMetrics,
+         chain: MiddlewareChain, retry: RetryPolicy, balance: BalanceThresholds, logger: Logger) {
+        self.loop = loop
+        self.pool = pool
+        self.client = client
+        self.health = health
+        self.metrics = metrics
+        self.chain = chain
+        self.retry = retry
+        self.balance = balance
+        self.logger = logger
+        middlewareContext = MiddlewareContext(loop: loop, pool: pool)
+    }
 }
