@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Installs what only the benchmarks need, beyond scripts/setup.sh (which
-# already brings wrk and nginx-light): SGLang's Rust router from PyPI, the
-# peer of benchmarks/http/run.sh, and perf, which counts each peer's system
-# calls there. Safe to run again.
+# Installs what the benchmarks need: scripts/setup.sh's set-up first (wrk,
+# nginx-light, the Python environment, the tokenizer fixtures), then SGLang's
+# Rust router from PyPI, the peer of the HTTP and RL benchmarks, and perf,
+# which counts each peer's system calls. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+scripts/setup.sh
+. scripts/apt-install.sh
 . scripts/python-env.sh
 
 # Pinned: the version whose figures anchors.md quotes. Override with
@@ -20,12 +22,5 @@ command -v sglang-router >/dev/null || {
     echo "setup-bench.sh: sglang-router installed but not on PATH (pip's script directory?)" >&2
     exit 1
 }
-if ! command -v perf >/dev/null; then
-    printf '\n==> apt-get install linux-perf\n'
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -q linux-perf >/dev/null
-fi
-for tool in wrk nginx; do
-    command -v "$tool" >/dev/null || echo "setup-bench.sh: '$tool' missing: run scripts/setup.sh too" >&2
-done
+command -v perf >/dev/null || apt_install linux-perf
 printf '\n==> benchmark set-up done (sglang-router %s)\n' "$version"

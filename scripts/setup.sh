@@ -6,18 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 log() { printf '\n==> %s\n' "$*"; }
-
-# apt_install PACKAGE...: installs those not installed yet.
-apt_install() {
-    local p missing=()
-    for p in "$@"; do
-        dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
-    done
-    [ ${#missing[@]} -gt 0 ] || return 0
-    log "apt-get install ${missing[*]}"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
-}
+. scripts/apt-install.sh
 
 apt_install libuv1-dev libcurl4-openssl-dev node-llhttp pkg-config gcc wrk nginx-light
 command -v python3 >/dev/null || apt_install python3
