@@ -55,17 +55,21 @@ import TestSupport
         let router = try Router(workers: [blackhole.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         let relayed = try router.request("GET", "/get_model_info")
-        expectConnectFailure(relayed)
+        expectConnectFailure(relayed, timedOut: true)
         // No other worker to go to: nothing was sent again.
         #expect(try router.metrics().retries == 0)
-        expectConnectFailure(try router.generate(rid: "nowhere"))
+        expectConnectFailure(try router.generate(rid: "nowhere"), timedOut: true)
         #expect(try router.metrics().totalInFlight == 0)
     }
 
-    private func expectConnectFailure(_ response: HTTPTestResponse, sourceLocation: SourceLocation = #_sourceLocation) {
+    /// A 502 for a connection never made; for a connect timeout, the
+    /// message says so (a blackhole that refused instead would not).
+    private func expectConnectFailure(_ response: HTTPTestResponse, timedOut: Bool = false,
+                                      sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(response.status == 502, "\(response.status): \(response.text)", sourceLocation: sourceLocation)
         let message = errorMessage(response) ?? "no JSON error: \(response.text)"
         #expect(message.hasPrefix("no worker accepted the connection"), "\(message)", sourceLocation: sourceLocation)
+        if timedOut { #expect(message.contains("Timeout was reached"), "\(message)", sourceLocation: sourceLocation) }
     }
 
     /// The worker reads the request and closes without a word: GET and a

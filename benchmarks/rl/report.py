@@ -128,7 +128,8 @@ w(f"Free-running: each conversation slot runs conversations back to back for {a.
   "`return_logprob`, as an RL rollout does. slime-router slots also call "
   "`/retrieve_from_text` at the end of each conversation, as a trainer does (counted in neither turns nor latency, "
   "but in the wall time; the driver parses its answers on core 0, which the workers share); the *turns only* row "
-  "leaves that out. CPU: ticks of the router process over the phase (100 % = one core); "
+  "leaves that out. *Token hit rate*: the cache counters over the phase, which count the "
+  "`/retrieve_from_text` lookups too where they run. CPU: ticks of the router process over the phase (100 % = one core); "
   "core busy: all processes on that core, everyone's.\n")
 for c in concurrencies:
     rs = conv.get((c, "free"), {})

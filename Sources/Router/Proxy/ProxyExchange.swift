@@ -13,7 +13,7 @@ import WorkerClient
 /// there is one. Everything else is relayed piece by piece with
 /// backpressure both ways. Before any of the answer reached the client, a
 /// relayed request moves to a worker it has not tried, as nginx's
-/// `proxy_next_upstream error timeout` does: always when no connection was
+/// `proxy_next_upstream error` does: always when no connection was
 /// made (nothing reached the worker), and when the connection broke only
 /// if it is safe to send twice (an idempotent method, or `POST /generate`).
 /// Other failures answer 502 (504 for a request timeout).
