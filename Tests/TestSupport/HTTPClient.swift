@@ -7,17 +7,25 @@ public func httpRequest(_ method: String, port: Int, path: String, headers: [(St
                         body: [UInt8] = [], timeout: Double = 30) throws -> HTTPTestResponse {
     let connection = try RawHTTPConnection(port: port)
     defer { connection.close() }
-    var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\n"
-    for (name, value) in headers { head += "\(name): \(value)\r\n" }
-    let names = Set(headers.map { $0.0.lowercased() })
-    if !names.contains("connection") { head += "Connection: close\r\n" }
-    if !names.contains("content-length"), !names.contains("transfer-encoding"),
-       !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
-        head += "Content-Length: \(body.count)\r\n"
-    }
-    head += "\r\n"
-    try connection.send(Array(head.utf8) + body)
+    try connection.sendRequest(method, path: path, headers: headers, body: body)
     return try connection.readResponse(timeout: timeout, forHEAD: method == "HEAD")
+}
+
+extension RawHTTPConnection {
+    /// Sends one request without reading the answer. `Connection: close`
+    /// and the body's `Content-Length` are added unless `headers` say otherwise.
+    public func sendRequest(_ method: String, path: String, headers: [(String, String)] = [], body: [UInt8] = []) throws {
+        var head = "\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+        for (name, value) in headers { head += "\(name): \(value)\r\n" }
+        let names = Set(headers.map { $0.0.lowercased() })
+        if !names.contains("connection") { head += "Connection: close\r\n" }
+        if !names.contains("content-length"), !names.contains("transfer-encoding"),
+           !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            head += "Content-Length: \(body.count)\r\n"
+        }
+        head += "\r\n"
+        try send(Array(head.utf8) + body)
+    }
 }
 
 /// `httpRequest` with `json` serialized by `JSONSerialization` as the body.

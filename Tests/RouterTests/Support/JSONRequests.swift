@@ -6,8 +6,8 @@ extension RawHTTPConnection {
     /// `keepAlive: false` asks the server to close after answering.
     func sendJSON(_ method: String, _ path: String, _ json: Any, keepAlive: Bool) throws {
         let body = try JSONSerialization.data(withJSONObject: json)
-        try send("\(method) \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-            + "Content-Length: \(body.count)\r\n" + (keepAlive ? "" : "Connection: close\r\n") + "\r\n")
-        try send(Array(body))
+        try sendRequest(method, path: path, headers: [("Content-Type", "application/json"),
+                                                      ("Connection", keepAlive ? "keep-alive" : "close")],
+                        body: Array(body))
     }
 }
