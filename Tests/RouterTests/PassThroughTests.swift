@@ -67,6 +67,24 @@ import TestSupport
         #expect(echo.values("X-Other") == ["between"])
     }
 
+    /// The router answers the client's expectation itself and relays the
+    /// body it then has; the worker is not asked to continue again.
+    @Test func expectContinueIsAnsweredByTheRouter() throws {
+        let mock = try Mock()
+        let router = try Router(mocks: [mock])
+        let client = try RawHTTPConnection(port: router.port)
+        let body = #"{"hello":"world"}"#
+        try client.send("POST /mock/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        #expect(try client.readResponseHead().status == 100)
+        try client.send(body)
+        let response = try client.readResponse()
+        #expect(response.status == 200)
+        let echo = try Echo(response)
+        #expect(echo.body == body)
+        #expect(echo.values("Expect").isEmpty)
+    }
+
     @Test func hopByHopHeadersAreNotForwarded() throws {
         let mock = try Mock()
         let router = try Router(mocks: [mock])
