@@ -33,6 +33,7 @@ struct MockSGLangCommand: ParsableCommand {
         settings.errorRate = errorRate
         settings.dropRate = dropRate
 
+        OpenFileLimit.raiseToHardLimit()
         let loop = EventLoop()
         let codec: TokenCodec = try tokenizerPath.map { try TokenizerCodec(directory: $0) } ?? ByteCodec()
         let worker = MockWorker(loop: loop, codec: codec, settings: settings)

@@ -122,6 +122,10 @@ struct SlimeRouterCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "slime-router")
+        let files = OpenFileLimit.raiseToHardLimit()
+        if files.after > files.before {
+            logger.info("open-file limit raised", metadata: ["from": "\(files.before)", "to": "\(files.after)"])
+        }
         let loop = EventLoop()
         if let loopCPU {
             do { try loop.dedicateCPU(loopCPU) } catch { throw ValidationError("--loop-cpu: \(error)") }
