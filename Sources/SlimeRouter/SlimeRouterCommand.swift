@@ -60,6 +60,9 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "Whole-request timeout to workers, seconds (0 = none).")
     var requestTimeout = 0.0
 
+    @Option(help: "Idle connections to workers kept for reuse, all workers together (connections in use do not count).")
+    var maxIdleWorkerConnections = 2048
+
     @Option(help: "Largest accepted request body, bytes.")
     var maxBodySize = 64 * 1024 * 1024
 
@@ -110,6 +113,7 @@ struct SlimeRouterCommand: ParsableCommand {
             throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
+        guard maxIdleWorkerConnections >= 0 else { throw ValidationError("--max-idle-worker-connections must not be negative") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
     }
@@ -172,6 +176,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.cache.versionWindow = gcThresholdK
         configuration.client.connectTimeoutMilliseconds = Int(connectTimeout * 1000)
         configuration.client.requestTimeoutMilliseconds = Int(requestTimeout * 1000)
+        configuration.client.maxIdleConnections = maxIdleWorkerConnections
         configuration.http.maxBodyBytes = maxBodySize
         configuration.http.maxHeaderBytes = maxHeaderSize
         configuration.http.requestReadTimeoutMilliseconds = UInt64(requestReadTimeout * 1000)

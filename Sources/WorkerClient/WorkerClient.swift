@@ -38,7 +38,16 @@ public final class WorkerClient {
         }
         slime_multi_setopt_pointer(multi, CURLMOPT_TIMERDATA, context)
         slime_multi_setopt_long(multi, CURLMOPT_MAX_HOST_CONNECTIONS, 0)
-        slime_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, configuration.maxIdleConnectionsPerWorker * 8)
+        sizeConnectionCache()
+    }
+
+    /// Curl's cache limit counts connections in use too: when a transfer
+    /// ends with the cache over it, curl searches the whole cache for the
+    /// oldest idle connection and closes it. A fixed limit below the number
+    /// of transfers running would close a connection (and search them all)
+    /// at the end of every request, so the limit follows the running count.
+    private func sizeConnectionCache() {
+        slime_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, running.count + configuration.maxIdleConnections)
     }
 
     private static let initializeCurlOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()
@@ -56,6 +65,7 @@ public final class WorkerClient {
         }
         slime_easy_setopt_pointer(easy, CURLOPT_CLOSESOCKETDATA, Unmanaged.passUnretained(self).toOpaque())
         running[easy] = transfer
+        sizeConnectionCache()
         curl_multi_add_handle(multi, easy)
         return transfer
     }
@@ -88,6 +98,7 @@ public final class WorkerClient {
     private func finish(_ transfer: UpstreamTransfer, code: CURLcode?) {
         guard running.removeValue(forKey: transfer.easy) != nil else { return }
         curl_multi_remove_handle(multi, transfer.easy)
+        sizeConnectionCache()
         if let code { transfer.complete(code) } else { transfer.isFinished = true }
         curl_easy_reset(transfer.easy)
         idleEasyHandles.append(transfer.easy)

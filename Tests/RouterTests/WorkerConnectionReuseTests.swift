@@ -16,10 +16,10 @@ import TestSupport
 
     /// `count` generations one after another on one keep-alive connection
     /// to the router at `port`.
-    static func generateInTurn(port: Int, count: Int, ridPrefix: String) throws {
+    static func generateInTurn(port: Int, count: Int, ridPrefix: String, maxNewTokens: Int = 3) throws {
         let connection = try RawHTTPConnection(port: port)
         for index in 0..<count {
-            try connection.sendJSON("POST", "/generate", generateBody(rid: "\(ridPrefix)\(index)", maxNewTokens: 3), keepAlive: true)
+            try connection.sendJSON("POST", "/generate", generateBody(rid: "\(ridPrefix)\(index)", maxNewTokens: maxNewTokens), keepAlive: true)
             let response = try connection.readResponse(timeout: 60)
             guard response.status == 200 else { throw FixtureError("generate answered \(response.status): \(response.text)") }
         }
@@ -46,5 +46,28 @@ import TestSupport
         let accepted = try connectionsAccepted(by: mock, since: baseline)
         #expect((1...clients).contains(accepted), "\(accepted) connections for \(clients) clients")
         #expect(try mock.rids().count == clients * 10)
+    }
+
+    /// `--max-idle-worker-connections` bounds idle connections only: while
+    /// more requests run than that, a request that ends leaves its
+    /// connection to the next one instead of closing it.
+    @Test func connectionsInUseDoNotCountAgainstTheIdleLimit() throws {
+        let mock = try Mock()
+        try mock.configure(["latency_per_token_ms": 20])
+        let router = try Router(mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
+        // Four long generations (200 tokens, 4 s) hold four connections...
+        let long = try (0..<4).map { index in
+            let connection = try RawHTTPConnection(port: router.port)
+            try connection.sendJSON("POST", "/generate", generateBody(rid: "long\(index)", maxNewTokens: 200), keepAlive: false)
+            return connection
+        }
+        #expect(eventually(timeout: 30) { (try? mock.running()) == 4 })
+        // ...while ten short ones (one token each) go one after another.
+        let baseline = try #require(try mock.client.stats()["connections_accepted"])
+        try Self.generateInTurn(port: router.port, count: 10, ridPrefix: "short", maxNewTokens: 1)
+        let accepted = try connectionsAccepted(by: mock, since: baseline)
+        #expect(accepted == 1, "\(accepted) connections for 10 short requests in turn")
+        #expect(try mock.running() == 4, "the long generations ended before the short ones: no test")
+        for connection in long { #expect(try connection.readResponse(timeout: 60).status == 200) }
     }
 }
