@@ -2,8 +2,8 @@
 #define SLIME_CCURL_SHIM_H
 #include <curl/curl.h>
 
-// Swift cannot call C variadic functions, so every curl_*_setopt and
-// curl_easy_getinfo use goes through one of these typed entry points.
+// Swift cannot call C variadic functions, so every curl_*_setopt use goes
+// through one of these typed entry points.
 
 static inline CURLcode slime_easy_setopt_long(CURL *h, CURLoption o, long v) {
     return curl_easy_setopt(h, o, v);
@@ -20,21 +20,12 @@ static inline CURLcode slime_easy_setopt_write_function(CURL *h, curl_write_call
 static inline CURLcode slime_easy_setopt_header_function(CURL *h, curl_write_callback f) {
     return curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, f);
 }
-static inline CURLcode slime_easy_setopt_read_function(CURL *h, curl_read_callback f) {
-    return curl_easy_setopt(h, CURLOPT_READFUNCTION, f);
-}
 // CURLOPT_PREREQFUNCTION needs libcurl 7.80 or later.
 static inline CURLcode slime_easy_setopt_prereq_function(CURL *h, curl_prereq_callback f) {
     return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f);
 }
 static inline CURLcode slime_easy_setopt_close_socket_function(CURL *h, curl_closesocket_callback f) {
     return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f);
-}
-static inline CURLcode slime_easy_getinfo_long(CURL *h, CURLINFO i, long *out) {
-    return curl_easy_getinfo(h, i, out);
-}
-static inline CURLcode slime_easy_getinfo_pointer(CURL *h, CURLINFO i, void **out) {
-    return curl_easy_getinfo(h, i, out);
 }
 static inline CURLMcode slime_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
     return curl_multi_setopt(m, o, v);
