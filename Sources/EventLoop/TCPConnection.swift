@@ -12,7 +12,13 @@ public final class TCPConnection {
     private var onRead: ReadHandler?
     private var onEnd: EndHandler?
     private var onDrained: (() -> Void)?
+    private var onClosed: (() -> Void)?
     private var isReading = false
+    /// Closing after writes: the peer's input is read and dropped until it
+    /// closes too, or until `lingerTimer` fires.
+    private var isLingering = false
+    private var lingerMilliseconds: UInt64 = 0
+    private var lingerTimer: LoopTimer?
     public private(set) var isClosed = false
     /// Bytes handed to `uv_write` and not yet confirmed written.
     public private(set) var queuedBytes = 0
@@ -33,11 +39,14 @@ public final class TCPConnection {
     func setNoDelay() { uv_tcp_nodelay(handle.pointer, 1) }
 
     /// Installs the handlers; reading begins with `resumeReading()`.
+    /// `onClosed` runs once, when the connection is closed by either
+    /// `close()` or `closeAfterWrites(lingerMilliseconds:)`.
     public func setHandlers(onRead: @escaping ReadHandler, onEnd: @escaping EndHandler,
-                            onDrained: @escaping () -> Void) {
+                            onDrained: @escaping () -> Void, onClosed: @escaping () -> Void) {
         self.onRead = onRead
         self.onEnd = onEnd
         self.onDrained = onDrained
+        self.onClosed = onClosed
     }
 
     public func resumeReading() {
@@ -66,6 +75,7 @@ public final class TCPConnection {
     }
 
     private func finishReading(_ error: UVError?) {
+        if isLingering { return close() }
         pauseReading()
         let end = onEnd
         onEnd = nil
@@ -134,24 +144,26 @@ public final class TCPConnection {
         if queuedBytes == 0 { onDrained?() }
     }
 
-    /// Closes once everything queued has been written (`uv_shutdown` waits
-    /// for pending writes), then releases the handle.
-    public func closeAfterWrites() {
-        guard !isClosed else { return }
-        guard queuedBytes > 0 else { return close() }
-        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
-        request.initialize(to: uv_shutdown_t())
+    /// Closes without losing what was written: `uv_shutdown` sends FIN
+    /// once every queued write is out; then whatever the peer still sends is
+    /// read and dropped until it closes too, or for `lingerMilliseconds`.
+    /// Closing at once with unread input would make the kernel reset the
+    /// connection, and the peer could lose the end of its answer (nginx's
+    /// lingering close). Only `onClosed` is called from here on.
+    public func closeAfterWrites(lingerMilliseconds: UInt64) {
+        guard !isClosed, !isLingering else { return }
+        self.lingerMilliseconds = lingerMilliseconds
         pauseReading()
-        // The owner is done with this connection: no callback may reach it
-        // any more (it may be gone before the writes complete).
         onRead = nil
         onEnd = nil
         onDrained = nil
-        let status = uv_shutdown(request, stream) { request, _ in
+        let request = UnsafeMutablePointer<uv_shutdown_t>.allocate(capacity: 1)
+        request.initialize(to: uv_shutdown_t())
+        let status = uv_shutdown(request, stream) { request, status in
             guard let request else { return }
             let connection = handleOwner(request.pointee.handle, as: TCPConnection.self)
             request.deallocate()
-            connection?.close()
+            if status < 0 { connection?.close() } else { connection?.linger() }
         }
         if status < 0 {
             request.deallocate()
@@ -159,15 +171,27 @@ public final class TCPConnection {
         }
     }
 
+    private func linger() {
+        guard !isClosed else { return }
+        isLingering = true
+        lingerTimer = loop.schedule(afterMilliseconds: lingerMilliseconds) { [weak self] in self?.close() }
+        resumeReading()
+    }
+
     /// Closes now; writes still queued are dropped.
     public func close() {
         guard !isClosed else { return }
         isClosed = true
         isReading = false
+        lingerTimer?.cancel()
+        lingerTimer = nil
         onRead = nil
         onEnd = nil
         onDrained = nil
+        let closed = onClosed
+        onClosed = nil
         handle.close()
+        closed?()
     }
 }
 

@@ -11,6 +11,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// A keep-alive connection with no request in progress, or one whose
     /// client has taken none of its queued answers, is closed after this.
     public var idleTimeoutMilliseconds: UInt64 = 75_000
+    /// After the last answer on a connection that closes, how long what the
+    /// client still sends is read and dropped before closing anyway (see
+    /// `TCPConnection.closeAfterWrites`; nginx's `lingering_timeout`).
+    public var lingerMilliseconds: UInt64 = 5_000
     /// Pipelined requests handled at once on one connection; beyond it the
     /// server stops reading that connection.
     public var maxPipelinedRequests = 32

@@ -39,7 +39,11 @@ final class HTTPServerConnection {
         tcp.setHandlers(
             onRead: { [unowned self] bytes in receive(bytes) },
             onEnd: { [unowned self] _ in close() },
-            onDrained: { [unowned self] in drained() })
+            onDrained: { [unowned self] in drained() },
+            // A connection closing after its last answer stays the server's
+            // until its socket is closed: shutdown waits for it, and the
+            // sweep still times out a client that does not read.
+            onClosed: { [unowned self] in server.connectionClosed(self) })
         tcp.resumeReading()
     }
 
@@ -48,7 +52,7 @@ final class HTTPServerConnection {
     var isIdle: Bool { pending.isEmpty && !parser.isMidRequest && backlog.isEmpty && tcp.queuedBytes == 0 }
     /// Answers wait in the write queue for the client to read them.
     var hasUnreadAnswers: Bool { tcp.queuedBytes > 0 }
-    var isMidRequest: Bool { parser.isMidRequest }
+    var isMidRequest: Bool { !isClosed && parser.isMidRequest }
     var isWriteQueueFull: Bool { tcp.queuedBytes > configuration.writeHighWatermark }
 
     // MARK: reading
@@ -159,7 +163,7 @@ final class HTTPServerConnection {
     }
 
     private func drained() {
-        // Shutting down: this client has read its last answer.
+        // Shutting down, and this client's last answer is written.
         if isDraining, isIdle { return closeAfterWrites() }
         pending.first?.onWritable?()
         resumeReadingIfPossible()
@@ -193,22 +197,22 @@ final class HTTPServerConnection {
     private func closeAfterWrites() {
         guard !isClosed else { return }
         markClosed()
-        tcp.closeAfterWrites()
+        tcp.closeAfterWrites(lingerMilliseconds: configuration.lingerMilliseconds)
     }
 
-    /// Closes at once; pending responders learn that the client is gone.
+    /// Closes at once, also a close after writes still under way; pending
+    /// responders learn that the client is gone.
     func close() {
-        guard !isClosed else { return }
-        markClosed()
+        if !isClosed { markClosed() }
         tcp.close()
     }
 
+    /// No more requests are read or answered on this connection.
     private func markClosed() {
         isClosed = true
         let abandoned = pending
         pending = []
         backlog = []
-        server.connectionClosed(self)
         for responder in abandoned { responder.clientWentAway() }
     }
 }
