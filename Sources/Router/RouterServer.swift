@@ -85,7 +85,6 @@ public final class RouterServer {
         server.shutdown(gracePeriodMilliseconds: configuration.shutdownGracePeriodMilliseconds, completion: completion)
     }
 
-
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         let path = request.path
         guard let route = Route(path: path) else {

@@ -113,7 +113,7 @@ struct SlimeRouterCommand: ParsableCommand {
             throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
-        guard maxIdleWorkerConnections >= 0 else { throw ValidationError("--max-idle-worker-connections must not be negative") }
+        guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
     }

@@ -46,8 +46,12 @@ public final class WorkerClient {
     /// oldest idle connection and closes it. A fixed limit below the number
     /// of transfers running would close a connection (and search them all)
     /// at the end of every request, so the limit follows the running count.
+    /// Curl checks it while the ending transfer still counts as running,
+    /// hence the one less; 0 would mean no limit at all.
     private func sizeConnectionCache() {
-        slime_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, running.count + configuration.maxIdleConnections)
+        let limit = max(1, running.count - 1 + configuration.maxIdleConnections)
+        let code = slime_multi_setopt_long(multi, CURLMOPT_MAXCONNECTS, limit)
+        assert(code == CURLM_OK, "CURLMOPT_MAXCONNECTS: \(code)")
     }
 
     private static let initializeCurlOnce: Void = { curl_global_init(Int(CURL_GLOBAL_DEFAULT)) }()

@@ -55,10 +55,10 @@ import TestSupport
         let mock = try Mock()
         try mock.configure(["latency_per_token_ms": 20])
         let router = try Router(mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
-        // Four long generations (200 tokens, 4 s) hold four connections...
+        // Four long generations (1,000 tokens, 20 s) hold four connections...
         let long = try (0..<4).map { index in
             let connection = try RawHTTPConnection(port: router.port)
-            try connection.sendJSON("POST", "/generate", generateBody(rid: "long\(index)", maxNewTokens: 200), keepAlive: false)
+            try connection.sendJSON("POST", "/generate", generateBody(rid: "long\(index)", maxNewTokens: 1000), keepAlive: false)
             return connection
         }
         #expect(eventually(timeout: 30) { (try? mock.running()) == 4 })
@@ -68,6 +68,6 @@ import TestSupport
         let accepted = try connectionsAccepted(by: mock, since: baseline)
         #expect(accepted == 1, "\(accepted) connections for 10 short requests in turn")
         #expect(try mock.running() == 4, "the long generations ended before the short ones: no test")
-        for connection in long { #expect(try connection.readResponse(timeout: 60).status == 200) }
+        for connection in long { connection.close() }
     }
 }
