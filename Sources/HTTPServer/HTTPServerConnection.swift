@@ -52,7 +52,9 @@ final class HTTPServerConnection {
     var isIdle: Bool { pending.isEmpty && !parser.isMidRequest && backlog.isEmpty && tcp.queuedBytes == 0 }
     /// Answers wait in the write queue for the client to read them.
     var hasUnreadAnswers: Bool { tcp.queuedBytes > 0 }
-    var isMidRequest: Bool { !isClosed && parser.isMidRequest }
+    /// A request is being read: the read timeout applies. Not while the
+    /// server itself holds reading back.
+    var isMidRequest: Bool { !isClosed && !isReadingPaused && parser.isMidRequest }
     var isWriteQueueFull: Bool { tcp.queuedBytes > configuration.writeHighWatermark }
 
     // MARK: reading
@@ -135,14 +137,14 @@ final class HTTPServerConnection {
               pending.count < configuration.maxPipelinedRequests, !isWriteQueueFull else { return }
         isReadingPaused = false
         if !backlog.isEmpty {
-            // The backlog starts at a request boundary: its clock starts now,
-            // not while the server itself held reading back.
-            requestStartedAt = server.loop.now
             let bytes = backlog
             backlog = []
             bytes.withUnsafeBytes { feed($0) }
             if isReadingPaused || isClosed || stopParsing { return }
         }
+        // A request read in part while the server held reading back gets
+        // its time again, counted from now.
+        if parser.isMidRequest { requestStartedAt = server.loop.now }
         tcp.resumeReading()
     }
 

@@ -129,4 +129,26 @@ import TestSupport
         #expect(eventually { large.answered.value == 1 })
         #expect(eventually(timeout: 30) { large.server.sync { server, _ in server.connectionCount } == 0 })
     }
+
+    /// While the server holds reading back (its answers wait for the
+    /// client), a request it has begun to read is not timed out: the clock
+    /// runs again once it reads again.
+    @Test func aRequestHeldBackByTheServerIsNotTimedOut() throws {
+        var configuration = HTTPServerConfiguration()
+        configuration.requestReadTimeoutMilliseconds = 300
+        let body = [UInt8](repeating: UInt8(ascii: "x"), count: Self.answerSize)
+        let server = try TestServer(configuration: configuration) { request, responder, loop in
+            // Answered later, once the next request's head has begun to arrive.
+            let answer = HTTPResponse(status: 200, body: request.target == "/large" ? body : [])
+            _ = loop.schedule(afterMilliseconds: request.target == "/large" ? 200 : 0) { responder.send(answer) }
+        }
+        let client = try RawHTTPConnection(port: server.port, receiveBufferSize: 4096)
+        try client.send("GET /large HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\n")
+        // Far longer than the read timeout, with the answer filling the queue.
+        usleep(1_500_000)
+        let first = try client.readResponse(timeout: 60)
+        #expect(first.body.count == Self.answerSize)
+        try client.send("Host: x\r\n\r\n")
+        #expect(try client.readResponse().status == 200)
+    }
 }
