@@ -42,8 +42,9 @@ final class HTTPServerConnection {
             onDrained: { [unowned self] in drained() },
             // A connection closing after its last answer stays the server's
             // until its socket is closed: shutdown waits for it, and the
-            // sweep still times out a client that does not read.
-            onClosed: { [unowned self] in server.connectionClosed(self) })
+            // sweep still times out a client that does not read. Weak: the
+            // socket may linger past a server torn down meanwhile.
+            onClosed: { [weak self] in if let self { server.connectionClosed(self) } })
         tcp.resumeReading()
     }
 
