@@ -96,11 +96,15 @@ import TestSupport
 
     // MARK: fault knobs, each at 1.0: every request faults
 
-    @Test func abortRateAnswersEveryGenerationAborted() throws {
+    /// Three generations at a mock with `knob` at 1.0.
+    func threeGenerations(faulting knob: String) throws -> [HTTPTestResponse] {
         let mock = try Mock()
-        try mock.configure(["abort_rate": 1.0])
-        for index in 0..<3 {
-            let response = try generate(mock, generateBody(rid: "a\(index)", maxNewTokens: 4))
+        try mock.configure([knob: 1.0])
+        return try (0..<3).map { try generate(mock, generateBody(rid: "\(knob)\($0)", maxNewTokens: 4)) }
+    }
+
+    @Test func abortRateAnswersEveryGenerationAborted() throws {
+        for response in try threeGenerations(faulting: "abort_rate") {
             #expect(response.status == 200)
             let answer = try jsonObject(response)
             #expect(answer["output_ids"] as? [Int] == [])
@@ -124,10 +128,7 @@ import TestSupport
     }
 
     @Test func errorRateAnswersEveryGeneration500() throws {
-        let mock = try Mock()
-        try mock.configure(["error_rate": 1.0])
-        for index in 0..<3 {
-            let response = try generate(mock, generateBody(rid: "e\(index)", maxNewTokens: 4))
+        for response in try threeGenerations(faulting: "error_rate") {
             #expect(response.status == 500)
             #expect(errorMessage(response) != nil, "body: \(response.text)")
         }

@@ -25,15 +25,21 @@ import TestSupport
         #expect(try mock.rids() == [rid], sourceLocation: sourceLocation)
     }
 
+    /// When nothing reached the failing worker, even a POST goes on: the
+    /// requests above and the POST each moved on once.
+    private func expectEveryMethodServedByTheMock(_ router: Router, _ mock: Mock, rid: String,
+                                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+        try expectServedByTheMock(router, mock, rid: rid, sourceLocation: sourceLocation)
+        let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
+        #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)", sourceLocation: sourceLocation)
+        #expect(try router.metrics().retries == 5, sourceLocation: sourceLocation)
+    }
+
     @Test func aRefusingWorkerIsSkippedForEveryMethod() throws {
         let refusing = try RefusingPort()
         let mock = try Mock()
         let router = try Router(workers: [refusing.url, mock.url], Self.failingFirst)
-        try expectServedByTheMock(router, mock, rid: "refused")
-        // Nothing reached the refusing worker: even a POST goes on.
-        let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
-        #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)")
-        #expect(try router.metrics().retries == 5)
+        try expectEveryMethodServedByTheMock(router, mock, rid: "refused")
     }
 
     @Test func aConnectTimeoutMovesToTheNextWorker() throws {
@@ -42,10 +48,7 @@ import TestSupport
         // A request timeout far beyond the test's: only the connect timeout can fire.
         let router = try Router(workers: [blackhole.url, mock.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
-        try expectServedByTheMock(router, mock, rid: "blackholed")
-        let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
-        #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)")
-        #expect(try router.metrics().retries == 5)
+        try expectEveryMethodServedByTheMock(router, mock, rid: "blackholed")
     }
 
     /// A connect timeout is a connect failure (502), not a request timeout
