@@ -78,9 +78,27 @@ def differential_corpus(rng):
              "  \n\n  \n", "hello hello hellos shello hello_world", " <mask> a  <mask>[END]  b <sep>  c",
              "A\u030a vs \u00c5 vs \u212b", "e\u0301\u0301\u0301", "\u1100\u1161\u11a8",
              "👨\u200d👩\u200d👧\u200d👦👍🏽🇫🇷", "\ufffd\u0000\U0010ffff"]
-    texts = list(fixed)
+    texts = list(fixed) + special_token_edges()
     for size in [2] * 1500 + [10] * 1500 + [60] * 800 + [400] * 200:
         texts.append(random_text(rng, rng.randint(1, size)))
+    return texts
+
+
+def special_token_edges():
+    """Added tokens where normalization could reach into them: next to
+    combining marks (U+0338 after `>` composes to `≯` under NFC), between
+    NFC-sensitive sequences, and inside words."""
+    tokens = ["<|im_end|>", "<|im_start|>", "<|endoftext|>", "<think>", "</think>", "<tool_call>"]
+    marks = ["\u0338", "\u0301", "\u0323\u0302", "\u0308", "\u0338\u0338", "\u20d2"]
+    around = ["", "x", "e\u0301", "A\u030a", "\u212b", "\u2126", "=", "<", ">"]
+    texts = []
+    for token in tokens:
+        for mark in marks:
+            texts += [token + mark, mark + token, token + mark + "x", "y" + token + mark + token]
+        for before in around:
+            for after in around:
+                texts.append(before + token + after)
+        texts += ["hello" + token + "world", "wor" + token + "ld", token[:-1] + "\u0338" + token]
     return texts
 
 

@@ -22,8 +22,8 @@ public final class Tokenizer: Sendable {
     /// The largest id a tokenizer file may use. Tables are sized by the
     /// largest id, and the largest vocabularies have a few hundred thousand
     /// tokens: an id beyond this is a malformed file. (The radix cache
-    /// keeps ids in 24 bits too.)
-    public static let maxTokenID = (1 << 24) - 1
+    /// keeps ids in 23 bits too.)
+    public static let maxTokenID = (1 << 23) - 1
     public let bosToken: TokenID?
     public let eosToken: TokenID?
 
@@ -57,16 +57,30 @@ public final class Tokenizer: Sendable {
     // MARK: Encoding
 
     /// `text` as the tokenizer's normalizer makes it (NFC for the Qwen and
-    /// Llama families): the bytes `encode`'s ids spell. Returns `text` itself
-    /// when it is already normalized.
+    /// Llama families): the bytes `encode`'s ids spell. Added tokens matched
+    /// in the raw input (`normalized: false`, as special tokens are) stay as
+    /// they are, and the text between them is normalized piece by piece, as
+    /// Hugging Face's added vocabulary does: `<|im_end|>` followed by a
+    /// combining mark stays `<|im_end|>`. Returns `text` itself when it is
+    /// already normalized.
     public func normalized(_ text: String) -> String {
         var text = text
-        let changed: String? = text.withUTF8 { utf8 in
-            normalizer.withNormalized(utf8) { normalized in
-                normalized.baseAddress == utf8.baseAddress ? nil : String(decoding: normalized, as: UTF8.self)
+        let changed: [UInt8]? = text.withUTF8 { utf8 in
+            // A substring of normalized text is normalized: most texts need no split.
+            if normalizer.withNormalized(utf8, { $0.baseAddress == utf8.baseAddress }) { return nil }
+            var result: [UInt8] = []
+            var changed = false
+            rawAddedTokens.split(utf8) { range, token in
+                let piece = UnsafeBufferPointer(rebasing: utf8[range])
+                guard token == nil else { return result.append(contentsOf: piece) }
+                normalizer.withNormalized(piece) { normalized in
+                    changed = changed || normalized.baseAddress != piece.baseAddress
+                    result.append(contentsOf: normalized)
+                }
             }
+            return changed ? result : nil
         }
-        return changed ?? text
+        return changed.map { String(decoding: $0, as: UTF8.self) } ?? text
     }
 
     public func encode(_ text: String, addSpecialTokens: Bool = false) -> [TokenID] {
