@@ -49,6 +49,15 @@ enum ChildKey {
             for length in 0..<longestLength { body(key(length: length + 1)) }
         }
 
+        /// The keys a first token may have that holds the whole text and
+        /// more (the text ends inside it), among others sharing the text's
+        /// bytes; nil when the text is long enough that `admits` covers them.
+        var keysExtendingText: ClosedRange<UInt64>? {
+            guard longestLength < longLength else { return nil }
+            let rest = UInt64.max >> (8 * longestLength)
+            return (prefix & ~rest)...(prefix | rest)
+        }
+
         /// Whether a child keyed `key` may continue the text.
         func admits(_ key: UInt64) -> Bool {
             let length = Int(key & 0xFF)

@@ -73,11 +73,23 @@ struct ChildList: RandomAccessCollection, Sendable {
         return .passUnretained(chunks)
     }
 
-    /// The index of the child whose run starts with `token`, keyed `key`.
-    func index(startingWith token: UInt32, key: UInt64) -> Int? {
+    /// Calls `body` with each child whose first token holds all of the
+    /// `query`'s text and more: the text ends inside it. Only a trainer's
+    /// lookup asks (see `PrefixSearch`), so the nodes come retained.
+    func forEachChild(extending query: ChildKey.Query, _ body: (Node) -> Void) {
+        guard let keys = query.keysExtendingText else { return }
+        var index = lowerBound(of: keys.lowerBound)
+        while index < count, keys.contains(self[index].key) {
+            if Int(self[index].key & 0xFF) > query.longestLength { body(self[index].node) }
+            index += 1
+        }
+    }
+
+    /// The index of the first child keyed `key` that `matches`.
+    func index(key: UInt64, where matches: (Node) -> Bool) -> Int? {
         var index = lowerBound(of: key)
         while index < count, self[index].key == key {
-            if self[index].node.run.token(at: 0) == token { return index }
+            if matches(self[index].node) { return index }
             index += 1
         }
         return nil

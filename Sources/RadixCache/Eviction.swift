@@ -1,7 +1,9 @@
 /// Removes leaves until the tree is within its targets: first leaves whose
 /// weight version is stale, then the least recently used. The leaf of the
-/// insert that triggered it is never chosen. Removal is path copying, like
-/// an insert, so readers of earlier snapshots keep their paths.
+/// insert that triggered it is never chosen, nor, when `keepsUnretrieved`,
+/// a leaf ending a trajectory that was not retrieved and is not stale.
+/// Removal is path copying, like an insert, so readers of earlier snapshots
+/// keep their paths.
 ///
 /// A parent left with one child is not merged with it: lookups stay exact
 /// and the next divergence would split it again.
@@ -9,6 +11,8 @@
 /// A reader marks only the last node of its match (see `Node.lastUsed`),
 /// so a parent takes over the latest mark of the leaves removed under it:
 /// once it is a leaf itself, it ranks by the last lookup that went through it.
+/// It also takes over a removed leaf's `retrieved` mark: a retrieval of the
+/// longer trajectory returned the parent's tokens too.
 struct Eviction {
     let maxTokens: Int
     let maxBytes: Int
@@ -16,15 +20,20 @@ struct Eviction {
     let staleBelowRank: Int64
     /// The stamp of the insert that just happened.
     let protectedStamp: UInt64
+    let keepsUnretrieved: Bool
     var ledger: Ledger
     private(set) var evictedNodes = 0
     private(set) var evictedTokens = 0
+    /// Whether a leaf was passed over because it must be kept.
+    private(set) var keptUnretrieved = false
 
-    init(maxTokens: Int, maxBytes: Int, staleBelowRank: Int64, protectedStamp: UInt64, ledger: Ledger) {
+    init(maxTokens: Int, maxBytes: Int, staleBelowRank: Int64, protectedStamp: UInt64, keepsUnretrieved: Bool,
+         ledger: Ledger) {
         self.maxTokens = maxTokens
         self.maxBytes = maxBytes
         self.staleBelowRank = staleBelowRank
         self.protectedStamp = protectedStamp
+        self.keepsUnretrieved = keepsUnretrieved
         self.ledger = ledger
     }
 
@@ -43,12 +52,17 @@ struct Eviction {
         tokens > maxTokens || bytes > maxBytes
     }
 
-    private func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
+    private mutating func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
         var leaves: [Node] = []
         var pending = root.children.map(\.node)
         while let node = pending.popLast() {
             if node.children.isEmpty {
-                if node.stamp != protectedStamp { leaves.append(node) }
+                if node.stamp == protectedStamp { continue }
+                if mustKeep(node) {
+                    keptUnretrieved = true
+                } else {
+                    leaves.append(node)
+                }
             } else {
                 pending.append(contentsOf: node.children.map(\.node))
             }
@@ -66,10 +80,17 @@ struct Eviction {
         return victims
     }
 
+    /// A trajectory the trainer has not fetched yet, from a version not stale.
+    private func mustKeep(_ leaf: Node) -> Bool {
+        keepsUnretrieved && leaf.isTerminal && !leaf.retrieved.load(ordering: .relaxed)
+            && leaf.versionRank >= staleBelowRank
+    }
+
     private mutating func pruning(_ node: Node, victims: Set<ObjectIdentifier>) -> Node {
         var children: [Node.Child] = []
         var changed = false
         var lastUsed = node.lastUsed.load(ordering: .relaxed)
+        var retrieved = node.retrieved.load(ordering: .relaxed)
         for entry in node.children {
             let child = entry.node
             if victims.contains(ObjectIdentifier(child)) {
@@ -77,6 +98,7 @@ struct Eviction {
                 evictedNodes += 1
                 evictedTokens += child.run.count
                 lastUsed = max(lastUsed, child.lastUsed.load(ordering: .relaxed))
+                retrieved = retrieved || child.retrieved.load(ordering: .relaxed)
                 changed = true
                 continue
             }
@@ -85,7 +107,7 @@ struct Eviction {
             children.append(Node.Child(key: entry.key, node: pruned))
         }
         guard changed else { return node }
-        let copy = node.copy(children: ChildList(children), lastUsed: lastUsed)
+        let copy = node.copy(children: ChildList(children), lastUsed: lastUsed, retrieved: retrieved)
         ledger.replace(node, with: copy)
         return copy
     }

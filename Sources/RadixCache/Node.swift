@@ -1,11 +1,13 @@
 import Synchronization
 
 /// A tree node: an edge of one or more tokens (its `run`) and the subtrees
-/// after it. Nodes never change once published, except `lastUsed`; the
+/// after it. Nodes never change once published, except `lastUsed` and
+/// `retrieved`; the
 /// writer replaces a node by building a new one (see `RadixCache`).
 final class Node: Sendable {
-    /// A child and its `ChildKey`. Children are told apart by their first
-    /// token and sorted by key.
+    /// A child and its `ChildKey`. Children are sorted by key; two children
+    /// start with the same token only where that token's values or origin
+    /// differ (two samples that generated it).
     struct Child: Sendable {
         let key: UInt64
         let node: Node
@@ -16,10 +18,11 @@ final class Node: Sendable {
     /// The rank of the newest weight version of an insert that went through
     /// this node: what garbage collection goes by (see `WeightVersion`).
     let versionRank: Int64
-    /// The version of the insert whose values the run holds: the policy that
-    /// produced these tokens, which readers report. Later inserts repeating
-    /// the same values raise `version` but leave this.
-    let producedBy: String
+    /// The generation and weight version that produced the run's generated
+    /// tokens (its prompt tokens have none). An insert goes through a node
+    /// only where its tokens have the same values and origin, so this never
+    /// changes: see `TreeInsertion`.
+    let origin: TokenOrigin
     /// The sequence number of the last insert that went through this node.
     let stamp: UInt64
     /// `run.textCount`, here so that a reader starts comparing the text
@@ -27,6 +30,12 @@ final class Node: Sendable {
     let textCount: UInt32
     /// Whether an inserted trajectory ends here.
     let isTerminal: Bool
+    /// Set by a lookup that retrieved the trajectory ending here for a
+    /// trainer (see `RadixCache.match(_:options:)`). Until then, and while
+    /// its version is not stale, eviction keeps the trajectory: it is
+    /// training data nobody has fetched yet. (Declared here to share a word
+    /// with `textCount` and `isTerminal`.)
+    let retrieved: Atomic<Bool>
     /// When this node was last used, in LRU order (see `usedByInsert` and
     /// `usedByReader`). A lookup marks only the last node of its match:
     /// its ancestors cannot be evicted before it, and `Eviction` hands the
@@ -49,20 +58,22 @@ final class Node: Sendable {
 
     init(
         run: TokenRun, children: ChildList = .empty,
-        versionRank: Int64, producedBy: String, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64
+        versionRank: Int64, origin: TokenOrigin, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64,
+        retrieved: Bool = false
     ) {
         self.run = run
         self.children = children
         self.versionRank = versionRank
-        self.producedBy = producedBy
+        self.origin = origin
         self.stamp = stamp
         self.textCount = UInt32(run.textCount)
         self.isTerminal = isTerminal
         self.lastUsed = Atomic(lastUsed)
+        self.retrieved = Atomic(retrieved)
     }
 
     static func root() -> Node {
-        Node(run: .empty, versionRank: WeightVersion.unnumberedRank, producedBy: "", stamp: 0, isTerminal: false, lastUsed: 0)
+        Node(run: .empty, versionRank: WeightVersion.unnumberedRank, origin: .prompt, stamp: 0, isTerminal: false, lastUsed: 0)
     }
 
     /// The text of the run: found from the run's address alone.
@@ -76,14 +87,21 @@ final class Node: Sendable {
     // MARK: Copies the writer publishes in place of this node
 
     func copy(
-        run: TokenRun? = nil, children: ChildList? = nil, versionRank: Int64? = nil, producedBy: String? = nil,
-        stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil
+        run: TokenRun? = nil, children: ChildList? = nil, versionRank: Int64? = nil,
+        stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil, retrieved: Bool? = nil
     ) -> Node {
         Node(
             run: run ?? self.run, children: children ?? self.children, versionRank: versionRank ?? self.versionRank,
-            producedBy: producedBy ?? self.producedBy,
-            stamp: stamp ?? self.stamp, isTerminal: isTerminal ?? self.isTerminal,
-            lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed))
+            origin: origin, stamp: stamp ?? self.stamp, isTerminal: isTerminal ?? self.isTerminal,
+            lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed),
+            retrieved: retrieved ?? self.retrieved.load(ordering: .relaxed))
+    }
+
+    /// Whether token `index` of the run and the trajectory's token `position`
+    /// are the same token with the same values and origin.
+    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
+        run.agrees(at: index, with: trajectory, at: position)
+            && (trajectory.lossMask[position] == 0 || !trajectory.namesOrigins || trajectory.origin(at: position) == origin)
     }
 
     func replacingChild(at index: Int, with child: Node) -> Node {
@@ -98,8 +116,8 @@ final class Node: Sendable {
     var footprint: Int {
         heapObjectBytes(
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<ChildList>.size
-                + MemoryLayout<String>.size + MemoryLayout<Int64>.size
-                + MemoryLayout<UInt64>.size * 3) // stamp, lastUsed, and textCount with isTerminal
+                + MemoryLayout<TokenOrigin>.size + MemoryLayout<Int64>.size
+                + MemoryLayout<UInt64>.size * 3) // stamp, lastUsed, and textCount with isTerminal and retrieved
             + children.allocatedBytes + run.allocatedBytes
     }
 }

@@ -13,6 +13,12 @@
 /// back to the rest) and not after a token omitted from the text (a skipped
 /// stop token), which the rest's own text spells again if it is there.
 ///
+/// Two options serve a trainer (see `RadixCache.MatchOptions`): with a
+/// generation named, only candidates holding that generation's tokens
+/// count; with tails, a text that ends where a generation's client text
+/// ended (at, or inside, the first token of its tail) takes the tail too,
+/// its recency that of the last token before the tail.
+///
 /// It retains no node: the tree searched must stay alive for as long as the
 /// search and its result are used (a reader's `SnapshotCell.read` section).
 /// Its path lives in stack memory of `searching` (see `NodePath`), so a
@@ -26,9 +32,14 @@ struct PrefixSearch: ~Copyable {
         var byteCount: Int
         var tokenCount: Int
         var stamp: UInt64
+        /// For a match ending with a tail: the stamp of the node where the
+        /// tail starts, so that of two tails after one text the more recent
+        /// wins. 0 otherwise.
+        var tailStamp: UInt64
     }
 
     private let text: UnsafeBufferPointer<UInt8>
+    private let options: RadixCache.MatchOptions
     /// Unowned, since a reference count every reader changed on every
     /// lookup would be a shared write: `searching` borrows the vocabulary
     /// for the whole call, and a search cannot outlive that call.
@@ -43,18 +54,22 @@ struct PrefixSearch: ~Copyable {
 
     /// Searches the tree under `root` for `text`, then calls `body` with the finished search.
     static func searching<Result>(
-        _ text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes, from root: Node,
-        _ body: (borrowing PrefixSearch) -> Result
+        _ text: UnsafeBufferPointer<UInt8>, options: RadixCache.MatchOptions = .init(), vocabulary: SharedTokenBytes,
+        from root: Node, _ body: (borrowing PrefixSearch) -> Result
     ) -> Result {
         NodePath.withStackSpace { pathSpace in
-            var search = PrefixSearch(text: text, vocabulary: vocabulary, path: NodePath(inline: pathSpace))
+            var search = PrefixSearch(text: text, options: options, vocabulary: vocabulary, path: NodePath(inline: pathSpace))
             if !text.isEmpty { search.exploreChildren(of: root, depth: 0, at: 0, tokensBefore: 0) }
             return body(search)
         }
     }
 
-    private init(text: UnsafeBufferPointer<UInt8>, vocabulary: SharedTokenBytes, path: consuming NodePath) {
+    private init(
+        text: UnsafeBufferPointer<UInt8>, options: RadixCache.MatchOptions, vocabulary: SharedTokenBytes,
+        path: consuming NodePath
+    ) {
         self.text = text
+        self.options = options
         self.vocabulary = vocabulary
         self.path = path
     }
@@ -83,6 +98,12 @@ struct PrefixSearch: ~Copyable {
             enter(child, depth: depth)
             child._withUnsafeGuaranteedRef { explore($0, depth: depth, at: position, tokensBefore: tokensBefore) }
         }
+        // A tail may start with a token the text ends inside.
+        guard options.includesTails, position < text.count else { return }
+        node.children.forEachChild(extending: query) { child in
+            enter(.passUnretained(child), depth: depth)
+            explore(child, depth: depth, at: position, tokensBefore: tokensBefore)
+        }
     }
 
     /// Records `node` as the walk's node at `depth`, first saving the best
@@ -108,6 +129,9 @@ struct PrefixSearch: ~Copyable {
             ? 0 : commonPrefixLength(runText.baseAddress!, text.baseAddress! + position, count: comparable)
         let wholeRun = shared == runText.count
         var (tokens, end) = wholeRun ? (run.count, position + shared) : tokensWithin(run, bytes: shared, at: position)
+        if options.includesTails, position + shared == text.count {
+            considerTail(of: node, depth: depth, after: tokens, tokensBefore: tokensBefore)
+        }
         while tokens > 0, end < text.count, isContinuationByte(text[end]) || isOmitted(tokens - 1) {
             tokens -= 1
             end -= run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary.tokenBytes)
@@ -135,12 +159,81 @@ struct PrefixSearch: ~Copyable {
 
     private func isContinuationByte(_ byte: UInt8) -> Bool { byte & 0xC0 == 0x80 }
 
-    private mutating func consider(_ node: Node, depth: Int, tokens: Int, end: Int, tokensBefore: Int) {
-        if let best, (end, node.stamp, tokensBefore + tokens) <= (best.byteCount, best.stamp, best.tokenCount) {
+    /// `path[depth]` is `node`: the candidate takes its first `tokens`
+    /// tokens. A tail's recency is that of the token before it (`stamp`).
+    private mutating func consider(
+        _ node: Node, depth: Int, tokens: Int, end: Int, tokensBefore: Int, stamp: UInt64? = nil, tailStamp: UInt64 = 0
+    ) {
+        let stamp = stamp ?? node.stamp
+        if let best, (end, stamp, tokensBefore + tokens, tailStamp)
+            <= (best.byteCount, best.stamp, best.tokenCount, best.tailStamp) {
             return
         }
+        if let generation = options.generation, !pathHolds(generation, depth: depth, lastNodeTokens: tokens) { return }
         best = Found(nodeCount: depth + 1, lastNodeTokenCount: tokens, byteCount: end,
-                     tokenCount: tokensBefore + tokens, stamp: node.stamp)
+                     tokenCount: tokensBefore + tokens, stamp: stamp, tailStamp: tailStamp)
         bestPathCopy = nil
+    }
+
+    /// Whether the walk's nodes down to `depth` hold generated tokens of
+    /// `generation`, taking `lastNodeTokens` tokens of the last one.
+    private func pathHolds(_ generation: String, depth: Int, lastNodeTokens: Int) -> Bool {
+        (0...depth).contains { index in
+            path[index]._withUnsafeGuaranteedRef { node in
+                node.origin.generation == generation
+                    && node.run.hasGeneratedToken(in: index == depth ? lastNodeTokens : node.run.count)
+            }
+        }
+    }
+
+    /// The text ended after `tokens` whole tokens of `node` (and perhaps
+    /// inside the next). If the next token starts a generation's tail (the
+    /// token before it is not part of one), the tail is a candidate: in this
+    /// run, or in a child carrying it (of the same origin, after a generated
+    /// token; any, after a prompt token: a generation whose text was empty).
+    /// `path[depth]` is `node`.
+    private mutating func considerTail(of node: Node, depth: Int, after tokens: Int, tokensBefore: Int) {
+        let run = node.run
+        if tokens < run.count {
+            let previous: Node? = tokens > 0 ? node : depth > 0 ? path[depth - 1].takeUnretainedValue() : nil
+            guard run.isTail(at: tokens), !(tokens > 0 && run.isTail(at: tokens - 1)),
+                  tokens > 0 || previous.map({ mayPrecedeTail($0, in: node) }) ?? true else { return }
+            let stamp = previous?.stamp ?? node.stamp
+            return considerTail(node, from: tokens, depth: depth, tokensBefore: tokensBefore, stamp: stamp, tailStamp: node.stamp)
+        }
+        for child in node.children where child.node.run.isTail(at: 0) && mayPrecedeTail(node, in: child.node) {
+            enter(.passUnretained(child.node), depth: depth + 1)
+            considerTail(child.node, from: 0, depth: depth + 1, tokensBefore: tokensBefore + run.count,
+                         stamp: node.stamp, tailStamp: child.node.stamp)
+        }
+    }
+
+    /// Whether `node`'s last token may come right before a tail starting
+    /// `tailNode`: not a tail itself, and a prompt token or one of the
+    /// tail's generation.
+    private func mayPrecedeTail(_ node: Node, in tailNode: Node) -> Bool {
+        let last = node.run.count - 1
+        return !node.run.isTail(at: last) && (node.run.flags(at: last).lossMask == 0 || node.origin == tailNode.origin)
+    }
+
+    /// Takes a tail from token `first` of `node` (`path[depth]`) to its end:
+    /// through the run, and on through children of the same origin that go
+    /// on with it.
+    private mutating func considerTail(
+        _ node: Node, from first: Int, depth: Int, tokensBefore: Int, stamp: UInt64, tailStamp: UInt64
+    ) {
+        var (node, depth, first, tokensBefore) = (node, depth, first, tokensBefore)
+        while true {
+            var last = first
+            while last < node.run.count, node.run.isTail(at: last) { last += 1 }
+            let next = last == node.run.count
+                ? node.children.first(where: { $0.node.run.isTail(at: 0) && $0.node.origin == node.origin })?.node : nil
+            guard let next else {
+                return consider(node, depth: depth, tokens: last, end: text.count, tokensBefore: tokensBefore,
+                                stamp: stamp, tailStamp: tailStamp)
+            }
+            enter(.passUnretained(next), depth: depth + 1)
+            (tokensBefore, node, depth, first) = (tokensBefore + node.run.count, next, depth + 1, 0)
+        }
     }
 }

@@ -46,17 +46,37 @@
 /// of the last node of their match, and the lookup counters. So the read
 /// path has no lock, and no data race.
 ///
+/// ## Values belong to their generation
+///
+/// An insert goes through a node only as far as the node holds the same
+/// tokens with the same values (log-probabilities bit for bit, loss mask)
+/// and, for generated tokens, the same origin (`TokenOrigin`: generation
+/// and weight version). Elsewhere it branches, so stored values are never
+/// replaced: the samples of one prompt keep their own log-probabilities
+/// even where they generated the same tokens, and a multi-turn
+/// conversation, whose next prompt repeats the stored values exactly,
+/// shares its earlier turns' nodes. A lookup by text alone returns one
+/// trajectory (the most recent, among those matching equally far) and
+/// `RadixMatch.lastGeneration` says whose; `MatchOptions.generation` asks
+/// for one generation's.
+///
+/// Each stored token may be marked as its generation's tail: generated
+/// after the end of the text its client got (a stop token, a trimmed stop
+/// string). A trainer retrieving `prompt + text` gets it with
+/// `MatchOptions.includesTails`.
+///
 /// ## Versions and eviction
 ///
 /// Weight versions are strings ordered as `WeightVersion` says (numbers as
 /// numbers; `"default"` and other words below every number). An insert
-/// raises every node it goes through to its version (if newer) and gives
-/// them its log-probabilities and mask, so a node's values always belong to
-/// the version it reports. Over a budget, `Eviction` removes leaves: first
-/// those older than the newest version minus `versionWindow`, then the
-/// least recently used. A reader's path is never taken from under it (it
-/// keeps the version it loaded until it is done), and the insert that
-/// triggered an eviction keeps its leaf.
+/// raises every node it goes through to its version (if newer). Over a
+/// budget, `Eviction` removes leaves: first those older than the newest
+/// version minus `versionWindow`, then the least recently used, but never
+/// (with `keepsUnretrieved`) a trajectory not yet retrieved whose version is
+/// not stale: if only those are left, the new trajectory is refused instead.
+/// A reader's path is never taken from under it (it keeps the version it
+/// loaded until it is done), and the insert that triggered an eviction
+/// keeps its leaf.
 public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
     /// The largest token id the cache stores: ids share 32 bits with
     /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).
@@ -78,17 +98,23 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
     }
 
     /// Stores a trajectory: its text, the exact tokens, their
-    /// log-probabilities and loss mask (0 prompt, 1 generated), and the
-    /// weight version that produced it. Nodes it goes through take its
-    /// version (if newer) and its values. Writer thread only.
+    /// log-probabilities and loss mask (0 prompt, 1 generated), the weight
+    /// version of the insert (what garbage collection goes by; nodes it goes
+    /// through are raised to it), the origin of each generated token
+    /// (`originRuns`, covering every token; without them, generated tokens
+    /// go through stored ones of any origin where their values agree, and
+    /// new ones come from an unnamed generation of `weightVersion`), and how many of
+    /// the last tokens are the generation's tail. Writer thread only.
     ///
-    /// Throws if the lengths differ or the tokens do not spell the text.
+    /// Throws if the lengths differ, the tokens do not spell the text, or
+    /// there is no room for it (see `Configuration.keepsUnretrieved`).
     public func insert(
-        text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String
+        text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
+        originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
     ) throws(RadixCacheError) {
         let trajectory = try Trajectory(
-            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask,
-            weightVersion: weightVersion, vocabulary: vocabulary.tokenBytes)
+            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
+            originRuns: originRuns, tailCount: tailCount, vocabulary: vocabulary.tokenBytes)
         let stamp = newest.clock + 1
         newestRank = max(newestRank, trajectory.version.rank)
 
@@ -97,35 +123,87 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
         var root = insertion.apply(to: newest.root)
         var ledger = insertion.ledger
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
-        if ledger.tokens > configuration.maxTokens || ledger.bytes > configuration.maxBytes {
-            var eviction = Eviction(
-                maxTokens: Int(Double(configuration.maxTokens) * Configuration.evictionTarget),
-                maxBytes: Int(Double(configuration.maxBytes) * Configuration.evictionTarget),
-                staleBelowRank: newestRank - Int64(clamping: max(0, configuration.versionWindow)),
-                protectedStamp: stamp, ledger: ledger)
+        if isOverBudget(ledger) {
+            var eviction = evicting(ledger: ledger, protectedStamp: stamp)
             root = eviction.apply(to: root)
             ledger = eviction.ledger
             evictedNodes += eviction.evictedNodes
             evictedTokens += eviction.evictedTokens
+            if isOverBudget(ledger), eviction.keptUnretrieved { try refuse(stamp: stamp) }
         }
         newest = Snapshot(root: root, ledger: ledger, clock: stamp, evictedNodes: evictedNodes, evictedTokens: evictedTokens)
         published.publish(newest)
     }
 
+    private func isOverBudget(_ ledger: Ledger) -> Bool {
+        ledger.tokens > configuration.maxTokens || ledger.bytes > configuration.maxBytes
+    }
+
+    private func evicting(ledger: Ledger, protectedStamp: UInt64) -> Eviction {
+        Eviction(
+            maxTokens: Int(Double(configuration.maxTokens) * Configuration.evictionTarget),
+            maxBytes: Int(Double(configuration.maxBytes) * Configuration.evictionTarget),
+            staleBelowRank: newestRank - Int64(clamping: max(0, configuration.versionWindow)),
+            protectedStamp: protectedStamp, keepsUnretrieved: configuration.keepsUnretrieved, ledger: ledger)
+    }
+
+    /// Only trajectories that must be kept fill the budget: the tree without
+    /// the new trajectory, but with what could be evicted gone, is published,
+    /// and the insert is refused.
+    private func refuse(stamp: UInt64) throws(RadixCacheError) {
+        var eviction = evicting(ledger: newest.ledger, protectedStamp: 0)
+        let root = eviction.apply(to: newest.root)
+        if root !== newest.root {
+            newest = Snapshot(
+                root: root, ledger: eviction.ledger, clock: stamp, evictedNodes: newest.evictedNodes + eviction.evictedNodes,
+                evictedTokens: newest.evictedTokens + eviction.evictedTokens)
+            published.publish(newest)
+        }
+        throw .fullOfUnretrievedTrajectories(bytes: newest.ledger.bytes, tokens: newest.ledger.tokens)
+    }
+
+    /// How a lookup reads the tree: a prompt's (the defaults) or a trainer's.
+    public struct MatchOptions: Sendable {
+        /// Only matches holding tokens this generation produced (its request id).
+        public var generation: String?
+        /// A text ending where a generation's client text ended gets the
+        /// generation's tail too: its stop token, a trimmed stop string.
+        public var includesTails: Bool
+        /// The trajectory the match ends with counts as retrieved: eviction
+        /// may take it from now on (see `Configuration.keepsUnretrieved`).
+        public var marksRetrieved: Bool
+
+        public init(generation: String? = nil, includesTails: Bool = false, marksRetrieved: Bool = false) {
+            self.generation = generation
+            self.includesTails = includesTails
+            self.marksRetrieved = marksRetrieved
+        }
+
+        /// What a trainer's retrieval asks: tails, marking, perhaps one generation.
+        public static func retrieval(generation: String? = nil) -> MatchOptions {
+            MatchOptions(generation: generation, includesTails: true, marksRetrieved: true)
+        }
+    }
+
     /// The longest cached prefix of `text` that ends on a token boundary
     /// (see `RadixMatch`; an empty text is a miss). Any thread, lock-free.
-    public func match(_ text: String) -> RadixMatch {
+    public func match(_ text: String, options: MatchOptions = MatchOptions()) -> RadixMatch {
         var text = text
-        return text.withUTF8 { match(utf8: $0) }
+        return text.withUTF8 { match(utf8: $0, options: options) }
     }
 
     /// The longest cached prefix of UTF-8 `text`. Any thread, lock-free.
-    public func match(utf8 text: UnsafeBufferPointer<UInt8>) -> RadixMatch {
+    public func match(utf8 text: UnsafeBufferPointer<UInt8>, options: MatchOptions = MatchOptions()) -> RadixMatch {
         // Everything that touches nodes happens inside `read`, so a lookup
         // never holds the last reference to a replaced version.
         let match = published.read { snapshot in
-            PrefixSearch.searching(text, vocabulary: vocabulary, from: snapshot.root) { search in
-                search.bestLastNode?._withUnsafeGuaranteedRef { $0.markUsed(Node.usedByReader(after: snapshot.clock)) }
+            PrefixSearch.searching(text, options: options, vocabulary: vocabulary, from: snapshot.root) { search in
+                search.bestLastNode?._withUnsafeGuaranteedRef { node in
+                    node.markUsed(Node.usedByReader(after: snapshot.clock))
+                    if options.marksRetrieved, node.isTerminal, search.best?.lastNodeTokenCount == node.run.count {
+                        node.retrieved.store(true, ordering: .relaxed)
+                    }
+                }
                 return RadixMatch(search)
             }
         }

@@ -1,10 +1,12 @@
-/// Why an insert was refused. The cache is unchanged after any of them.
+/// Why an insert was refused: the trajectory is not stored. Only
+/// `fullOfUnretrievedTrajectories` may change the cache (it evicts what
+/// may be evicted); the others leave it as it was.
 public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
     /// A trajectory needs at least one token.
     case emptyTrajectory
     /// `tokens`, `logprobs` and `lossMask` must have one entry per token.
     case lengthMismatch(tokens: Int, logprobs: Int, lossMask: Int)
-    /// Token ids must be at most `RadixCache.maxTokenID` (2^24 - 1).
+    /// Token ids must be at most `RadixCache.maxTokenID` (2^23 - 1).
     case tokenIDTooLarge(index: Int, token: UInt32)
     /// Loss-mask entries are 0 (prompt) or 1 (generated).
     case invalidLossMask(index: Int, value: UInt8)
@@ -13,6 +15,13 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
     case tokenDoesNotSpellText(index: Int, token: UInt32, byteOffset: Int)
     /// The tokens spell only the first `spelledBytes` of `textBytes` bytes.
     case textNotCovered(spelledBytes: Int, textBytes: Int)
+    /// The origin runs must cover every token once.
+    case originsMismatch(covered: Int, tokens: Int)
+    /// A tail is at most the whole trajectory, and generated (mask 1).
+    case invalidTail(tailCount: Int, tokens: Int)
+    /// Over budget, with only trajectories that must be kept (not yet
+    /// retrieved, and not stale) left to evict: the new one is not stored.
+    case fullOfUnretrievedTrajectories(bytes: Int, tokens: Int)
 
     public var description: String {
         switch self {
@@ -28,6 +37,12 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
             "token \(index) (id \(token)) does not spell the text at byte \(byteOffset)"
         case let .textNotCovered(spelledBytes, textBytes):
             "the tokens spell \(spelledBytes) of the text's \(textBytes) bytes"
+        case let .originsMismatch(covered, tokens):
+            "the origin runs cover \(covered) of \(tokens) tokens"
+        case let .invalidTail(tailCount, tokens):
+            "a tail of \(tailCount) tokens does not fit \(tokens) tokens, or holds prompt tokens"
+        case let .fullOfUnretrievedTrajectories(bytes, tokens):
+            "the cache is full (\(tokens) tokens, \(bytes) bytes) of trajectories not yet retrieved and not stale"
         }
     }
 }

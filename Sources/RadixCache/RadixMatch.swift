@@ -1,5 +1,6 @@
 /// The longest cached prefix of a text, as stored: tokens, log-probabilities
-/// (bit-identical to what was inserted), loss mask, and weight versions.
+/// (bit-identical to what was inserted), loss mask, and the origin
+/// (generation and weight version) of each generated token.
 ///
 /// A lookup copies the values out of the tree, so a match stays valid
 /// whatever the writer does next; `tokens`, `logprobs` and `lossMask` are
@@ -13,9 +14,10 @@ public struct RadixMatch: Sendable {
     private let values: MatchStorage
     /// UTF-8 bytes of the text covered by `tokens`; the unmatched rest starts here.
     public let matchedByteCount: Int
-    private let versionRuns: WeightVersionRuns
+    /// The origin of each node's generated tokens, in token order.
+    private let nodeOrigins: NodeOriginRuns
 
-    public static let miss = RadixMatch(values: .empty, matchedByteCount: 0, versionRuns: WeightVersionRuns())
+    public static let miss = RadixMatch(values: .empty, matchedByteCount: 0, nodeOrigins: NodeOriginRuns())
 
     public var tokens: MatchedValues<UInt32> { values.tokens }
     public var logprobs: MatchedValues<Double> { values.logprobs }
@@ -23,19 +25,55 @@ public struct RadixMatch: Sendable {
     public var tokenCount: Int { values.count }
     public var isMiss: Bool { values.count == 0 }
 
-    /// Runs of equal versions, in token order: the version that produced
-    /// each token's stored values (kept per node, not per token).
-    public var weightVersionRuns: [WeightVersionRun] { versionRuns.all }
+    /// Runs of equal origins, in token order: prompt tokens (loss mask 0)
+    /// have `TokenOrigin.prompt`, generated ones their generation's.
+    public var originRuns: [TokenOriginRun] {
+        var runs: [TokenOriginRun] = []
+        var position = 0
+        let lossMask = self.lossMask
+        for nodeRun in nodeOrigins.all {
+            var index = position
+            while index < position + nodeRun.count {
+                let generated = lossMask[index] == 1
+                var end = index + 1
+                while end < position + nodeRun.count, (lossMask[end] == 1) == generated { end += 1 }
+                runs.append(generated ? nodeRun.origin : .prompt, count: end - index)
+                index = end
+            }
+            position += nodeRun.count
+        }
+        return runs
+    }
 
-    /// The weight version of each token.
+    /// Runs of equal weight versions, in token order: the version that
+    /// produced each generated token; empty for prompt tokens.
+    public var weightVersionRuns: [WeightVersionRun] {
+        var runs: [WeightVersionRun] = []
+        for run in originRuns {
+            if let last = runs.indices.last, runs[last].version == run.origin.weightVersion {
+                runs[last].count += run.count
+            } else {
+                runs.append(WeightVersionRun(version: run.origin.weightVersion, count: run.count))
+            }
+        }
+        return runs
+    }
+
+    /// The weight version of each token (empty for prompt tokens).
     public var weightVersions: [String] {
         weightVersionRuns.flatMap { repeatElement($0.version, count: $0.count) }
     }
 
-    private init(values: MatchStorage, matchedByteCount: Int, versionRuns: WeightVersionRuns) {
+    /// The generation of the last generated token: whose trajectory this
+    /// is, when several share the text. Nil when no token is generated.
+    public var lastGeneration: String? {
+        originRuns.last { $0.origin != .prompt }?.origin.generation
+    }
+
+    private init(values: MatchStorage, matchedByteCount: Int, nodeOrigins: NodeOriginRuns) {
         self.values = values
         self.matchedByteCount = matchedByteCount
-        self.versionRuns = versionRuns
+        self.nodeOrigins = nodeOrigins
     }
 
     /// The best match `search` found (a miss if none), copied out in one
@@ -45,17 +83,17 @@ public struct RadixMatch: Sendable {
             self = .miss
             return
         }
-        var versionRuns = WeightVersionRuns()
+        var nodeOrigins = NodeOriginRuns()
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0
             search.forEachBestNode { node, count in
                 node.run.copyValues(count, tokens: tokens + filled, logprobs: logprobs + filled,
                                     lossMask: lossMask + filled)
                 filled += count
-                versionRuns.add(node.producedBy, count: count)
+                nodeOrigins.add(node.origin, count: count)
             }
         }
-        self.init(values: values, matchedByteCount: found.byteCount, versionRuns: versionRuns)
+        self.init(values: values, matchedByteCount: found.byteCount, nodeOrigins: nodeOrigins)
     }
 }
 
@@ -65,31 +103,31 @@ public struct WeightVersionRun: Sendable, Equatable {
     public internal(set) var count: Int
 }
 
-/// Runs of equal versions in token order. The first four sit inline, so
-/// that a usual match (one version, or a few turns each from its own
-/// version) allocates nothing for them.
-private struct WeightVersionRuns: Sendable {
-    private var inline = InlineArray<4, WeightVersionRun>(repeating: WeightVersionRun(version: "", count: 0))
-    private var overflow: [WeightVersionRun] = []
+/// The origins of a match's nodes, in token order, equal neighbours merged.
+/// The first four sit inline, so that a usual match (a prompt, or a few
+/// turns) allocates nothing for them.
+private struct NodeOriginRuns: Sendable {
+    private var inline = InlineArray<4, TokenOriginRun>(repeating: TokenOriginRun(origin: .prompt, count: 0))
+    private var overflow: [TokenOriginRun] = []
     private var runCount = 0
 
-    mutating func add(_ version: String, count: Int) {
+    mutating func add(_ origin: TokenOrigin, count: Int) {
         let last = runCount - 1
-        if last >= inline.count, overflow[overflow.count - 1].version == version {
+        if last >= inline.count, overflow[overflow.count - 1].origin == origin {
             overflow[overflow.count - 1].count += count
-        } else if last >= 0, last < inline.count, inline[last].version == version {
+        } else if last >= 0, last < inline.count, inline[last].origin == origin {
             inline[last].count += count
         } else if runCount < inline.count {
-            inline[runCount] = WeightVersionRun(version: version, count: count)
+            inline[runCount] = TokenOriginRun(origin: origin, count: count)
             runCount += 1
         } else {
-            overflow.append(WeightVersionRun(version: version, count: count))
+            overflow.append(TokenOriginRun(origin: origin, count: count))
             runCount += 1
         }
     }
 
-    var all: [WeightVersionRun] {
-        var all: [WeightVersionRun] = []
+    var all: [TokenOriginRun] {
+        var all: [TokenOriginRun] = []
         all.reserveCapacity(runCount)
         for index in 0..<min(runCount, inline.count) { all.append(inline[index]) }
         all.append(contentsOf: overflow)

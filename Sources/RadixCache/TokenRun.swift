@@ -7,19 +7,22 @@
 /// waiting for the header's counts: reaching a node's run, it loads both at once.
 ///
 /// Eight bytes per token plus its text. An entry packs a token id (below
-/// `maxTokenID`, far above any vocabulary's size) under its `TokenFlags`.
+/// `maxTokenID`, far above any vocabulary's size) under its `TokenFlags`,
+/// with one more bit between them: the token is part of its generation's
+/// tail (see `isTail(at:)`).
 /// Log-probabilities are usually float32 values widened to double, which a
 /// `Float`'s bits hold exactly; any other double goes to `escapedLogprobs`
 /// and its slot holds the index there, so every value comes back
 /// bit-identical.
 struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
-    static let maxTokenID: UInt32 = (1 << 24) - 1
+    static let maxTokenID: UInt32 = (1 << 23) - 1
+    private static let tailBit: UInt32 = 1 << 23
 
     static let empty = build(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
         fatalError("an empty run has no entries")
     }
 
-    private typealias Entry = (token: UInt32, logprob: Double, lossMask: UInt8, textLength: Int)
+    private typealias Entry = (token: UInt32, logprob: Double, lossMask: UInt8, textLength: Int, isTail: Bool)
 
     private typealias Buffer = ManagedBuffer<TokenRunHeader, UInt32>
 
@@ -40,7 +43,7 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
                     let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
                     let flags = TokenFlags(
                         lossMask: entry.lossMask, logprobEscaped: !exact, textLength: entry.textLength)
-                    entries[index] = UInt32(flags.rawValue) << 24 | entry.token
+                    entries[index] = UInt32(flags.rawValue) << 24 | (entry.isTail ? tailBit : 0) | entry.token
                     entries[count + index] = exact ? narrow.bitPattern : UInt32(escapes.count)
                     if !exact { escapes.append(entry.logprob) }
                 }
@@ -67,7 +70,7 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
             build(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
                 let source = range.lowerBound + index
                 return (trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
-                        trajectory.textLength(at: source))
+                        trajectory.textLength(at: source), trajectory.isTail(at: source))
             }
         }
     }
@@ -81,7 +84,7 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
             let source = range.lowerBound + index
             let flags = self.flags(at: source)
             return (token(at: source), logprob(at: source), flags.lossMask,
-                    flags.textLength(of: token(at: source), vocabulary: vocabulary))
+                    flags.textLength(of: token(at: source), vocabulary: vocabulary), isTail(at: source))
         }
     }
 
@@ -101,6 +104,12 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
     func token(at index: Int) -> UInt32 { entries[index] & Self.maxTokenID }
 
     func flags(at index: Int) -> TokenFlags { TokenFlags(rawValue: UInt8(entries[index] >> 24)) }
+
+    /// Whether the token comes after the end of the text its generation's
+    /// client got: a stop token, or the tokens of a stop string the worker
+    /// trimmed from `text`. A lookup that asks for tails returns them when
+    /// its text ends where the client's did.
+    func isTail(at index: Int) -> Bool { entries[index] & Self.tailBit != 0 }
 
     func logprob(at index: Int) -> Double {
         let slot = logprobSlots[index]
@@ -128,13 +137,20 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
         range.reduce(0) { $0 + flags(at: $1).textLength(of: token(at: $1), vocabulary: vocabulary) }
     }
 
-    /// Whether tokens `0..<count` carry the same log-probabilities (bit for
-    /// bit) and loss mask as the trajectory's tokens from `start` on.
-    func hasSameValues(as trajectory: Trajectory, from start: Int) -> Bool {
-        (0..<count).allSatisfy { index in
-            logprob(at: index).bitPattern == trajectory.logprobs[start + index].bitPattern
-                && flags(at: index).lossMask == trajectory.lossMask[start + index]
-        }
+    /// Whether token `index` is the trajectory's token `position` with the
+    /// same values: id, presence in the text, loss mask and log-probability
+    /// (bit for bit). The origin is the node's to compare; the tail mark is
+    /// not compared, since a later turn repeats a tail as part of its prompt.
+    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
+        token(at: index) == trajectory.tokens[position]
+            && flags(at: index).isOmittedFromText == (trajectory.textLength(at: position) == 0)
+            && flags(at: index).lossMask == trajectory.lossMask[position]
+            && logprob(at: index).bitPattern == trajectory.logprobs[position].bitPattern
+    }
+
+    /// Whether any of the first `count` tokens is generated (loss mask 1).
+    func hasGeneratedToken(in count: Int) -> Bool {
+        (0..<count).contains { entries[$0] >> 31 != 0 }
     }
 
     /// Heap bytes: the object with its header and elements, and any escaped log-probabilities.

@@ -16,7 +16,7 @@ import Testing
 
     /// A node told apart by its stamp.
     func node(_ id: Int) -> Node {
-        Node(run: .empty, versionRank: 0, producedBy: "", stamp: UInt64(id), isTerminal: false, lastUsed: 0)
+        Node(run: .empty, versionRank: 0, origin: .prompt, stamp: UInt64(id), isTerminal: false, lastUsed: 0)
     }
 
     func ids(_ children: some Collection<Node.Child>) -> [UInt64] { children.map(\.node.stamp) }

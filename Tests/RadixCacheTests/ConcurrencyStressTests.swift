@@ -18,7 +18,8 @@ import Testing
     @Test func readersSeeConsistentMatchesWhileTheWriterInsertsAndEvicts() throws {
         let vocabulary = TestVocabulary.shared
         let cache = RadixCache(
-            configuration: .init(maxTokens: 8_000, maxBytes: 1 << 30, versionWindow: 2), tokenBytes: vocabulary)
+            configuration: .init(maxTokens: 8_000, maxBytes: 1 << 30, versionWindow: 2, keepsUnretrieved: false),
+            tokenBytes: vocabulary)
         let writerDone = Atomic<Bool>(false)
         let lookups = Atomic<Int>(0)
         let wrongMatches = Atomic<Int>(0)

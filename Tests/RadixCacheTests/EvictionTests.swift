@@ -4,9 +4,11 @@ import Testing
 @Suite struct EvictionTests {
     let vocabulary = TestVocabulary.shared
 
+    /// Plain LRU and staleness: nothing kept for a trainer (see `RetentionTests`).
     func cache(maxTokens: Int = 1_000, maxBytes: Int = 1 << 30, versionWindow: Int = 5) -> RadixCache {
         RadixCache(
-            configuration: .init(maxTokens: maxTokens, maxBytes: maxBytes, versionWindow: versionWindow),
+            configuration: .init(maxTokens: maxTokens, maxBytes: maxBytes, versionWindow: versionWindow,
+                                 keepsUnretrieved: false),
             tokenBytes: vocabulary)
     }
 

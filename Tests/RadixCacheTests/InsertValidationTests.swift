@@ -28,8 +28,8 @@ import Testing
     }
 
     @Test func rejectsATokenIDAboveWhatTheCacheStores() {
-        #expect(throws: RadixCacheError.tokenIDTooLarge(index: 1, token: 1 << 24)) {
-            try cache.insert(text: "ab", tokens: [97, 1 << 24], logprobs: [0, 0], lossMask: [0, 1], weightVersion: "1")
+        #expect(throws: RadixCacheError.tokenIDTooLarge(index: 1, token: RadixCache.maxTokenID + 1)) {
+            try cache.insert(text: "ab", tokens: [97, RadixCache.maxTokenID + 1], logprobs: [0, 0], lossMask: [0, 1], weightVersion: "1")
         }
     }
 

@@ -12,7 +12,7 @@ import Testing
         #expect(Array(match.tokens) == tokens)
         #expect(Array(match.logprobs) == [-0.5, -1.25])
         #expect(Array(match.lossMask) == [0, 1])
-        #expect(match.weightVersions == ["3", "3"])
+        #expect(match.weightVersions == ["", "3"], "a prompt token was produced by no version")
         #expect(match.matchedByteCount == 11)
     }
 
@@ -136,18 +136,28 @@ import Testing
         #expect(returned.map(\.bitPattern) == values.map(\.bitPattern))
     }
 
-    @Test func aLaterInsertRaisesTheVersionAndRefreshesTheValuesOfWhatItGoesThrough() throws {
+    @Test func aLaterInsertWithOtherValuesBranchesAndLeavesTheStoredOnes() throws {
         let prompt = vocabulary.bytewise("ab")
-        try cache.insert(text: "ab", tokens: prompt, logprobs: [-1, -2], lossMask: [0, 1], weightVersion: "9")
-        try cache.insert(text: "abc", tokens: prompt + [99], logprobs: [-1, -3, -4], lossMask: [0, 0, 1], weightVersion: "10")
-        let match = cache.match("abc")
-        #expect(match.weightVersions == ["10", "10", "10"])
-        #expect(Array(match.logprobs) == [-1, -3, -4])
-        #expect(Array(match.lossMask) == [0, 0, 1])
-        // An older version does not lower it.
-        try cache.insert(text: "abd", tokens: prompt + [100], logprobs: [-1, -3, -5], lossMask: [0, 0, 1], weightVersion: "default")
-        #expect(cache.match("abd").weightVersions == ["10", "10", "default"])
-        #expect(cache.match("abd").weightVersionRuns.map(\.count) == [2, 1])
+        try cache.insert(text: "ab", tokens: prompt, logprobs: [0, -2], lossMask: [0, 1], weightVersion: "9")
+        // The same token "b", generated again with another log-probability: a second sample.
+        try cache.insert(text: "abc", tokens: prompt + [99], logprobs: [0, -3, -4], lossMask: [0, 1, 1], weightVersion: "10")
+        #expect(Array(cache.match("abc").logprobs) == [0, -3, -4])
+        #expect(cache.match("abc").weightVersions == ["", "10", "10"])
+        // The first keeps its own, and its version; "ab" alone matches both: the most recent wins.
+        #expect(Array(cache.match("abd").logprobs) == [0, -3], "most recent of two equally long")
+        try cache.insert(text: "ab", tokens: prompt, logprobs: [0, -2], lossMask: [0, 1], weightVersion: "9")
+        #expect(Array(cache.match("ab").logprobs) == [0, -2])
+        #expect(cache.match("ab").weightVersions == ["", "9"])
+        #expect(cache.match("ab").weightVersionRuns.map(\.count) == [1, 1])
+    }
+
+    @Test func aTurnRepeatingItsPromptsValuesGoesThroughTheStoredNodes() throws {
+        let prompt = vocabulary.bytewise("ab")
+        try cache.insert(text: "ab", tokens: prompt, logprobs: [0, -2], lossMask: [0, 1], weightVersion: "9")
+        let nodes = cache.statistics.nodes
+        try cache.insert(text: "abc", tokens: prompt + [99], logprobs: [0, -2, 0], lossMask: [0, 1, 0], weightVersion: "10")
+        #expect(cache.statistics.nodes == nodes + 1, "one new node for the new token, none for the repeated ones")
+        #expect(cache.match("abc").weightVersions == ["", "9", ""])
     }
 
     @Test func matchesThroughATreeDeeperThanThePathKeptInline() throws {

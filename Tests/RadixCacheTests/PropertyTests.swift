@@ -15,8 +15,11 @@ import Testing
             model.insert(trajectory)
             checkTree(of: cache)
             for _ in 0..<5 {
-                let query = generator.query(from: model.stored)
-                expect(cache.match(query), equals: model.match(Array(query.utf8)), query: query, seed: seed)
+                let query = Array(generator.query(from: model.stored).utf8)
+                for options in lookups(model, &generator.random) {
+                    let context: Comment = "seed \(seed), query \(query), \(options)"
+                    #expect(Expected(match(query, in: cache, options)) == model.match(query, options: options), context)
+                }
             }
         }
     }
@@ -24,7 +27,8 @@ import Testing
     @Test(arguments: seeds) func evictionKeepsTheTreeValidAndMatchesAmongStoredPrefixes(seed: UInt64) throws {
         var generator = TrajectoryGenerator(seed: seed)
         let configuration = RadixCache.Configuration(
-            maxTokens: seed % 2 == 0 ? 60 : 1_000, maxBytes: seed % 2 == 0 ? 1 << 20 : 3_000, versionWindow: 2)
+            maxTokens: seed % 2 == 0 ? 60 : 1_000, maxBytes: seed % 2 == 0 ? 1 << 20 : 3_000, versionWindow: 2,
+            keepsUnretrieved: false)
         let cache = RadixCache(configuration: configuration, tokenBytes: TestVocabulary.shared)
         var model = ReferenceModel()
         for _ in 0..<40 {
@@ -39,60 +43,93 @@ import Testing
             #expect(Array(justInserted.tokens) == trajectory.tokens, "seed \(seed)")
             #expect(justInserted.logprobs.map { $0.bitPattern } == trajectory.logprobs.map { $0.bitPattern }, "seed \(seed)")
             #expect(Array(justInserted.lossMask) == trajectory.lossMask, "seed \(seed)")
-            checkIsStoredPrefix(justInserted, of: trajectory.text, in: model, seed: seed)
+            checkIsCandidate(justInserted, of: trajectory.text, in: model, seed: seed)
             for _ in 0..<5 {
-                let query = generator.query(from: model.stored)
-                checkIsStoredPrefix(cache.match(query), of: Array(query.utf8), in: model, seed: seed)
+                let query = Array(generator.query(from: model.stored).utf8)
+                for options in lookups(model, &generator.random) {
+                    checkIsCandidate(match(query, in: cache, options), of: query, options: options, in: model, seed: seed)
+                }
             }
         }
         #expect(cache.statistics.evictedNodes > 0, "seed \(seed): the budget was never reached")
     }
 
+    /// With `keepsUnretrieved`, a trajectory not yet retrieved, from a
+    /// version in the window, is always there whole; retrieved ones may go,
+    /// and an insert is refused only while the kept ones fill the budget.
+    @Test(arguments: seeds) func unretrievedTrajectoriesAreKeptUntilRetrievedOrStale(seed: UInt64) throws {
+        var generator = TrajectoryGenerator(seed: seed)
+        let configuration = RadixCache.Configuration(maxTokens: 80, maxBytes: 1 << 20, versionWindow: 2)
+        let cache = RadixCache(configuration: configuration, tokenBytes: TestVocabulary.shared)
+        var model = ReferenceModel()
+        var kept: [ReferenceModel.Stored] = []
+        var refusals = 0
+        var newest = WeightVersion.unnumberedRank
+        for _ in 0..<60 {
+            let trajectory = generator.next(after: model.stored)
+            newest = max(newest, WeightVersion(trajectory.version).rank)
+            do {
+                try insert(trajectory, into: cache)
+                model.insert(trajectory)
+                kept.append(trajectory)
+            } catch RadixCacheError.fullOfUnretrievedTrajectories {
+                refusals += 1
+                #expect(cache.statistics.cachedTokens + trajectory.tokens.count > configuration.maxTokens, "seed \(seed)")
+            }
+            checkTree(of: cache)
+            kept.removeAll { WeightVersion($0.version).rank < newest - 2 }
+            for trajectory in kept {
+                let found = cache.match(String(decoding: trajectory.text, as: UTF8.self), options: .init(includesTails: true))
+                #expect(found.matchedByteCount == trajectory.text.count, "seed \(seed): an unretrieved trajectory lost")
+            }
+            // The trainer fetches one now and then: what it got (that
+            // trajectory, or one sharing its text) and every prefix of it
+            // with the same values may go from then on.
+            if let fetched = kept.randomElement(using: &generator.random), Bool.random(using: &generator.random) {
+                let got = Expected(cache.match(String(decoding: fetched.text, as: UTF8.self), options: .retrieval()))
+                kept.removeAll { trajectory in
+                    got.tokens.starts(with: trajectory.tokens) && got.logprobs.starts(with: trajectory.logprobs.map(\.bitPattern))
+                        && got.lossMask.starts(with: trajectory.lossMask)
+                        && got.weightVersions.starts(with: trajectory.origins.map(\.weightVersion))
+                }
+            }
+        }
+        #expect(refusals > 0 || cache.statistics.evictedNodes > 0, "seed \(seed): the budget was never reached")
+    }
+
     private func insert(_ trajectory: ReferenceModel.Stored, into cache: RadixCache) throws {
         try cache.insert(
             text: String(decoding: trajectory.text, as: UTF8.self), tokens: trajectory.tokens,
-            logprobs: trajectory.logprobs, lossMask: trajectory.lossMask, weightVersion: trajectory.version)
+            logprobs: trajectory.logprobs, lossMask: trajectory.lossMask, weightVersion: trajectory.version,
+            originRuns: trajectory.originRuns, tailCount: trajectory.tailCount)
     }
 
-    private func expect(_ match: RadixMatch, equals expected: ReferenceModel.Expected, query: String, seed: UInt64) {
-        let context: Comment = "seed \(seed), query \(Array(query.utf8))"
-        #expect(Array(match.tokens) == expected.tokens, context)
-        #expect(match.matchedByteCount == expected.matchedByteCount, context)
-        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map { $0.bitPattern }, context)
-        #expect(Array(match.lossMask) == expected.lossMask, context)
-        #expect(match.weightVersions == expected.weightVersions, context)
+    private func match(_ query: [UInt8], in cache: RadixCache, _ options: RadixCache.MatchOptions) -> RadixMatch {
+        cache.match(String(decoding: query, as: UTF8.self), options: options)
+    }
+
+    /// A prompt's lookup, a trainer's, and a trainer's naming a generation.
+    private func lookups(_ model: ReferenceModel, _ random: inout SeededGenerator) -> [RadixCache.MatchOptions] {
+        let generation = model.stored.randomElement(using: &random)?.origins.randomElement(using: &random)?.generation
+        return [.init(), .init(includesTails: true), .init(generation: generation, includesTails: true)]
     }
 
     /// After evictions the tree holds a subset of the model: a match must
-    /// be one of the model's candidates, with the model's values for it.
-    private func checkIsStoredPrefix(_ match: RadixMatch, of query: [UInt8], in model: ReferenceModel, seed: UInt64) {
+    /// be one of the model's candidates, with its values.
+    private func checkIsCandidate(
+        _ match: RadixMatch, of query: [UInt8], options: RadixCache.MatchOptions = .init(), in model: ReferenceModel,
+        seed: UInt64
+    ) {
         if match.isMiss { return }
-        let candidate = model.candidates(for: query).first { candidate in
-            candidate.bytes == match.matchedByteCount && candidate.count == match.tokenCount
-                && model.stored[candidate.trajectory].tokens.prefix(candidate.count).elementsEqual(match.tokens)
-        }
-        guard let candidate else {
-            Issue.record("seed \(seed): \(match.tokens) is no stored prefix of \(query)")
-            return
-        }
-        let expected = model.expected(trajectory: candidate.trajectory, count: candidate.count)
-        #expect(match.logprobs.map { $0.bitPattern } == expected.logprobs.map { $0.bitPattern }, "seed \(seed)")
-        #expect(Array(match.lossMask) == expected.lossMask, "seed \(seed)")
-        // A node rebuilt after an eviction may have forgotten which insert
-        // came first, so check only that each version is that of a holder
-        // whose values the token has: the version that produced them.
-        for (position, version) in match.weightVersions.enumerated() {
-            let holders = model.holders(of: candidate.trajectory, count: position + 1)
-            #expect(holders.contains { holder in
-                model.stored[holder].version == version
-                    && model.stored[holder].logprobs[position].bitPattern == match.logprobs[position].bitPattern
-                    && model.stored[holder].lossMask[position] == match.lossMask[position]
-            }, "seed \(seed)")
-        }
+        let found = Expected(match)
+        let candidates = model.candidates(for: query, options: options)
+        #expect(candidates.contains { model.expected($0) == found },
+                "seed \(seed): \(match.tokens) is no stored prefix of \(query) with its values")
     }
 
     /// The ledger agrees with a recount, and the tree is a radix tree:
-    /// non-empty edges, children sorted by key and told apart by first token.
+    /// non-empty edges, children sorted by key, and two children starting
+    /// with one token only where that token's values or origin differ.
     private func checkTree(of cache: RadixCache) {
         let snapshot = cache.currentSnapshot
         #expect(Ledger.counting(snapshot.root) == snapshot.ledger)
@@ -101,7 +138,11 @@ import Testing
             let keys = node.children.map(\.key)
             #expect(keys == node.children.map(\.node.key))
             #expect(keys == keys.sorted())
-            let firsts = node.children.map { [$0.node.run.token(at: 0), $0.key == ChildKey.omitted ? 1 : 0] }
+            let firsts = node.children.map { child in
+                let run = child.node.run
+                let origin = run.flags(at: 0).lossMask == 1 ? child.node.origin : .prompt
+                return "\(run.token(at: 0)) \(child.key == ChildKey.omitted) \(run.logprob(at: 0).bitPattern) \(run.flags(at: 0).lossMask) \(origin)"
+            }
             #expect(Set(firsts).count == firsts.count)
             for child in node.children.map(\.node) {
                 #expect(child.run.count > 0)

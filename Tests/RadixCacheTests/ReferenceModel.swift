@@ -2,6 +2,10 @@
 
 /// The cache's semantics in the plainest terms: a list of every inserted
 /// trajectory, searched exhaustively. Property tests compare the tree with it.
+///
+/// A match is a prefix of one stored trajectory, with that trajectory's own
+/// values: trajectories share a prefix only where they agree on every
+/// token's id, presence in the text, values and (generated tokens) origin.
 struct ReferenceModel {
     struct Stored {
         let text: [UInt8]
@@ -11,87 +15,143 @@ struct ReferenceModel {
         let logprobs: [Double]
         let lossMask: [UInt8]
         let version: String
+        /// Each token's origin (`TokenOrigin.prompt` for prompt tokens).
+        let origins: [TokenOrigin]
+        let tailCount: Int
 
         var offsets: [Int] { lengths.reduce(into: [0]) { $0.append($0.last! + $1) } }
 
-        /// Whether `other`'s first `count` tokens are this one's, each present or omitted alike.
-        func sharesTokens(with other: Stored, count: Int) -> Bool {
-            count <= tokens.count && tokens.prefix(count) == other.tokens.prefix(count)
-                && zip(lengths.prefix(count), other.lengths.prefix(count)).allSatisfy { ($0 == 0) == ($1 == 0) }
+        var originRuns: [TokenOriginRun] {
+            origins.reduce(into: []) { $0.append($1, count: 1) }
+        }
+
+        /// Whether `other`'s first `count` tokens are this one's, with the same values and origins.
+        func agrees(with other: Stored, count: Int) -> Bool {
+            guard count <= tokens.count, count <= other.tokens.count else { return false }
+            return (0..<count).allSatisfy { index -> Bool in
+                let sameToken = tokens[index] == other.tokens[index] && (lengths[index] == 0) == (other.lengths[index] == 0)
+                let sameValues: Bool = logprobs[index].bitPattern == other.logprobs[index].bitPattern
+                    && lossMask[index] == other.lossMask[index]
+                return sameToken && sameValues && origins[index] == other.origins[index]
+            }
         }
     }
 
-    struct Expected {
+    struct Expected: Equatable {
         var tokens: [UInt32] = []
-        var logprobs: [Double] = []
+        var logprobs: [UInt64] = []
         var lossMask: [UInt8] = []
         var weightVersions: [String] = []
         var matchedByteCount = 0
+        var lastGeneration: String?
+    }
+
+    /// A possible match: the first `count` tokens of a stored trajectory,
+    /// covering `bytes` of the query, ranked by `rank` (higher wins).
+    struct Candidate {
+        let trajectory: Int
+        let count: Int
+        let bytes: Int
+        /// Bytes, recency of the last token (of the one before the tail for
+        /// a tail), token count, recency of the tail's first token.
+        let rank: [Int]
     }
 
     private(set) var stored: [Stored] = []
 
     mutating func insert(_ trajectory: Stored) { stored.append(trajectory) }
 
-    /// All (trajectory, token count) prefixes a match of `query` may return,
-    /// with the bytes each covers.
-    func candidates(for query: [UInt8]) -> [(trajectory: Int, count: Int, bytes: Int)] {
-        stored.indices.flatMap { index in
-            let trajectory = stored[index], offsets = trajectory.offsets
-            return (1...max(1, trajectory.tokens.count)).compactMap { count -> (Int, Int, Int)? in
-                let end = offsets[count]
-                guard end <= query.count, trajectory.text.prefix(end).elementsEqual(query.prefix(end)) else { return nil }
-                let endsCleanly = end == query.count
-                    || (query[end] & 0xC0 != 0x80 && trajectory.lengths[count - 1] != 0)
-                return endsCleanly ? (index, count, end) : nil
-            }
-        }
-    }
-
-    /// The longest candidate; ties to the latest trajectory holding it, then to more tokens.
-    func match(_ query: [UInt8]) -> Expected {
-        guard !query.isEmpty else { return Expected() }
-        let all = candidates(for: query)
-        guard let longest = all.map(\.bytes).max() else { return Expected() }
-        let best = all.filter { $0.bytes == longest }
-            .max { (latestHolder(of: $0.trajectory, $0.count), $0.count) < (latestHolder(of: $1.trajectory, $1.count), $1.count) }!
-        return expected(trajectory: best.trajectory, count: best.count)
-    }
-
-    /// What the cache holds for the first `count` tokens of a trajectory:
-    /// each token's values come from the latest trajectory that went through
-    /// it, and its version is the one that produced those values: the latest
-    /// holder that brought different values (a holder repeating the stored
-    /// values leaves the version as it was). The tree replaces a node's
-    /// values as a whole; generated trajectories repeat a prefix's values
-    /// exactly or not at all, where per token and per node agree.
-    func expected(trajectory index: Int, count: Int) -> Expected {
-        let trajectory = stored[index]
-        var expected = Expected()
-        for position in 0..<count {
-            let holders = holders(of: index, count: position + 1)
-            let latest = stored[holders.last!]
-            expected.tokens.append(trajectory.tokens[position])
-            expected.logprobs.append(latest.logprobs[position])
-            expected.lossMask.append(latest.lossMask[position])
-            var producer = holders[0]
-            for holder in holders.dropFirst()
-            where stored[holder].logprobs[position].bitPattern != stored[producer].logprobs[position].bitPattern
-                || stored[holder].lossMask[position] != stored[producer].lossMask[position] {
-                producer = holder
-            }
-            expected.weightVersions.append(stored[producer].version)
-        }
-        expected.matchedByteCount = trajectory.offsets[count]
-        return expected
-    }
-
-    /// The trajectories, in insert order, that went through the first `count` tokens of trajectory `index`.
+    /// The trajectories, in insert order, that hold the first `count` tokens of trajectory `index`.
     func holders(of index: Int, count: Int) -> [Int] {
-        stored.indices.filter { stored[$0].sharesTokens(with: stored[index], count: count) }
+        stored.indices.filter { stored[$0].agrees(with: stored[index], count: count) }
     }
 
+    /// The latest holder of a prefix: what the tree's stamps say. (Count 0: the latest insert.)
     private func latestHolder(of index: Int, _ count: Int) -> Int {
-        holders(of: index, count: count).last!
+        count == 0 ? stored.count - 1 : holders(of: index, count: count).last!
+    }
+
+    /// Whether token `position` of trajectory `index` is marked as a tail
+    /// in the tree: by the first trajectory to store it.
+    func isTail(_ index: Int, _ position: Int) -> Bool {
+        let first = stored[holders(of: index, count: position + 1)[0]]
+        return position >= first.tokens.count - first.tailCount
+    }
+
+    func candidates(for query: [UInt8], options: RadixCache.MatchOptions = .init()) -> [Candidate] {
+        let all = stored.indices.flatMap { index in
+            plainCandidates(of: index, query) + (options.includesTails ? tailCandidates(of: index, query) : [])
+        }
+        guard let generation = options.generation else { return all }
+        return all.filter { candidate in
+            let trajectory = stored[candidate.trajectory]
+            return (0..<candidate.count).contains {
+                trajectory.lossMask[$0] == 1 && trajectory.origins[$0].generation == generation
+            }
+        }
+    }
+
+    /// Prefixes ending where the rest of the query can be tokenized on its
+    /// own: at its end, or on a character boundary after a present token.
+    private func plainCandidates(of index: Int, _ query: [UInt8]) -> [Candidate] {
+        let trajectory = stored[index], offsets = trajectory.offsets
+        return (1...max(1, trajectory.tokens.count)).compactMap { count in
+            let end = offsets[count]
+            guard end <= query.count, trajectory.text.prefix(end).elementsEqual(query.prefix(end)) else { return nil }
+            let endsCleanly = end == query.count
+                || (query[end] & 0xC0 != 0x80 && trajectory.lengths[count - 1] != 0)
+            guard endsCleanly else { return nil }
+            return Candidate(trajectory: index, count: count, bytes: end,
+                             rank: [end, latestHolder(of: index, count), count, 0])
+        }
+    }
+
+    /// The query ends at, or inside, the first token of a tail: the match
+    /// takes the tail to its end.
+    private func tailCandidates(of index: Int, _ query: [UInt8]) -> [Candidate] {
+        let trajectory = stored[index], offsets = trajectory.offsets
+        return trajectory.tokens.indices.compactMap { first in
+            let previous = first - 1
+            guard isTail(index, first), first == 0 || !isTail(index, previous),
+                  first == 0 || trajectory.lossMask[previous] == 0 || trajectory.origins[previous] == trajectory.origins[first],
+                  offsets[first] <= query.count, query.count < offsets[first + 1],
+                  trajectory.text.prefix(query.count).elementsEqual(query) else { return nil }
+            var end = first + 1
+            while end < trajectory.tokens.count, isTail(index, end), trajectory.origins[end] == trajectory.origins[first] {
+                end += 1
+            }
+            return Candidate(trajectory: index, count: end, bytes: query.count,
+                             rank: [query.count, latestHolder(of: index, first), end, latestHolder(of: index, first + 1)])
+        }
+    }
+
+    /// The best candidate's values.
+    func match(_ query: [UInt8], options: RadixCache.MatchOptions = .init()) -> Expected {
+        guard !query.isEmpty,
+              let best = candidates(for: query, options: options).max(by: { $0.rank.lexicographicallyPrecedes($1.rank) })
+        else { return Expected() }
+        return expected(best)
+    }
+
+    /// A candidate's values: its trajectory's own.
+    func expected(_ candidate: Candidate) -> Expected {
+        let trajectory = stored[candidate.trajectory]
+        let count = candidate.count
+        let origins = trajectory.origins.prefix(count)
+        return Expected(
+            tokens: Array(trajectory.tokens.prefix(count)), logprobs: trajectory.logprobs.prefix(count).map(\.bitPattern),
+            lossMask: Array(trajectory.lossMask.prefix(count)), weightVersions: origins.map(\.weightVersion),
+            matchedByteCount: candidate.bytes, lastGeneration: origins.last { $0 != .prompt }?.generation)
     }
 }
+
+extension Expected {
+    init(_ match: RadixMatch) {
+        self.init(
+            tokens: Array(match.tokens), logprobs: match.logprobs.map(\.bitPattern), lossMask: Array(match.lossMask),
+            weightVersions: match.weightVersions, matchedByteCount: match.matchedByteCount,
+            lastGeneration: match.lastGeneration)
+    }
+}
+
+typealias Expected = ReferenceModel.Expected

@@ -14,13 +14,16 @@ struct SeededGenerator: RandomNumberGenerator {
 }
 
 /// Random multi-turn trajectories that share prefixes, tokenize shared text
-/// differently, part inside multi-byte characters and inside tokens, and
-/// sometimes carry a stop token the text omits.
+/// differently, part inside multi-byte characters and inside tokens,
+/// sometimes carry a stop token the text omits, repeat a prefix's tokens
+/// with other values (samples of one prompt), and end with a tail.
 struct TrajectoryGenerator {
     /// Characters chosen so texts often part inside one: é è ê share their
     /// first byte, 中 丹 share two, and the vocabulary has pieces of both.
     static let alphabet: [String] = ["a", "b", " ", "l", "o", "H", "é", "è", "ê", "中", "丹", "文", "Hello", " world", "<think>"]
     static let versions = ["default", "1", "2", "3", "9", "10", "11", "12"]
+    /// Few names, so that some trajectories share one.
+    static let generations = ["g0", "g1", "g2", "g3", "g4", "g5"]
 
     let vocabulary = TestVocabulary.shared
     var random: SeededGenerator
@@ -46,7 +49,10 @@ struct TrajectoryGenerator {
     /// they spell it (with its values, mostly).
     private mutating func tokenize(text: String, reusing base: ReferenceModel.Stored?) -> ReferenceModel.Stored {
         let bytes = Array(text.utf8)
+        let version = Self.versions.randomElement(using: &random)!
+        let origin = TokenOrigin(generation: Self.generations.randomElement(using: &random)!, weightVersion: version)
         var tokens: [UInt32] = [], lengths: [Int] = [], logprobs: [Double] = [], lossMask: [UInt8] = []
+        var origins: [TokenOrigin] = []
         var cursor = 0
         if let base {
             let copyValues = Int.random(in: 0..<5, using: &random) > 0
@@ -57,6 +63,7 @@ struct TrajectoryGenerator {
                 lengths.append(base.lengths[index])
                 logprobs.append(copyValues ? base.logprobs[index] : randomLogprob())
                 lossMask.append(copyValues ? base.lossMask[index] : UInt8.random(in: 0...1, using: &random))
+                origins.append(copyValues ? base.origins[index] : lossMask.last == 1 ? origin : .prompt)
                 cursor = end
             }
         }
@@ -74,16 +81,26 @@ struct TrajectoryGenerator {
             }
             logprobs.append(randomLogprob())
             lossMask.append(UInt8.random(in: 0...1, using: &random))
+            origins.append(lossMask.last == 1 ? origin : .prompt)
         }
         if tokens.isEmpty {
             tokens = [vocabulary.endOfTurn]
             lengths = [0]
             logprobs = [randomLogprob()]
             lossMask = [1]
+            origins = [origin]
         }
         return ReferenceModel.Stored(
             text: bytes, tokens: tokens, lengths: lengths, logprobs: logprobs, lossMask: lossMask,
-            version: Self.versions.randomElement(using: &random)!)
+            version: version, origins: origins, tailCount: randomTailCount(lossMask: lossMask))
+    }
+
+    /// Half the time, some of the trailing generated tokens (never all tokens).
+    private mutating func randomTailCount(lossMask: [UInt8]) -> Int {
+        let generated = lossMask.reversed().prefix { $0 == 1 }.count
+        let most = min(generated, lossMask.count - 1, 3)
+        guard most > 0, Bool.random(using: &random) else { return 0 }
+        return Int.random(in: 1...most, using: &random)
     }
 
     /// Usually a float32 widened to double, as SGLang sends; sometimes not.
