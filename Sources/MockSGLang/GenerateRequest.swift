@@ -7,6 +7,10 @@ struct GenerateRequest {
         var promptIDs: [Int]
         var maxNewTokens: Int
         var rid: String?
+        /// The first of `sampling_params.stop`: the generation ends with it.
+        var stop: String?
+        /// `sampling_params.no_stop_trim`: `text` keeps the stop string.
+        var noStopTrim = false
     }
 
     var items: [Item]
@@ -49,7 +53,9 @@ struct GenerateRequest {
                 maxNewTokens = number
             }
             let rid = rids?.arrayValue.map { $0.indices.contains(index) ? $0[index].stringValue : nil } ?? rids?.stringValue
-            return Item(promptIDs: ids, maxNewTokens: maxNewTokens, rid: rid)
+            let stop = params?["stop"].flatMap { $0.stringValue ?? $0.arrayValue?.first?.stringValue }
+            return Item(promptIDs: ids, maxNewTokens: maxNewTokens, rid: rid, stop: stop?.isEmpty == false ? stop : nil,
+                        noStopTrim: params?["no_stop_trim"]?.boolValue ?? false)
         }
     }
 

@@ -41,17 +41,32 @@ struct GenerateResponse {
                 .array([.double(logprob), .int(id), .null])
             })))
         }
+        // SGLang's text leaves out special tokens and a matched stop string.
+        let shown = item.noStopTrim ? ids : Array(ids.prefix(generation.outputIDs.count - generation.stopStringTokens))
         return .object([
-            ("text", .string(codec.decode(ids))),
+            ("text", .string(codec.decode(shown))),
             ("output_ids", .array(ids.map { .int($0) })),
             ("meta_info", .object(meta)),
         ])
     }
 
     private var finishReason: JSONValue {
-        if generation.finishedByStopToken {
-            return .object([("type", .string("stop")), ("matched", .int(codec.endOfSequence))])
+        switch generation.finishReason {
+        case .stopToken(let id): .object([("type", .string("stop")), ("matched", .int(id))])
+        case .stopString(let stop): .object([("type", .string("stop")), ("matched", .string(stop))])
+        case .length: .object([("type", .string("length")), ("length", .int(generation.outputIDs.count))])
         }
-        return .object([("type", .string("length")), ("length", .int(generation.outputIDs.count))])
+    }
+
+    /// What the worker records of a generation it answered (`/mock/generations`).
+    func record(produced: Int, aborted: Bool) -> JSONValue {
+        .object([
+            ("rid", .string(requestID)),
+            ("prompt_ids", .array(item.promptIDs.map { .int($0) })),
+            ("output_ids", .array(generation.outputIDs.prefix(produced).map { .int($0) })),
+            ("logprobs", .array(generation.logprobs.prefix(produced).map { .double($0) })),
+            ("weight_version", .string(weightVersion)),
+            ("aborted", .bool(aborted)),
+        ])
     }
 }

@@ -15,6 +15,8 @@ struct MockSGLangCommand: ParsableCommand {
     @Option(help: "Tokens generated when the request sets no max_new_tokens.") var maxNewTokens = 16
     @Flag(help: "End generations with the EOS token (finish_reason stop) instead of length.") var finishWithStopToken = false
     @Option(help: "weight_version reported in responses.") var weightVersion = "default"
+    @Flag(help: "Each request a new sample of its prompt (as with temperature > 0).") var independentSamples = false
+    @Option(help: "Append a JSON line per answered generation to this file (kill-safe records).") var recordFile: String?
     @Option(help: "Probability that a generation aborts.") var abortRate = 0.0
     @Option(help: "Probability of a 500 answer.") var errorRate = 0.0
     @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
@@ -29,6 +31,7 @@ struct MockSGLangCommand: ParsableCommand {
         settings.defaultMaxNewTokens = maxNewTokens
         settings.finishWithStopToken = finishWithStopToken
         settings.weightVersion = weightVersion
+        settings.independentSamples = independentSamples
         settings.abortRate = abortRate
         settings.errorRate = errorRate
         settings.dropRate = dropRate
@@ -37,6 +40,10 @@ struct MockSGLangCommand: ParsableCommand {
         let loop = EventLoop()
         let codec: TokenCodec = try tokenizerPath.map { try TokenizerCodec(directory: $0) } ?? ByteCodec()
         let worker = MockWorker(loop: loop, codec: codec, settings: settings)
+        if let recordFile {
+            guard let file = fopen(recordFile, "a") else { throw ValidationError("cannot open \(recordFile) for appending") }
+            worker.recordFile = file
+        }
         var configuration = HTTPServerConfiguration()
         configuration.idleTimeoutMilliseconds = keepAliveTimeoutMs
         let server = HTTPServer(loop: loop, configuration: configuration) { request, responder in worker.handle(request, responder) }

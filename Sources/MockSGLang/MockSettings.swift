@@ -9,7 +9,22 @@ struct MockSettings {
     /// `length` (stop at max_new_tokens) or `stop` (end with the EOS token,
     /// which the text does not show).
     var finishWithStopToken = false
+    /// End a generation whose request has `sampling_params.stop` with the
+    /// first stop string (finish_reason stop, `matched` the string, trimmed
+    /// from `text`), as if the model had generated it.
+    var finishWithStopString = false
     var weightVersion = "default"
+    /// Each request a new sample of its prompt (temperature > 0), rather
+    /// than the prompt's one deterministic generation.
+    var independentSamples = false
+    /// With independent samples: the first N generated ids are the prompt's
+    /// own, the same in every sample (their log-probabilities still differ),
+    /// as GRPO samples often open alike.
+    var sharedPrefixTokens = 0
+    /// With independent samples: every sample of a prompt has the same
+    /// text, spelled one letter per token by odd samples and as the
+    /// tokenizer would by even ones (same text, other ids).
+    var alternateSpellings = false
     /// Probabilities of faults on `/generate`.
     var abortRate = 0.0
     var errorRate = 0.0

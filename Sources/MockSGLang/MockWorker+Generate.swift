@@ -30,11 +30,13 @@ extension MockWorker {
     private func responses(for parsed: GenerateRequest) -> [GenerateResponse] {
         parsed.items.map { item in
             requestCounter += 1
+            let sample = settings.independentSamples ? sampleSeed &+ UInt64(requestCounter) : 0
             return GenerateResponse(
                 item: item,
-                generation: Generation(promptIDs: item.promptIDs, maxNewTokens: item.maxNewTokens, settings: settings, codec: codec),
+                generation: Generation(promptIDs: item.promptIDs, maxNewTokens: item.maxNewTokens, stop: item.stop,
+                                       sample: sample, settings: settings, codec: codec),
                 returnLogprob: parsed.returnLogprob, weightVersion: settings.weightVersion, codec: codec,
-                requestID: item.rid ?? String(requestCounter, radix: 16))
+                requestID: item.rid ?? String(sampleSeed &+ UInt64(requestCounter), radix: 16))
         }
     }
 
@@ -59,7 +61,9 @@ extension MockWorker {
             let elapsed = Double(EventLoop.monotonicNanoseconds() - started) / 1e9
             let objects = zip(responses, isAborted).map { response, aborted in
                 let total = response.generation.outputIDs.count
-                return aborted ? response.aborted(produced: injected ? 0 : producedTokens(of: total, inSeconds: elapsed), elapsedSeconds: elapsed)
+                let produced = aborted ? (injected ? 0 : producedTokens(of: total, inSeconds: elapsed)) : total
+                record(response.record(produced: produced, aborted: aborted))
+                return aborted ? response.aborted(produced: produced, elapsedSeconds: elapsed)
                                : response.json(produced: total, finished: true, elapsedSeconds: elapsed)
             }
             responder.send(json(200, parsed.isBatch ? .array(objects) : objects[0]))
@@ -117,6 +121,7 @@ extension MockWorker {
             abortable[rid] = nil
         }
         abortable[rid] = { [self] in
+            record(response.record(produced: min(produced, total), aborted: true))
             emit(response.aborted(produced: min(produced, total), elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9),
                  to: responder)
             finishEventStream(responder)
@@ -129,6 +134,7 @@ extension MockWorker {
             emit(response.json(produced: min(produced, total), finished: finished,
                                elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9), to: responder)
             if finished {
+                record(response.record(produced: total, aborted: false))
                 finishEventStream(responder)
                 end()
             }

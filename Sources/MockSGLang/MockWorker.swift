@@ -1,4 +1,5 @@
 import EventLoop
+import Glibc
 import HTTPServer
 import JSON
 
@@ -14,6 +15,14 @@ final class MockWorker {
     var received: [JSONValue] = []
     var running = 0
     var requestCounter = 0
+    /// Where request ids and independent samples start: a worker's own, so
+    /// that two workers name and sample differently.
+    let sampleSeed = UInt64.random(in: 1..<(1 << 48))
+    /// What each answered generation was, oldest first (`/mock/generations`).
+    var generations: [JSONValue] = []
+    /// The same records, one JSON line each, written before the answer
+    /// leaves: they survive the worker being killed.
+    var recordFile: UnsafeMutablePointer<FILE>?
     /// Generations that `/abort_request` can cut short, by rid.
     var abortable: [String: () -> Void] = [:]
     private let health = HealthProbes()
@@ -56,8 +65,11 @@ final class MockWorker {
                 ("health_probes", .int(health.received)),
                 ("health_probes_waiting", .int(health.waitingCount)),
             ])))
+        case ("GET", "/mock/generations"):
+            responder.send(json(200, .object([("generations", .array(generations))])))
         case ("POST", "/mock/reset"):
             received = []
+            generations = []
             responder.send(json(200, .object([("status", .string("ok"))])))
         case ("POST", "/mock/config"): configure(request, responder)
         case (_, "/mock/echo"): echo(request, responder)
@@ -68,6 +80,14 @@ final class MockWorker {
 
     func json(_ status: Int, _ value: JSONValue) -> HTTPResponse {
         .json(status, value.serialized())
+    }
+
+    func record(_ generation: JSONValue) {
+        generations.append(generation)
+        guard let recordFile else { return }
+        let line = generation.serialized() + [0x0A]
+        line.withUnsafeBytes { _ = fwrite($0.baseAddress, 1, $0.count, recordFile) }
+        fflush(recordFile)
     }
 
     func parseBody(_ request: HTTPRequest, _ responder: HTTPResponder) -> JSONValue? {
@@ -110,6 +130,10 @@ final class MockWorker {
         if let value = body["weight_version"]?.stringValue { settings.weightVersion = value }
         if let value = body["max_new_tokens"]?.intValue { settings.defaultMaxNewTokens = value }
         if let value = body["finish_with_stop_token"]?.boolValue { settings.finishWithStopToken = value }
+        if let value = body["finish_with_stop_string"]?.boolValue { settings.finishWithStopString = value }
+        if let value = body["independent_samples"]?.boolValue { settings.independentSamples = value }
+        if let value = body["shared_prefix_tokens"]?.intValue { settings.sharedPrefixTokens = value }
+        if let value = body["alternate_spellings"]?.boolValue { settings.alternateSpellings = value }
         responder.send(json(200, .object([("status", .string("ok"))])))
     }
 

@@ -23,6 +23,7 @@ struct TokenizerCodec: TokenCodec {
     }
 
     func encode(_ text: String) -> [Int] { tokenizer.encode(text, addSpecialTokens: true).map { Int($0) } }
+    func encodePlain(_ text: String) -> [Int] { tokenizer.encode(text).map { Int($0) } }
 
     func decode(_ ids: [Int]) -> String {
         tokenizer.decode(ids.compactMap { UInt32(exactly: $0) }, skipSpecialTokens: true)

@@ -45,6 +45,10 @@ struct SlimeRouterCommand: ParsableCommand {
 
     @Option(help: "Cache entries more than this many weight versions old are evicted first when over budget.")
     var gcThresholdK = 5
+    @Flag(help: ArgumentHelp(
+        "Evict trajectories the trainer has not retrieved yet (plain LRU), for deployments that never retrieve.",
+        discussion: "By default they are kept until retrieved or stale (older than the newest version minus k): a full cache then refuses new trajectories, counted and logged."))
+    var evictUnretrieved = false
 
     @Option(name: [.customLong("hf-checkpoint"), .customLong("tokenizer-path")],
             help: "Model directory holding tokenizer.json (used by the radix-tree middleware).")
@@ -174,6 +178,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.cache.maxTokens = cacheMaxTokens
         configuration.cache.maxBytes = cacheMaxMb * 1_048_576
         configuration.cache.versionWindow = gcThresholdK
+        configuration.cache.keepsUnretrieved = !evictUnretrieved
         configuration.client.connectTimeoutMilliseconds = Int(connectTimeout * 1000)
         configuration.client.requestTimeoutMilliseconds = Int(requestTimeout * 1000)
         configuration.client.maxIdleConnections = maxIdleWorkerConnections

@@ -160,10 +160,12 @@ extension EndToEnd {
             #expect(first.finishReason == "stop")
             #expect(!first.outputText.contains("<|im_end|>"))
 
-            // The text the client got (no stop token): the ids up to, not including, the stop token.
-            let withoutStop = try cluster.router.retrieve(first.prompt + first.outputText)
-            expectTrajectory(withoutStop, ids: Array(conversation.ids.dropLast()), mask: Array(conversation.mask.dropLast()),
-                             logp: Array(conversation.logp.dropLast()))
+            // The trainer's call, with the text the client got (no stop token):
+            // every generated token, the stop token included, mask 1.
+            let trainers = try cluster.router.retrieve(first.prompt + first.outputText)
+            expectTrajectory(trainers, ids: conversation.ids, mask: conversation.mask, logp: conversation.logp)
+            #expect(trainers.lossMask.last == 1 && trainers.tokens.last == Conversation.endOfSequence)
+            #expect(trainers.rid == "stop-1")
             // With the template's <|im_end|> written out: the generated stop token itself, mask 1.
             let withStop = try cluster.router.retrieve(first.prompt + first.outputText + "<|im_end|>")
             expectTrajectory(withStop, ids: conversation.ids, mask: conversation.mask, logp: conversation.logp)

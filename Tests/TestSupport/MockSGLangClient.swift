@@ -27,6 +27,16 @@ public struct MockSGLangClient: Sendable {
         return requests
     }
 
+    /// What the mock answered for each generation, oldest first: `rid`,
+    /// `prompt_ids`, `output_ids`, `logprobs`, `weight_version`, `aborted`.
+    public func generations() throws -> [[String: Any]] {
+        let response = try httpRequest("GET", port: port, path: "/mock/generations")
+        guard response.status == 200, let generations = try jsonObject(response)["generations"] as? [[String: Any]] else {
+            throw FixtureError("/mock/generations answered \(response.status): \(response.text.prefix(300))")
+        }
+        return generations
+    }
+
     /// `GET /mock/stats`: `connections_accepted`, `health_probes` (received)
     /// and `health_probes_waiting` (held, unanswered).
     public func stats() throws -> [String: Int] {

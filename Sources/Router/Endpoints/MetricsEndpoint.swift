@@ -57,10 +57,15 @@ struct MetricsEndpoint {
             ("prompt_tokens_tokenized", .int(tokens.tokensTokenized)),
             ("token_hit_rate", .double(served == 0 ? 0 : Double(tokens.tokensFromCache) / Double(served))),
             ("trajectories_stored", .int(tokens.trajectoriesStored)),
-            ("trajectories_not_stored", .int(tokens.trajectoriesNotStored)),
+            ("trajectories_not_stored", .int(tokens.trajectoriesNotStored.values.reduce(0, +))),
+            ("trajectories_not_stored_by_reason", notStoredByReason(tokens)),
             ("evicted_nodes", .int(stats.evictedNodes)),
             ("evicted_tokens", .int(stats.evictedTokens)),
         ])
+    }
+
+    private func notStoredByReason(_ tokens: TokenCache) -> JSONValue {
+        .object(NotStoredReason.allCases.map { ($0.rawValue, .int(tokens.trajectoriesNotStored[$0] ?? 0)) })
     }
 
     private func wantsPrometheus(_ request: HTTPRequest) -> Bool {

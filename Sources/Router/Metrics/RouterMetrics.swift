@@ -65,6 +65,14 @@ final class RouterMetrics {
             cacheGauges[name] = gauge
             gauge.set(Double(value))
         }
+        for reason in NotStoredReason.allCases {
+            let key = "not_stored_" + reason.rawValue
+            let gauge = cacheGauges[key] ?? registry.makeGauge(
+                descriptor: describe("slime_router_trajectories_not_stored", "Finished generations not stored in the cache, by reason"),
+                labels: [("reason", reason.rawValue)])
+            cacheGauges[key] = gauge
+            gauge.set(Double(tokens.trajectoriesNotStored[reason] ?? 0))
+        }
     }
 
     /// Brings the state gauges up to date and renders the exposition text.

@@ -6,12 +6,22 @@ struct GenerateBody: Sendable {
     enum Prompts {
         case texts([String])
         case ids([[UInt32]])
+
+        var count: Int {
+            switch self {
+            case .texts(let texts): texts.count
+            case .ids(let lists): lists.count
+            }
+        }
     }
 
     var editor: JSONObjectEditor
     let prompts: Prompts
     let isBatch: Bool
     let streams: Bool
+    /// Each prompt's `rid`, when the client named it (a string, or a list
+    /// for a batch): the generation's name in the cache.
+    let rids: [String?]
 
     init(_ bytes: [UInt8]) throws(ClientError) {
         do { editor = try JSONObjectEditor(bytes) } catch {
@@ -32,12 +42,23 @@ struct GenerateBody: Sendable {
         case (.none, .some(let ids)):
             (prompts, isBatch) = try Self.idLists(ids)
         }
+        rids = try Self.rids(editor["rid"], count: prompts.count, isBatch: isBatch)
         guard let stream = editor["stream"], !stream.isNull else {
             streams = false
             return
         }
         guard let flag = stream.boolValue else { throw ClientError("\"stream\" must be a boolean") }
         streams = flag
+    }
+
+    /// SGLang takes a string for one prompt and a list of strings for a batch.
+    private static func rids(_ value: JSONValue?, count: Int, isBatch: Bool) throws(ClientError) -> [String?] {
+        guard let value, !value.isNull else { return Array(repeating: nil, count: count) }
+        if !isBatch, let rid = value.stringValue { return [rid] }
+        guard isBatch, let list = value.arrayValue, list.count == count, list.allSatisfy({ $0.stringValue != nil }) else {
+            throw ClientError(isBatch ? "\"rid\" must be a list of \(count) strings, one per prompt" : "\"rid\" must be a string")
+        }
+        return list.map(\.stringValue)
     }
 
     var clientAskedForLogprobs: Bool { editor["return_logprob"]?.boolValue ?? false }

@@ -19,10 +19,11 @@ struct PromptEncoder: Sendable {
     let tokenizer: Tokenizer
 
     /// The text is first normalized as the tokenizer does (NFC): ids spell
-    /// normalized text, so the cache is keyed by it too.
-    func encode(_ text: String) -> EncodedPrompt {
+    /// normalized text, so the cache is keyed by it too. A prompt's lookup
+    /// is the default; a trainer's asks for tails and names a generation.
+    func encode(_ text: String, options: RadixCache.MatchOptions = .init()) -> EncodedPrompt {
         var text = tokenizer.normalized(text)
-        let match = cache.match(text)
+        let match = cache.match(text, options: options)
         guard !match.isMiss else {
             // What the worker would have done with the text: the tokenizer's
             // own special tokens (a BOS) included.

@@ -26,6 +26,8 @@ public final class RadixTreeMiddleware: Middleware {
     /// What `complete` needs to store the trajectories of a request.
     private struct Pending {
         var prompts: [PromptRecord?]
+        /// The client's `rid` of each prompt, if it named them.
+        var rids: [String?]
         var stream = StreamedGeneration()
     }
 
@@ -51,7 +53,7 @@ public final class RadixTreeMiddleware: Middleware {
                     lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
                 }) { [self] (result: Result<[PromptRecord?], Never>) in
                     guard case .success(let records) = result else { return }
-                    request.attachments[name] = Pending(prompts: records)
+                    request.attachments[name] = Pending(prompts: records, rids: body.rids)
                     done(.forward)
                 }
             case .texts(let texts):
@@ -64,7 +66,7 @@ public final class RadixTreeMiddleware: Middleware {
                     guard case .success(let prepared) = result else { return }
                     tokens.countServed(prepared.prompts)
                     request.body = prepared.body
-                    request.attachments[name] = Pending(prompts: prepared.records)
+                    request.attachments[name] = Pending(prompts: prepared.records, rids: body.rids)
                     if let key = prepared.affinityKey {
                         request.preferredWorker = tokens.affinity.worker(forKey: key, in: context.pool)
                     }
@@ -83,7 +85,9 @@ public final class RadixTreeMiddleware: Middleware {
               let answer = response.json else { return done(response) }
         let answers = answer.arrayValue ?? [answer]
         guard answers.count == pending.prompts.count else { return done(response) }
-        let items = zip(pending.prompts, answers).compactMap { prompt, item in prompt.map { ($0, item) } }
+        let items = zip(zip(pending.prompts, answers), pending.rids).compactMap { pair, rid in
+            pair.0.map { (prompt: $0, answer: pair.1, rid: rid) }
+        }
         tokens.store(items, servedBy: request.servedBy) { done(response) }
     }
 
@@ -98,7 +102,7 @@ public final class RadixTreeMiddleware: Middleware {
                             done: @escaping () -> Void) {
         guard succeeded, var pending = request.attachments[name] as? Pending, pending.prompts.count == 1,
               let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return done() }
-        tokens.store([(prompt, answer)], servedBy: request.servedBy, completion: done)
+        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, completion: done)
     }
 }
 
@@ -112,7 +116,7 @@ private struct PreparedPrompts: Sendable {
     let affinityKey: UInt64?
 
     init(texts: [String], body: GenerateBody, encoder: PromptEncoder, affinity: Bool) {
-        prompts = texts.map(encoder.encode)
+        prompts = texts.map { encoder.encode($0) }
         self.body = body.rewritten(ids: prompts.map(\.ids))
         records = prompts.map(PromptRecord.init)
         if affinity, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {

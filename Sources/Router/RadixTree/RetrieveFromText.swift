@@ -2,15 +2,23 @@ import EventLoop
 import HTTPServer
 import JSON
 
-/// `POST /retrieve_from_text {"text": ...}`: the tokens the trainer should
-/// use for a trajectory text.
+/// `POST /retrieve_from_text {"text": ..., "rid": ...}`: the tokens the
+/// trainer should use for a trajectory text.
 ///
 /// The longest cached prefix comes back exactly as stored (ids,
-/// log-probabilities, loss mask, weight versions); the rest of the text is
-/// tokenized and counts as prompt (mask 0, log-probability 0.0). A text the
-/// cache has never seen is therefore all prompt: `cached_tokens` is 0 and
-/// `cache_hit` false, so a trainer can tell a miss from a trajectory with
-/// nothing generated.
+/// log-probabilities, loss mask, weight versions), with the tail of the
+/// generation the text ends with (its stop token, a trimmed stop string:
+/// see `GeneratedSpelling`); the rest of the text is tokenized and counts as
+/// prompt (mask 0, log-probability 0.0). A text the cache has never seen is
+/// therefore all prompt: `cached_tokens` is 0 and `cache_hit` false.
+/// `exact` is true only when nothing was tokenized afresh, and
+/// `retokenized_tokens` counts what was: a trainer can drop a sample the
+/// cache could not serve exactly instead of training on re-tokenized ids.
+///
+/// Several generations can share a text (samples of one prompt). Without
+/// `rid` the most recent of them comes back, and `rid` in the answer says
+/// whose; with `rid` (the client's for `/generate`, or the worker's
+/// `meta_info.id`), that generation's, or 404 if none matches the text.
 struct RetrieveFromText {
     let tokens: TokenCache
 
@@ -20,7 +28,11 @@ struct RetrieveFromText {
         // Parsing, matching, tokenizing and writing the answer all scale with
         // the text: one trip to the thread pool for long ones.
         JSONWork.run(on: loop, inline: body.count < TokenCache.offloadThreshold, { () throws(ClientError) in
-            let prompt = encoder.encode(try Self.text(in: body))
+            let (text, rid) = try Self.parse(body)
+            let prompt = encoder.encode(text, options: .retrieval(generation: rid))
+            if let rid, prompt.match.isMiss {
+                throw ClientError(404, "no cached generation with rid \"\(rid)\" matches this text")
+            }
             return (prompt, Self.answer(prompt))
         }) { [tokens] result in
             switch result {
@@ -32,14 +44,16 @@ struct RetrieveFromText {
         }
     }
 
-    private static func text(in body: [UInt8]) throws(ClientError) -> String {
+    private static func parse(_ body: [UInt8]) throws(ClientError) -> (text: String, rid: String?) {
         let json: JSONValue
         do { json = try JSONParser.parse(body) } catch { throw ClientError("request body is not valid JSON: \(error)") }
         guard case .object = json else { throw ClientError("request body must be a JSON object {\"text\": ...}") }
         guard let value = json["text"], !value.isNull else { throw ClientError("\"text\" is required") }
         guard let text = value.stringValue else { throw ClientError("\"text\" must be a string") }
         guard !text.isEmpty else { throw ClientError("\"text\" must not be empty") }
-        return text
+        guard let rid = json["rid"], !rid.isNull else { return (text, nil) }
+        guard let name = rid.stringValue, !name.isEmpty else { throw ClientError("\"rid\" must be a non-empty string") }
+        return (text, name)
     }
 
     /// The answer's bytes, written straight out: a long trajectory has
@@ -59,6 +73,9 @@ struct RetrieveFromText {
         answer.add("weight_versions", runs: versionRuns)
         answer.add("cached_tokens", .int(prompt.match.tokenCount))
         answer.add("cache_hit", .bool(!prompt.match.isMiss))
+        answer.add("exact", .bool(prompt.freshCount == 0))
+        answer.add("retokenized_tokens", .int(prompt.freshCount))
+        answer.add("rid", prompt.match.lastGeneration.map { .string($0) } ?? .null)
         return answer.finish()
     }
 }

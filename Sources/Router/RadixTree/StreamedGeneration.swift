@@ -18,6 +18,7 @@ struct StreamedGeneration {
     private var lastEvent: [UInt8]?
     private var ids: [JSONValue] = []
     private var logprobs: [JSONValue] = []
+    private var text = ""
     private var lastMeta: JSONValue?
     private(set) var failed = false
 
@@ -39,7 +40,7 @@ struct StreamedGeneration {
         guard !failed, let lastMeta, case .object(var members) = lastMeta else { return nil }
         members.removeAll { $0.key == "output_token_logprobs" }
         members.append((key: "output_token_logprobs", value: .array(logprobs)))
-        return .object([("output_ids", .array(ids)), ("meta_info", .object(members))])
+        return .object([("text", .string(text)), ("output_ids", .array(ids)), ("meta_info", .object(members))])
     }
 
     private mutating func eventEnd() -> Range<Int>? {
@@ -76,12 +77,15 @@ struct StreamedGeneration {
     private mutating func absorb(_ json: JSONValue, replacing: Bool) {
         let newIDs = json["output_ids"]?.arrayValue ?? []
         let newLogprobs = json["meta_info"]?["output_token_logprobs"]?.arrayValue ?? []
+        let newText = json["text"]?.stringValue ?? ""
         if replacing {
             ids = newIDs
             logprobs = newLogprobs
+            text = newText
         } else {
             ids += newIDs
             logprobs += newLogprobs
+            text += newText
         }
         lastMeta = json["meta_info"]
         if json["error"] != nil { failed = true }

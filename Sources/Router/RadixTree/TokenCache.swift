@@ -22,7 +22,11 @@ public final class TokenCache {
     private(set) var tokensFromCache = 0
     private(set) var tokensTokenized = 0
     private(set) var trajectoriesStored = 0
-    private(set) var trajectoriesNotStored = 0
+    /// Finished generations not stored, by reason (see `NotStoredReason`).
+    private(set) var trajectoriesNotStored: [NotStoredReason: Int] = [:]
+    private var fullCacheWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
+    /// Names generations whose request had no `rid` and whose answer no `meta_info.id`.
+    private var unnamedGenerations = 0
     /// Texts at least this long are matched and tokenized off the loop.
     static let offloadThreshold = 4 * 1024
 
@@ -44,20 +48,28 @@ public final class TokenCache {
 
     /// Stores finished generations; `completion` runs on the loop once they
     /// are in the cache (answer the client only then, so that its next turn
-    /// finds them).
-    func store(_ items: [(prompt: PromptRecord, answer: JSONValue)], servedBy worker: Worker?,
+    /// finds them). Each item's generation is named by the `rid` its client
+    /// gave, else by the worker's `meta_info.id`.
+    func store(_ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
                completion: @escaping () -> Void) {
-        let trajectories = items.compactMap { item in GeneratedOutput(item.answer).map { (item.prompt, $0) } }
-        trajectoriesNotStored += items.count - trajectories.count
+        var trajectories: [(PromptRecord, GeneratedOutput, String)] = []
+        for item in items {
+            guard let output = GeneratedOutput(item.answer) else {
+                trajectoriesNotStored[.unfinished, default: 0] += 1
+                continue
+            }
+            trajectories.append((item.prompt, output, item.rid ?? output.workerID ?? nextUnnamedGeneration()))
+        }
         guard !trajectories.isEmpty else { return completion() }
-        let cache = cache, tokenizer = tokenizer
+        let cache = cache, tokenizer = tokenizer, stored = trajectories
         // Always on the writer's thread, even when small: the writer also
         // frees the snapshots readers have left, which can be large (a
         // split 100K-token run, an eviction), and that must not stall the loop.
         writer.submit({
-            trajectories.map { prompt, output in
+            stored.map { prompt, output, generation in
                 Result { () throws(RadixCacheError) in
-                    WorkerAffinity.key(try TrajectoryStore.insert(prompt: prompt, output: output, tokenizer: tokenizer, cache: cache).utf8)
+                    WorkerAffinity.key(try TrajectoryStore.insert(
+                        prompt: prompt, output: output, generation: generation, tokenizer: tokenizer, cache: cache).utf8)
                 }
             }
         }, then: { [self] results in
@@ -67,11 +79,61 @@ public final class TokenCache {
                     trajectoriesStored += 1
                     if let worker { affinity.record(key: key, worker: worker) }
                 case .failure(let error):
-                    trajectoriesNotStored += 1
-                    logger.warning("trajectory not cached", metadata: ["reason": "\(error)"])
+                    notStored(because: error)
                 }
             }
             completion()
         })
+    }
+
+    private func nextUnnamedGeneration() -> String {
+        unnamedGenerations += 1
+        return "slime-router-\(unnamedGenerations)"
+    }
+
+    private func notStored(because error: RadixCacheError) {
+        guard case .fullOfUnretrievedTrajectories = error else {
+            trajectoriesNotStored[.invalid, default: 0] += 1
+            return logger.warning("trajectory not cached", metadata: ["reason": "\(error)"])
+        }
+        trajectoriesNotStored[.cacheFull, default: 0] += 1
+        if let skipped = fullCacheWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) {
+            logger.warning("""
+                trajectories not cached: \(error); \(skipped + 1) refused since the last warning. \
+                Retrieve them (/retrieve_from_text), raise --cache-max-mb / --cache-max-tokens, \
+                or advance the weight version
+                """)
+        }
+    }
+}
+
+/// Why a finished generation was not stored.
+enum NotStoredReason: String, CaseIterable, Sendable {
+    /// Aborted, unfinished, or without one log-probability per token.
+    case unfinished
+    /// Only trajectories not yet retrieved (and not stale) fill the budget.
+    case cacheFull = "cache_full"
+    /// The tokens do not spell the text, an id too large, and such.
+    case invalid
+}
+
+/// Says at most once per interval that something happened, and how many
+/// times it happened unsaid meanwhile.
+struct RateLimitedWarning {
+    let intervalNanoseconds: UInt64
+    private var lastWarned: UInt64?
+    private var unsaid = 0
+
+    init(intervalNanoseconds: UInt64) { self.intervalNanoseconds = intervalNanoseconds }
+
+    /// Nil to stay quiet; otherwise the occurrences left unsaid before this one.
+    mutating func shouldWarn(now: UInt64) -> Int? {
+        if let lastWarned, now - lastWarned < intervalNanoseconds {
+            unsaid += 1
+            return nil
+        }
+        defer { unsaid = 0 }
+        lastWarned = now
+        return unsaid
     }
 }

@@ -80,7 +80,7 @@ final class Cluster: @unchecked Sendable {
 
     /// `/retrieve_from_text` on the conversation's text returns exactly its
     /// ids, mask 1 on generated tokens only, the worker's log-probabilities
-    /// bit for bit (0.0 for prompt tokens), and `version` on every token.
+    /// bit for bit (0.0 for prompt tokens), and `version` on every generated token.
     func checkRetrieve(_ conversation: Conversation, text: String? = nil, version: String? = nil,
                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         let retrieved = try router.retrieve(text ?? conversation.text)
@@ -89,7 +89,8 @@ final class Cluster: @unchecked Sendable {
     }
 }
 
-/// The retrieved trajectory is exactly `ids` with `mask` and `logp`, all cached.
+/// The retrieved trajectory is exactly `ids` with `mask` and `logp`, all
+/// cached; generated tokens carry `version`, prompt tokens none.
 func expectTrajectory(_ retrieved: Retrieved, ids: [Int], mask: [Int], logp: [Double], version: String? = nil,
                       sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(retrieved.tokens == ids, "tokens", sourceLocation: sourceLocation)
@@ -100,8 +101,9 @@ func expectTrajectory(_ retrieved: Retrieved, ids: [Int], mask: [Int], logp: [Do
     #expect(retrieved.lossMaskLength == ids.count, sourceLocation: sourceLocation)
     #expect(retrieved.cacheHit, sourceLocation: sourceLocation)
     #expect(retrieved.cachedTokens == ids.count, sourceLocation: sourceLocation)
+    #expect(retrieved.exact && retrieved.retokenizedTokens == 0, sourceLocation: sourceLocation)
     if let version {
-        #expect(retrieved.weightVersions.count == ids.count && retrieved.weightVersions.allSatisfy { $0 == version },
+        #expect(retrieved.weightVersions == mask.map { $0 == 1 ? version : nil },
                 "weight_versions \(retrieved.weightVersions)", sourceLocation: sourceLocation)
     }
 }

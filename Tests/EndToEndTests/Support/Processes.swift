@@ -39,6 +39,9 @@ final class FakeWorker: @unchecked Sendable {
     /// Every `/generate` body this worker received, oldest first.
     func requests() throws -> [[String: Any]] { try client.requests() }
 
+    /// What this worker answered for each generation (`MockSGLangClient.generations`).
+    func generations() throws -> [[String: Any]] { try client.generations() }
+
     /// The bodies carrying request id `rid`.
     func requests(rid: String) throws -> [[String: Any]] {
         try requests().filter { $0["rid"] as? String == rid }
@@ -72,9 +75,11 @@ final class RouterUnderTest: @unchecked Sendable {
         try httpRequest("POST", port: port, path: path, json: json, timeout: requestTimeout)
     }
 
-    /// `POST /retrieve_from_text`, expected to succeed.
-    func retrieve(_ text: String) throws -> Retrieved {
-        let response = try post("/retrieve_from_text", json: ["text": text])
+    /// `POST /retrieve_from_text`, expected to succeed; with `rid`, for that generation.
+    func retrieve(_ text: String, rid: String? = nil) throws -> Retrieved {
+        var body: [String: Any] = ["text": text]
+        if let rid { body["rid"] = rid }
+        let response = try post("/retrieve_from_text", json: body)
         guard response.status == 200 else { throw FixtureError("/retrieve_from_text answered \(response.status): \(response.text)") }
         return try Retrieved(object(response))
     }
@@ -105,13 +110,19 @@ struct Retrieved {
     var weightVersions: [String?]
     var cachedTokens: Int
     var cacheHit: Bool
+    /// Nothing was tokenized afresh; `retokenizedTokens` counts what was.
+    var exact: Bool
+    var retokenizedTokens: Int
+    /// The generation whose tokens end the trajectory.
+    var rid: String?
 
     init(_ object: [String: Any]) throws {
         guard let tokens = ints(object["tokens"]), let response = object["response"] as? String,
               let mask = ints(object["loss_mask"]), let tokenLength = number(object["token_length"]),
               let maskLength = number(object["loss_mask_length"]), let logp = doubles(object["rollout_logp"]),
               let versions = object["weight_versions"] as? [Any], let cached = number(object["cached_tokens"]),
-              let hit = object["cache_hit"] as? Bool else {
+              let hit = object["cache_hit"] as? Bool, let exact = object["exact"] as? Bool,
+              let retokenized = number(object["retokenized_tokens"]) else {
             throw FixtureError("unexpected /retrieve_from_text shape: \(object)")
         }
         self.tokens = tokens
@@ -123,5 +134,8 @@ struct Retrieved {
         weightVersions = versions.map { $0 as? String }
         cachedTokens = Int(cached)
         cacheHit = hit
+        self.exact = exact
+        retokenizedTokens = Int(retokenized)
+        rid = object["rid"] as? String
     }
 }
