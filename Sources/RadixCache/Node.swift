@@ -118,6 +118,6 @@ final class Node: Sendable {
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<ChildList>.size
                 + MemoryLayout<TokenOrigin>.size + MemoryLayout<Int64>.size
                 + MemoryLayout<UInt64>.size * 3) // stamp, lastUsed, and textCount with isTerminal and retrieved
-            + children.allocatedBytes + run.allocatedBytes
+            + children.allocatedBytes + run.allocatedBytes + origin.heapBytes
     }
 }

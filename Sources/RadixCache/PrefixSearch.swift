@@ -40,6 +40,8 @@ struct PrefixSearch: ~Copyable {
 
     private let text: UnsafeBufferPointer<UInt8>
     private let options: RadixCache.MatchOptions
+    /// `options.generation`, as nodes keep names.
+    private let generation: GenerationName?
     /// Unowned, since a reference count every reader changed on every
     /// lookup would be a shared write: `searching` borrows the vocabulary
     /// for the whole call, and a search cannot outlive that call.
@@ -70,6 +72,7 @@ struct PrefixSearch: ~Copyable {
     ) {
         self.text = text
         self.options = options
+        self.generation = options.generation.map(GenerationName.init)
         self.vocabulary = vocabulary
         self.path = path
     }
@@ -169,7 +172,7 @@ struct PrefixSearch: ~Copyable {
             <= (best.byteCount, best.stamp, best.tokenCount, best.tailStamp) {
             return
         }
-        if let generation = options.generation, !pathHolds(generation, depth: depth, lastNodeTokens: tokens) { return }
+        if let generation, !pathHolds(generation, depth: depth, lastNodeTokens: tokens) { return }
         best = Found(nodeCount: depth + 1, lastNodeTokenCount: tokens, byteCount: end,
                      tokenCount: tokensBefore + tokens, stamp: stamp, tailStamp: tailStamp)
         bestPathCopy = nil
@@ -177,10 +180,10 @@ struct PrefixSearch: ~Copyable {
 
     /// Whether the walk's nodes down to `depth` hold generated tokens of
     /// `generation`, taking `lastNodeTokens` tokens of the last one.
-    private func pathHolds(_ generation: String, depth: Int, lastNodeTokens: Int) -> Bool {
+    private func pathHolds(_ generation: GenerationName, depth: Int, lastNodeTokens: Int) -> Bool {
         (0...depth).contains { index in
             path[index]._withUnsafeGuaranteedRef { node in
-                node.origin.generation == generation
+                node.origin.generationName == generation
                     && node.run.hasGeneratedToken(in: index == depth ? lastNodeTokens : node.run.count)
             }
         }

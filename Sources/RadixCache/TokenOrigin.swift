@@ -11,13 +11,20 @@
 /// that has them.
 public struct TokenOrigin: Sendable, Hashable {
     /// The request id of the generation; empty when unknown.
-    public let generation: String
+    public var generation: String { generationName.string }
     /// The weight version, as the worker reported it; empty for prompt tokens.
     public let weightVersion: String
+    /// Kept compact: every node holding generated tokens has one.
+    let generationName: GenerationName
 
     public init(generation: String, weightVersion: String) {
-        self.generation = generation
+        self.generationName = GenerationName(generation)
         self.weightVersion = weightVersion
+    }
+
+    /// Heap bytes of its strings kept outside it.
+    var heapBytes: Int {
+        generationName.heapBytes + (weightVersion.utf8.count > 15 ? 32 + weightVersion.utf8.count + 1 : 0)
     }
 
     /// The origin of prompt tokens.

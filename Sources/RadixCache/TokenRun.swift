@@ -48,7 +48,7 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
                     if !exact { escapes.append(entry.logprob) }
                 }
             }
-            return TokenRunHeader(count: count, textCount: text.count, escapedLogprobs: escapes)
+            return TokenRunHeader(count: UInt32(count), textCount: UInt32(text.count), escapedLogprobs: escapes)
         }
         return TokenRun(buffer: buffer)
     }
@@ -56,8 +56,8 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
     /// The 4-byte elements `textCount` bytes of text take.
     private static func textWords(_ textCount: Int) -> Int { (textCount + 3) / 4 }
 
-    var count: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.count } }
-    var textCount: Int { buffer.withUnsafeMutablePointerToHeader { $0.pointee.textCount } }
+    var count: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee.count) } }
+    var textCount: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee.textCount) } }
     private var escapedLogprobs: [Double] { buffer.withUnsafeMutablePointerToHeader { $0.pointee.escapedLogprobs } }
     private var hasEscapedLogprobs: Bool {
         buffer.withUnsafeMutablePointerToHeader { !$0.pointee.escapedLogprobs.isEmpty }
@@ -161,8 +161,9 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
 }
 
 /// What a `TokenRun` keeps before its entries.
+/// Counts in 32 bits: a node's text is limited to 4 GiB (see `Node.textCount`).
 struct TokenRunHeader {
-    let count: Int
-    let textCount: Int
+    let count: UInt32
+    let textCount: UInt32
     let escapedLogprobs: [Double]
 }

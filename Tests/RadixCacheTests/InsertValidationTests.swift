@@ -104,3 +104,25 @@ import Testing
             == "the tokens spell 3 of the text's 5 bytes")
     }
 }
+
+/// Generation names round-trip whatever their form; SGLang's 32-digit hex
+/// request ids are packed, and cost no heap bytes.
+@Suite struct GenerationNameTests {
+    @Test(arguments: [
+        "", "g1", "a-name-of-exactly-15", "0123456789abcdef0123456789abcdef", "0123456789ABCDEF0123456789ABCDEF",
+        "00000000000000000000000000000000", "8f14e45f-ceea-467f-a0ce-7f1e0b0b6e21", "名前の長い生成名前の長い生成", "0123456789abcdef0123456789abcdeg",
+    ])
+    func roundTrips(name: String) {
+        let packed = GenerationName(name)
+        #expect(packed.string == name)
+        #expect(TokenOrigin(generation: name, weightVersion: "3").generation == name)
+        #expect((packed.heapBytes == 0) == (name.utf8.count <= 15 || name == name.lowercased() && name.utf8.count == 32
+            && name.allSatisfy(\.isHexDigit)))
+    }
+
+    @Test func equalNamesAreEqualOrigins() {
+        let rid = "0123456789abcdef0123456789abcdef"
+        #expect(TokenOrigin(generation: rid, weightVersion: "1") == TokenOrigin(generation: String(rid), weightVersion: "1"))
+        #expect(TokenOrigin(generation: rid, weightVersion: "1") != TokenOrigin(generation: rid.uppercased(), weightVersion: "1"))
+    }
+}

@@ -37,17 +37,27 @@ struct WordVocabulary: TokenBytes {
     func word(_ token: UInt32) -> [UInt8] { Array(bytes[offsets[Int(token)]..<offsets[Int(token) + 1]]) }
 }
 
-/// A growing conversation: its text, tokens and per-token values so far.
+/// A growing conversation: its text, tokens and per-token values so far,
+/// each turn's tokens named by a generation of its own with a request id
+/// as SGLang makes them (32 hex digits), as the router stores them.
 struct Trajectory {
     var text: [UInt8] = []
     var tokens: [UInt32] = []
     var logprobs: [Double] = []
     var lossMask: [UInt8] = []
+    var originRuns: [TokenOriginRun] = []
 
     var string: String { String(decoding: text, as: UTF8.self) }
 
-    /// Appends words until the text has grown by about `bytes`.
-    mutating func extend(by bytes: Int, vocabulary: WordVocabulary, random: inout some RandomNumberGenerator) {
+    /// Appends words until the text has grown by about `bytes`: one turn
+    /// of a generation (a prompt's text when `generated` is false).
+    mutating func extend(by bytes: Int, generated: Bool = true, vocabulary: WordVocabulary,
+                         random: inout some RandomNumberGenerator) {
+        let start = tokens.count
+        defer {
+            let rid = (0..<32).map { _ in String(Int.random(in: 0..<16, using: &random), radix: 16) }.joined()
+            originRuns.append(generated ? TokenOrigin(generation: rid, weightVersion: "1") : .prompt, count: tokens.count - start)
+        }
         let target = text.count + bytes
         while text.count < target {
             let token = UInt32(Int.random(in: WordVocabulary.singleBytes..<vocabulary.count, using: &random))
@@ -59,7 +69,8 @@ struct Trajectory {
     }
 
     func insert(into cache: RadixCache, version: Int) throws {
-        try cache.insert(text: string, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: String(version))
+        try cache.insert(text: string, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: String(version),
+                         originRuns: originRuns)
     }
 }
 
@@ -74,7 +85,7 @@ struct Conversations {
         var random = SplitMix(seed: seed)
         let vocabulary = WordVocabulary(wordCount: 30_000, random: &random)
         var systemPrompt = Trajectory()
-        systemPrompt.extend(by: 300, vocabulary: vocabulary, random: &random)
+        systemPrompt.extend(by: 300, generated: false, vocabulary: vocabulary, random: &random)
         var current = Array(repeating: systemPrompt, count: count)
         var turns: [[Trajectory]] = []
         for _ in 0..<turnCount {
