@@ -65,10 +65,10 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
-        .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router"]),
+        .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
-        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
+        .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
     ]
 )

@@ -149,6 +149,57 @@ extension EndToEnd {
             }
         }
 
+        /// A batch of one prompt n times (GRPO as one request), and streams:
+        /// each item's and each stream's tail comes back with the trainer's call.
+        @Test func batchItemsAndStreamsComeBackWithTheirTails() throws {
+            let cluster = try Cluster()
+            try cluster.workers[0].configure(Phase.stopToken.settings)
+            let prompt = Chat.system("Batch.") + Chat.user("Same question, four samples.")
+            let rids = (0..<4).map { "batch-\($0)" }
+            let response = try cluster.router.post("/generate", json: [
+                "text": Array(repeating: prompt, count: 4), "rid": rids, "sampling_params": ["max_new_tokens": 8],
+            ] as [String: Any])
+            try #require(response.status == 200)
+            let answers = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
+            var samples = try zip(rids, answers).map { rid, answer in
+                Sample(rid: rid, prompt: prompt, text: try Turn.generation(answer).text)
+            }
+            // Streams: one ends with the stop token, one with a trimmed stop string.
+            for (index, settings) in [Phase.stopToken.settings, Phase.stopString.settings].enumerated() {
+                try cluster.workers[0].configure(settings)
+                let rid = "stream-\(index)"
+                let text = try Self.stream(prompt, rid: rid, sampling: Phase.stopString.sampling, cluster: cluster)
+                samples.append(Sample(rid: rid, prompt: prompt, text: text))
+            }
+            let records = try Self.records(cluster)
+            for sample in samples {
+                let record = try #require(records[sample.rid])
+                let retrieved = try cluster.router.retrieve(sample.prompt + sample.text)
+                expect(retrieved, is: record)
+                #expect(retrieved.rid == sample.rid)
+            }
+        }
+
+        /// A rid the text does not lead to, or no rid the cache knows, is a 404;
+        /// a rid that is not a string is a 400. Each with a JSON error.
+        @Test func aRidThatDoesNotMatchTheTextIsRefused() throws {
+            let cluster = try Cluster()
+            try cluster.workers[0].configure(Phase.stopToken.settings)
+            let first = try Self.generateGroup(Chat.user("One?"), id: "one", sampling: ["max_new_tokens": 5], count: 1,
+                                               cluster: cluster)[0]
+            let second = try Self.generateGroup(Chat.user("Two?"), id: "two", sampling: ["max_new_tokens": 5], count: 1,
+                                                cluster: cluster)[0]
+            for rid in [second.rid, "never-sent"] {
+                let response = try cluster.router.post("/retrieve_from_text", json: ["text": first.prompt + first.text, "rid": rid])
+                #expect(response.status == 404 && isJSONError(response), "\(rid): \(response.status) \(response.text)")
+            }
+            for rid in [7, ""] as [Any] {
+                let response = try cluster.router.post("/retrieve_from_text", json: ["text": first.prompt + first.text, "rid": rid])
+                #expect(response.status == 400 && isJSONError(response))
+            }
+            #expect(try cluster.router.retrieve(first.prompt + first.text, rid: first.rid).rid == first.rid)
+        }
+
         // MARK: Support
 
         struct Sample: Sendable {
@@ -184,6 +235,17 @@ extension EndToEnd {
                 guard finish != "abort" else { throw FixtureError("\(rid) came back aborted") }
                 return Sample(rid: rid, prompt: prompt, text: text)
             }.map { try $0.get() }
+        }
+
+        /// One streamed `/generate`; returns the text of its last event.
+        static func stream(_ prompt: String, rid: String, sampling: [String: Any], cluster: Cluster) throws -> String {
+            let response = try cluster.router.post("/generate", json: [
+                "text": prompt, "stream": true, "rid": rid, "sampling_params": sampling,
+            ] as [String: Any])
+            try #require(response.status == 200)
+            let events = response.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
+            let last = try #require(events.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] })
+            return try Turn.generation(last).text
         }
 
         /// Every worker's finished generations by rid, with the count of aborted attempts before them.

@@ -160,6 +160,24 @@ import Testing
         #expect(cache.match("abc").weightVersions == ["", "9", ""])
     }
 
+    /// Generation A produced "bc"; request B, sent before A was stored, had
+    /// "bc" in its prompt, tokenized the same way. Each keeps its own mask
+    /// and values, and each comes back by its generation.
+    @Test func aPromptRepeatingAnothersGeneratedTokensKeepsItsOwnMask() throws {
+        let tokens = vocabulary.bytewise("abcd")
+        let generated = TokenOrigin(generation: "A", weightVersion: "4")
+        try cache.insert(text: "abc", tokens: Array(tokens.prefix(3)), logprobs: [0, -1, -2], lossMask: [0, 1, 1],
+                         weightVersion: "4", originRuns: [.init(origin: .prompt, count: 1), .init(origin: generated, count: 2)])
+        let other = TokenOrigin(generation: "B", weightVersion: "4")
+        try cache.insert(text: "abcd", tokens: tokens, logprobs: [0, 0, 0, -3], lossMask: [0, 0, 0, 1], weightVersion: "4",
+                         originRuns: [.init(origin: .prompt, count: 3), .init(origin: other, count: 1)])
+        let a = cache.match("abc", options: .init(generation: "A"))
+        #expect(Array(a.lossMask) == [0, 1, 1] && Array(a.logprobs) == [0, -1, -2] && a.lastGeneration == "A")
+        let b = cache.match("abcd", options: .init(generation: "B"))
+        #expect(Array(b.lossMask) == [0, 0, 0, 1] && Array(b.logprobs) == [0, 0, 0, -3] && b.lastGeneration == "B")
+        #expect(b.weightVersions == ["", "", "", "4"])
+    }
+
     @Test func matchesThroughATreeDeeperThanThePathKeptInline() throws {
         // Forty turns, each inserted as the whole conversation so far: a path of forty nodes.
         var text = "", tokens: [UInt32] = [], logprobs: [Double] = [], versions: [String] = []

@@ -1,27 +1,12 @@
 import Foundation
 import Testing
+import TestSupport
 @testable import Tokenizer
 
 /// The tokenizer fixtures built by scripts/setup.sh (make-tokenizer-fixtures.sh)
 /// under `.fixtures/tokenizers`, or under `$SLIME_FIXTURES_DIR/tokenizers`.
 enum Fixtures {
-    static let directory: String = {
-        if let root = ProcessInfo.processInfo.environment["SLIME_FIXTURES_DIR"] { return root + "/tokenizers" }
-        let repo = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-            .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        return repo.appendingPathComponent(".fixtures/tokenizers").path
-    }()
-
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "missing fixture \(path): run scripts/setup.sh (or scripts/make-tokenizer-fixtures.sh)" }
-    }
-
-    static func path(_ name: String) throws -> String {
-        let path = directory + "/" + name
-        guard FileManager.default.fileExists(atPath: path) else { throw Missing(path: path) }
-        return path
-    }
+    static func path(_ name: String) throws -> String { try TokenizerFixtures.path(name) }
 
     static func json(_ name: String) throws -> Any {
         let data = try Data(contentsOf: URL(fileURLWithPath: try path(name)))

@@ -1,31 +1,14 @@
 import Foundation
 import Testing
+import TestSupport
 import Tokenizer
 
 /// The Qwen3 tokenizer fixture made by scripts/setup.sh, shared by the
 /// router, the fake workers and the tests (which compute the expected fresh
 /// tokenizations with it).
 enum Fixtures {
-    /// `.fixtures` at the repository root, or `$SLIME_FIXTURES_DIR`.
-    static let root: String = {
-        if let root = ProcessInfo.processInfo.environment["SLIME_FIXTURES_DIR"], !root.isEmpty { return root }
-        // Tests/EndToEndTests/Support/Fixtures.swift → the repository root.
-        var url = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
-        for _ in 0..<4 { url = url.deletingLastPathComponent() }
-        return url.appendingPathComponent(".fixtures").path
-    }()
-
-    struct Missing: Error, CustomStringConvertible {
-        let path: String
-        var description: String { "missing tokenizer fixture \(path): run scripts/setup.sh" }
-    }
-
     /// The directory of the Qwen3 tokenizer; throws (the test fails) when absent.
-    static func qwen3Directory() throws -> String {
-        let path = root + "/tokenizers/qwen3"
-        guard FileManager.default.fileExists(atPath: path + "/tokenizer.json") else { throw Missing(path: path) }
-        return path
-    }
+    static func qwen3Directory() throws -> String { try TokenizerFixtures.qwen3Directory() }
 
     /// Loaded once: in debug builds the 151K vocabulary takes seconds.
     private static let loaded: Result<Tokenizer, any Error> = Result { try Tokenizer.load(directory: try qwen3Directory()) }
