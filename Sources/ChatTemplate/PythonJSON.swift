@@ -1,0 +1,122 @@
+/// transformers' `tojson` filter: Python's `json.dumps(x, ensure_ascii=False,
+/// indent=None, separators=None, sort_keys=False)`, byte for byte.
+enum PythonJSON {
+    private struct Options {
+        var ensureASCII = false
+        var indent: String?
+        var itemSeparator = ", "
+        var keySeparator = ": "
+        var sortKeys = false
+    }
+
+    static func dumps(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> String {
+        try arguments.check("tojson", names: ["ensure_ascii", "indent", "separators", "sort_keys"])
+        var options = Options()
+        options.ensureASCII = arguments.value(0, "ensure_ascii").map(isTruthy) ?? false
+        switch arguments.value(1, "indent") {
+        case nil, .none?: break
+        case .int(let width)?: options.indent = String(repeating: " ", count: max(width, 0))
+        case .string(let text)?: options.indent = text
+        default: throw .render("tojson indent must be an integer or a string")
+        }
+        if options.indent != nil { options.itemSeparator = "," }
+        switch arguments.value(2, "separators") {
+        case nil, .none?: break
+        case .list(let pair)?, .tuple(let pair)?:
+            guard pair.count == 2, case .string(let item) = pair[0], case .string(let key) = pair[1] else {
+                throw .render("tojson separators must be two strings")
+            }
+            (options.itemSeparator, options.keySeparator) = (item, key)
+        default: throw .render("tojson separators must be two strings")
+        }
+        options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
+        var out = ""
+        try write(value, options, level: 0, to: &out)
+        return out
+    }
+
+    private static func write(_ value: Value, _ options: Options, level: Int, to out: inout String) throws(TemplateError) {
+        switch value {
+        case .none: out += "null"
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .int(let number): out += String(number)
+        case .double(let number):
+            if number.isNaN { out += "NaN" } else if number.isInfinite { out += number < 0 ? "-Infinity" : "Infinity" } else { out += pythonFloatRepr(number) }
+        case .string(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
+        case .list(let items), .tuple(let items):
+            guard !items.isEmpty else { out += "[]"; return }
+            out += "["
+            for (offset, item) in items.enumerated() {
+                out += offset == 0 ? newline(options, level + 1) : options.itemSeparator + newline(options, level + 1)
+                try write(item, options, level: level + 1, to: &out)
+            }
+            out += newline(options, level) + "]"
+        case .dict(let dict):
+            guard dict.count > 0 else { out += "{}"; return }
+            var pairs: [(key: String, value: Value)] = []
+            for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
+            if options.sortKeys {
+                for key in dict.keys { guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") } }
+                pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
+            out += "{"
+            for (offset, pair) in pairs.enumerated() {
+                out += offset == 0 ? newline(options, level + 1) : options.itemSeparator + newline(options, level + 1)
+                writeString(pair.key, ensureASCII: options.ensureASCII, to: &out)
+                out += options.keySeparator
+                try write(pair.value, options, level: level + 1, to: &out)
+            }
+            out += newline(options, level) + "}"
+        case .undefined, .namespace, .function, .loop:
+            throw .render("Object of type \(typeName(value)) is not JSON serializable")
+        }
+    }
+
+    private static func newline(_ options: Options, _ level: Int) -> String {
+        guard let indent = options.indent else { return "" }
+        return "\n" + String(repeating: indent, count: level)
+    }
+
+    private static func keyText(_ key: Value) throws(TemplateError) -> String {
+        switch key {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .none: return "null"
+        case .int(let number): return String(number)
+        case .double(let number): return pythonFloatRepr(number)
+        default: throw .render("keys must be str, int, float, bool or None, not \(typeName(key))")
+        }
+    }
+
+    private static func writeString(_ text: String, ensureASCII: Bool, to out: inout String) {
+        out += "\""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            case "\u{08}": out += "\\b"
+            case "\u{0C}": out += "\\f"
+            default:
+                if scalar.value < 0x20 || (ensureASCII && scalar.value > 0x7E) {
+                    if scalar.value > 0xFFFF {
+                        let offset = scalar.value - 0x10000
+                        out += unicodeEscape(0xD800 + (offset >> 10)) + unicodeEscape(0xDC00 + (offset & 0x3FF))
+                    } else {
+                        out += unicodeEscape(scalar.value)
+                    }
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
+            }
+        }
+        out += "\""
+    }
+
+    private static func unicodeEscape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}

@@ -1,0 +1,140 @@
+/// A value as a template sees it: the Python objects `transformers` hands to
+/// jinja2 (JSON-shaped data), plus jinja2's own kinds (Undefined, namespaces,
+/// macros, the loop object). Dicts and lists are values: the immutable
+/// sandbox forbids changing them, so copying can never be observed. Only a
+/// namespace is shared and mutable, as in jinja2.
+public enum Value {
+    case undefined(Undefined)
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    case list([Value])
+    case tuple([Value])
+    case dict(Dict)
+    case namespace(Namespace)
+    case function(Function)
+    case loop(LoopState)
+
+    static var empty: Value { .string("") }
+    static func missing(_ name: String) -> Value { .undefined(Undefined(message: "'\(name)' is undefined")) }
+}
+
+/// jinja2's default `Undefined`: empty when printed or iterated, false when
+/// tested, an error for anything else.
+public struct Undefined {
+    /// The error raised when the template uses the value in a way `Undefined` refuses.
+    let message: String
+}
+
+/// A Python dict: insertion-ordered, keys compared as Python compares them.
+public struct Dict {
+    public private(set) var keys: [Value] = []
+    public private(set) var values: [Value] = []
+    private var index: [DictKey: Int] = [:]
+
+    public init() {}
+
+    public init(_ pairs: [(String, Value)]) {
+        for (key, value) in pairs { self[.string(key)] = value }
+    }
+
+    public var count: Int { keys.count }
+    public var items: Zip2Sequence<[Value], [Value]> { zip(keys, values) }
+
+    public subscript(key: Value) -> Value? {
+        get {
+            guard let hashed = DictKey(key), let position = index[hashed] else { return nil }
+            return values[position]
+        }
+        set {
+            guard let hashed = DictKey(key) else { return }
+            if let position = index[hashed] {
+                if let newValue { values[position] = newValue } else { remove(at: position) }
+            } else if let newValue {
+                index[hashed] = keys.count
+                keys.append(key)
+                values.append(newValue)
+            }
+        }
+    }
+
+    public subscript(name: String) -> Value? {
+        get { self[.string(name)] }
+        set { self[.string(name)] = newValue }
+    }
+
+    private mutating func remove(at position: Int) {
+        keys.remove(at: position)
+        values.remove(at: position)
+        index = [:]
+        for (offset, key) in keys.enumerated() { index[DictKey(key)!] = offset }
+    }
+}
+
+/// The hashable form of a dict key. Strings hash by their UTF-8 bytes (Swift's
+/// own String equality folds canonically equivalent strings, Python's does
+/// not); True and 1 are one key, as in Python.
+struct DictKey: Hashable {
+    private enum Storage: Hashable {
+        case none
+        case number(Double)
+        case string([UInt8])
+    }
+    private let storage: Storage
+
+    init?(_ value: Value) {
+        switch value {
+        case .none: storage = .none
+        case .bool(let flag): storage = .number(flag ? 1 : 0)
+        case .int(let number): storage = .number(Double(number))
+        case .double(let number): storage = .number(number)
+        case .string(let text): storage = .string(Array(text.utf8))
+        default: return nil
+        }
+    }
+}
+
+/// `namespace(...)`: the one object a template may change.
+public final class Namespace {
+    var attributes: Dict
+    init(_ attributes: Dict) { self.attributes = attributes }
+}
+
+/// Anything callable: macros, globals such as `range`, bound methods.
+public final class Function {
+    let name: String
+    let call: (Interpreter, Arguments) throws(TemplateError) -> Value
+    init(name: String, call: @escaping (Interpreter, Arguments) throws(TemplateError) -> Value) {
+        self.name = name
+        self.call = call
+    }
+}
+
+/// Positional and keyword arguments of one call.
+public struct Arguments {
+    var positional: [Value]
+    var keywords: [(name: String, value: Value)]
+
+    init(_ positional: [Value] = [], keywords: [(name: String, value: Value)] = []) {
+        self.positional = positional
+        self.keywords = keywords
+    }
+
+    /// The argument at `position` or named `name`, for signatures like Python's.
+    func value(_ position: Int, _ name: String) -> Value? {
+        if let keyword = keywords.last(where: { $0.name == name }) { return keyword.value }
+        return position < positional.count ? positional[position] : nil
+    }
+
+    /// Refuses arguments a signature does not have, as Python would.
+    func check(_ function: String, names: [String]) throws(TemplateError) {
+        if positional.count > names.count {
+            throw .render("\(function)() takes at most \(names.count) arguments (\(positional.count) given)")
+        }
+        for keyword in keywords where !names.contains(keyword.name) {
+            throw .render("\(function)() got an unexpected keyword argument '\(keyword.name)'")
+        }
+    }
+}
