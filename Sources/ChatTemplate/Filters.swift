@@ -7,19 +7,24 @@ enum Filters {
         "replace", "reverse", "safe", "select", "selectattr", "sort", "string", "sum", "title", "tojson", "trim",
         "unique", "upper",
     ]
+    /// Filters that return a changed string: on Markup they would return Markup, which this engine does not model.
+    private static let markupChanging: Set<String> = ["capitalize", "indent", "lower", "replace", "reverse", "title", "trim", "upper"]
     private static let jinjaOnly: Set<String> = [
         "batch", "center", "filesizeformat", "forceescape", "format", "groupby", "pprint", "random", "round", "slice",
         "striptags", "truncate", "urlencode", "urlize", "wordcount", "wordwrap", "xmlattr",
     ]
 
+    /// Refuses jinja2 filters this engine lacks. Names jinja2 lacks too are
+    /// left to `UnknownNameCheck`: jinja2 fails on them at load time or at render time.
     static func check(_ name: String, at location: SourceLocation) throws(TemplateError) {
-        if implemented.contains(name) { return }
         if jinjaOnly.contains(name) { throw .unsupported("the filter '\(name)'", location) }
-        throw .syntax("no filter named '\(name)'", location)
     }
 
     static func apply(_ name: String, to value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         let argument = { (position: Int, name: String) in arguments.value(position, name) }
+        if case .markup = value, markupChanging.contains(name) {
+            throw .render("the filter '\(name)' on a Markup value (from |safe or |escape) is not supported")
+        }
         switch name {
         case "abs":
             switch value {
@@ -40,7 +45,9 @@ enum Filters {
             if boolean && !isTruthy(value) { return argument(0, "default_value") ?? .empty }
             return value
         case "dictsort": return try dictsort(value, arguments)
-        case "e", "escape": return .string(htmlEscaped(try pythonString(value)))
+        case "e", "escape":
+            if case .markup = value { return value }
+            return .markup(htmlEscapedUnlessMarkup(.string(try pythonString(value))))
         case "first":
             return try interpreter.iterate(value).first ?? .undefined(Undefined(message: "no first item, sequence was empty"))
         case "last":
@@ -50,8 +57,8 @@ enum Filters {
         case "indent": return try indent(value, arguments)
         case "items":
             switch value {
-            case .undefined: return .list([])
-            case .dict(let dict): return .list(dict.items.map { .tuple([$0, $1]) })
+            case .undefined: return LazyItems.generator([])
+            case .dict(let dict): return LazyItems.generator(dict.items.map { .tuple([$0, $1]) })
             default: throw .render("can only get item pairs from a mapping")
             }
         case "join":
@@ -63,10 +70,10 @@ enum Filters {
         case "list": return .list(try interpreter.iterate(value))
         case "lower": return .string(PythonString.lower(try pythonString(value)))
         case "upper": return .string(PythonString.upper(try pythonString(value)))
-        case "map": return .list(try map(value, arguments, interpreter))
+        case "map": return LazyItems.generator(try map(value, arguments, interpreter))
         case "max", "min": return try extremum(value, arguments, largest: name == "max", interpreter)
         case "select", "reject", "selectattr", "rejectattr":
-            return .list(try select(value, arguments, keeping: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"), interpreter))
+            return LazyItems.generator(try select(value, arguments, keeping: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"), interpreter))
         case "replace":
             guard case .string(let old)? = argument(0, "old"), case .string(let new)? = argument(1, "new") else {
                 throw .render("replace() needs two strings")
@@ -76,8 +83,12 @@ enum Filters {
             return .string(PythonString.replace(try pythonString(value), old, new, count: count))
         case "reverse":
             if case .string(let text) = value { return .string(PythonString.string(text.unicodeScalars.reversed())) }
-            return .list(try interpreter.iterate(value).reversed())
-        case "safe", "string": return .string(try pythonString(value))
+            return LazyItems.generator(try interpreter.iterate(value).reversed())
+        case "safe":
+            return .markup(try pythonString(value))
+        case "string":
+            if case .markup = value { return value }
+            return .string(try pythonString(value))
         case "sort": return .list(try sort(value, arguments, interpreter))
         case "sum":
             var total = argument(1, "start") ?? .int(0)
@@ -93,7 +104,7 @@ enum Filters {
                 return try pythonString(chars)
             }
             return .string(PythonString.strip(try pythonString(value), chars, leading: true, trailing: true))
-        case "unique": return .list(try unique(value, arguments, interpreter))
+        case "unique": return LazyItems.generator(try unique(value, arguments, interpreter))
         default: throw .render("no filter named '\(name)'")
         }
     }
@@ -101,8 +112,11 @@ enum Filters {
     static func length(of value: Value) throws(TemplateError) -> Int {
         switch value {
         case .undefined: return 0
-        case .string(let text): return text.unicodeScalars.count
+        case .string(let text), .markup(let text): return text.unicodeScalars.count
         case .list(let items), .tuple(let items): return items.count
+        case .iterator(let lazy):
+            guard let items = lazy.viewItems else { throw .render("object of type 'generator' has no len()") }
+            return items.count
         case .dict(let dict): return dict.count
         default: throw .render("object of type '\(typeName(value))' has no len()")
         }
@@ -205,7 +219,8 @@ enum Filters {
     }
 
     private static func map(_ value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> [Value] {
-        let items = try interpreter.iterate(value)
+        // jinja2 maps nothing over a false value (None included) instead of failing.
+        let items = isTruthy(value) ? try interpreter.iterate(value) : []
         if arguments.positional.isEmpty, let attribute = arguments.value(0, "attribute") {
             let getter = attributeGetter(attribute, interpreter)
             let fallback = arguments.keywords.last { $0.name == "default" }?.value
@@ -236,7 +251,8 @@ enum Filters {
         }
         let testArguments = Arguments(positional, keywords: arguments.keywords)
         var kept: [Value] = []
-        for item in try interpreter.iterate(value) {
+        // jinja2 selects nothing from a false value (None included) instead of failing.
+        for item in isTruthy(value) ? try interpreter.iterate(value) : [] {
             let subject = try getter?(item) ?? item
             let passed = try test.map { name throws(TemplateError) in try Tests.apply(name, to: subject, testArguments, interpreter) } ?? isTruthy(subject)
             if passed == keeping { kept.append(item) }
@@ -321,21 +337,6 @@ enum Filters {
                 atWordStart = false
             } else {
                 out += scalar.properties.lowercaseMapping
-            }
-        }
-        return out
-    }
-
-    private static func htmlEscaped(_ text: String) -> String {
-        var out = ""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&#34;"
-            case "'": out += "&#39;"
-            default: out.unicodeScalars.append(scalar)
             }
         }
         return out

@@ -151,7 +151,7 @@ extension Interpreter {
         case let (.list(items), .bool(flag)), let (.tuple(items), .bool(flag)):
             let resolved = flag ? 1 : 0
             return items.indices.contains(resolved) ? items[resolved] : missing
-        case let (.string(text), .int(position)):
+        case let (.string(text), .int(position)), let (.markup(text), .int(position)):
             let scalars = Array(text.unicodeScalars)
             let resolved = position < 0 ? position + scalars.count : position
             return scalars.indices.contains(resolved) ? .string(String(scalars[resolved])) : missing

@@ -111,7 +111,8 @@ final class Interpreter {
         switch value {
         case .list(let items), .tuple(let items): return items
         case .dict(let dict): return dict.keys
-        case .string(let text): return text.unicodeScalars.map { .string(String($0)) }
+        case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
+        case .iterator(let lazy): return lazy.take()
         case .undefined: return []
         default: throw .render("'\(typeName(value))' object is not iterable")
         }

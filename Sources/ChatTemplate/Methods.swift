@@ -23,6 +23,8 @@ enum Methods {
         switch receiver {
         case .string(let text) where stringMethods.contains(name):
             return try stringMethod(name, text, arguments, interpreter)
+        case .markup where stringMethods.contains(name):
+            throw .render("string methods on Markup values (from |safe or |escape) are not supported")
         case .dict(let dict) where dictMethods.contains(name):
             return try dictMethod(name, dict, arguments)
         case .list, .tuple, .dict:
@@ -42,9 +44,9 @@ enum Methods {
                 throw .render("get expected 1 or 2 arguments")
             }
             return dict[key] ?? (arguments.positional.count > 1 ? arguments.positional[1] : .none)
-        case "items": return .list(dict.items.map { .tuple([$0, $1]) })
-        case "keys": return .list(dict.keys)
-        default: return .list(dict.values)
+        case "items": return .iterator(LazyItems(dict.items.map { .tuple([$0, $1]) }, kind: .view("dict_items")))
+        case "keys": return .iterator(LazyItems(dict.keys, kind: .view("dict_keys")))
+        default: return .iterator(LazyItems(dict.values, kind: .view("dict_values")))
         }
     }
 

@@ -9,8 +9,9 @@ func isTruthy(_ value: Value) -> Bool {
     case .bool(let flag): flag
     case .int(let number): number != 0
     case .double(let number): number != 0
-    case .string(let text): !text.isEmpty
+    case .string(let text), .markup(let text): !text.isEmpty
     case .list(let items), .tuple(let items): !items.isEmpty
+    case .iterator(let lazy): lazy.viewItems.map { !$0.isEmpty } ?? true
     case .dict(let dict): dict.count > 0
     case .namespace, .function, .loop: true
     }
@@ -42,7 +43,10 @@ private enum Number {
 func pythonEquals(_ left: Value, _ right: Value) -> Bool {
     switch (left, right) {
     case (.undefined, .undefined), (.none, .none): return true
-    case let (.string(a), .string(b)): return a.utf8.elementsEqual(b.utf8)
+    case let (.iterator(a), .iterator(b)): return a === b
+    case (.string, _), (.markup, _), (_, .string), (_, .markup):
+        guard let a = left.text, let b = right.text else { return false }
+        return a.utf8.elementsEqual(b.utf8)
     case let (.list(a), .list(b)), let (.tuple(a), .tuple(b)):
         return a.count == b.count && zip(a, b).allSatisfy(pythonEquals)
     case let (.dict(a), .dict(b)):
@@ -58,6 +62,9 @@ func pythonEquals(_ left: Value, _ right: Value) -> Bool {
 
 /// Python `<`, `<=`, `>`, `>=` through one three-way comparison; types Python cannot order are an error.
 func pythonCompare(_ left: Value, _ right: Value) throws(TemplateError) -> Int {
+    if let a = left.text, let b = right.text {
+        return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : a.utf8.elementsEqual(b.utf8) ? 0 : 1
+    }
     switch (left, right) {
     case let (.string(a), .string(b)):
         return a.utf8.lexicographicallyPrecedes(b.utf8) ? -1 : a.utf8.elementsEqual(b.utf8) ? 0 : 1
@@ -76,8 +83,8 @@ func pythonCompare(_ left: Value, _ right: Value) throws(TemplateError) -> Int {
 /// Python's `in`.
 func pythonContains(_ container: Value, _ element: Value) throws(TemplateError) -> Bool {
     switch container {
-    case .string(let text):
-        guard case .string(let needle) = element else {
+    case .string(let text), .markup(let text):
+        guard let needle = element.text else {
             throw .render("'in <string>' requires string as left operand, not \(typeName(element))")
         }
         return Array(text.utf8).firstRange(of: Array(needle.utf8)) != nil || needle.isEmpty
@@ -85,6 +92,7 @@ func pythonContains(_ container: Value, _ element: Value) throws(TemplateError) 
     case .dict(let dict): return dict[element] != nil
     case .namespace(let namespace): return namespace.attributes[element] != nil
     case .undefined: return false
+    case .iterator(let lazy): return lazy.take().contains { pythonEquals($0, element) }
     default: throw .render("argument of type '\(typeName(container))' is not iterable")
     }
 }
@@ -97,6 +105,8 @@ func typeName(_ value: Value) -> String {
     case .int: "int"
     case .double: "float"
     case .string: "str"
+    case .markup: "Markup"
+    case .iterator(let lazy): if case .view(let name) = lazy.kind { name } else { "generator" }
     case .list: "list"
     case .tuple: "tuple"
     case .dict: "dict"
@@ -112,6 +122,11 @@ func pythonArithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value) throw
     if case .undefined(let undefined) = right { throw .render(undefined.message) }
     switch (op, left, right) {
     case let (.add, .string(a), .string(b)): return .string(a + b)
+    case (.add, .markup, .markup), (.add, .markup, .string), (.add, .string, .markup):
+        // Markup.__add__: the plain side is HTML-escaped.
+        return .markup(htmlEscapedUnlessMarkup(left) + htmlEscapedUnlessMarkup(right))
+    case let (.multiply, .markup(text), .int(times)), let (.multiply, .int(times), .markup(text)):
+        return .markup(String(repeating: text, count: max(times, 0)))
     case let (.add, .list(a), .list(b)): return .list(a + b)
     case let (.add, .tuple(a), .tuple(b)): return .tuple(a + b)
     case let (.multiply, .string(text), count), let (.multiply, count, .string(text)):
@@ -191,4 +206,21 @@ private func integerArithmetic(_ op: BinaryOperator, _ x: Int, _ y: Int) throws(
         return .int(result)
     case .divide, .concat: return .none  // not reached: handled as floats or by the caller
     }
+}
+
+/// markupsafe's `escape`: `& < > " '` as entities; a Markup value is already safe.
+func htmlEscapedUnlessMarkup(_ value: Value) -> String {
+    if case .markup(let text) = value { return text }
+    var out = ""
+    for scalar in (value.text ?? "").unicodeScalars {
+        switch scalar {
+        case "&": out += "&amp;"
+        case "<": out += "&lt;"
+        case ">": out += "&gt;"
+        case "\"": out += "&#34;"
+        case "'": out += "&#39;"
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out
 }

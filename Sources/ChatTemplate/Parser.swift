@@ -11,6 +11,7 @@ struct Parser {
         var parser = Parser(tokens: tokens)
         let (body, endTag) = try parser.parseStatements(until: [])
         if let endTag { throw .syntax("unexpected '\(endTag.name)'", endTag.location) }
+        try UnknownNameCheck.run(body)
         return body
     }
 

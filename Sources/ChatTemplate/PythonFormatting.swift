@@ -4,7 +4,7 @@
 func pythonString(_ value: Value) throws(TemplateError) -> String {
     switch value {
     case .undefined: return ""
-    case .string(let text): return text
+    case .string(let text), .markup(let text): return text
     default: return try pythonRepr(value)
     }
 }
@@ -17,6 +17,12 @@ func pythonRepr(_ value: Value) throws(TemplateError) -> String {
     case .int(let number): return String(number)
     case .double(let number): return pythonFloatRepr(number)
     case .string(let text): return pythonStringRepr(text)
+    case .markup(let text): return "Markup(\(pythonStringRepr(text)))"
+    case .iterator(let lazy):
+        guard let items = lazy.viewItems, case .view(let name) = lazy.kind else {
+            throw .render("cannot print a generator object")  // Python prints its memory address
+        }
+        return "\(name)(" + (try pythonRepr(.list(items))) + ")"
     case .list(let items):
         return "[" + (try items.map { item throws(TemplateError) in try pythonRepr(item) }).joined(separator: ", ") + "]"
     case .tuple(let items):

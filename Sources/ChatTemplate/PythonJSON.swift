@@ -42,7 +42,7 @@ enum PythonJSON {
         case .int(let number): out += String(number)
         case .double(let number):
             if number.isNaN { out += "NaN" } else if number.isInfinite { out += number < 0 ? "-Infinity" : "Infinity" } else { out += pythonFloatRepr(number) }
-        case .string(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
+        case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
         case .list(let items), .tuple(let items):
             guard !items.isEmpty else { out += "[]"; return }
             out += "["
@@ -67,7 +67,7 @@ enum PythonJSON {
                 try write(pair.value, options, level: level + 1, to: &out)
             }
             out += newline(options, level) + "}"
-        case .undefined, .namespace, .function, .loop:
+        case .undefined, .namespace, .function, .loop, .iterator:
             throw .render("Object of type \(typeName(value)) is not JSON serializable")
         }
     }

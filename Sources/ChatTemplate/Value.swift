@@ -10,15 +10,55 @@ public enum Value {
     case int(Int)
     case double(Double)
     case string(String)
+    /// jinja2's `Markup` (from `|safe` or `|escape`): a string that HTML-escapes plain strings added to it.
+    case markup(String)
     case list([Value])
     case tuple([Value])
     case dict(Dict)
     case namespace(Namespace)
     case function(Function)
     case loop(LoopState)
+    /// What jinja2's `map`, `select`, ... and dict's `items()` return: not a list.
+    case iterator(LazyItems)
 
     static var empty: Value { .string("") }
     static func missing(_ name: String) -> Value { .undefined(Undefined(message: "'\(name)' is undefined")) }
+}
+
+extension Value {
+    /// The text of a string or Markup value.
+    var text: String? {
+        switch self {
+        case .string(let text), .markup(let text): text
+        default: nil
+        }
+    }
+}
+
+/// A Python generator (one pass, always true, no length) or a dict view
+/// (`dict_items`, `dict_keys`, `dict_values`: sized, re-iterable).
+public final class LazyItems {
+    enum Kind: Equatable { case generator, view(String) }
+    let kind: Kind
+    private let items: [Value]
+    private var consumed = false
+
+    init(_ items: [Value], kind: Kind) {
+        self.items = items
+        self.kind = kind
+    }
+
+    /// The items left to iterate: a generator gives them once.
+    func take() -> [Value] {
+        guard kind == .generator else { return items }
+        defer { consumed = true }
+        return consumed ? [] : items
+    }
+
+    /// A view's items without consuming anything; nil for a generator.
+    var viewItems: [Value]? { kind == .generator ? nil : items }
+
+    static func generator(_ items: [Value]) -> Value { .iterator(LazyItems(items, kind: .generator)) }
 }
 
 /// jinja2's default `Undefined`: empty when printed or iterated, false when
@@ -90,7 +130,7 @@ struct DictKey: Hashable {
         case .bool(let flag): storage = .number(flag ? 1 : 0)
         case .int(let number): storage = .number(Double(number))
         case .double(let number): storage = .number(number)
-        case .string(let text): storage = .string(Array(text.utf8))
+        case .string(let text), .markup(let text): storage = .string(Array(text.utf8))
         default: return nil
         }
     }

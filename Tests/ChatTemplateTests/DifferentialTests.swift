@@ -29,13 +29,16 @@ import Testing
             return
         }
         let templates = ChatTemplates(defaultTemplate: template)
+        var same = 0, bothFail = 0
+        defer { print("STAT \(file) same=\(same) bothFail=\(bothFail)") }
         for (conversation, expected) in zip(conversations, results) {
             let rendered = Result { try templates.render(request: conversation.request) }
             switch (expected, rendered) {
             case (.success(let text), .success(let ours)):
+                if ours.utf8.elementsEqual(text.utf8) { same += 1 }
                 #expect(ours.utf8.elementsEqual(text.utf8), "\(file) / \(conversation.name):\n--- transformers\n\(text)\n--- ours\n\(ours)")
             case (.failure, .failure):
-                break
+                bothFail += 1
             case (.success, .failure(let error)):
                 Issue.record("\(file) / \(conversation.name): transformers renders it, we fail: \(error)")
             case (.failure(let error), .success):
