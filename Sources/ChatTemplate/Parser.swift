@@ -9,8 +9,7 @@ struct Parser {
 
     static func parse(_ tokens: [Token]) throws(TemplateError) -> [Node] {
         var parser = Parser(tokens: tokens)
-        let (body, endTag) = try parser.parseStatements(until: [])
-        if let endTag { throw .syntax("unexpected '\(endTag.name)'", endTag.location) }
+        let (body, _) = try parser.parseStatements(until: [])
         try UnknownNameCheck.run(body)
         return body
     }
@@ -88,9 +87,6 @@ struct Parser {
         while true {
             switch current.kind {
             case .end:
-                if let expected = endTags.sorted().first, !endTags.isEmpty {
-                    throw .syntax("unexpected end of template, expected '\(expected)'", location)
-                }
                 return (body, nil)
             case .text(let text):
                 _ = advance()
@@ -116,9 +112,8 @@ struct Parser {
 
     /// A body closed by one of `endTags`; returns which one closed it.
     private mutating func parseBody(_ opener: String, until endTags: Set<String>) throws(TemplateError) -> ([Node], String) {
-        let start = location
         let (body, endTag) = try parseStatements(until: endTags)
-        guard let endTag else { throw .syntax("'\(opener)' is never closed", start) }
+        guard let endTag else { throw .syntax("unexpected end of template: '\(opener)' is never closed", location) }
         return (body, endTag.name)
     }
 

@@ -32,7 +32,9 @@ func pythonRepr(_ value: Value) throws(TemplateError) -> String {
         var parts: [String] = []
         for (key, item) in dict.items { parts.append(try pythonRepr(key) + ": " + pythonRepr(item)) }
         return "{" + parts.joined(separator: ", ") + "}"
-    case .namespace, .function, .loop:
+    case .namespace(let namespace):
+        return "<Namespace " + (try pythonRepr(.dict(namespace.attributes))) + ">"
+    case .function, .loop:
         // Python prints these with memory addresses: no byte-exact rendering exists.
         throw .render("cannot print a \(typeName(value)) object")
     }

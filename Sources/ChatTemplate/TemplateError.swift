@@ -3,6 +3,11 @@ public struct SourceLocation: Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public var description: String { "line \(line), column \(column)" }
+
+    public init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
 }
 
 /// Why a template could not be loaded or rendered.
