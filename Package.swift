@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router",
+                "Router", "ChatTemplate", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -72,6 +72,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),
-        .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON"]),
+        .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON", "TestSupport"]),
     ]
 )
