@@ -1,7 +1,8 @@
 /// Renders a parsed template: runs statements, appending to `output`.
 /// One per render; never shared between threads.
 final class Interpreter {
-    var output = ""
+    /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
+    var output: [UInt8] = []
     var scope: Scope
 
     /// What a statement asks of the loop around it.
@@ -28,9 +29,9 @@ final class Interpreter {
     private func execute(_ node: Node) throws(TemplateError) -> Flow {
         switch node {
         case .text(let text):
-            output += text
+            output.append(contentsOf: text.utf8)
         case .output(let expression):
-            output += try pythonString(evaluate(expression))
+            output.append(contentsOf: try pythonString(evaluate(expression)).utf8)
         case .conditional(let branches, let otherwise):
             for branch in branches where isTruthy(try evaluate(branch.condition)) {
                 return try execute(branch.body)
@@ -48,11 +49,11 @@ final class Interpreter {
             scope.set(definition.name, .function(makeMacro(definition, closure: scope)))
         case .callBlock(let call, let parameters, let body):
             let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
-            output += try pythonString(evaluate(call, caller: caller))
+            output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
         case .filterBlock(let filters, let body):
             var value = Value.string(try capture(body))
             for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
-            output += try pythonString(value)
+            output.append(contentsOf: try pythonString(value).utf8)
         case .with(let assignments, let body):
             let values = try assignments.map { (target, expression) throws(TemplateError) in (target, try evaluate(expression)) }
             let outer = scope
@@ -73,10 +74,10 @@ final class Interpreter {
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
     func capture(_ body: [Node]) throws(TemplateError) -> String {
         let outer = output
-        output = ""
+        output = []
         defer { output = outer }
         try execute(body)
-        return output
+        return String(decoding: output, as: UTF8.self)
     }
 
     private func runLoop(target: AssignmentTarget, iterable: Expression, filter: Expression?, body: [Node],

@@ -46,7 +46,7 @@ func pythonEquals(_ left: Value, _ right: Value) -> Bool {
     case let (.iterator(a), .iterator(b)): return a === b
     case (.string, _), (.markup, _), (_, .string), (_, .markup):
         guard let a = left.text, let b = right.text else { return false }
-        return a.utf8.elementsEqual(b.utf8)
+        return sameBytes(a, b)
     case let (.list(a), .list(b)), let (.tuple(a), .tuple(b)):
         return a.count == b.count && zip(a, b).allSatisfy(pythonEquals)
     case let (.dict(a), .dict(b)):
@@ -87,7 +87,7 @@ func pythonContains(_ container: Value, _ element: Value) throws(TemplateError) 
         guard let needle = element.text else {
             throw .render("'in <string>' requires string as left operand, not \(typeName(element))")
         }
-        return Array(text.utf8).firstRange(of: Array(needle.utf8)) != nil || needle.isEmpty
+        return PythonString.contains(text, needle)
     case .list(let items), .tuple(let items): return items.contains { pythonEquals($0, element) }
     case .dict(let dict): return dict[element] != nil
     case .namespace(let namespace): return namespace.attributes[element] != nil

@@ -22,12 +22,19 @@ enum PythonString {
 
     /// Byte offsets of the non-overlapping occurrences of `needle`, left to right.
     static func occurrences(of needle: [UInt8], in haystack: [UInt8], limit: Int = Int.max) -> [Int] {
+        haystack.withUnsafeBufferPointer { hay in
+            needle.withUnsafeBufferPointer { occurrences(of: $0, in: hay, limit: limit) }
+        }
+    }
+
+    static func occurrences(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, limit: Int) -> [Int] {
         var found: [Int] = []
         guard !needle.isEmpty, needle.count <= haystack.count else { return found }
         var index = 0
         let last = haystack.count - needle.count
+        let first = needle[0]
         while index <= last && found.count < limit {
-            if haystack[index] == needle[0] && haystack[index..<index + needle.count].elementsEqual(needle) {
+            if haystack[index] == first && memoryEqual(haystack, from: index, needle) {
                 found.append(index)
                 index += needle.count
             } else {
@@ -35,6 +42,18 @@ enum PythonString {
             }
         }
         return found
+    }
+
+    private static func memoryEqual(_ haystack: UnsafeBufferPointer<UInt8>, from start: Int, _ needle: UnsafeBufferPointer<UInt8>) -> Bool {
+        for offset in 1..<max(needle.count, 1) where haystack[start + offset] != needle[offset] { return false }
+        return true
+    }
+
+    /// Python's `needle in text`.
+    static func contains(_ text: String, _ needle: String) -> Bool {
+        if needle.isEmpty { return true }
+        var text = text, needle = needle
+        return text.withUTF8 { hay in needle.withUTF8 { !occurrences(of: $0, in: hay, limit: 1).isEmpty } }
     }
 
     /// `split(sep, maxsplit)`; `sep` nil splits on runs of whitespace and drops empty ends.

@@ -1,7 +1,8 @@
 /// A frame of variables. jinja2 opens one per loop iteration, macro call and
 /// `with` block; `if` shares its parent's, so a `set` there is seen after it.
+/// Frames hold few names, so they are searched linearly rather than hashed.
 final class Scope {
-    private var variables: [String: Value] = [:]
+    private var variables: [(name: String, value: Value)] = []
     private let parent: Scope?
 
     init(parent: Scope?) { self.parent = parent }
@@ -9,13 +10,20 @@ final class Scope {
     func lookup(_ name: String) -> Value? {
         var scope: Scope? = self
         while let current = scope {
-            if let value = current.variables[name] { return value }
+            for variable in current.variables where variable.name == name { return variable.value }
             scope = current.parent
         }
         return nil
     }
 
-    func set(_ name: String, _ value: Value) { variables[name] = value }
+    func set(_ name: String, _ value: Value) {
+        for position in variables.indices where variables[position].name == name {
+            variables[position].value = value
+            return
+        }
+        if variables.isEmpty { variables.reserveCapacity(4) }
+        variables.append((name, value))
+    }
 }
 
 /// The `loop` variable of one `for` iteration.

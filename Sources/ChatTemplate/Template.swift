@@ -14,6 +14,6 @@ public struct Template: Sendable {
     public func render(_ variables: Dict) throws(TemplateError) -> String {
         let interpreter = Interpreter(variables: variables)
         try interpreter.execute(nodes)
-        return interpreter.output
+        return String(decoding: interpreter.output, as: UTF8.self)
     }
 }

@@ -69,10 +69,13 @@ public struct Undefined {
 }
 
 /// A Python dict: insertion-ordered, keys compared as Python compares them.
+/// Small dicts (a message's few fields) are searched linearly; larger ones
+/// get a hash index.
 public struct Dict {
     public private(set) var keys: [Value] = []
     public private(set) var values: [Value] = []
-    private var index: [DictKey: Int] = [:]
+    private var index: [DictKey: Int]?
+    private static let indexedFrom = 12
 
     public init() {}
 
@@ -83,19 +86,32 @@ public struct Dict {
     public var count: Int { keys.count }
     public var items: Zip2Sequence<[Value], [Value]> { zip(keys, values) }
 
-    public subscript(key: Value) -> Value? {
-        get {
-            guard let hashed = DictKey(key), let position = index[hashed] else { return nil }
-            return values[position]
+    private func position(of key: Value) -> Int? {
+        if index == nil, case .string(let name) = key {
+            // The common case (a field of a message) without building keys to compare.
+            for (offset, candidate) in keys.enumerated() {
+                switch candidate {
+                case .string(let text), .markup(let text): if sameBytes(text, name) { return offset }
+                default: continue
+                }
+            }
+            return nil
         }
+        guard let hashed = DictKey(key) else { return nil }
+        if let index { return index[hashed] }
+        return keys.firstIndex { DictKey($0) == hashed }
+    }
+
+    public subscript(key: Value) -> Value? {
+        get { position(of: key).map { values[$0] } }
         set {
-            guard let hashed = DictKey(key) else { return }
-            if let position = index[hashed] {
+            guard DictKey(key) != nil else { return }
+            if let position = position(of: key) {
                 if let newValue { values[position] = newValue } else { remove(at: position) }
             } else if let newValue {
-                index[hashed] = keys.count
                 keys.append(key)
                 values.append(newValue)
+                if index != nil { index![DictKey(key)!] = keys.count - 1 } else if keys.count >= Self.indexedFrom { rebuildIndex() }
             }
         }
     }
@@ -108,19 +124,24 @@ public struct Dict {
     private mutating func remove(at position: Int) {
         keys.remove(at: position)
         values.remove(at: position)
-        index = [:]
-        for (offset, key) in keys.enumerated() { index[DictKey(key)!] = offset }
+        if index != nil { rebuildIndex() }
+    }
+
+    private mutating func rebuildIndex() {
+        var rebuilt: [DictKey: Int] = [:]
+        for (offset, key) in keys.enumerated() { rebuilt[DictKey(key)!] = offset }
+        index = rebuilt
     }
 }
 
-/// The hashable form of a dict key. Strings hash by their UTF-8 bytes (Swift's
-/// own String equality folds canonically equivalent strings, Python's does
-/// not); True and 1 are one key, as in Python.
+/// The hashable form of a dict key. Strings compare and hash by their UTF-8
+/// bytes (Swift's own String equality folds canonically equivalent strings,
+/// Python's does not); True and 1 are one key, as in Python.
 struct DictKey: Hashable {
-    private enum Storage: Hashable {
+    private enum Storage {
         case none
         case number(Double)
-        case string([UInt8])
+        case string(String)
     }
     private let storage: Storage
 
@@ -130,10 +151,37 @@ struct DictKey: Hashable {
         case .bool(let flag): storage = .number(flag ? 1 : 0)
         case .int(let number): storage = .number(Double(number))
         case .double(let number): storage = .number(number)
-        case .string(let text), .markup(let text): storage = .string(Array(text.utf8))
+        case .string(let text), .markup(let text): storage = .string(text)
         default: return nil
         }
     }
+
+    static func == (lhs: DictKey, rhs: DictKey) -> Bool {
+        switch (lhs.storage, rhs.storage) {
+        case (.none, .none): true
+        case let (.number(a), .number(b)): a == b
+        case let (.string(a), .string(b)): sameBytes(a, b)
+        default: false
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .none: hasher.combine(0 as UInt8)
+        case .number(let number): hasher.combine(number)
+        case .string(var text):
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+}
+
+/// Python string equality: the same code points, so the same UTF-8 bytes.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
+        b.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+    }
+    return (contiguous ?? nil) ?? a.utf8.elementsEqual(b.utf8)
 }
 
 /// `namespace(...)`: the one object a template may change.
