@@ -28,7 +28,9 @@ enum Filters {
         switch name {
         case "abs":
             switch value {
-            case .int(let number): return .int(Swift.abs(number))
+            case .int(let number):
+                guard number != Int.min else { throw .render("integer result too large") }
+                return .int(Swift.abs(number))
             case .double(let number): return .double(Swift.abs(number))
             case .bool(let flag): return .int(flag ? 1 : 0)
             default: throw .render("bad operand type for abs(): '\(typeName(value))'")

@@ -40,7 +40,9 @@ enum Globals {
         default: throw .render("range expected 1 to 3 arguments")
         }
         guard step != 0 else { throw .render("range() arg 3 must not be zero") }
-        let count = step > 0 ? max(0, (stop - start + step - 1) / step) : max(0, (start - stop - step - 1) / -step)
+        let span = step > 0 ? stop.subtractingReportingOverflow(start) : start.subtractingReportingOverflow(stop)
+        guard !span.overflow, step != Int.min else { throw .render("range too big, maximum size for range is 100000") }
+        let count = span.partialValue <= 0 ? 0 : (span.partialValue - 1) / abs(step) + 1
         guard count <= 100_000 else { throw .render("range too big, maximum size for range is 100000") }
         return .list(Swift.stride(from: start, to: stop, by: step).map(Value.int))
     }

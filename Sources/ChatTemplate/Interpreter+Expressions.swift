@@ -39,7 +39,9 @@ extension Interpreter {
         case .negate(let operand):
             let value = try evaluate(operand)
             switch value {
-            case .int(let number): return .int(-number)
+            case .int(let number):
+                guard number != Int.min else { throw .render("integer result too large") }
+                return .int(-number)
             case .double(let number): return .double(-number)
             case .bool(let flag): return .int(flag ? -1 : 0)
             default: throw .render("bad operand type for unary -: '\(typeName(value))'")

@@ -4,6 +4,9 @@ final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
     var output: [UInt8] = []
     var scope: Scope
+    /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
+    private var callDepth = 0
+    private static let maximumCallDepth = 50
 
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -149,9 +152,11 @@ final class Interpreter {
         if arguments.positional.count > macro.parameters.count {
             throw .render("macro '\(macro.name)' takes not more than \(macro.parameters.count) argument(s)")
         }
+        guard callDepth < Self.maximumCallDepth else { throw .render("maximum recursion depth exceeded in macro '\(macro.name)'") }
+        callDepth += 1
         let outer = scope
         scope = Scope(parent: closure)
-        defer { scope = outer }
+        defer { scope = outer; callDepth -= 1 }
         for keyword in arguments.keywords where keyword.name != "caller" && !macro.parameters.contains(where: { $0.name == keyword.name }) {
             throw .render("macro '\(macro.name)' takes no keyword argument '\(keyword.name)'")
         }

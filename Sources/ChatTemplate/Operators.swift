@@ -116,6 +116,9 @@ func typeName(_ value: Value) -> String {
     }
 }
 
+/// Where `'x' * n` stops: far beyond any prompt, short of exhausting memory.
+private let maximumRepeatedBytes = 1 << 28
+
 /// Python's arithmetic operators (and `+`/`*` on strings and lists).
 func pythonArithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value) throws(TemplateError) -> Value {
     if case .undefined(let undefined) = left { throw .render(undefined.message) }
@@ -126,13 +129,18 @@ func pythonArithmetic(_ op: BinaryOperator, _ left: Value, _ right: Value) throw
         // Markup.__add__: the plain side is HTML-escaped.
         return .markup(htmlEscapedUnlessMarkup(left) + htmlEscapedUnlessMarkup(right))
     case let (.multiply, .markup(text), .int(times)), let (.multiply, .int(times), .markup(text)):
+        guard times <= 0 || text.utf8.count <= maximumRepeatedBytes / times else { throw .render("repeated string too large") }
         return .markup(String(repeating: text, count: max(times, 0)))
     case let (.add, .list(a), .list(b)): return .list(a + b)
     case let (.add, .tuple(a), .tuple(b)): return .tuple(a + b)
     case let (.multiply, .string(text), count), let (.multiply, count, .string(text)):
-        if case .int(let times) = count { return .string(String(repeating: text, count: max(times, 0))) }
+        if case .int(let times) = count {
+            guard times <= 0 || text.utf8.count <= maximumRepeatedBytes / times else { throw .render("repeated string too large") }
+            return .string(String(repeating: text, count: max(times, 0)))
+        }
         if case .bool(let flag) = count { return .string(flag ? text : "") }
     case let (.multiply, .list(items), .int(times)), let (.multiply, .int(times), .list(items)):
+        guard times <= 0 || items.count <= maximumRepeatedBytes / times else { throw .render("repeated list too large") }
         return .list(Array([[Value]](repeating: items, count: max(times, 0)).joined()))
     default: break
     }
@@ -184,6 +192,7 @@ private func integerArithmetic(_ op: BinaryOperator, _ x: Int, _ y: Int) throws(
         return .int(product)
     case .floorDivide, .modulo:
         guard y != 0 else { throw .render("integer division or modulo by zero") }
+        guard !(x == Int.min && y == -1) else { throw overflow }
         var quotient = x / y, remainder = x % y
         if remainder != 0 && (remainder < 0) != (y < 0) { quotient -= 1; remainder += y }
         return .int(op == .floorDivide ? quotient : remainder)

@@ -28,8 +28,12 @@ extension Parser {
     }
 
     mutating func parseExpression() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var expression = try parseOr()
         while skip(name: "if") {
+            try descend()
             let condition = try parseOr()
             let otherwise = try skip(name: "else") ? parseExpression() : nil
             expression = .conditional(then: expression, condition: condition, otherwise: otherwise)
@@ -38,18 +42,27 @@ extension Parser {
     }
 
     private mutating func parseOr() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parseAnd()
-        while skip(name: "or") { left = .or(left, try parseAnd()) }
+        while skip(name: "or") { try descend(); left = .or(left, try parseAnd()) }
         return left
     }
 
     private mutating func parseAnd() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parseNot()
-        while skip(name: "and") { left = .and(left, try parseNot()) }
+        while skip(name: "and") { try descend(); left = .and(left, try parseNot()) }
         return left
     }
 
     private mutating func parseNot() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         if skip(name: "not") { return .not(try parseNot()) }
         return try parseCompare()
     }
@@ -75,43 +88,62 @@ extension Parser {
     }
 
     private mutating func parseAdditive() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parseConcat()
         while case .op(let op) = current.kind, op == "+" || op == "-" {
             let opLocation = advance().location
+            try descend()
             left = .binary(op == "+" ? .add : .subtract, left, try parseConcat(), opLocation)
         }
         return left
     }
 
     private mutating func parseConcat() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parseMultiplicative()
         while isOperator("~") {
             let opLocation = advance().location
+            try descend()
             left = .binary(.concat, left, try parseMultiplicative(), opLocation)
         }
         return left
     }
 
     private mutating func parseMultiplicative() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parsePower()
         while case .op(let op) = current.kind, let binary = BinaryOperator(rawValue: op),
               [.multiply, .divide, .floorDivide, .modulo].contains(binary) {
             let opLocation = advance().location
+            try descend()
             left = .binary(binary, left, try parsePower(), opLocation)
         }
         return left
     }
 
     private mutating func parsePower() throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var left = try parseUnary()
         while isOperator("**") {
             let opLocation = advance().location
+            try descend()
             left = .binary(.power, left, try parseUnary(), opLocation)
         }
         return left
     }
 
     private mutating func parseUnary(withFilters: Bool = true) throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var node: Expression
         if skip(op: "-") {
             node = .negate(try parseUnary(withFilters: false))
@@ -185,8 +217,12 @@ extension Parser {
     }
 
     private mutating func parsePostfix(_ start: Expression) throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var node = start
         while true {
+            try descend()
             if isOperator(".") || isOperator("[") {
                 node = try parseSubscript(node)
             } else if isOperator("(") {
@@ -198,8 +234,12 @@ extension Parser {
     }
 
     private mutating func parseFilterExpression(_ start: Expression) throws(TemplateError) -> Expression {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         var node = start
         while true {
+            try descend()
             if isOperator("|") {
                 for (name, call, filterLocation) in try parseFilterChain(startsInline: false) {
                     node = .filter(node, name: name, call, filterLocation)

@@ -6,6 +6,16 @@ struct Parser {
     private(set) var index = 0
     /// How many `for` loops enclose the statement being parsed (break/continue need one).
     private var loopDepth = 0
+    /// How deep the tree being built is along the current path: bounded, so
+    /// that parsing, checking and rendering never exhaust the stack.
+    var depth = 0
+    static let maximumDepth = 128
+
+    /// One level deeper; callers restore `depth` when they return.
+    mutating func descend() throws(TemplateError) {
+        depth += 1
+        if depth > Self.maximumDepth { throw .unsupported("nesting deeper than \(Self.maximumDepth) levels", location) }
+    }
 
     static func parse(_ tokens: [Token]) throws(TemplateError) -> [Node] {
         var parser = Parser(tokens: tokens)
@@ -118,6 +128,9 @@ struct Parser {
     }
 
     private mutating func parseStatement() throws(TemplateError) -> Node {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
         let tagLocation = location
         guard case .name(let tag) = current.kind else { throw unexpected(expected: "a statement name") }
         _ = advance()

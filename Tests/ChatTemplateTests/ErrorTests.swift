@@ -82,4 +82,61 @@ import Testing
         let error = TemplateError.unsupported("the filter 'wordcount'", SourceLocation(line: 2, column: 11))
         #expect(error.description == "unsupported template construct at line 2, column 11: the filter 'wordcount'")
     }
+
+    @Test(arguments: [
+        "{{ " + String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000) + " }}",
+        "{{ " + Array(repeating: "x", count: 5000).joined(separator: " ~ ") + " }}",
+        "{{ x" + String(repeating: ".a", count: 5000) + " }}",
+        String(repeating: "{% if x %}", count: 2000) + String(repeating: "{% endif %}", count: 2000),
+        "{{ " + String(repeating: "not ", count: 5000) + "x }}",
+        "{{ " + String(repeating: "-", count: 5000) + "1 }}",
+    ])
+    func deepNestingIsRefusedNotAStackOverflow(source: String) {
+        guard case .unsupported(let message, _)? = loadError(source) else {
+            Issue.record("deep nesting was not refused")
+            return
+        }
+        #expect(message == "nesting deeper than 128 levels")
+    }
+
+    @Test func recursiveMacroFailsLikePythonsRecursionLimit() {
+        #expect(throws: TemplateError.render("maximum recursion depth exceeded in macro 'm'")) {
+            try render("{% macro m(n) %}{{ m(n + 1) }}{% endmacro %}{{ m(0) }}")
+        }
+    }
+
+    @Test(arguments: ["{{ -(-9223372036854775807 - 1) }}", "{{ (-9223372036854775807 - 1) // -1 }}", "{{ 9223372036854775807 + 1 }}",
+                      "{{ 'ab' * 9223372036854775807 }}", "{{ range(-9223372036854775807, 9223372036854775807)|length }}",
+                      "{{ 99999999999999999999 }}"])
+    func integerOverflowIsAnErrorNotACrash(source: String) {
+        #expect(throws: TemplateError.self) { try render(source) }
+    }
+
+    /// Random template-shaped text: loading either succeeds or throws, never crashes.
+    @Test func arbitraryInputNeverCrashesTheParser() {
+        let pieces = ["{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "if", "for", "in", "endif", "endfor", "set", "=",
+                      "macro", "endmacro", "x", "'s'", "\"", "(", ")", "[", "]", "{", "}", ".", "|", "trim", "is", "not", "1", "2.5",
+                      ",", ":", "~", "raw", "endraw", "else", "elif", "é", "\\", "loop", "call", "caller", "filter"]
+        var generator = SplitMix(seed: 15)
+        for _ in 0..<20_000 {
+            let count = Int(generator.next() % 24) + 1
+            let source = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
+            if let template = try? Template(source: source) {
+                _ = try? template.render(Dict([("x", .list([.int(1)]))]))
+            }
+        }
+    }
+}
+
+/// A small deterministic random generator (the tests must not vary between runs).
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
 }
