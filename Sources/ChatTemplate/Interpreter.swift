@@ -2,8 +2,8 @@
 /// One per render; never shared between threads.
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
-    var output: [UInt8] = []
-    var scope: Scope
+    @exclusivity(unchecked) var output: [UInt8] = []
+    @exclusivity(unchecked) var scope: Scope
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
     private var callDepth = 0
     private static let maximumCallDepth = 50
@@ -88,10 +88,16 @@ final class Interpreter {
         var items = try iterate(evaluate(iterable))
         let outer = scope
         defer { scope = outer }
+        // One frame serves every iteration unless a macro defined inside keeps it.
+        var frame = Scope(parent: outer)
+        func freshFrame() -> Scope {
+            if frame.isCaptured { frame = Scope(parent: outer) } else { frame.clear() }
+            return frame
+        }
         if let filter {
             var kept: [Value] = []
             for item in items {
-                scope = Scope(parent: outer)
+                scope = freshFrame()
                 try assign(target, item)
                 if isTruthy(try evaluate(filter)) { kept.append(item) }
             }
@@ -99,7 +105,7 @@ final class Interpreter {
         }
         let loop = LoopState(items: items)
         for (offset, item) in items.enumerated() {
-            scope = Scope(parent: outer)
+            scope = freshFrame()
             loop.index0 = offset
             scope.set("loop", .loop(loop))
             try assign(target, item)
@@ -143,7 +149,8 @@ final class Interpreter {
     }
 
     private func makeMacro(_ definition: MacroDefinition, closure: Scope) -> Function {
-        Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
+        closure.capture()
+        return Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
             try interpreter.invoke(definition, closure: closure, arguments)
         }
     }

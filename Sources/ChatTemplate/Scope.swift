@@ -2,10 +2,17 @@
 /// `with` block; `if` shares its parent's, so a `set` there is seen after it.
 /// Frames hold few names, so they are searched linearly rather than hashed.
 final class Scope {
-    private var variables: [(name: String, value: Value)] = []
+    @exclusivity(unchecked) private var variables: [(name: String, value: Value)] = []
     private let parent: Scope?
+    /// A macro defined here keeps this frame: it must not be reused.
+    private(set) var isCaptured = false
 
     init(parent: Scope?) { self.parent = parent }
+
+    func capture() { isCaptured = true }
+
+    /// Empties the frame for the next loop iteration, keeping its storage.
+    func clear() { variables.removeAll(keepingCapacity: true) }
 
     func lookup(_ name: String) -> Value? {
         var scope: Scope? = self
