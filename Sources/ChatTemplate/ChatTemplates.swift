@@ -71,7 +71,7 @@ public struct ChatTemplates: Sendable {
             return value
         }.first
         guard let reasoning else { return message }
-        var aliased = Dict()
+        var aliased = Dict(capacity: fields.count + 2)
         aliased["thinking"] = reasoning
         for (key, value) in fields.items { aliased[key] = value }
         aliased["reasoning_content"] = reasoning

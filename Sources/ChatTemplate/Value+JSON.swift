@@ -19,7 +19,7 @@ extension Value {
         case .array(let items):
             self = .list(try items.map { item throws(TemplateError) in try Value(json: item) })
         case .object(let members):
-            var dict = Dict()
+            var dict = Dict(capacity: members.count)
             for member in members { dict[member.key] = try Value(json: member.value) }
             self = .dict(dict)
         }

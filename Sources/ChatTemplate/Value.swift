@@ -83,6 +83,12 @@ public struct Dict {
         for (key, value) in pairs { self[.string(key)] = value }
     }
 
+    /// Room for `count` entries, so building a dict of known size allocates once.
+    public init(capacity: Int) {
+        keys.reserveCapacity(capacity)
+        values.reserveCapacity(capacity)
+    }
+
     public var count: Int { keys.count }
     public var items: Zip2Sequence<[Value], [Value]> { zip(keys, values) }
 
