@@ -60,7 +60,7 @@ enum Filters {
         case "items":
             switch value {
             case .undefined: return LazyItems.generator([])
-            case .dict(let dict): return LazyItems.generator(dict.items.map { .tuple([$0, $1]) })
+            case .dict(let dict): return LazyItems.generator(dict.items.map { .tuple([$0.key, $0.value]) })
             default: throw .render("can only get item pairs from a mapping")
             }
         case "join":
@@ -180,7 +180,7 @@ enum Filters {
         case .string("value")?: byValue = true
         default: throw .render("You can only sort by either 'key' or 'value'")
         }
-        let pairs = dict.items.map { Value.tuple([$0, $1]) }
+        let pairs = dict.items.map { Value.tuple([$0.key, $0.value]) }
         return .list(try sorted(pairs, key: { pair in
             guard case .tuple(let both) = pair else { return pair }
             return sortKey(both[byValue ? 1 : 0], caseSensitive: caseSensitive)

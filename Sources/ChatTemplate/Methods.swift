@@ -44,7 +44,7 @@ enum Methods {
                 throw .render("get expected 1 or 2 arguments")
             }
             return dict[key] ?? (arguments.positional.count > 1 ? arguments.positional[1] : .none)
-        case "items": return .iterator(LazyItems(dict.items.map { .tuple([$0, $1]) }, kind: .view("dict_items")))
+        case "items": return .iterator(LazyItems(dict.items.map { .tuple([$0.key, $0.value]) }, kind: .view("dict_items")))
         case "keys": return .iterator(LazyItems(dict.keys, kind: .view("dict_keys")))
         default: return .iterator(LazyItems(dict.values, kind: .view("dict_values")))
         }

@@ -72,8 +72,8 @@ public struct Undefined {
 /// Small dicts (a message's few fields) are searched linearly; larger ones
 /// get a hash index.
 public struct Dict {
-    public private(set) var keys: [Value] = []
-    public private(set) var values: [Value] = []
+    /// Entries in insertion order: one buffer, so copying a dict value retains one reference.
+    private var entries: [(key: Value, value: Value)] = []
     private var index: [DictKey: Int]?
     private static let indexedFrom = 12
 
@@ -84,19 +84,18 @@ public struct Dict {
     }
 
     /// Room for `count` entries, so building a dict of known size allocates once.
-    public init(capacity: Int) {
-        keys.reserveCapacity(capacity)
-        values.reserveCapacity(capacity)
-    }
+    public init(capacity: Int) { entries.reserveCapacity(capacity) }
 
-    public var count: Int { keys.count }
-    public var items: Zip2Sequence<[Value], [Value]> { zip(keys, values) }
+    public var count: Int { entries.count }
+    public var keys: [Value] { entries.map(\.key) }
+    public var values: [Value] { entries.map(\.value) }
+    public var items: [(key: Value, value: Value)] { entries }
 
     private func position(of key: Value) -> Int? {
         if index == nil, case .string(let name) = key {
             // The common case (a field of a message) without building keys to compare.
-            for (offset, candidate) in keys.enumerated() {
-                switch candidate {
+            for offset in entries.indices {
+                switch entries[offset].key {
                 case .string(let text), .markup(let text): if sameBytes(text, name) { return offset }
                 default: continue
                 }
@@ -105,19 +104,18 @@ public struct Dict {
         }
         guard let hashed = DictKey(key) else { return nil }
         if let index { return index[hashed] }
-        return keys.firstIndex { DictKey($0) == hashed }
+        return entries.firstIndex { DictKey($0.key) == hashed }
     }
 
     public subscript(key: Value) -> Value? {
-        get { position(of: key).map { values[$0] } }
+        get { position(of: key).map { entries[$0].value } }
         set {
             guard DictKey(key) != nil else { return }
             if let position = position(of: key) {
-                if let newValue { values[position] = newValue } else { remove(at: position) }
+                if let newValue { entries[position].value = newValue } else { remove(at: position) }
             } else if let newValue {
-                keys.append(key)
-                values.append(newValue)
-                if index != nil { index![DictKey(key)!] = keys.count - 1 } else if keys.count >= Self.indexedFrom { rebuildIndex() }
+                entries.append((key, newValue))
+                if index != nil { index![DictKey(key)!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
             }
         }
     }
@@ -128,14 +126,13 @@ public struct Dict {
     }
 
     private mutating func remove(at position: Int) {
-        keys.remove(at: position)
-        values.remove(at: position)
+        entries.remove(at: position)
         if index != nil { rebuildIndex() }
     }
 
     private mutating func rebuildIndex() {
         var rebuilt: [DictKey: Int] = [:]
-        for (offset, key) in keys.enumerated() { rebuilt[DictKey(key)!] = offset }
+        for (offset, entry) in entries.enumerated() { rebuilt[DictKey(entry.key)!] = offset }
         index = rebuilt
     }
 }
