@@ -1,3 +1,5 @@
+import Glibc
+
 /// A value as a template sees it: the Python objects `transformers` hands to
 /// jinja2 (JSON-shaped data), plus jinja2's own kinds (Undefined, namespaces,
 /// macros, the loop object). Dicts and lists are values: the immutable
@@ -182,7 +184,7 @@ struct DictKey: Hashable {
 func sameBytes(_ a: String, _ b: String) -> Bool {
     guard a.utf8.count == b.utf8.count else { return false }
     let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
-        b.utf8.withContiguousStorageIfAvailable { right in left.elementsEqual(right) }
+        b.utf8.withContiguousStorageIfAvailable { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
     }
     return (contiguous ?? nil) ?? a.utf8.elementsEqual(b.utf8)
 }
