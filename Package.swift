@@ -5,7 +5,7 @@ import PackageDescription
 //   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl),
 //                     CThreadPlacement (CPU affinity calls glibc hides behind _GNU_SOURCE)
 //   loop and HTTP     EventLoop, HTTPServer, WorkerClient
-//   pure logic        JSON, RadixCache, Tokenizer (no C, no I/O)
+//   pure logic        JSON, RadixCache, Tokenizer, ChatTemplate (no C, no I/O)
 //   the product       Router (routes, workers, policies, middleware, metrics)
 //   executables       slime-router, mock-sglang
 let package = Package(
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Router", targets: ["Router"]),
         .library(name: "RadixCache", targets: ["RadixCache"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
+        .library(name: "ChatTemplate", targets: ["ChatTemplate"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
@@ -36,6 +37,7 @@ let package = Package(
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
+        .target(name: "ChatTemplate", dependencies: ["JSON"]),
 
         .target(
             name: "Router",
@@ -49,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router",
+                "Router", "ChatTemplate", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -70,5 +72,6 @@ let package = Package(
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
+        .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON", "TestSupport"]),
     ]
 )

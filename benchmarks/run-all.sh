@@ -4,7 +4,7 @@
 # a link to each results file. A failing benchmark is reported in the index
 # and does not stop the others (the exit status is then 1).
 #
-#   usage: benchmarks/run-all.sh [--long] [--only "http tokenizer micro rl"]
+#   usage: benchmarks/run-all.sh [--long] [--only "http tokenizer chat-template micro rl"]
 #     (default)  short runs, about 10 minutes on 2 cores
 #     --long     longer runs: more stable figures, about 30 minutes
 # Needs scripts/setup.sh and scripts/setup-bench.sh (wrk, nginx, sglang-router,
@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 command_line=$(printf '%q ' benchmarks/run-all.sh "$@"); command_line=${command_line% }
 
 long=0
-only="http tokenizer micro rl"
+only="http tokenizer chat-template micro rl"
 while [ $# -gt 0 ]; do
     case $1 in
         --long) long=1; shift ;;
@@ -83,6 +83,8 @@ step http "$results/http-proxy.md" "pass-through proxy vs nginx and sglang-route
     benchmarks/http/run.sh --no-build "${http_args[@]}"
 step tokenizer "$results/tokenizer.md" "tokenizer throughput vs tiktoken and HF tokenizers" \
     benchmarks/tokenizer/compare.sh "$tok_rounds"
+step chat-template "$results/chat-template.md" "chat-template rendering vs transformers' apply_chat_template" \
+    benchmarks/chat-template/compare.sh "$tok_rounds"
 step micro "$results/microbenchmarks.md" "Tokenizer and RadixCache micro-benchmarks (package-benchmark)" micro
 step rl "$results/rl-workload.md" "multi-turn RL workload: hit rate, throughput, latency, retrieve, loop lag" \
     benchmarks/rl/run.sh --no-build "${rl_args[@]}"
@@ -107,7 +109,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)
     echo "[http-proxy-cost.md](http-proxy-cost.md) where a proxied request's time goes (both written by hand)."
     echo
     echo "Each results file names its own reproduce command; run one benchmark alone with"
-    echo "\`benchmarks/run-all.sh --only rl\` (names: http, tokenizer, micro, rl)."
+    echo "\`benchmarks/run-all.sh --only rl\` (names: http, tokenizer, chat-template, micro, rl)."
 } >"$results/README.md"
 cat "$results/README.md"
 exit "$failed"

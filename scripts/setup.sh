@@ -37,4 +37,8 @@ if [ -x scripts/make-tokenizer-fixtures.sh ]; then
     log "tokenizer fixtures"
     scripts/make-tokenizer-fixtures.sh
 fi
+if [ -x scripts/fetch-chat-templates.sh ]; then
+    log "chat templates"
+    scripts/fetch-chat-templates.sh
+fi
 log "set-up done"

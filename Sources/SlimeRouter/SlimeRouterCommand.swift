@@ -1,14 +1,14 @@
 import ArgumentParser
+import ChatTemplate
 import EventLoop
 import Glibc
 import Logging
 import Router
 
-@main
 struct SlimeRouterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "slime-router",
-        abstract: "Front proxy for SGLang workers that keeps the exact tokens of RL rollouts.")
+        commandName: "serve",
+        abstract: "Run the router (the default: `slime-router FLAGS` means `slime-router serve FLAGS`).")
 
     @Option(name: [.customLong("host"), .customLong("sglang-router-ip")], help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -53,6 +53,10 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(name: [.customLong("hf-checkpoint"), .customLong("tokenizer-path")],
             help: "Model directory holding tokenizer.json (used by the radix-tree middleware).")
     var tokenizerPath: String?
+
+    @Option(name: .customLong("chat-template"),
+            help: "A Jinja chat template file replacing the model's (with --hf-checkpoint); checked at start.")
+    var chatTemplate: String?
 
     @Option(name: [.customLong("middleware"), .customLong("slime-router-middleware-paths")], parsing: .upToNextOption,
             help: "Middlewares, first sees the request first: short names (radix-tree) or the original's dotted paths.")
@@ -120,6 +124,12 @@ struct SlimeRouterCommand: ParsableCommand {
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
+        if let chatTemplate {
+            // Nothing renders chats yet; loading now makes a bad template fail at start, not on the first chat.
+            do { _ = try ModelDirectoryLoader.load(directory: tokenizerPath, templateFile: chatTemplate) } catch {
+                throw ValidationError("--chat-template: \(error)")
+            }
+        }
     }
 
     func run() throws {

@@ -1,0 +1,93 @@
+import JSON
+
+/// A model's chat templates with its special tokens, rendering requests the
+/// way `tokenizer.apply_chat_template(..., tokenize=False)` does.
+public struct ChatTemplates: Sendable {
+    /// The template used when no name is asked for, if the model has one.
+    public let defaultTemplate: Template?
+    /// Named templates from a tokenizer_config.json list (`default`, `tool_use`, ...).
+    public let named: [String: Template]
+    /// `bos_token`, `eos_token`, ... as the template sees them.
+    public let specialTokens: [(name: String, value: String)]
+
+    public init(defaultTemplate: Template?, named: [String: Template] = [:], specialTokens: [(name: String, value: String)] = []) {
+        self.defaultTemplate = defaultTemplate
+        self.named = named
+        self.specialTokens = specialTokens
+    }
+
+    /// Renders `{"messages": [...], "tools": [...], "documents": [...],
+    /// "add_generation_prompt": bool, "chat_template": name, ...kwargs}`.
+    public func render(request: JSONValue) throws(ChatTemplateRequestError) -> String {
+        guard let members = request.objectMembers else { throw .invalid("the request must be a JSON object") }
+        guard let messages = request["messages"]?.arrayValue else { throw .invalid("'messages' must be an array") }
+        let tools = request["tools"].flatMap { $0.isNull ? nil : $0 }
+        let template = try select(name: request["chat_template"]?.stringValue, hasTools: tools != nil)
+        var variables = Dict()
+        for (name, value) in specialTokens { variables[name] = .string(value) }
+        var converted: [Value] = []
+        for message in messages {
+            guard case .object = message else { throw .invalid("every message must be a JSON object") }
+            converted.append(aliasingReasoning(try value(message)))
+        }
+        variables["messages"] = .list(converted)
+        variables["tools"] = try tools.map(value) ?? Value.none
+        variables["documents"] = try request["documents"].map(value) ?? Value.none
+        variables["add_generation_prompt"] = try request["add_generation_prompt"].map(value) ?? .bool(false)
+        for member in members where !["messages", "tools", "documents", "add_generation_prompt", "chat_template"].contains(member.key) {
+            if member.key == "continue_final_message" { throw .invalid("continue_final_message is not supported") }
+            variables[member.key] = try value(member.value)
+        }
+        do {
+            return try template.render(variables)
+        } catch {
+            throw .template(error)
+        }
+    }
+
+    private func value(_ json: JSONValue) throws(ChatTemplateRequestError) -> Value {
+        do { return try Value(json: json) } catch { throw .invalid(error.description) }
+    }
+
+    /// transformers' choice: the named template, else `tool_use` when tools are given, else `default`.
+    private func select(name: String?, hasTools: Bool) throws(ChatTemplateRequestError) -> Template {
+        if let name {
+            guard let template = named[name] else { throw .invalid("no chat template named '\(name)'; known: \(named.keys.sorted())") }
+            return template
+        }
+        if hasTools, let toolUse = named["tool_use"] { return toolUse }
+        if let defaultTemplate { return defaultTemplate }
+        if named.isEmpty { throw .invalid("the model has no chat template") }
+        throw .invalid("the model has several chat templates and none is 'default'; pass one of \(named.keys.sorted()) as chat_template")
+    }
+
+    /// transformers copies a message's reasoning, under whichever name it came,
+    /// to `thinking` (unless set) and `reasoning_content`.
+    private func aliasingReasoning(_ message: Value) -> Value {
+        guard case .dict(let fields) = message else { return message }
+        let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> Value? in
+            guard let value = fields[name] else { return nil }
+            if case .none = value { return nil }
+            return value
+        }.first
+        guard let reasoning else { return message }
+        var aliased = Dict(capacity: fields.count + 2)
+        aliased["thinking"] = reasoning
+        for (key, value) in fields.items { aliased[key] = value }
+        aliased["reasoning_content"] = reasoning
+        return .dict(aliased)
+    }
+}
+
+/// Why a chat request could not be rendered.
+public enum ChatTemplateRequestError: Error, CustomStringConvertible {
+    case invalid(String)
+    case template(TemplateError)
+
+    public var description: String {
+        switch self {
+        case .invalid(let message): "invalid chat request: \(message)"
+        case .template(let error): error.description
+        }
+    }
+}

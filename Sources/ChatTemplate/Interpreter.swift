@@ -1,0 +1,182 @@
+/// Renders a parsed template: runs statements, appending to `output`.
+/// One per render; never shared between threads.
+final class Interpreter {
+    /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
+    @exclusivity(unchecked) var output: [UInt8] = []
+    @exclusivity(unchecked) var scope: Scope
+    /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
+    private var callDepth = 0
+    private static let maximumCallDepth = 50
+
+    /// What a statement asks of the loop around it.
+    enum Flow { case normal, breakLoop, continueLoop }
+
+    init(variables: Dict) {
+        let globals = Scope(parent: nil)
+        for (name, value) in Globals.all { globals.set(name, value) }
+        scope = Scope(parent: globals)
+        for (key, value) in variables.items {
+            if case .string(let name) = key { scope.set(name, value) }
+        }
+    }
+
+    @discardableResult
+    func execute(_ nodes: [Node]) throws(TemplateError) -> Flow {
+        for node in nodes {
+            let flow = try execute(node)
+            if flow != .normal { return flow }
+        }
+        return .normal
+    }
+
+    private func execute(_ node: Node) throws(TemplateError) -> Flow {
+        switch node {
+        case .text(let text):
+            output.append(contentsOf: text.utf8)
+        case .output(let expression):
+            output.append(contentsOf: try pythonString(evaluate(expression)).utf8)
+        case .conditional(let branches, let otherwise):
+            for branch in branches where isTruthy(try evaluate(branch.condition)) {
+                return try execute(branch.body)
+            }
+            return try execute(otherwise)
+        case .loop(let target, let iterable, let filter, let body, let otherwise, let location):
+            return try runLoop(target: target, iterable: iterable, filter: filter, body: body, otherwise: otherwise, location)
+        case .set(let target, let expression):
+            try assign(target, try evaluate(expression))
+        case .setBlock(let target, let filters, let body):
+            var value = Value.string(try capture(body))
+            for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
+            try assign(target, value)
+        case .macro(let definition):
+            scope.set(definition.name, .function(makeMacro(definition, closure: scope)))
+        case .callBlock(let call, let parameters, let body):
+            let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
+            output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
+        case .filterBlock(let filters, let body):
+            var value = Value.string(try capture(body))
+            for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
+            output.append(contentsOf: try pythonString(value).utf8)
+        case .with(let assignments, let body):
+            let values = try assignments.map { (target, expression) throws(TemplateError) in (target, try evaluate(expression)) }
+            let outer = scope
+            scope = Scope(parent: outer)
+            defer { scope = outer }
+            for (target, value) in values { try assign(target, value) }
+            return try execute(body)
+        case .generation(let body):
+            return try execute(body)
+        case .breakLoop:
+            return .breakLoop
+        case .continueLoop:
+            return .continueLoop
+        }
+        return .normal
+    }
+
+    /// Renders `body` into a string of its own (block `set`, `filter`, macros).
+    func capture(_ body: [Node]) throws(TemplateError) -> String {
+        let outer = output
+        output = []
+        defer { output = outer }
+        try execute(body)
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    private func runLoop(target: AssignmentTarget, iterable: Expression, filter: Expression?, body: [Node],
+                         otherwise: [Node], _ location: SourceLocation) throws(TemplateError) -> Flow {
+        var items = try iterate(evaluate(iterable))
+        let outer = scope
+        defer { scope = outer }
+        // One frame serves every iteration unless a macro defined inside keeps it.
+        var frame = Scope(parent: outer)
+        func freshFrame() -> Scope {
+            if frame.isCaptured { frame = Scope(parent: outer) } else { frame.clear() }
+            return frame
+        }
+        if let filter {
+            var kept: [Value] = []
+            for item in items {
+                scope = freshFrame()
+                try assign(target, item)
+                if isTruthy(try evaluate(filter)) { kept.append(item) }
+            }
+            items = kept
+        }
+        let loop = LoopState(items: items)
+        for (offset, item) in items.enumerated() {
+            scope = freshFrame()
+            loop.index0 = offset
+            scope.set("loop", .loop(loop))
+            try assign(target, item)
+            if try execute(body) == .breakLoop { break }
+        }
+        scope = outer
+        if items.isEmpty { return try execute(otherwise) }
+        return .normal
+    }
+
+    /// The items a `for` loop (or a filter) walks: list items, dict keys, string characters.
+    func iterate(_ value: Value) throws(TemplateError) -> [Value] {
+        switch value {
+        case .list(let items), .tuple(let items): return items
+        case .dict(let dict): return dict.keys
+        case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
+        case .iterator(let lazy): return lazy.take()
+        case .undefined: return []
+        default: throw .render("'\(typeName(value))' object is not iterable")
+        }
+    }
+
+    func assign(_ target: AssignmentTarget, _ value: Value) throws(TemplateError) {
+        switch target {
+        case .name(let name):
+            scope.set(name, value)
+        case .tuple(let targets):
+            let items = try iterate(value)
+            guard items.count == targets.count else {
+                throw .render(items.count < targets.count
+                    ? "not enough values to unpack (expected \(targets.count), got \(items.count))"
+                    : "too many values to unpack (expected \(targets.count))")
+            }
+            for (inner, item) in zip(targets, items) { try assign(inner, item) }
+        case .namespaceAttribute(let name, let attribute, let location):
+            guard case .namespace(let namespace) = scope.lookup(name) else {
+                throw .render("cannot assign attribute on non-namespace object ('\(name)' at \(location))")
+            }
+            namespace.attributes[attribute] = value
+        }
+    }
+
+    private func makeMacro(_ definition: MacroDefinition, closure: Scope) -> Function {
+        closure.capture()
+        return Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
+            try interpreter.invoke(definition, closure: closure, arguments)
+        }
+    }
+
+    private func invoke(_ macro: MacroDefinition, closure: Scope, _ arguments: Arguments) throws(TemplateError) -> Value {
+        if arguments.positional.count > macro.parameters.count {
+            throw .render("macro '\(macro.name)' takes not more than \(macro.parameters.count) argument(s)")
+        }
+        guard callDepth < Self.maximumCallDepth else { throw .render("maximum recursion depth exceeded in macro '\(macro.name)'") }
+        callDepth += 1
+        let outer = scope
+        scope = Scope(parent: closure)
+        defer { scope = outer; callDepth -= 1 }
+        for keyword in arguments.keywords where keyword.name != "caller" && !macro.parameters.contains(where: { $0.name == keyword.name }) {
+            throw .render("macro '\(macro.name)' takes no keyword argument '\(keyword.name)'")
+        }
+        for (position, parameter) in macro.parameters.enumerated() {
+            if let value = arguments.value(position, parameter.name) {
+                scope.set(parameter.name, value)
+            } else if let defaultValue = parameter.defaultValue {
+                scope.set(parameter.name, try evaluate(defaultValue))
+            } else {
+                scope.set(parameter.name, .undefined(Undefined(message: "parameter '\(parameter.name)' was not provided")))
+            }
+        }
+        if let caller = arguments.keywords.last(where: { $0.name == "caller" }) { scope.set("caller", caller.value) }
+        return .string(try capture(macro.body))
+    }
+}

@@ -1,0 +1,140 @@
+/// transformers' `tojson` filter: Python's `json.dumps(x, ensure_ascii=False,
+/// indent=None, separators=None, sort_keys=False)`, byte for byte.
+enum PythonJSON {
+    private struct Options {
+        var ensureASCII = false
+        var indent: String?
+        var itemSeparator = ", "
+        var keySeparator = ": "
+        var sortKeys = false
+    }
+
+    static func dumps(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> String {
+        try arguments.check("tojson", names: ["ensure_ascii", "indent", "separators", "sort_keys"])
+        var options = Options()
+        options.ensureASCII = arguments.value(0, "ensure_ascii").map(isTruthy) ?? false
+        switch arguments.value(1, "indent") {
+        case nil, .none?: break
+        case .int(let width)?: options.indent = String(repeating: " ", count: max(width, 0))
+        case .string(let text)?: options.indent = text
+        default: throw .render("tojson indent must be an integer or a string")
+        }
+        if options.indent != nil { options.itemSeparator = "," }
+        switch arguments.value(2, "separators") {
+        case nil, .none?: break
+        case .list(let pair)?, .tuple(let pair)?:
+            guard pair.count == 2, case .string(let item) = pair[0], case .string(let key) = pair[1] else {
+                throw .render("tojson separators must be two strings")
+            }
+            (options.itemSeparator, options.keySeparator) = (item, key)
+        default: throw .render("tojson separators must be two strings")
+        }
+        options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
+        var out: [UInt8] = []
+        try write(value, options, level: 0, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func write(_ value: Value, _ options: Options, level: Int, to out: inout [UInt8]) throws(TemplateError) {
+        switch value {
+        case .none: out += "null".utf8
+        case .bool(let flag): out += (flag ? "true" : "false").utf8
+        case .int(let number): out += String(number).utf8
+        case .double(let number):
+            let text = number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number)
+            out += text.utf8
+        case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
+        case .list(let items), .tuple(let items):
+            guard !items.isEmpty else { out += "[]".utf8; return }
+            out.append(UInt8(ascii: "["))
+            for (offset, item) in items.enumerated() {
+                if offset > 0 { out += options.itemSeparator.utf8 }
+                newline(options, level + 1, to: &out)
+                try write(item, options, level: level + 1, to: &out)
+            }
+            newline(options, level, to: &out)
+            out.append(UInt8(ascii: "]"))
+        case .dict(let dict):
+            guard dict.count > 0 else { out += "{}".utf8; return }
+            var pairs: [(key: String, value: Value)] = []
+            for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
+            if options.sortKeys {
+                for key in dict.keys { guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") } }
+                pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
+            }
+            out.append(UInt8(ascii: "{"))
+            for (offset, pair) in pairs.enumerated() {
+                if offset > 0 { out += options.itemSeparator.utf8 }
+                newline(options, level + 1, to: &out)
+                writeString(pair.key, ensureASCII: options.ensureASCII, to: &out)
+                out += options.keySeparator.utf8
+                try write(pair.value, options, level: level + 1, to: &out)
+            }
+            newline(options, level, to: &out)
+            out.append(UInt8(ascii: "}"))
+        case .undefined, .namespace, .function, .loop, .iterator:
+            throw .render("Object of type \(typeName(value)) is not JSON serializable")
+        }
+    }
+
+    private static func newline(_ options: Options, _ level: Int, to out: inout [UInt8]) {
+        guard let indent = options.indent else { return }
+        out.append(UInt8(ascii: "\n"))
+        for _ in 0..<level { out += indent.utf8 }
+    }
+
+    private static func keyText(_ key: Value) throws(TemplateError) -> String {
+        switch key {
+        case .string(let text): return text
+        case .bool(let flag): return flag ? "true" : "false"
+        case .none: return "null"
+        case .int(let number): return String(number)
+        case .double(let number): return pythonFloatRepr(number)
+        default: throw .render("keys must be str, int, float, bool or None, not \(typeName(key))")
+        }
+    }
+
+    private static func writeString(_ text: String, ensureASCII: Bool, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        if !ensureASCII {
+            // Only ASCII bytes are ever escaped, so the UTF-8 can be copied byte by byte.
+            for byte in text.utf8 {
+                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
+                    out.append(byte)
+                } else {
+                    writeEscape(Unicode.Scalar(byte), to: &out)
+                }
+            }
+        } else {
+            for scalar in text.unicodeScalars {
+                if scalar.value >= 0x20 && scalar.value <= 0x7E && scalar != "\"" && scalar != "\\" {
+                    out.append(UInt8(scalar.value))
+                } else if scalar.value > 0xFFFF {
+                    let offset = scalar.value - 0x10000
+                    out += (unicodeEscape(0xD800 + (offset >> 10)) + unicodeEscape(0xDC00 + (offset & 0x3FF))).utf8
+                } else {
+                    writeEscape(scalar, to: &out)
+                }
+            }
+        }
+        out.append(UInt8(ascii: "\""))
+    }
+
+    private static func writeEscape(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+        switch scalar {
+        case "\"": out += "\\\"".utf8
+        case "\\": out += "\\\\".utf8
+        case "\n": out += "\\n".utf8
+        case "\r": out += "\\r".utf8
+        case "\t": out += "\\t".utf8
+        case "\u{08}": out += "\\b".utf8
+        case "\u{0C}": out += "\\f".utf8
+        default: out += unicodeEscape(scalar.value).utf8
+        }
+    }
+
+    private static func unicodeEscape(_ value: UInt32) -> String {
+        let hex = String(value, radix: 16)
+        return "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+    }
+}

@@ -1,0 +1,75 @@
+/// A frame of variables. jinja2 opens one per loop iteration, macro call and
+/// `with` block; `if` shares its parent's, so a `set` there is seen after it.
+/// Frames hold few names, so they are searched linearly rather than hashed.
+final class Scope {
+    @exclusivity(unchecked) private var variables: [(name: String, value: Value)] = []
+    private let parent: Scope?
+    /// A macro defined here keeps this frame: it must not be reused.
+    private(set) var isCaptured = false
+
+    init(parent: Scope?) { self.parent = parent }
+
+    func capture() { isCaptured = true }
+
+    /// Empties the frame for the next loop iteration, keeping its storage.
+    func clear() { variables.removeAll(keepingCapacity: true) }
+
+    func lookup(_ name: String) -> Value? {
+        var scope: Scope? = self
+        while let current = scope {
+            // Comparing lengths first skips most of String's comparison work for the names that differ.
+            for variable in current.variables where variable.name.utf8.count == name.utf8.count && variable.name == name {
+                return variable.value
+            }
+            scope = current.parent
+        }
+        return nil
+    }
+
+    func set(_ name: String, _ value: Value) {
+        for position in variables.indices where variables[position].name == name {
+            variables[position].value = value
+            return
+        }
+        if variables.isEmpty { variables.reserveCapacity(4) }
+        variables.append((name, value))
+    }
+}
+
+/// The `loop` variable of one `for` iteration.
+public final class LoopState {
+    let items: [Value]
+    var index0 = 0
+    private var lastChanged: [Value]?
+
+    init(items: [Value]) { self.items = items }
+
+    func attribute(_ name: String) -> Value? {
+        let length = items.count
+        switch name {
+        case "index": return .int(index0 + 1)
+        case "index0": return .int(index0)
+        case "revindex": return .int(length - index0)
+        case "revindex0": return .int(length - index0 - 1)
+        case "first": return .bool(index0 == 0)
+        case "last": return .bool(index0 == length - 1)
+        case "length": return .int(length)
+        case "depth": return .int(1)
+        case "depth0": return .int(0)
+        case "previtem": return index0 > 0 ? items[index0 - 1] : .undefined(Undefined(message: "there is no previous item"))
+        case "nextitem": return index0 + 1 < length ? items[index0 + 1] : .undefined(Undefined(message: "there is no next item"))
+        case "cycle":
+            return .function(Function(name: "loop.cycle") { _, arguments throws(TemplateError) in
+                guard !arguments.positional.isEmpty else { throw .render("no items for cycling given") }
+                return arguments.positional[self.index0 % arguments.positional.count]
+            })
+        case "changed":
+            return .function(Function(name: "loop.changed") { _, arguments in
+                defer { self.lastChanged = arguments.positional }
+                guard let last = self.lastChanged else { return .bool(true) }
+                return .bool(!(last.count == arguments.positional.count && zip(last, arguments.positional).allSatisfy(pythonEquals)))
+            })
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,233 @@
+import Glibc
+
+/// A value as a template sees it: the Python objects `transformers` hands to
+/// jinja2 (JSON-shaped data), plus jinja2's own kinds (Undefined, namespaces,
+/// macros, the loop object). Dicts and lists are values: the immutable
+/// sandbox forbids changing them, so copying can never be observed. Only a
+/// namespace is shared and mutable, as in jinja2.
+public enum Value {
+    case undefined(Undefined)
+    case none
+    case bool(Bool)
+    case int(Int)
+    case double(Double)
+    case string(String)
+    /// jinja2's `Markup` (from `|safe` or `|escape`): a string that HTML-escapes plain strings added to it.
+    case markup(String)
+    case list([Value])
+    case tuple([Value])
+    case dict(Dict)
+    case namespace(Namespace)
+    case function(Function)
+    case loop(LoopState)
+    /// What jinja2's `map`, `select`, ... and dict's `items()` return: not a list.
+    case iterator(LazyItems)
+
+    static var empty: Value { .string("") }
+    static func missing(_ name: String) -> Value { .undefined(Undefined(message: "'\(name)' is undefined")) }
+}
+
+extension Value {
+    /// The text of a string or Markup value.
+    var text: String? {
+        switch self {
+        case .string(let text), .markup(let text): text
+        default: nil
+        }
+    }
+}
+
+/// A Python generator (one pass, always true, no length) or a dict view
+/// (`dict_items`, `dict_keys`, `dict_values`: sized, re-iterable).
+public final class LazyItems {
+    enum Kind: Equatable { case generator, view(String) }
+    let kind: Kind
+    private let items: [Value]
+    private var consumed = false
+
+    init(_ items: [Value], kind: Kind) {
+        self.items = items
+        self.kind = kind
+    }
+
+    /// The items left to iterate: a generator gives them once.
+    func take() -> [Value] {
+        guard kind == .generator else { return items }
+        defer { consumed = true }
+        return consumed ? [] : items
+    }
+
+    /// A view's items without consuming anything; nil for a generator.
+    var viewItems: [Value]? { kind == .generator ? nil : items }
+
+    static func generator(_ items: [Value]) -> Value { .iterator(LazyItems(items, kind: .generator)) }
+}
+
+/// jinja2's default `Undefined`: empty when printed or iterated, false when
+/// tested, an error for anything else.
+public struct Undefined {
+    /// The error raised when the template uses the value in a way `Undefined` refuses.
+    let message: String
+}
+
+/// A Python dict: insertion-ordered, keys compared as Python compares them.
+/// Small dicts (a message's few fields) are searched linearly; larger ones
+/// get a hash index.
+public struct Dict {
+    /// Entries in insertion order: one buffer, so copying a dict value retains one reference.
+    private var entries: [(key: Value, value: Value)] = []
+    private var index: [DictKey: Int]?
+    private static let indexedFrom = 12
+
+    public init() {}
+
+    public init(_ pairs: [(String, Value)]) {
+        for (key, value) in pairs { self[.string(key)] = value }
+    }
+
+    /// Room for `count` entries, so building a dict of known size allocates once.
+    public init(capacity: Int) { entries.reserveCapacity(capacity) }
+
+    public var count: Int { entries.count }
+    public var keys: [Value] { entries.map(\.key) }
+    public var values: [Value] { entries.map(\.value) }
+    public var items: [(key: Value, value: Value)] { entries }
+
+    private func position(of key: Value) -> Int? {
+        if index == nil, case .string(let name) = key {
+            // The common case (a field of a message) without building keys to compare.
+            for offset in entries.indices {
+                switch entries[offset].key {
+                case .string(let text), .markup(let text): if sameBytes(text, name) { return offset }
+                default: continue
+                }
+            }
+            return nil
+        }
+        guard let hashed = DictKey(key) else { return nil }
+        if let index { return index[hashed] }
+        return entries.firstIndex { DictKey($0.key) == hashed }
+    }
+
+    public subscript(key: Value) -> Value? {
+        get { position(of: key).map { entries[$0].value } }
+        set {
+            guard DictKey(key) != nil else { return }
+            if let position = position(of: key) {
+                if let newValue { entries[position].value = newValue } else { remove(at: position) }
+            } else if let newValue {
+                entries.append((key, newValue))
+                if index != nil { index![DictKey(key)!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
+            }
+        }
+    }
+
+    public subscript(name: String) -> Value? {
+        get { self[.string(name)] }
+        set { self[.string(name)] = newValue }
+    }
+
+    private mutating func remove(at position: Int) {
+        entries.remove(at: position)
+        if index != nil { rebuildIndex() }
+    }
+
+    private mutating func rebuildIndex() {
+        var rebuilt: [DictKey: Int] = [:]
+        for (offset, entry) in entries.enumerated() { rebuilt[DictKey(entry.key)!] = offset }
+        index = rebuilt
+    }
+}
+
+/// The hashable form of a dict key. Strings compare and hash by their UTF-8
+/// bytes (Swift's own String equality folds canonically equivalent strings,
+/// Python's does not); True and 1 are one key, as in Python.
+struct DictKey: Hashable {
+    private enum Storage {
+        case none
+        case number(Double)
+        case string(String)
+    }
+    private let storage: Storage
+
+    init?(_ value: Value) {
+        switch value {
+        case .none: storage = .none
+        case .bool(let flag): storage = .number(flag ? 1 : 0)
+        case .int(let number): storage = .number(Double(number))
+        case .double(let number): storage = .number(number)
+        case .string(let text), .markup(let text): storage = .string(text)
+        default: return nil
+        }
+    }
+
+    static func == (lhs: DictKey, rhs: DictKey) -> Bool {
+        switch (lhs.storage, rhs.storage) {
+        case (.none, .none): true
+        case let (.number(a), .number(b)): a == b
+        case let (.string(a), .string(b)): sameBytes(a, b)
+        default: false
+        }
+    }
+
+    func hash(into hasher: inout Hasher) {
+        switch storage {
+        case .none: hasher.combine(0 as UInt8)
+        case .number(let number): hasher.combine(number)
+        case .string(var text):
+            text.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+        }
+    }
+}
+
+/// Python string equality: the same code points, so the same UTF-8 bytes.
+func sameBytes(_ a: String, _ b: String) -> Bool {
+    guard a.utf8.count == b.utf8.count else { return false }
+    let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
+        b.utf8.withContiguousStorageIfAvailable { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
+    }
+    return (contiguous ?? nil) ?? a.utf8.elementsEqual(b.utf8)
+}
+
+/// `namespace(...)`: the one object a template may change.
+public final class Namespace {
+    var attributes: Dict
+    init(_ attributes: Dict) { self.attributes = attributes }
+}
+
+/// Anything callable: macros, globals such as `range`, bound methods.
+public final class Function {
+    let name: String
+    let call: (Interpreter, Arguments) throws(TemplateError) -> Value
+    init(name: String, call: @escaping (Interpreter, Arguments) throws(TemplateError) -> Value) {
+        self.name = name
+        self.call = call
+    }
+}
+
+/// Positional and keyword arguments of one call.
+public struct Arguments {
+    var positional: [Value]
+    var keywords: [(name: String, value: Value)]
+
+    init(_ positional: [Value] = [], keywords: [(name: String, value: Value)] = []) {
+        self.positional = positional
+        self.keywords = keywords
+    }
+
+    /// The argument at `position` or named `name`, for signatures like Python's.
+    func value(_ position: Int, _ name: String) -> Value? {
+        if let keyword = keywords.last(where: { $0.name == name }) { return keyword.value }
+        return position < positional.count ? positional[position] : nil
+    }
+
+    /// Refuses arguments a signature does not have, as Python would.
+    func check(_ function: String, names: [String]) throws(TemplateError) {
+        if positional.count > names.count {
+            throw .render("\(function)() takes at most \(names.count) arguments (\(positional.count) given)")
+        }
+        for keyword in keywords where !names.contains(keyword.name) {
+            throw .render("\(function)() got an unexpected keyword argument '\(keyword.name)'")
+        }
+    }
+}
