@@ -32,7 +32,7 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
         .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
-        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CCurl"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CLLHTTP", "CCurl"]),
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router",
+                "Router", "WorkerClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

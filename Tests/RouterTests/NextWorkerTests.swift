@@ -72,7 +72,7 @@ import TestSupport
         #expect(response.status == 502, "\(response.status): \(response.text)", sourceLocation: sourceLocation)
         let message = errorMessage(response) ?? "no JSON error: \(response.text)"
         #expect(message.hasPrefix("no worker accepted the connection"), "\(message)", sourceLocation: sourceLocation)
-        if timedOut { #expect(message.contains("Timeout was reached"), "\(message)", sourceLocation: sourceLocation) }
+        if timedOut { #expect(message.contains("connect timed out"), "\(message)", sourceLocation: sourceLocation) }
     }
 
     /// The worker reads the request and closes without a word: GET and a
