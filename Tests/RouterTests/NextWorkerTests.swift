@@ -35,27 +35,30 @@ import TestSupport
         #expect(try router.metrics().retries == 5, sourceLocation: sourceLocation)
     }
 
-    @Test func aRefusingWorkerIsSkippedForEveryMethod() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aRefusingWorkerIsSkippedForEveryMethod(client: WorkerClientKind) throws {
         let refusing = try RefusingPort()
         let mock = try Mock()
-        let router = try Router(workers: [refusing.url, mock.url], Self.failingFirst)
+        let router = try Router(client: client, workers: [refusing.url, mock.url], Self.failingFirst)
         try expectEveryMethodServedByTheMock(router, mock, rid: "refused")
     }
 
-    @Test func aConnectTimeoutMovesToTheNextWorker() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aConnectTimeoutMovesToTheNextWorker(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
         let mock = try Mock()
         // A request timeout far beyond the test's: only the connect timeout can fire.
-        let router = try Router(workers: [blackhole.url, mock.url],
+        let router = try Router(client: client, workers: [blackhole.url, mock.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         try expectEveryMethodServedByTheMock(router, mock, rid: "blackholed")
     }
 
     /// A connect timeout is a connect failure (502), not a request timeout
     /// (504), for a relayed request and a buffered `/generate` alike.
-    @Test func aConnectTimeoutAtTheOnlyWorkerAnswers502() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aConnectTimeoutAtTheOnlyWorkerAnswers502(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
-        let router = try Router(workers: [blackhole.url],
+        let router = try Router(client: client, workers: [blackhole.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         let relayed = try router.request("GET", "/get_model_info")
         expectConnectFailure(relayed, timedOut: true)
@@ -77,10 +80,11 @@ import TestSupport
 
     /// The worker reads the request and closes without a word: GET and a
     /// streamed `/generate` may be sent twice, so they go on.
-    @Test func aDroppedConnectionMovesOnWhenTheRequestMayBeSentTwice() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aDroppedConnectionMovesOnWhenTheRequestMayBeSentTwice(client: WorkerClientKind) throws {
         let dropping = try CannedWorker(response: "")
         let mock = try Mock()
-        let router = try Router(workers: [dropping.url, mock.url], Self.failingFirst)
+        let router = try Router(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
         try expectServedByTheMock(router, mock, rid: "dropped")
         let put = try router.request("PUT", "/mock/echo", json: ["twice": "fine"])
         #expect(put.status == 200, "\(put.status): \(put.text)")
@@ -90,10 +94,11 @@ import TestSupport
 
     /// A POST the worker may have acted on is not sent to another: the
     /// client gets a 502, not the healthy mock's echo.
-    @Test func aDroppedConnectionAnswers502ForAPostThatMayNotBeSentTwice() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aDroppedConnectionAnswers502ForAPostThatMayNotBeSentTwice(client: WorkerClientKind) throws {
         let dropping = try CannedWorker(response: "")
         let mock = try Mock()
-        let router = try Router(workers: [dropping.url, mock.url], Self.failingFirst)
+        let router = try Router(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
         let response = try router.request("POST", "/mock/echo", json: ["once": "only"])
         #expect(response.status == 502, "\(response.status): \(response.text)")
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")

@@ -25,9 +25,10 @@ import TestSupport
         }
     }
 
-    @Test func sequentialRequestsShareOneWorkerConnection() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func sequentialRequestsShareOneWorkerConnection(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
         let baseline = try #require(try mock.client.stats()["connections_accepted"])
         try Self.generateInTurn(port: router.port, count: 20, ridPrefix: "seq")
         let accepted = try connectionsAccepted(by: mock, since: baseline)
@@ -35,9 +36,10 @@ import TestSupport
         #expect(try mock.rids().count == 20)
     }
 
-    @Test func concurrentClientsNeedNoMoreConnectionsThanTheirNumber() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func concurrentClientsNeedNoMoreConnectionsThanTheirNumber(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
         let baseline = try #require(try mock.client.stats()["connections_accepted"])
         let clients = 4, port = router.port
         for result in onThreads(clients, { client in try Self.generateInTurn(port: port, count: 10, ridPrefix: "c\(client)-") }) {
@@ -51,10 +53,11 @@ import TestSupport
     /// `--max-idle-worker-connections` bounds idle connections only: while
     /// more requests run than that, a request that ends leaves its
     /// connection to the next one instead of closing it.
-    @Test func connectionsInUseDoNotCountAgainstTheIdleLimit() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func connectionsInUseDoNotCountAgainstTheIdleLimit(client: WorkerClientKind) throws {
         let mock = try Mock()
         try mock.configure(["latency_per_token_ms": 20])
-        let router = try Router(mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
         // Four long generations (1,000 tokens, 20 s) hold four connections...
         let long = try (0..<4).map { index in
             let connection = try RawHTTPConnection(port: router.port)

@@ -28,19 +28,27 @@ final class Mock {
     func running() throws -> Int { try client.running() }
 }
 
+/// Which client carries the router's calls to `http://` workers
+/// (`--worker-client`): the worker-call tests run on each.
+enum WorkerClientKind: String, CaseIterable, CustomTestStringConvertible {
+    case native, curl
+    var testDescription: String { rawValue }
+}
+
 /// One `slime-router` process on a free port.
 final class Router {
     let process: ManagedProcess
     let port: Int
 
-    /// Starts a router in front of `workers` with extra `arguments`.
-    init(workers: [String] = [], _ arguments: [String] = []) throws {
-        process = try .slimeRouter(workers: workers, arguments)
+    /// Starts a router in front of `workers` with extra `arguments`, its
+    /// worker calls on `client`.
+    init(client: WorkerClientKind = .native, workers: [String] = [], _ arguments: [String] = []) throws {
+        process = try .slimeRouter(workers: workers, ["--worker-client", client.rawValue] + arguments)
         port = try process.waitForListeningPort()
     }
 
-    convenience init(mocks: [Mock], _ arguments: [String] = []) throws {
-        try self.init(workers: mocks.map(\.url), arguments)
+    convenience init(client: WorkerClientKind = .native, mocks: [Mock], _ arguments: [String] = []) throws {
+        try self.init(client: client, workers: mocks.map(\.url), arguments)
     }
 
     func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
