@@ -67,6 +67,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
+        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer"]),

@@ -107,4 +107,23 @@ import TestSupport
         #expect(metrics.retries == 0)
         #expect(metrics.totalInFlight == 0)
     }
+
+    /// The worker closes a kept-alive connection just as the router sends
+    /// the next request on it (its idle timeout ran out): none of the answer
+    /// came, the worker read nothing of it, and the request goes out once
+    /// more on a fresh connection to the same worker, a POST too. No other
+    /// worker is tried and no retry is counted.
+    @Test(arguments: WorkerClientKind.allCases)
+    func aPooledConnectionClosedUnderTheNextRequestIsReplacedByAFreshOne(client: WorkerClientKind) throws {
+        let worker = try CannedWorker(response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ending: .atTheNextRequest)
+        let router = try Router(client: client, workers: [worker.url], Self.failingFirst)
+        for index in 0..<3 {
+            let response = try router.request("POST", "/mock/echo", json: ["index": index])
+            #expect(response.status == 200, "\(response.status): \(response.text)")
+            #expect(response.text == "ok")
+        }
+        // The first on a new connection; the others each met a dropped one first.
+        #expect(worker.requestsSeen == 5)
+        #expect(try router.metrics().retries == 0)
+    }
 }

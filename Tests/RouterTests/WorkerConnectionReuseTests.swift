@@ -73,4 +73,26 @@ import TestSupport
         #expect(try mock.running() == 4, "the long generations ended before the short ones: no test")
         for connection in long { connection.close() }
     }
+
+    /// `--max-connections-per-worker`: a request beyond the limit waits for
+    /// a connection instead of opening one, and gets the first one freed
+    /// (here by a client that left, which closes its unfinished one).
+    @Test(arguments: WorkerClientKind.allCases)
+    func requestsBeyondTheConnectionLimitWaitForAFreeOne(client: WorkerClientKind) throws {
+        let mock = try Mock()
+        try mock.configure(["latency_per_token_ms": 20])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--max-connections-per-worker", "2"])
+        // Three long generations (1,000 tokens, 20 s) for two connections.
+        let held = try (0..<3).map { try router.startGenerate(rid: "held\($0)", maxNewTokens: 1000) }
+        #expect(eventually(timeout: 30) { (try? mock.running()) == 2 })
+        let started = try mock.rids()
+        #expect(started.count == 2, "\(started)")
+        let leaving = try #require(held.indices.first { started.contains("held\($0)") })
+        held[leaving].close()
+        #expect(eventually(timeout: 30) { (try? mock.rids().count) == 3 })
+        #expect(try mock.running() == 2)
+        let waited = try #require(Set(held.indices.map { "held\($0)" }).subtracting(started).first)
+        #expect(try mock.rids().last == waited)
+        for connection in held { connection.close() }
+    }
 }

@@ -13,7 +13,7 @@ final class ConnectionPool {
     /// is the same for this worker, spelled once.
     let headTail: [UInt8]
     private var idle: [WorkerConnection] = []
-    private var waiting = WaitingQueue()
+    private var waiting = WaitingQueue<NativeTransfer>()
     /// Connecting, busy and idle together.
     private var open = 0
     private var connecting = 0
@@ -22,7 +22,7 @@ final class ConnectionPool {
         self.client = client
         (host, port) = PlainHTTPURL.hostAndPort(authority)
         let hostField = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
-        headTail = Array(" HTTP/1.1\r\nHost: \(hostField)\r\n".utf8)
+        headTail = RequestHead.tail(host: hostField)
     }
 
     var loop: EventLoop { client.loop }

@@ -6,12 +6,12 @@ enum RequestHead {
     private static let lineEnd = Array("\r\n".utf8)
     private static let contentLength = Array("Content-Length: ".utf8)
 
-    static func spell(_ transfer: NativeTransfer, tail: [UInt8], into head: inout [UInt8]) {
-        let request = transfer.request
+    /// `tail` is `" HTTP/1.1\r\nHost: …\r\n"`, spelled once per worker.
+    static func spell(_ request: UpstreamRequest, target: Substring, tail: [UInt8], into head: inout [UInt8]) {
         head.removeAll(keepingCapacity: true)
         head.append(contentsOf: request.method.utf8)
         head.append(UInt8(ascii: " "))
-        head.append(contentsOf: transfer.target.utf8)
+        head.append(contentsOf: target.utf8)
         head.append(contentsOf: tail)
         for field in request.headers {
             head.append(contentsOf: field.name.utf8)
@@ -28,6 +28,11 @@ enum RequestHead {
     }
 
     /// Methods whose requests carry a length even when empty (RFC 9110 §8.6).
+    /// The part of every head after the target, for a worker at `host`.
+    static func tail(host: Substring) -> [UInt8] {
+        Array(" HTTP/1.1\r\nHost: \(host)\r\n".utf8)
+    }
+
     private static func sendsBody(_ method: String) -> Bool {
         method == "POST" || method == "PUT" || method == "PATCH"
     }

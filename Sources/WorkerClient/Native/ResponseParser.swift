@@ -34,6 +34,8 @@ final class ResponseParser {
     private var expectsBody = true
     private var isComplete = false
     private var failure: String?
+    /// Whether any byte of the current answer arrived.
+    private(set) var hasInput = false
     /// Whether the connection may carry another request after the answer.
     private(set) var keepsAlive = false
 
@@ -55,10 +57,12 @@ final class ResponseParser {
         self.expectsBody = expectsBody
         isComplete = false
         failure = nil
+        hasInput = false
     }
 
     func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .needsMore }
+        hasInput = true
         let status = llhttp_execute(parser, base, bytes.count)
         switch status {
         case HPE_OK:
@@ -77,9 +81,9 @@ final class ResponseParser {
     /// The worker closed the connection: that ends an answer without a
     /// length, and fails any other unfinished one.
     func finish() -> Outcome {
-        let status = llhttp_finish(parser)
+        guard hasInput else { return .failed("the worker closed the connection without answering") }
+        llhttp_finish(parser)
         if isComplete { return .complete(leftover: 0) }
-        if status == HPE_OK { return .failed("the worker closed the connection without answering") }
         return .failed(failure ?? "the worker closed the connection before its answer was complete")
     }
 

@@ -1,46 +1,44 @@
-/// Transfers waiting for a connection to their worker, first come first
+/// Requests waiting for a connection to their worker, first come first
 /// served; one that stops waiting leaves a hole that `popFirst` skips.
 /// Appending and taking cost O(1), so a queue thousands long stays cheap.
-struct WaitingQueue {
-    private var slots: [NativeTransfer?] = []
+struct WaitingQueue<Element: AnyObject> {
+    private var slots: [Element?] = []
     private var head = 0
     private(set) var count = 0
 
-    var isEmpty: Bool { count == 0 }
-
-    mutating func append(_ transfer: NativeTransfer) {
-        slots.append(transfer)
+    mutating func append(_ element: Element) {
+        slots.append(element)
         count += 1
     }
 
-    /// Puts `transfer` first: it is being sent again.
-    mutating func prepend(_ transfer: NativeTransfer) {
+    /// Puts `element` first: it was served, and is being sent again.
+    mutating func prepend(_ element: Element) {
         if head > 0 {
             head -= 1
-            slots[head] = transfer
+            slots[head] = element
         } else {
-            slots.insert(transfer, at: 0)
+            slots.insert(element, at: 0)
         }
         count += 1
     }
 
-    mutating func popFirst() -> NativeTransfer? {
+    mutating func popFirst() -> Element? {
         while head < slots.count {
-            let transfer = slots[head]
+            let element = slots[head]
             slots[head] = nil
             head += 1
-            if let transfer {
+            if let element {
                 count -= 1
                 compact()
-                return transfer
+                return element
             }
         }
         return nil
     }
 
-    /// Takes `transfer` out wherever it is.
-    mutating func remove(_ transfer: NativeTransfer) {
-        guard let index = slots[head...].firstIndex(where: { $0 === transfer }) else { return }
+    /// Takes `element` out wherever it is.
+    mutating func remove(_ element: Element) {
+        guard let index = slots[head...].firstIndex(where: { $0 === element }) else { return }
         slots[index] = nil
         count -= 1
         compact()

@@ -19,7 +19,6 @@ final class WorkerConnection {
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
     private var answered = 0
-    private var receivedAnswer = false
     private var isIdle = false
     private var isClosed = false
 
@@ -64,9 +63,8 @@ final class WorkerConnection {
         isIdle = false
         self.transfer = transfer
         transfer.connection = self
-        receivedAnswer = false
         parser.begin(expectsBody: transfer.request.method != "HEAD")
-        RequestHead.spell(transfer, tail: pool.headTail, into: &head)
+        RequestHead.spell(transfer.request, target: transfer.target, tail: pool.headTail, into: &head)
         head.withUnsafeBytes { head in
             transfer.request.body.withUnsafeBytes { body in tcp.write(head, body) }
         }
@@ -84,7 +82,6 @@ final class WorkerConnection {
     private func received(_ bytes: UnsafeRawBufferPointer) {
         // Idle, nothing is expected: the connection cannot be trusted.
         guard let transfer else { return close() }
-        receivedAnswer = true
         let outcome = parser.parse(bytes)
         // A handler may have cancelled the transfer (and closed this) meanwhile.
         guard self.transfer === transfer else { return }
@@ -105,13 +102,10 @@ final class WorkerConnection {
         let outcome = error == nil ? parser.finish() : nil
         if case .complete? = outcome { return finish(transfer, reusable: false) }
         close()
-        if answered > 0, !receivedAnswer, transfer.maySendAgain { return transfer.sendAgain() }
-        let reason = error.map { "connection to the worker failed: \($0)" }
-        if case .failed(let message)? = outcome {
-            transfer.complete(.failure(.transport(reason ?? message)))
-        } else {
-            transfer.complete(.failure(.transport(reason ?? "connection to the worker failed")))
-        }
+        if answered > 0, !parser.hasInput, transfer.maySendAgain { return transfer.sendAgain() }
+        let reason = if case .failed(let message)? = outcome { message }
+                     else { "connection to the worker failed: \(error.map { "\($0)" } ?? "closed")" }
+        transfer.complete(.failure(.transport(reason)))
     }
 
     private func finish(_ transfer: NativeTransfer, reusable: Bool) {
