@@ -19,7 +19,7 @@ public final class WorkerClient {
     /// from inside this call.
     @discardableResult
     public func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> any UpstreamTransfer {
-        if configuration.plainHTTPClient == .native, request.url.utf8.starts(with: "http://".utf8) {
+        if configuration.plainHTTPClient == .native, PlainHTTPURL.isPlain(request.url) {
             return native.start(request, handlers: handlers)
         }
         return curl.start(request, handlers: handlers)

@@ -9,7 +9,8 @@ import report_common  # noqa: E402
 
 LABELS = {
     "upstream": "upstream alone (nginx `return 200`, core 0, no proxy)",
-    "slime-router": "**slime-router**",
+    "slime-router": "**slime-router** (own client)",
+    "slime-router-curl": "slime-router, worker calls on libcurl",
     "nginx": "nginx `proxy_pass`, keep-alive upstream",
     "sglang-router": "SGLang Rust router, round_robin",
 }

@@ -5,10 +5,13 @@
 # core 0 (anchors.md). Writes benchmarks/results/http-proxy.md and prints it.
 #
 #   usage: benchmarks/http/run.sh [--duration S] [--warmup S] [--connections "32 256"]
-#                                 [--threads N] [--peers "slime-router nginx sglang-router"]
+#                                 [--threads N] [--peers "slime-router slime-router-curl nginx sglang-router"]
 #                                 [--no-build] [--slime-router BINARY] [--output FILE]
 # By default slime-router is built (release) from this work tree;
 # --slime-router measures a binary built elsewhere (e.g. another commit).
+# slime-router-curl is the same binary with its worker calls on libcurl
+# (--worker-client curl), as before our own client. Both open at most 256
+# connections to the upstream (--max-connections-per-worker 256).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
@@ -20,7 +23,7 @@ duration=10
 warmup=3
 connections="32"
 threads=1
-peers="slime-router nginx sglang-router"
+peers="slime-router slime-router-curl nginx sglang-router"
 build=1
 router_bin=.build-release/release/slime-router
 output=benchmarks/results/http-proxy.md
@@ -84,15 +87,18 @@ PY
 start_peer() {
     local name=$1 port=$2 upstream="http://127.0.0.1:$upstream_port"
     case $name in
-        slime-router)
-            taskset -c 1 "$router_bin" --port "$port" --worker-urls "$upstream" \
+        slime-router|slime-router-curl)
+            local client=native
+            [ "$name" = slime-router-curl ] && client=curl
+            taskset -c 1 "$router_bin" --port "$port" --worker-urls "$upstream" --worker-client "$client" \
+                --max-connections-per-worker 256 \
                 --policy round-robin --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
             started_pid=$! ;;
         nginx)
             start_nginx "$name" "$here/nginx-proxy.conf.template" 1 "$port" "$upstream_port" ;;
         sglang-router)
             start_sglang_router "$work/$name.log" "$port" round_robin "$upstream" ;;
-        *) die "unknown peer '$name' (slime-router, nginx, sglang-router)" ;;
+        *) die "unknown peer '$name' (slime-router, slime-router-curl, nginx, sglang-router)" ;;
     esac
 }
 

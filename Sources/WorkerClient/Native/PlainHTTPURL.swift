@@ -1,12 +1,27 @@
-/// The parts of an `http://` URL a request needs.
+/// The parts of an `http://` URL a request needs. These run for every
+/// request, so they read the URL's bytes in place.
 enum PlainHTTPURL {
+    private static let scheme: [UInt8] = Array("http://".utf8)
+
+    /// Whether `url` starts with `http://`.
+    static func isPlain(_ url: String) -> Bool {
+        var url = url
+        return url.withUTF8 { $0.count >= scheme.count && $0[..<scheme.count].elementsEqual(scheme) }
+    }
+
     /// `host[:port]` and the request target (path and query, `/` at least),
     /// as slices of `url`, which starts with `http://`.
     static func split(_ url: String) -> (authority: Substring, target: Substring) {
-        let rest = url.utf8.dropFirst("http://".utf8.count)
-        let slash = rest.firstIndex(of: UInt8(ascii: "/")) ?? rest.endIndex
-        let target = url[slash...]
-        return (url[rest.startIndex..<slash], target.isEmpty ? "/" : target)
+        var url = url
+        let (start, slash) = url.withUTF8 { bytes in
+            let start = min(scheme.count, bytes.count)
+            return (start, bytes[start...].firstIndex(of: UInt8(ascii: "/")) ?? bytes.count)
+        }
+        let bytes = url.utf8
+        let authorityStart = bytes.index(bytes.startIndex, offsetBy: start)
+        let end = bytes.index(bytes.startIndex, offsetBy: slash)
+        let target = url[end...]
+        return (url[authorityStart..<end], target.isEmpty ? "/" : target)
     }
 
     /// Host and port of an authority: user information dropped, an IPv6

@@ -27,9 +27,8 @@ final class ResponseParser {
     private let onHead: HeadHandler
     private let onBody: BodyHandler
     private var headers: [(name: String, value: String)] = []
-    private var field: [UInt8] = []
-    private var value: [UInt8] = []
-    private var readingValue = false
+    private var field = HeadText()
+    private var value = HeadText()
     private var headBytes = 0
     private var expectsBody = true
     private var isComplete = false
@@ -45,8 +44,6 @@ final class ResponseParser {
         parser = .allocate(capacity: 1)
         llhttp_init(parser, HTTP_RESPONSE, ResponseParser.settings)
         parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
-        field.reserveCapacity(64)
-        value.reserveCapacity(256)
     }
 
     deinit { parser.deallocate() }
@@ -64,6 +61,10 @@ final class ResponseParser {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .needsMore }
         hasInput = true
         let status = llhttp_execute(parser, base, bytes.count)
+        // A field cut by the end of the input goes on in the next read,
+        // which reuses the memory: keep a copy of what came.
+        field.keepPiece()
+        value.keepPiece()
         switch status {
         case HPE_OK:
             return .needsMore
@@ -91,9 +92,6 @@ final class ResponseParser {
 
     fileprivate func messageBegin() {
         headers.removeAll(keepingCapacity: true)
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
-        readingValue = false
         headBytes = 0
     }
 
@@ -106,29 +104,24 @@ final class ResponseParser {
         return true
     }
 
-    fileprivate func appendField(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if readingValue { flushHeader() }
-        field.append(contentsOf: bytes)
+    fileprivate func fieldPiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        field.add(bytes)
         return countHeadBytes(bytes.count)
     }
 
-    fileprivate func appendValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        readingValue = true
-        value.append(contentsOf: bytes)
+    fileprivate func valuePiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        value.add(bytes)
         return countHeadBytes(bytes.count)
     }
 
-    private func flushHeader() {
+    /// A field's value ended: the pair is complete.
+    fileprivate func valueComplete() {
         if headers.isEmpty { headers.reserveCapacity(8) }
-        headers.append((name: String(decoding: field, as: UTF8.self), value: String(decoding: value, as: UTF8.self)))
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
-        readingValue = false
+        headers.append((name: field.take(), value: value.take()))
     }
 
     /// 0 reads the body; 1 tells llhttp there is none (HEAD, 1xx); -1 stops.
     fileprivate func headersComplete() -> Int32 {
-        if readingValue || !field.isEmpty { flushHeader() }
         let status = Int(parser.pointee.status_code)
         // An interim answer: its message ends here, the real one follows.
         if status < 200 { return status == 101 ? 0 : 1 }
@@ -162,11 +155,46 @@ final class ResponseParser {
         let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
         llhttp_settings_init(settings)
         settings.pointee.on_message_begin = { owner($0).messageBegin(); return 0 }
-        settings.pointee.on_header_field = { verdict(owner($0).appendField(span($1, $2))) }
-        settings.pointee.on_header_value = { verdict(owner($0).appendValue(span($1, $2))) }
+        settings.pointee.on_header_field = { verdict(owner($0).fieldPiece(span($1, $2))) }
+        settings.pointee.on_header_value = { verdict(owner($0).valuePiece(span($1, $2))) }
+        settings.pointee.on_header_value_complete = { owner($0).valueComplete(); return 0 }
         settings.pointee.on_headers_complete = { owner($0).headersComplete() }
         settings.pointee.on_body = { verdict(owner($0).body(span($1, $2))) }
         settings.pointee.on_message_complete = { owner($0).messageComplete() }
         return settings
     }()
+}
+
+/// A header name or value as llhttp delivers it: most arrive whole in one
+/// piece and become a `String` straight from the input; one cut across two
+/// reads is gathered in a buffer kept for the next.
+private struct HeadText {
+    private var piece: UnsafeRawBufferPointer?
+    private var gathered: [UInt8] = []
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        if piece == nil, gathered.isEmpty {
+            piece = bytes
+        } else {
+            keepPiece()
+            gathered.append(contentsOf: bytes)
+        }
+    }
+
+    /// Copies the piece out of memory about to be reused.
+    mutating func keepPiece() {
+        guard let piece else { return }
+        gathered.append(contentsOf: piece)
+        self.piece = nil
+    }
+
+    /// The text so far, and a fresh start.
+    mutating func take() -> String {
+        if let piece {
+            self.piece = nil
+            return String(decoding: piece, as: UTF8.self)
+        }
+        defer { gathered.removeAll(keepingCapacity: true) }
+        return String(decoding: gathered, as: UTF8.self)
+    }
 }
