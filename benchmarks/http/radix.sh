@@ -8,9 +8,10 @@
 #                           relays the text)
 #   2. POST /retrieve_from_text on a stored trajectory of about 2 KB
 #      (slime-router alone: no peer has the endpoint).
-# Each peer alone on core 1, in front of http/run.sh's static nginx upstream
-# (the same SGLang-shaped answer to every request), which shares core 0 with
-# wrk. Prints a markdown table; the results file quotes it.
+# Each peer alone on core 1, in front of a static nginx upstream (http/run.sh's,
+# answering radix-upstream.json to every request: SGLang's shape with
+# log-probabilities, so that slime-router stores each trajectory), which
+# shares core 0 with wrk. Prints a markdown table; the results file quotes it.
 #
 #   usage: benchmarks/http/radix.sh [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "slime-router slime-router-curl sglang-router"] [--no-build]
@@ -52,7 +53,7 @@ chmod 755 "$work"   # nginx workers run as nobody when started by root
 upstream_port=$(free_port)
 mkdir -p "$work/upstream"
 python3 - "$here/nginx-upstream.conf.template" "$work/upstream/nginx.conf" "$work/upstream" "$upstream_port" \
-    "$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$here/upstream.json")" <<'PY'
+    "$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$here/radix-upstream.json")" <<'PY'
 import sys
 template, out, d, port, body = sys.argv[1:]
 text = open(template).read()
@@ -127,7 +128,7 @@ for peer in $peers; do
     start_peer "$peer" "$port"
     pids+=("$started_pid")
     wait_for_200 "$peer" "$started_pid" "http://127.0.0.1:$port/generate" 5 "$(cat "$here/request.json")"
-    wrk_row "$peer: /generate, radix cache" "$started_pid" "http://127.0.0.1:$port/generate" "$here/radix-generate.lua"
+    wrk_row "$peer: /generate, 1 KB shared prompt, unique turns" "$started_pid" "http://127.0.0.1:$port/generate" "$here/radix-generate.lua"
     if [ "$peer" = slime-router ]; then
         # A trajectory of about 2 KB: a ~2 KB prompt, stored with its answer.
         prompt=$(python3 -c 'print("<|im_start|>system\n" + "Answer with care and show each step of the arithmetic. " * 36 + "<|im_end|>\n<|im_start|>user\nWhat is 12 * 7?<|im_end|>\n<|im_start|>assistant\n", end="")')
