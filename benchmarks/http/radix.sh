@@ -20,6 +20,7 @@ cd "$(dirname "$0")/../.."
 here=benchmarks/http
 script=http/radix.sh
 . benchmarks/lib/common.sh
+. benchmarks/http/nginx.sh
 
 duration=10
 warmup=3
@@ -48,23 +49,12 @@ tokenizer=.fixtures/tokenizers/qwen3
 [ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
 
 start_work_dir http-radix
-chmod 755 "$work"   # nginx workers run as nobody when started by root
 
 upstream_port=$(free_port)
-mkdir -p "$work/upstream"
-python3 - "$here/nginx-upstream.conf.template" "$work/upstream/nginx.conf" "$work/upstream" "$upstream_port" \
-    "$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' "$here/radix-upstream.json")" <<'PY'
-import sys
-template, out, d, port, body = sys.argv[1:]
-text = open(template).read()
-for key, value in {"DIR": d, "PORT": port, "BODY": body}.items():
-    text = text.replace(f"@{key}@", value)
-open(out, "w").write(text)
-PY
-taskset -c 0 nginx -e "$work/upstream/error.log" -p "$work/upstream" -c "$work/upstream/nginx.conf" >"$work/upstream.log" 2>&1 &
-pids+=("$!")
+start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$(minified_json "$here/radix-upstream.json")"
+pids+=("$started_pid")
 upstream="http://127.0.0.1:$upstream_port"
-wait_for_200 upstream "$!" "$upstream/generate" 2 "$(cat "$here/request.json")"
+wait_for_200 upstream "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
 
 start_peer() {
     local name=$1 port=$2

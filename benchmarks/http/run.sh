@@ -17,6 +17,7 @@ cd "$(dirname "$0")/../.."
 here=benchmarks/http
 script=run.sh
 . benchmarks/lib/common.sh
+. benchmarks/http/nginx.sh
 command_line=$(shell_command "$here/run.sh" "$@")
 
 duration=10
@@ -51,11 +52,9 @@ need_cores "router on core 1, load and upstream on core 0"
 [ -x "$router_bin" ] || die "$router_bin missing (drop --no-build)"
 
 start_work_dir http-bench
-chmod 755 "$work"   # nginx workers run as nobody when started by root
 
 # The upstream's answer, minified: what every peer must relay byte for byte.
-expected=$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' \
-    "$here/upstream.json")
+expected=$(minified_json "$here/upstream.json")
 
 # wait_ready NAME PID URL: poll until URL answers POST /generate with 200 and
 # exactly the upstream's body; a benchmark of error responses is worthless.
@@ -64,23 +63,6 @@ wait_ready() {
     wait_for_200 "$name" "$2" "$3/generate" 2 "$(cat "$here/request.json")"
     [ "$(cat "$work/$name.body")" = "$expected" ] ||
         die "$name answered 200 but not the upstream's body: $(head -c 300 "$work/$name.body")"
-}
-
-# start_nginx NAME TEMPLATE CORE PORT [UPSTREAM_PORT]: nginx from a template,
-# in a directory of its own.
-start_nginx() {
-    local name=$1 template=$2 core=$3 port=$4 upstream_port=${5:-} dir="$work/$1"
-    mkdir -p "$dir"
-    python3 - "$template" "$dir/nginx.conf" "$dir" "$port" "$upstream_port" "$expected" <<'PY'
-import sys
-template, out, d, port, upstream_port, body = sys.argv[1:]
-text = open(template).read()
-for key, value in {"DIR": d, "PORT": port, "UPSTREAM_PORT": upstream_port, "BODY": body}.items():
-    text = text.replace(f"@{key}@", value)
-open(out, "w").write(text)
-PY
-    taskset -c "$core" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$work/$name.log" 2>&1 &
-    started_pid=$!
 }
 
 # One start-up function per peer. Each leaves started_pid set.
@@ -95,7 +77,7 @@ start_peer() {
                 --policy round-robin --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
             started_pid=$! ;;
         nginx)
-            start_nginx "$name" "$here/nginx-proxy.conf.template" 1 "$port" "$upstream_port" ;;
+            start_nginx "$name" "$here/nginx-proxy.conf.template" 1 "$port" "$upstream_port" "$expected" ;;
         sglang-router)
             start_sglang_router "$work/$name.log" "$port" round_robin "$upstream" ;;
         *) die "unknown peer '$name' (slime-router, slime-router-curl, nginx, sglang-router)" ;;
@@ -147,7 +129,7 @@ measure() {
 load_before=$(load_average)
 
 upstream_port=$(free_port)
-start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port"
+start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$expected"
 pids+=("$started_pid")
 wait_ready upstream "$started_pid" "http://127.0.0.1:$upstream_port"
 measure upstream "$started_pid" "http://127.0.0.1:$upstream_port"
