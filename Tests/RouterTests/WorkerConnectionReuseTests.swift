@@ -95,4 +95,23 @@ import TestSupport
         #expect(try mock.rids().last == waited)
         for connection in held { connection.close() }
     }
+
+    /// Health probes do not wait behind the limit: with the only connection
+    /// held by a long generation, probes still reach the worker, which
+    /// stays in rotation.
+    @Test(arguments: WorkerClientKind.allCases)
+    func healthProbesAreNotQueuedBehindTheConnectionLimit(client: WorkerClientKind) throws {
+        let mock = try Mock()
+        try mock.configure(["latency_per_token_ms": 20])
+        let router = try Router(client: client, mocks: [mock], [
+            "--max-connections-per-worker", "1", "--health-check-interval", "0.1", "--health-check-timeout", "0.5",
+            "--health-failure-threshold", "2"])
+        let held = try router.startGenerate(rid: "held", maxNewTokens: 1000)
+        #expect(eventually(timeout: 30) { (try? mock.running()) == 1 })
+        let probes = try #require(try mock.client.stats()["health_probes"])
+        #expect(eventually(timeout: 30) { ((try? mock.client.stats()["health_probes"]) ?? 0) >= probes + 5 })
+        #expect(try router.metrics().activeWorkers == 1)
+        #expect(try mock.running() == 1, "the generation ended before the probes: no test")
+        held.close()
+    }
 }
