@@ -14,7 +14,7 @@ final class WorkerConnection {
     private var tcp: TCPConnection!
     private var parser: ResponseParser!
     private var connectTimer: LoopTimer?
-    private(set) var transfer: NativeTransfer?
+    private var transfer: NativeTransfer?
     private var head: [UInt8] = []
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
@@ -76,7 +76,6 @@ final class WorkerConnection {
         tcp.resumeReading()
     }
 
-    func pauseReading() { tcp.pauseReading() }
     func resumeReading() { tcp.resumeReading() }
 
     private func received(_ bytes: UnsafeRawBufferPointer) {
