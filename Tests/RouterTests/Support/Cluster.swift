@@ -28,13 +28,6 @@ final class Mock {
     func running() throws -> Int { try client.running() }
 }
 
-/// Which client carries the router's calls to `http://` workers
-/// (`--worker-client`): the worker-call tests run on each.
-enum WorkerClientKind: String, CaseIterable, CustomTestStringConvertible {
-    case native, curl
-    var testDescription: String { rawValue }
-}
-
 /// One `slime-router` process on a free port.
 final class Router {
     let process: ManagedProcess
@@ -43,7 +36,7 @@ final class Router {
     /// Starts a router in front of `workers` with extra `arguments`, its
     /// worker calls on `client`.
     init(client: WorkerClientKind = .native, workers: [String] = [], _ arguments: [String] = []) throws {
-        process = try .slimeRouter(workers: workers, ["--worker-client", client.rawValue] + arguments)
+        process = try .slimeRouter(workers: workers, client: client, arguments)
         port = try process.waitForListeningPort()
     }
 
