@@ -155,6 +155,25 @@ import TestSupport
         #expect(try mock.rids() == ["boom", "fine"])
     }
 
+    /// Framings mock-sglang does not use: interim 1xx answers before the
+    /// real one, a chunked answer, and one without a length that ends with
+    /// the connection. Each reaches the client whole, for GET and POST.
+    @Test(arguments: WorkerClientKind.allCases, [
+        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+            + "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world",
+    ])
+    func everyFramingOfTheAnswerIsRelayedWhole(client: WorkerClientKind, answer: String) throws {
+        let worker = try CannedWorker(response: answer)
+        let router = try Router(client: client, workers: [worker.url], ["--disable-health-check"])
+        for method in ["GET", "POST"] {
+            let response = try router.request(method, "/framed", body: method == "POST" ? Array("{}".utf8) : [])
+            #expect(response.status == 200, "\(method): \(response.status) \(response.text)")
+            #expect(response.text == "hello world", "\(method)")
+        }
+    }
+
     @Test(arguments: WorkerClientKind.allCases)
     func hopByHopResponseHeadersAreNotRelayed(client: WorkerClientKind) throws {
         let worker = try CannedWorker(response: "HTTP/1.1 203 Non-Authoritative Information\r\n"
