@@ -33,7 +33,7 @@ let package = Package(
         .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
         .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
-        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CCurl"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CLLHTTP", "CCurl"]),
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router", "ChatTemplate", "JSON", "Tokenizer",
+                "Router", "WorkerClient", "ChatTemplate", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -69,6 +69,7 @@ let package = Package(
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
+        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),

@@ -7,12 +7,14 @@ public final class TCPConnection {
     /// Called once when the peer closed (`nil`) or the stream failed.
     public typealias EndHandler = (UVError?) -> Void
 
-    private let loop: EventLoop
+    let loop: EventLoop
     private let handle = Handle<uv_tcp_t>()
     private var onRead: ReadHandler?
     private var onEnd: EndHandler?
     private var onDrained: (() -> Void)?
     private var onClosed: (() -> Void)?
+    /// Set while an outgoing connection is being made (see `connect`).
+    var onConnected: ((UVError?) -> Void)?
     private var isReading = false
     /// Closing after writes: the peer's input is read and dropped until it
     /// closes too, or until `lingerTimer` fires.
@@ -35,6 +37,8 @@ public final class TCPConnection {
     var stream: UnsafeMutablePointer<uv_stream_t> {
         UnsafeMutableRawPointer(handle.pointer).assumingMemoryBound(to: uv_stream_t.self)
     }
+
+    var tcpHandle: UnsafeMutablePointer<uv_tcp_t> { handle.pointer }
 
     func setNoDelay() { uv_tcp_nodelay(handle.pointer, 1) }
 
@@ -84,34 +88,54 @@ public final class TCPConnection {
 
     /// Writes `bytes`, copying what cannot be written at once.
     public func write(_ bytes: UnsafeRawBufferPointer) {
-        guard !isClosed, bytes.count > 0 else { return }
-        var offset = 0
+        write(bytes, UnsafeRawBufferPointer(start: nil, count: 0))
+    }
+
+    /// Writes `first` then `second` with one system call when nothing is
+    /// queued (a request head and its body), copying what the kernel did
+    /// not take into one queued write.
+    public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) {
+        let total = first.count + second.count
+        guard !isClosed, total > 0 else { return }
+        var written = 0
         if queuedBytes == 0 {
-            var buffer = uv_buf_init(UnsafeMutablePointer(mutating: bytes.baseAddress!.assumingMemoryBound(to: CChar.self)), UInt32(bytes.count))
-            let written = uv_try_write(stream, &buffer, 1)
-            if written == bytes.count { return }
-            if written > 0 { offset = Int(written) }
-            else if written != UVError.tryAgain.code {
-                finishReading(UVError(written))
+            var buffers = (Self.buffer(first), Self.buffer(second))
+            let status = withUnsafeMutableBytes(of: &buffers) { raw in
+                uv_try_write(stream, raw.baseAddress!.assumingMemoryBound(to: uv_buf_t.self), second.isEmpty ? 1 : 2)
+            }
+            if status == total { return }
+            if status > 0 { written = Int(status) }
+            else if status != UVError.tryAgain.code {
+                finishReading(UVError(status))
                 return
             }
         }
-        enqueue(UnsafeRawBufferPointer(rebasing: bytes[offset...]))
+        enqueue(first, second, skipping: written)
     }
 
     public func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { write($0) }
     }
 
-    private func enqueue(_ bytes: UnsafeRawBufferPointer) {
-        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1)
-        copy.copyMemory(from: bytes)
+    private static func buffer(_ bytes: UnsafeRawBufferPointer) -> uv_buf_t {
+        uv_buf_init(UnsafeMutableRawPointer(mutating: bytes.baseAddress)?.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
+    }
+
+    /// Queues a copy of `first` and `second` after their first `skipped` bytes.
+    private func enqueue(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer, skipping skipped: Int) {
+        let length = first.count + second.count - skipped
+        let copy = UnsafeMutableRawBufferPointer.allocate(byteCount: length, alignment: 1)
+        let fromFirst = max(0, first.count - skipped)
+        if fromFirst > 0 { copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: first[skipped...])) }
+        if !second.isEmpty {
+            let secondStart = max(0, skipped - first.count)
+            UnsafeMutableRawBufferPointer(rebasing: copy[fromFirst...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: second[secondStart...]))
+        }
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         request.initialize(to: uv_write_t())
         request.pointee.data = copy.baseAddress
-        queuedBytes += bytes.count
-        var buffer = uv_buf_init(copy.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(bytes.count))
-        let length = bytes.count
+        queuedBytes += length
+        var buffer = uv_buf_init(copy.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(length))
         let status = uv_write(request, stream, &buffer, 1) { request, status in
             guard let request else { return }
             let stream = request.pointee.handle
@@ -188,6 +212,7 @@ public final class TCPConnection {
         onRead = nil
         onEnd = nil
         onDrained = nil
+        onConnected = nil
         let closed = onClosed
         onClosed = nil
         handle.close()

@@ -29,7 +29,13 @@ public final class RouterServer {
         self.logger = logger
         pool = WorkerPool(policy: configuration.policy)
         client = WorkerClient(loop: loop, configuration: configuration.client)
-        health = HealthChecker(pool: pool, client: client, configuration: configuration.health, logger: logger)
+        // Probes have connections of their own: queued behind requests that
+        // hold every connection a worker may have, they would time out and
+        // take a busy, healthy worker out of rotation.
+        var probeConfiguration = configuration.client
+        probeConfiguration.maxConnectionsPerWorker = 0
+        health = HealthChecker(pool: pool, client: WorkerClient(loop: loop, configuration: probeConfiguration),
+                               configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
         chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in

@@ -4,6 +4,7 @@ import EventLoop
 import Glibc
 import Logging
 import Router
+import WorkerClient
 
 struct SlimeRouterCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -71,6 +72,13 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "Idle connections to workers kept for reuse, all workers together (connections in use do not count).")
     var maxIdleWorkerConnections = 2048
 
+    @Option(help: "Open connections to one worker; requests beyond it wait for a free one (0 = no limit).")
+    var maxConnectionsPerWorker = 0
+
+    /// For tests and benchmarks: both clients must pass the same tests.
+    @Option(help: .hidden)
+    var workerClient = PlainHTTPClient.native
+
     @Option(help: "Largest accepted request body, bytes.")
     var maxBodySize = 64 * 1024 * 1024
 
@@ -122,6 +130,7 @@ struct SlimeRouterCommand: ParsableCommand {
         }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
+        guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
         if let chatTemplate {
@@ -140,6 +149,8 @@ struct SlimeRouterCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "slime-router")
+        // A write to a connection the peer closed must fail, not end the process.
+        signal(SIGPIPE, SIG_IGN)
         let files = OpenFileLimit.raiseToHardLimit()
         if files.after > files.before {
             logger.info("open-file limit raised", metadata: ["from": "\(files.before)", "to": "\(files.after)"])
@@ -192,6 +203,8 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.client.connectTimeoutMilliseconds = Int(connectTimeout * 1000)
         configuration.client.requestTimeoutMilliseconds = Int(requestTimeout * 1000)
         configuration.client.maxIdleConnections = maxIdleWorkerConnections
+        configuration.client.maxConnectionsPerWorker = maxConnectionsPerWorker
+        configuration.client.plainHTTPClient = workerClient
         configuration.http.maxBodyBytes = maxBodySize
         configuration.http.maxHeaderBytes = maxHeaderSize
         configuration.http.requestReadTimeoutMilliseconds = UInt64(requestReadTimeout * 1000)
@@ -205,3 +218,5 @@ struct SlimeRouterCommand: ParsableCommand {
         return configuration
     }
 }
+
+extension PlainHTTPClient: ExpressibleByArgument {}

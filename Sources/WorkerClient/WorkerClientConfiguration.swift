@@ -5,6 +5,20 @@ public struct WorkerClientConfiguration: Sendable {
     /// Idle connections to workers kept for reuse, all workers together;
     /// connections in use do not count.
     public var maxIdleConnections = 2048
+    /// Open connections to one worker; requests beyond it wait for one to
+    /// be free, in arrival order. 0 means no limit.
+    public var maxConnectionsPerWorker = 0
+    /// Which client carries calls to `http://` workers (`https://` ones
+    /// always go through libcurl).
+    public var plainHTTPClient = PlainHTTPClient.native
 
     public init() {}
+}
+
+public enum PlainHTTPClient: String, Sendable, CaseIterable {
+    /// Our HTTP/1.1 client on libuv and llhttp.
+    case native
+    /// libcurl, as for `https://` workers: kept selectable so that both
+    /// paths run the same tests.
+    case curl
 }

@@ -14,8 +14,9 @@ extension EndToEnd {
             String(decoding: try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys]), as: UTF8.self)
         }
 
-        @Test func abortsAreRetriedWithTheSameBodyUntilAGoodAnswer() throws {
-            let cluster = try Cluster(workers: 1, Self.fast + ["--retry-attempts", "5"])
+        @Test(arguments: WorkerClientKind.allCases)
+        func abortsAreRetriedWithTheSameBodyUntilAGoodAnswer(client: WorkerClientKind) throws {
+            let cluster = try Cluster(workers: 1, client: client, Self.fast + ["--retry-attempts", "5"])
             try cluster.workers[0].configure(["abort_next": 2])
             let conversation = Conversation(system: "Retry me.")
             let turn = try cluster.send(conversation, user: "Will this abort?", rid: "abort-2", maxNewTokens: 10)
@@ -33,8 +34,9 @@ extension EndToEnd {
             #expect(try cluster.router.routerMetric("retries") == 2)
         }
 
-        @Test func whenEveryAttemptAbortsTheClientGetsTheLastAbortAndNothingIsCached() throws {
-            let cluster = try Cluster(workers: 1, Self.fast + ["--retry-attempts", "3"])
+        @Test(arguments: WorkerClientKind.allCases)
+        func whenEveryAttemptAbortsTheClientGetsTheLastAbortAndNothingIsCached(client: WorkerClientKind) throws {
+            let cluster = try Cluster(workers: 1, client: client, Self.fast + ["--retry-attempts", "3"])
             try cluster.workers[0].configure(["abort_next": 10])
             let conversation = Conversation(system: "Abort always.")
             let prompt = conversation.nextPrompt(user: "Anyone there?")
@@ -54,9 +56,9 @@ extension EndToEnd {
         /// One fault on each of two workers: the second attempt must go to the
         /// worker the first did not try (had it gone back, that worker would
         /// have answered and the other would have seen nothing).
-        @Test(arguments: ["abort_next", "error_next", "drop_next"])
-        func retryGoesToTheOtherWorker(fault: String) throws {
-            let cluster = try Cluster(workers: 2, Self.fast + ["--retry-attempts", "3"])
+        @Test(arguments: WorkerClientKind.allCases, ["abort_next", "error_next", "drop_next"])
+        func retryGoesToTheOtherWorker(client: WorkerClientKind, fault: String) throws {
+            let cluster = try Cluster(workers: 2, client: client, Self.fast + ["--retry-attempts", "3"])
             for worker in cluster.workers { try worker.configure([fault: 1]) }
             let conversation = Conversation(system: "Two workers.")
             let turn = try cluster.send(conversation, user: "Fault \(fault).", rid: "other-\(fault)", maxNewTokens: 6)
@@ -68,11 +70,12 @@ extension EndToEnd {
             #expect(try cluster.router.cacheMetric("total_entries") == 1)
         }
 
-        @Test func aRefusedConnectionIsRetriedOnAnotherWorker() throws {
+        @Test(arguments: WorkerClientKind.allCases)
+        func aRefusedConnectionIsRetriedOnAnotherWorker(client: WorkerClientKind) throws {
             let dead = try RefusingPort()
             let tokenizer = try Fixtures.tokenizer()
             let workers = try FakeWorker.start(1)
-            let router = try RouterUnderTest(workers: [dead.url, workers[0].url], Self.fast)
+            let router = try RouterUnderTest(workers: [dead.url, workers[0].url], client: client, Self.fast)
             for index in 0..<4 {
                 let prompt = Chat.user("Refused number \(index)?")
                 let response = try router.post("/generate", json: ["text": prompt, "rid": "refused-\(index)", "sampling_params": ["max_new_tokens": 5]])

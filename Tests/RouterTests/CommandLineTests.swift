@@ -35,7 +35,8 @@ import TestSupport
         #expect(!process.standardOutput.contains("listening on"))
     }
 
-    @Test(arguments: [["--port", "70000"], ["--log-level", "loud"], ["--no-such-flag"], ["--port", "zero"]])
+    @Test(arguments: [["--port", "70000"], ["--log-level", "loud"], ["--no-such-flag"], ["--port", "zero"],
+                      ["--max-connections-per-worker", "-1"], ["--worker-client", "telnet"]])
     func invalidArgumentsExitNonZero(arguments: [String]) throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)
         let status = try #require(process.waitForExit(timeout: 60))

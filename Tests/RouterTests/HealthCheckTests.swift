@@ -20,9 +20,10 @@ import TestSupport
             .map { String($0.split(separator: " ").last ?? "") }
     }
 
-    @Test func anUnhealthyWorkerIsTakenOutAndBroughtBack() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func anUnhealthyWorkerIsTakenOutAndBroughtBack(client: WorkerClientKind) throws {
         let sick = try Mock(), well = try Mock()
-        let router = try Router(mocks: [sick, well], Self.fastChecks)
+        let router = try Router(client: client, mocks: [sick, well], Self.fastChecks)
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 2 })
 
         try sick.configure(["fail_health": true])
@@ -47,9 +48,10 @@ import TestSupport
         #expect(try well.rids().count == 12)
     }
 
-    @Test func allWorkersUnhealthyAnswers503() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func allWorkersUnhealthyAnswers503(client: WorkerClientKind) throws {
         let sick = try Mock()
-        let router = try Router(mocks: [sick], Self.fastChecks)
+        let router = try Router(client: client, mocks: [sick], Self.fastChecks)
         try sick.configure(["fail_health": true])
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 0 })
         #expect(try router.request("GET", "/readiness").status == 503)
@@ -59,18 +61,20 @@ import TestSupport
         #expect(try sick.rids().isEmpty)
     }
 
-    @Test func aWorkerThatStopsAnsweringIsTakenOut() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aWorkerThatStopsAnsweringIsTakenOut(client: WorkerClientKind) throws {
         let dying = try Mock(), well = try Mock()
-        let router = try Router(mocks: [dying, well], Self.fastChecks)
+        let router = try Router(client: client, mocks: [dying, well], Self.fastChecks)
         dying.process.terminate()
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 1 })
         for index in 0..<4 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try well.rids().count == 4)
     }
 
-    @Test func disabledHealthChecksKeepAFailingWorker() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func disabledHealthChecksKeepAFailingWorker(client: WorkerClientKind) throws {
         let sick = try Mock()
-        let router = try Router(mocks: [sick], ["--disable-health-check", "--health-check-interval", "0.1"])
+        let router = try Router(client: client, mocks: [sick], ["--disable-health-check", "--health-check-interval", "0.1"])
         try sick.configure(["fail_health": true])
         // Nothing to wait for: check the state stays put over many would-be intervals.
         for index in 0..<10 {
@@ -96,10 +100,11 @@ import TestSupport
 
     func healthyWorkers(_ router: Router) throws -> Int { try router.metrics().activeWorkers }
 
-    @Test func aWorkerIsTakenOutOnlyAfterTheThresholdOfConsecutiveFailures() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aWorkerIsTakenOutOnlyAfterTheThresholdOfConsecutiveFailures(client: WorkerClientKind) throws {
         let mock = try Mock()
         try mock.configure(["hold_health": true])
-        let router = try Router(mocks: [mock], Self.steppedChecks)
+        let router = try Router(client: client, mocks: [mock], Self.steppedChecks)
         try answerProbes(mock, [503, 503])
         #expect(try healthyWorkers(router) == 1, "2 failures of 3")
         // A success starts the count again.
@@ -111,10 +116,11 @@ import TestSupport
         #expect(try mock.rids().isEmpty)
     }
 
-    @Test func aWorkerComesBackOnlyAfterTheThresholdOfConsecutiveSuccesses() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aWorkerComesBackOnlyAfterTheThresholdOfConsecutiveSuccesses(client: WorkerClientKind) throws {
         let mock = try Mock()
         try mock.configure(["hold_health": true])
-        let router = try Router(mocks: [mock], Self.steppedChecks)
+        let router = try Router(client: client, mocks: [mock], Self.steppedChecks)
         try answerProbes(mock, [503, 503, 503])
         #expect(try healthyWorkers(router) == 0)
         try answerProbes(mock, [200])
@@ -130,10 +136,11 @@ import TestSupport
 
     /// Probes the mock never answers: each times out, and after the failure
     /// threshold's worth of them the worker is out.
-    @Test func aHealthCheckSlowerThanTheTimeoutIsAFailure() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aHealthCheckSlowerThanTheTimeoutIsAFailure(client: WorkerClientKind) throws {
         let mock = try Mock()
         try mock.configure(["hold_health": true])
-        let router = try Router(mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
+        let router = try Router(client: client, mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
                                                 "--health-failure-threshold", "2", "--health-success-threshold", "1"])
         // The third probe comes only after the first two timed out.
         #expect(eventually(timeout: 30) { (try? mock.client.stats()["health_probes"]).map { $0 >= 3 } == true })

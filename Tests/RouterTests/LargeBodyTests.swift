@@ -26,9 +26,10 @@ import TestSupport
         return Array(body.utf8)
     }
 
-    @Test func twentyMegabytesThereAndBack() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func twentyMegabytesThereAndBack(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         let body = Self.pattern(20 * 1024 * 1024)
         let response = try router.request("POST", "/mock/echo", headers: [("Content-Type", "application/octet-stream")],
                                           body: body, timeout: 300)
@@ -38,9 +39,10 @@ import TestSupport
         #expect(echoed == body)
     }
 
-    @Test func aSlowReadingClientGetsALargeResponseByteExact() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aSlowReadingClientGetsALargeResponseByteExact(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         let body = Self.pattern(12 * 1024 * 1024, seed: 7)
         // A tiny receive window and nobody reading: the router's write queue
         // fills, it must pause the worker transfer and resume it later.
@@ -73,9 +75,10 @@ import TestSupport
         #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
     }
 
-    @Test func aLargeStreamToASlowClientArrivesWhole() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aLargeStreamToASlowClientArrivesWhole(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         // Cumulative events of growing size: 1,500 of them make about 9 MB.
         let connection = try RawHTTPConnection(port: router.port, receiveBufferSize: 4096)
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "big", maxNewTokens: 1500, stream: true))
@@ -91,9 +94,10 @@ import TestSupport
         #expect((last?["output_ids"] as? [Int])?.count == 1500)
     }
 
-    @Test func aBodyOverTheLimitAnswers413() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aBodyOverTheLimitAnswers413(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--max-body-size", "1000"])
+        let router = try Router(client: client, mocks: [mock], ["--max-body-size", "1000"])
         let response = try router.request("POST", "/mock/echo", body: Self.pattern(1001))
         #expect(response.status == 413)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -112,9 +116,10 @@ import TestSupport
         #expect(try router.request("GET", "/health").status == 200)
     }
 
-    @Test func aHeadOverTheLimitAnswers431() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aHeadOverTheLimitAnswers431(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--max-header-size", "2048"])
+        let router = try Router(client: client, mocks: [mock], ["--max-header-size", "2048"])
         let response = try router.request("GET", "/mock/echo", headers: [("X-Big", String(repeating: "a", count: 4096))])
         #expect(response.status == 431)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")

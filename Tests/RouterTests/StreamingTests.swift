@@ -12,9 +12,10 @@ import TestSupport
         }
     }
 
-    @Test func streamArrivesChunkByChunk() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func streamArrivesChunkByChunk(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         // Events 300 ms apart: each is sent on its own well before the next.
         try mock.configure(["latency_per_token_ms": 300])
         let connection = try router.startGenerate(rid: "s", maxNewTokens: 4, stream: true)
@@ -55,9 +56,10 @@ import TestSupport
         #expect(connection.isClosedByPeer(timeout: 30))
     }
 
-    @Test func streamOnAKeepAliveConnectionIsFollowedByTheNextResponse() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func streamOnAKeepAliveConnectionIsFollowedByTheNextResponse(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         for index in 0..<3 {
             let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "k\(index)", maxNewTokens: 3, stream: true))
@@ -71,9 +73,10 @@ import TestSupport
         #expect(try mock.rids() == ["k0", "k1", "k2"])
     }
 
-    @Test func closingAStreamingClientCancelsTheWorkerTransfer() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func closingAStreamingClientCancelsTheWorkerTransfer(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         // 10,000 tokens at 100 ms: the stream would run for over 16 minutes.
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "long", maxNewTokens: 10_000, stream: true)
@@ -90,9 +93,10 @@ import TestSupport
         #expect(try router.generate(rid: "after").status == 200)
     }
 
-    @Test func closingAWaitingClientCancelsTheWorkerTransfer() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func closingAWaitingClientCancelsTheWorkerTransfer(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         // Not streamed: the worker answers only at the end, 1000 s from now.
         let connection = try router.startGenerate(rid: "long", maxNewTokens: 10_000)
@@ -102,9 +106,10 @@ import TestSupport
         #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
     }
 
-    @Test func manyConcurrentStreamsAreRelayedIndependently() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func manyConcurrentStreamsAreRelayedIndependently(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 10])
         let port = router.port
         let results = onThreads(16) { index -> [String] in

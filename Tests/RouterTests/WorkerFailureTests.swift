@@ -4,8 +4,9 @@ import TestSupport
 
 /// What a client gets when workers are missing, dead, slow or break off.
 @Suite struct WorkerFailureTests {
-    @Test func noWorkerRegisteredAnswers503() throws {
-        let router = try Router()
+    @Test(arguments: WorkerClientKind.allCases)
+    func noWorkerRegisteredAnswers503(client: WorkerClientKind) throws {
+        let router = try Router(client: client)
         let response = try router.generate(rid: "nobody")
         #expect(response.status == 503)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -13,10 +14,11 @@ import TestSupport
         #expect(try router.request("GET", "/get_model_info").status == 503)
     }
 
-    @Test func aDeadWorkerIsSkipped() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aDeadWorkerIsSkipped(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
         let live = try Mock()
-        let router = try Router(workers: [dead.url, live.url], ["--disable-health-check"])
+        let router = try Router(client: client, workers: [dead.url, live.url], ["--disable-health-check"])
         for index in 0..<6 {
             let response = try router.generate(rid: "r\(index)")
             #expect(response.status == 200, "\(response.status): \(response.text)")
@@ -24,12 +26,13 @@ import TestSupport
         #expect(try live.rids() == (0..<6).map { "r\($0)" })
     }
 
-    @Test func aDeadWorkerIsSkippedAndTakenOutWithHealthChecksOn() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aDeadWorkerIsSkippedAndTakenOutWithHealthChecksOn(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
         let live = try Mock()
         // Passive failures count: after the threshold the dead worker gets no
         // more attempts (health probes every 60 s, so only the proxy reports).
-        let router = try Router(workers: [dead.url, live.url],
+        let router = try Router(client: client, workers: [dead.url, live.url],
                                 ["--health-check-interval", "60", "--health-failure-threshold", "2"])
         for index in 0..<6 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try live.rids().count == 6)
@@ -38,9 +41,10 @@ import TestSupport
         #expect(metrics.totalInFlight == 0)
     }
 
-    @Test func everyWorkerDeadAnswers502() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func everyWorkerDeadAnswers502(client: WorkerClientKind) throws {
         let dead = try RefusingPort(), alsoDead = try RefusingPort()
-        let router = try Router(workers: [dead.url, alsoDead.url], ["--disable-health-check"])
+        let router = try Router(client: client, workers: [dead.url, alsoDead.url], ["--disable-health-check"])
         for _ in 0..<3 {
             let response = try router.generate(rid: "x")
             #expect(response.status == 502)
@@ -49,9 +53,10 @@ import TestSupport
         #expect(try router.metrics().totalInFlight == 0)
     }
 
-    @Test func aSlowWorkerTimesOutWith504() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aSlowWorkerTimesOutWith504(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--request-timeout", "1", "--retry-attempts", "1"])
+        let router = try Router(client: client, mocks: [mock], ["--request-timeout", "1", "--retry-attempts", "1"])
         try mock.configure(["latency_per_token_ms": 100])
         // 1000 tokens at 100 ms: 100 s, far beyond the 1 s limit.
         let response = try router.generate(rid: "slow", maxNewTokens: 1000, timeout: 60)
@@ -65,14 +70,14 @@ import TestSupport
         #expect(try router.generate(rid: "fast").status == 200)
     }
 
-    @Test(arguments: [false, true])
-    func aDroppedWorkerConnectionAnswers502(stream: Bool) throws {
+    @Test(arguments: WorkerClientKind.allCases, [false, true])
+    func aDroppedWorkerConnectionAnswers502(client: WorkerClientKind, stream: Bool) throws {
         let mock = try Mock()
         // No health probes: the proxied request is the router's first
         // connection to the mock, so curl cannot retry it on a fresh one.
         // One attempt: a /generate may be sent again after a dropped
         // connection (buffered or streamed), but not with nowhere to go.
-        let router = try Router(mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
         try mock.configure(["drop_next": 1])
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "dropped", maxNewTokens: 2, stream: stream))
         let response = try router.request("POST", "/generate", body: Array(body))
@@ -87,9 +92,10 @@ import TestSupport
     /// SGLang's server closes keep-alive connections idle for 5 s. The router
     /// keeps watching its pooled connections between requests: one the
     /// worker closed must neither busy the loop nor fail the next request.
-    @Test func aWorkerClosingIdleConnectionsCostsNothing() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aWorkerClosingIdleConnectionsCostsNothing(client: WorkerClientKind) throws {
         let mock = try Mock(["--keep-alive-timeout-ms", "100"])
-        let router = try Router(mocks: [mock], ["--disable-health-check"])
+        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
         for round in 0..<3 {
             #expect(try router.generate(rid: "r\(round)").status == 200)
             let before = try cpuTicks(of: router.process.processIdentifier)
@@ -110,9 +116,10 @@ import TestSupport
         return Int(fields[11])! + Int(fields[12])!
     }
 
-    @Test func aFailedGenerateIsRetriedAtAnotherWorker() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aFailedGenerateIsRetriedAtAnotherWorker(client: WorkerClientKind) throws {
         let failing = try Mock(), fine = try Mock()
-        let router = try Router(mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])
+        let router = try Router(client: client, mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])
         try failing.configure(["error_next": 1])
         let response = try router.generate(rid: "again")
         #expect(response.status == 200)
@@ -120,9 +127,10 @@ import TestSupport
         #expect(try fine.rids() == ["again"])
     }
 
-    @Test func aWorkerThatStopsMidStreamTruncatesTheResponse() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aWorkerThatStopsMidStreamTruncatesTheResponse(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "cut", maxNewTokens: 10_000, stream: true)
         let head = try connection.readResponseHead(timeout: 60)

@@ -22,9 +22,10 @@ import TestSupport
         }
     }
 
-    @Test func removingAWorkerUnderLoadLosesNoRequest() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func removingAWorkerUnderLoadLosesNoRequest(client: WorkerClientKind) throws {
         let kept = try Mock(), removed = try Mock()
-        let router = try Router(mocks: [kept, removed])
+        let router = try Router(client: client, mocks: [kept, removed])
         // 30 tokens at 50 ms: each request runs for 1.5 s at its worker.
         try kept.configure(["latency_per_token_ms": 50])
         try removed.configure(["latency_per_token_ms": 50])
@@ -69,9 +70,10 @@ import TestSupport
         #expect(try kept.rids().suffix(4) == (0..<4).map { "later\($0)" })
     }
 
-    @Test func aStreamToARemovedWorkerRunsToItsEnd() throws {
+    @Test(arguments: WorkerClientKind.allCases)
+    func aStreamToARemovedWorkerRunsToItsEnd(client: WorkerClientKind) throws {
         let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let router = try Router(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "s", maxNewTokens: 10, stream: true)
         #expect(try connection.readResponseHead(timeout: 60).status == 200)

@@ -9,7 +9,8 @@ import report_common  # noqa: E402
 
 LABELS = {
     "upstream": "upstream alone (nginx `return 200`, core 0, no proxy)",
-    "slime-router": "**slime-router**",
+    "slime-router": "**slime-router** (own client)",
+    "slime-router-curl": "slime-router, worker calls on libcurl",
     "nginx": "nginx `proxy_pass`, keep-alive upstream",
     "sglang-router": "SGLang Rust router, round_robin",
 }
@@ -24,6 +25,10 @@ def errors(r):
     if r["err_status"] == 0 and socket == 0:
         return "0"
     return f"{r['err_status']} non-2xx, {socket} socket"
+
+
+def cpu_per_request(r):
+    return f"{r['cpu_ticks'] / r['hz'] / r['requests'] * 1e6:.0f} µs" if r["requests"] else "—"
 
 
 def syscalls_per_request(r):
@@ -51,16 +56,18 @@ def main():
     out(f"upstream share core 0. {a.warmup} s warm-up, then {a.duration} s measured per row; every peer was first")
     out("checked to answer 200 with the upstream's exact body. \"vs nginx\" is req/s over nginx `proxy_pass`'s at")
     out("the same connection count. \"peer CPU\" is the peer's CPU time over the measured run (1.00 = core 1 saturated);")
+    out("\"CPU per request\" is that CPU time over the requests served: unlike req/s it does not drop when the load")
+    out("generator on core 0 is starved, so on a busy machine it is the fairer comparison.")
     out("\"system calls\" are the peer's (all its processes) per request served, counted by perf's syscall tracepoint")
     out("in a 3 s run of their own after the measured one (\"—\": perf could not count here).\n")
-    out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU | system calls per request |")
-    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    out("| peer | connections | req/s | vs nginx | mean | p50 | p99 | errors | peer CPU | CPU per request | system calls per request |")
+    out("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for r in rows:
         base = nginx.get(r["connections"])
         ratio = f"{r['rps'] / base:.2f}x" if base and r["peer"] != "upstream" else "—"
         out(f"| {LABELS.get(r['peer'], r['peer'])} | {r['connections']} | {r['rps']:,.0f} | {ratio} "
             f"| {ms(r['mean_us'])} | {ms(r['p50_us'])} | {ms(r['p99_us'])} | {errors(r)} | {r['cpu']:.2f} "
-            f"| {syscalls_per_request(r)} |")
+            f"| {cpu_per_request(r)} | {syscalls_per_request(r)} |")
     out("")
     starved = [r for r in rows if r["peer"] != "upstream" and r["cpu"] < 0.9]
     if starved:

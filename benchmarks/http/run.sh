@@ -5,22 +5,26 @@
 # core 0 (anchors.md). Writes benchmarks/results/http-proxy.md and prints it.
 #
 #   usage: benchmarks/http/run.sh [--duration S] [--warmup S] [--connections "32 256"]
-#                                 [--threads N] [--peers "slime-router nginx sglang-router"]
+#                                 [--threads N] [--peers "slime-router slime-router-curl nginx sglang-router"]
 #                                 [--no-build] [--slime-router BINARY] [--output FILE]
 # By default slime-router is built (release) from this work tree;
 # --slime-router measures a binary built elsewhere (e.g. another commit).
+# slime-router-curl is the same binary with its worker calls on libcurl
+# (--worker-client curl), as before our own client. Both open at most 256
+# connections to the upstream (--max-connections-per-worker 256).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
 script=run.sh
 . benchmarks/lib/common.sh
+. benchmarks/http/nginx.sh
 command_line=$(shell_command "$here/run.sh" "$@")
 
 duration=10
 warmup=3
 connections="32"
 threads=1
-peers="slime-router nginx sglang-router"
+peers="slime-router slime-router-curl nginx sglang-router"
 build=1
 router_bin=.build-release/release/slime-router
 output=benchmarks/results/http-proxy.md
@@ -48,11 +52,9 @@ need_cores "router on core 1, load and upstream on core 0"
 [ -x "$router_bin" ] || die "$router_bin missing (drop --no-build)"
 
 start_work_dir http-bench
-chmod 755 "$work"   # nginx workers run as nobody when started by root
 
 # The upstream's answer, minified: what every peer must relay byte for byte.
-expected=$(python3 -c 'import json, sys; print(json.dumps(json.load(open(sys.argv[1])), separators=(",", ":")))' \
-    "$here/upstream.json")
+expected=$(minified_json "$here/upstream.json")
 
 # wait_ready NAME PID URL: poll until URL answers POST /generate with 200 and
 # exactly the upstream's body; a benchmark of error responses is worthless.
@@ -63,36 +65,22 @@ wait_ready() {
         die "$name answered 200 but not the upstream's body: $(head -c 300 "$work/$name.body")"
 }
 
-# start_nginx NAME TEMPLATE CORE PORT [UPSTREAM_PORT]: nginx from a template,
-# in a directory of its own.
-start_nginx() {
-    local name=$1 template=$2 core=$3 port=$4 upstream_port=${5:-} dir="$work/$1"
-    mkdir -p "$dir"
-    python3 - "$template" "$dir/nginx.conf" "$dir" "$port" "$upstream_port" "$expected" <<'PY'
-import sys
-template, out, d, port, upstream_port, body = sys.argv[1:]
-text = open(template).read()
-for key, value in {"DIR": d, "PORT": port, "UPSTREAM_PORT": upstream_port, "BODY": body}.items():
-    text = text.replace(f"@{key}@", value)
-open(out, "w").write(text)
-PY
-    taskset -c "$core" nginx -e "$dir/error.log" -p "$dir" -c "$dir/nginx.conf" >"$work/$name.log" 2>&1 &
-    started_pid=$!
-}
-
 # One start-up function per peer. Each leaves started_pid set.
 start_peer() {
     local name=$1 port=$2 upstream="http://127.0.0.1:$upstream_port"
     case $name in
-        slime-router)
-            taskset -c 1 "$router_bin" --port "$port" --worker-urls "$upstream" \
+        slime-router|slime-router-curl)
+            local client=native
+            [ "$name" = slime-router-curl ] && client=curl
+            taskset -c 1 "$router_bin" --port "$port" --worker-urls "$upstream" --worker-client "$client" \
+                --max-connections-per-worker 256 \
                 --policy round-robin --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
             started_pid=$! ;;
         nginx)
-            start_nginx "$name" "$here/nginx-proxy.conf.template" 1 "$port" "$upstream_port" ;;
+            start_nginx "$name" "$here/nginx-proxy.conf.template" 1 "$port" "$upstream_port" "$expected" ;;
         sglang-router)
             start_sglang_router "$work/$name.log" "$port" round_robin "$upstream" ;;
-        *) die "unknown peer '$name' (slime-router, nginx, sglang-router)" ;;
+        *) die "unknown peer '$name' (slime-router, slime-router-curl, nginx, sglang-router)" ;;
     esac
 }
 
@@ -141,7 +129,7 @@ measure() {
 load_before=$(load_average)
 
 upstream_port=$(free_port)
-start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port"
+start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$expected"
 pids+=("$started_pid")
 wait_ready upstream "$started_pid" "http://127.0.0.1:$upstream_port"
 measure upstream "$started_pid" "http://127.0.0.1:$upstream_port"

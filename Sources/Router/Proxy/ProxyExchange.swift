@@ -27,7 +27,7 @@ final class ProxyExchange {
     /// gets if no worker can take the request again.
     private var lastFailure: FailedAttempt?
     private var worker: Worker?
-    private var transfer: UpstreamTransfer?
+    private var transfer: (any UpstreamTransfer)?
     private var backoff: LoopTimer?
     private var isBuffered = false
     private var headRelayed = false
@@ -116,7 +116,7 @@ final class ProxyExchange {
 
     // MARK: buffered answers, with retries
 
-    private func startBuffered(_ upstream: UpstreamRequest) -> UpstreamTransfer {
+    private func startBuffered(_ upstream: UpstreamRequest) -> any UpstreamTransfer {
         var response = ProxiedResponse(status: 0, headers: [:], body: [])
         // Strong captures: the transfer keeps this exchange alive until done.
         return context.client.start(upstream, handlers: UpstreamHandlers(
@@ -228,7 +228,7 @@ final class ProxyExchange {
 
     // MARK: streamed answers
 
-    private func startRelay(_ upstream: UpstreamRequest) -> UpstreamTransfer {
+    private func startRelay(_ upstream: UpstreamRequest) -> any UpstreamTransfer {
         context.client.start(upstream, handlers: UpstreamHandlers(
             onHead: { [self] status, headers in relayHead(status, headers) },
             onBody: { [self] bytes in relayBody(bytes) },

@@ -13,10 +13,10 @@ final class Cluster: @unchecked Sendable {
     let router: RouterUnderTest
     let tokenizer: Tokenizer
 
-    init(workers count: Int = 1, _ routerArguments: [String] = []) throws {
+    init(workers count: Int = 1, client: WorkerClientKind = .native, _ routerArguments: [String] = []) throws {
         tokenizer = try Fixtures.tokenizer()
         workers = try FakeWorker.start(count)
-        router = try RouterUnderTest(workers: workers.map(\.url), routerArguments)
+        router = try RouterUnderTest(workers: workers.map(\.url), client: client, routerArguments)
     }
 
     /// The worker bodies carrying `rid`, with the index of the worker that got each.

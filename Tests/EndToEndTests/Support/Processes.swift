@@ -54,11 +54,12 @@ final class RouterUnderTest: @unchecked Sendable {
     let port: Int
 
     /// A router with the radix-tree middleware (unless `radixTree` is false)
-    /// and the Qwen3 tokenizer in front of `workers`, health checks off.
-    init(workers: [String], _ arguments: [String] = [], radixTree: Bool = true) throws {
+    /// and the Qwen3 tokenizer in front of `workers`, health checks off,
+    /// its worker calls on `client`.
+    init(workers: [String], client: WorkerClientKind = .native, _ arguments: [String] = [], radixTree: Bool = true) throws {
         var all = ["--disable-health-check"]
         if radixTree { all += ["--middleware", "radix-tree", "--hf-checkpoint", try Fixtures.qwen3Directory()] }
-        process = try .slimeRouter(workers: workers, all + arguments)
+        process = try .slimeRouter(workers: workers, client: client, all + arguments)
         port = try process.waitForListeningPort(timeout: startupTimeout)
     }
 

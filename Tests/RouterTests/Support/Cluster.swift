@@ -33,14 +33,15 @@ final class Router {
     let process: ManagedProcess
     let port: Int
 
-    /// Starts a router in front of `workers` with extra `arguments`.
-    init(workers: [String] = [], _ arguments: [String] = []) throws {
-        process = try .slimeRouter(workers: workers, arguments)
+    /// Starts a router in front of `workers` with extra `arguments`, its
+    /// worker calls on `client`.
+    init(client: WorkerClientKind = .native, workers: [String] = [], _ arguments: [String] = []) throws {
+        process = try .slimeRouter(workers: workers, client: client, arguments)
         port = try process.waitForListeningPort()
     }
 
-    convenience init(mocks: [Mock], _ arguments: [String] = []) throws {
-        try self.init(workers: mocks.map(\.url), arguments)
+    convenience init(client: WorkerClientKind = .native, mocks: [Mock], _ arguments: [String] = []) throws {
+        try self.init(client: client, workers: mocks.map(\.url), arguments)
     }
 
     func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],

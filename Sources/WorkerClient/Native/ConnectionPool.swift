@@ -1,0 +1,101 @@
+import EventLoop
+
+/// The connections to one worker: idle ones kept for reuse (the most
+/// recent first), requests waiting for one, and the limit on how many may
+/// be open at once (`maxConnectionsPerWorker`; nginx's `max_conns` with a
+/// queue). A connection is opened for a waiting request and goes to
+/// whichever request waits first once it is up.
+final class ConnectionPool {
+    unowned let client: NativeClient
+    let host: String
+    let port: Int
+    /// `HTTP/1.1` and the Host field: the part of every request head that
+    /// is the same for this worker, spelled once.
+    let headTail: [UInt8]
+    private var idle: [WorkerConnection] = []
+    private var waiting = WaitingQueue<NativeTransfer>()
+    /// Connecting, busy and idle together.
+    private var open = 0
+    private var connecting = 0
+
+    init(client: NativeClient, authority: Substring) {
+        self.client = client
+        (host, port) = PlainHTTPURL.hostAndPort(authority)
+        let hostField = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? authority
+        headTail = RequestHead.tail(host: hostField)
+    }
+
+    var loop: EventLoop { client.loop }
+    var configuration: WorkerClientConfiguration { client.configuration }
+
+    /// Sends `transfer` on an idle connection, or queues it for one.
+    func acquire(_ transfer: NativeTransfer) {
+        if let connection = idle.popLast() {
+            client.idleConnections -= 1
+            return connection.begin(transfer)
+        }
+        waiting.append(transfer)
+        openConnections()
+    }
+
+    /// A pooled connection failed before any of the answer came: the
+    /// worker had closed it. The request goes first in the queue and a
+    /// connection is opened for it.
+    func sendAgain(_ transfer: NativeTransfer) {
+        waiting.prepend(transfer)
+        openConnections()
+    }
+
+    func stopWaiting(_ transfer: NativeTransfer) {
+        waiting.remove(transfer)
+    }
+
+    /// One connection in the making per waiting request, within the limit.
+    private func openConnections() {
+        let limit = configuration.maxConnectionsPerWorker
+        while connecting < waiting.count, limit == 0 || open < limit {
+            open += 1
+            connecting += 1
+            WorkerConnection(pool: self).open()
+        }
+    }
+
+    // MARK: from connections
+
+    func connected(_ connection: WorkerConnection) {
+        connecting -= 1
+        handOver(connection)
+    }
+
+    /// The connection could not be made: the first waiting request fails.
+    func connectFailed(_ message: String) {
+        connecting -= 1
+        open -= 1
+        let first = waiting.popFirst()
+        openConnections()
+        first?.complete(.failure(.connectFailed(message)))
+    }
+
+    /// A connection whose answer ended and which may carry another request.
+    func handOver(_ connection: WorkerConnection) {
+        if let next = waiting.popFirst() {
+            connection.begin(next)
+        } else if client.idleConnections < configuration.maxIdleConnections {
+            client.idleConnections += 1
+            idle.append(connection)
+            connection.becomeIdle()
+        } else {
+            connection.close()
+        }
+    }
+
+    /// A connection that was up has closed.
+    func closed(_ connection: WorkerConnection, wasIdle: Bool) {
+        open -= 1
+        if wasIdle, let index = idle.lastIndex(where: { $0 === connection }) {
+            idle.remove(at: index)
+            client.idleConnections -= 1
+        }
+        openConnections()
+    }
+}

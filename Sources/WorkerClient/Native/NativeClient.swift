@@ -1,0 +1,30 @@
+import EventLoop
+
+/// Worker calls to `http://` workers on our own HTTP/1.1 client: libuv TCP
+/// connections pooled per worker, answers read with llhttp.
+final class NativeClient {
+    let loop: EventLoop
+    let configuration: WorkerClientConfiguration
+    private var pools: [String: ConnectionPool] = [:]
+    /// Idle connections, all workers together (`maxIdleConnections`).
+    var idleConnections = 0
+
+    init(loop: EventLoop, configuration: WorkerClientConfiguration) {
+        self.loop = loop
+        self.configuration = configuration
+    }
+
+    /// Starts a request to an `http://` URL.
+    func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
+        let (authority, target) = PlainHTTPURL.split(request.url)
+        let key = String(authority)
+        let pool = pools[key] ?? {
+            let pool = ConnectionPool(client: self, authority: authority)
+            pools[key] = pool
+            return pool
+        }()
+        let transfer = NativeTransfer(pool: pool, request: request, target: target, handlers: handlers)
+        transfer.start()
+        return transfer
+    }
+}

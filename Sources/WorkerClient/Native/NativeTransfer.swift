@@ -1,0 +1,93 @@
+import EventLoop
+
+/// One request to a worker on our own client: waiting for a connection in
+/// its worker's pool, then on one until the answer ended.
+final class NativeTransfer: UpstreamTransfer {
+    private let pool: ConnectionPool
+    let request: UpstreamRequest
+    /// Path and query, a slice of `request.url`.
+    let target: Substring
+    private var handlers: UpstreamHandlers?
+    /// Set while the request is on a connection.
+    var connection: WorkerConnection?
+    private var timer: LoopTimer?
+    /// Sent again once already after a stale connection: not a second time.
+    private(set) var maySendAgain = true
+    private(set) var isPaused = false
+
+    init(pool: ConnectionPool, request: UpstreamRequest, target: Substring, handlers: UpstreamHandlers) {
+        self.pool = pool
+        self.request = request
+        self.target = target
+        self.handlers = handlers
+    }
+
+    func start() {
+        let milliseconds = request.timeoutMilliseconds ?? pool.configuration.requestTimeoutMilliseconds
+        if milliseconds > 0 {
+            timer = pool.loop.schedule(afterMilliseconds: UInt64(milliseconds)) { [self] in timedOut(after: milliseconds) }
+        }
+        pool.acquire(self)
+    }
+
+    func resume() {
+        guard isPaused, handlers != nil else { return }
+        isPaused = false
+        connection?.resumeReading()
+    }
+
+    func cancel() {
+        guard handlers != nil else { return }
+        handlers = nil
+        stopTimer()
+        leave()
+    }
+
+    /// Off its connection (which closes: the answer is unfinished) or out of the queue.
+    private func leave() {
+        if let connection { connection.close() } else { pool.stopWaiting(self) }
+    }
+
+    /// The request timeout counts from the start, waiting included; one
+    /// that ran out before the request went out reached no worker.
+    private func timedOut(after milliseconds: Int) {
+        timer = nil
+        guard handlers != nil else { return }
+        let wasSent = connection != nil
+        leave()
+        complete(.failure(wasSent ? .timedOut("no complete answer within \(milliseconds) ms")
+                                  : .connectFailed("no connection to the worker within \(milliseconds) ms")))
+    }
+
+    private func stopTimer() {
+        timer?.cancel()
+        timer = nil
+    }
+
+    // MARK: from the connection
+
+    /// Whether to go on parsing.
+    func deliverHead(_ status: Int, _ headers: [(name: String, value: String)]) -> Bool {
+        handlers?.onHead(status, headers)
+        return handlers != nil
+    }
+
+    func deliverBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let handlers else { return false }
+        if !handlers.onBody(bytes) { isPaused = true }
+        return self.handlers != nil
+    }
+
+    func sendAgain() {
+        maySendAgain = false
+        pool.sendAgain(self)
+    }
+
+    /// Calls `onComplete`, once.
+    func complete(_ result: Result<Void, UpstreamError>) {
+        guard let handlers else { return }
+        self.handlers = nil
+        stopTimer()
+        handlers.onComplete(result)
+    }
+}

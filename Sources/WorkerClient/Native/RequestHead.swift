@@ -1,0 +1,50 @@
+/// Spells a request head into a reused buffer: request line, the worker's
+/// Host field (spelled once per worker), the caller's fields, and the body's
+/// length. Nothing else is added: the client's request goes on as it was.
+enum RequestHead {
+    private static let separator = Array(": ".utf8)
+    private static let lineEnd = Array("\r\n".utf8)
+    private static let contentLength = Array("Content-Length: ".utf8)
+
+    /// `tail` is `" HTTP/1.1\r\nHost: …\r\n"`, spelled once per worker.
+    static func spell(_ request: UpstreamRequest, target: Substring, tail: [UInt8], into head: inout [UInt8]) {
+        head.removeAll(keepingCapacity: true)
+        head.append(contentsOf: request.method.utf8)
+        head.append(UInt8(ascii: " "))
+        head.append(contentsOf: target.utf8)
+        head.append(contentsOf: tail)
+        for field in request.headers {
+            head.append(contentsOf: field.name.utf8)
+            head.append(contentsOf: separator)
+            head.append(contentsOf: field.value.utf8)
+            head.append(contentsOf: lineEnd)
+        }
+        if !request.body.isEmpty || sendsBody(request.method) {
+            head.append(contentsOf: contentLength)
+            appendDecimal(request.body.count, to: &head)
+            head.append(contentsOf: lineEnd)
+        }
+        head.append(contentsOf: lineEnd)
+    }
+
+    /// Methods whose requests carry a length even when empty (RFC 9110 §8.6).
+    /// The part of every head after the target, for a worker at `host`.
+    static func tail(host: Substring) -> [UInt8] {
+        Array(" HTTP/1.1\r\nHost: \(host)\r\n".utf8)
+    }
+
+    private static func sendsBody(_ method: String) -> Bool {
+        method == "POST" || method == "PUT" || method == "PATCH"
+    }
+
+    private static func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+        var divisor = 1
+        while divisor <= value / 10 { divisor *= 10 }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
+    }
+}

@@ -1,0 +1,200 @@
+import CLLHTTP
+
+/// Reads a worker's answers with llhttp in response mode, one answer per
+/// request: 1xx interim answers are skipped, an answer to HEAD has no body,
+/// and one with neither a length nor chunks ends with the connection
+/// (`finish()`). The head and each piece of the body go to the closures
+/// given at creation; either returns false to stop parsing.
+///
+/// The llhttp state lives on the heap (llhttp keeps pointers into it and to
+/// the settings, which are shared and never freed).
+final class ResponseParser {
+    enum Outcome: Equatable {
+        /// Every byte was taken; the answer goes on.
+        case needsMore
+        /// The answer is complete, and `leftover` bytes followed it.
+        case complete(leftover: Int)
+        case failed(String)
+    }
+
+    typealias HeadHandler = (_ status: Int, _ headers: [(name: String, value: String)]) -> Bool
+    typealias BodyHandler = (UnsafeRawBufferPointer) -> Bool
+
+    /// A worker's response head beyond this is refused.
+    static let maxHeadBytes = 256 * 1024
+
+    private let parser: UnsafeMutablePointer<llhttp_t>
+    private let onHead: HeadHandler
+    private let onBody: BodyHandler
+    private var headers: [(name: String, value: String)] = []
+    private var field = HeadText()
+    private var value = HeadText()
+    private var headBytes = 0
+    private var expectsBody = true
+    private var isComplete = false
+    private var failure: String?
+    /// Whether any byte of the current answer arrived.
+    private(set) var hasInput = false
+    /// Whether the connection may carry another request after the answer.
+    private(set) var keepsAlive = false
+
+    init(onHead: @escaping HeadHandler, onBody: @escaping BodyHandler) {
+        self.onHead = onHead
+        self.onBody = onBody
+        parser = .allocate(capacity: 1)
+        llhttp_init(parser, HTTP_RESPONSE, ResponseParser.settings)
+        parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
+    }
+
+    deinit { parser.deallocate() }
+
+    /// Prepares for the answer to the next request; `expectsBody` is false
+    /// for HEAD.
+    func begin(expectsBody: Bool) {
+        self.expectsBody = expectsBody
+        isComplete = false
+        failure = nil
+        hasInput = false
+    }
+
+    func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
+        guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .needsMore }
+        hasInput = true
+        let status = llhttp_execute(parser, base, bytes.count)
+        // A field cut by the end of the input goes on in the next read,
+        // which reuses the memory: keep a copy of what came.
+        field.keepPiece()
+        value.keepPiece()
+        switch status {
+        case HPE_OK:
+            return .needsMore
+        case HPE_PAUSED:
+            // Paused at the end of an answer.
+            llhttp_resume(parser)
+            return .complete(leftover: bytes.count - base.distance(to: llhttp_get_error_pos(parser)!))
+        case HPE_PAUSED_UPGRADE:
+            return .failed("the worker switched protocols")
+        default:
+            return .failed(failure ?? String(cString: llhttp_get_error_reason(parser)))
+        }
+    }
+
+    /// The worker closed the connection: that ends an answer without a
+    /// length, and fails any other unfinished one.
+    func finish() -> Outcome {
+        guard hasInput else { return .failed("the worker closed the connection without answering") }
+        llhttp_finish(parser)
+        if isComplete { return .complete(leftover: 0) }
+        return .failed(failure ?? "the worker closed the connection before its answer was complete")
+    }
+
+    // MARK: llhttp callbacks
+
+    fileprivate func messageBegin() {
+        headers.removeAll(keepingCapacity: true)
+        headBytes = 0
+    }
+
+    private func countHeadBytes(_ count: Int) -> Bool {
+        headBytes += count
+        guard headBytes <= Self.maxHeadBytes else {
+            failure = "the worker's response head is larger than \(Self.maxHeadBytes) bytes"
+            return false
+        }
+        return true
+    }
+
+    fileprivate func fieldPiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        field.add(bytes)
+        return countHeadBytes(bytes.count)
+    }
+
+    fileprivate func valuePiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        value.add(bytes)
+        return countHeadBytes(bytes.count)
+    }
+
+    /// A field's value ended: the pair is complete.
+    fileprivate func valueComplete() {
+        if headers.isEmpty { headers.reserveCapacity(8) }
+        headers.append((name: field.take(), value: value.take()))
+    }
+
+    /// 0 reads the body; 1 tells llhttp there is none (HEAD, 1xx); -1 stops.
+    fileprivate func headersComplete() -> Int32 {
+        let status = Int(parser.pointee.status_code)
+        // An interim answer: its message ends here, the real one follows.
+        if status < 200 { return status == 101 ? 0 : 1 }
+        guard onHead(status, headers) else { return -1 }
+        return expectsBody ? 0 : 1
+    }
+
+    fileprivate func body(_ bytes: UnsafeRawBufferPointer) -> Bool { onBody(bytes) }
+
+    fileprivate func messageComplete() -> Int32 {
+        guard parser.pointee.status_code >= 200 else { return 0 }
+        isComplete = true
+        keepsAlive = llhttp_should_keep_alive(parser) != 0
+        return Int32(HPE_PAUSED.rawValue)
+    }
+
+    // MARK: shared settings
+
+    private static func owner(_ parser: UnsafeMutablePointer<llhttp_t>?) -> ResponseParser {
+        Unmanaged<ResponseParser>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+    }
+
+    private static func span(_ at: UnsafePointer<CChar>?, _ length: Int) -> UnsafeRawBufferPointer {
+        UnsafeRawBufferPointer(start: at, count: length)
+    }
+
+    /// -1 makes llhttp stop with HPE_USER.
+    private static func verdict(_ ok: Bool) -> Int32 { ok ? 0 : -1 }
+
+    nonisolated(unsafe) static let settings: UnsafeMutablePointer<llhttp_settings_t> = {
+        let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
+        llhttp_settings_init(settings)
+        settings.pointee.on_message_begin = { owner($0).messageBegin(); return 0 }
+        settings.pointee.on_header_field = { verdict(owner($0).fieldPiece(span($1, $2))) }
+        settings.pointee.on_header_value = { verdict(owner($0).valuePiece(span($1, $2))) }
+        settings.pointee.on_header_value_complete = { owner($0).valueComplete(); return 0 }
+        settings.pointee.on_headers_complete = { owner($0).headersComplete() }
+        settings.pointee.on_body = { verdict(owner($0).body(span($1, $2))) }
+        settings.pointee.on_message_complete = { owner($0).messageComplete() }
+        return settings
+    }()
+}
+
+/// A header name or value as llhttp delivers it: most arrive whole in one
+/// piece and become a `String` straight from the input; one cut across two
+/// reads is gathered in a buffer kept for the next.
+private struct HeadText {
+    private var piece: UnsafeRawBufferPointer?
+    private var gathered: [UInt8] = []
+
+    mutating func add(_ bytes: UnsafeRawBufferPointer) {
+        if piece == nil, gathered.isEmpty {
+            piece = bytes
+        } else {
+            keepPiece()
+            gathered.append(contentsOf: bytes)
+        }
+    }
+
+    /// Copies the piece out of memory about to be reused.
+    mutating func keepPiece() {
+        guard let piece else { return }
+        gathered.append(contentsOf: piece)
+        self.piece = nil
+    }
+
+    /// The text so far, and a fresh start.
+    mutating func take() -> String {
+        if let piece {
+            self.piece = nil
+            return String(decoding: piece, as: UTF8.self)
+        }
+        defer { gathered.removeAll(keepingCapacity: true) }
+        return String(decoding: gathered, as: UTF8.self)
+    }
+}

@@ -1,0 +1,129 @@
+import EventLoop
+
+/// One keep-alive connection to a worker: one request at a time, its head
+/// spelled into a buffer the connection keeps and written with the body in
+/// one call, its answer read with `ResponseParser`.
+///
+/// Idle in the pool it keeps reading: the worker closing it (or sending
+/// anything unasked) closes it at once, so a stale connection is seldom
+/// used. When one is (the worker closed it as the request went out), the
+/// request is sent once more on a fresh connection, as curl does; any other
+/// failure is the transfer's.
+final class WorkerConnection {
+    private unowned let pool: ConnectionPool
+    private var tcp: TCPConnection!
+    private var parser: ResponseParser!
+    private var connectTimer: LoopTimer?
+    private var transfer: NativeTransfer?
+    private var head: [UInt8] = []
+    /// Answers this connection carried: a failure on a connection used
+    /// before, with nothing of the answer received, is a stale connection.
+    private var answered = 0
+    private var isIdle = false
+    private var isClosed = false
+
+    init(pool: ConnectionPool) {
+        self.pool = pool
+        parser = ResponseParser(
+            onHead: { [unowned self] status, headers in transfer?.deliverHead(status, headers) ?? false },
+            onBody: { [unowned self] bytes in transfer?.deliverBody(bytes) ?? false })
+        head.reserveCapacity(512)
+    }
+
+    func open() {
+        // The connection holds itself through these closures until closed.
+        tcp = TCPConnection.connect(loop: pool.loop, host: pool.host, port: pool.port) { [self] error in
+            connectTimer?.cancel()
+            connectTimer = nil
+            if let error { return failConnecting("\(pool.host):\(pool.port): \(error)") }
+            tcp.setHandlers(onRead: { [self] in received($0) }, onEnd: { [self] in ended($0) },
+                            onDrained: {}, onClosed: {})
+            tcp.resumeReading()
+            pool.connected(self)
+        }
+        let milliseconds = pool.configuration.connectTimeoutMilliseconds
+        if milliseconds > 0 {
+            connectTimer = pool.loop.schedule(afterMilliseconds: UInt64(milliseconds)) { [self] in
+                connectTimer = nil
+                failConnecting("connect timed out after \(milliseconds) ms")
+            }
+        }
+    }
+
+    private func failConnecting(_ message: String) {
+        guard !isClosed else { return }
+        isClosed = true
+        tcp.close()
+        pool.connectFailed(message)
+    }
+
+    // MARK: one request
+
+    func begin(_ transfer: NativeTransfer) {
+        isIdle = false
+        self.transfer = transfer
+        transfer.connection = self
+        parser.begin(expectsBody: transfer.request.method != "HEAD")
+        RequestHead.spell(transfer.request, target: transfer.target, tail: pool.headTail, into: &head)
+        head.withUnsafeBytes { head in
+            transfer.request.body.withUnsafeBytes { body in tcp.write(head, body) }
+        }
+        tcp.resumeReading()
+    }
+
+    func becomeIdle() {
+        isIdle = true
+        tcp.resumeReading()
+    }
+
+    func resumeReading() { tcp.resumeReading() }
+
+    private func received(_ bytes: UnsafeRawBufferPointer) {
+        // Idle, nothing is expected: the connection cannot be trusted.
+        guard let transfer else { return close() }
+        let outcome = parser.parse(bytes)
+        // A handler may have cancelled the transfer (and closed this) meanwhile.
+        guard self.transfer === transfer else { return }
+        switch outcome {
+        case .needsMore:
+            if transfer.isPaused { tcp.pauseReading() }
+        case .complete(let leftover):
+            finish(transfer, reusable: leftover == 0 && parser.keepsAlive)
+        case .failed(let reason):
+            close()
+            transfer.complete(.failure(.transport("unreadable answer from the worker: \(reason)")))
+        }
+    }
+
+    /// The worker closed the connection (`error` nil) or it failed.
+    private func ended(_ error: UVError?) {
+        guard let transfer else { return close() }
+        let outcome = error == nil ? parser.finish() : nil
+        if case .complete? = outcome { return finish(transfer, reusable: false) }
+        close()
+        if answered > 0, !parser.hasInput, transfer.maySendAgain { return transfer.sendAgain() }
+        let reason = if case .failed(let message)? = outcome { message }
+                     else { "connection to the worker failed: \(error.map { "\($0)" } ?? "closed")" }
+        transfer.complete(.failure(.transport(reason)))
+    }
+
+    private func finish(_ transfer: NativeTransfer, reusable: Bool) {
+        self.transfer = nil
+        transfer.connection = nil
+        answered += 1
+        if reusable { pool.handOver(self) } else { close() }
+        transfer.complete(.success(()))
+    }
+
+    /// Closes now; a request on it is the caller's to finish.
+    func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        connectTimer?.cancel()
+        connectTimer = nil
+        transfer?.connection = nil
+        transfer = nil
+        tcp.close()
+        pool.closed(self, wasIdle: isIdle)
+    }
+}

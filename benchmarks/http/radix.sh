@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# The radix cache's paths on one core (issue 17), side by side in one run:
+#   1. POST /generate with a ~1 KB shared system prompt and a unique user turn
+#      per request (benchmarks/http/radix-generate.lua) through
+#        slime-router       --middleware radix-tree, worker calls on our client
+#        slime-router-curl  the same, worker calls on libcurl
+#        sglang-router      SGLang's Rust router, round_robin (no cache: it
+#                           relays the text)
+#   2. POST /retrieve_from_text on a stored trajectory of about 2 KB
+#      (slime-router alone: no peer has the endpoint).
+# Each peer alone on core 1, in front of a static nginx upstream (http/run.sh's,
+# answering radix-upstream.json to every request: SGLang's shape with
+# log-probabilities, so that slime-router stores each trajectory), which
+# shares core 0 with wrk. Prints a markdown table; the results file quotes it.
+#
+#   usage: benchmarks/http/radix.sh [--duration S] [--warmup S] [--connections N]
+#                                   [--peers "slime-router slime-router-curl sglang-router"] [--no-build]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+here=benchmarks/http
+script=http/radix.sh
+. benchmarks/lib/common.sh
+. benchmarks/http/nginx.sh
+
+duration=10
+warmup=3
+connections=32
+peers="slime-router slime-router-curl sglang-router"
+build=1
+while [ $# -gt 0 ]; do
+    case $1 in
+        --duration) duration=$2; shift 2 ;;
+        --warmup) warmup=$2; shift 2 ;;
+        --connections) connections=$2; shift 2 ;;
+        --peers) peers=$2; shift 2 ;;
+        --no-build) build=0; shift ;;
+        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        *) echo "radix.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
+    esac
+done
+
+need wrk nginx taskset curl python3 timeout
+case " $peers " in *" sglang-router "*) need sglang-router ;; esac
+need_cores "router on core 1, load and upstream on core 0"
+bin=.build-release/release
+tokenizer=.fixtures/tokenizers/qwen3
+[ "$build" = 0 ] || build_release slime-router
+[ -x "$bin/slime-router" ] || die "$bin/slime-router missing (drop --no-build)"
+[ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
+
+start_work_dir http-radix
+
+upstream_port=$(free_port)
+start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$(minified_json "$here/radix-upstream.json")"
+pids+=("$started_pid")
+upstream="http://127.0.0.1:$upstream_port"
+wait_for_200 upstream "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
+
+start_peer() {
+    local name=$1 port=$2
+    case $name in
+        slime-router|slime-router-curl)
+            local client=native
+            [ "$name" = slime-router-curl ] && client=curl
+            taskset -c 1 "$bin/slime-router" --port "$port" --worker-urls "$upstream" --worker-client "$client" \
+                --middleware radix-tree --hf-checkpoint "$tokenizer" --max-connections-per-worker 256 \
+                --policy round-robin --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
+            started_pid=$! ;;
+        sglang-router)
+            start_sglang_router "$work/$name.log" "$port" round_robin "$upstream" ;;
+        *) die "unknown peer '$name'" ;;
+    esac
+}
+
+# wrk_row LABEL PID URL SCRIPT [ARG]: warm-up, a measured run, and a 3 s run
+# under perf's system-call counter; prints one table row.
+run=0
+wrk_row() {
+    local label=$1 pid=$2 url=$3 lua=$4 before after out json calls=""
+    run=$((run + 1))
+    taskset -c 0 timeout $((warmup + 30)) wrk -t1 -c"$connections" -d"${warmup}s" --timeout 2s -s "$lua" "$url" \
+        -- $((run * 100000000)) >/dev/null
+    before=$(tree_cpu_ticks "$pid")
+    out=$(taskset -c 0 timeout $((duration + 30)) wrk -t1 -c"$connections" -d"${duration}s" --timeout 2s -s "$lua" "$url" \
+        -- $((run * 100000000 + 50000000)))
+    after=$(tree_cpu_ticks "$pid")
+    if command -v perf >/dev/null; then
+        perf stat -x, -o "$work/perf.csv" -e raw_syscalls:sys_enter -p "$pid" -- \
+            taskset -c 0 timeout 40 wrk -t1 -c"$connections" -d3s --timeout 2s -s "$lua" "$url" \
+            -- $((run * 100000000 + 90000000)) >"$work/perf-wrk.txt" 2>&1 &&
+            calls="$(awk -F, '/raw_syscalls:sys_enter/ && $1 ~ /^[0-9]+$/ { print $1 }' "$work/perf.csv") $(sed -n 's/^WRK_JSON //p' "$work/perf-wrk.txt")"
+    fi
+    json=$(echo "$out" | sed -n 's/^WRK_JSON //p')
+    [ -n "$json" ] || die "no summary from wrk for $label: $out"
+    python3 - "$label" "$json" $((after - before)) "$(getconf CLK_TCK)" "$calls" <<'PY'
+import json, sys
+label, summary, ticks, hz, calls = sys.argv[1], json.loads(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+seconds = summary["duration_us"] / 1e6
+rate = summary["requests"] / seconds
+errors = summary["err_status"] + summary["err_connect"] + summary["err_read"] + summary["err_write"] + summary["err_timeout"]
+cpu = ticks / hz / seconds
+per_request = f"{ticks / hz / summary['requests'] * 1e6:.0f} µs" if summary["requests"] else "—"
+syscalls = "—"
+if calls.strip():
+    count, perf_summary = calls.split(" ", 1)
+    served = json.loads(perf_summary)["requests"]
+    if served:
+        syscalls = f"{int(count) / served:.1f}"
+print(f"| {label} | {rate:,.0f} | {summary['mean_us'] / 1000:.2f} ms | {summary['p99_us'] / 1000:.2f} ms | {errors} | {cpu:.2f} | {per_request} | {syscalls} |")
+PY
+}
+
+echo "| peer | req/s | mean | p99 | errors | peer CPU | CPU per request | system calls per request |"
+echo "|---|---:|---:|---:|---:|---:|---:|---:|"
+load_before=$(load_average)
+for peer in $peers; do
+    port=$(free_port)
+    start_peer "$peer" "$port"
+    pids+=("$started_pid")
+    wait_for_200 "$peer" "$started_pid" "http://127.0.0.1:$port/generate" 5 "$(cat "$here/request.json")"
+    wrk_row "$peer: /generate, 1 KB shared prompt, unique turns" "$started_pid" "http://127.0.0.1:$port/generate" "$here/radix-generate.lua"
+    if [ "$peer" = slime-router ]; then
+        # A trajectory of about 2 KB: a ~2 KB prompt, stored with its answer.
+        prompt=$(python3 -c 'print("<|im_start|>system\n" + "Answer with care and show each step of the arithmetic. " * 36 + "<|im_end|>\n<|im_start|>user\nWhat is 12 * 7?<|im_end|>\n<|im_start|>assistant\n", end="")')
+        answer=$(curl -s -H 'Content-Type: application/json' --data-binary \
+            "$(python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1], "sampling_params": {"max_new_tokens": 16}}))' "$prompt")" \
+            "http://127.0.0.1:$port/generate")
+        python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1] + json.loads(sys.argv[2])["text"]}), end="")' \
+            "$prompt" "$answer" >"$work/retrieve.json"
+        hit=$(curl -s -H 'Content-Type: application/json' --data-binary @"$work/retrieve.json" "http://127.0.0.1:$port/retrieve_from_text" |
+            python3 -c 'import json, sys; r = json.load(sys.stdin); print(r["cache_hit"], r["token_length"])')
+        case $hit in True*) ;; *) die "the 2 KB trajectory was not found in the cache: $hit" ;; esac
+        log "retrieve: $(wc -c <"$work/retrieve.json") bytes of text, $hit"
+        export RETRIEVE_BODY="$work/retrieve.json"
+        wrk_row "$peer: /retrieve_from_text, $(wc -c <"$work/retrieve.json") B trajectory (${hit#True } tokens)" \
+            "$started_pid" "http://127.0.0.1:$port/retrieve_from_text" "$here/retrieve.lua"
+    fi
+    stop "$started_pid"
+done
+echo
+echo "wrk -t1 -c$connections, ${warmup} s warm-up then ${duration} s per row; load average before $load_before, after $(load_average)."
