@@ -6,52 +6,32 @@ import Testing
     static let seeds: [UInt64] = Array(1...12)
 
     @Test(arguments: seeds) func matchesAgreeWithTheReferenceModel(seed: UInt64) throws {
-        var generator = TrajectoryGenerator(seed: seed)
-        let cache = RadixCache(tokenBytes: TestVocabulary.shared)
-        var model = ReferenceModel()
+        var check = ModelCheck(random: SeededGenerator(state: seed))
         for _ in 0..<40 {
-            let trajectory = generator.next(after: model.stored)
-            try insert(trajectory, into: cache)
-            model.insert(trajectory)
-            checkTree(of: cache)
-            for _ in 0..<5 {
-                let query = Array(generator.query(from: model.stored).utf8)
-                for options in lookups(model, &generator.random) {
-                    let context: Comment = "seed \(seed), query \(query), \(options)"
-                    #expect(Expected(match(query, in: cache, options)) == model.match(query, options: options), context)
-                }
-            }
+            let mismatches = try check.round()
+            #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.first ?? "")")
+            checkTree(of: check.cache)
         }
     }
 
     @Test(arguments: seeds) func evictionKeepsTheTreeValidAndMatchesAmongStoredPrefixes(seed: UInt64) throws {
-        var generator = TrajectoryGenerator(seed: seed)
         let configuration = RadixCache.Configuration(
             maxTokens: seed % 2 == 0 ? 60 : 1_000, maxBytes: seed % 2 == 0 ? 1 << 20 : 3_000, versionWindow: 2,
             keepsUnretrieved: false)
-        let cache = RadixCache(configuration: configuration, tokenBytes: TestVocabulary.shared)
-        var model = ReferenceModel()
+        var check = ModelCheck(random: SeededGenerator(state: seed), configuration: configuration)
         for _ in 0..<40 {
-            let trajectory = generator.next(after: model.stored)
-            try insert(trajectory, into: cache)
-            model.insert(trajectory)
-            checkTree(of: cache)
-            let statistics = cache.statistics
-            #expect(statistics.cachedTokens <= max(configuration.maxTokens, trajectory.tokens.count), "seed \(seed)")
+            let mismatches = try check.round()
+            #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.first ?? "")")
+            checkTree(of: check.cache)
+            let trajectory = check.model.stored.last!
+            #expect(check.cache.statistics.cachedTokens <= max(configuration.maxTokens, trajectory.tokens.count), "seed \(seed)")
             // The trajectory just inserted is never evicted, and is the latest holder of all its tokens.
-            let justInserted = cache.match(String(decoding: trajectory.text, as: UTF8.self))
-            #expect(Array(justInserted.tokens) == trajectory.tokens, "seed \(seed)")
-            #expect(justInserted.logprobs.map { $0.bitPattern } == trajectory.logprobs.map { $0.bitPattern }, "seed \(seed)")
-            #expect(Array(justInserted.lossMask) == trajectory.lossMask, "seed \(seed)")
-            checkIsCandidate(justInserted, of: trajectory.text, in: model, seed: seed)
-            for _ in 0..<5 {
-                let query = Array(generator.query(from: model.stored).utf8)
-                for options in lookups(model, &generator.random) {
-                    checkIsCandidate(match(query, in: cache, options), of: query, options: options, in: model, seed: seed)
-                }
-            }
+            let justInserted = Expected(check.cache.match(String(decoding: trajectory.text, as: UTF8.self)))
+            #expect(justInserted.tokens == trajectory.tokens, "seed \(seed)")
+            #expect(justInserted.logprobs == trajectory.logprobs.map(\.bitPattern), "seed \(seed)")
+            #expect(justInserted.lossMask == trajectory.lossMask, "seed \(seed)")
         }
-        #expect(cache.statistics.evictedNodes > 0, "seed \(seed): the budget was never reached")
+        #expect(check.cache.statistics.evictedNodes > 0, "seed \(seed): the budget was never reached")
     }
 
     /// With `keepsUnretrieved`, a trajectory not yet retrieved, from a
@@ -69,7 +49,7 @@ import Testing
             let trajectory = generator.next(after: model.stored)
             newest = max(newest, WeightVersion(trajectory.version).rank)
             do {
-                try insert(trajectory, into: cache)
+                try trajectory.insert(into: cache)
                 model.insert(trajectory)
                 kept.append(trajectory)
             } catch RadixCacheError.fullOfUnretrievedTrajectories {
@@ -95,36 +75,6 @@ import Testing
             }
         }
         #expect(refusals > 0 || cache.statistics.evictedNodes > 0, "seed \(seed): the budget was never reached")
-    }
-
-    private func insert(_ trajectory: ReferenceModel.Stored, into cache: RadixCache) throws {
-        try cache.insert(
-            text: String(decoding: trajectory.text, as: UTF8.self), tokens: trajectory.tokens,
-            logprobs: trajectory.logprobs, lossMask: trajectory.lossMask, weightVersion: trajectory.version,
-            originRuns: trajectory.originRuns, tailCount: trajectory.tailCount)
-    }
-
-    private func match(_ query: [UInt8], in cache: RadixCache, _ options: RadixCache.MatchOptions) -> RadixMatch {
-        cache.match(String(decoding: query, as: UTF8.self), options: options)
-    }
-
-    /// A prompt's lookup, a trainer's, and a trainer's naming a generation.
-    private func lookups(_ model: ReferenceModel, _ random: inout SeededGenerator) -> [RadixCache.MatchOptions] {
-        let generation = model.stored.randomElement(using: &random)?.origins.randomElement(using: &random)?.generation
-        return [.init(), .init(includesTails: true), .init(generation: generation, includesTails: true)]
-    }
-
-    /// After evictions the tree holds a subset of the model: a match must
-    /// be one of the model's candidates, with its values.
-    private func checkIsCandidate(
-        _ match: RadixMatch, of query: [UInt8], options: RadixCache.MatchOptions = .init(), in model: ReferenceModel,
-        seed: UInt64
-    ) {
-        if match.isMiss { return }
-        let found = Expected(match)
-        let candidates = model.candidates(for: query, options: options)
-        #expect(candidates.contains { model.expected($0) == found },
-                "seed \(seed): \(match.tokens) is no stored prefix of \(query) with its values")
     }
 
     /// The ledger agrees with a recount, and the tree is a radix tree:

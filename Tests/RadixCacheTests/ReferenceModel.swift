@@ -25,6 +25,12 @@ struct ReferenceModel {
             origins.reduce(into: []) { $0.append($1, count: 1) }
         }
 
+        func insert(into cache: RadixCache) throws {
+            try cache.insert(
+                text: String(decoding: text, as: UTF8.self), tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+                weightVersion: version, originRuns: originRuns, tailCount: tailCount)
+        }
+
         /// Whether `other`'s first `count` tokens are this one's, with the same values and origins.
         func agrees(with other: Stored, count: Int) -> Bool {
             guard count <= tokens.count, count <= other.tokens.count else { return false }

@@ -1,5 +1,9 @@
 @testable import RadixCache
 
+extension TrajectoryGenerator where Random == SeededGenerator {
+    init(seed: UInt64) { self.init(random: SeededGenerator(state: seed)) }
+}
+
 /// A seeded generator (SplitMix64), so a failing case can be replayed.
 struct SeededGenerator: RandomNumberGenerator {
     var state: UInt64
@@ -17,18 +21,18 @@ struct SeededGenerator: RandomNumberGenerator {
 /// differently, part inside multi-byte characters and inside tokens,
 /// sometimes carry a stop token the text omits, repeat a prefix's tokens
 /// with other values (samples of one prompt), and end with a tail.
-struct TrajectoryGenerator {
+struct TrajectoryGenerator<Random: RandomNumberGenerator> {
     /// Characters chosen so texts often part inside one: é è ê share their
     /// first byte, 中 丹 share two, and the vocabulary has pieces of both.
-    static let alphabet: [String] = ["a", "b", " ", "l", "o", "H", "é", "è", "ê", "中", "丹", "文", "Hello", " world", "<think>"]
-    static let versions = ["default", "1", "2", "3", "9", "10", "11", "12"]
+    static var alphabet: [String] { ["a", "b", " ", "l", "o", "H", "é", "è", "ê", "中", "丹", "文", "Hello", " world", "<think>"] }
+    static var versions: [String] { ["default", "1", "2", "3", "9", "10", "11", "12"] }
     /// Few names, so that some trajectories share one.
-    static let generations = ["g0", "g1", "g2", "g3", "g4", "g5"]
+    static var generations: [String] { ["g0", "g1", "g2", "g3", "g4", "g5"] }
 
-    let vocabulary = TestVocabulary.shared
-    var random: SeededGenerator
+    var vocabulary: TestVocabulary { .shared }
+    var random: Random
 
-    init(seed: UInt64) { random = SeededGenerator(state: seed) }
+    init(random: Random) { self.random = random }
 
     mutating func randomText(pieces: ClosedRange<Int>) -> String {
         (0..<Int.random(in: pieces, using: &random)).map { _ in Self.alphabet.randomElement(using: &random)! }.joined()
