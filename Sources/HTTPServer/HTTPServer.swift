@@ -15,6 +15,8 @@ public final class HTTPServer {
     private var shutdownCompletion: (() -> Void)?
     private var graceTimer: LoopTimer?
     public private(set) var isShuttingDown = false
+    /// The names the server answers to, known once it listens.
+    private(set) var authority = ServerAuthority(port: 0, hosts: [])
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 
@@ -38,6 +40,7 @@ public final class HTTPServer {
             connections[ObjectIdentifier(connection)] = connection
         }
         self.listener = listener
+        authority = .listening(on: host, port: listener.port)
         let interval = max(50, min(1000, min(configuration.requestReadTimeoutMilliseconds,
                                             configuration.idleTimeoutMilliseconds) / 4))
         sweepTimer = loop.repeating(everyMilliseconds: interval) { [unowned self] in sweepTimeouts() }
