@@ -16,6 +16,9 @@ let package = Package(
         .library(name: "Router", targets: ["Router"]),
         .library(name: "RadixCache", targets: ["RadixCache"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
+        // For the fuzzing package (fuzz/), which depends on this one by path.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "JSON", targets: ["JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
