@@ -5,6 +5,8 @@
 # accepts whitespace between a header name and its colon, which proxies in
 # front of the router may read differently (request smuggling, RFC 9112 5.1).
 # The pkg-config file says `strict=1` so that set-up can tell the builds apart.
+# CC and LLHTTP_CFLAGS choose another compiler and add flags (the sanitizer
+# and fuzzing scripts build instrumented copies with the toolchain's clang).
 set -euo pipefail
 prefix=${1:-/usr/local}
 src=/usr/share/llhttp
@@ -13,7 +15,7 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
 for f in api http llhttp; do
-    cc -O3 -fPIC -DLLHTTP_STRICT_MODE=1 -I"$inc" -c "$src/$f.c" -o "$work/$f.o"
+    "${CC:-cc}" -O3 -fPIC -DLLHTTP_STRICT_MODE=1 ${LLHTTP_CFLAGS:-} -I"$inc" -c "$src/$f.c" -o "$work/$f.o"
 done
 mkdir -p "$prefix/lib/pkgconfig" "$prefix/include"
 # Built aside and moved into place: a build linking meanwhile never sees half a library.

@@ -23,6 +23,14 @@ if [ "$target" = all ]; then
 fi
 echo "$targets" | grep -qx "$target" || { echo "unknown target '$target'; known: $(echo $targets)" >&2; exit 2; }
 
+# llhttp instrumented too, so that its states guide the fuzzer and ASan
+# watches its memory accesses.
+llhttp="$PWD/fuzz/.build/llhttp"
+if [ ! -f "$llhttp/lib/libllhttp.a" ]; then
+    CC=clang LLHTTP_CFLAGS="-g -fsanitize=fuzzer-no-link,address" scripts/build-llhttp.sh "$llhttp"
+fi
+export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
 # Coverage of every edge plus comparison operands (what lets libFuzzer
 # guess magic bytes); -enable-testing for targets that use @testable import.
 (cd fuzz && swift build -c release --product "$target" \
