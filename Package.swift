@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "RadixCache", targets: ["RadixCache"]),
         .library(name: "Tokenizer", targets: ["Tokenizer"]),
         .library(name: "ChatTemplate", targets: ["ChatTemplate"]),
+        // For the fuzzing package (fuzz/), which depends on this one by path.
+        .library(name: "HTTPServer", targets: ["HTTPServer"]),
+        .library(name: "JSON", targets: ["JSON"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),

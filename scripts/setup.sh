@@ -12,8 +12,9 @@ apt_install libuv1-dev libcurl4-openssl-dev node-llhttp pkg-config gcc wrk nginx
 command -v python3 >/dev/null || apt_install python3
 
 # Debian 12 has no libllhttp-dev: node-llhttp ships llhttp's generated C
-# sources, which we compile into a static library under /usr/local.
-if ! pkg-config --exists llhttp 2>/dev/null; then
+# sources, which we compile into a static library under /usr/local, in
+# strict mode (an older lenient build is replaced).
+if [ "$(pkg-config --variable=strict llhttp 2>/dev/null)" != 1 ]; then
     log "building llhttp from Debian's node-llhttp sources"
     scripts/build-llhttp.sh /usr/local
 fi

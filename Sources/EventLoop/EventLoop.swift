@@ -14,6 +14,7 @@ public final class EventLoop {
     public internal(set) var backgroundPlacement = ThreadPlacement.inherited
 
     public init() {
+        BrokenPipeSignal.ignore()
         uvLoop = .allocate(capacity: 1)
         let status = uv_loop_init(uvLoop)
         precondition(status == 0, "uv_loop_init failed: \(UVError(status))")

@@ -15,6 +15,8 @@ public final class HTTPServer {
     private var shutdownCompletion: (() -> Void)?
     private var graceTimer: LoopTimer?
     public private(set) var isShuttingDown = false
+    /// The names the server answers to, known once it listens.
+    private(set) var authority = ServerAuthority(port: 0, hosts: [])
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 
@@ -25,6 +27,11 @@ public final class HTTPServer {
     }
 
     public var connectionCount: Int { connections.count }
+    /// Connections over `maxConnections` being answered 503 and closed.
+    private var refusedOpenCount = 0
+    /// Beyond this many refused connections still closing, more are closed
+    /// without an answer: a flood must not hold descriptors while lingering.
+    private static let maxRefusedOpen = 1024
     /// Connections accepted since `start`, closed ones included.
     public private(set) var acceptedConnectionCount = 0
 
@@ -34,15 +41,35 @@ public final class HTTPServer {
         let listener = try TCPListener(loop: loop, host: host, port: port) { [unowned self] tcp in
             guard !isShuttingDown else { return tcp.close() }
             acceptedConnectionCount += 1
+            if let limit = configuration.maxConnections, connections.count >= limit { return refuse(tcp) }
             let connection = HTTPServerConnection(tcp: tcp, server: self, configuration: configuration)
             connections[ObjectIdentifier(connection)] = connection
         }
         self.listener = listener
+        authority = .listening(on: host, port: listener.port)
         let interval = max(50, min(1000, min(configuration.requestReadTimeoutMilliseconds,
                                             configuration.idleTimeoutMilliseconds) / 4))
         sweepTimer = loop.repeating(everyMilliseconds: interval) { [unowned self] in sweepTimeouts() }
         return listener.port
     }
+
+    /// Answers 503 to a client over the connection limit without reading
+    /// its request, then closes (lingering, so the answer is not lost).
+    private func refuse(_ tcp: TCPConnection) {
+        countRejected(status: 503)
+        guard refusedOpenCount < Self.maxRefusedOpen else { return tcp.close() }
+        refusedOpenCount += 1
+        tcp.setHandlers(onRead: { _ in }, onEnd: { [unowned tcp] _ in tcp.close() }, onDrained: {},
+                        onClosed: { [weak self] in self?.refusedOpenCount -= 1 })
+        tcp.write(overCapacityAnswer)
+        tcp.closeAfterWrites(lingerMilliseconds: configuration.lingerMilliseconds)
+    }
+
+    private lazy var overCapacityAnswer: [UInt8] = {
+        let response = HTTPResponse.error(503, "too many client connections (at most \(configuration.maxConnections ?? 0))")
+        return ResponseHead.bytes(status: 503, headers: response.headers, contentLength: response.body.count,
+                                  keepAlive: false) + response.body
+    }()
 
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         handler(request, responder)

@@ -21,6 +21,10 @@ public struct HTTPServerConfiguration: Sendable {
     /// Queued response bytes above which a connection stops reading requests
     /// and a streaming responder reports that the client is slow.
     public var writeHighWatermark = 1024 * 1024
+    /// Client connections open at once (nginx's `worker_connections`); a
+    /// client beyond it is answered 503 at once and closed, rather than the
+    /// process running out of file descriptors. Nil: no limit.
+    public var maxConnections: Int?
 
     public init() {}
 }

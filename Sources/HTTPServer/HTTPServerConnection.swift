@@ -27,7 +27,8 @@ final class HTTPServerConnection {
         self.server = server
         self.configuration = configuration
         parser = RequestParser(limits: .init(maxHeaderBytes: configuration.maxHeaderBytes,
-                                             maxBodyBytes: configuration.maxBodyBytes))
+                                             maxBodyBytes: configuration.maxBodyBytes),
+                               authority: server.authority)
         lastActivityAt = server.loop.now
         parser.onHead = { [unowned self] headers in
             // Only the oldest pending request may be told to continue: an
@@ -104,11 +105,13 @@ final class HTTPServerConnection {
     private func reject(_ failure: RequestParser.ParseFailure) {
         stopParsing = true
         pauseReading()
-        let response: HTTPResponse = switch failure {
+        var response: HTTPResponse = switch failure {
         case .headersTooLarge: .error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
         case .bodyTooLarge: .error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
         case .malformed(let reason): .error(400, "malformed HTTP request: \(reason)")
+        case .methodNotAllowed(let method): .error(405, "\(method) is not supported")
         }
+        if response.status == 405 { response.headers.add("Allow", RequestParser.allowedMethods) }
         server.countRejected(status: response.status)
         let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
         responder.isHeadOfLine = pending.isEmpty

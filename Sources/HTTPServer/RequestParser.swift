@@ -1,6 +1,11 @@
 import CLLHTTP
 
-/// Turns bytes into `HTTPRequest`s with llhttp, enforcing size limits.
+/// Turns bytes into `HTTPRequest`s with llhttp, enforcing size limits and
+/// refusing what proxies in front of the server might read differently
+/// (RFC 9112): llhttp is built in strict mode (scripts/build-llhttp.sh) with
+/// none of its lenient flags, and the checks it leaves out are made here:
+/// obsolete line folding, transfer codings other than `chunked`, CONNECT,
+/// and absolute-form targets that name another server.
 ///
 /// The llhttp state lives on the heap (llhttp keeps pointers into it and to
 /// the settings, which are shared and never freed).
@@ -17,6 +22,7 @@ final class RequestParser {
 
     enum ParseFailure: Error {
         case malformed(String)
+        case methodNotAllowed(String)
         case headersTooLarge
         case bodyTooLarge
     }
@@ -26,6 +32,9 @@ final class RequestParser {
         var maxBodyBytes: Int
     }
 
+    /// What a 405 lists: every method but CONNECT may be served or proxied.
+    static let allowedMethods = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE"
+
     /// Called when a request's head is complete (e.g. to answer 100-continue).
     var onHead: ((HTTPHeaders) -> Void)?
     /// The request completed by the last `.paused` outcome.
@@ -33,7 +42,11 @@ final class RequestParser {
 
     private let parser: UnsafeMutablePointer<llhttp_t>
     private let limits: Limits
+    private let authority: ServerAuthority
+    private var foldDetector = LineFoldDetector()
     private var url: [UInt8] = []
+    /// The target handed on: `url`, or the origin form of an absolute one.
+    private var target = ""
     private var headers = HTTPHeaders()
     private var field: [UInt8] = []
     private var value: [UInt8] = []
@@ -44,8 +57,9 @@ final class RequestParser {
     /// True between the first byte of a request and its end.
     private(set) var isMidRequest = false
 
-    init(limits: Limits) {
+    init(limits: Limits, authority: ServerAuthority) {
         self.limits = limits
+        self.authority = authority
         parser = .allocate(capacity: 1)
         llhttp_init(parser, HTTP_REQUEST, RequestParser.settings)
         parser.pointee.data = Unmanaged.passUnretained(self).toOpaque()
@@ -55,19 +69,24 @@ final class RequestParser {
 
     func parse(_ bytes: UnsafeRawBufferPointer) -> Outcome {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .consumed }
+        foldDetector.begin(bytes)
         let status = llhttp_execute(parser, base, bytes.count)
         switch status {
         case HPE_OK:
+            foldDetector.finish(consumed: bytes.count)
             return .consumed
         case HPE_PAUSED:
             llhttp_resume(parser)
-            let position = llhttp_get_error_pos(parser)!
-            return .paused(offset: base.distance(to: position))
+            let offset = base.distance(to: llhttp_get_error_pos(parser)!)
+            foldDetector.finish(consumed: offset)
+            return .paused(offset: offset)
         case HPE_PAUSED_UPGRADE:
-            // Upgrades are not supported; the request was served as plain HTTP.
+            // Upgrades are not supported (CONNECT is refused before this);
+            // the request was served as plain HTTP.
             llhttp_resume_after_upgrade(parser)
-            let position = llhttp_get_error_pos(parser)!
-            return .paused(offset: base.distance(to: position))
+            let offset = base.distance(to: llhttp_get_error_pos(parser)!)
+            foldDetector.finish(consumed: offset)
+            return .paused(offset: offset)
         default:
             if let failure { return .failed(failure) }
             return .failed(.malformed(String(cString: llhttp_get_error_reason(parser))))
@@ -108,6 +127,10 @@ final class RequestParser {
     }
 
     fileprivate func appendValue(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        if let start = bytes.baseAddress, bytes.count > 0, foldDetector.isFold(valueStartingAt: start) {
+            failure = .malformed("obsolete line folding in a header field")
+            return false
+        }
         readingValue = true
         value.append(contentsOf: bytes)
         return countHeaderBytes(bytes.count)
@@ -122,6 +145,10 @@ final class RequestParser {
 
     fileprivate func headersComplete() -> Bool {
         if readingValue || !field.isEmpty { flushHeader() }
+        if let refusal = refusal() {
+            failure = refusal
+            return false
+        }
         let declared = parser.pointee.content_length
         if parser.pointee.flags & UInt16(F_CONTENT_LENGTH.rawValue) != 0 {
             guard declared <= UInt64(limits.maxBodyBytes) else {
@@ -132,6 +159,33 @@ final class RequestParser {
         }
         onHead?(headers)
         return true
+    }
+
+    /// Why a head llhttp accepted is refused anyway; also sets `target`.
+    private func refusal() -> ParseFailure? {
+        if parser.pointee.method == UInt8(HTTP_CONNECT.rawValue) { return .methodNotAllowed(methodName) }
+        if parser.pointee.flags & UInt16(F_TRANSFER_ENCODING.rawValue) != 0 {
+            // llhttp makes sure `chunked` comes last; nothing may come before it.
+            let codings = headers.values("transfer-encoding").flatMap(\.listElements)
+            guard codings.count == 1, codings[0].equalsIgnoringASCIICase("chunked") else {
+                return .malformed("unsupported transfer coding: \(codings.joined(separator: ", "))")
+            }
+        }
+        target = String(decoding: url, as: UTF8.self)
+        switch RequestTarget(target) {
+        case .origin, .asterisk:
+            return nil
+        case .absolute(let scheme, let host, let port, let originForm):
+            guard authority.names(scheme: scheme, host: host, port: port) else {
+                return .malformed("the target names another server; this is no forward proxy")
+            }
+            // RFC 9112 §3.2.2: the target's authority replaces the Host field.
+            headers.set("Host", port.map { "\(host):\($0)" } ?? String(host))
+            target = String(originForm)
+            return nil
+        case .invalid:
+            return .malformed("invalid request target")
+        }
     }
 
     fileprivate func appendBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
@@ -152,7 +206,7 @@ final class RequestParser {
         isMidRequest = false
         completedRequest = HTTPRequest(
             method: methodName,
-            target: String(decoding: url, as: UTF8.self),
+            target: target,
             versionMajor: Int(parser.pointee.http_major),
             versionMinor: Int(parser.pointee.http_minor),
             headers: headers,

@@ -79,6 +79,9 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: .hidden)
     var workerClient = PlainHTTPClient.native
 
+    @Option(help: "Client connections open at once (nginx's worker_connections); a client beyond it gets a 503 at once. Default: half the open-file limit (worker connections need the other half).")
+    var maxConnections: Int?
+
     @Option(help: "Largest accepted request body, bytes.")
     var maxBodySize = 64 * 1024 * 1024
 
@@ -129,6 +132,7 @@ struct SlimeRouterCommand: ParsableCommand {
             throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
+        if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
@@ -149,8 +153,6 @@ struct SlimeRouterCommand: ParsableCommand {
             return handler
         }
         let logger = Logger(label: "slime-router")
-        // A write to a connection the peer closed must fail, not end the process.
-        signal(SIGPIPE, SIG_IGN)
         let files = OpenFileLimit.raiseToHardLimit()
         if files.after > files.before {
             logger.info("open-file limit raised", metadata: ["from": "\(files.before)", "to": "\(files.after)"])
@@ -160,7 +162,9 @@ struct SlimeRouterCommand: ParsableCommand {
             do { try loop.dedicateCPU(loopCPU) } catch { throw ValidationError("--loop-cpu: \(error)") }
         }
         let router: RouterServer
-        do { router = try RouterServer(loop: loop, configuration: routerConfiguration(), logger: logger) } catch {
+        var configuration = routerConfiguration()
+        configuration.http.maxConnections = maxConnections ?? (files.after > 1 ? files.after / 2 : nil)
+        do { router = try RouterServer(loop: loop, configuration: configuration, logger: logger) } catch {
             throw ValidationError("\(error)")
         }
         // Watch for signals before announcing the port: a supervisor may

@@ -135,7 +135,9 @@ import TestSupport
     /// runs again once it reads again.
     @Test func aRequestHeldBackByTheServerIsNotTimedOut() throws {
         var configuration = HTTPServerConfiguration()
-        configuration.requestReadTimeoutMilliseconds = 300
+        // Room for the client to read the last megabyte queued after the
+        // server resumes reading (slow under a sanitizer on a busy machine).
+        configuration.requestReadTimeoutMilliseconds = 1000
         let body = [UInt8](repeating: UInt8(ascii: "x"), count: Self.answerSize)
         let server = try TestServer(configuration: configuration) { request, responder, loop in
             // Answered later, once the next request's head has begun to arrive.
@@ -145,7 +147,7 @@ import TestSupport
         let client = try RawHTTPConnection(port: server.port, receiveBufferSize: 4096)
         try client.send("GET /large HTTP/1.1\r\nHost: x\r\n\r\nGET /next HTTP/1.1\r\n")
         // Far longer than the read timeout, with the answer filling the queue.
-        usleep(1_500_000)
+        usleep(3_000_000)
         let first = try client.readResponse(timeout: 60)
         #expect(first.body.count == Self.answerSize)
         try client.send("Host: x\r\n\r\n")

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Fuzzes the parsers with libFuzzer under AddressSanitizer (the package in
+# fuzz/; each folder of fuzz/Targets is a target).
+#   scripts/fuzz.sh TARGET SECONDS   runs one target
+#   scripts/fuzz.sh all SECONDS      runs each target in turn
+# Seeds come from fuzz/corpus/TARGET (read only); what the fuzzer learns
+# goes to fuzz/.build/corpus/TARGET and is kept between runs. A crash or a
+# sanitizer report stops the run, writes the input to fuzz/.build/artifacts/,
+# and fails the script: add it to fuzz/corpus/TARGET once fixed.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ $# -eq 2 ] || { echo "usage: $0 TARGET|all SECONDS" >&2; exit 2; }
+target=$1 seconds=$2
+export SLIME_FIXTURES_DIR=${SLIME_FIXTURES_DIR:-$PWD/.fixtures}
+# libFuzzer and ASan report crashes themselves; the Swift runtime's own
+# backtracer would run inside a crashed, instrumented process.
+export SWIFT_BACKTRACE=enable=no
+
+targets=$(ls fuzz/Targets)
+if [ "$target" = all ]; then
+    for name in $targets; do "$0" "$name" "$seconds"; done
+    exit 0
+fi
+echo "$targets" | grep -qx "$target" || { echo "unknown target '$target'; known: $(echo $targets)" >&2; exit 2; }
+
+# llhttp instrumented too, so that its states guide the fuzzer and ASan
+# watches its memory accesses.
+llhttp="$PWD/fuzz/.build/llhttp"
+if [ ! -f "$llhttp/lib/libllhttp.a" ]; then
+    CC=clang LLHTTP_CFLAGS="-g -fsanitize=fuzzer-no-link,address" scripts/build-llhttp.sh "$llhttp"
+fi
+export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PATH}"
+
+# Coverage of every edge plus comparison operands (what lets libFuzzer
+# guess magic bytes); -enable-testing for targets that use @testable import.
+(cd fuzz && swift build -c release --product "$target" \
+    --sanitize=fuzzer --sanitize=address \
+    -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
+    -Xswiftc -enable-testing)
+
+mkdir -p "fuzz/.build/corpus/$target" "fuzz/.build/artifacts/$target"
+echo "==> fuzzing $target for $seconds s"
+fuzz/.build/release/"$target" \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
+    -artifact_prefix="fuzz/.build/artifacts/$target/" \
+    "fuzz/.build/corpus/$target" "fuzz/corpus/$target"
