@@ -12,9 +12,7 @@ final class Interpreter {
     enum Flow { case normal, breakLoop, continueLoop }
 
     init(variables: Dict) {
-        let globals = Scope(parent: nil)
-        for (name, value) in Globals.all { globals.set(name, value) }
-        scope = Scope(parent: globals)
+        scope = Scope(parent: nil)
         for (key, value) in variables.items {
             if case .string(let name) = key { scope.set(name, value) }
         }
@@ -34,7 +32,7 @@ final class Interpreter {
         case .text(let text):
             output.append(contentsOf: text.utf8)
         case .output(let expression):
-            output.append(contentsOf: try pythonString(evaluate(expression)).utf8)
+            if let value = try appendSum(expression) { output.append(contentsOf: try pythonString(value).utf8) }
         case .conditional(let branches, let otherwise):
             for branch in branches where isTruthy(try evaluate(branch.condition)) {
                 return try execute(branch.body)
@@ -72,6 +70,37 @@ final class Interpreter {
             return .continueLoop
         }
         return .normal
+    }
+
+    /// `{{ a + b + ... }}` and `{{ a ~ b }}`: appends the operands one by one
+    /// instead of building each intermediate string. Returns nil once appended,
+    /// or the value to print when `+` turns out not to join two plain strings
+    /// (numbers, lists, Markup): then it is computed as usual.
+    private func appendSum(_ expression: Expression) throws(TemplateError) -> Value? {
+        switch expression {
+        case .binary(.add, let left, let right, _):
+            let start = output.count
+            if let leftValue = try appendSum(left) { return try pythonArithmetic(.add, leftValue, evaluate(right)) }
+            let rightValue = try evaluate(right)
+            if case .string(let text) = rightValue {
+                output.append(contentsOf: text.utf8)
+                return nil
+            }
+            // The left side was a plain string after all: take it back and add as Python would.
+            let leftText = String(decoding: output[start...], as: UTF8.self)
+            output.removeSubrange(start...)
+            return try pythonArithmetic(.add, .string(leftText), rightValue)
+        case .binary(.concat, let left, let right, _):
+            for operand in [left, right] {
+                if let value = try appendSum(operand) { output.append(contentsOf: try pythonString(value).utf8) }
+            }
+            return nil
+        default:
+            let value = try evaluate(expression)
+            guard case .string(let text) = value else { return value }
+            output.append(contentsOf: text.utf8)
+            return nil
+        }
     }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
