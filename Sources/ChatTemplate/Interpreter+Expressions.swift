@@ -6,7 +6,7 @@ extension Interpreter {
         case .constant(let constant):
             return constant.value
         case .name(let name, _):
-            return scope.lookup(name) ?? Globals.named(name) ?? .missing(name)
+            return scope.lookup(name) ?? Globals.named(name.text) ?? .missing(name.text)
         case .list(let items):
             return .list(try items.map { item throws(TemplateError) in try evaluate(item) })
         case .tuple(let items):

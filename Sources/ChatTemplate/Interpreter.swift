@@ -14,7 +14,7 @@ final class Interpreter {
     init(variables: Dict) {
         scope = Scope(parent: nil)
         for (key, value) in variables.items {
-            if case .string(let name) = key { scope.set(name, value) }
+            if case .string(let name) = key { scope.set(Name(name), value) }
         }
     }
 
@@ -47,7 +47,7 @@ final class Interpreter {
             for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
             try assign(target, value)
         case .macro(let definition):
-            scope.set(definition.name, .function(makeMacro(definition, closure: scope)))
+            scope.set(Name(definition.name), .function(makeMacro(definition, closure: scope)))
         case .callBlock(let call, let parameters, let body):
             let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
             output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
@@ -136,7 +136,7 @@ final class Interpreter {
         for (offset, item) in items.enumerated() {
             scope = freshFrame()
             loop.index0 = offset
-            scope.set("loop", .loop(loop))
+            scope.set(.loop, .loop(loop))
             try assign(target, item)
             if try execute(body) == .breakLoop { break }
         }
@@ -170,7 +170,7 @@ final class Interpreter {
             }
             for (inner, item) in zip(targets, items) { try assign(inner, item) }
         case .namespaceAttribute(let name, let attribute, let location):
-            guard case .namespace(let namespace) = scope.lookup(name) else {
+            guard case .namespace(let namespace) = scope.lookup(Name(name)) else {
                 throw .render("cannot assign attribute on non-namespace object ('\(name)' at \(location))")
             }
             namespace.attributes[attribute] = value
@@ -197,15 +197,16 @@ final class Interpreter {
             throw .render("macro '\(macro.name)' takes no keyword argument '\(keyword.name)'")
         }
         for (position, parameter) in macro.parameters.enumerated() {
+            let name = Name(parameter.name)
             if let value = arguments.value(position, parameter.name) {
-                scope.set(parameter.name, value)
+                scope.set(name, value)
             } else if let defaultValue = parameter.defaultValue {
-                scope.set(parameter.name, try evaluate(defaultValue))
+                scope.set(name, try evaluate(defaultValue))
             } else {
-                scope.set(parameter.name, .undefined(Undefined(message: "parameter '\(parameter.name)' was not provided")))
+                scope.set(name, .undefined(Undefined(message: "parameter '\(parameter.name)' was not provided")))
             }
         }
-        if let caller = arguments.keywords.last(where: { $0.name == "caller" }) { scope.set("caller", caller.value) }
+        if let caller = arguments.keywords.last(where: { $0.name == "caller" }) { scope.set(.caller, caller.value) }
         return .string(try capture(macro.body))
     }
 }

@@ -168,7 +168,7 @@ extension Parser {
             case "none", "None": return .constant(.none)
             case "varargs", "kwargs", "cycler", "joiner", "lipsum", "self", "super":
                 throw .unsupported("the name '\(name)'", start)
-            default: return .name(name, start)
+            default: return .name(Name(name), start)
             }
         case .string(var text):
             _ = advance()

@@ -36,7 +36,7 @@ struct Call: Sendable {
 
 indirect enum Expression: Sendable {
     case constant(Constant)
-    case name(String, SourceLocation)
+    case name(Name, SourceLocation)
     case list([Expression])
     case tuple([Expression])
     case dict([(key: Expression, value: Expression)])
@@ -58,7 +58,7 @@ indirect enum Expression: Sendable {
 
 /// What `set` and `for` assign to.
 enum AssignmentTarget: Sendable {
-    case name(String)
+    case name(Name)
     case tuple([AssignmentTarget])
     case namespaceAttribute(String, String, SourceLocation)
 }
