@@ -11,25 +11,35 @@ struct Name: Sendable {
 
     init(_ text: String) {
         self.text = text
-        var packed: UInt64 = 0, count = 0
-        for byte in text.utf8 {
-            guard count < 8, byte != 0, byte < 0x80 else { packed = Self.hashed; break }
-            packed |= UInt64(byte) << (8 * count)
-            count += 1
-        }
-        guard packed & Self.hashed != 0 else {
-            key = packed
-            return
+        key = Self.key(of: text)
+    }
+
+    static func key(of text: String) -> UInt64 {
+        text.utf8.withContiguousStorageIfAvailable { bytes in key(of: bytes) }
+            ?? Array(text.utf8).withUnsafeBufferPointer { bytes in key(of: bytes) }
+    }
+
+    private static func key(of bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        if bytes.count <= 8 {
+            var packed: UInt64 = 0
+            for (offset, byte) in bytes.enumerated() {
+                guard byte != 0, byte < 0x80 else { packed = hashed; break }
+                packed |= UInt64(byte) << (8 * offset)
+            }
+            if packed & hashed == 0 { return packed }
         }
         var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in text.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
-        key = hash | Self.hashed
+        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash | hashed
     }
+
+    /// Whether two equal keys are enough to know the names are the same.
+    static func keyIsExact(_ key: UInt64) -> Bool { key & hashed == 0 }
 
     static let loop = Name("loop")
     static let caller = Name("caller")
 
     func matches(_ other: Name) -> Bool {
-        key == other.key && (key & Self.hashed == 0 || sameBytes(text, other.text))
+        key == other.key && (Self.keyIsExact(key) || sameBytes(text, other.text))
     }
 }

@@ -40,7 +40,7 @@ indirect enum Expression: Sendable {
     case list([Expression])
     case tuple([Expression])
     case dict([(key: Expression, value: Expression)])
-    case attribute(Expression, String)
+    case attribute(Expression, Name)
     case item(Expression, Expression)
     case slice(Expression, start: Expression?, stop: Expression?, step: Expression?)
     case call(Expression, Call, SourceLocation)
