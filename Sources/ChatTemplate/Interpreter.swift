@@ -20,8 +20,9 @@ final class Interpreter {
 
     @discardableResult
     func execute(_ nodes: [Node]) throws(TemplateError) -> Flow {
-        for node in nodes {
-            let flow = try execute(node)
+        // By index: iterating the elements would copy (and retain) each node.
+        for position in nodes.indices {
+            let flow = try execute(nodes[position])
             if flow != .normal { return flow }
         }
         return .normal
@@ -34,8 +35,8 @@ final class Interpreter {
         case .output(let expression):
             if let value = try appendSum(expression) { output.append(contentsOf: try pythonString(value).utf8) }
         case .conditional(let branches, let otherwise):
-            for branch in branches where isTruthy(try evaluate(branch.condition)) {
-                return try execute(branch.body)
+            for position in branches.indices where isTruthy(try evaluate(branches[position].condition)) {
+                return try execute(branches[position].body)
             }
             return try execute(otherwise)
         case .loop(let target, let iterable, let filter, let body, let otherwise, let location):

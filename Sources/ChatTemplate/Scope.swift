@@ -17,7 +17,10 @@ final class Scope {
     func lookup(_ name: Name) -> Value? {
         var scope: Scope? = self
         while let current = scope {
-            for variable in current.variables where variable.name.matches(name) { return variable.value }
+            // By index: iterating the elements would copy (and retain) each name and value passed.
+            for position in current.variables.indices where current.variables[position].name.matches(name) {
+                return current.variables[position].value
+            }
             scope = current.parent
         }
         return nil
