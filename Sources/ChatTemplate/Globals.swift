@@ -3,10 +3,13 @@ import Glibc
 /// The globals transformers' environment offers: jinja2's `range`, `dict`
 /// and `namespace`, plus `raise_exception` and `strftime_now`.
 enum Globals {
-    static var all: [(String, Value)] { [
-        ("range", .function(Function(name: "range") { _, arguments throws(TemplateError) in try range(arguments) })),
-        ("dict", .function(Function(name: "dict") { _, arguments throws(TemplateError) in try dict(arguments) })),
-        ("namespace", .function(Function(name: "namespace") { _, arguments throws(TemplateError) in
+    /// The global called `name`, made when a template looks it up (most renders
+    /// use one or two, so none is built ahead).
+    static func named(_ name: String) -> Value? {
+        switch name {
+        case "range": .function(Function(name: "range") { _, arguments throws(TemplateError) in try range(arguments) })
+        case "dict": .function(Function(name: "dict") { _, arguments throws(TemplateError) in try dict(arguments) })
+        case "namespace": .function(Function(name: "namespace") { _, arguments throws(TemplateError) in
             let initial = try dict(arguments)
             guard case .dict(let attributes) = initial else { return initial }
             for key in attributes.keys {
@@ -15,15 +18,17 @@ enum Globals {
                 }
             }
             return .namespace(Namespace(attributes))
-        })),
-        ("raise_exception", .function(Function(name: "raise_exception") { _, arguments throws(TemplateError) in
+        })
+        case "raise_exception": .function(Function(name: "raise_exception") { _, arguments throws(TemplateError) in
             throw .raised(try arguments.positional.first.map(pythonString) ?? "")
-        })),
-        ("strftime_now", .function(Function(name: "strftime_now") { _, arguments throws(TemplateError) in
+        })
+        case "strftime_now": .function(Function(name: "strftime_now") { _, arguments throws(TemplateError) in
             guard case .string(let format)? = arguments.positional.first else { throw .render("strftime_now() needs a format string") }
             return .string(strftimeNow(format))
-        })),
-    ] }
+        })
+        default: nil
+        }
+    }
 
     /// jinja2's sandboxed `range`, capped at 100000 items.
     private static func range(_ arguments: Arguments) throws(TemplateError) -> Value {

@@ -6,7 +6,7 @@ extension Interpreter {
         case .constant(let constant):
             return constant.value
         case .name(let name, _):
-            return scope.lookup(name) ?? .missing(name)
+            return scope.lookup(name) ?? Globals.named(name.text) ?? .missing(name.text)
         case .list(let items):
             return .list(try items.map { item throws(TemplateError) in try evaluate(item) })
         case .tuple(let items):
@@ -105,7 +105,7 @@ extension Interpreter {
         if let caller { arguments.keywords.append(("caller", .function(caller))) }
         if case .attribute(let receiverExpression, let name) = callee {
             let receiver = try evaluate(receiverExpression)
-            if let result = try Methods.call(name, on: receiver, arguments, self) { return result }
+            if let result = try Methods.call(name.text, on: receiver, arguments, self) { return result }
             return try invoke(attribute(of: receiver, name), arguments, location)
         }
         return try invoke(evaluate(callee), arguments, location)
@@ -125,17 +125,21 @@ extension Interpreter {
 
     /// `value.name`: jinja2 tries the Python attribute first, then the item.
     func attribute(of value: Value, _ name: String) throws(TemplateError) -> Value {
+        try attribute(of: value, Name(name))
+    }
+
+    func attribute(of value: Value, _ name: Name) throws(TemplateError) -> Value {
         switch value {
         case .undefined(let undefined):
             throw .render(undefined.message)
         case .dict(let dict):
-            return dict[name] ?? .undefined(Undefined(message: "'dict object' has no attribute '\(name)'"))
+            return dict[name] ?? .undefined(Undefined(message: "'dict object' has no attribute '\(name.text)'"))
         case .namespace(let namespace):
-            return namespace.attributes[name] ?? .undefined(Undefined(message: "'Namespace' has no attribute '\(name)'"))
+            return namespace.attributes[name] ?? .undefined(Undefined(message: "'Namespace' has no attribute '\(name.text)'"))
         case .loop(let loop):
-            return loop.attribute(name) ?? .undefined(Undefined(message: "'LoopContext' has no attribute '\(name)'"))
+            return loop.attribute(name.text) ?? .undefined(Undefined(message: "'LoopContext' has no attribute '\(name.text)'"))
         default:
-            return .undefined(Undefined(message: "'\(typeName(value)) object' has no attribute '\(name)'"))
+            return .undefined(Undefined(message: "'\(typeName(value)) object' has no attribute '\(name.text)'"))
         }
     }
 

@@ -12,18 +12,17 @@ final class Interpreter {
     enum Flow { case normal, breakLoop, continueLoop }
 
     init(variables: Dict) {
-        let globals = Scope(parent: nil)
-        for (name, value) in Globals.all { globals.set(name, value) }
-        scope = Scope(parent: globals)
+        scope = Scope(parent: nil)
         for (key, value) in variables.items {
-            if case .string(let name) = key { scope.set(name, value) }
+            if case .string(let name) = key { scope.set(Name(name), value) }
         }
     }
 
     @discardableResult
     func execute(_ nodes: [Node]) throws(TemplateError) -> Flow {
-        for node in nodes {
-            let flow = try execute(node)
+        // By index: iterating the elements would copy (and retain) each node.
+        for position in nodes.indices {
+            let flow = try execute(nodes[position])
             if flow != .normal { return flow }
         }
         return .normal
@@ -34,10 +33,10 @@ final class Interpreter {
         case .text(let text):
             output.append(contentsOf: text.utf8)
         case .output(let expression):
-            output.append(contentsOf: try pythonString(evaluate(expression)).utf8)
+            if let value = try appendSum(expression) { output.append(contentsOf: try pythonString(value).utf8) }
         case .conditional(let branches, let otherwise):
-            for branch in branches where isTruthy(try evaluate(branch.condition)) {
-                return try execute(branch.body)
+            for position in branches.indices where isTruthy(try evaluate(branches[position].condition)) {
+                return try execute(branches[position].body)
             }
             return try execute(otherwise)
         case .loop(let target, let iterable, let filter, let body, let otherwise, let location):
@@ -49,7 +48,7 @@ final class Interpreter {
             for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
             try assign(target, value)
         case .macro(let definition):
-            scope.set(definition.name, .function(makeMacro(definition, closure: scope)))
+            scope.set(Name(definition.name), .function(makeMacro(definition, closure: scope)))
         case .callBlock(let call, let parameters, let body):
             let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
             output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
@@ -72,6 +71,37 @@ final class Interpreter {
             return .continueLoop
         }
         return .normal
+    }
+
+    /// `{{ a + b + ... }}` and `{{ a ~ b }}`: appends the operands one by one
+    /// instead of building each intermediate string. Returns nil once appended,
+    /// or the value to print when `+` turns out not to join two plain strings
+    /// (numbers, lists, Markup): then it is computed as usual.
+    private func appendSum(_ expression: Expression) throws(TemplateError) -> Value? {
+        switch expression {
+        case .binary(.add, let left, let right, _):
+            let start = output.count
+            if let leftValue = try appendSum(left) { return try pythonArithmetic(.add, leftValue, evaluate(right)) }
+            let rightValue = try evaluate(right)
+            if case .string(let text) = rightValue {
+                output.append(contentsOf: text.utf8)
+                return nil
+            }
+            // The left side was a plain string after all: take it back and add as Python would.
+            let leftText = String(decoding: output[start...], as: UTF8.self)
+            output.removeSubrange(start...)
+            return try pythonArithmetic(.add, .string(leftText), rightValue)
+        case .binary(.concat, let left, let right, _):
+            for operand in [left, right] {
+                if let value = try appendSum(operand) { output.append(contentsOf: try pythonString(value).utf8) }
+            }
+            return nil
+        default:
+            let value = try evaluate(expression)
+            guard case .string(let text) = value else { return value }
+            output.append(contentsOf: text.utf8)
+            return nil
+        }
     }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
@@ -107,7 +137,7 @@ final class Interpreter {
         for (offset, item) in items.enumerated() {
             scope = freshFrame()
             loop.index0 = offset
-            scope.set("loop", .loop(loop))
+            scope.set(.loop, .loop(loop))
             try assign(target, item)
             if try execute(body) == .breakLoop { break }
         }
@@ -141,7 +171,7 @@ final class Interpreter {
             }
             for (inner, item) in zip(targets, items) { try assign(inner, item) }
         case .namespaceAttribute(let name, let attribute, let location):
-            guard case .namespace(let namespace) = scope.lookup(name) else {
+            guard case .namespace(let namespace) = scope.lookup(Name(name)) else {
                 throw .render("cannot assign attribute on non-namespace object ('\(name)' at \(location))")
             }
             namespace.attributes[attribute] = value
@@ -168,15 +198,16 @@ final class Interpreter {
             throw .render("macro '\(macro.name)' takes no keyword argument '\(keyword.name)'")
         }
         for (position, parameter) in macro.parameters.enumerated() {
+            let name = Name(parameter.name)
             if let value = arguments.value(position, parameter.name) {
-                scope.set(parameter.name, value)
+                scope.set(name, value)
             } else if let defaultValue = parameter.defaultValue {
-                scope.set(parameter.name, try evaluate(defaultValue))
+                scope.set(name, try evaluate(defaultValue))
             } else {
-                scope.set(parameter.name, .undefined(Undefined(message: "parameter '\(parameter.name)' was not provided")))
+                scope.set(name, .undefined(Undefined(message: "parameter '\(parameter.name)' was not provided")))
             }
         }
-        if let caller = arguments.keywords.last(where: { $0.name == "caller" }) { scope.set("caller", caller.value) }
+        if let caller = arguments.keywords.last(where: { $0.name == "caller" }) { scope.set(.caller, caller.value) }
         return .string(try capture(macro.body))
     }
 }

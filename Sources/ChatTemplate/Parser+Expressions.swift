@@ -168,7 +168,7 @@ extension Parser {
             case "none", "None": return .constant(.none)
             case "varargs", "kwargs", "cycler", "joiner", "lipsum", "self", "super":
                 throw .unsupported("the name '\(name)'", start)
-            default: return .name(name, start)
+            default: return .name(Name(name), start)
             }
         case .string(var text):
             _ = advance()
@@ -259,7 +259,7 @@ extension Parser {
             switch advance().kind {
             case .name(let name):
                 if name.hasPrefix("_") { throw .unsupported("access to the underscore attribute '\(name)'", location) }
-                return .attribute(target, name)
+                return .attribute(target, Name(name))
             case .integer(let value): return .item(target, .constant(.int(value)))
             default: throw .syntax("expected a name or number after '.'", location)
             }
@@ -294,8 +294,8 @@ extension Parser {
 
     private mutating func parseCall(_ callee: Expression) throws(TemplateError) -> Expression {
         let callLocation = location
-        if case .attribute(_, let method) = callee, !Methods.callableNames.contains(method) {
-            throw .unsupported("the method '\(method)()'", callLocation)
+        if case .attribute(_, let method) = callee, !Methods.callableNames.contains(method.text) {
+            throw .unsupported("the method '\(method.text)()'", callLocation)
         }
         return .call(callee, try parseCallArguments(), callLocation)
     }

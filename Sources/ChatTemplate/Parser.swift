@@ -298,7 +298,7 @@ struct Parser {
             if ["true", "false", "none", "True", "False", "None"].contains(name) {
                 throw .syntax("cannot assign to '\(name)'", nameLocation)
             }
-            names.append(.name(name))
+            names.append(.name(Name(name)))
             if isOperator(",") { isTuple = true } else { break }
         }
         if parenthesised { try expect(op: ")"); isTuple = isTuple || names.count != 1 }

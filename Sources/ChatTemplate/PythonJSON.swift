@@ -31,6 +31,7 @@ enum PythonJSON {
         }
         options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
         var out: [UInt8] = []
+        out.reserveCapacity(256)  // a tool call's arguments or a tool's schema, mostly, without regrowing
         try write(value, options, level: 0, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
@@ -97,12 +98,14 @@ enum PythonJSON {
     private static func writeString(_ text: String, ensureASCII: Bool, to out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
         if !ensureASCII {
-            // Only ASCII bytes are ever escaped, so the UTF-8 can be copied byte by byte.
-            for byte in text.utf8 {
-                if byte >= 0x20 && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "\\") {
-                    out.append(byte)
-                } else {
-                    writeEscape(Unicode.Scalar(byte), to: &out)
+            // Only ASCII bytes are ever escaped, so the UTF-8 is copied as is: whole when
+            // nothing needs escaping (the usual case), else byte by byte.
+            let needsEscape = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
+            if !text.utf8.contains(where: needsEscape) {
+                out.append(contentsOf: text.utf8)
+            } else {
+                for byte in text.utf8 {
+                    if needsEscape(byte) { writeEscape(Unicode.Scalar(byte), to: &out) } else { out.append(byte) }
                 }
             }
         } else {

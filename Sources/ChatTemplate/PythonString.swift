@@ -11,6 +11,7 @@ enum PythonString {
 
     /// `strip`, `lstrip`, `rstrip`: `chars` nil means whitespace.
     static func strip(_ text: String, _ chars: String?, leading: Bool, trailing: Bool) -> String {
+        if let stripped = stripASCII(text, chars, leading: leading, trailing: trailing) { return stripped }
         let set = chars.map { Set($0.unicodeScalars) }
         let strips: (Unicode.Scalar) -> Bool = { set?.contains($0) ?? isPythonSpace($0) }
         let all = scalars(text)
@@ -18,6 +19,42 @@ enum PythonString {
         if leading { while start < end && strips(all[start]) { start += 1 } }
         if trailing { while end > start && strips(all[end - 1]) { end -= 1 } }
         return string(all[start..<end])
+    }
+
+    /// `strip` on UTF-8 bytes when only ASCII characters can be stripped (the usual
+    /// case: whitespace around ASCII text, or ASCII `chars`), returning `text` itself
+    /// when nothing is stripped; nil when a non-ASCII character decides the answer.
+    private static func stripASCII(_ text: String, _ chars: String?, leading: Bool, trailing: Bool) -> String? {
+        var asciiChars: [UInt8] = []
+        if let chars {
+            for byte in chars.utf8 {
+                guard byte < 0x80 else { return nil }
+                asciiChars.append(byte)
+            }
+        }
+        // A byte ≥ 0x80 belongs to a non-ASCII character: never in ASCII `chars`, maybe Python whitespace.
+        let decided: (UInt8) -> Bool? = { byte in
+            if byte >= 0x80 { return chars == nil ? nil : false }
+            return chars == nil ? isPythonSpace(Unicode.Scalar(byte)) : asciiChars.contains(byte)
+        }
+        let bytes = text.utf8
+        var start = bytes.startIndex, end = bytes.endIndex
+        if leading {
+            while start < end {
+                guard let strips = decided(bytes[start]) else { return nil }
+                if !strips { break }
+                start = bytes.index(after: start)
+            }
+        }
+        if trailing {
+            while end > start {
+                guard let strips = decided(bytes[bytes.index(before: end)]) else { return nil }
+                if !strips { break }
+                end = bytes.index(before: end)
+            }
+        }
+        if start == bytes.startIndex && end == bytes.endIndex { return text }
+        return String(text[start..<end])
     }
 
     /// Byte offsets of the non-overlapping occurrences of `needle`, left to right.

@@ -2,7 +2,7 @@
 /// `with` block; `if` shares its parent's, so a `set` there is seen after it.
 /// Frames hold few names, so they are searched linearly rather than hashed.
 final class Scope {
-    @exclusivity(unchecked) private var variables: [(name: String, value: Value)] = []
+    @exclusivity(unchecked) private var variables: [(name: Name, value: Value)] = []
     private let parent: Scope?
     /// A macro defined here keeps this frame: it must not be reused.
     private(set) var isCaptured = false
@@ -14,20 +14,20 @@ final class Scope {
     /// Empties the frame for the next loop iteration, keeping its storage.
     func clear() { variables.removeAll(keepingCapacity: true) }
 
-    func lookup(_ name: String) -> Value? {
+    func lookup(_ name: Name) -> Value? {
         var scope: Scope? = self
         while let current = scope {
-            // Comparing lengths first skips most of String's comparison work for the names that differ.
-            for variable in current.variables where variable.name.utf8.count == name.utf8.count && variable.name == name {
-                return variable.value
+            // By index: iterating the elements would copy (and retain) each name and value passed.
+            for position in current.variables.indices where current.variables[position].name.matches(name) {
+                return current.variables[position].value
             }
             scope = current.parent
         }
         return nil
     }
 
-    func set(_ name: String, _ value: Value) {
-        for position in variables.indices where variables[position].name == name {
+    func set(_ name: Name, _ value: Value) {
+        for position in variables.indices where variables[position].name.matches(name) {
             variables[position].value = value
             return
         }

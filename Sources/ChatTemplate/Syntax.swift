@@ -36,11 +36,11 @@ struct Call: Sendable {
 
 indirect enum Expression: Sendable {
     case constant(Constant)
-    case name(String, SourceLocation)
+    case name(Name, SourceLocation)
     case list([Expression])
     case tuple([Expression])
     case dict([(key: Expression, value: Expression)])
-    case attribute(Expression, String)
+    case attribute(Expression, Name)
     case item(Expression, Expression)
     case slice(Expression, start: Expression?, stop: Expression?, step: Expression?)
     case call(Expression, Call, SourceLocation)
@@ -58,7 +58,7 @@ indirect enum Expression: Sendable {
 
 /// What `set` and `for` assign to.
 enum AssignmentTarget: Sendable {
-    case name(String)
+    case name(Name)
     case tuple([AssignmentTarget])
     case namespaceAttribute(String, String, SourceLocation)
 }

@@ -75,7 +75,10 @@ public struct Undefined {
 /// get a hash index.
 public struct Dict {
     /// Entries in insertion order: one buffer, so copying a dict value retains one reference.
-    private var entries: [(key: Value, value: Value)] = []
+    /// `code` is the key's `Name.key` when the key is a string, so a lookup by name
+    /// compares integers; `notAString` for other keys.
+    private var entries: [(key: Value, code: UInt64, value: Value)] = []
+    private static let notAString = UInt64.max
     private var index: [DictKey: Int]?
     private static let indexedFrom = 12
 
@@ -86,37 +89,56 @@ public struct Dict {
     }
 
     /// Room for `count` entries, so building a dict of known size allocates once.
-    public init(capacity: Int) { entries.reserveCapacity(capacity) }
+    public init(capacity: Int) {
+        entries.reserveCapacity(capacity)
+    }
 
     public var count: Int { entries.count }
     public var keys: [Value] { entries.map(\.key) }
     public var values: [Value] { entries.map(\.value) }
-    public var items: [(key: Value, value: Value)] { entries }
+    public var items: some Sequence<(key: Value, value: Value)> {
+        entries.lazy.map { ($0.key, $0.value) }
+    }
 
-    private func position(of key: Value) -> Int? {
-        if index == nil, case .string(let name) = key {
-            // The common case (a field of a message) without building keys to compare.
-            for offset in entries.indices {
-                switch entries[offset].key {
-                case .string(let text), .markup(let text): if sameBytes(text, name) { return offset }
-                default: continue
-                }
-            }
-            return nil
+    private static func code(of key: Value) -> UInt64 {
+        switch key {
+        case .string(let text), .markup(let text): Name.key(of: text)
+        default: notAString
         }
+    }
+
+    /// The common case (a field of a message): compares key codes, and bytes only when a code is a hash.
+    private func position(ofText name: String, code: UInt64) -> Int? {
+        for offset in entries.indices where entries[offset].code == code {
+            if Name.keyIsExact(code) { return offset }
+            switch entries[offset].key {
+            case .string(let text), .markup(let text): if sameBytes(text, name) { return offset }
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private func position(of name: Name) -> Int? {
+        index == nil ? position(ofText: name.text, code: name.key) : position(of: .string(name.text), code: name.key)
+    }
+
+    private func position(of key: Value, code: UInt64) -> Int? {
+        if index == nil, case .string(let name) = key { return position(ofText: name, code: code) }
         guard let hashed = DictKey(key) else { return nil }
         if let index { return index[hashed] }
         return entries.firstIndex { DictKey($0.key) == hashed }
     }
 
     public subscript(key: Value) -> Value? {
-        get { position(of: key).map { entries[$0].value } }
+        get { position(of: key, code: Self.code(of: key)).map { entries[$0].value } }
         set {
             guard DictKey(key) != nil else { return }
-            if let position = position(of: key) {
+            let code = Self.code(of: key)
+            if let position = position(of: key, code: code) {
                 if let newValue { entries[position].value = newValue } else { remove(at: position) }
             } else if let newValue {
-                entries.append((key, newValue))
+                entries.append((key, code, newValue))
                 if index != nil { index![DictKey(key)!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
             }
         }
@@ -125,6 +147,11 @@ public struct Dict {
     public subscript(name: String) -> Value? {
         get { self[.string(name)] }
         set { self[.string(name)] = newValue }
+    }
+
+    /// A string key whose code was made ahead (an attribute name in the template).
+    subscript(name: Name) -> Value? {
+        position(of: name).map { entries[$0].value }
     }
 
     private mutating func remove(at position: Int) {
