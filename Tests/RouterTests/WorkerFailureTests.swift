@@ -53,6 +53,27 @@ import TestSupport
         #expect(try router.metrics().totalInFlight == 0)
     }
 
+    /// A worker that aborts every generation beside a dead one: once the
+    /// attempts run out the client gets the last answer a worker gave (the
+    /// abort), never a 502 for the last refused connection; and going round
+    /// again does not spend the attempts on the dead worker.
+    @Test(arguments: WorkerClientKind.allCases)
+    func theLastAnswerAWorkerGaveGoesBackNotTheLastRefusal(client: WorkerClientKind) throws {
+        let dead = try RefusingPort()
+        let aborting = try Mock(["--abort-rate", "1.0"])
+        let router = try Router(client: client, workers: [dead.url, aborting.url],
+                                ["--disable-health-check", "--retry-backoff", "0.01"])
+        for index in 0..<6 {
+            let response = try router.generate(rid: "a\(index)")
+            #expect(response.status == 200, "\(response.status): \(response.text)")
+            let reason = ((try? jsonObject(response))?["meta_info"] as? [String: Any])?["finish_reason"] as? [String: Any]
+            #expect(reason?["type"] as? String == "abort")
+        }
+        // Five attempts each, at most the first of them spent on the dead worker.
+        let attempts = try aborting.rids().count
+        #expect(attempts >= 6 * 4 && attempts <= 6 * 5, "\(attempts) attempts reached the live worker")
+    }
+
     @Test(arguments: WorkerClientKind.allCases)
     func aSlowWorkerTimesOutWith504(client: WorkerClientKind) throws {
         let mock = try Mock()

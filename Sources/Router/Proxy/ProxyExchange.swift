@@ -22,10 +22,15 @@ final class ProxyExchange {
     private let responder: HTTPResponder
     private let context: ProxyContext
     private var tried: Set<ObjectIdentifier> = []
+    /// Workers that refused the connection: going round again skips them.
+    private var refused: Set<ObjectIdentifier> = []
     private var attempts = 0
     /// The last failed attempt, until the next one starts: what the client
     /// gets if no worker can take the request again.
     private var lastFailure: FailedAttempt?
+    /// The last answer a worker gave (an abort, a 5xx): what the client gets
+    /// when the attempts after it end without an answer of their own.
+    private var lastAnswer: ProxiedResponse?
     private var worker: Worker?
     private var transfer: (any UpstreamTransfer)?
     private var backoff: LoopTimer?
@@ -94,7 +99,8 @@ final class ProxyExchange {
         backoff = nil
         let candidate = context.pool.select(excluding: tried, preferring: request.preferredWorker, thresholds: context.balance)
             // After an abort or error every worker was tried: go round again.
-            ?? (isBuffered && !tried.isEmpty ? context.pool.select(preferring: nil, thresholds: context.balance) : nil)
+            ?? (isBuffered && !tried.isEmpty
+                ? context.pool.select(excluding: refused, preferring: nil, thresholds: context.balance) : nil)
         guard let worker = candidate else {
             guard let lastFailure else { return fail(503, "no healthy worker available") }
             return giveUp(lastFailure)
@@ -167,7 +173,10 @@ final class ProxyExchange {
     private func attemptFailed(_ error: UpstreamError, at worker: Worker?) {
         switch error {
         case .connectFailed(let message):
-            if let worker { context.health.recordFailure(worker) }
+            if let worker {
+                context.health.recordFailure(worker)
+                refused.insert(ObjectIdentifier(worker))
+            }
             context.metrics.upstreamErrors.increment("connect")
             retryOrGiveUp(.refused(message), last: nil)
         case .timedOut(let message):
@@ -185,6 +194,7 @@ final class ProxyExchange {
     /// said once attempts run out.
     private func retryOrGiveUp(_ outcome: AttemptOutcome, last response: ProxiedResponse?, status: Int = 502) {
         let failure = FailedAttempt(outcome: outcome, response: response, status: status)
+        if let response { lastAnswer = response }
         guard mayRetry(after: outcome), attempts < context.retry.maxAttempts else { return giveUp(failure) }
         lastFailure = failure
         // A relayed request only moves to a worker it has not tried: there
@@ -210,7 +220,7 @@ final class ProxyExchange {
     }
 
     private func giveUp(_ failure: FailedAttempt) {
-        if let response = failure.response { return deliver(response) }
+        if let response = failure.response ?? lastAnswer { return deliver(response) }
         switch failure.outcome {
         case .refused(let message): fail(502, "no worker accepted the connection: \(message)")
         case .workerError(let message), .broken(let message): fail(failure.status, message)
