@@ -17,6 +17,12 @@ extension EndToEnd {
             ("neither text nor input_ids", Array(#"{"sampling_params": {"max_new_tokens": 2}}"#.utf8)),
             ("negative id", Array(#"{"input_ids": [1, -2, 3]}"#.utf8)),
             ("fractional id", Array(#"{"input_ids": [1, 2.5]}"#.utf8)),
+            // SGLang's Python reads these as floats; the router must not cache them as 1, 100 and 0.
+            ("id spelled 1.0", Array(#"{"input_ids": [1.0, 2]}"#.utf8)),
+            ("id spelled 1e2", Array(#"{"input_ids": [1e2]}"#.utf8)),
+            ("id spelled -0", Array(#"{"input_ids": [-0, 2]}"#.utf8)),
+            ("rid of the wrong type", Array(#"{"text": "hello", "rid": 7}"#.utf8)),
+            ("batch rid not a list", Array(#"{"text": ["a", "b"], "rid": "one"}"#.utf8)),
             ("id beyond 32 bits", Array(#"{"input_ids": [4294967296]}"#.utf8)),
             ("invalid UTF-8 in text", Array(#"{"text": "caf"#.utf8) + [0xC3, 0x28] + Array(#"", "rid": "x"}"#.utf8)),
             ("lone surrogate escape", Array(#"{"text": "a\ud800b"}"#.utf8)),
