@@ -15,7 +15,7 @@ let targetNames = ((try? FileManager.default.contentsOfDirectory(atPath: targets
     .filter { !$0.hasPrefix(".") }
     .sorted()
 
-let mainLibraries = ["HTTPServer", "JSON", "RadixCache", "Router", "Tokenizer"]
+let mainLibraries = ["ChatTemplate", "HTTPServer", "JSON", "RadixCache", "Router", "Tokenizer"]
 
 let package = Package(
     name: "slime-router-fuzz",

@@ -38,9 +38,18 @@ export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
     -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
     -Xswiftc -enable-testing)
 
+# fuzz/corpus/TARGET.seeds may name more seed folders, one a line, such as
+# test data fetched at set-up (third-party files are not committed), and
+# fuzz/corpus/TARGET.flags more libFuzzer flags (fuzz/README.md says why).
+extra_flags() { [ -f "fuzz/corpus/$1.flags" ] && cat "fuzz/corpus/$1.flags" || true; }
+extra_seeds() {
+    [ -f "fuzz/corpus/$1.seeds" ] || return 0
+    while read -r folder; do [ -d "$folder" ] && echo "$folder"; done < "fuzz/corpus/$1.seeds"
+}
+
 mkdir -p "fuzz/.build/corpus/$target" "fuzz/.build/artifacts/$target"
 echo "==> fuzzing $target for $seconds s"
 fuzz/.build/release/"$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 $(extra_flags "$target") \
     -artifact_prefix="fuzz/.build/artifacts/$target/" \
-    "fuzz/.build/corpus/$target" "fuzz/corpus/$target"
+    "fuzz/.build/corpus/$target" "fuzz/corpus/$target" $(extra_seeds "$target")

@@ -1,0 +1,1 @@
+../../../Tests/RadixCacheTests/ModelCheck.swift
