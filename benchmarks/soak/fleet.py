@@ -98,9 +98,12 @@ class Fleet:
         asyncio.ensure_future(self._restart_later(worker, 1.0))
 
     async def kill(self, worker):
-        await worker.kill()
-        self.kills += 1
+        # Down from the moment the signal is sent: the router may see it
+        # before the process is reaped. (Gathered kills all log and signal
+        # before any of them waits.)
         self.events.append((time.monotonic(), worker.index, "down"))
+        self.kills += 1
+        await worker.kill()
 
     async def chaos(self, until, kill_every, restart_after, outage_at, outage_seconds, rng):
         """Until `until`: every `kill_every` seconds SIGKILL a random live
@@ -118,11 +121,9 @@ class Fleet:
                 if not outage_done and now >= outage_at:
                     outage_done = True
                     await asyncio.gather(*pending.values())
-                    for w in self.workers:
-                        if w.is_up:
-                            await self.kill(w)
+                    await asyncio.gather(*(self.kill(w) for w in self.workers if w.is_up))
                     await asyncio.sleep(outage_seconds)
-                    for w in self.workers:
+                    for w in self.workers:  # one after another: the first is back sooner
                         await self.restart(w)
                     continue
                 live = [w for w in self.workers if w.is_up]
@@ -167,6 +168,9 @@ class Fleet:
         if start is not None:
             windows.append((start, end))
         return windows
+
+    def any_down_between(self, start, stop):
+        return any(start <= t <= stop for t, _, what in self.events if what == "down")
 
     def down_windows(self, end):
         """Per worker: [(start, stop)] while it was down."""

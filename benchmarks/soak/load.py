@@ -24,7 +24,7 @@ class Tally:
     def __init__(self):
         self.answers = {}  # kind -> {status class: count}
         self.server_errors = []  # (answered at, kind, status, body head)
-        self.connection_errors = []  # (at, kind, message)
+        self.connection_errors = []  # (at, kind, message, request sent at)
         self.unexpected = []  # (kind, status, body head): 4xx where none is due
 
     def answered(self, kind, response, expected=(200,)):
@@ -36,8 +36,9 @@ class Tally:
         elif response.status not in expected:
             self.unexpected.append((kind, response.status, response.body[:160].decode("utf-8", "replace")))
 
-    def broke(self, kind, error):
-        self.connection_errors.append((time.monotonic(), kind, str(error)))
+    def broke(self, kind, error, sent_at=None):
+        now = time.monotonic()
+        self.connection_errors.append((now, kind, str(error), sent_at or now))
 
     @property
     def total(self):
@@ -185,11 +186,12 @@ class Hostile:
                 self.tally.broke(behaviour, e)
                 await asyncio.sleep(1)
                 continue
+            sent_at = time.monotonic()
             try:
                 await getattr(self, behaviour)(reader, writer, f"h{self.serial}")
                 self.done[behaviour] += 1
             except (OSError, asyncio.IncompleteReadError, asyncio.TimeoutError, ConnectionBroken, ValueError) as e:
-                self.tally.broke(behaviour, repr(e))
+                self.tally.broke(behaviour, repr(e), sent_at)
             finally:
                 writer.close()
             await asyncio.sleep(self.rng.uniform(0, pause))

@@ -11,6 +11,7 @@ def main():
     p.add_argument("--load", nargs=2, required=True, help="load averages before and after")
     p.add_argument("--versions", required=True)
     p.add_argument("--cores", required=True)
+    p.add_argument("--note", default="")
     args = p.parse_args()
     s = json.load(open(args.summary))
     st = s["settings"]
@@ -32,6 +33,9 @@ def main():
     w(args.versions)
     w("```")
     w("")
+    if args.note:
+        w(args.note)
+        w("")
     w("## What ran")
     w("")
     w(f"- slime-router: `{s['router_command']}`")
@@ -63,7 +67,7 @@ def main():
     w("| what | value |")
     w("|---|---|")
     rows = [
-        ("load phase, wall", f"{s['wall_s']} s"),
+        ("load phase, wall; driver CPU", f"{s['wall_s']} s; {s['driver_cpu_s']} s"),
         ("client connections the router held at most (its `slime_router_open_connections`)",
          f"{s['max_open_connections']:.0f}"),
         ("conversations started / finished and retrieved / exact",
@@ -71,7 +75,9 @@ def main():
         ("turns answered", conv["turns"]),
         ("answers by kind", ", ".join(f"{k}: " + " ".join(f"{n} {c}" for c, n in sorted(v.items()))
                                        for k, v in sorted(answers.items()))),
-        ("5xx answers (all while every worker was down)", len(s["server_errors"])),
+        ("5xx answers", s["server_error_count"]),
+        ("streams cut because their worker was killed after the answer began (not resendable)",
+         s["streams_cut_by_kills"]),
         ("turns answered `abort` after the router's retries ran out (sent again by the client)",
          conv["aborted_answers"]),
         ("conversations abandoned / cut by a connection error", f"{conv['abandoned']} / {conv['cut_by_connection_error']}"),

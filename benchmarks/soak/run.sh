@@ -8,7 +8,8 @@
 # soak.py's docstring) and exits non-zero on any FAIL. 127.0.0.1 only;
 # bounded in time and count.
 #
-#   usage: benchmarks/soak/run.sh [--short] [--bin-dir DIR] [--output FILE] [soak.py options...]
+#   usage: benchmarks/soak/run.sh [--short] [--bin-dir DIR] [--output FILE] [--note TEXT]
+#                                 [soak.py options...]
 #
 #   (full)   2,000 conversation connections for 180 s; writes
 #            benchmarks/results/soak.md (or --output)
@@ -16,6 +17,7 @@
 #            unless --output is given
 #   --bin-dir DIR  slime-router and mock-sglang from DIR (e.g. .build/debug,
 #            as scripts/test.sh does) instead of a release build
+#   --note TEXT  a sentence for the results file (e.g. how the binaries were made)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/soak
@@ -26,19 +28,21 @@ command_line=$(shell_command "$here/run.sh" "$@")
 short=0
 bin=""
 output=""
+note=""
 passthrough=()
 while [ $# -gt 0 ]; do
     case $1 in
         --short) short=1; shift ;;
         --bin-dir) bin=$2; shift 2 ;;
         --output) output=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; python3 "$here/soak.py" --help | sed -n '/^options:/,$p'; exit 0 ;;
+        --note) note=$2; shift 2 ;;
+        -h|--help) sed -n '2,20p' "$0"; python3 "$here/soak.py" --help | sed -n '/^options:/,$p'; exit 0 ;;
         *) passthrough+=("$1"); shift ;;
     esac
 done
 if [ "$short" = 1 ]; then
     preset=(--connections 300 --seconds 45 --slow-loris 200 --hostile 6 --warmup-seconds 15
-            --version-every 8 --drain-seconds 60)
+            --version-every 5 --cache-max-mb 3 --drain-seconds 60)
 else
     preset=(--connections 2000 --seconds 180)
     [ -n "$output" ] || output=benchmarks/results/soak.md
@@ -76,7 +80,7 @@ if [ -n "$output" ]; then
     versions=$(slime_router_version; slime_router_version "$bin/slime-router"; python3 --version)
     mkdir -p "$(dirname "$output")"
     python3 "$here/report.py" "$work/summary.json" --command "$command_line" --load "$load_before" "$load_after" \
-        --versions "$versions" --cores "$(nproc)" >"$output"
+        --versions "$versions" --cores "$(nproc)" --note "$note" >"$output"
     log "wrote $output"
 fi
 exit "$status"
