@@ -82,10 +82,6 @@ class Connection:
         self.host, self.port = host, port
         self.reader = self.writer = None
 
-    @property
-    def is_open(self):
-        return self.writer is not None
-
     async def open(self, timeout=10.0):
         try:
             self.reader, self.writer = await asyncio.wait_for(

@@ -25,15 +25,15 @@ class Tally:
         self.answers = {}  # kind -> {status class: count}
         self.server_errors = []  # (answered at, kind, status, body head)
         self.connection_errors = []  # (at, kind, message, request sent at)
-        self.unexpected = []  # (kind, status, body head): 4xx where none is due
+        self.unexpected = []  # (kind, status, body head): any other status but 200
 
-    def answered(self, kind, response, expected=(200,)):
+    def answered(self, kind, response):
         counts = self.answers.setdefault(kind, {})
         key = f"{response.status // 100}xx"
         counts[key] = counts.get(key, 0) + 1
         if response.status >= 500:
             self.server_errors.append((time.monotonic(), kind, response.status, response.body[:160].decode("utf-8", "replace")))
-        elif response.status not in expected:
+        elif response.status != 200:
             self.unexpected.append((kind, response.status, response.body[:160].decode("utf-8", "replace")))
 
     def broke(self, kind, error, sent_at=None):
@@ -51,8 +51,8 @@ class Conversations:
     think time between turns, then the trainer's `/retrieve_from_text`
     with the last turn's rid, checked against the workers' records."""
 
-    def __init__(self, url_port, tally, records, rng, max_new_tokens, think, request_timeout):
-        self.port = url_port
+    def __init__(self, port, tally, records, rng, max_new_tokens, think, request_timeout):
+        self.port = port
         self.tally = tally
         self.records = records
         self.rng = rng
@@ -63,7 +63,7 @@ class Conversations:
         self.finished = 0  # retrieved and checked
         self.exact = 0
         self.mismatches = []  # (conversation, message)
-        self.abandoned = 0  # gave up after repeated 5xx while workers were all down
+        self.abandoned = 0  # a turn got a 4xx, or no answer but 5xx and aborts in 20 tries
         self.turns = 0
         self.aborted_answers = 0  # 200 with finish_reason abort: the router's retries ran out
         self.duplicate_records = 0  # rids a worker finished twice (killed before its answer left)
@@ -214,11 +214,11 @@ class Hostile:
             for _ in range(self.rng.randint(1, 3)):
                 await asyncio.wait_for(read_chunk(reader), 30)
 
-    def _pipeline(self, rid):
-        requests = [request_bytes("GET", "/health"), request_bytes("GET", "/list_workers"),
-                    request_bytes("POST", "/generate", generate_body(rid)), request_bytes("GET", "/health"),
-                    request_bytes("POST", "/retrieve_from_text", json.dumps({"text": SHORT_PROMPT}).encode())]
-        return requests
+    @staticmethod
+    def _pipeline(rid):
+        return [request_bytes("GET", "/health"), request_bytes("GET", "/list_workers"),
+                request_bytes("POST", "/generate", generate_body(rid)), request_bytes("GET", "/health"),
+                request_bytes("POST", "/retrieve_from_text", json.dumps({"text": SHORT_PROMPT}).encode())]
 
     async def pipeline_then_close(self, reader, writer, rid):
         requests = self._pipeline(rid)
@@ -236,9 +236,10 @@ class Hostile:
 
 
 class SlowLoris:
-    """`count` connections that send a request line and then dribble one
-    header byte every `interval` seconds, reconnecting once the router
-    closes them. Records how long each lasted and what it was answered."""
+    """Each `connection` task sends a request line and then dribbles one
+    header byte every `interval` seconds, and connects again once the
+    router closes it. Records how long each connection lasted and what it
+    was answered."""
 
     def __init__(self, port, interval):
         self.port = port

@@ -57,6 +57,21 @@ def main():
     w("")
     w("## Checks")
     w("")
+    w(f"- **answers**: every request a client waited for was answered. A reset, a close or no answer within "
+      f"120 s fails, except a stream cut after its answer began when its worker was SIGKILLed meanwhile (it cannot "
+      f"move to another worker). A 5xx fails unless it came while every worker was down, or within "
+      f"{st['health_interval'] + 1:g} s after one came back (the router's next health check sees it).")
+    w("- **trajectories**: every finished conversation's `/retrieve_from_text` (text: last prompt + the text "
+      "`/generate` returned; rid: the last turn's) is `exact`, and equals what the workers' record files make: the "
+      "last turn's prompt ids + output ids; on every turn's output ids mask 1 and that turn's log-probabilities bit "
+      "for bit and weight version, elsewhere 0, 0.0 and null; each turn's prompt ids begin with the previous turn's "
+      "whole trajectory. Each turn's record is the one with the ids and log-probabilities the client got.")
+    w(f"- **rss**: the router's VmRSS, every 0.5 s after {st['warmup_seconds']:g} s of warm-up, stays within "
+      f"`--cache-max-mb` + {st['rss_overhead_mb']} MB (the binary and tokenizer take about 60 MB at start; the rest "
+      f"is for the connections' buffers and allocator slack).")
+    w("- **sigterm**: the two generations and the stream in flight at SIGTERM get whole 200 answers, and the router "
+      "exits 0 within its grace period (open slow-loris requests end at their read timeout, which is shorter).")
+    w("")
     w("| check | result | detail |")
     w("|---|---|---|")
     for name, c in s["checks"].items():

@@ -23,7 +23,6 @@ cd "$(dirname "$0")/../.."
 here=benchmarks/soak
 script=soak/run.sh
 . benchmarks/lib/common.sh
-command_line=$(shell_command "$here/run.sh" "$@")
 
 short=0
 bin=""
@@ -40,6 +39,11 @@ while [ $# -gt 0 ]; do
         *) passthrough+=("$1"); shift ;;
     esac
 done
+# The command that reproduces the run, without the note.
+shown=()
+[ "$short" = 0 ] || shown+=(--short)
+[ -z "$bin" ] || shown+=(--bin-dir "$bin")
+command_line=$(shell_command "$here/run.sh" ${shown[@]+"${shown[@]}"} ${passthrough[@]+"${passthrough[@]}"})
 if [ "$short" = 1 ]; then
     preset=(--connections 300 --seconds 45 --slow-loris 200 --hostile 6 --warmup-seconds 15
             --version-every 5 --cache-max-mb 3 --drain-seconds 60)
@@ -78,7 +82,8 @@ if [ "$status" != 0 ]; then
 fi
 if [ -n "$output" ]; then
     versions=$(slime_router_version; slime_router_version "$bin/slime-router"; python3 --version)
-    mkdir -p "$(dirname "$output")"
+    mkdir -p "$(dirname "$output")" benchmarks/results/raw
+    cp "$work/summary.json" benchmarks/results/raw/soak.json
     python3 "$here/report.py" "$work/summary.json" --command "$command_line" --load "$load_before" "$load_after" \
         --versions "$versions" --cores "$(nproc)" --note "$note" >"$output"
     log "wrote $output"
