@@ -52,7 +52,7 @@ else
     [ -n "$output" ] || output=benchmarks/results/soak.md
 fi
 
-need python3 curl
+need python3
 tokenizer=${SLIME_FIXTURES_DIR:-.fixtures}/tokenizers/qwen3
 if [ -z "$bin" ]; then
     need swift
