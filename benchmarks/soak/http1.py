@@ -6,6 +6,7 @@ counts it. Standard library only.
 """
 import asyncio
 import json
+import time
 
 
 class ConnectionBroken(Exception):
@@ -17,6 +18,7 @@ class Response:
         self.status = status
         self.headers = headers  # {lower-case name: value}
         self.body = body
+        self.sent_at = None  # time.monotonic() when its request left, if known
 
     def json(self):
         return json.loads(self.body)
@@ -99,6 +101,7 @@ class Connection:
         its Response; raises ConnectionBroken on any failure."""
         if self.writer is None:
             await self.open()
+        sent_at = time.monotonic()
         try:
             self.writer.write(request_bytes(method, path, body))
             response = await asyncio.wait_for(read_response(self.reader), timeout)
@@ -108,6 +111,7 @@ class Connection:
         except (OSError, asyncio.IncompleteReadError, asyncio.LimitOverrunError, ValueError) as e:
             self.close()
             raise ConnectionBroken(f"{method} {path}: {e!r}") from None
+        response.sent_at = sent_at
         if response.closes:
             self.close()
         return response

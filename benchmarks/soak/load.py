@@ -23,7 +23,7 @@ class Tally:
 
     def __init__(self):
         self.answers = {}  # kind -> {status class: count}
-        self.server_errors = []  # (answered at, kind, status, body head)
+        self.server_errors = []  # (answered at, kind, status, body head, sent at or None)
         self.connection_errors = []  # (at, kind, message, request sent at)
         self.unexpected = []  # (kind, status, body head): any other status but 200
 
@@ -32,7 +32,8 @@ class Tally:
         key = f"{response.status // 100}xx"
         counts[key] = counts.get(key, 0) + 1
         if response.status >= 500:
-            self.server_errors.append((time.monotonic(), kind, response.status, response.body[:160].decode("utf-8", "replace")))
+            self.server_errors.append((time.monotonic(), kind, response.status,
+                                       response.body[:160].decode("utf-8", "replace"), response.sent_at))
         elif response.status != 200:
             self.unexpected.append((kind, response.status, response.body[:160].decode("utf-8", "replace")))
 
@@ -241,16 +242,19 @@ class SlowLoris:
     router closes it. Records how long each connection lasted and what it
     was answered."""
 
-    def __init__(self, port, interval):
+    def __init__(self, port, interval, stagger):
         self.port = port
         self.interval = interval
+        self.stagger = stagger  # first connects spread over this many seconds, so that the
+        # router times them out at different moments rather than in waves
         self.lifetimes = []  # seconds from connect to the router's close
         self.answers = {}  # status (or "closed") -> count
         self.open = 0
         self.connect_errors = []
         self.reconnect = True  # False once the router is to shut down
 
-    async def connection(self, stop):
+    async def connection(self, stop, rng):
+        await asyncio.sleep(rng.uniform(0, self.stagger))
         while not stop.is_set() and self.reconnect:
             try:
                 reader, writer = await asyncio.open_connection("127.0.0.1", self.port)

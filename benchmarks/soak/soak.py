@@ -151,7 +151,7 @@ async def soak(args):
         "--cache-max-mb", str(args.cache_max_mb),
         "--health-check-interval", str(args.health_interval), "--health-success-threshold", "1",
         "--request-read-timeout", str(args.request_read_timeout),
-        "--shutdown-grace-period", str(args.grace), "--log-level", "warning"]
+        "--shutdown-grace-period", str(args.grace), "--log-level", args.router_log_level]
     router = Router(args.router_bin, free_port(), router_args, os.path.join(logs_dir, "router.log"))
     summary = {"settings": vars(args), "router_command": " ".join([router.binary, "--port", "PORT", *router_args])}
 
@@ -172,7 +172,7 @@ async def run_load(args, rng, fleet, router, records_dir):
     conversations = Conversations(router.port, tally, records, rng, args.max_new_tokens, tuple(args.think),
                                   request_timeout=120)
     hostile = Hostile(router.port, tally, rng)
-    loris = SlowLoris(router.port, args.loris_interval)
+    loris = SlowLoris(router.port, args.loris_interval, stagger=args.request_read_timeout)
     readiness = Readiness(router.port)
     metrics = MetricsSampler(router.port)
     t0, cpu0 = time.monotonic(), time.process_time()
@@ -184,7 +184,7 @@ async def run_load(args, rng, fleet, router, records_dir):
 
     background = [asyncio.ensure_future(x) for x in (
         router.sample_rss(0.5, probes_stop), readiness.poll(probes_stop, 0.1), metrics.run(probes_stop))]
-    loris_tasks = [asyncio.ensure_future(loris.connection(loris_stop)) for _ in range(args.slow_loris)]
+    loris_tasks = [asyncio.ensure_future(loris.connection(loris_stop, rng)) for _ in range(args.slow_loris)]
     # The outage: every worker down at once, halfway through.
     chaos = asyncio.ensure_future(fleet.chaos(stop_at, args.kill_every, tuple(args.restart_after),
                                               t0 + args.seconds / 2 if args.outage_seconds > 0 else None,
@@ -265,13 +265,13 @@ async def run_load(args, rng, fleet, router, records_dir):
         "streams_cut_by_kills": len(cut_streams),
         "unexpected": tally.unexpected[:10],
         "server_error_count": len(tally.server_errors),
-        "server_errors": [(rel(t), k, s, b) for t, k, s, b in tally.server_errors[:20]],
-        "unexcused_5xx": [(rel(t), k, s, b) for t, k, s, b in unexcused_5xx[:10]],
+        "server_errors": [(rel(t), k, s, b) for t, k, s, b, _ in tally.server_errors[:20]],
+        "unexcused_5xx": [(rel(t), k, s, b, sent and f"sent at {rel(sent)}") for t, k, s, b, sent in unexcused_5xx[:10]],
         "all_down_windows": [(rel(a), rel(b)) for a, b in all_down],
         "not_ready_windows": [(rel(a), rel(b)) for a, b in readiness.not_ready_windows()],
         "worker_kills": fleet.kills,
         "worker_exits_unasked": [(rel(t), i, status) for t, i, status in fleet.unexpected_exits], "weight_updates": fleet.weight_updates,
-        "worker_down_windows": len(fleet.down_windows(load_end)),
+        "worker_down_windows": [(i, rel(a), rel(b)) for i, a, b in fleet.down_windows(load_end)],
         "hostile": hostile.done,
         "slow_loris": {"connections": len(loris.lifetimes), "answers": loris.answers,
                        "median_lifetime_s": sorted(loris.lifetimes)[len(loris.lifetimes) // 2] if loris.lifetimes else None,
@@ -332,6 +332,7 @@ def main():
     p.add_argument("--grace", type=float, default=15.0,
                    help="router --shutdown-grace-period (above --request-read-timeout: slow-loris requests end first)")
     p.add_argument("--drain-seconds", type=float, default=90.0)
+    p.add_argument("--router-log-level", default="warning", help="debug logs one line per proxied request")
     args = p.parse_args()
     summary = asyncio.run(soak(args))
     with open(args.summary_out, "w") as f:
