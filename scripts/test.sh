@@ -14,6 +14,7 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 swift build --build-tests
 swift test --skip-build
+benchmarks/soak/run.sh --short --bin-dir .build/debug  # chaos soak (issue 12), about 2 minutes
 scripts/tsan-radix.sh
 scripts/fuzz.sh all 30
 scripts/asan.sh
