@@ -74,7 +74,7 @@ let package = Package(
         .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
         .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
-        .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache"]),
+        .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON", "TestSupport"]),
     ]

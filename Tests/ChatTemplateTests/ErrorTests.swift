@@ -1,5 +1,6 @@
 import ChatTemplate
 import Testing
+import TestSupport
 
 /// Bad or unsupported templates fail at load time with the construct and its
 /// place; templates that fail in transformers while rendering fail here too.
@@ -117,7 +118,7 @@ import Testing
         let pieces = ["{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "if", "for", "in", "endif", "endfor", "set", "=",
                       "macro", "endmacro", "x", "'s'", "\"", "(", ")", "[", "]", "{", "}", ".", "|", "trim", "is", "not", "1", "2.5",
                       ",", ":", "~", "raw", "endraw", "else", "elif", "é", "\\", "loop", "call", "caller", "filter"]
-        var generator = SplitMix(seed: 15)
+        var generator = SeededGenerator(seed: 15)
         for _ in 0..<20_000 {
             let count = Int(generator.next() % 24) + 1
             let source = (0..<count).map { _ in pieces[Int(generator.next() % UInt64(pieces.count))] }.joined()
@@ -125,18 +126,5 @@ import Testing
                 _ = try? template.render(Dict([("x", .list([.int(1)]))]))
             }
         }
-    }
-}
-
-/// A small deterministic random generator (the tests must not vary between runs).
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -17,7 +17,7 @@ import TestSupport
 
     @Test func randomBytesNeverCrashTheServer() throws {
         let server = try TestServer(handler: echoHandler)
-        var random = SplitMix64(seed: 0x5EED)
+        var random = SeededGenerator(seed: 0x5EED)
         for round in 0..<150 {
             let noise = (0..<Int.random(in: 1...200, using: &random)).map { _ in UInt8.random(in: 0...255, using: &random) }
             let prefixes = ["", "GET /", "GET / HTTP/1.1\r\nX-", "POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"]
@@ -28,20 +28,5 @@ import TestSupport
         }
         #expect(try httpRequest("GET", port: server.port, path: "/alive").text == echoed("GET", "/alive"))
         #expect(eventually { server.sync { server, _ in server.connectionCount } == 0 })
-    }
-}
-
-/// A small seeded generator, so that a failing round can be replayed.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RadixCache
 
 /// `ChildList` against a plain sorted array, past `ChildList.flatLimit` so
@@ -22,7 +23,7 @@ import Testing
     func ids(_ children: some Collection<Node.Child>) -> [UInt64] { children.map(\.node.stamp) }
 
     @Test(arguments: 0..<4) func addsReplacesAndFindsChildrenAsASortedArrayDoes(seed: UInt64) {
-        var random = SeededGenerator(state: seed)
+        var random = SeededGenerator(seed: seed)
         var list = ChildList.empty
         var model: [Node.Child] = []
         for id in 0..<400 {

@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
+import TestSupport
 @testable import RadixCache
 
 /// Reader threads look up while one writer inserts and evicts. Run under
@@ -30,7 +31,7 @@ import Testing
             readers.enter()
             Thread {
                 defer { readers.leave() }
-                var random = SeededGenerator(state: UInt64(reader))
+                var random = SeededGenerator(seed: UInt64(reader))
                 repeat {
                     let query = Self.text(conversation: Int.random(in: 0..<40, using: &random),
                                           turns: Int.random(in: 0..<12, using: &random)) + "next"
@@ -49,7 +50,7 @@ import Testing
             }.start()
         }
 
-        var random = SeededGenerator(state: 99)
+        var random = SeededGenerator(seed: 99)
         for index in 0..<Self.inserts {
             let text = Self.text(conversation: Int.random(in: 0..<40, using: &random),
                                  turns: Int.random(in: 0..<12, using: &random))

@@ -1,4 +1,5 @@
 import Testing
+import TestSupport
 @testable import RadixCache
 
 /// Random trajectories and lookups, the tree checked against `ReferenceModel`.
@@ -6,7 +7,7 @@ import Testing
     static let seeds: [UInt64] = Array(1...12)
 
     @Test(arguments: seeds) func matchesAgreeWithTheReferenceModel(seed: UInt64) throws {
-        var check = ModelCheck(random: SeededGenerator(state: seed))
+        var check = ModelCheck(random: SeededGenerator(seed: seed))
         for _ in 0..<40 {
             let mismatches = try check.round()
             #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.first ?? "")")
@@ -18,7 +19,7 @@ import Testing
         let configuration = RadixCache.Configuration(
             maxTokens: seed % 2 == 0 ? 60 : 1_000, maxBytes: seed % 2 == 0 ? 1 << 20 : 3_000, versionWindow: 2,
             keepsUnretrieved: false)
-        var check = ModelCheck(random: SeededGenerator(state: seed), configuration: configuration)
+        var check = ModelCheck(random: SeededGenerator(seed: seed), configuration: configuration)
         for _ in 0..<40 {
             let mismatches = try check.round()
             #expect(mismatches.isEmpty, "seed \(seed): \(mismatches.first ?? "")")

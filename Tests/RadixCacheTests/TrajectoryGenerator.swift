@@ -1,20 +1,11 @@
+// The radix-cache fuzz target links this file with TestSupport's generator beside it.
+#if canImport(TestSupport)
+import TestSupport
+#endif
 @testable import RadixCache
 
 extension TrajectoryGenerator where Random == SeededGenerator {
-    init(seed: UInt64) { self.init(random: SeededGenerator(state: seed)) }
-}
-
-/// A seeded generator (SplitMix64), so a failing case can be replayed.
-struct SeededGenerator: RandomNumberGenerator {
-    var state: UInt64
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
-    }
+    init(seed: UInt64) { self.init(random: SeededGenerator(seed: seed)) }
 }
 
 /// Random multi-turn trajectories that share prefixes, tokenize shared text
