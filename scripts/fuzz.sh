@@ -42,6 +42,11 @@ export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
 # test data fetched at set-up (third-party files are not committed), and
 # fuzz/corpus/TARGET.flags more libFuzzer flags (fuzz/README.md says why).
 extra_flags() { [ -f "fuzz/corpus/$1.flags" ] && cat "fuzz/corpus/$1.flags" || true; }
+# libFuzzer's -detect_leaks=0 stops its checks between inputs; LeakSanitizer
+# would still check once more at exit.
+if extra_flags "$target" | grep -q -- "-detect_leaks=0"; then
+    export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
+fi
 extra_seeds() {
     [ -f "fuzz/corpus/$1.seeds" ] || return 0
     while read -r folder; do [ -d "$folder" ] && echo "$folder"; done < "fuzz/corpus/$1.seeds"

@@ -30,7 +30,7 @@ struct InputRandom: RandomNumberGenerator {
 
     init(_ bytes: [UInt8]) {
         self.bytes = bytes[...]
-        afterwards = SeededGenerator(state: bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
+        afterwards = SeededGenerator(seed: bytes.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 })
     }
 
     mutating func next() -> UInt64 {
