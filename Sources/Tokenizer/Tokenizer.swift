@@ -89,8 +89,15 @@ public final class Tokenizer: Sendable {
         return addSpecialTokens ? postProcessor.apply(to: ids) : ids
     }
 
-    /// Encodes valid UTF-8 (without the post-processor's special tokens).
+    /// Encodes UTF-8 (without the post-processor's special tokens). Bytes
+    /// that are not valid UTF-8 are read as U+FFFD, as `String(decoding:)`
+    /// reads them: the scanners below assume whole characters (a cut one
+    /// at the end was read past the buffer; found by fuzzing).
     public func encode(utf8 text: UnsafeBufferPointer<UInt8>) -> [TokenID] {
+        guard (try? UTF8Span(validating: text.span)) != nil else {
+            var repaired = String(decoding: text, as: UTF8.self)
+            return repaired.withUTF8 { encode(utf8: $0) }
+        }
         var ids: [TokenID] = []
         ids.reserveCapacity(text.count / 3 + 1)
         caches.withValue { cache in

@@ -51,6 +51,16 @@ import Testing
 
     /// The copy-free view of a token's bytes agrees with `bytes(of:)`, for
     /// vocabulary and added tokens, and is empty for unknown ids.
+    /// Raw bytes that are not UTF-8 (a character cut at the end, a stray
+    /// continuation byte) read as U+FFFD, as `String(decoding:)` reads them.
+    @Test func invalidUTF8IsReadAsReplacementCharacters() throws {
+        let tokenizer = try Fixtures.qwen3.get()
+        for bytes in [[0x61, 0xEC, 0x96], [0xC3, 0x28, 0x31], [0x80, 0x62], [0xF0, 0x9F, 0x98]] as [[UInt8]] {
+            let ids = bytes.withUnsafeBufferPointer { tokenizer.encode(utf8: $0) }
+            #expect(ids == tokenizer.encode(String(decoding: bytes, as: UTF8.self)), "\(bytes)")
+        }
+    }
+
     @Test func withBytesAgreesWithBytes() throws {
         let qwen = try Fixtures.qwen3.get()
         for id in Array(stride(from: 0, to: 151_643, by: 97)) + Array(151_643...151_668) {
