@@ -15,6 +15,8 @@ final class CannedWorker {
         /// arrives: a keep-alive connection the worker dropped (its idle
         /// timeout ran out) just as the router sent a request on it.
         case atTheNextRequest
+        /// It stays open and answers every request on it, until the router closes it.
+        case never
     }
 
     let port: Int
@@ -34,10 +36,11 @@ final class CannedWorker {
             while true {
                 let client = accept(descriptor, nil, nil)
                 if client < 0 { if errno == EINTR { continue } else { return } }
-                if Self.readRequestHead(client) {
+                while Self.readRequestHead(client) {
                     served.withLock { $0 += 1 }
                     _ = bytes.withUnsafeBytes { send(client, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
                     if ending == .atTheNextRequest, Self.readRequestHead(client) { served.withLock { $0 += 1 } }
+                    if ending != .never { break }
                 }
                 close(client)
             }
