@@ -45,30 +45,16 @@ public struct RadixMatch: Sendable {
         return runs
     }
 
-    /// Runs of equal weight versions, in token order: the version that
-    /// produced each generated token; empty for prompt tokens.
-    public var weightVersionRuns: [WeightVersionRun] {
-        var runs: [WeightVersionRun] = []
-        for run in originRuns {
-            if let last = runs.indices.last, runs[last].version == run.origin.weightVersion {
-                runs[last].count += run.count
-            } else {
-                runs.append(WeightVersionRun(version: run.origin.weightVersion, count: run.count))
-            }
-        }
-        return runs
-    }
+    /// Runs of equal weight versions, in token order (see `originRuns`).
+    public var weightVersionRuns: [WeightVersionRun] { originRuns.weightVersionRuns }
 
     /// The weight version of each token (empty for prompt tokens).
     public var weightVersions: [String] {
         weightVersionRuns.flatMap { repeatElement($0.version, count: $0.count) }
     }
 
-    /// The generation of the last generated token: whose trajectory this
-    /// is, when several share the text. Nil when no token is generated.
-    public var lastGeneration: String? {
-        originRuns.last { $0.origin != .prompt }?.origin.generation
-    }
+    /// The generation of the last generated token (see `originRuns`).
+    public var lastGeneration: String? { originRuns.lastGeneration }
 
     private init(values: MatchStorage, matchedByteCount: Int, nodeOrigins: NodeOriginRuns) {
         self.values = values

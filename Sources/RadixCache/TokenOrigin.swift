@@ -53,3 +53,25 @@ extension Array where Element == TokenOriginRun {
         }
     }
 }
+
+extension Array where Element == TokenOriginRun {
+    /// Runs of equal weight versions, in token order: the version that
+    /// produced each generated token; empty for prompt tokens.
+    public var weightVersionRuns: [WeightVersionRun] {
+        var runs: [WeightVersionRun] = []
+        for run in self {
+            if let last = runs.indices.last, runs[last].version == run.origin.weightVersion {
+                runs[last].count += run.count
+            } else {
+                runs.append(WeightVersionRun(version: run.origin.weightVersion, count: run.count))
+            }
+        }
+        return runs
+    }
+
+    /// The generation of the last generated token: whose trajectory this
+    /// is, when several share the text. Nil when no token is generated.
+    public var lastGeneration: String? {
+        last { $0.origin != .prompt }?.origin.generation
+    }
+}

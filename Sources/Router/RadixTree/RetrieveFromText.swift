@@ -60,9 +60,10 @@ struct RetrieveFromText {
     /// thousands of ids, log-probabilities and versions.
     private static func answer(_ prompt: EncodedPrompt) -> [UInt8] {
         let record = PromptRecord(prompt)
-        // Fresh tokens have no version (null), nor do tokens stored without one.
-        let versionRuns = prompt.match.weightVersionRuns.map { (value: $0.version.isEmpty ? nil : $0.version, count: $0.count) }
-            + [(value: nil, count: prompt.freshCount)]
+        // Prompt tokens, fresh or cached, have no version (null). The record's
+        // origins cover every token, so the runs and the generation come from them once.
+        let origins = record.originRuns
+        let versionRuns = origins.weightVersionRuns.map { (value: $0.version.isEmpty ? nil : $0.version, count: $0.count) }
         var answer = JSONObjectWriter(reservingCapacity: 32 * record.ids.count + 2 * prompt.text.utf8.count + 256)
         answer.add("tokens", integers: record.ids)
         answer.add("response", .string(prompt.text))
@@ -75,7 +76,7 @@ struct RetrieveFromText {
         answer.add("cache_hit", .bool(!prompt.match.isMiss))
         answer.add("exact", .bool(prompt.freshCount == 0))
         answer.add("retokenized_tokens", .int(prompt.freshCount))
-        answer.add("rid", prompt.match.lastGeneration.map { .string($0) } ?? .null)
+        answer.add("rid", origins.lastGeneration.map { .string($0) } ?? .null)
         return answer.finish()
     }
 }
