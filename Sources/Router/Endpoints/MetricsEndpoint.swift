@@ -27,8 +27,8 @@ struct MetricsEndpoint {
                 ("total_in_flight", .int(pool.totalInFlight)),
                 ("retries", .int(metrics.retries.total)),
                 ("aborted_generations", .int(metrics.aborts.total)),
-                ("cache_aware_routed", .int(pool.preferredHits)),
-                ("cache_aware_diverted", .int(pool.preferredOverloaded)),
+                ("cache_aware_routed", .int(cacheAware?.routedToPreferred ?? 0)),
+                ("cache_aware_diverted", .int(cacheAware?.divertedFromPreferred ?? 0)),
                 ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),
             ])),
         ]
@@ -67,6 +67,8 @@ struct MetricsEndpoint {
     private func notStoredByReason(_ tokens: TokenCache) -> JSONValue {
         .object(NotStoredReason.allCases.map { ($0.rawValue, .int(tokens.trajectoriesNotStored[$0] ?? 0)) })
     }
+
+    private var cacheAware: CacheAwarePolicy? { pool.policy as? CacheAwarePolicy }
 
     private func wantsPrometheus(_ request: HTTPRequest) -> Bool {
         if let format = request.queryParameter("format") { return format == "prometheus" }

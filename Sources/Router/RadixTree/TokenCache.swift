@@ -15,7 +15,6 @@ public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
     let encoder: PromptEncoder
-    let affinity = WorkerAffinity()
     private let writer: SerialOffload
     private let logger: Logger
     /// Prompt tokens served from the cache, and tokenized afresh.
@@ -49,9 +48,10 @@ public final class TokenCache {
     /// Stores finished generations; `completion` runs on the loop once they
     /// are in the cache (answer the client only then, so that its next turn
     /// finds them). Each item's generation is named by the `rid` its client
-    /// gave, else by the worker's `meta_info.id`.
+    /// gave, else by the worker's `meta_info.id`. With cache-aware routing,
+    /// `affinity` learns that `worker` produced each stored trajectory.
     func store(_ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
-               completion: @escaping () -> Void) {
+               recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void) {
         var trajectories: [(PromptRecord, GeneratedOutput, String)] = []
         for item in items {
             guard let output = GeneratedOutput(item.answer) else {
@@ -77,7 +77,7 @@ public final class TokenCache {
                 switch result {
                 case .success(let key):
                     trajectoriesStored += 1
-                    if let worker { affinity.record(key: key, worker: worker) }
+                    if let affinity, let worker { affinity.record(key: key, worker: worker) }
                 case .failure(let error):
                     notStored(because: error)
                 }
