@@ -39,13 +39,12 @@ struct MetricsEndpoint {
     /// The original's `cache` keys, then ours (token-level figures).
     private func cacheSection(_ tokens: TokenCache) -> JSONValue {
         let stats = tokens.cache.statistics
-        let lookups = stats.hits + stats.misses
         let served = tokens.tokensFromCache + tokens.tokensTokenized
         return .object([
             ("total_entries", .int(stats.entries)),
             ("cache_hits", .int(stats.hits)),
             ("cache_misses", .int(stats.misses)),
-            ("hit_rate", .double(lookups == 0 ? 0 : Double(stats.hits) / Double(lookups))),
+            ("hit_rate", .double(stats.hitRate)),
             ("cur_cache_size", .int(stats.cachedTokens)),
             ("max_cache_size", .int(cacheConfiguration.maxTokens)),
             ("cache_size_mb", .double(Double(stats.bytesUsed) / 1_048_576)),
