@@ -52,13 +52,14 @@ public final class TokenCache {
     /// `affinity` learns that `worker` produced each stored trajectory.
     func store(_ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
                recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void) {
-        var trajectories: [(PromptRecord, GeneratedOutput, String)] = []
+        var trajectories: [GeneratedTrajectory] = []
         for item in items {
             guard let output = GeneratedOutput(item.answer) else {
                 trajectoriesNotStored[.unfinished, default: 0] += 1
                 continue
             }
-            trajectories.append((item.prompt, output, item.rid ?? output.workerID ?? nextUnnamedGeneration()))
+            let generation = item.rid ?? output.workerID ?? nextUnnamedGeneration()
+            trajectories.append(GeneratedTrajectory(prompt: item.prompt, output: output, generation: generation))
         }
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer, stored = trajectories
@@ -66,10 +67,9 @@ public final class TokenCache {
         // frees the snapshots readers have left, which can be large (a
         // split 100K-token run, an eviction), and that must not stall the loop.
         writer.submit({
-            stored.map { prompt, output, generation in
+            stored.map { trajectory in
                 Result { () throws(RadixCacheError) in
-                    WorkerAffinity.key(try TrajectoryStore.insert(
-                        prompt: prompt, output: output, generation: generation, tokenizer: tokenizer, cache: cache).utf8)
+                    WorkerAffinity.key(try trajectory.insert(into: cache, tokenizer: tokenizer).utf8)
                 }
             }
         }, then: { [self] results in
