@@ -7,7 +7,8 @@ public struct RouterConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 30000
     public var workerURLs: [String] = []
-    /// cache-aware needs the radix-tree middleware.
+    /// How a worker is chosen for each request (cache-aware needs the
+    /// radix-tree middleware).
     public var routing = RoutingConfiguration()
     public var http = HTTPServerConfiguration()
     public var client = WorkerClientConfiguration()
