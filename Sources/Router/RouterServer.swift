@@ -27,7 +27,8 @@ public final class RouterServer {
         self.loop = loop
         self.configuration = configuration
         self.logger = logger
-        pool = WorkerPool(policy: configuration.policy)
+        let policy = try configuration.routing.makePolicy()
+        pool = WorkerPool(policy: policy)
         client = WorkerClient(loop: loop, configuration: configuration.client)
         // Probes have connections of their own: queued behind requests that
         // hold every connection a worker may have, they would time out and
@@ -40,12 +41,12 @@ public final class RouterServer {
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
         chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
             switch name {
-            case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
+            case .radixTree: RadixTreeMiddleware(tokens: tokens!, affinity: (policy as? CacheAwarePolicy)?.affinity)
             case .requestID: RequestIDMiddleware()
             }
         })
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, balance: configuration.balance, logger: logger)
+                                    retry: configuration.retry, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
@@ -54,7 +55,7 @@ public final class RouterServer {
 
     private static func makeTokenCache(_ configuration: RouterConfiguration, loop: EventLoop, logger: Logger) throws -> TokenCache? {
         guard configuration.middlewares.contains(.radixTree) else {
-            if configuration.cacheAwareRouting {
+            if configuration.routing.policy == .cacheAware {
                 throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
             }
             return nil

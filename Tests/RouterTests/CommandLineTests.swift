@@ -35,6 +35,18 @@ import TestSupport
         #expect(!process.standardOutput.contains("listening on"))
     }
 
+    @Test(arguments: ["cache-aware", "round-robin"])
+    func aCacheAwareFallbackIsRefusedWithAClearMessage(policy: String) throws {
+        let process = try ManagedProcess(executable: "slime-router", arguments: [
+            "--port", "0", "--policy", policy, "--fallback-policy", "cache_aware",
+        ])
+        let status = try #require(process.waitForExit(timeout: 60))
+        #expect(status != 0)
+        #expect(eventually { process.standardError.contains("the fallback policy cannot be cache-aware") },
+                "stderr: \(process.standardError)")
+        #expect(!process.standardOutput.contains("listening on"))
+    }
+
     @Test(arguments: [["--port", "70000"], ["--log-level", "loud"], ["--no-such-flag"], ["--port", "zero"],
                       ["--max-connections-per-worker", "-1"], ["--worker-client", "telnet"]])
     func invalidArgumentsExitNonZero(arguments: [String]) throws {

@@ -12,12 +12,11 @@ final class ProxyContext {
     let metrics: RouterMetrics
     let chain: MiddlewareChain
     let retry: RetryPolicy
-    let balance: BalanceThresholds
     let logger: Logger
     let middlewareContext: MiddlewareContext
 
     init(loop: EventLoop, pool: WorkerPool, client: WorkerClient, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, balance: BalanceThresholds, logger: Logger) {
+         chain: MiddlewareChain, retry: RetryPolicy, logger: Logger) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -25,7 +24,6 @@ final class ProxyContext {
         self.metrics = metrics
         self.chain = chain
         self.retry = retry
-        self.balance = balance
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
     }

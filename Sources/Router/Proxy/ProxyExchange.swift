@@ -97,10 +97,10 @@ final class ProxyExchange {
 
     private func attempt() {
         backoff = nil
-        let candidate = context.pool.select(excluding: tried, preferring: request.preferredWorker, thresholds: context.balance)
+        let candidate = context.pool.select(excluding: tried, preferring: request.preferredWorker)
             // After an abort or error every worker was tried: go round again.
             ?? (isBuffered && !tried.isEmpty
-                ? context.pool.select(excluding: refused, preferring: nil, thresholds: context.balance) : nil)
+                ? context.pool.select(excluding: refused, preferring: nil) : nil)
         guard let worker = candidate else {
             guard let lastFailure else { return fail(503, "no healthy worker available") }
             return giveUp(lastFailure)

@@ -15,12 +15,14 @@ import HTTPServer
 public final class RadixTreeMiddleware: Middleware {
     public let name = "radix-tree"
     let tokens: TokenCache
-    /// Prefer the worker that produced the matched prefix.
-    let routesByCache: Bool
+    /// With cache-aware routing, its table of which worker produced each
+    /// stored trajectory: a request prefers the worker that produced its
+    /// matched prefix, and each stored trajectory is recorded there.
+    let affinity: WorkerAffinity?
 
-    public init(tokens: TokenCache, routesByCache: Bool) {
+    public init(tokens: TokenCache, affinity: WorkerAffinity?) {
         self.tokens = tokens
-        self.routesByCache = routesByCache
+        self.affinity = affinity
     }
 
     /// What `complete` needs to store the trajectories of a request.
@@ -58,7 +60,7 @@ public final class RadixTreeMiddleware: Middleware {
                 }
             case .texts(let texts):
                 let encoder = tokens.encoder
-                let routesByCache = routesByCache
+                let routesByCache = affinity != nil
                 let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
                 JSONWork.run(on: context.loop, inline: inline, { () -> PreparedPrompts in
                     PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
@@ -67,8 +69,8 @@ public final class RadixTreeMiddleware: Middleware {
                     tokens.countServed(prepared.prompts)
                     request.body = prepared.body
                     request.attachments[name] = Pending(prompts: prepared.records, rids: body.rids)
-                    if let key = prepared.affinityKey {
-                        request.preferredWorker = tokens.affinity.worker(forKey: key, in: context.pool)
+                    if let affinity, let key = prepared.affinityKey {
+                        request.preferredWorker = affinity.worker(forKey: key, in: context.pool)
                     }
                     done(.forward)
                 }
@@ -88,7 +90,7 @@ public final class RadixTreeMiddleware: Middleware {
         let items = zip(zip(pending.prompts, answers), pending.rids).compactMap { pair, rid in
             pair.0.map { (prompt: $0, answer: pair.1, rid: rid) }
         }
-        tokens.store(items, servedBy: request.servedBy) { done(response) }
+        tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {
@@ -102,7 +104,8 @@ public final class RadixTreeMiddleware: Middleware {
                             done: @escaping () -> Void) {
         guard succeeded, var pending = request.attachments[name] as? Pending, pending.prompts.count == 1,
               let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return done() }
-        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, completion: done)
+        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+                     completion: done)
     }
 }
 

@@ -1,14 +1,19 @@
 import RadixCache
 import Tokenizer
 
-/// Stores prompt + generated output as one trajectory, under the prompt
-/// text followed by the generation's key text (`GeneratedSpelling`), the
-/// generated tokens carrying their generation's origin.
-enum TrajectoryStore {
-    /// Returns the stored text.
-    static func insert(
-        prompt: PromptRecord, output: GeneratedOutput, generation: String, tokenizer: Tokenizer, cache: RadixCache
-    ) throws(RadixCacheError) -> String {
+/// A finished generation to cache: the prompt it was sent, what the worker
+/// generated, and the generation's name (the client's `rid`, else the
+/// worker's `meta_info.id`).
+struct GeneratedTrajectory: Sendable {
+    let prompt: PromptRecord
+    let output: GeneratedOutput
+    let generation: String
+
+    /// Stores prompt + generated output as one trajectory, under the prompt
+    /// text followed by the generation's key text (`GeneratedSpelling`), the
+    /// generated tokens carrying their generation's origin. Returns the
+    /// stored text.
+    func insert(into cache: RadixCache, tokenizer: Tokenizer) throws(RadixCacheError) -> String {
         let spelling = GeneratedSpelling(ids: output.ids, clientText: output.text, tokenizer: tokenizer)
         let kept = spelling.storedCount
         let text = prompt.text + spelling.text

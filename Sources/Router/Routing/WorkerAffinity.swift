@@ -1,11 +1,12 @@
 /// Which worker last produced each stored trajectory, for cache-aware
-/// routing: the next turn of a conversation matches the whole previous
-/// trajectory, so the worker that generated it holds its KV prefix.
+/// routing (`CacheAwarePolicy` owns it): the next turn of a conversation
+/// matches the whole previous trajectory, so the worker that generated it
+/// holds its KV prefix.
 ///
 /// Keyed by a hash of the trajectory text (computed off the loop with the
 /// rest of the work on that text); bounded, forgetting the oldest half when
 /// full.
-final class WorkerAffinity {
+public final class WorkerAffinity {
     private var workers: [UInt64: (url: String, generation: UInt64)] = [:]
     private var generation: UInt64 = 0
     private let capacity: Int
