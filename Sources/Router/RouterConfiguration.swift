@@ -12,7 +12,8 @@ public struct RouterConfiguration: Sendable {
     /// the radix-tree middleware), unless that worker is overloaded.
     public var cacheAwareRouting = false
     public var balance = BalanceThresholds()
-    public var http = HTTPServerConfiguration()
+    /// Its own errors take the router's JSON shape too.
+    public var http = HTTPServerConfiguration(errorResponse: HTTPResponse.error)
     public var client = WorkerClientConfiguration()
     public var health = HealthCheckConfiguration()
     public var retry = RetryPolicy()
