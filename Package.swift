@@ -24,7 +24,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
@@ -35,8 +34,8 @@ let package = Package(
 
         .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
-        .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
-        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CLLHTTP", "CCurl"]),
+        .target(name: "HTTPServer", dependencies: ["EventLoop", "CLLHTTP"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "CLLHTTP", "CCurl"]),
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
@@ -47,14 +46,13 @@ let package = Package(
             dependencies: [
                 "EventLoop", "HTTPServer", "WorkerClient", "JSON", "RadixCache", "Tokenizer",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router", "WorkerClient", "ChatTemplate", "JSON", "Tokenizer",
+                "Router", "EventLoop", "WorkerClient", "ChatTemplate", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
