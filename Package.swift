@@ -65,15 +65,22 @@ let package = Package(
             ]
         ),
 
+        // Fixtures for every test target: the router and mock-sglang as child
+        // processes (RouterProcess, MockWorkerProcess), raw HTTP clients, seeds.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Unit tests: in-process, one module each.
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
         .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON", "TestSupport"]),
+        // Process-level tests: the built slime-router and mock-sglang on loopback.
+        // IntegrationTests: proxying, limits, workers, health, metrics, mock-sglang itself.
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+        // EndToEndTests: RL conversations through the radix tree with the Qwen3 tokenizer.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
     ]
 )
