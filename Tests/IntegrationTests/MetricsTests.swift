@@ -41,7 +41,7 @@ import TestSupport
 
         held[0].close()
         #expect(eventually(timeout: 30) { (try? router.metrics().workerLoads) == [first.url: 1, second.url: 1] })
-        held.forEach { $0.close() }
+        for connection in held { connection.close() }
         #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
         #expect(try router.metrics().workerLoads == [first.url: 0, second.url: 0])
     }
