@@ -4,7 +4,7 @@ import PackageDescription
 // Layers, bottom up:
 //   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl),
 //                     CThreadPlacement (CPU affinity calls glibc hides behind _GNU_SOURCE)
-//   loop and HTTP     EventLoop, HTTPServer, WorkerClient
+//   loop and HTTP     EventLoop (the only one that sees libuv), HTTPServer, WorkerClient
 //   pure logic        JSON, RadixCache, Tokenizer, ChatTemplate (no C, no I/O)
 //   the product       Router (routes, workers, policies, middleware, metrics)
 //   executables       slime-router, mock-sglang
