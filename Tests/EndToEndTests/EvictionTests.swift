@@ -106,7 +106,7 @@ extension EndToEnd {
             // Retrieved now: the next one evicts the least recently used of them.
             _ = try Self.insert(Self.prompts[3], version: "3", cluster: cluster)
             #expect(try cluster.router.cacheMetric("evicted_tokens") ?? 0 > 0)
-            #expect(try eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
+            #expect(eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
                     "the refusal is logged")
         }
 
