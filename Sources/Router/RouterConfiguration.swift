@@ -12,8 +12,7 @@ public struct RouterConfiguration: Sendable {
     /// the radix-tree middleware), unless that worker is overloaded.
     public var cacheAwareRouting = false
     public var balance = BalanceThresholds()
-    /// Its own errors take the router's JSON shape too.
-    public var http = HTTPServerConfiguration(errorResponse: HTTPResponse.error)
+    public var http = HTTPServerConfiguration()
     public var client = WorkerClientConfiguration()
     public var health = HealthCheckConfiguration()
     public var retry = RetryPolicy()
@@ -25,5 +24,9 @@ public struct RouterConfiguration: Sendable {
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     public var shutdownGracePeriodMilliseconds: UInt64 = 30_000
 
-    public init() {}
+    public init() {
+        // The HTTP server's own refusals (400, 413, 431, 503...) take the
+        // router's JSON error shape too.
+        http.errorResponse = HTTPResponse.error
+    }
 }
