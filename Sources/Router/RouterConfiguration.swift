@@ -22,5 +22,9 @@ public struct RouterConfiguration: Sendable {
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     public var shutdownGracePeriodMilliseconds: UInt64 = 30_000
 
-    public init() {}
+    public init() {
+        // The HTTP server's own refusals (400, 413, 431, 503...) take the
+        // router's JSON error shape too.
+        http.errorResponse = HTTPResponse.error
+    }
 }

@@ -11,7 +11,7 @@ import TestSupport
         #expect(getrlimit(__rlimit_resource_t(RLIMIT_NOFILE.rawValue), &limit) == 0)
         try #require(limit.rlim_max >= 1024, "this machine's hard limit on open files (\(limit.rlim_max)) is too low to show it")
 
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         // 20 tokens at 50 ms: every request is still running when the last one arrives.
         try mock.configure(["latency_per_token_ms": 50])
         let router = try ManagedProcess(executable: "/bin/sh", arguments: [

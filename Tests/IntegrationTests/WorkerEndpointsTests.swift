@@ -16,7 +16,7 @@ import TestSupport
     }
 
     @Test func addWorkerAcceptsEveryWayOfNamingTheURL() throws {
-        let router = try Router()
+        let router = try RouterProcess()
         #expect(try router.workerURLs() == [])
 
         let byQuery = try router.request("POST", "/add_worker?url=http://127.0.0.1:7001")
@@ -43,7 +43,7 @@ import TestSupport
     }
 
     @Test func addWorkerIsIdempotent() throws {
-        let router = try Router()
+        let router = try RouterProcess()
         for _ in 0..<2 {
             let response = try router.request("POST", "/add_worker?url=http://127.0.0.1:7010")
             #expect(response.status == 200)
@@ -71,7 +71,7 @@ import TestSupport
         ("/add_worker?worker_url=localhost:8000", ""),         // no scheme, by query
     ])
     func addWorkerRefusesBadInputWithAJSONError(path: String, body: String) throws {
-        let router = try Router()
+        let router = try RouterProcess()
         let response = try router.request("POST", path, headers: [("Content-Type", "application/json")], body: Array(body.utf8))
         #expect(response.status == 400)
         let message = errorMessage(response)
@@ -81,7 +81,7 @@ import TestSupport
     }
 
     @Test func removeWorker() throws {
-        let router = try Router(workers: ["http://127.0.0.1:7020", "http://127.0.0.1:7021"])
+        let router = try RouterProcess(workers: ["http://127.0.0.1:7020", "http://127.0.0.1:7021"])
         #expect(try router.workerURLs() == ["http://127.0.0.1:7020", "http://127.0.0.1:7021"])
 
         let removed = try router.request("POST", "/remove_worker?url=http://127.0.0.1:7020")
@@ -117,18 +117,18 @@ import TestSupport
         ("POST", "/readiness", "GET, HEAD"),
     ])
     func wrongMethodOnOwnRouteAnswers405WithAllow(method: String, path: String, allow: String) throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         let response = try router.request(method, path)
         #expect(response.status == 405)
         #expect(response.header("Allow") == allow)
         #expect(errorMessage(response) != nil)
         // Not proxied: the worker saw nothing.
-        #expect(try mock.generateBodies().isEmpty)
+        #expect(try mock.requests().isEmpty)
     }
 
     @Test func healthLivenessAndReadiness() throws {
-        let empty = try Router()
+        let empty = try RouterProcess()
         #expect(try empty.request("GET", "/health").status == 200)
         #expect(try empty.request("GET", "/liveness").status == 200)
         let notReady = try empty.request("GET", "/readiness")

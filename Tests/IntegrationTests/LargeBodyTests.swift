@@ -28,8 +28,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func twentyMegabytesThereAndBack(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let body = Self.pattern(20 * 1024 * 1024)
         let response = try router.request("POST", "/mock/echo", headers: [("Content-Type", "application/octet-stream")],
                                           body: body, timeout: 300)
@@ -41,8 +41,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aSlowReadingClientGetsALargeResponseByteExact(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let body = Self.pattern(12 * 1024 * 1024, seed: 7)
         // A tiny receive window and nobody reading: the router's write queue
         // fills, it must pause the worker transfer and resume it later.
@@ -77,8 +77,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aLargeStreamToASlowClientArrivesWhole(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         // Cumulative events of growing size: 1,500 of them make about 9 MB.
         let connection = try RawHTTPConnection(port: router.port, receiveBufferSize: 4096)
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "big", maxNewTokens: 1500, stream: true))
@@ -96,8 +96,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aBodyOverTheLimitAnswers413(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock], ["--max-body-size", "1000"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock], ["--max-body-size", "1000"])
         let response = try router.request("POST", "/mock/echo", body: Self.pattern(1001))
         #expect(response.status == 413)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -112,14 +112,14 @@ import TestSupport
         try? connection.send("1\r\nx\r\n0\r\n\r\n")
         let chunked = try connection.readResponse(timeout: 60)
         #expect(chunked.status == 413)
-        #expect(try mock.generateBodies().isEmpty)
+        #expect(try mock.requests().isEmpty)
         #expect(try router.request("GET", "/health").status == 200)
     }
 
     @Test(arguments: WorkerClientKind.allCases)
     func aHeadOverTheLimitAnswers431(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock], ["--max-header-size", "2048"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock], ["--max-header-size", "2048"])
         let response = try router.request("GET", "/mock/echo", headers: [("X-Big", String(repeating: "a", count: 4096))])
         #expect(response.status == 431)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")

@@ -10,7 +10,7 @@ import TestSupport
     /// Connections `mock` accepted since `baseline` (a `connections_accepted`
     /// reading), not counting the one this reading itself came on. Every
     /// other request to the mock in between would count too.
-    func connectionsAccepted(by mock: Mock, since baseline: Int) throws -> Int {
+    func connectionsAccepted(by mock: MockWorkerProcess, since baseline: Int) throws -> Int {
         try #require(try mock.client.stats()["connections_accepted"]) - baseline - 1
     }
 
@@ -27,8 +27,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func sequentialRequestsShareOneWorkerConnection(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check"])
         let baseline = try #require(try mock.client.stats()["connections_accepted"])
         try Self.generateInTurn(port: router.port, count: 20, ridPrefix: "seq")
         let accepted = try connectionsAccepted(by: mock, since: baseline)
@@ -38,8 +38,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func concurrentClientsNeedNoMoreConnectionsThanTheirNumber(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check"])
         let baseline = try #require(try mock.client.stats()["connections_accepted"])
         let clients = 4, port = router.port
         for result in onThreads(clients, { client in try Self.generateInTurn(port: port, count: 10, ridPrefix: "c\(client)-") }) {
@@ -55,9 +55,9 @@ import TestSupport
     /// connection to the next one instead of closing it.
     @Test(arguments: WorkerClientKind.allCases)
     func connectionsInUseDoNotCountAgainstTheIdleLimit(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["latency_per_token_ms": 20])
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check", "--max-idle-worker-connections", "2"])
         // Four long generations (1,000 tokens, 20 s) hold four connections...
         let long = try (0..<4).map { index in
             let connection = try RawHTTPConnection(port: router.port)
@@ -79,9 +79,9 @@ import TestSupport
     /// (here by a client that left, which closes its unfinished one).
     @Test(arguments: WorkerClientKind.allCases)
     func requestsBeyondTheConnectionLimitWaitForAFreeOne(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["latency_per_token_ms": 20])
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--max-connections-per-worker", "2"])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check", "--max-connections-per-worker", "2"])
         // Three long generations (1,000 tokens, 20 s) for two connections.
         let held = try (0..<3).map { try router.startGenerate(rid: "held\($0)", maxNewTokens: 1000) }
         #expect(eventually(timeout: 30) { (try? mock.running()) == 2 })
@@ -101,9 +101,9 @@ import TestSupport
     /// stays in rotation.
     @Test(arguments: WorkerClientKind.allCases)
     func healthProbesAreNotQueuedBehindTheConnectionLimit(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["latency_per_token_ms": 20])
-        let router = try Router(client: client, mocks: [mock], [
+        let router = try RouterProcess(client: client, mocks: [mock], [
             "--max-connections-per-worker", "1", "--health-check-interval", "0.1", "--health-check-timeout", "0.5",
             "--health-failure-threshold", "2"])
         let held = try router.startGenerate(rid: "held", maxNewTokens: 1000)

@@ -6,7 +6,7 @@ import TestSupport
 /// and the router keeps answering.
 @Suite struct BadInputTests {
     /// The router still answers its own and proxied routes.
-    func expectAlive(_ router: Router, _ mock: Mock, sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func expectAlive(_ router: RouterProcess, _ mock: MockWorkerProcess, sourceLocation: SourceLocation = #_sourceLocation) throws {
         #expect(try router.request("GET", "/health").status == 200, sourceLocation: sourceLocation)
         #expect(try router.generate(rid: "alive").status == 200, sourceLocation: sourceLocation)
         #expect(router.process.waitForExit(timeout: 0) == nil, "router exited", sourceLocation: sourceLocation)
@@ -29,21 +29,21 @@ import TestSupport
         "\u{16}\u{3}\u{1}\u{0}\u{a5}\u{1}\u{0}\u{0}",   // a TLS ClientHello's first bytes
     ].map(RawRequest.init))
     func malformedHTTPAnswers400AndCloses(request: RawRequest) throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         try connection.send(request.text)
         let response = try connection.readResponse(timeout: 60)
         #expect(response.status == 400)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
         #expect(connection.isClosedByPeer(timeout: 30))
-        #expect(try mock.generateBodies().isEmpty)
+        #expect(try mock.requests().isEmpty)
         try expectAlive(router, mock)
     }
 
     @Test func aClientThatSendsHalfARequestAndLeavesChangesNothing() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         for partial in ["POST /generate HTTP/1.1\r\nContent-Length: 100\r\n\r\n{\"te", "GET /mock/ec", "POST /add_worker HTTP/1.1\r\n"] {
             let connection = try RawHTTPConnection(port: router.port)
             try connection.send(partial)
@@ -55,8 +55,8 @@ import TestSupport
     }
 
     @Test func badJSONToAddWorkerAnswers400() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         for body in ["{", "{\"url\": }", "[1, 2", "\u{0}", "{\"url\": \"http://a:1\"} trailing", String(repeating: "[", count: 100_000)] {
             let response = try router.request("POST", "/add_worker", headers: [("Content-Type", "application/json")],
                                               body: Array(body.utf8))
@@ -68,8 +68,8 @@ import TestSupport
     }
 
     @Test func invalidUTF8InAJSONStringAnswers400() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         let bodies: [[UInt8]] = [
             Array(#"{"url": "http://127.0.0.1:"#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
             Array(#"{"url": "http://h"#.utf8) + [0xC3] + Array(#":1"}"#.utf8),          // truncated sequence
@@ -86,8 +86,8 @@ import TestSupport
     }
 
     @Test func invalidUTF8InAQueryURLAnswers400() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         // %FF decodes to a byte that is not UTF-8: not a usable worker URL.
         let response = try router.request("POST", "/add_worker?url=http://127.0.0.1:%FF%FE")
         #expect(response.status == 400, "\(response.status): \(response.text)")
@@ -97,8 +97,8 @@ import TestSupport
     }
 
     @Test func aWorkerURLWithAPathPrefixIsUsedAsGiven() throws {
-        let mock = try Mock()
-        let router = try Router()
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess()
         // A base URL with a path: requests go to base + path.
         #expect(try router.request("POST", "/add_worker", json: ["url": mock.url + "/mock"]).status == 200)
         let response = try router.request("GET", "/echo?via=prefix")
@@ -107,8 +107,8 @@ import TestSupport
     }
 
     @Test func manyConnectionsOpenedAndDroppedAtOnce() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         let port = router.port
         let outcomes = onThreads(32) { index -> Bool in
             let connection = try RawHTTPConnection(port: port)

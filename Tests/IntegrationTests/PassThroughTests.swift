@@ -32,8 +32,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases, ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"])
     func methodPathQueryBodyAndHeadersArriveIntact(client: WorkerClientKind, method: String) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let body = method == "GET" ? "" : #"{"prompt": "héllo wörld ✓", "n": [1, 2, 3]}"#
         let response = try router.request(
             method, "/mock/echo?a=1&b=x%20y&empty=&a=2&q=%E2%9C%93",
@@ -57,8 +57,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func repeatedHeadersKeepTheirOrder(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let response = try router.request("GET", "/mock/echo", headers: [
             ("X-Multi", "one"), ("X-Other", "between"), ("X-Multi", "two"), ("Cookie", "a=1"), ("Cookie", "b=2"),
         ])
@@ -72,8 +72,8 @@ import TestSupport
     /// body it then has; the worker is not asked to continue again.
     @Test(arguments: WorkerClientKind.allCases)
     func expectContinueIsAnsweredByTheRouter(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let client = try RawHTTPConnection(port: router.port)
         let body = #"{"hello":"world"}"#
         try client.send("POST /mock/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
@@ -89,8 +89,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func hopByHopHeadersAreNotForwarded(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let response = try router.request("POST", "/mock/echo?x=1", headers: [
             ("Connection", "keep-alive, X-Hop-Named, x-other-named"),
             ("X-Hop-Named", "secret"),
@@ -116,8 +116,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func chunkedRequestBodyIsRelayedWithALength(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         try connection.send("PUT /mock/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
             + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
@@ -131,9 +131,9 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func workerStatusAndHeadersComeBack(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         // One attempt: a worker's 500 is relayed, not retried.
-        let router = try Router(client: client, mocks: [mock], ["--retry-attempts", "1"])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--retry-attempts", "1"])
 
         let notFound = try router.request("GET", "/no/such/worker/path?x=1")
         #expect(notFound.status == 404)
@@ -168,7 +168,7 @@ import TestSupport
         // A worker that closes after framed answers would race the router's
         // next request on the pooled connection (NextWorkerTests covers that).
         let worker = try CannedWorker(response: answer, ending: answer.contains("Connection: close") ? .afterTheAnswer : .never)
-        let router = try Router(client: client, workers: [worker.url], ["--disable-health-check"])
+        let router = try RouterProcess(client: client, workers: [worker.url], ["--disable-health-check"])
         for method in ["GET", "POST"] {
             let response = try router.request(method, "/framed", body: method == "POST" ? Array("{}".utf8) : [])
             #expect(response.status == 200, "\(method): \(response.status) \(response.text)")
@@ -182,7 +182,7 @@ import TestSupport
             + "Content-Type: text/plain\r\nX-Worker: kept\r\nConnection: close, X-Worker-Hop\r\n"
             + "X-Worker-Hop: secret\r\nKeep-Alive: timeout=3\r\nProxy-Connection: close\r\n"
             + "Upgrade: h2c\r\nContent-Length: 5\r\n\r\nhello")
-        let router = try Router(client: client, workers: [worker.url], ["--disable-health-check"])
+        let router = try RouterProcess(client: client, workers: [worker.url], ["--disable-health-check"])
         let connection = try RawHTTPConnection(port: router.port)
         // A keep-alive client: the worker's "Connection: close" is not its business.
         try connection.send("GET /anything?x=1 HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -202,8 +202,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aStreamingWorkerErrorIsRelayed(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         // Streamed requests are relayed as they come, never retried.
         try mock.configure(["error_next": 1])
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "boom", maxNewTokens: 2, stream: true))
@@ -215,8 +215,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func headRequestGetsHeadersWithoutBody(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         // Two requests on one connection: a stray HEAD body would corrupt the second.
         try connection.send("HEAD /mock/echo HTTP/1.1\r\nHost: x\r\n\r\nGET /mock/echo?second HTTP/1.1\r\nHost: x\r\n\r\n")
@@ -230,8 +230,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func keepAliveConnectionCarriesManyProxiedRequests(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         for index in 0..<20 {
             let body = "request \(index)"

@@ -7,7 +7,7 @@ import TestSupport
 /// by the next client.
 @Suite struct ConnectionLimitTests {
     @Test func aClientBeyondTheLimitGets503AndTheNextFreePlaceIsServed() throws {
-        let router = try Router(["--max-connections", "2"])
+        let router = try RouterProcess(["--max-connections", "2"])
         let first = try RawHTTPConnection(port: router.port)
         try first.sendRequest("GET", path: "/health", headers: [("Connection", "keep-alive")])
         #expect(try first.readResponse().status == 200)

@@ -6,7 +6,7 @@ import TestSupport
 @Suite struct WorkerFailureTests {
     @Test(arguments: WorkerClientKind.allCases)
     func noWorkerRegisteredAnswers503(client: WorkerClientKind) throws {
-        let router = try Router(client: client)
+        let router = try RouterProcess(client: client)
         let response = try router.generate(rid: "nobody")
         #expect(response.status == 503)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -17,8 +17,8 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aDeadWorkerIsSkipped(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
-        let live = try Mock()
-        let router = try Router(client: client, workers: [dead.url, live.url], ["--disable-health-check"])
+        let live = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, workers: [dead.url, live.url], ["--disable-health-check"])
         for index in 0..<6 {
             let response = try router.generate(rid: "r\(index)")
             #expect(response.status == 200, "\(response.status): \(response.text)")
@@ -29,10 +29,10 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aDeadWorkerIsSkippedAndTakenOutWithHealthChecksOn(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
-        let live = try Mock()
+        let live = try MockWorkerProcess()
         // Passive failures count: after the threshold the dead worker gets no
         // more attempts (health probes every 60 s, so only the proxy reports).
-        let router = try Router(client: client, workers: [dead.url, live.url],
+        let router = try RouterProcess(client: client, workers: [dead.url, live.url],
                                 ["--health-check-interval", "60", "--health-failure-threshold", "2"])
         for index in 0..<6 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try live.rids().count == 6)
@@ -44,7 +44,7 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func everyWorkerDeadAnswers502(client: WorkerClientKind) throws {
         let dead = try RefusingPort(), alsoDead = try RefusingPort()
-        let router = try Router(client: client, workers: [dead.url, alsoDead.url], ["--disable-health-check"])
+        let router = try RouterProcess(client: client, workers: [dead.url, alsoDead.url], ["--disable-health-check"])
         for _ in 0..<3 {
             let response = try router.generate(rid: "x")
             #expect(response.status == 502)
@@ -60,8 +60,8 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func theLastAnswerAWorkerGaveGoesBackNotTheLastRefusal(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
-        let aborting = try Mock(["--abort-rate", "1.0"])
-        let router = try Router(client: client, workers: [dead.url, aborting.url],
+        let aborting = try MockWorkerProcess(["--abort-rate", "1.0"])
+        let router = try RouterProcess(client: client, workers: [dead.url, aborting.url],
                                 ["--disable-health-check", "--retry-backoff", "0.01"])
         for index in 0..<6 {
             let response = try router.generate(rid: "a\(index)")
@@ -76,8 +76,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aSlowWorkerTimesOutWith504(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock], ["--request-timeout", "1", "--retry-attempts", "1"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock], ["--request-timeout", "1", "--retry-attempts", "1"])
         try mock.configure(["latency_per_token_ms": 100])
         // 1000 tokens at 100 ms: 100 s, far beyond the 1 s limit.
         let response = try router.generate(rid: "slow", maxNewTokens: 1000, timeout: 60)
@@ -93,12 +93,12 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases, [false, true])
     func aDroppedWorkerConnectionAnswers502(client: WorkerClientKind, stream: Bool) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         // No health probes: the proxied request is the router's first
         // connection to the mock, so curl cannot retry it on a fresh one.
         // One attempt: a /generate may be sent again after a dropped
         // connection (buffered or streamed), but not with nowhere to go.
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check", "--retry-attempts", "1"])
         try mock.configure(["drop_next": 1])
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "dropped", maxNewTokens: 2, stream: stream))
         let response = try router.request("POST", "/generate", body: Array(body))
@@ -115,8 +115,8 @@ import TestSupport
     /// worker closed must neither busy the loop nor fail the next request.
     @Test(arguments: WorkerClientKind.allCases)
     func aWorkerClosingIdleConnectionsCostsNothing(client: WorkerClientKind) throws {
-        let mock = try Mock(["--keep-alive-timeout-ms", "100"])
-        let router = try Router(client: client, mocks: [mock], ["--disable-health-check"])
+        let mock = try MockWorkerProcess(["--keep-alive-timeout-ms", "100"])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--disable-health-check"])
         for round in 0..<3 {
             #expect(try router.generate(rid: "r\(round)").status == 200)
             let before = try cpuTicks(of: router.process.processIdentifier)
@@ -139,8 +139,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aFailedGenerateIsRetriedAtAnotherWorker(client: WorkerClientKind) throws {
-        let failing = try Mock(), fine = try Mock()
-        let router = try Router(client: client, mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])
+        let failing = try MockWorkerProcess(), fine = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [failing, fine], ["--disable-health-check", "--retry-backoff", "0.05"])
         try failing.configure(["error_next": 1])
         let response = try router.generate(rid: "again")
         #expect(response.status == 200)
@@ -150,8 +150,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aWorkerThatStopsMidStreamTruncatesTheResponse(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "cut", maxNewTokens: 10_000, stream: true)
         let head = try connection.readResponseHead(timeout: 60)

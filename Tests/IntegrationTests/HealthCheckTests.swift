@@ -13,7 +13,7 @@ import TestSupport
                              "--health-failure-threshold", "2", "--health-success-threshold", "2"]
 
     /// `slime_router_worker_healthy{worker="…"}` from the Prometheus text.
-    func prometheusHealthy(_ router: Router, _ url: String) throws -> String? {
+    func prometheusHealthy(_ router: RouterProcess, _ url: String) throws -> String? {
         let text = try router.request("GET", "/metrics?format=prometheus").text
         return text.split(separator: "\n")
             .first { $0.hasPrefix("slime_router_worker_healthy{") && $0.contains("\"\(url)\"") }
@@ -22,8 +22,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func anUnhealthyWorkerIsTakenOutAndBroughtBack(client: WorkerClientKind) throws {
-        let sick = try Mock(), well = try Mock()
-        let router = try Router(client: client, mocks: [sick, well], Self.fastChecks)
+        let sick = try MockWorkerProcess(), well = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [sick, well], Self.fastChecks)
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 2 })
 
         try sick.configure(["fail_health": true])
@@ -50,8 +50,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func allWorkersUnhealthyAnswers503(client: WorkerClientKind) throws {
-        let sick = try Mock()
-        let router = try Router(client: client, mocks: [sick], Self.fastChecks)
+        let sick = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [sick], Self.fastChecks)
         try sick.configure(["fail_health": true])
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 0 })
         #expect(try router.request("GET", "/readiness").status == 503)
@@ -63,8 +63,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aWorkerThatStopsAnsweringIsTakenOut(client: WorkerClientKind) throws {
-        let dying = try Mock(), well = try Mock()
-        let router = try Router(client: client, mocks: [dying, well], Self.fastChecks)
+        let dying = try MockWorkerProcess(), well = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [dying, well], Self.fastChecks)
         dying.process.terminate()
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 1 })
         for index in 0..<4 { #expect(try router.generate(rid: "r\(index)").status == 200) }
@@ -73,8 +73,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func disabledHealthChecksKeepAFailingWorker(client: WorkerClientKind) throws {
-        let sick = try Mock()
-        let router = try Router(client: client, mocks: [sick], ["--disable-health-check", "--health-check-interval", "0.1"])
+        let sick = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [sick], ["--disable-health-check", "--health-check-interval", "0.1"])
         try sick.configure(["fail_health": true])
         // Nothing to wait for: check the state stays put over many would-be intervals.
         for index in 0..<10 {
@@ -87,7 +87,7 @@ import TestSupport
     /// Answers the mock's next held probes with `statuses`, then waits for
     /// the probe after them to arrive: the router sends a worker's next probe
     /// only once it has taken in the last answer.
-    func answerProbes(_ mock: Mock, _ statuses: [Int]) throws {
+    func answerProbes(_ mock: MockWorkerProcess, _ statuses: [Int]) throws {
         let stats = try mock.client.stats()
         let answered = try #require(stats["health_probes"]) - (stats["health_probes_waiting"] ?? 0)
         try mock.configure(["health_answers": statuses])
@@ -98,13 +98,13 @@ import TestSupport
         }, "stats: \(String(describing: try? mock.client.stats()))")
     }
 
-    func healthyWorkers(_ router: Router) throws -> Int { try router.metrics().activeWorkers }
+    func healthyWorkers(_ router: RouterProcess) throws -> Int { try router.metrics().activeWorkers }
 
     @Test(arguments: WorkerClientKind.allCases)
     func aWorkerIsTakenOutOnlyAfterTheThresholdOfConsecutiveFailures(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true])
-        let router = try Router(client: client, mocks: [mock], Self.steppedChecks)
+        let router = try RouterProcess(client: client, mocks: [mock], Self.steppedChecks)
         try answerProbes(mock, [503, 503])
         #expect(try healthyWorkers(router) == 1, "2 failures of 3")
         // A success starts the count again.
@@ -118,9 +118,9 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aWorkerComesBackOnlyAfterTheThresholdOfConsecutiveSuccesses(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true])
-        let router = try Router(client: client, mocks: [mock], Self.steppedChecks)
+        let router = try RouterProcess(client: client, mocks: [mock], Self.steppedChecks)
         try answerProbes(mock, [503, 503, 503])
         #expect(try healthyWorkers(router) == 0)
         try answerProbes(mock, [200])
@@ -138,9 +138,9 @@ import TestSupport
     /// threshold's worth of them the worker is out.
     @Test(arguments: WorkerClientKind.allCases)
     func aHealthCheckSlowerThanTheTimeoutIsAFailure(client: WorkerClientKind) throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true])
-        let router = try Router(client: client, mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
+        let router = try RouterProcess(client: client, mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
                                                 "--health-failure-threshold", "2", "--health-success-threshold", "1"])
         // The third probe comes only after the first two timed out.
         #expect(eventually(timeout: 30) { (try? mock.client.stats()["health_probes"]).map { $0 >= 3 } == true })

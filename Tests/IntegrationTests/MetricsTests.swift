@@ -6,8 +6,8 @@ import TestSupport
 /// Prometheus text exposition for scrapers.
 @Suite struct MetricsTests {
     @Test func jsonShapeWithRealInFlightCounts() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [first, second])
 
         let idle = try router.request("GET", "/metrics")
         #expect(idle.status == 200)
@@ -41,7 +41,7 @@ import TestSupport
 
         held[0].close()
         #expect(eventually(timeout: 30) { (try? router.metrics().workerLoads) == [first.url: 1, second.url: 1] })
-        held.forEach { $0.close() }
+        for connection in held { connection.close() }
         #expect(eventually(timeout: 30) { (try? router.metrics().totalInFlight) == 0 })
         #expect(try router.metrics().workerLoads == [first.url: 0, second.url: 0])
     }
@@ -113,8 +113,8 @@ import TestSupport
                       ("/metrics?format=prometheus", []),
                       ("/metrics", [("Accept", "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")])])
     func prometheusExposition(path: String, headers: [(String, String)]) throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         for index in 0..<3 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try router.request("GET", "/list_workers").status == 200)
 
@@ -140,7 +140,7 @@ import TestSupport
     }
 
     @Test func jsonStaysTheDefaultForOtherAcceptHeaders() throws {
-        let router = try Router()
+        let router = try RouterProcess()
         for accept in ["application/json", "*/*", "application/json, text/plain"] {
             let response = try router.request("GET", "/metrics", headers: [("Accept", accept)])
             #expect(response.header("Content-Type") == "application/json", "Accept: \(accept)")

@@ -10,7 +10,7 @@ import TestSupport
     /// Linux routes all of 127/8 to loopback, so 127.0.0.2 is a second
     /// local address the router can be told to use instead of 127.0.0.1.
     @Test func hostChoosesTheListeningAddress() throws {
-        let router = try Router(workers: [], ["--host", "127.0.0.2"])
+        let router = try RouterProcess(workers: [], ["--host", "127.0.0.2"])
         #expect(try router.process.waitForLine(containing: "listening on").hasSuffix("listening on 127.0.0.2:\(router.port)"))
 
         let there = try RawHTTPConnection(port: router.port, host: "127.0.0.2")
@@ -25,7 +25,7 @@ import TestSupport
     }
 
     @Test func requestReadTimeoutAnswersAHalfSentHeadWith408() throws {
-        let standard = try Router(), short = try Router(workers: [], ["--request-read-timeout", "0.2"])
+        let standard = try RouterProcess(), short = try RouterProcess(workers: [], ["--request-read-timeout", "0.2"])
         let halfHead = "GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n"
         // The default router's client starts first, so it waits at least as long.
         let patient = try RawHTTPConnection(port: standard.port)
@@ -45,7 +45,7 @@ import TestSupport
     }
 
     @Test func idleTimeoutClosesAKeepAliveConnectionLeftIdle() throws {
-        let standard = try Router(), short = try Router(workers: [], ["--idle-timeout", "0.2"])
+        let standard = try RouterProcess(), short = try RouterProcess(workers: [], ["--idle-timeout", "0.2"])
         // The default router's connection goes idle first, so it idles at least as long.
         let kept = try RawHTTPConnection(port: standard.port)
         try kept.send(Self.healthRequest(keepAlive: true))
@@ -67,7 +67,7 @@ import TestSupport
     @Test func logLevelDebugLogsEachProxiedRequestAndWarningDoesNot() throws {
         let refusing = try RefusingPort()
         func standardError(logLevel: String) throws -> String {
-            let router = try Router(workers: [], [
+            let router = try RouterProcess(workers: [], [
                 "--log-level", logLevel, "--health-check-interval", "0.05", "--health-failure-threshold", "1",
             ])
             #expect(try router.request("GET", "/get_model_info?probe=1").status == 503)

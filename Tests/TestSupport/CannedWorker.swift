@@ -1,14 +1,13 @@
 import Foundation
-import TestSupport
 
 /// A loopback HTTP "worker" that answers every request, once its head
 /// arrived, with the same raw bytes (any body unread), for answers
 /// mock-sglang cannot produce: chosen response headers, or none at all (an
 /// empty response closes without answering). Serves one connection at a
 /// time on a thread of its own until deinit.
-final class CannedWorker {
+public final class CannedWorker {
     /// What becomes of a connection after its answer.
-    enum Ending {
+    public enum Ending: Sendable {
         /// It closes.
         case afterTheAnswer
         /// It stays open, and closes unanswered when the next request
@@ -19,14 +18,14 @@ final class CannedWorker {
         case never
     }
 
-    let port: Int
+    public let port: Int
     private let descriptor: Int32
     private let served = Locked(0)
-    var url: String { loopbackURL(port: port) }
+    public var url: String { loopbackURL(port: port) }
     /// Request heads received, answered or not.
-    var requestsSeen: Int { served.value }
+    public var requestsSeen: Int { served.value }
 
-    init(response: String, ending: Ending = .afterTheAnswer) throws {
+    public init(response: String, ending: Ending = .afterTheAnswer) throws {
         let (descriptor, port) = try bindLoopbackSocket(listenBacklog: 16)
         self.descriptor = descriptor
         self.port = port

@@ -24,8 +24,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func removingAWorkerUnderLoadLosesNoRequest(client: WorkerClientKind) throws {
-        let kept = try Mock(), removed = try Mock()
-        let router = try Router(client: client, mocks: [kept, removed])
+        let kept = try MockWorkerProcess(), removed = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [kept, removed])
         // 30 tokens at 50 ms: each request runs for 1.5 s at its worker.
         try kept.configure(["latency_per_token_ms": 50])
         try removed.configure(["latency_per_token_ms": 50])
@@ -72,8 +72,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func aStreamToARemovedWorkerRunsToItsEnd(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "s", maxNewTokens: 10, stream: true)
         #expect(try connection.readResponseHead(timeout: 60).status == 200)

@@ -10,7 +10,7 @@ import TestSupport
     static let rounds = 1_000
 
     @Test func pipelinedRequestsThenClose() throws {
-        let router = try Router()
+        let router = try RouterProcess()
         let pipeline = String(repeating: "GET /health HTTP/1.1\r\nHost: x\r\n\r\n", count: 10)
         for _ in 0..<Self.rounds {
             let client = try RawHTTPConnection(port: router.port)
@@ -22,8 +22,8 @@ import TestSupport
     }
 
     @Test func closeInTheMiddleOfARequestBody() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         // An answer is owed (the /health before it, and 100 Continue) when
         // the client goes away with only half of the second body sent.
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "half", maxNewTokens: 4))
@@ -41,8 +41,8 @@ import TestSupport
     }
 
     @Test func closeInTheMiddleOfAStreamedAnswer() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
         try mock.configure(["latency_per_token_ms": 1])
         for round in 0..<Self.rounds {
             let client = try router.startGenerate(rid: "stream-\(round)", maxNewTokens: 100_000, stream: true)
@@ -57,7 +57,7 @@ import TestSupport
         #expect(eventually(timeout: 30) { (try? mock.running()) == 0 })
     }
 
-    private func expectAnswering(_ router: Router) throws {
+    private func expectAnswering(_ router: RouterProcess) throws {
         #expect(router.process.waitForExit(timeout: 0) == nil,
                 "router exited: status \(router.process.waitForExit(timeout: 0) ?? -1)")
         #expect(try router.request("GET", "/health").status == 200)

@@ -6,21 +6,21 @@ import TestSupport
 @Suite struct PolicyTests {
     @Test(arguments: ["round-robin", "round_robin"])
     func roundRobinAlternates(policy: String) throws {
-        let first = try Mock(), second = try Mock()
-        try expectStrictAlternation(through: Router(mocks: [first, second], ["--policy", policy]), between: first, second)
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        try expectStrictAlternation(through: RouterProcess(mocks: [first, second], ["--policy", policy]), between: first, second)
     }
 
     @Test func roundRobinIsTheDefault() throws {
-        let first = try Mock(), second = try Mock()
-        try expectStrictAlternation(through: Router(mocks: [first, second]), between: first, second)
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        try expectStrictAlternation(through: RouterProcess(mocks: [first, second]), between: first, second)
     }
 
     @Test func leastInFlightBreaksTiesByRegistrationOrder() throws {
         // Registered neither in port nor in URL order: the first has the
         // middle port, so a tie broken by address would pick another worker.
-        let byPort = try (0..<3).map { _ in try Mock() }.sorted { $0.port < $1.port }
+        let byPort = try (0..<3).map { _ in try MockWorkerProcess() }.sorted { $0.port < $1.port }
         let (first, second, third) = (byPort[1], byPort[2], byPort[0])
-        let router = try Router(mocks: [first, second, third], ["--policy", "least-inflight"])
+        let router = try RouterProcess(mocks: [first, second, third], ["--policy", "least-inflight"])
         for index in 0..<4 { #expect(try router.generate(rid: "idle\(index)").status == 200) }
         #expect(try first.rids() == (0..<4).map { "idle\($0)" })
         #expect(try second.rids().isEmpty && third.rids().isEmpty)
@@ -45,8 +45,8 @@ import TestSupport
     }
 
     @Test func powerOfTwoSendsToTheLessLoadedWorker() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second], ["--policy", "power-of-two"])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [first, second], ["--policy", "power-of-two"])
         try first.configure(["latency_per_token_ms": 100])
         try second.configure(["latency_per_token_ms": 100])
         let held = try router.startGenerate(rid: "held", maxNewTokens: 10_000)
@@ -62,8 +62,8 @@ import TestSupport
     }
 
     @Test func powerOfTwoSpreadsConcurrentRequests() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second], ["--policy", "power-of-two"])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [first, second], ["--policy", "power-of-two"])
         try first.configure(["latency_per_token_ms": 100])
         try second.configure(["latency_per_token_ms": 100])
         // Two requests held at once cannot both sit on one worker: the
@@ -78,8 +78,8 @@ import TestSupport
     }
 
     @Test func randomSpreadsOverBothWorkers() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first, second], ["--policy", "random"])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [first, second], ["--policy", "random"])
         // 40 fair coin flips all landing on one side: probability 2^-39.
         for index in 0..<40 { #expect(try router.generate(rid: "r\(index)", maxNewTokens: 1).status == 200) }
         let a = try first.rids().count, b = try second.rids().count
@@ -88,8 +88,8 @@ import TestSupport
     }
 
     @Test func aWorkerAddedAtRunTimeJoinsTheRotation() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(mocks: [first])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [first])
         #expect(try router.generate(rid: "before").status == 200)
         #expect(try router.request("POST", "/add_worker", json: ["url": second.url]).status == 200)
         for index in 0..<4 { #expect(try router.generate(rid: "r\(index)").status == 200) }
@@ -99,7 +99,7 @@ import TestSupport
 
     /// Sends ten requests through `router` and expects one worker to get
     /// the even ones and the other the odd ones.
-    private func expectStrictAlternation(through router: Router, between first: Mock, _ second: Mock) throws {
+    private func expectStrictAlternation(through router: RouterProcess, between first: MockWorkerProcess, _ second: MockWorkerProcess) throws {
         for index in 0..<10 {
             #expect(try router.generate(rid: "r\(index)").status == 200)
         }

@@ -22,12 +22,12 @@ import TestSupport
         }
     }
 
-    func generate(_ mock: Mock, _ body: [String: Any]) throws -> HTTPTestResponse {
+    func generate(_ mock: MockWorkerProcess, _ body: [String: Any]) throws -> HTTPTestResponse {
         try httpRequest("POST", port: mock.port, path: "/generate", json: body, timeout: 60)
     }
 
     @Test func modelInfoNamesTheModelAndTokenizer() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         let response = try httpRequest("GET", port: mock.port, path: "/get_model_info")
         #expect(response.status == 200)
         let info = try jsonObject(response)
@@ -37,14 +37,14 @@ import TestSupport
     }
 
     @Test func flushCacheSucceeds() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         let response = try httpRequest("POST", port: mock.port, path: "/flush_cache")
         #expect(response.status == 200)
         #expect(response.text.hasPrefix("Cache flushed."))
     }
 
     @Test func logprobsOnlyWhenAskedFor() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         let plain = try jsonObject(try generate(mock, generateBody(rid: "plain", maxNewTokens: 5)))
         #expect(try Self.metaInfo(plain)["output_token_logprobs"] == nil)
 
@@ -67,7 +67,7 @@ import TestSupport
     /// `/abort_request`, answered with what it had and finish_reason abort.
     @Test(arguments: [(stream: false, abortAll: false), (stream: true, abortAll: false), (stream: false, abortAll: true)])
     func abortRequestEndsARunningGeneration(stream: Bool, abortAll: Bool) throws {
-        let mock = try Mock(["--latency-per-token-ms", "1000"])
+        let mock = try MockWorkerProcess(["--latency-per-token-ms", "1000"])
         let connection = try RawHTTPConnection(port: mock.port)
         try connection.sendJSON("POST", "/generate", generateBody(rid: "slow", maxNewTokens: 1000, stream: stream), keepAlive: false)
         #expect(eventually(timeout: 30) { (try? mock.running()) == 1 })
@@ -86,7 +86,7 @@ import TestSupport
     }
 
     @Test func abortRequestForAnUnknownRidLeavesOthersRunning() throws {
-        let mock = try Mock(["--latency-per-token-ms", "1000"])
+        let mock = try MockWorkerProcess(["--latency-per-token-ms", "1000"])
         let connection = try RawHTTPConnection(port: mock.port)
         try connection.sendJSON("POST", "/generate", generateBody(rid: "kept", maxNewTokens: 1000), keepAlive: false)
         #expect(eventually(timeout: 30) { (try? mock.running()) == 1 })
@@ -98,7 +98,7 @@ import TestSupport
 
     /// Three generations at a mock with `knob` at 1.0.
     func threeGenerations(faulting knob: String) throws -> [HTTPTestResponse] {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure([knob: 1.0])
         return try (0..<3).map { try generate(mock, generateBody(rid: "\(knob)\($0)", maxNewTokens: 4)) }
     }
@@ -117,7 +117,7 @@ import TestSupport
 
     /// A streaming request that aborts still gets an event stream.
     @Test func abortRateOnAStreamSendsOneAbortEvent() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["abort_rate": 1.0])
         let response = try generate(mock, generateBody(rid: "s", maxNewTokens: 4, stream: true))
         #expect(response.status == 200)
@@ -135,7 +135,7 @@ import TestSupport
     }
 
     @Test func dropRateClosesEveryConnectionWithoutAByte() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["drop_rate": 1.0])
         for index in 0..<3 {
             let connection = try RawHTTPConnection(port: mock.port)
@@ -150,7 +150,7 @@ import TestSupport
     /// `connections_accepted` counts TCP connections, not requests; the
     /// stats request's own connection is among them.
     @Test func statsCountAcceptedConnections() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         let before = try #require(try mock.client.stats()["connections_accepted"])
         let connection = try RawHTTPConnection(port: mock.port)
         for index in 0..<3 {
@@ -164,7 +164,7 @@ import TestSupport
 
     /// With `hold_health`, each `/health` waits for an answer from `health_answers`.
     @Test func heldHealthProbesWaitForScriptedAnswers() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true, "health_answers": [503]])
         #expect(try httpRequest("GET", port: mock.port, path: "/health").status == 503)
 

@@ -13,7 +13,7 @@ import TestSupport
     static let failingFirst = ["--disable-health-check", "--policy", "least-inflight"]
 
     /// Requests of several kinds, all of which should reach the healthy mock.
-    private func expectServedByTheMock(_ router: Router, _ mock: Mock, rid: String,
+    private func expectServedByTheMock(_ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
                                        sourceLocation: SourceLocation = #_sourceLocation) throws {
         for _ in 0..<3 {
             let info = try router.request("GET", "/get_model_info")
@@ -27,7 +27,7 @@ import TestSupport
 
     /// When nothing reached the failing worker, even a POST goes on: the
     /// requests above and the POST each moved on once.
-    private func expectEveryMethodServedByTheMock(_ router: Router, _ mock: Mock, rid: String,
+    private func expectEveryMethodServedByTheMock(_ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
                                                   sourceLocation: SourceLocation = #_sourceLocation) throws {
         try expectServedByTheMock(router, mock, rid: rid, sourceLocation: sourceLocation)
         let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
@@ -38,17 +38,17 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aRefusingWorkerIsSkippedForEveryMethod(client: WorkerClientKind) throws {
         let refusing = try RefusingPort()
-        let mock = try Mock()
-        let router = try Router(client: client, workers: [refusing.url, mock.url], Self.failingFirst)
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, workers: [refusing.url, mock.url], Self.failingFirst)
         try expectEveryMethodServedByTheMock(router, mock, rid: "refused")
     }
 
     @Test(arguments: WorkerClientKind.allCases)
     func aConnectTimeoutMovesToTheNextWorker(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         // A request timeout far beyond the test's: only the connect timeout can fire.
-        let router = try Router(client: client, workers: [blackhole.url, mock.url],
+        let router = try RouterProcess(client: client, workers: [blackhole.url, mock.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         try expectEveryMethodServedByTheMock(router, mock, rid: "blackholed")
     }
@@ -58,7 +58,7 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aConnectTimeoutAtTheOnlyWorkerAnswers502(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
-        let router = try Router(client: client, workers: [blackhole.url],
+        let router = try RouterProcess(client: client, workers: [blackhole.url],
                                 Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         let relayed = try router.request("GET", "/get_model_info")
         expectConnectFailure(relayed, timedOut: true)
@@ -83,8 +83,8 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aDroppedConnectionMovesOnWhenTheRequestMayBeSentTwice(client: WorkerClientKind) throws {
         let dropping = try CannedWorker(response: "")
-        let mock = try Mock()
-        let router = try Router(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
         try expectServedByTheMock(router, mock, rid: "dropped")
         let put = try router.request("PUT", "/mock/echo", json: ["twice": "fine"])
         #expect(put.status == 200, "\(put.status): \(put.text)")
@@ -97,8 +97,8 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aDroppedConnectionAnswers502ForAPostThatMayNotBeSentTwice(client: WorkerClientKind) throws {
         let dropping = try CannedWorker(response: "")
-        let mock = try Mock()
-        let router = try Router(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, workers: [dropping.url, mock.url], Self.failingFirst)
         let response = try router.request("POST", "/mock/echo", json: ["once": "only"])
         #expect(response.status == 502, "\(response.status): \(response.text)")
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -116,7 +116,7 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aPooledConnectionClosedUnderTheNextRequestIsReplacedByAFreshOne(client: WorkerClientKind) throws {
         let worker = try CannedWorker(response: "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", ending: .atTheNextRequest)
-        let router = try Router(client: client, workers: [worker.url], Self.failingFirst)
+        let router = try RouterProcess(client: client, workers: [worker.url], Self.failingFirst)
         for index in 0..<3 {
             let response = try router.request("POST", "/mock/echo", json: ["index": index])
             #expect(response.status == 200, "\(response.status): \(response.text)")

@@ -14,8 +14,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func streamArrivesChunkByChunk(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         // Events 300 ms apart: each is sent on its own well before the next.
         try mock.configure(["latency_per_token_ms": 300])
         let connection = try router.startGenerate(rid: "s", maxNewTokens: 4, stream: true)
@@ -58,8 +58,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func streamOnAKeepAliveConnectionIsFollowedByTheNextResponse(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
         for index in 0..<3 {
             let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "k\(index)", maxNewTokens: 3, stream: true))
@@ -75,8 +75,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func closingAStreamingClientCancelsTheWorkerTransfer(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         // 10,000 tokens at 100 ms: the stream would run for over 16 minutes.
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "long", maxNewTokens: 10_000, stream: true)
@@ -95,8 +95,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func closingAWaitingClientCancelsTheWorkerTransfer(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 100])
         // Not streamed: the worker answers only at the end, 1000 s from now.
         let connection = try router.startGenerate(rid: "long", maxNewTokens: 10_000)
@@ -108,8 +108,8 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func manyConcurrentStreamsAreRelayedIndependently(client: WorkerClientKind) throws {
-        let mock = try Mock()
-        let router = try Router(client: client, mocks: [mock])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(client: client, mocks: [mock])
         try mock.configure(["latency_per_token_ms": 10])
         let port = router.port
         let results = onThreads(16) { index -> [String] in

@@ -5,7 +5,7 @@ import TestSupport
 /// The command line, including the flags users paste from the original.
 @Suite struct CommandLineTests {
     @Test func originalFlagsStartTheRouter() throws {
-        let mock = try Mock()
+        let mock = try MockWorkerProcess()
         let process = try ManagedProcess(executable: "slime-router", arguments: [
             "--sglang-router-ip", "127.0.0.1", "--sglang-router-port", "0", "--worker-urls", mock.url,
             "--log-level", "warning",
@@ -21,8 +21,8 @@ import TestSupport
     }
 
     @Test func severalWorkerURLsAndSGLangPolicySpelling() throws {
-        let first = try Mock(), second = try Mock()
-        let router = try Router(workers: [first.url, second.url + "/"], ["--policy", "least_inflight"])
+        let first = try MockWorkerProcess(), second = try MockWorkerProcess()
+        let router = try RouterProcess(workers: [first.url, second.url + "/"], ["--policy", "least_inflight"])
         #expect(try router.workerURLs() == [first.url, second.url])
     }
 
@@ -58,7 +58,7 @@ import TestSupport
     }
 
     @Test func aPortInUseIsAClearError() throws {
-        let router = try Router()
+        let router = try RouterProcess()
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "\(router.port)"])
         let status = try #require(process.waitForExit(timeout: 60))
         #expect(status != 0)
@@ -74,8 +74,8 @@ import TestSupport
     }
 
     @Test func mockFlagsAreHonoured() throws {
-        let mock = try Mock(["--max-new-tokens", "3", "--weight-version", "12", "--finish-with-stop-token"])
-        let router = try Router(mocks: [mock])
+        let mock = try MockWorkerProcess(["--max-new-tokens", "3", "--weight-version", "12", "--finish-with-stop-token"])
+        let router = try RouterProcess(mocks: [mock])
         let response = try router.request("POST", "/generate", json: ["text": "hi"])
         let object = try jsonObject(response)
         let meta = object["meta_info"] as? [String: Any]

@@ -7,8 +7,8 @@ import TestSupport
 @Suite struct ShutdownTests {
     @Test(arguments: [SIGTERM, SIGINT])
     func anInFlightRequestCompletesAfterTheSignal(signal: Int32) throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--shutdown-grace-period", "60"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock], ["--shutdown-grace-period", "60"])
         // 40 tokens at 100 ms: 4 s at the worker, answered long after the signal.
         try mock.configure(["latency_per_token_ms": 100])
         let idle = try RawHTTPConnection(port: router.port)
@@ -33,8 +33,8 @@ import TestSupport
     }
 
     @Test func aStreamInFlightCompletesAfterTheSignal() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--shutdown-grace-period", "60"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock], ["--shutdown-grace-period", "60"])
         try mock.configure(["latency_per_token_ms": 100])
         let stream = try router.startGenerate(rid: "s", maxNewTokens: 30, stream: true)
         #expect(try stream.readResponseHead(timeout: 60).status == 200)
@@ -47,8 +47,8 @@ import TestSupport
     }
 
     @Test func aStuckRequestIsCutOffWhenTheGracePeriodEnds() throws {
-        let mock = try Mock()
-        let router = try Router(mocks: [mock], ["--shutdown-grace-period", "0.5"])
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock], ["--shutdown-grace-period", "0.5"])
         // 10,000 tokens at 100 ms: never done within the half second.
         try mock.configure(["latency_per_token_ms": 100])
         let stuck = try router.startGenerate(rid: "stuck", maxNewTokens: 10_000)
@@ -66,7 +66,7 @@ import TestSupport
     /// the signal must already be handled then (exit 0, not death by
     /// SIGTERM with status 143).
     @Test func aSignalRightAfterTheListeningLineStillShutsDownCleanly() throws {
-        let router = try Router(workers: ["http://127.0.0.1:1"])
+        let router = try RouterProcess(workers: ["http://127.0.0.1:1"])
         router.process.send(signal: SIGTERM)
         #expect(router.process.waitForExit(timeout: 60) == 0)
     }
