@@ -38,12 +38,8 @@ public final class RouterServer {
                                configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
-        chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
-            switch name {
-            case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
-            case .requestID: RequestIDMiddleware()
-            }
-        })
+        let setup = MiddlewareSetup(configuration: configuration, tokens: tokens)
+        chain = MiddlewareChain(middlewares: try configuration.middlewares.map { try $0.make(setup) })
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
                                     retry: configuration.retry, balance: configuration.balance, logger: logger)
         for url in configuration.workerURLs {
@@ -53,7 +49,7 @@ public final class RouterServer {
     }
 
     private static func makeTokenCache(_ configuration: RouterConfiguration, loop: EventLoop, logger: Logger) throws -> TokenCache? {
-        guard configuration.middlewares.contains(.radixTree) else {
+        guard configuration.middlewares.contains(where: \.needsTokenizer) else {
             if configuration.cacheAwareRouting {
                 throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
             }

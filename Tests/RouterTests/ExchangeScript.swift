@@ -40,7 +40,10 @@ struct ExchangeScript {
 
     mutating func forward(_ method: String = "POST", _ path: Substring = "/generate", wholeAnswer: Bool = false,
                           streams: Bool? = false) -> String {
-        step { $0.requestForwarded(ExchangeRequest(method: method, path: path, needsWholeResponse: wholeAnswer, streams: streams)) }
+        var forwarding = Forwarding()
+        forwarding.needsWholeResponse = wholeAnswer
+        forwarding.streams = streams
+        return step { $0.requestForwarded(ExchangeRequest(method: method, path: path, forwarding: forwarding)) }
     }
 
     mutating func middlewareAnswered() -> String { step { $0.middlewareAnswered() } }

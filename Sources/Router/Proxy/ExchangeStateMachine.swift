@@ -90,7 +90,7 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
 
     private let retry: RetryPolicy
     private var phase = Phase.preparing
-    private var request = ExchangeRequest(method: "GET", path: "/", needsWholeResponse: false, streams: nil)
+    private var request = ExchangeRequest(method: "GET", path: "/", forwarding: Forwarding())
     private(set) var mode = Mode.relayed
     /// Attempts started, the first included.
     private(set) var attempts = 0
@@ -326,11 +326,11 @@ struct ExchangeRequest {
     /// Whether the client asked for a stream, when a middleware read it.
     let streams: Bool?
 
-    init(method: String, path: Substring, needsWholeResponse: Bool, streams: Bool?) {
+    init(method: String, path: Substring, forwarding: Forwarding) {
         isGenerate = method == "POST" && path == "/generate"
         maySendTwice = isGenerate || RetryPolicy.idempotentMethods.contains(method)
-        self.needsWholeResponse = needsWholeResponse
-        self.streams = streams
+        needsWholeResponse = forwarding.needsWholeResponse
+        streams = forwarding.streams
     }
 }
 

@@ -40,8 +40,7 @@ final class ProxyExchange {
                 finish(outcome)
             case .forward:
                 perform(machine.requestForwarded(ExchangeRequest(
-                    method: request.method, path: request.path,
-                    needsWholeResponse: request.needsWholeResponse, streams: request.streams)))
+                    method: request.method, path: request.path, forwarding: request.forwarding)))
             }
         }
     }
@@ -60,7 +59,7 @@ final class ProxyExchange {
                 perform(machine.streamFlagRead(streams))
             }
         case .selectWorker(let excluded, let preferring):
-            let chosen = context.pool.select(excluding: excluded, preferring: preferring ? request.preferredWorker : nil,
+            let chosen = context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil,
                                              thresholds: context.balance)
             perform(machine.workerSelected(chosen))
         case .startAttempt(let worker, let mode, let retrying):
