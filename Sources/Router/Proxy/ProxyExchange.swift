@@ -14,7 +14,7 @@ import WorkerClient
 final class ProxyExchange {
     private typealias Action = ExchangeStateMachine<Worker>.Action
     private let request: ProxiedRequest
-    private let responder: HTTPResponder
+    private let responder: any ClientAnswer
     private let context: ProxyContext
     private var machine: ExchangeStateMachine<Worker>
     /// The worker of the running attempt, counted in its in-flight requests.
@@ -23,7 +23,7 @@ final class ProxyExchange {
     private var backoff: LoopTimer?
     private let startedAt = EventLoopClock.now()
 
-    init(request: HTTPRequest, responder: HTTPResponder, context: ProxyContext) {
+    init(request: HTTPRequest, responder: any ClientAnswer, context: ProxyContext) {
         self.request = ProxiedRequest(request)
         self.responder = responder
         self.context = context
