@@ -62,7 +62,7 @@ public final class RadixTreeMiddleware: NamedMiddleware {
                 let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
                 JSONWork.run(on: context.loop, inline: inline, { () -> [PromptRecord?] in
                     lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
-                }) { [self] (result: Result<[PromptRecord?], Never>) in
+                }) { (result: Result<[PromptRecord?], Never>) in
                     guard case .success(let records) = result else { return }
                     request.middlewareState[Pending.self] = Pending(prompts: records, rids: body.rids)
                     done(.forward)
