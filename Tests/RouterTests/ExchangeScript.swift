@@ -25,8 +25,8 @@ struct ExchangeScript {
     var preferred: String?
     /// Each worker choice, as the names it had to skip ("A,B" or "none").
     private(set) var selections: [String] = []
-    /// The answer of the last `judge` action, fed back by `judged`.
-    private var judging: ProxiedResponse?
+    /// The answer at hand: the last one that arrived, fed back by `judged`.
+    private var answerAtHand: ProxiedResponse?
 
     init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000) {
         self.workers = workers.map(ScriptedWorker.init)
@@ -58,12 +58,14 @@ struct ExchangeScript {
 
     /// A buffered attempt's whole answer.
     mutating func answer(_ status: Int, _ body: String = "") -> String {
-        step { $0.answerArrived(ProxiedResponse(status: status, headers: [:], body: Array(body.utf8))) }
+        let response = ProxiedResponse(status: status, headers: [:], body: Array(body.utf8))
+        answerAtHand = response
+        return step { $0.answerArrived(response) }
     }
 
     /// The answer under judgement was read: aborted or not.
     mutating func judged(aborted: Bool) -> String {
-        let response = judging ?? ProxiedResponse(status: 200, headers: [:], body: [])
+        let response = answerAtHand ?? ProxiedResponse(status: 200, headers: [:], body: [])
         return step { $0.answerJudged(response, aborted: aborted) }
     }
 
@@ -80,11 +82,10 @@ struct ExchangeScript {
             let chosen = candidates.first { preferring && $0.name == preferred } ?? candidates.first
             action = machine.workerSelected(chosen)
         }
-        if case .judge(let response, _) = action { judging = response }
-        return Self.describe(action)
+        return describe(action)
     }
 
-    static func describe(_ action: Machine.Action) -> String {
+    private func describe(_ action: Machine.Action) -> String {
         switch action {
         case .none: "none"
         case .readStreamFlag: "read stream flag"
@@ -92,9 +93,10 @@ struct ExchangeScript {
         case .startAttempt(let worker, let mode, let retrying):
             "start \(worker.name) \(mode)" + (retrying.map { " after \($0.metricLabel)" } ?? "")
         case .relayHead: "relay head"
-        case .judge(let response, let parsesJSON): "judge \(response.status)" + (parsesJSON ? " parsing" : "")
+        case .judge(let parsesJSON): "judge \(answerAtHand?.status ?? 0)" + (parsesJSON ? " parsing" : "")
         case .scheduleBackoff(let milliseconds): "backoff \(milliseconds) ms"
-        case .deliver(let response): "deliver \(response.status) \(String(decoding: response.body, as: UTF8.self))"
+        case .deliverAnswer: "deliver " + Self.describe(answerAtHand)
+        case .deliverEarlierAnswer(let response): "deliver " + Self.describe(response)
         case .sendAnswer(let outcome): "send \(outcome.rawValue)"
         case .endStream: "end stream"
         case .finishStream: "finish stream"
@@ -102,5 +104,10 @@ struct ExchangeScript {
         case .fail(let status, let message): "fail \(status) \(message)"
         case .abandon(let endsStream): endsStream ? "abandon stream" : "abandon"
         }
+    }
+
+    private static func describe(_ response: ProxiedResponse?) -> String {
+        guard let response else { return "nothing" }
+        return "\(response.status) \(String(decoding: response.body, as: UTF8.self))"
     }
 }

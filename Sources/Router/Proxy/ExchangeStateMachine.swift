@@ -48,13 +48,17 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         case startAttempt(Candidate, Mode, retrying: AttemptOutcome?)
         /// Start the client's answer with the worker's head (relayed mode).
         case relayHead
-        /// Read the whole 2xx `/generate` answer for an abort (parsing it as
-        /// JSON too when `parsesJSON`), then `answerJudged`.
-        case judge(ProxiedResponse, parsesJSON: Bool)
+        /// Read the 2xx `/generate` answer at hand for an abort (parsing it
+        /// as JSON too when `parsesJSON`), then `answerJudged`.
+        case judge(parsesJSON: Bool)
         /// Wait, then `backoffElapsed`.
         case scheduleBackoff(milliseconds: UInt64)
-        /// Pass the answer through the middleware chain, then `answerDelivered`.
-        case deliver(ProxiedResponse)
+        /// Pass the answer at hand (the one just arrived or judged) through
+        /// the middleware chain, then `answerDelivered`.
+        case deliverAnswer
+        /// Pass an earlier answer through the middleware chain (attempts ran
+        /// out after it), then `answerDelivered`.
+        case deliverEarlierAnswer(ProxiedResponse)
         /// Send the answer at hand (the chain's, or a middleware's own); done.
         case sendAnswer(ExchangeOutcome)
         /// Let the middlewares see the stream's end, then `streamEndSeen`.
@@ -90,7 +94,8 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
 
     private let retry: RetryPolicy
     private var phase = Phase.preparing
-    private var request = ExchangeRequest(method: "GET", path: "/", forwarding: Forwarding())
+    /// Set once the middleware chain let the request through.
+    private var request = ExchangeRequest(method: "", path: "", forwarding: Forwarding())
     private(set) var mode = Mode.relayed
     /// Attempts started, the first included.
     private(set) var attempts = 0
@@ -207,17 +212,17 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     mutating func answerArrived(_ response: ProxiedResponse) -> Action {
         guard case .attempting = phase else { return .none }
         guard response.status >= 200, response.status < 300, request.isGenerate else {
-            guard response.status >= 500 else { return deliver(response) }
+            guard response.status >= 500 else { return deliverAnswer() }
             return retryOrGiveUp(FailedAttempt(.workerError("worker answered \(response.status)"), response: response))
         }
         phase = .judging
-        return .judge(response, parsesJSON: request.needsWholeResponse)
+        return .judge(parsesJSON: request.needsWholeResponse)
     }
 
     /// A 2xx `/generate` answer was read: SGLang aborted it, or not.
     mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool) -> Action {
         guard case .judging = phase else { return .none }
-        guard aborted else { return deliver(response) }
+        guard aborted else { return deliverAnswer() }
         return retryOrGiveUp(FailedAttempt(.aborted, response: response))
     }
 
@@ -294,7 +299,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     }
 
     private mutating func giveUp(_ failure: FailedAttempt) -> Action {
-        if let response = failure.response ?? lastAnswer { return deliver(response) }
+        if let response = failure.response ?? lastAnswer {
+            phase = .delivering
+            return .deliverEarlierAnswer(response)
+        }
         switch failure.outcome {
         case .refused(let message): return fail(502, "no worker accepted the connection: \(message)")
         case .workerError(let message), .broken(let message): return fail(failure.status, message)
@@ -302,9 +310,11 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         }
     }
 
-    private mutating func deliver(_ response: ProxiedResponse) -> Action {
+    /// The answer at hand travels with the driver, not through the action:
+    /// the common path copies no response.
+    private mutating func deliverAnswer() -> Action {
         phase = .delivering
-        return .deliver(response)
+        return .deliverAnswer
     }
 
     private mutating func fail(_ status: Int, _ message: String) -> Action {
@@ -316,22 +326,25 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
 /// What the state machine needs to know of a request once the middleware
 /// chain let it through.
 struct ExchangeRequest {
+    let method: String
     /// SGLang generation: buffered unless streamed, resent after an abort.
     let isGenerate: Bool
-    /// Whether it may go to another worker after its connection broke: SGLang
-    /// generation, or an idempotent method.
-    let maySendTwice: Bool
     /// A middleware asked for the whole answer.
     let needsWholeResponse: Bool
     /// Whether the client asked for a stream, when a middleware read it.
     let streams: Bool?
 
     init(method: String, path: Substring, forwarding: Forwarding) {
+        self.method = method
         isGenerate = method == "POST" && path == "/generate"
-        maySendTwice = isGenerate || RetryPolicy.idempotentMethods.contains(method)
         needsWholeResponse = forwarding.needsWholeResponse
         streams = forwarding.streams
     }
+
+    /// Whether it may go to another worker after its connection broke: SGLang
+    /// generation, or an idempotent method. Asked only then: most requests
+    /// never hash their method.
+    var maySendTwice: Bool { isGenerate || RetryPolicy.idempotentMethods.contains(method) }
 }
 
 /// How an exchange ended, as metrics and logs name it.

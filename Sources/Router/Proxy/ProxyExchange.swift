@@ -16,7 +16,10 @@ final class ProxyExchange {
     private let request: ProxiedRequest
     private let responder: any ClientAnswer
     private let context: ProxyContext
-    private var machine: ExchangeStateMachine<Worker>
+    /// Unchecked: the machine's events never call back into this driver,
+    /// so no access to it can overlap another, and the dynamic check would
+    /// cost every event a thread-local lookup.
+    @exclusivity(unchecked) private var machine: ExchangeStateMachine<Worker>
     /// The worker of the running attempt, counted in its in-flight requests.
     private var worker: Worker?
     private var transfer: (any UpstreamTransfer)?
@@ -45,8 +48,10 @@ final class ProxyExchange {
         }
     }
 
-    private func perform(_ action: Action) {
-        switch action {
+    /// Does `action`; `answer` is the worker's answer at hand, when the
+    /// event that led to it was one.
+    private func perform(_ action: consuming Action, answer: ProxiedResponse? = nil) {
+        switch consume action {
         case .none:
             break
         case .readStreamFlag:
@@ -66,19 +71,17 @@ final class ProxyExchange {
             startAttempt(at: worker, mode, retrying: retrying)
         case .relayHead:
             break  // done by `relayHead(_:_:)`, which holds the head
-        case .judge(let response, let parsesJSON):
-            judge(response, parsesJSON: parsesJSON)
+        case .judge(let parsesJSON):
+            if let answer { judge(answer, parsesJSON: parsesJSON) }
         case .scheduleBackoff(let milliseconds):
             backoff = context.loop.schedule(afterMilliseconds: milliseconds) { [self] in
                 backoff = nil
                 perform(machine.backoffElapsed())
             }
-        case .deliver(let response):
-            context.chain.complete(response, for: request, context: context.middlewareContext) { [self] final in
-                guard case .sendAnswer(let outcome) = machine.answerDelivered() else { return }
-                responder.send(HTTPResponse(status: final.status, headers: final.headers, body: final.body))
-                finish(outcome)
-            }
+        case .deliverAnswer:
+            if let answer { deliver(answer) }
+        case .deliverEarlierAnswer(let response):
+            deliver(response)
         case .sendAnswer:
             break  // done where the answer is at hand
         case .endStream:
@@ -137,7 +140,7 @@ final class ProxyExchange {
                 switch result {
                 case .success:
                     transferEnded()
-                    perform(machine.answerArrived(response))
+                    perform(machine.answerArrived(response), answer: response)
                 case .failure(let error):
                     transferFailed(error)
                 }
@@ -216,11 +219,19 @@ final class ProxyExchange {
             response.json = json
             let aborted = json.map(GenerateAnswer.isAborted) ?? false
             if aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
-            perform(machine.answerJudged(response, aborted: aborted))
+            perform(machine.answerJudged(response, aborted: aborted), answer: response)
         }
     }
 
     // MARK: ending
+
+    private func deliver(_ response: ProxiedResponse) {
+        context.chain.complete(response, for: request, context: context.middlewareContext) { [self] final in
+            guard case .sendAnswer(let outcome) = machine.answerDelivered() else { return }
+            responder.send(HTTPResponse(status: final.status, headers: final.headers, body: final.body))
+            finish(outcome)
+        }
+    }
 
     private func releaseWorker() {
         if let worker { context.pool.requestEnded(at: worker) }
