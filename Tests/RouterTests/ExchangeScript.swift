@@ -96,7 +96,7 @@ struct ExchangeScript {
         case .judge(let parsesJSON): "judge \(answerAtHand?.status ?? 0)" + (parsesJSON ? " parsing" : "")
         case .scheduleBackoff(let milliseconds): "backoff \(milliseconds) ms"
         case .deliverAnswer: "deliver " + Self.describe(answerAtHand)
-        case .deliverEarlierAnswer(let response): "deliver " + Self.describe(response)
+        case .deliverLastAnswer(let response): "deliver " + Self.describe(response)
         case .sendAnswer(let outcome): "send \(outcome.rawValue)"
         case .endStream: "end stream"
         case .finishStream: "finish stream"

@@ -56,9 +56,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         /// Pass the answer at hand (the one just arrived or judged) through
         /// the middleware chain, then `answerDelivered`.
         case deliverAnswer
-        /// Pass an earlier answer through the middleware chain (attempts ran
-        /// out after it), then `answerDelivered`.
-        case deliverEarlierAnswer(ProxiedResponse)
+        /// Attempts ran out: pass the last answer a worker gave (kept by the
+        /// machine) through the middleware chain, then `answerDelivered`.
+        case deliverLastAnswer(ProxiedResponse)
         /// Send the answer at hand (the chain's, or a middleware's own); done.
         case sendAnswer(ExchangeOutcome)
         /// Let the middlewares see the stream's end, then `streamEndSeen`.
@@ -301,7 +301,7 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     private mutating func giveUp(_ failure: FailedAttempt) -> Action {
         if let response = failure.response ?? lastAnswer {
             phase = .delivering
-            return .deliverEarlierAnswer(response)
+            return .deliverLastAnswer(response)
         }
         switch failure.outcome {
         case .refused(let message): return fail(502, "no worker accepted the connection: \(message)")

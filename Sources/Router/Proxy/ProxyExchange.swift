@@ -80,7 +80,7 @@ final class ProxyExchange {
             }
         case .deliverAnswer:
             if let answer { deliver(answer) }
-        case .deliverEarlierAnswer(let response):
+        case .deliverLastAnswer(let response):
             deliver(response)
         case .sendAnswer:
             break  // done where the answer is at hand
