@@ -39,12 +39,8 @@ public final class RouterServer {
                                configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
-        chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
-            switch name {
-            case .radixTree: RadixTreeMiddleware(tokens: tokens!, affinity: (policy as? CacheAwarePolicy)?.affinity)
-            case .requestID: RequestIDMiddleware()
-            }
-        })
+        let setup = MiddlewareSetup(configuration: configuration, policy: policy, tokens: tokens)
+        chain = MiddlewareChain(middlewares: try configuration.middlewares.map { try $0.make(setup) })
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
                                     retry: configuration.retry, logger: logger)
         for url in configuration.workerURLs {
@@ -54,7 +50,7 @@ public final class RouterServer {
     }
 
     private static func makeTokenCache(_ configuration: RouterConfiguration, loop: EventLoop, logger: Logger) throws -> TokenCache? {
-        guard configuration.middlewares.contains(.radixTree) else {
+        guard configuration.middlewares.contains(where: \.needsTokenizer) else {
             if configuration.routing.policy == .cacheAware {
                 throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
             }

@@ -126,7 +126,7 @@ struct SlimeRouterCommand: ParsableCommand {
             throw ValidationError("unknown fallback policy '\(fallbackPolicy)'")
         }
         for name in middlewares where MiddlewareName(parsing: name) == nil {
-            throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.known.joined(separator: ", "))")
         }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }

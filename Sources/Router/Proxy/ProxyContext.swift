@@ -7,7 +7,7 @@ import WorkerClient
 final class ProxyContext {
     let loop: EventLoop
     let pool: WorkerPool
-    let client: WorkerClient
+    let client: any WorkerCalls
     let health: HealthChecker
     let metrics: RouterMetrics
     let chain: MiddlewareChain
@@ -15,7 +15,7 @@ final class ProxyContext {
     let logger: Logger
     let middlewareContext: MiddlewareContext
 
-    init(loop: EventLoop, pool: WorkerPool, client: WorkerClient, health: HealthChecker, metrics: RouterMetrics,
+    init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
          chain: MiddlewareChain, retry: RetryPolicy, logger: Logger) {
         self.loop = loop
         self.pool = pool
