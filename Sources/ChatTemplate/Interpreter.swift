@@ -31,9 +31,9 @@ final class Interpreter {
     private func execute(_ node: Node) throws(TemplateError) -> Flow {
         switch node {
         case .text(let text):
-            output.append(contentsOf: text.utf8)
+            write(text)
         case .output(let expression):
-            if let value = try appendSum(expression) { output.append(contentsOf: try pythonString(value).utf8) }
+            if let value = try appendSum(expression) { write(try pythonString(value)) }
         case .conditional(let branches, let otherwise):
             for position in branches.indices where isTruthy(try evaluate(branches[position].condition)) {
                 return try execute(branches[position].body)
@@ -51,11 +51,11 @@ final class Interpreter {
             scope.set(Name(definition.name), .function(makeMacro(definition, closure: scope)))
         case .callBlock(let call, let parameters, let body):
             let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
-            output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
+            write(try pythonString(evaluate(call, caller: caller)))
         case .filterBlock(let filters, let body):
             var value = Value.string(try capture(body))
             for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
-            output.append(contentsOf: try pythonString(value).utf8)
+            write(try pythonString(value))
         case .with(let assignments, let body):
             let values = try assignments.map { (target, expression) throws(TemplateError) in (target, try evaluate(expression)) }
             let outer = scope
@@ -84,7 +84,7 @@ final class Interpreter {
             if let leftValue = try appendSum(left) { return try pythonArithmetic(.add, leftValue, evaluate(right)) }
             let rightValue = try evaluate(right)
             if case .string(let text) = rightValue {
-                output.append(contentsOf: text.utf8)
+                write(text)
                 return nil
             }
             // The left side was a plain string after all: take it back and add as Python would.
@@ -92,16 +92,21 @@ final class Interpreter {
             output.removeSubrange(start...)
             return try pythonArithmetic(.add, .string(leftText), rightValue)
         case .binary(.concat, let left, let right, _):
-            for operand in [left, right] {
-                if let value = try appendSum(operand) { output.append(contentsOf: try pythonString(value).utf8) }
-            }
+            if let value = try appendSum(left) { write(try pythonString(value)) }
+            if let value = try appendSum(right) { write(try pythonString(value)) }
             return nil
         default:
             let value = try evaluate(expression)
             guard case .string(let text) = value else { return value }
-            output.append(contentsOf: text.utf8)
+            write(text)
             return nil
         }
+    }
+
+    /// Appends `text`'s UTF-8, copied in one go from the string's storage.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
