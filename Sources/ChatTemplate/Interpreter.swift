@@ -1,3 +1,12 @@
+/// An object a render makes that values can lead back to, which jinja2
+/// leaves to Python's garbage collector: a macro's frame holds the macro
+/// that holds the frame, a namespace can be stored in itself,
+/// `loop.changed` remembers its arguments. The render empties each such
+/// object when it ends, so no reference cycle outlives it.
+protocol RenderCycleBreaking: AnyObject {
+    func breakCycles()
+}
+
 /// Renders a parsed template: runs statements, appending to `output`.
 /// One per render; never shared between threads.
 final class Interpreter {
@@ -7,6 +16,8 @@ final class Interpreter {
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
     private var callDepth = 0
     private static let maximumCallDepth = 50
+    /// Objects this render made that values can lead back to: emptied when it ends.
+    private var cycleBreakers: [any RenderCycleBreaking] = []
 
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -16,6 +27,15 @@ final class Interpreter {
         for (key, value) in variables.items {
             if case .string(let name) = key { scope.set(Name(name), value) }
         }
+    }
+
+    deinit {
+        for object in cycleBreakers { object.breakCycles() }
+    }
+
+    /// Empties `object` when the render ends.
+    func breakCyclesAtTheEnd(_ object: any RenderCycleBreaking) {
+        cycleBreakers.append(object)
     }
 
     @discardableResult
@@ -139,6 +159,7 @@ final class Interpreter {
             items = kept
         }
         let loop = LoopState(items: items)
+        breakCyclesAtTheEnd(loop)
         for (offset, item) in items.enumerated() {
             scope = freshFrame()
             loop.index0 = offset
@@ -184,7 +205,10 @@ final class Interpreter {
     }
 
     private func makeMacro(_ definition: MacroDefinition, closure: Scope) -> Function {
-        closure.capture()
+        if !closure.isCaptured {
+            closure.capture()
+            breakCyclesAtTheEnd(closure)
+        }
         return Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
             try interpreter.invoke(definition, closure: closure, arguments)
         }

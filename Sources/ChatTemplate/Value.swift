@@ -232,9 +232,10 @@ func sameBytes(_ a: String, _ b: String) -> Bool {
 }
 
 /// `namespace(...)`: the one object a template may change.
-public final class Namespace {
+public final class Namespace: RenderCycleBreaking {
     var attributes: Dict
     init(_ attributes: Dict) { self.attributes = attributes }
+    func breakCycles() { attributes = Dict() }
 }
 
 /// Anything callable: macros, globals such as `range`, bound methods.
