@@ -17,15 +17,13 @@ final class Scope: RenderCycleBreaking {
     func breakCycles() { variables = [] }
 
     func lookup(_ name: Name) -> Value? {
-        var scope: Scope? = self
-        while let current = scope {
-            // By index: iterating the elements would copy (and retain) each name and value passed.
-            for position in current.variables.indices where current.variables[position].name.matches(name) {
-                return current.variables[position].value
-            }
-            scope = current.parent
+        // By index: iterating the elements would copy (and retain) each name and value passed.
+        for position in variables.indices where variables[position].name.matches(name) {
+            return variables[position].value
         }
-        return nil
+        // Recursing through `parent` borrows each frame; a loop holding the
+        // current frame in a variable would retain and release every one.
+        return parent?.lookup(name)
     }
 
     func set(_ name: Name, _ value: Value) {
