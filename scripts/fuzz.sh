@@ -39,14 +39,7 @@ export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
     -Xswiftc -enable-testing)
 
 # fuzz/corpus/TARGET.seeds may name more seed folders, one a line, such as
-# test data fetched at set-up (third-party files are not committed), and
-# fuzz/corpus/TARGET.flags more libFuzzer flags (fuzz/README.md says why).
-extra_flags() { [ -f "fuzz/corpus/$1.flags" ] && cat "fuzz/corpus/$1.flags" || true; }
-# libFuzzer's -detect_leaks=0 stops its checks between inputs; LeakSanitizer
-# would still check once more at exit.
-if extra_flags "$target" | grep -q -- "-detect_leaks=0"; then
-    export ASAN_OPTIONS="detect_leaks=0${ASAN_OPTIONS:+:$ASAN_OPTIONS}"
-fi
+# test data fetched at set-up (third-party files are not committed).
 extra_seeds() {
     [ -f "fuzz/corpus/$1.seeds" ] || return 0
     while read -r folder; do [ -d "$folder" ] && echo "$folder"; done < "fuzz/corpus/$1.seeds"
@@ -55,6 +48,6 @@ extra_seeds() {
 mkdir -p "fuzz/.build/corpus/$target" "fuzz/.build/artifacts/$target"
 echo "==> fuzzing $target for $seconds s"
 fuzz/.build/release/"$target" \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 $(extra_flags "$target") \
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 -max_len=8192 -print_final_stats=1 \
     -artifact_prefix="fuzz/.build/artifacts/$target/" \
     "fuzz/.build/corpus/$target" "fuzz/corpus/$target" $(extra_seeds "$target")

@@ -26,9 +26,10 @@ public struct ChatTemplates: Sendable {
         var variables = Dict()
         for (name, value) in specialTokens { variables[name] = .string(value) }
         var converted: [Value] = []
+        converted.reserveCapacity(messages.count)
         for message in messages {
-            guard case .object = message else { throw .invalid("every message must be a JSON object") }
-            converted.append(aliasingReasoning(try value(message)))
+            guard case .object(let fields) = message else { throw .invalid("every message must be a JSON object") }
+            converted.append(try messageValue(fields))
         }
         variables["messages"] = .list(converted)
         variables["tools"] = try tools.map(value) ?? Value.none
@@ -61,21 +62,22 @@ public struct ChatTemplates: Sendable {
         throw .invalid("the model has several chat templates and none is 'default'; pass one of \(named.keys.sorted()) as chat_template")
     }
 
-    /// transformers copies a message's reasoning, under whichever name it came,
-    /// to `thinking` (unless set) and `reasoning_content`.
-    private func aliasingReasoning(_ message: Value) -> Value {
-        guard case .dict(let fields) = message else { return message }
-        let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> Value? in
-            guard let value = fields[name] else { return nil }
-            if case .none = value { return nil }
-            return value
+    /// A message as the template sees it. transformers copies a message's
+    /// reasoning, under whichever name it came (the first of these that is
+    /// not null), to `thinking` (first, unless the message sets it) and
+    /// `reasoning_content`; done here while converting, in one dict.
+    private func messageValue(_ fields: [(key: String, value: JSONValue)]) throws(ChatTemplateRequestError) -> Value {
+        let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
+            // The last of duplicate members counts, as in a dict.
+            guard let field = fields.last(where: { $0.key == name }), !field.value.isNull else { return nil }
+            return field.value
         }.first
-        guard let reasoning else { return message }
-        var aliased = Dict(capacity: fields.count + 2)
-        aliased["thinking"] = reasoning
-        for (key, value) in fields.items { aliased[key] = value }
-        aliased["reasoning_content"] = reasoning
-        return .dict(aliased)
+        let reasoningValue = try reasoning.map(value)
+        var message = Dict(capacity: fields.count + (reasoning == nil ? 0 : 2))
+        if let reasoningValue { message.set("thinking", reasoningValue) }
+        for field in fields { message.set(field.key, try value(field.value)) }
+        if let reasoningValue { message.set("reasoning_content", reasoningValue) }
+        return .dict(message)
     }
 }
 

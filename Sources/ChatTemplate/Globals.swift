@@ -9,7 +9,7 @@ enum Globals {
         switch name {
         case "range": .function(Function(name: "range") { _, arguments throws(TemplateError) in try range(arguments) })
         case "dict": .function(Function(name: "dict") { _, arguments throws(TemplateError) in try dict(arguments) })
-        case "namespace": .function(Function(name: "namespace") { _, arguments throws(TemplateError) in
+        case "namespace": .function(Function(name: "namespace") { interpreter, arguments throws(TemplateError) in
             let initial = try dict(arguments)
             guard case .dict(let attributes) = initial else { return initial }
             for key in attributes.keys {
@@ -17,7 +17,9 @@ enum Globals {
                     throw .render("chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'")
                 }
             }
-            return .namespace(Namespace(attributes))
+            let namespace = Namespace(attributes)
+            interpreter.breakCyclesAtTheEnd(namespace)
+            return .namespace(namespace)
         })
         case "raise_exception": .function(Function(name: "raise_exception") { _, arguments throws(TemplateError) in
             throw .raised(try arguments.positional.first.map(pythonString) ?? "")

@@ -1,3 +1,12 @@
+/// An object a render makes that values can lead back to, which jinja2
+/// leaves to Python's garbage collector: a macro's frame holds the macro
+/// that holds the frame, a namespace can be stored in itself,
+/// `loop.changed` remembers its arguments. The render empties each such
+/// object when it ends, so no reference cycle outlives it.
+protocol RenderCycleBreaking: AnyObject {
+    func breakCycles()
+}
+
 /// Renders a parsed template: runs statements, appending to `output`.
 /// One per render; never shared between threads.
 final class Interpreter {
@@ -7,6 +16,8 @@ final class Interpreter {
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
     private var callDepth = 0
     private static let maximumCallDepth = 50
+    /// Objects this render made that values can lead back to: emptied when it ends.
+    private var cycleBreakers: [any RenderCycleBreaking] = []
 
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
@@ -16,6 +27,15 @@ final class Interpreter {
         for (key, value) in variables.items {
             if case .string(let name) = key { scope.set(Name(name), value) }
         }
+    }
+
+    deinit {
+        for object in cycleBreakers { object.breakCycles() }
+    }
+
+    /// Empties `object` when the render ends.
+    func breakCyclesAtTheEnd(_ object: any RenderCycleBreaking) {
+        cycleBreakers.append(object)
     }
 
     @discardableResult
@@ -31,9 +51,9 @@ final class Interpreter {
     private func execute(_ node: Node) throws(TemplateError) -> Flow {
         switch node {
         case .text(let text):
-            output.append(contentsOf: text.utf8)
+            write(text)
         case .output(let expression):
-            if let value = try appendSum(expression) { output.append(contentsOf: try pythonString(value).utf8) }
+            if let value = try appendSum(expression) { write(try pythonString(value)) }
         case .conditional(let branches, let otherwise):
             for position in branches.indices where isTruthy(try evaluate(branches[position].condition)) {
                 return try execute(branches[position].body)
@@ -51,11 +71,11 @@ final class Interpreter {
             scope.set(Name(definition.name), .function(makeMacro(definition, closure: scope)))
         case .callBlock(let call, let parameters, let body):
             let caller = makeMacro(MacroDefinition(name: "caller", parameters: parameters, body: body), closure: scope)
-            output.append(contentsOf: try pythonString(evaluate(call, caller: caller)).utf8)
+            write(try pythonString(evaluate(call, caller: caller)))
         case .filterBlock(let filters, let body):
             var value = Value.string(try capture(body))
             for (name, call, location) in filters { value = try applyFilter(name, to: value, call, location) }
-            output.append(contentsOf: try pythonString(value).utf8)
+            write(try pythonString(value))
         case .with(let assignments, let body):
             let values = try assignments.map { (target, expression) throws(TemplateError) in (target, try evaluate(expression)) }
             let outer = scope
@@ -84,7 +104,7 @@ final class Interpreter {
             if let leftValue = try appendSum(left) { return try pythonArithmetic(.add, leftValue, evaluate(right)) }
             let rightValue = try evaluate(right)
             if case .string(let text) = rightValue {
-                output.append(contentsOf: text.utf8)
+                write(text)
                 return nil
             }
             // The left side was a plain string after all: take it back and add as Python would.
@@ -92,16 +112,21 @@ final class Interpreter {
             output.removeSubrange(start...)
             return try pythonArithmetic(.add, .string(leftText), rightValue)
         case .binary(.concat, let left, let right, _):
-            for operand in [left, right] {
-                if let value = try appendSum(operand) { output.append(contentsOf: try pythonString(value).utf8) }
-            }
+            if let value = try appendSum(left) { write(try pythonString(value)) }
+            if let value = try appendSum(right) { write(try pythonString(value)) }
             return nil
         default:
             let value = try evaluate(expression)
             guard case .string(let text) = value else { return value }
-            output.append(contentsOf: text.utf8)
+            write(text)
             return nil
         }
+    }
+
+    /// Appends `text`'s UTF-8, copied in one go from the string's storage.
+    func write(_ text: String) {
+        var text = text
+        text.withUTF8 { output.append(contentsOf: $0) }
     }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
@@ -134,6 +159,7 @@ final class Interpreter {
             items = kept
         }
         let loop = LoopState(items: items)
+        breakCyclesAtTheEnd(loop)
         for (offset, item) in items.enumerated() {
             scope = freshFrame()
             loop.index0 = offset
@@ -179,7 +205,10 @@ final class Interpreter {
     }
 
     private func makeMacro(_ definition: MacroDefinition, closure: Scope) -> Function {
-        closure.capture()
+        if !closure.isCaptured {
+            closure.capture()
+            breakCyclesAtTheEnd(closure)
+        }
         return Function(name: definition.name) { interpreter, arguments throws(TemplateError) in
             try interpreter.invoke(definition, closure: closure, arguments)
         }

@@ -28,43 +28,39 @@ extension Parser {
     }
 
     mutating func parseExpression() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var expression = try parseOr()
-        while skip(name: "if") {
-            try descend()
-            let condition = try parseOr()
-            let otherwise = try skip(name: "else") ? parseExpression() : nil
-            expression = .conditional(then: expression, condition: condition, otherwise: otherwise)
+        try deeper { parser throws(TemplateError) in
+            var expression = try parser.parseOr()
+            while parser.skip(name: "if") {
+                try parser.descend()
+                let condition = try parser.parseOr()
+                let otherwise = try parser.skip(name: "else") ? parser.parseExpression() : nil
+                expression = .conditional(then: expression, condition: condition, otherwise: otherwise)
+            }
+            return expression
         }
-        return expression
     }
 
     private mutating func parseOr() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parseAnd()
-        while skip(name: "or") { try descend(); left = .or(left, try parseAnd()) }
-        return left
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parseAnd()
+            while parser.skip(name: "or") { try parser.descend(); left = .or(left, try parser.parseAnd()) }
+            return left
+        }
     }
 
     private mutating func parseAnd() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parseNot()
-        while skip(name: "and") { try descend(); left = .and(left, try parseNot()) }
-        return left
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parseNot()
+            while parser.skip(name: "and") { try parser.descend(); left = .and(left, try parser.parseNot()) }
+            return left
+        }
     }
 
     private mutating func parseNot() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        if skip(name: "not") { return .not(try parseNot()) }
-        return try parseCompare()
+        try deeper { parser throws(TemplateError) in
+            if parser.skip(name: "not") { return .not(try parser.parseNot()) }
+            return try parser.parseCompare()
+        }
     }
 
     private mutating func parseCompare() throws(TemplateError) -> Expression {
@@ -88,73 +84,68 @@ extension Parser {
     }
 
     private mutating func parseAdditive() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parseConcat()
-        while case .op(let op) = current.kind, op == "+" || op == "-" {
-            let opLocation = advance().location
-            try descend()
-            left = .binary(op == "+" ? .add : .subtract, left, try parseConcat(), opLocation)
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parseConcat()
+            while case .op(let op) = parser.current.kind, op == "+" || op == "-" {
+                let opLocation = parser.advance().location
+                try parser.descend()
+                left = .binary(op == "+" ? .add : .subtract, left, try parser.parseConcat(), opLocation)
+            }
+            return left
         }
-        return left
     }
 
     private mutating func parseConcat() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parseMultiplicative()
-        while isOperator("~") {
-            let opLocation = advance().location
-            try descend()
-            left = .binary(.concat, left, try parseMultiplicative(), opLocation)
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parseMultiplicative()
+            while parser.isOperator("~") {
+                let opLocation = parser.advance().location
+                try parser.descend()
+                left = .binary(.concat, left, try parser.parseMultiplicative(), opLocation)
+            }
+            return left
         }
-        return left
     }
 
     private mutating func parseMultiplicative() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parsePower()
-        while case .op(let op) = current.kind, let binary = BinaryOperator(rawValue: op),
-              [.multiply, .divide, .floorDivide, .modulo].contains(binary) {
-            let opLocation = advance().location
-            try descend()
-            left = .binary(binary, left, try parsePower(), opLocation)
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parsePower()
+            while case .op(let op) = parser.current.kind, let binary = BinaryOperator(rawValue: op),
+                  [.multiply, .divide, .floorDivide, .modulo].contains(binary) {
+                let opLocation = parser.advance().location
+                try parser.descend()
+                left = .binary(binary, left, try parser.parsePower(), opLocation)
+            }
+            return left
         }
-        return left
     }
 
     private mutating func parsePower() throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var left = try parseUnary()
-        while isOperator("**") {
-            let opLocation = advance().location
-            try descend()
-            left = .binary(.power, left, try parseUnary(), opLocation)
+        try deeper { parser throws(TemplateError) in
+            var left = try parser.parseUnary()
+            while parser.isOperator("**") {
+                let opLocation = parser.advance().location
+                try parser.descend()
+                left = .binary(.power, left, try parser.parseUnary(), opLocation)
+            }
+            return left
         }
-        return left
     }
 
     private mutating func parseUnary(withFilters: Bool = true) throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var node: Expression
-        if skip(op: "-") {
-            node = .negate(try parseUnary(withFilters: false))
-        } else if skip(op: "+") {
-            node = .plus(try parseUnary(withFilters: false))
-        } else {
-            node = try parsePrimary()
+        try deeper { parser throws(TemplateError) in
+            var node: Expression
+            if parser.skip(op: "-") {
+                node = .negate(try parser.parseUnary(withFilters: false))
+            } else if parser.skip(op: "+") {
+                node = .plus(try parser.parseUnary(withFilters: false))
+            } else {
+                node = try parser.parsePrimary()
+            }
+            node = try parser.parsePostfix(node)
+            if withFilters { node = try parser.parseFilterExpression(node) }
+            return node
         }
-        node = try parsePostfix(node)
-        if withFilters { node = try parseFilterExpression(node) }
-        return node
     }
 
     private mutating func parsePrimary() throws(TemplateError) -> Expression {
@@ -217,39 +208,37 @@ extension Parser {
     }
 
     private mutating func parsePostfix(_ start: Expression) throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var node = start
-        while true {
-            try descend()
-            if isOperator(".") || isOperator("[") {
-                node = try parseSubscript(node)
-            } else if isOperator("(") {
-                node = try parseCall(node)
-            } else {
-                return node
+        try deeper { parser throws(TemplateError) in
+            var node = start
+            while true {
+                try parser.descend()
+                if parser.isOperator(".") || parser.isOperator("[") {
+                    node = try parser.parseSubscript(node)
+                } else if parser.isOperator("(") {
+                    node = try parser.parseCall(node)
+                } else {
+                    return node
+                }
             }
         }
     }
 
     private mutating func parseFilterExpression(_ start: Expression) throws(TemplateError) -> Expression {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
-        var node = start
-        while true {
-            try descend()
-            if isOperator("|") {
-                for (name, call, filterLocation) in try parseFilterChain(startsInline: false) {
-                    node = .filter(node, name: name, call, filterLocation)
+        try deeper { parser throws(TemplateError) in
+            var node = start
+            while true {
+                try parser.descend()
+                if parser.isOperator("|") {
+                    for (name, call, filterLocation) in try parser.parseFilterChain(startsInline: false) {
+                        node = .filter(node, name: name, call, filterLocation)
+                    }
+                } else if parser.isName("is") {
+                    node = try parser.parseTest(node)
+                } else if parser.isOperator("(") {
+                    node = try parser.parseCall(node)
+                } else {
+                    return node
                 }
-            } else if isName("is") {
-                node = try parseTest(node)
-            } else if isOperator("(") {
-                node = try parseCall(node)
-            } else {
-                return node
             }
         }
     }

@@ -11,10 +11,20 @@ struct Parser {
     var depth = 0
     static let maximumDepth = 128
 
-    /// One level deeper; callers restore `depth` when they return.
+    /// One level deeper, for each operand a loop adds to a chain (`a or b or c`);
+    /// the enclosing `deeper` restores `depth`.
     mutating func descend() throws(TemplateError) {
         depth += 1
         if depth > Self.maximumDepth { throw .unsupported("nesting deeper than \(Self.maximumDepth) levels", location) }
+    }
+
+    /// Runs `parse` one level deeper and restores the depth when it returns:
+    /// the guard every recursive parsing function goes through.
+    mutating func deeper<Result>(_ parse: (inout Parser) throws(TemplateError) -> Result) throws(TemplateError) -> Result {
+        let entryDepth = depth
+        defer { depth = entryDepth }
+        try descend()
+        return try parse(&self)
     }
 
     static func parse(_ tokens: [Token]) throws(TemplateError) -> [Node] {
@@ -113,7 +123,7 @@ struct Parser {
                     return (body, (name, tagLocation))
                 }
                 _ = advance()
-                body.append(try parseStatement())
+                body.append(try deeper { parser throws(TemplateError) in try parser.parseStatement() })
             default:
                 throw unexpected(expected: "template text or a tag")
             }
@@ -128,9 +138,6 @@ struct Parser {
     }
 
     private mutating func parseStatement() throws(TemplateError) -> Node {
-        let entryDepth = depth
-        defer { depth = entryDepth }
-        try descend()
         let tagLocation = location
         guard case .name(let tag) = current.kind else { throw unexpected(expected: "a statement name") }
         _ = advance()

@@ -38,38 +38,42 @@ enum PythonJSON {
 
     private static func write(_ value: Value, _ options: Options, level: Int, to out: inout [UInt8]) throws(TemplateError) {
         switch value {
-        case .none: out += "null".utf8
-        case .bool(let flag): out += (flag ? "true" : "false").utf8
-        case .int(let number): out += String(number).utf8
+        case .none: append("null", to: &out)
+        case .bool(let flag): append(flag ? "true" : "false", to: &out)
+        case .int(let number): append(String(number), to: &out)
         case .double(let number):
-            let text = number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number)
-            out += text.utf8
+            append(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number), to: &out)
         case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
         case .list(let items), .tuple(let items):
-            guard !items.isEmpty else { out += "[]".utf8; return }
+            guard !items.isEmpty else { append("[]", to: &out); return }
             out.append(UInt8(ascii: "["))
-            for (offset, item) in items.enumerated() {
-                if offset > 0 { out += options.itemSeparator.utf8 }
+            for offset in items.indices {
+                if offset > 0 { append(options.itemSeparator, to: &out) }
                 newline(options, level + 1, to: &out)
-                try write(item, options, level: level + 1, to: &out)
+                try write(items[offset], options, level: level + 1, to: &out)
             }
             newline(options, level, to: &out)
             out.append(UInt8(ascii: "]"))
         case .dict(let dict):
-            guard dict.count > 0 else { out += "{}".utf8; return }
-            var pairs: [(key: String, value: Value)] = []
-            for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
+            guard dict.count > 0 else { append("{}", to: &out); return }
+            out.append(UInt8(ascii: "{"))
+            var first = true
+            func member(_ key: String, _ item: Value) throws(TemplateError) {
+                if !first { append(options.itemSeparator, to: &out) }
+                first = false
+                newline(options, level + 1, to: &out)
+                writeString(key, ensureASCII: options.ensureASCII, to: &out)
+                append(options.keySeparator, to: &out)
+                try write(item, options, level: level + 1, to: &out)
+            }
             if options.sortKeys {
+                var pairs: [(key: String, value: Value)] = []
+                for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
                 for key in dict.keys { guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") } }
                 pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-            }
-            out.append(UInt8(ascii: "{"))
-            for (offset, pair) in pairs.enumerated() {
-                if offset > 0 { out += options.itemSeparator.utf8 }
-                newline(options, level + 1, to: &out)
-                writeString(pair.key, ensureASCII: options.ensureASCII, to: &out)
-                out += options.keySeparator.utf8
-                try write(pair.value, options, level: level + 1, to: &out)
+                for pair in pairs { try member(pair.key, pair.value) }
+            } else {
+                for (key, item) in dict.items { try member(try keyText(key), item) }
             }
             newline(options, level, to: &out)
             out.append(UInt8(ascii: "}"))
@@ -78,10 +82,16 @@ enum PythonJSON {
         }
     }
 
+    /// Appends `text`'s UTF-8 in one copy.
+    private static func append(_ text: String, to out: inout [UInt8]) {
+        var text = text
+        text.withUTF8 { out.append(contentsOf: $0) }
+    }
+
     private static func newline(_ options: Options, _ level: Int, to out: inout [UInt8]) {
         guard let indent = options.indent else { return }
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<level { out += indent.utf8 }
+        for _ in 0..<level { append(indent, to: &out) }
     }
 
     private static func keyText(_ key: Value) throws(TemplateError) -> String {
@@ -101,11 +111,14 @@ enum PythonJSON {
             // Only ASCII bytes are ever escaped, so the UTF-8 is copied as is: whole when
             // nothing needs escaping (the usual case), else byte by byte.
             let needsEscape = { (byte: UInt8) in byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") }
-            if !text.utf8.contains(where: needsEscape) {
-                out.append(contentsOf: text.utf8)
-            } else {
-                for byte in text.utf8 {
-                    if needsEscape(byte) { writeEscape(Unicode.Scalar(byte), to: &out) } else { out.append(byte) }
+            var text = text
+            text.withUTF8 { bytes in
+                if !bytes.contains(where: needsEscape) {
+                    out.append(contentsOf: bytes)
+                } else {
+                    for byte in bytes {
+                        if needsEscape(byte) { writeEscape(Unicode.Scalar(byte), to: &out) } else { out.append(byte) }
+                    }
                 }
             }
         } else {

@@ -1,7 +1,7 @@
 /// A frame of variables. jinja2 opens one per loop iteration, macro call and
 /// `with` block; `if` shares its parent's, so a `set` there is seen after it.
 /// Frames hold few names, so they are searched linearly rather than hashed.
-final class Scope {
+final class Scope: RenderCycleBreaking {
     @exclusivity(unchecked) private var variables: [(name: Name, value: Value)] = []
     private let parent: Scope?
     /// A macro defined here keeps this frame: it must not be reused.
@@ -14,16 +14,16 @@ final class Scope {
     /// Empties the frame for the next loop iteration, keeping its storage.
     func clear() { variables.removeAll(keepingCapacity: true) }
 
+    func breakCycles() { variables = [] }
+
     func lookup(_ name: Name) -> Value? {
-        var scope: Scope? = self
-        while let current = scope {
-            // By index: iterating the elements would copy (and retain) each name and value passed.
-            for position in current.variables.indices where current.variables[position].name.matches(name) {
-                return current.variables[position].value
-            }
-            scope = current.parent
+        // By index: iterating the elements would copy (and retain) each name and value passed.
+        for position in variables.indices where variables[position].name.matches(name) {
+            return variables[position].value
         }
-        return nil
+        // Recursing through `parent` borrows each frame; a loop holding the
+        // current frame in a variable would retain and release every one.
+        return parent?.lookup(name)
     }
 
     func set(_ name: Name, _ value: Value) {
@@ -37,12 +37,14 @@ final class Scope {
 }
 
 /// The `loop` variable of one `for` iteration.
-public final class LoopState {
+public final class LoopState: RenderCycleBreaking {
     let items: [Value]
     var index0 = 0
     private var lastChanged: [Value]?
 
     init(items: [Value]) { self.items = items }
+
+    func breakCycles() { lastChanged = nil }
 
     func attribute(_ name: String) -> Value? {
         let length = items.count

@@ -2,7 +2,7 @@
 /// any thread. Parsing refuses what this engine cannot render exactly as
 /// jinja2 would, naming the construct and where it is.
 public struct Template: Sendable {
-    private let nodes: [Node]
+    let nodes: [Node]
 
     /// Parses `source`; throws `TemplateError.syntax` or `.unsupported` with a line and column.
     /// This is also the entry point for fuzzing the lexer and parser.

@@ -20,7 +20,7 @@ extension Value {
             self = .list(try items.map { item throws(TemplateError) in try Value(json: item) })
         case .object(let members):
             var dict = Dict(capacity: members.count)
-            for member in members { dict[member.key] = try Value(json: member.value) }
+            for member in members { dict.set(member.key, try Value(json: member.value)) }
             self = .dict(dict)
         }
     }

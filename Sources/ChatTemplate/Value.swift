@@ -146,7 +146,22 @@ public struct Dict {
 
     public subscript(name: String) -> Value? {
         get { self[.string(name)] }
-        set { self[.string(name)] = newValue }
+        set {
+            if let newValue { set(name, newValue) } else { self[.string(name)] = nil }
+        }
+    }
+
+    /// `self[name] = value` for a string key, without the checks other keys
+    /// need: how request fields and JSON members go in.
+    mutating func set(_ name: String, _ value: Value) {
+        let code = Name.key(of: name)
+        let existing = index == nil ? position(ofText: name, code: code) : position(of: .string(name), code: code)
+        if let existing {
+            entries[existing].value = value
+            return
+        }
+        entries.append((.string(name), code, value))
+        if index != nil { index![DictKey(.string(name))!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
     }
 
     /// A string key whose code was made ahead (an attribute name in the template).
@@ -217,9 +232,10 @@ func sameBytes(_ a: String, _ b: String) -> Bool {
 }
 
 /// `namespace(...)`: the one object a template may change.
-public final class Namespace {
+public final class Namespace: RenderCycleBreaking {
     var attributes: Dict
     init(_ attributes: Dict) { self.attributes = attributes }
+    func breakCycles() { attributes = Dict() }
 }
 
 /// Anything callable: macros, globals such as `range`, bound methods.
