@@ -25,31 +25,38 @@ public struct JSONObjectWriter {
 
     public mutating func add(_ key: String, integers: [UInt8]) {
         writeKey(key)
-        writeJSONArray(integers, to: &out) { writeJSONInteger($1, to: &$0) }
+        writeJSONArray(integers, to: &out)
     }
 
     public mutating func add(_ key: String, doubles: [Double]) {
         writeKey(key)
-        writeJSONArray(doubles, to: &out) { writeJSONDouble($1, to: &$0) }
+        writeJSONArray(doubles, to: &out)
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);
-    /// each value is escaped once, however long its run.
+    /// each value is escaped once, however long its run, and a run is
+    /// copied out in blocks of elements rather than one element at a time.
     public mutating func add(_ key: String, runs: [(value: String?, count: Int)]) {
         writeKey(key)
         out.append(UInt8(ascii: "["))
-        var literal: [UInt8] = []
+        var element: [UInt8] = [UInt8(ascii: ",")]
         var isFirstElement = true
-        // A loop of its own rather than `writeJSONArray` over a flattened
-        // sequence, which measured 20 % slower on /retrieve_from_text.
         for run in runs where run.count > 0 {
-            literal.removeAll(keepingCapacity: true)
-            if let value = run.value { writeJSONString(value, to: &literal) } else { literal += "null".utf8 }
-            for _ in 0..<run.count {
-                if !isFirstElement { out.append(UInt8(ascii: ",")) }
+            element.removeSubrange(1...)
+            if let value = run.value { writeJSONString(value, to: &element) } else { element += "null".utf8 }
+            var left = run.count
+            if isFirstElement {
+                out += element[1...]
                 isFirstElement = false
-                out += literal
+                left -= 1
             }
+            let block = [UInt8](repeatElement(element, count: min(left, max(1, 4096 / element.count))).joined())
+            let perBlock = block.count / element.count
+            while left >= perBlock, perBlock > 0 {
+                out += block
+                left -= perBlock
+            }
+            out += block.prefix(left * element.count)
         }
         out.append(UInt8(ascii: "]"))
     }
