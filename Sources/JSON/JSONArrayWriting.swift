@@ -34,12 +34,12 @@ private func writeJSONArray<Values: Sequence>(
     element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
     out.append(UInt8(ascii: "["))
-    var isFirst = true
+    var separator = 0 // no comma before the first element
     writeJSONArrayElements(values, maxElementBytes: maxElementBytes + 1, to: &out) { value, at in
-        var written = 0
-        if !isFirst { at.pointee = UInt8(ascii: ","); written = 1 }
-        isFirst = false
-        return written + element(value, at + written)
+        at.pointee = UInt8(ascii: ",")
+        let written = separator + element(value, at + separator)
+        separator = 1
+        return written
     }
     out.append(UInt8(ascii: "]"))
 }
@@ -54,9 +54,10 @@ private func writeJSONArrayElements<Values: Sequence>(
 ) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
         let start = scratch.baseAddress!
+        let flushAt = scratch.count - maxElementBytes
         var used = 0
         for value in values {
-            if used + maxElementBytes > scratch.count {
+            if used > flushAt {
                 out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
                 used = 0
             }
@@ -71,8 +72,18 @@ private func writeJSONArrayElements<Values: Sequence>(
 private let maxDoubleBytes = 32
 
 private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    // A prompt token's log-probability: most of a trajectory's values.
+    if value == 0 {
+        let sign = value.sign == .minus ? 1 : 0
+        out.pointee = UInt8(ascii: "-")
+        out[sign] = UInt8(ascii: "0")
+        out[sign + 1] = UInt8(ascii: ".")
+        out[sign + 2] = UInt8(ascii: "0")
+        return sign + 3
+    }
     guard value.isFinite else { return copy("null", into: out) }
-    guard value == value.rounded(), value.magnitude < 1e15 else {
+    // Whole below 1e15: the conversion is exact (not `rounded()`, a libm call).
+    guard value.magnitude < 1e15, Double(Int64(value)) == value else {
         var text = value.description
         return text.withUTF8 { utf8 in
             precondition(utf8.count <= maxDoubleBytes, "a Double's description is at most 24 bytes")
@@ -87,23 +98,43 @@ private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>
 }
 
 /// Writes `value` in decimal; returns the digits written (at most 20).
+/// Two digits at a time, from the last.
 @inline(__always)
 func formatDecimal(_ value: UInt, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    var digits = 1
-    var bound: UInt = 10
-    while value >= bound, digits < 20 {
-        digits += 1
-        let (next, overflow) = bound.multipliedReportingOverflow(by: 10)
-        if overflow { break }
-        bound = next
+    if value < 10 {
+        out.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
+        return 1
     }
+    var digits = 2
+    var bound: UInt = 100
+    while digits < 20, value >= bound {
+        digits += 1
+        bound = bound &* 10 // past 10^19 only when the loop ends anyway
+    }
+    let pairs = digitPairs.utf8Start
     var rest = value
-    for position in stride(from: digits - 1, through: 0, by: -1) {
-        out[position] = UInt8(ascii: "0") + UInt8(rest % 10)
-        rest /= 10
+    var end = digits
+    while rest >= 100 {
+        let pair = Int(rest % 100) * 2
+        rest /= 100
+        end -= 2
+        out[end] = pairs[pair]
+        out[end + 1] = pairs[pair + 1]
+    }
+    if rest >= 10 {
+        out[0] = pairs[Int(rest) * 2]
+        out[1] = pairs[Int(rest) * 2 + 1]
+    } else {
+        out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
     }
     return digits
 }
+
+private let digitPairs: StaticString = """
+    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
+    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
+    8081828384858687888990919293949596979899
+    """
 
 private func copy(_ literal: StaticString, into out: UnsafeMutablePointer<UInt8>) -> Int {
     out.initialize(from: literal.utf8Start, count: literal.utf8CodeUnitCount)

@@ -50,8 +50,8 @@ public struct JSONObjectWriter {
                 isFirstElement = false
                 left -= 1
             }
-            let block = [UInt8](repeatElement(element, count: min(left, max(1, 4096 / element.count))).joined())
-            let perBlock = block.count / element.count
+            let perBlock = min(left, max(1, 4096 / element.count))
+            let block = repeated(element, count: perBlock)
             while left >= perBlock, perBlock > 0 {
                 out += block
                 left -= perBlock
@@ -72,5 +72,21 @@ public struct JSONObjectWriter {
         isFirst = false
         writeJSONString(key, to: &out)
         out.append(UInt8(ascii: ":"))
+    }
+}
+
+/// `count` copies of `element` end to end, built by doubling.
+private func repeated(_ element: [UInt8], count: Int) -> [UInt8] {
+    guard count > 0, !element.isEmpty else { return [] }
+    return [UInt8](unsafeUninitializedCapacity: element.count * count) { buffer, initialized in
+        let base = buffer.baseAddress!
+        element.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        var filled = element.count
+        while filled < buffer.count {
+            let copied = min(filled, buffer.count - filled)
+            (base + filled).initialize(from: base, count: copied)
+            filled += copied
+        }
+        initialized = filled
     }
 }

@@ -197,24 +197,19 @@ public struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                return try validatedUTF8(raw, at: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
+        index = firstByteNeedingEscape(in: bytes, from: index)
+        guard index < bytes.count else { throw error("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            return try validatedUTF8(raw, at: start)
         }
+        if bytes[index] < 0x20 { throw error("control character in string") }
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             // Bytes that need no decoding are copied a run at a time.
             let run = index
-            while index < bytes.count, bytes[index] >= 0x20, bytes[index] != UInt8(ascii: "\""), bytes[index] != UInt8(ascii: "\\") {
-                index += 1
-            }
+            index = firstByteNeedingEscape(in: bytes, from: index)
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
             guard index < bytes.count else { break }
             switch bytes[index] {

@@ -38,13 +38,15 @@ public func writeJSONString(_ text: String, to out: inout [UInt8]) {
     var text = text
     text.withUTF8 { bytes in
         out.append(UInt8(ascii: "\""))
+        let raw = UnsafeRawBufferPointer(bytes)
         var runStart = 0
-        for index in bytes.indices where bytes[index] < 0x20 || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "\\") {
+        while true {
+            let index = firstByteNeedingEscape(in: raw, from: runStart)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { break }
             writeEscape(of: bytes[index], to: &out)
             runStart = index + 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         out.append(UInt8(ascii: "\""))
     }
 }
