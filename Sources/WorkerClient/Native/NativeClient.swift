@@ -27,4 +27,16 @@ final class NativeClient {
         transfer.start()
         return transfer
     }
+
+    /// The worker at `url` was removed: its idle connections close, and its
+    /// pool goes once the requests still running there have ended.
+    func forget(workerURL url: String) {
+        guard PlainHTTPURL.isPlain(url) else { return }
+        pools[String(PlainHTTPURL.split(url).authority)]?.retire()
+    }
+
+    /// Called by a retired pool whose last connection closed.
+    func poolUnused(_ pool: ConnectionPool) {
+        if let key = pools.first(where: { $0.value === pool })?.key { pools[key] = nil }
+    }
 }
