@@ -8,6 +8,8 @@ final class NativeClient {
     private var pools: [String: ConnectionPool] = [:]
     /// Idle connections, all workers together (`maxIdleConnections`).
     var idleConnections = 0
+    /// Every request's timeout, on one timer.
+    private(set) lazy var timeouts = RequestTimeouts(loop: loop)
 
     init(loop: EventLoop, configuration: WorkerClientConfiguration) {
         self.loop = loop
