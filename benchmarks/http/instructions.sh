@@ -9,6 +9,7 @@
 #
 #   usage: benchmarks/http/instructions.sh [--path retrieve|radix-generate|generate]
 #                                          [--binary FILE] [--requests-seconds S] [--top N] [--keep FILE]
+#                                          [--router-args "ARGS"]   (extra slime-router flags, e.g. "--request-timeout 60")
 #     retrieve        POST /retrieve_from_text on a stored ~2 KB trajectory
 #     radix-generate  POST /generate through the radix cache (radix-generate.lua)
 #     generate        pass-through POST /generate (no middleware)
@@ -26,6 +27,7 @@ binary=.build-release/release/slime-router
 seconds=10
 top=25
 keep=""
+router_args=""
 while [ $# -gt 0 ]; do
     case $1 in
         --path) path=$2; shift 2 ;;
@@ -33,7 +35,8 @@ while [ $# -gt 0 ]; do
         --requests-seconds) seconds=$2; shift 2 ;;
         --top) top=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --router-args) router_args=$2; shift 2 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "instructions.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -60,7 +63,7 @@ middleware=(--middleware radix-tree --hf-checkpoint "$tokenizer")
 port=$(free_port)
 valgrind --tool=callgrind --instr-atstart=no --callgrind-out-file="$work/callgrind.out" \
     "$work/router" --port "$port" --worker-urls "$upstream" "${middleware[@]}" \
-    --policy round-robin --disable-health-check --log-level warning >"$work/router.log" 2>&1 &
+    --policy round-robin --disable-health-check --log-level warning $router_args >"$work/router.log" 2>&1 &
 router=$!
 pids+=("$router")
 wait_for_200 router "$router" "http://127.0.0.1:$port/generate" 10 "$(cat "$here/request.json")"
