@@ -100,7 +100,7 @@ private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>
 /// Writes `value` in decimal; returns the digits written (at most 20).
 /// Two digits at a time, from the last.
 @inline(__always)
-func formatDecimal(_ value: UInt, into out: UnsafeMutablePointer<UInt8>) -> Int {
+private func formatDecimal(_ value: UInt, into out: UnsafeMutablePointer<UInt8>) -> Int {
     if value < 10 {
         out.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
         return 1
