@@ -10,6 +10,8 @@ log() { printf '\n==> %s\n' "$*"; }
 
 apt_install libuv1-dev libcurl4-openssl-dev node-llhttp pkg-config gcc wrk nginx-light
 command -v python3 >/dev/null || apt_install python3
+# The https:// worker test makes its certificate with `openssl req`.
+command -v openssl >/dev/null || apt_install openssl
 
 # Debian 12 has no libllhttp-dev: node-llhttp ships llhttp's generated C
 # sources, which we compile into a static library under /usr/local, in

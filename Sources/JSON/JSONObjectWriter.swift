@@ -25,31 +25,38 @@ public struct JSONObjectWriter {
 
     public mutating func add(_ key: String, integers: [UInt8]) {
         writeKey(key)
-        writeJSONArray(integers, to: &out) { writeJSONInteger($1, to: &$0) }
+        writeJSONArray(integers, to: &out)
     }
 
     public mutating func add(_ key: String, doubles: [Double]) {
         writeKey(key)
-        writeJSONArray(doubles, to: &out) { writeJSONDouble($1, to: &$0) }
+        writeJSONArray(doubles, to: &out)
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);
-    /// each value is escaped once, however long its run.
+    /// each value is escaped once, however long its run, and a run is
+    /// copied out in blocks of elements rather than one element at a time.
     public mutating func add(_ key: String, runs: [(value: String?, count: Int)]) {
         writeKey(key)
         out.append(UInt8(ascii: "["))
-        var literal: [UInt8] = []
+        var element: [UInt8] = [UInt8(ascii: ",")]
         var isFirstElement = true
-        // A loop of its own rather than `writeJSONArray` over a flattened
-        // sequence, which measured 20 % slower on /retrieve_from_text.
         for run in runs where run.count > 0 {
-            literal.removeAll(keepingCapacity: true)
-            if let value = run.value { writeJSONString(value, to: &literal) } else { literal += "null".utf8 }
-            for _ in 0..<run.count {
-                if !isFirstElement { out.append(UInt8(ascii: ",")) }
+            element.removeSubrange(1...)
+            if let value = run.value { writeJSONString(value, to: &element) } else { element += "null".utf8 }
+            var left = run.count
+            if isFirstElement {
+                out += element[1...]
                 isFirstElement = false
-                out += literal
+                left -= 1
             }
+            let perBlock = min(left, max(1, 4096 / element.count))
+            let block = repeated(element, count: perBlock)
+            while left >= perBlock, perBlock > 0 {
+                out += block
+                left -= perBlock
+            }
+            out += block.prefix(left * element.count)
         }
         out.append(UInt8(ascii: "]"))
     }
@@ -65,5 +72,21 @@ public struct JSONObjectWriter {
         isFirst = false
         writeJSONString(key, to: &out)
         out.append(UInt8(ascii: ":"))
+    }
+}
+
+/// `count` copies of `element` end to end, built by doubling.
+private func repeated(_ element: [UInt8], count: Int) -> [UInt8] {
+    guard count > 0, !element.isEmpty else { return [] }
+    return [UInt8](unsafeUninitializedCapacity: element.count * count) { buffer, initialized in
+        let base = buffer.baseAddress!
+        element.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
+        var filled = element.count
+        while filled < buffer.count {
+            let copied = min(filled, buffer.count - filled)
+            (base + filled).initialize(from: base, count: copied)
+            filled += copied
+        }
+        initialized = filled
     }
 }

@@ -197,21 +197,22 @@ public struct JSONParser {
         index += 1
         let start = index
         // Fast path: no escapes.
-        while index < bytes.count {
-            let byte = bytes[index]
-            if byte == UInt8(ascii: "\"") {
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
-                index += 1
-                return try validatedUTF8(raw, at: start)
-            }
-            if byte == UInt8(ascii: "\\") { break }
-            if byte < 0x20 { throw error("control character in string") }
+        index = firstByteNeedingEscape(in: bytes, from: index)
+        guard index < bytes.count else { throw error("unterminated string") }
+        if bytes[index] == UInt8(ascii: "\"") {
+            let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
+            return try validatedUTF8(raw, at: start)
         }
+        if bytes[index] < 0x20 { throw error("control character in string") }
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
-            let byte = bytes[index]
-            switch byte {
+            // Bytes that need no decoding are copied a run at a time.
+            let run = index
+            index = firstByteNeedingEscape(in: bytes, from: index)
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+            guard index < bytes.count else { break }
+            switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
                 return try out.withUnsafeBytes { raw in Result { () throws(Error) in try validatedUTF8(raw, at: start) } }.get()
@@ -230,11 +231,8 @@ public struct JSONParser {
                 case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
                 default: throw error("invalid escape")
                 }
-            case 0..<0x20:
-                throw error("control character in string")
             default:
-                out.append(byte)
-                index += 1
+                throw error("control character in string")
             }
         }
         throw error("unterminated string")

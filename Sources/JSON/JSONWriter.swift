@@ -38,13 +38,15 @@ public func writeJSONString(_ text: String, to out: inout [UInt8]) {
     var text = text
     text.withUTF8 { bytes in
         out.append(UInt8(ascii: "\""))
+        let raw = UnsafeRawBufferPointer(bytes)
         var runStart = 0
-        for index in bytes.indices where bytes[index] < 0x20 || bytes[index] == UInt8(ascii: "\"") || bytes[index] == UInt8(ascii: "\\") {
+        while true {
+            let index = firstByteNeedingEscape(in: raw, from: runStart)
             out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { break }
             writeEscape(of: bytes[index], to: &out)
             runStart = index + 1
         }
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...]))
         out.append(UInt8(ascii: "\""))
     }
 }
@@ -59,55 +61,5 @@ private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
     default:
         let hex = Array("0123456789abcdef".utf8)
         out += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
-    }
-}
-
-/// Appends `values` as a JSON array of integers.
-public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
-    writeJSONArray(values, to: &out) { writeJSONInteger($1, to: &$0) }
-}
-
-/// Appends `values` as a JSON array, each written by `element`. Internal:
-/// called from other modules a generic would run unspecialized, so the
-/// public entry points take concrete element types.
-func writeJSONArray<Values: Sequence>(_ values: Values, to out: inout [UInt8],
-                                      element: (inout [UInt8], Values.Element) -> Void) {
-    out.append(UInt8(ascii: "["))
-    var isFirst = true
-    for value in values {
-        if !isFirst { out.append(UInt8(ascii: ",")) }
-        isFirst = false
-        element(&out, value)
-    }
-    out.append(UInt8(ascii: "]"))
-}
-
-/// Appends the shortest text that reads back as exactly `value` (Swift's
-/// `description` is shortest-round-trip); whole numbers, such as a prompt
-/// token's log-probability 0.0, are written without a String; -0.0 keeps
-/// its sign. Non-finite values become null.
-func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
-    guard value.isFinite else { return out += "null".utf8 }
-    guard value == value.rounded(), value.magnitude < 1e15 else { return out += value.description.utf8 }
-    if value.sign == .minus { out.append(UInt8(ascii: "-")) }
-    writeDecimal(UInt(value.magnitude), to: &out)
-    out += ".0".utf8
-}
-
-/// Appends `value` in decimal.
-func writeJSONInteger(_ value: UInt32, to out: inout [UInt8]) { writeDecimal(UInt(value), to: &out) }
-
-func writeJSONInteger(_ value: UInt8, to out: inout [UInt8]) { writeDecimal(UInt(value), to: &out) }
-
-private func writeDecimal(_ value: UInt, to out: inout [UInt8]) {
-    var magnitude = value
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 20) { digits in
-        var first = digits.count
-        repeat {
-            first -= 1
-            digits[first] = UInt8(ascii: "0") + UInt8(magnitude % 10)
-            magnitude /= 10
-        } while magnitude > 0
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: digits[first...]))
     }
 }

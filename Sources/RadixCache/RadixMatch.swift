@@ -28,21 +28,25 @@ public struct RadixMatch: Sendable {
     /// Runs of equal origins, in token order: prompt tokens (loss mask 0)
     /// have `TokenOrigin.prompt`, generated ones their generation's.
     public var originRuns: [TokenOriginRun] {
-        var runs: [TokenOriginRun] = []
-        var position = 0
-        let lossMask = self.lossMask
-        for nodeRun in nodeOrigins.all {
-            var index = position
-            while index < position + nodeRun.count {
-                let generated = lossMask[index] == 1
-                var end = index + 1
-                while end < position + nodeRun.count, (lossMask[end] == 1) == generated { end += 1 }
-                runs.append(generated ? nodeRun.origin : .prompt, count: end - index)
-                index = end
+        // Over the mask's memory: element reads through `MatchedValues` pay a
+        // bounds check and a lifetime fence each.
+        values.lossMask.withContiguousStorageIfAvailable { lossMask in
+            var runs: [TokenOriginRun] = []
+            var position = 0
+            for nodeRun in nodeOrigins.all {
+                let end = position + nodeRun.count
+                var index = position
+                while index < end {
+                    let generated = lossMask[index] == 1
+                    var next = index + 1
+                    while next < end, (lossMask[next] == 1) == generated { next += 1 }
+                    runs.append(generated ? nodeRun.origin : .prompt, count: next - index)
+                    index = next
+                }
+                position = end
             }
-            position += nodeRun.count
-        }
-        return runs
+            return runs
+        }!
     }
 
     /// Runs of equal weight versions, in token order (see `originRuns`).

@@ -35,8 +35,12 @@ public final class RouterServer {
         // take a busy, healthy worker out of rotation.
         var probeConfiguration = configuration.client
         probeConfiguration.maxConnectionsPerWorker = 0
-        health = HealthChecker(pool: pool, client: WorkerClient(loop: loop, configuration: probeConfiguration),
-                               configuration: configuration.health, logger: logger)
+        let probes = WorkerClient(loop: loop, configuration: probeConfiguration)
+        health = HealthChecker(pool: pool, client: probes, configuration: configuration.health, logger: logger)
+        pool.onRemove = { [client] url in
+            client.forget(workerURL: url)
+            probes.forget(workerURL: url)
+        }
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
         let setup = MiddlewareSetup(configuration: configuration, policy: policy, tokens: tokens)

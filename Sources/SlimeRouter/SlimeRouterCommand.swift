@@ -79,6 +79,9 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: .hidden)
     var workerClient = PlainHTTPClient.native
 
+    @Option(help: "PEM file of the certificate authorities that https:// workers' certificates are checked against (default: the system's).")
+    var workerCaFile: String?
+
     @Option(help: "Client connections open at once (nginx's worker_connections); a client beyond it gets a 503 at once. Default: half the open-file limit (worker connections need the other half).")
     var maxConnections: Int?
 
@@ -206,6 +209,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.client.maxIdleConnections = maxIdleWorkerConnections
         configuration.client.maxConnectionsPerWorker = maxConnectionsPerWorker
         configuration.client.plainHTTPClient = workerClient
+        configuration.client.workerCAFile = workerCaFile
         configuration.http.maxBodyBytes = maxBodySize
         configuration.http.maxHeaderBytes = maxHeaderSize
         configuration.http.requestReadTimeoutMilliseconds = UInt64(requestReadTimeout * 1000)

@@ -15,8 +15,16 @@ enum Normalizer: Sendable {
 
     /// Scalars below U+0300 are never changed or combined by NFC; their
     /// UTF-8 bytes are all below 0xCC.
+    /// ASCII is skipped eight bytes at a time (prompts are mostly ASCII).
     private static func isTriviallyNFC(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
-        for byte in text where byte >= 0xCC { return false }
+        let raw = UnsafeRawBufferPointer(text)
+        var index = 0
+        while index + 8 <= raw.count {
+            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            index += 8
+        }
+        for byte in text[index...] where byte >= 0xCC { return false }
         return true
     }
 

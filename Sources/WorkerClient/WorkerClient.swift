@@ -25,6 +25,13 @@ public final class WorkerClient {
         return curl.start(request, handlers: handlers)
     }
 
+    /// The worker at `url` was removed from the pool: its idle connections
+    /// close and its connection pool goes once empty. (libcurl's own
+    /// connection cache ages out connections of `https://` workers.)
+    public func forget(workerURL url: String) {
+        if configuration.plainHTTPClient == .native { native.forget(workerURL: url) }
+    }
+
     /// Sends a request and collects the whole response.
     public func fetch(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamError>) -> Void) {
         var response = UpstreamResponse(status: 0, headers: [], body: [])

@@ -11,6 +11,9 @@ public struct WorkerClientConfiguration: Sendable {
     /// Which client carries calls to `http://` workers (`https://` ones
     /// always go through libcurl).
     public var plainHTTPClient = PlainHTTPClient.native
+    /// PEM file of the certificate authorities `https://` workers' certificates
+    /// are checked against, instead of the system's bundle (a private CA).
+    public var workerCAFile: String?
 
     public init() {}
 }

@@ -15,6 +15,7 @@
 #
 #   usage: benchmarks/http/radix.sh [--duration S] [--warmup S] [--connections N]
 #                                   [--peers "slime-router slime-router-curl sglang-router"] [--no-build]
+#                                   [--binary FILE]   (another slime-router build, e.g. a baseline; implies --no-build)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
@@ -27,6 +28,7 @@ warmup=3
 connections=32
 peers="slime-router slime-router-curl sglang-router"
 build=1
+binary=""
 while [ $# -gt 0 ]; do
     case $1 in
         --duration) duration=$2; shift 2 ;;
@@ -34,7 +36,8 @@ while [ $# -gt 0 ]; do
         --connections) connections=$2; shift 2 ;;
         --peers) peers=$2; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
+        --binary) binary=$2; build=0; shift 2 ;;
+        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
         *) echo "radix.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -45,7 +48,8 @@ need_cores "router on core 1, load and upstream on core 0"
 bin=.build-release/release
 tokenizer=.fixtures/tokenizers/qwen3
 [ "$build" = 0 ] || build_release slime-router
-[ -x "$bin/slime-router" ] || die "$bin/slime-router missing (drop --no-build)"
+router=${binary:-$bin/slime-router}
+[ -x "$router" ] || die "$router missing (drop --no-build)"
 [ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
 
 start_work_dir http-radix
@@ -62,7 +66,7 @@ start_peer() {
         slime-router|slime-router-curl)
             local client=native
             [ "$name" = slime-router-curl ] && client=curl
-            taskset -c 1 "$bin/slime-router" --port "$port" --worker-urls "$upstream" --worker-client "$client" \
+            taskset -c 1 "$router" --port "$port" --worker-urls "$upstream" --worker-client "$client" \
                 --middleware radix-tree --hf-checkpoint "$tokenizer" --max-connections-per-worker 256 \
                 --policy round-robin --disable-health-check --log-level warning >"$work/$name.log" 2>&1 &
             started_pid=$! ;;

@@ -63,13 +63,17 @@ public final class TokenCache {
         }
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer, stored = trajectories
+        // Hashing the stored text costs about as much as a short insert:
+        // only cache-aware routing needs it.
+        let recordsAffinity = affinity != nil && worker != nil
         // Always on the writer's thread, even when small: the writer also
         // frees the snapshots readers have left, which can be large (a
         // split 100K-token run, an eviction), and that must not stall the loop.
         writer.submit({
             stored.map { trajectory in
-                Result { () throws(RadixCacheError) in
-                    WorkerAffinity.key(try trajectory.insert(into: cache, tokenizer: tokenizer).utf8)
+                Result { () throws(RadixCacheError) -> UInt64? in
+                    var text = try trajectory.insert(into: cache, tokenizer: tokenizer)
+                    return recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil
                 }
             }
         }, then: { [self] results in
@@ -77,7 +81,7 @@ public final class TokenCache {
                 switch result {
                 case .success(let key):
                     trajectoriesStored += 1
-                    if let affinity, let worker { affinity.record(key: key, worker: worker) }
+                    if let affinity, let worker, let key { affinity.record(key: key, worker: worker) }
                 case .failure(let error):
                     notStored(because: error)
                 }

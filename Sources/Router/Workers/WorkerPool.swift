@@ -6,6 +6,8 @@ public final class WorkerPool {
     /// `totalInFlight` until those finish.
     private var draining: [Worker] = []
     let policy: any RoutingPolicy
+    /// Told each removed worker's URL (the router frees its connections).
+    var onRemove: ((String) -> Void)?
 
     init(policy: any RoutingPolicy) { self.policy = policy }
 
@@ -25,6 +27,7 @@ public final class WorkerPool {
         let worker = workers.remove(at: index)
         worker.isRemoved = true
         if worker.inFlight > 0 { draining.append(worker) }
+        onRemove?(url)
         return true
     }
 

@@ -49,6 +49,7 @@ final class CurlTransfer: UpstreamTransfer {
         slime_easy_setopt_long(easy, CURLOPT_CONNECTTIMEOUT_MS, configuration.connectTimeoutMilliseconds)
         slime_easy_setopt_long(easy, CURLOPT_TIMEOUT_MS, request.timeoutMilliseconds ?? configuration.requestTimeoutMilliseconds)
         slime_easy_setopt_long(easy, CURLOPT_TCP_NODELAY, 1)
+        if let caFile = configuration.workerCAFile { slime_easy_setopt_pointer(easy, CURLOPT_CAINFO, caFile) }
         slime_easy_setopt_write_function(easy) { data, size, count, context in
             CurlTransfer.from(context).received(UnsafeRawBufferPointer(start: data, count: size * count))
         }

@@ -17,6 +17,9 @@ final class ConnectionPool {
     /// Connecting, busy and idle together.
     private var open = 0
     private var connecting = 0
+    /// The worker was removed: no connection goes idle, and the pool leaves
+    /// the client once its last one closed.
+    private(set) var isRetired = false
 
     init(client: NativeClient, authority: Substring) {
         self.client = client
@@ -30,6 +33,7 @@ final class ConnectionPool {
 
     /// Sends `transfer` on an idle connection, or queues it for one.
     func acquire(_ transfer: NativeTransfer) {
+        isRetired = false // the worker is back
         if let connection = idle.popLast() {
             client.idleConnections -= 1
             return connection.begin(transfer)
@@ -48,6 +52,18 @@ final class ConnectionPool {
 
     func stopWaiting(_ transfer: NativeTransfer) {
         waiting.remove(transfer)
+    }
+
+    /// The worker was removed: idle connections close now, busy ones once
+    /// their answer ended.
+    func retire() {
+        isRetired = true
+        for connection in idle.reversed() { connection.close() }
+        leaveClientIfUnused()
+    }
+
+    private func leaveClientIfUnused() {
+        if isRetired, open == 0, waiting.count == 0 { client.poolUnused(self) }
     }
 
     /// One connection in the making per waiting request, within the limit.
@@ -80,7 +96,7 @@ final class ConnectionPool {
     func handOver(_ connection: WorkerConnection) {
         if let next = waiting.popFirst() {
             connection.begin(next)
-        } else if client.idleConnections < configuration.maxIdleConnections {
+        } else if !isRetired, client.idleConnections < configuration.maxIdleConnections {
             client.idleConnections += 1
             idle.append(connection)
             connection.becomeIdle()
@@ -97,5 +113,6 @@ final class ConnectionPool {
             client.idleConnections -= 1
         }
         openConnections()
+        leaveClientIfUnused()
     }
 }

@@ -8,6 +8,8 @@ final class NativeClient {
     private var pools: [String: ConnectionPool] = [:]
     /// Idle connections, all workers together (`maxIdleConnections`).
     var idleConnections = 0
+    /// Every request's timeout, on one timer.
+    private(set) lazy var timeouts = RequestTimeouts(loop: loop)
 
     init(loop: EventLoop, configuration: WorkerClientConfiguration) {
         self.loop = loop
@@ -26,5 +28,17 @@ final class NativeClient {
         let transfer = NativeTransfer(pool: pool, request: request, target: target, handlers: handlers)
         transfer.start()
         return transfer
+    }
+
+    /// The worker at `url` was removed: its idle connections close, and its
+    /// pool goes once the requests still running there have ended.
+    func forget(workerURL url: String) {
+        guard PlainHTTPURL.isPlain(url) else { return }
+        pools[String(PlainHTTPURL.split(url).authority)]?.retire()
+    }
+
+    /// Called by a retired pool whose last connection closed.
+    func poolUnused(_ pool: ConnectionPool) {
+        if let key = pools.first(where: { $0.value === pool })?.key { pools[key] = nil }
     }
 }

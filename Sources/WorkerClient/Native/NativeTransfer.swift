@@ -10,7 +10,8 @@ final class NativeTransfer: UpstreamTransfer {
     private var handlers: UpstreamHandlers?
     /// Set while the request is on a connection.
     var connection: WorkerConnection?
-    private var timer: LoopTimer?
+    /// The request timeout's place among the client's (`RequestTimeouts`), while it runs.
+    private var timeout: (ticket: DeadlineQueue<NativeTransfer>.Ticket, milliseconds: Int)?
     /// Sent again once already after a stale connection: not a second time.
     private(set) var maySendAgain = true
     private(set) var isPaused = false
@@ -25,7 +26,7 @@ final class NativeTransfer: UpstreamTransfer {
     func start() {
         let milliseconds = request.timeoutMilliseconds ?? pool.configuration.requestTimeoutMilliseconds
         if milliseconds > 0 {
-            timer = pool.loop.schedule(afterMilliseconds: UInt64(milliseconds)) { [self] in timedOut(after: milliseconds) }
+            timeout = (pool.client.timeouts.start(self, afterMilliseconds: milliseconds), milliseconds)
         }
         pool.acquire(self)
     }
@@ -50,8 +51,9 @@ final class NativeTransfer: UpstreamTransfer {
 
     /// The request timeout counts from the start, waiting included; one
     /// that ran out before the request went out reached no worker.
-    private func timedOut(after milliseconds: Int) {
-        timer = nil
+    func timedOut() {
+        guard let milliseconds = timeout?.milliseconds else { return }
+        timeout = nil
         guard handlers != nil else { return }
         let wasSent = connection != nil
         leave()
@@ -60,8 +62,8 @@ final class NativeTransfer: UpstreamTransfer {
     }
 
     private func stopTimer() {
-        timer?.cancel()
-        timer = nil
+        if let timeout { pool.client.timeouts.cancel(timeout.ticket) }
+        timeout = nil
     }
 
     // MARK: from the connection

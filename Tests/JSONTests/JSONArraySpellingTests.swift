@@ -1,0 +1,52 @@
+import JSON
+import Testing
+
+/// The answer writer's arrays, byte for byte: what `/retrieve_from_text`
+/// sends must not change with how it is written.
+@Suite struct JSONArraySpellingTests {
+    /// Every digit count, and arrays long enough to fill the writer's buffer several times.
+    @Test func integersAreSpelledInDecimalSeparatedByCommas() {
+        var values: [UInt32] = [0, UInt32.max]
+        var power: UInt32 = 1
+        while power <= UInt32.max / 10 {
+            values += [power - 1, power, power * 10 - 1]
+            power *= 10
+        }
+        let long = (0..<5_000).map { UInt32($0) &* 2_654_435_761 }
+        for list in [values, long, []] {
+            var out: [UInt8] = []
+            writeJSONArray(list, to: &out)
+            #expect(String(decoding: out, as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]")
+        }
+    }
+
+    /// Whole numbers as `N.0`, others as Swift's shortest round-trip
+    /// `description`, non-finite ones as null.
+    @Test func doublesKeepTheirSpelling() throws {
+        let special: [Double] = [0.0, -0.0, 1.0, -17.0, 999_999_999_999_999, 1e15, -1e300, 0.1,
+                                 -2.5e-8, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, .infinity, .nan]
+        let logprobs = (0..<3_000).map { Double(Float(-Double($0) / 977.0)) }
+        let values = special + logprobs
+        var writer = JSONObjectWriter()
+        writer.add("logp", doubles: values)
+        let spelled = values.map { value -> String in
+            guard value.isFinite else { return "null" }
+            guard value == value.rounded(), value.magnitude < 1e15 else { return value.description }
+            return (value.sign == .minus ? "-" : "") + String(UInt64(value.magnitude)) + ".0"
+        }
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"logp":["# + spelled.joined(separator: ",") + "]}")
+    }
+
+    @Test func maskValuesAndVersionRunsExpandInOrder() {
+        let mask = (0..<9_000).map { UInt8($0 % 7 == 0 ? 1 : 0) } + [255]
+        let runs: [(value: String?, count: Int)] = [(nil, 3), ("7", 0), ("7", 5_000), ("a\"b", 1), (nil, 2_001), ("x", 1)]
+        var writer = JSONObjectWriter()
+        writer.add("mask", integers: mask)
+        writer.add("versions", runs: runs)
+        let spelled: [String?: String] = [nil: "null", "7": #""7""#, "a\"b": #""a\"b""#, "x": #""x""#]
+        let versions: [String] = runs.flatMap { run in repeatElement(spelled[run.value]!, count: run.count) }
+        let expected = #"{"mask":["# + mask.map(String.init).joined(separator: ",")
+            + #"],"versions":["# + versions.joined(separator: ",") + "]}"
+        #expect(String(decoding: writer.finish(), as: UTF8.self) == expected)
+    }
+}
