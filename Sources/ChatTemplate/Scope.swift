@@ -2,7 +2,12 @@
 /// `with` block; `if` shares its parent's, so a `set` there is seen after it.
 /// Frames hold few names, so they are searched linearly rather than hashed.
 final class Scope: RenderCycleBreaking {
-    @exclusivity(unchecked) private var variables: [(name: Name, value: Value)] = []
+    @exclusivity(unchecked) private var variables: [Variable] = []
+    /// A struct rather than a tuple, so freeing a frame runs the struct's own destroy, not the runtime's generic tuple destroy.
+    private struct Variable {
+        let name: Name
+        var value: Value
+    }
     private let parent: Scope?
     /// A macro defined here keeps this frame: it must not be reused.
     private(set) var isCaptured = false
@@ -32,7 +37,7 @@ final class Scope: RenderCycleBreaking {
             return
         }
         if variables.isEmpty { variables.reserveCapacity(4) }
-        variables.append((name, value))
+        variables.append(Variable(name: name, value: value))
     }
 }
 
