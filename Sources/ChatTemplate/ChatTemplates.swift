@@ -62,20 +62,20 @@ public struct ChatTemplates: Sendable {
     /// A message as the template sees it. transformers copies a message's
     /// reasoning, under whichever name it came (the first of these that is
     /// not null), to `thinking` (first, unless the message sets it) and
-    /// `reasoning_content`; done here while converting, in one dict. The
-    /// message's own fields are converted (the template reads them often);
-    /// what they hold stays a view of the JSON until read.
+    /// `reasoning_content`; done here while converting, in one dict. A message
+    /// without reasoning stays a view of its JSON.
     private func messageValue(_ fields: [(key: String, value: JSONValue)]) -> Value {
         let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
             // The last of duplicate members counts, as in a dict.
-            guard let field = fields.last(where: { $0.key == name }), !field.value.isNull else { return nil }
+            guard let field = fields.last(where: { sameBytes($0.key, name) }), !field.value.isNull else { return nil }
             return field.value
         }.first
-        let reasoningValue = reasoning.map(Value.init(checkedJSON:))
-        var message = Dict(capacity: fields.count + (reasoning == nil ? 0 : 2))
-        if let reasoningValue { message.set("thinking", reasoningValue) }
+        guard let reasoning else { return .dict(Dict(checkedJSON: fields)) }
+        let reasoningValue = Value(checkedJSON: reasoning)
+        var message = Dict(capacity: fields.count + 2)
+        message.set("thinking", reasoningValue)
         for field in fields { message.set(field.key, Value(checkedJSON: field.value)) }
-        if let reasoningValue { message.set("reasoning_content", reasoningValue) }
+        message.set("reasoning_content", reasoningValue)
         return .dict(message)
     }
 }
