@@ -321,7 +321,8 @@ func sameBytes(_ a: String, _ b: String) -> Bool {
 
 /// `namespace(...)`: the one object a template may change.
 public final class Namespace: RenderCycleBreaking {
-    var attributes: Dict
+    /// Unchecked: a render runs on one thread, and nothing reads a namespace while one of its attributes is being set.
+    @exclusivity(unchecked) var attributes: Dict
     init(_ attributes: Dict) { self.attributes = attributes }
     func breakCycles() { attributes = Dict() }
 }
