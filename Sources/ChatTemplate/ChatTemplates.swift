@@ -23,31 +23,28 @@ public struct ChatTemplates: Sendable {
         guard let messages = request["messages"]?.arrayValue else { throw .invalid("'messages' must be an array") }
         let tools = request["tools"].flatMap { $0.isNull ? nil : $0 }
         let template = try select(name: request["chat_template"]?.stringValue, hasTools: tools != nil)
+        do { try Value.checkNumbers(in: request) } catch { throw .invalid(error.description) }
         var variables = Dict()
         for (name, value) in specialTokens { variables[name] = .string(value) }
         var converted: [Value] = []
         converted.reserveCapacity(messages.count)
         for message in messages {
             guard case .object(let fields) = message else { throw .invalid("every message must be a JSON object") }
-            converted.append(try messageValue(fields))
+            converted.append(messageValue(fields))
         }
         variables["messages"] = .list(converted)
-        variables["tools"] = try tools.map(value) ?? Value.none
-        variables["documents"] = try request["documents"].map(value) ?? Value.none
-        variables["add_generation_prompt"] = try request["add_generation_prompt"].map(value) ?? .bool(false)
+        variables["tools"] = tools.map(Value.init(checkedJSON:)) ?? Value.none
+        variables["documents"] = request["documents"].map(Value.init(checkedJSON:)) ?? Value.none
+        variables["add_generation_prompt"] = request["add_generation_prompt"].map(Value.init(checkedJSON:)) ?? .bool(false)
         for member in members where !["messages", "tools", "documents", "add_generation_prompt", "chat_template"].contains(member.key) {
             if member.key == "continue_final_message" { throw .invalid("continue_final_message is not supported") }
-            variables[member.key] = try value(member.value)
+            variables[member.key] = Value(checkedJSON: member.value)
         }
         do {
             return try template.render(variables)
         } catch {
             throw .template(error)
         }
-    }
-
-    private func value(_ json: JSONValue) throws(ChatTemplateRequestError) -> Value {
-        do { return try Value(json: json) } catch { throw .invalid(error.description) }
     }
 
     /// transformers' choice: the named template, else `tool_use` when tools are given, else `default`.
@@ -65,18 +62,20 @@ public struct ChatTemplates: Sendable {
     /// A message as the template sees it. transformers copies a message's
     /// reasoning, under whichever name it came (the first of these that is
     /// not null), to `thinking` (first, unless the message sets it) and
-    /// `reasoning_content`; done here while converting, in one dict.
-    private func messageValue(_ fields: [(key: String, value: JSONValue)]) throws(ChatTemplateRequestError) -> Value {
+    /// `reasoning_content`; done here while converting, in one dict. A message
+    /// without reasoning stays a view of its JSON.
+    private func messageValue(_ fields: [(key: String, value: JSONValue)]) -> Value {
         let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
             // The last of duplicate members counts, as in a dict.
-            guard let field = fields.last(where: { $0.key == name }), !field.value.isNull else { return nil }
+            guard let field = fields.last(where: { sameBytes($0.key, name) }), !field.value.isNull else { return nil }
             return field.value
         }.first
-        let reasoningValue = try reasoning.map(value)
-        var message = Dict(capacity: fields.count + (reasoning == nil ? 0 : 2))
-        if let reasoningValue { message.set("thinking", reasoningValue) }
-        for field in fields { message.set(field.key, try value(field.value)) }
-        if let reasoningValue { message.set("reasoning_content", reasoningValue) }
+        guard let reasoning else { return .dict(Dict(checkedJSON: fields)) }
+        let reasoningValue = Value(checkedJSON: reasoning)
+        var message = Dict(capacity: fields.count + 2)
+        message.set("thinking", reasoningValue)
+        for field in fields { message.set(field.key, Value(checkedJSON: field.value)) }
+        message.set("reasoning_content", reasoningValue)
         return .dict(message)
     }
 }

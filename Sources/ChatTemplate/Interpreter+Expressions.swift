@@ -137,7 +137,7 @@ extension Interpreter {
         case .namespace(let namespace):
             return namespace.attributes[name] ?? .undefined(Undefined(message: "'Namespace' has no attribute '\(name.text)'"))
         case .loop(let loop):
-            return loop.attribute(name.text) ?? .undefined(Undefined(message: "'LoopContext' has no attribute '\(name.text)'"))
+            return loop.attribute(name) ?? .undefined(Undefined(message: "'LoopContext' has no attribute '\(name.text)'"))
         default:
             return .undefined(Undefined(message: "'\(typeName(value)) object' has no attribute '\(name.text)'"))
         }

@@ -12,7 +12,7 @@ func isTruthy(_ value: Value) -> Bool {
     case .string(let text), .markup(let text): !text.isEmpty
     case .list(let items), .tuple(let items): !items.isEmpty
     case .iterator(let lazy): lazy.viewItems.map { !$0.isEmpty } ?? true
-    case .dict(let dict): dict.count > 0
+    case .dict(let dict): !dict.isEmpty
     case .namespace, .function, .loop: true
     }
 }

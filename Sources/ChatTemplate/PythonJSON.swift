@@ -55,7 +55,7 @@ enum PythonJSON {
             newline(options, level, to: &out)
             out.append(UInt8(ascii: "]"))
         case .dict(let dict):
-            guard dict.count > 0 else { append("{}", to: &out); return }
+            guard !dict.isEmpty else { append("{}", to: &out); return }
             out.append(UInt8(ascii: "{"))
             var first = true
             func member(_ key: String, _ item: Value) throws(TemplateError) {

@@ -2,26 +2,49 @@ import JSON
 
 extension Value {
     /// The value Python's `json.loads` gives: integers stay `int`, numbers
-    /// with a fraction or exponent become `float`.
+    /// with a fraction or exponent become `float`. Objects become dicts that
+    /// convert their members only when read.
     public init(json: JSONValue) throws(TemplateError) {
+        try Self.checkNumbers(in: json)
+        self.init(checkedJSON: json)
+    }
+
+    /// Refuses a number Python would read but this engine cannot hold, anywhere in `json`,
+    /// so that converting its parts later, as a template reads them, cannot fail.
+    static func checkNumbers(in json: JSONValue) throws(TemplateError) {
+        switch json {
+        case .null, .bool, .string: return
+        case .number(let text):
+            // Converting every number here cost more than the rest of the walk;
+            // only a long integer or a float can fail.
+            guard text.utf8.count > 18 || isFloat(text), number(text) == nil else { return }
+            throw .render(isFloat(text) ? "bad number \(text)" : "integer \(text) is out of range")
+        case .array(let items):
+            for position in items.indices { try checkNumbers(in: items[position]) }
+        case .object(let members):
+            for position in members.indices { try checkNumbers(in: members[position].value) }
+        }
+    }
+
+    /// `json` whose numbers `checkNumbers` accepted.
+    init(checkedJSON json: JSONValue) {
         switch json {
         case .null: self = .none
         case .bool(let flag): self = .bool(flag)
         case .string(let text): self = .string(text)
-        case .number(let text):
-            if text.contains(where: { $0 == "." || $0 == "e" || $0 == "E" }) {
-                guard let number = Double(text) else { throw .render("bad number \(text)") }
-                self = .double(number)
-            } else {
-                guard let number = Int(text) else { throw .render("integer \(text) is out of range") }
-                self = .int(number)
-            }
-        case .array(let items):
-            self = .list(try items.map { item throws(TemplateError) in try Value(json: item) })
-        case .object(let members):
-            var dict = Dict(capacity: members.count)
-            for member in members { dict.set(member.key, try Value(json: member.value)) }
-            self = .dict(dict)
+        // Checked already: the fallback is never taken.
+        case .number(let text): self = Self.number(text) ?? .none
+        case .array(let items): self = .list(items.map(Value.init(checkedJSON:)))
+        case .object(let members): self = .dict(Dict(checkedJSON: members))
         }
+    }
+
+    private static func isFloat(_ text: String) -> Bool {
+        text.utf8.contains { $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }
+    }
+
+    private static func number(_ text: String) -> Value? {
+        if isFloat(text) { return Double(text).map { .double($0) } }
+        return Int(text).map { .int($0) }
     }
 }

@@ -1,4 +1,5 @@
 import Glibc
+import JSON
 
 /// A value as a template sees it: the Python objects `transformers` hands to
 /// jinja2 (JSON-shaped data), plus jinja2's own kinds (Undefined, namespaces,
@@ -72,17 +73,70 @@ public struct Undefined {
 
 /// A Python dict: insertion-ordered, keys compared as Python compares them.
 /// Small dicts (a message's few fields) are searched linearly; larger ones
-/// get a hash index.
+/// get a hash index. A JSON object from the request stays a view of its
+/// members until something needs more than a lookup.
 public struct Dict {
     /// Entries in insertion order: one buffer, so copying a dict value retains one reference.
-    /// `code` is the key's `Name.key` when the key is a string, so a lookup by name
-    /// compares integers; `notAString` for other keys.
-    private var entries: [(key: Value, code: UInt64, value: Value)] = []
+    private var entries: [Entry] = []
+    /// A struct rather than a tuple: freeing an array of tuples goes through the
+    /// runtime's generic tuple destroy, element by element, which costs several
+    /// times what a struct's own destroy does.
+    fileprivate struct Entry {
+        let key: Value
+        /// The key's `Name.key` when the key is a string, so a lookup by name
+        /// compares integers; `notAString` for other keys.
+        let code: UInt64
+        var value: Value
+    }
     private static let notAString = UInt64.max
     private var index: [DictKey: Int]?
     private static let indexedFrom = 12
+    /// A JSON object's members, not converted until read: a template reads a
+    /// few fields of each message, and converting every member of the request
+    /// and freeing it after the render was a quarter of the render's time.
+    /// When set, `entries` is empty; lookups search these members, and anything
+    /// that needs every entry or changes the dict converts them first.
+    private var json: [(key: String, value: JSONValue)]?
 
     public init() {}
+
+    /// A view of a JSON object whose numbers were checked (`Value.checkNumbers`).
+    init(checkedJSON members: [(key: String, value: JSONValue)]) {
+        json = members
+    }
+
+    /// The JSON members converted: a duplicate key keeps its first place and its last value, as `json.loads` gives.
+    private static func converting(_ members: [(key: String, value: JSONValue)]) -> Dict {
+        var dict = Dict(capacity: members.count)
+        for member in members { dict.set(member.key, Value(checkedJSON: member.value)) }
+        return dict
+    }
+
+    private var allEntries: [Entry] {
+        guard let json else { return entries }
+        return Self.converting(json).entries
+    }
+
+    /// A JSON view's members when no key repeats, so that they are the dict's items as they stand.
+    private var distinctJSONMembers: [(key: String, value: JSONValue)]? {
+        guard let json else { return nil }
+        for later in json.indices.dropFirst() {
+            for earlier in 0..<later where sameBytes(json[earlier].key, json[later].key) { return nil }
+        }
+        return json
+    }
+
+    private mutating func convertJSON() {
+        if let json { self = Self.converting(json) }
+    }
+
+    /// The last member named `name` (the one a Python dict keeps), converted.
+    private static func member(_ name: String, of members: [(key: String, value: JSONValue)]) -> Value? {
+        for position in members.indices.reversed() where sameBytes(members[position].key, name) {
+            return Value(checkedJSON: members[position].value)
+        }
+        return nil
+    }
 
     public init(_ pairs: [(String, Value)]) {
         for (key, value) in pairs { self[.string(key)] = value }
@@ -93,11 +147,35 @@ public struct Dict {
         entries.reserveCapacity(capacity)
     }
 
-    public var count: Int { entries.count }
-    public var keys: [Value] { entries.map(\.key) }
-    public var values: [Value] { entries.map(\.value) }
-    public var items: some Sequence<(key: Value, value: Value)> {
-        entries.lazy.map { ($0.key, $0.value) }
+    public var count: Int { distinctJSONMembers?.count ?? allEntries.count }
+    /// Without converting a JSON view (duplicate keys do not change whether there are any).
+    public var isEmpty: Bool { json?.isEmpty ?? entries.isEmpty }
+    public var keys: [Value] { items.map(\.key) }
+    public var values: [Value] { items.map(\.value) }
+    /// The entries in order; a JSON view's converted one by one as they are reached.
+    public var items: Items {
+        if let members = distinctJSONMembers { return Items(entries: [], members: members) }
+        return Items(entries: allEntries, members: [])
+    }
+
+    /// A dict's items: converted entries, or a JSON view's members (the other is empty).
+    public struct Items: Sequence {
+        fileprivate let entries: [Entry]
+        fileprivate let members: [(key: String, value: JSONValue)]
+
+        public struct Iterator: IteratorProtocol {
+            fileprivate let items: Items
+            fileprivate var position = 0
+
+            public mutating func next() -> (key: Value, value: Value)? {
+                defer { position += 1 }
+                if position < items.entries.count { return (items.entries[position].key, items.entries[position].value) }
+                guard position < items.members.count else { return nil }
+                return (.string(items.members[position].key), Value(checkedJSON: items.members[position].value))
+            }
+        }
+
+        public func makeIterator() -> Iterator { Iterator(items: self) }
     }
 
     private static func code(of key: Value) -> UInt64 {
@@ -131,14 +209,22 @@ public struct Dict {
     }
 
     public subscript(key: Value) -> Value? {
-        get { position(of: key, code: Self.code(of: key)).map { entries[$0].value } }
+        get {
+            if let json {
+                // A JSON object's keys are all strings.
+                guard let name = key.text else { return nil }
+                return Self.member(name, of: json)
+            }
+            return position(of: key, code: Self.code(of: key)).map { entries[$0].value }
+        }
         set {
             guard DictKey(key) != nil else { return }
+            convertJSON()
             let code = Self.code(of: key)
             if let position = position(of: key, code: code) {
                 if let newValue { entries[position].value = newValue } else { remove(at: position) }
             } else if let newValue {
-                entries.append((key, code, newValue))
+                entries.append(Entry(key: key, code: code, value: newValue))
                 if index != nil { index![DictKey(key)!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
             }
         }
@@ -154,19 +240,21 @@ public struct Dict {
     /// `self[name] = value` for a string key, without the checks other keys
     /// need: how request fields and JSON members go in.
     mutating func set(_ name: String, _ value: Value) {
+        convertJSON()
         let code = Name.key(of: name)
         let existing = index == nil ? position(ofText: name, code: code) : position(of: .string(name), code: code)
         if let existing {
             entries[existing].value = value
             return
         }
-        entries.append((.string(name), code, value))
+        entries.append(Entry(key: .string(name), code: code, value: value))
         if index != nil { index![DictKey(.string(name))!] = entries.count - 1 } else if entries.count >= Self.indexedFrom { rebuildIndex() }
     }
 
     /// A string key whose code was made ahead (an attribute name in the template).
     subscript(name: Name) -> Value? {
-        position(of: name).map { entries[$0].value }
+        if let json { return Self.member(name.text, of: json) }
+        return position(of: name).map { entries[$0].value }
     }
 
     private mutating func remove(at position: Int) {
@@ -233,7 +321,8 @@ func sameBytes(_ a: String, _ b: String) -> Bool {
 
 /// `namespace(...)`: the one object a template may change.
 public final class Namespace: RenderCycleBreaking {
-    var attributes: Dict
+    /// Unchecked: a render runs on one thread, and nothing reads a namespace while one of its attributes is being set.
+    @exclusivity(unchecked) var attributes: Dict
     init(_ attributes: Dict) { self.attributes = attributes }
     func breakCycles() { attributes = Dict() }
 }

@@ -93,7 +93,8 @@ import Testing
         #expect(try templates.render(request: JSONParser.parse(#"{"messages": [], "extra": 5}"#)) == "True True False 5")
     }
 
-    @Test(arguments: [#"[]"#, #"{"messages": 3}"#, #"{"messages": [1]}"#, #"{"messages": [], "continue_final_message": true}"#])
+    @Test(arguments: [#"[]"#, #"{"messages": 3}"#, #"{"messages": [1]}"#, #"{"messages": [], "continue_final_message": true}"#,
+                       #"{"messages": [{"role": "user", "content": "x", "n": {"big": [123456789012345678901234]}}]}"#])
     func malformedRequestsAreRefused(json: String) throws {
         let templates = ChatTemplates(defaultTemplate: try Template(source: "x"))
         #expect(throws: ChatTemplateRequestError.self) { try templates.render(request: JSONParser.parse(json)) }

@@ -125,6 +125,14 @@ extension RenderingTests {
              expect: "True True True True True True True"),
     ]
     static let filtersCases: [Case] = [
+        Case("a JSON object with a repeated key is the dict json.loads makes: first place, last value",
+             "{{ d|tojson }} {{ d|length }} {{ d.a }} {{ d['a'] }} {% for k, v in d.items() %}{{ k }}={{ v }};{% endfor %} {{ d.keys()|list }} {{ d == {'a': 3, 'b': {'c': []}} }}",
+             variables: #"{"d": {"a": 1, "b": {"c": []}, "a": 3}}"#,
+             expect: #"{"a": 3, "b": {"c": []}} 2 3 3 a=3;b={'c': []}; ['a', 'b'] True"#),
+        Case("request objects read without being changed stay as given, nested ones too",
+             "{{ m.x.y }} {{ m|length }} {{ m.x|tojson(sort_keys=true) }} {{ m.z is defined }} {{ m.get('x').y }} {{ {} if m.x else 1 }}",
+             variables: #"{"m": {"x": {"y": 2.5, "w": -7}}}"#,
+             expect: #"2.5 1 {"w": -7, "y": 2.5} False 2.5 {}"#),
         Case("string filters and methods", "{{ '  x  '|trim }}|{{ 'a,b'.split(',') }}|{{ 'abc'.startswith('a') }}|{{ 'abc'.endswith(('x', 'c')) }}|{{ 'aXbX'.replace('X', '-') }}|{{ 'Hello World'|lower }}|{{ 'hello wORLD-x'|title }}|{{ 'hELLO'|capitalize }}|{{ 'ab'|upper }}|{{ \"they're\".title() }}",
              expect: "x|['a', 'b']|True|True|a-b-|hello world|Hello World-X|Hello|AB|They'Re"),
         Case("strip and split variants", "{{ 'xxaxx'.strip('x') }} {{ '\\n\\na '.lstrip() }} {{ 'a b  c '.split() }} {{ 'a,b,c'.split(',', 1) }} {{ 'a,b,c'.rsplit(',', 1) }} {{ 'a\\nb\\r\\nc'.splitlines() }} {{ 'abcabc'.find('c') }} {{ 'abcabc'.rfind('c') }} {{ 'aaa'.count('a') }}",
