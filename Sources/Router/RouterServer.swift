@@ -20,6 +20,8 @@ public final class RouterServer {
     /// Present when the radix-tree middleware is on.
     private let tokens: TokenCache?
     private let proxyContext: ProxyContext
+    private let requestIDs: RequestIDs
+    private let access: AccessControl
     private var server: HTTPServer?
 
     /// Fails when a middleware cannot be set up (no tokenizer for the radix tree).
@@ -38,14 +40,18 @@ public final class RouterServer {
                                configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
-        chain = MiddlewareChain(middlewares: configuration.middlewares.map { [tokens] name -> Middleware in
+        chain = MiddlewareChain(middlewares: configuration.middlewares.compactMap { [tokens] name -> Middleware? in
             switch name {
             case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
-            case .requestID: RequestIDMiddleware()
+            // Request ids are always on (Gateway/RequestIDs.swift); the name stays accepted.
+            case .requestID: nil
             }
         })
+        requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
+        access = AccessControl(configuration.keys)
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, balance: configuration.balance, logger: logger)
+                                    retry: configuration.retry, balance: configuration.balance,
+                                    requestIDHeader: requestIDs.headerName, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
@@ -77,6 +83,10 @@ public final class RouterServer {
         }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
+        if configuration.keys.isEmpty, !isLoopbackHost(configuration.host) {
+            logger.warning("no --api-key: anyone who can reach this address can generate and add or remove workers",
+                           metadata: ["host": "\(configuration.host)"])
+        }
         health.start(loop: loop)
         lagMonitor.start(loop: loop)
         return port
@@ -92,18 +102,31 @@ public final class RouterServer {
     }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        var request = request
+        let requestID = requestIDs.assign(to: &request)
+        responder.headersForEveryResponse.add(requestIDs.headerName, requestID)
         let path = request.path
-        guard let route = Route(path: path) else {
-            metrics.requests.increment(path == "/generate" ? "generate" : "proxy")
+        let route = Route(path: path)
+        let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
+        metrics.requests.increment(label)
+        if let refusal = access.refusal(of: request, needing: route?.access(for: request.method) ?? AccessControl.access(forProxied: path)) {
+            metrics.unauthorized.increment(label)
+            logger.debug("refused", metadata: ["method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)"])
+            return responder.send(refusal)
+        }
+        guard let route else {
             return ProxyExchange(request: request, responder: responder, context: proxyContext).start()
         }
-        metrics.requests.increment(route.rawValue)
         guard route.allowedMethods.contains(request.method) else {
             var response = HTTPResponse.error(405, "\(request.method) is not allowed on \(path)")
             response.headers.add("Allow", route.allowedMethods.joined(separator: ", "))
             return responder.send(response)
         }
-        respond(route, request) { responder.send($0) }
+        let startedAt = EventLoopClock.now()
+        respond(route, request) { [metrics] response in
+            metrics.recordRequest(route: label, seconds: EventLoopClock.seconds(since: startedAt))
+            responder.send(response)
+        }
     }
 
     private func respond(_ route: Route, _ request: HTTPRequest, send: @escaping (HTTPResponse) -> Void) {
@@ -112,6 +135,7 @@ public final class RouterServer {
         case .addWorker: send(Result { () throws(ClientError) in try workers.add(request) }.answer)
         case .removeWorker: send(Result { () throws(ClientError) in try workers.remove(request) }.answer)
         case .listWorkers: send(workers.list())
+        case .workers: send(Result { () throws(ClientError) in try WorkersAPI(pool: pool).respond(request) }.answer)
         case .retrieveFromText:
             guard let tokens else {
                 return send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
@@ -143,6 +167,7 @@ enum Route: String {
     case addWorker = "add_worker"
     case removeWorker = "remove_worker"
     case listWorkers = "list_workers"
+    case workers
     case retrieveFromText = "retrieve_from_text"
     case metrics
     case health
@@ -150,6 +175,7 @@ enum Route: String {
     case readiness
 
     init?(path: Substring) {
+        if WorkersAPI.handles(path) { self = .workers; return }
         guard path.first == "/", let route = Route(rawValue: String(path.dropFirst())) else { return nil }
         self = route
     }
@@ -159,6 +185,7 @@ enum Route: String {
         case .addWorker, .retrieveFromText: ["POST"]
         case .removeWorker: ["POST", "DELETE"]
         case .listWorkers, .metrics, .health, .liveness, .readiness: ["GET", "HEAD"]
+        case .workers: ["GET", "HEAD", "POST", "DELETE"]
         }
     }
 }

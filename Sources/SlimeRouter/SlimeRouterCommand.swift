@@ -63,6 +63,20 @@ struct SlimeRouterCommand: ParsableCommand {
             help: "Middlewares, first sees the request first: short names (radix-tree) or the original's dotted paths.")
     var middlewares: [String] = []
 
+    @Option(help: ArgumentHelp(
+        "Clients must send Authorization: Bearer KEY (probes /health, /liveness, /readiness stay open).",
+        discussion: "Better from the environment, out of `ps`: \(GatewayFlags.apiKeyVariable)."))
+    var apiKey: String?
+
+    @Option(help: ArgumentHelp(
+        "Worker management (/add_worker, /remove_worker, /workers writes, /flush_cache and other worker controls) needs this key.",
+        discussion: "Without it those need --api-key. Better from the environment: \(GatewayFlags.adminKeyVariable)."))
+    var adminApiKey: String?
+
+    @Option(parsing: .upToNextOption,
+            help: "Headers a client's request id is taken from, in order; the first is the one sent to workers and back.")
+    var requestIdHeaders: [String] = ["X-Request-ID"]
+
     @Option(help: "Connect timeout to workers, seconds.")
     var connectTimeout = 5.0
 
@@ -131,6 +145,10 @@ struct SlimeRouterCommand: ParsableCommand {
         for name in middlewares where MiddlewareName(parsing: name) == nil {
             throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
         }
+        _ = try GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)
+        guard !requestIdHeaders.isEmpty, requestIdHeaders.allSatisfy(GatewayFlags.isHeaderName) else {
+            throw ValidationError("--request-id-headers: give one or more header names")
+        }
         guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
@@ -198,6 +216,8 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.balance.relative = balanceRelThreshold
         configuration.retry.maxAttempts = retryAttempts
         configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
+        configuration.keys = (try? GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)) ?? AccessKeys()
+        configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath
         configuration.cache.maxTokens = cacheMaxTokens

@@ -6,6 +6,7 @@
 /// `Middleware` suffix ignored.
 public enum MiddlewareName: String, CaseIterable, Sendable {
     case radixTree = "radix-tree"
+    /// Accepted as before; request ids are now always on (Gateway/RequestIDs.swift).
     case requestID = "request-id"
 
     public init?(parsing text: String) {

@@ -13,11 +13,13 @@ final class ProxyContext {
     let chain: MiddlewareChain
     let retry: RetryPolicy
     let balance: BalanceThresholds
+    /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
+    let requestIDHeader: String
     let logger: Logger
     let middlewareContext: MiddlewareContext
 
     init(loop: EventLoop, pool: WorkerPool, client: WorkerClient, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, balance: BalanceThresholds, logger: Logger) {
+         chain: MiddlewareChain, retry: RetryPolicy, balance: BalanceThresholds, requestIDHeader: String, logger: Logger) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -26,6 +28,7 @@ final class ProxyContext {
         self.chain = chain
         self.retry = retry
         self.balance = balance
+        self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
     }

@@ -36,6 +36,8 @@ final class ProxyExchange {
     private var backoff: LoopTimer?
     private var isBuffered = false
     private var headRelayed = false
+    /// A streamed `/generate` being relayed.
+    private var streamWatch: GenerateStreamWatch?
     private var isDone = false
     private let startedAt = EventLoopClock.now()
 
@@ -146,6 +148,7 @@ final class ProxyExchange {
     }
 
     private func judge(_ response: ProxiedResponse) {
+        if response.status >= 500 { request.servedBy?.errors += 1 }
         guard response.status >= 200, response.status < 300, isGenerate else {
             return response.status >= 500 ? retryOrGiveUp(.workerError("worker answered \(response.status)"), last: response)
                                            : deliver(response)
@@ -156,9 +159,11 @@ final class ProxyExchange {
         // trip to the thread pool for large ones.
         let body = response.body, middlewareReadsJSON = request.needsWholeResponse
         JSONWork.run(on: context.loop, bodyBytes: body.count, {
-            middlewareReadsJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil
-        }) { [self] (parsed: Result<JSONValue?, Never>) in
-            guard !isDone, case .success(let json) = parsed else { return }
+            (json: middlewareReadsJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
+             weightVersion: MetaInfoScan.weightVersion(in: body))
+        }) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
+            guard !isDone, case .success(let (json, weightVersion)) = parsed else { return }
+            if let weightVersion { request.servedBy?.weightVersion = weightVersion }
             var response = response
             response.json = json
             if let json, GenerateAnswer.isAborted(json) {
@@ -173,6 +178,7 @@ final class ProxyExchange {
     private func attemptFailed(_ error: UpstreamError, at worker: Worker?) {
         switch error {
         case .connectFailed(let message):
+            worker?.errors += 1
             if let worker {
                 context.health.recordFailure(worker)
                 refused.insert(ObjectIdentifier(worker))
@@ -180,9 +186,11 @@ final class ProxyExchange {
             context.metrics.upstreamErrors.increment("connect")
             retryOrGiveUp(.refused(message), last: nil)
         case .timedOut(let message):
+            worker?.errors += 1
             context.metrics.upstreamErrors.increment("timeout")
             retryOrGiveUp(.workerError(message), last: nil, status: 504)
         case .transport(let message):
+            worker?.errors += 1
             context.metrics.upstreamErrors.increment("transport")
             retryOrGiveUp(.broken(message), last: nil)
         case .cancelled:
@@ -247,6 +255,8 @@ final class ProxyExchange {
 
     private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
         headRelayed = true
+        if status >= 500 { request.servedBy?.errors += 1 }
+        if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
         let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
         let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
             .flatMap { Int($0.value.trimmingASCIISpaces()) }
@@ -259,6 +269,7 @@ final class ProxyExchange {
 
     private func relayBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
         context.chain.observeStream(bytes, for: request, context: context.middlewareContext)
+        streamWatch?.observe(bytes)
         responder.writeChunk(bytes)
         return !responder.isClientSlow
     }
@@ -268,6 +279,7 @@ final class ProxyExchange {
         switch result {
         case .success:
             if let worker { context.health.recordSuccess(worker) }
+            streamWatch?.finished(at: worker)
             releaseWorker()
             // The stream's end reaches the client after the middlewares are
             // done with it: a trajectory is stored before the next turn can ask.
@@ -307,8 +319,10 @@ final class ProxyExchange {
         responder.onClientGone = nil
         responder.onWritable = nil
         let seconds = EventLoopClock.seconds(since: startedAt)
-        context.metrics.recordProxied(outcome: outcome, seconds: seconds)
+        context.metrics.recordProxied(outcome: outcome, route: isGenerate ? "generate" : "proxy",
+                                      worker: request.servedBy?.url, seconds: seconds)
         context.logger.debug("proxied", metadata: [
+            "request_id": "\(request.headers[context.requestIDHeader] ?? "none")",
             "method": "\(request.method)", "target": "\(request.target)",
             "status": "\(responder.status.map(String.init) ?? "none")", "outcome": "\(outcome)",
             "worker": "\(request.servedBy?.url ?? "none")", "attempts": "\(attempts)",

@@ -10,6 +10,11 @@ public final class Worker {
     /// Set once removed: in-flight requests finish, no new ones come.
     public internal(set) var isRemoved = false
     public internal(set) var totalRequests = 0
+    /// Attempts here that failed: no connection, a broken one, a timeout,
+    /// a 5xx answer. 4xx answers are the client's doing and do not count.
+    public internal(set) var errors = 0
+    /// `meta_info.weight_version` of the last `/generate` answer from it.
+    public internal(set) var weightVersion: String?
     var consecutiveFailures = 0
     var consecutiveSuccesses = 0
 
