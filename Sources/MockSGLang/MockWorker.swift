@@ -134,6 +134,13 @@ final class MockWorker {
         if let value = body["independent_samples"]?.boolValue { settings.independentSamples = value }
         if let value = body["shared_prefix_tokens"]?.intValue { settings.sharedPrefixTokens = value }
         if let value = body["alternate_spellings"]?.boolValue { settings.alternateSpellings = value }
+        if let value = body["meta_info_extra"]?.stringValue {
+            // Members of an object, to be spliced in as they are: check they parse as such.
+            guard (try? JSONParser.parse(Array(("{" + value + "}").utf8))) != nil else {
+                return responder.send(.error(400, "meta_info_extra must be JSON object members (\"key\": value, ...)"))
+            }
+            settings.metaInfoExtra = Array(value.utf8)
+        }
         responder.send(json(200, .object([("status", .string("ok"))])))
     }
 
