@@ -21,7 +21,7 @@ public final class RouterServer {
     private let tokens: TokenCache?
     private let proxyContext: ProxyContext
     private let requestIDs: RequestIDs
-    private let access: AccessControl
+    private let accessControl: AccessControl
     private var server: HTTPServer?
 
     /// Fails when a middleware cannot be set up (no tokenizer for the radix tree).
@@ -48,7 +48,7 @@ public final class RouterServer {
             }
         })
         requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
-        access = AccessControl(configuration.keys)
+        accessControl = AccessControl(configuration.keys)
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
                                     retry: configuration.retry, balance: configuration.balance,
                                     requestIDHeader: requestIDs.headerName, logger: logger)
@@ -109,9 +109,12 @@ public final class RouterServer {
         let route = Route(path: path)
         let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
         metrics.requests.increment(label)
-        if let refusal = access.refusal(of: request, needing: route?.access(for: request.method) ?? AccessControl.access(forProxied: path)) {
+        let access = route?.access(for: request.method) ?? AccessControl.access(forProxied: path)
+        if let refusal = accessControl.refusal(of: request, needing: access) {
             metrics.unauthorized.increment(label)
-            logger.debug("refused", metadata: ["method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)"])
+            logger.debug("refused", metadata: [
+                "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",
+            ])
             return responder.send(refusal)
         }
         guard let route else {
