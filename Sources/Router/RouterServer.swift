@@ -109,8 +109,7 @@ public final class RouterServer {
         let route = Route(path: path)
         let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
         metrics.requests.increment(label)
-        let access = route?.access(for: request.method) ?? AccessControl.access(forProxied: path)
-        if let refusal = accessControl.refusal(of: request, needing: access) {
+        if let refusal = accessControl.refusal(of: request, route: route) {
             metrics.unauthorized.increment(label)
             logger.debug("refused", metadata: [
                 "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",

@@ -182,6 +182,7 @@ struct SlimeRouterCommand: ParsableCommand {
         let router: RouterServer
         var configuration = routerConfiguration()
         configuration.http.maxConnections = maxConnections ?? (files.after > 1 ? files.after / 2 : nil)
+        configuration.keys = try GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)
         do { router = try RouterServer(loop: loop, configuration: configuration, logger: logger) } catch {
             throw ValidationError("\(error)")
         }
@@ -216,7 +217,6 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.balance.relative = balanceRelThreshold
         configuration.retry.maxAttempts = retryAttempts
         configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
-        configuration.keys = (try? GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)) ?? AccessKeys()
         configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath

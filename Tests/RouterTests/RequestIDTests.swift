@@ -97,3 +97,12 @@ import TestSupport
         #expect(try echoedHeader(response, "X-Request-ID") == "old-1")
     }
 }
+
+extension RequestIDTests {
+    @Test(arguments: [["--request-id-headers"], ["--request-id-headers", "X Request"], ["--request-id-headers", "X-Id:"]])
+    func unusableHeaderNamesAreRefusedAtStart(arguments: [String]) throws {
+        let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)
+        #expect(try #require(process.waitForExit(timeout: 60)) != 0)
+        #expect(eventually { process.standardError.contains("--request-id-headers") }, "stderr: \(process.standardError)")
+    }
+}

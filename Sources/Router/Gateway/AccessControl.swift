@@ -49,12 +49,34 @@ struct AccessControl {
         "/start_profile", "/stop_profile",
     ]
 
-    /// What a proxied request (one no route of the router's own answers) needs.
+    /// What a proxied request (one no route of the router's own answers)
+    /// needs. The path is read as a worker's server would route it
+    /// (percent-decoded, without empty or dot segments), so that
+    /// `/flush%5Fcache` or `/x/../flush_cache/` is no way around the admin key.
     static func access(forProxied path: Substring) -> Access {
-        adminPaths.contains(path) ? .admin : .client
+        adminPaths.contains(canonical(path)) ? .admin : .client
     }
 
-    /// nil when `request` may go on; otherwise the 401 to answer.
+    static func canonical(_ path: Substring) -> Substring {
+        var segments: [Substring] = []
+        for segment in percentDecode(path, plusIsSpace: false)[...].split(separator: "/") {
+            switch segment {
+            case ".": continue
+            case "..": _ = segments.popLast()
+            default: segments.append(segment)
+            }
+        }
+        return Substring("/" + segments.joined(separator: "/"))
+    }
+
+    /// nil when `request` may go on; otherwise the 401 to answer. `route`
+    /// is the router's own route it asks for, nil when it is proxied.
+    func refusal(of request: HTTPRequest, route: Route?) -> HTTPResponse? {
+        guard apiKey != nil || adminKey != nil else { return nil }
+        let access = route?.access(for: request.method) ?? Self.access(forProxied: request.path)
+        return refusal(of: request, needing: access)
+    }
+
     func refusal(of request: HTTPRequest, needing access: Access) -> HTTPResponse? {
         let required: (key: [UInt8], name: String)
         switch access {
