@@ -51,7 +51,7 @@ public final class HTTPResponder {
         guard !isFinished, !isStreaming else { return }
         status = response.status
         let keepAlive = decideKeepAlive()
-        var bytes = ResponseHead.bytes(status: response.status, headers: withHeadersForEveryResponse(response.headers),
+        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, added: headersForEveryResponse,
                                        contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         if requestMethod != "HEAD" { bytes += response.body }
         emit(bytes)
@@ -68,7 +68,7 @@ public final class HTTPResponder {
             if isHTTP10 { closesConnection = true } else { isChunked = true }
         }
         let keepAlive = decideKeepAlive()
-        heldHead = ResponseHead.bytes(status: status, headers: withHeadersForEveryResponse(headers), contentLength: contentLength,
+        heldHead = ResponseHead.bytes(status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
                                       keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 
@@ -117,12 +117,6 @@ public final class HTTPResponder {
         onClientGone = nil
         onWritable = nil
         connection?.close()
-    }
-
-    private func withHeadersForEveryResponse(_ headers: HTTPHeaders) -> HTTPHeaders {
-        var headers = headers
-        for field in headersForEveryResponse where !headers.contains(field.name) { headers.add(field.name, field.value) }
-        return headers
     }
 
     private func decideKeepAlive() -> Bool {

@@ -104,7 +104,7 @@ public final class RouterServer {
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         var request = request
         let requestID = requestIDs.assign(to: &request)
-        responder.headersForEveryResponse.add(requestIDs.headerName, requestID)
+        responder.headersForEveryResponse = HTTPHeaders([(requestIDs.headerName, requestID)])
         let path = request.path
         let route = Route(path: path)
         let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")

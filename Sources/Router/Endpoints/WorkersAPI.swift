@@ -15,9 +15,10 @@ struct WorkersAPI {
     let pool: WorkerPool
 
     static let path: Substring = "/workers"
+    private static let itemPrefix: Substring = "/workers/"
 
     static func handles(_ path: Substring) -> Bool {
-        path == Self.path || path.hasPrefix(Self.path + "/")
+        path.hasPrefix(Self.path) && (path.utf8.count == Self.path.utf8.count || path.hasPrefix(Self.itemPrefix))
     }
 
     func respond(_ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
