@@ -48,6 +48,11 @@ import TestSupport
         #expect(try httpRequest("POST", port: port, path: "/flush_cache", headers: bearer("admin-secret")).status == 200)
         let list = try jsonObject(httpRequest("GET", port: port, path: "/list_workers", headers: bearer("client-secret")))
         #expect(list["urls"] as? [String] == [mock.url, "http://127.0.0.1:7101"])
+
+        // Refusals are counted, by route.
+        let metrics = try httpRequest("GET", port: port, path: "/metrics?format=prometheus", headers: bearer("client-secret")).text
+        #expect(metrics.contains(#"slime_router_unauthorized_requests_total{route="generate"} 2"#), "\(metrics.prefix(3000))")
+        #expect(metrics.contains(#"slime_router_unauthorized_requests_total{route="add_worker"} 1"#))
         withExtendedLifetime(process) {}
     }
 
