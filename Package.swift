@@ -4,7 +4,7 @@ import PackageDescription
 // Layers, bottom up:
 //   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl),
 //                     CThreadPlacement (CPU affinity calls glibc hides behind _GNU_SOURCE)
-//   loop and HTTP     EventLoop, HTTPServer, WorkerClient
+//   loop and HTTP     EventLoop (the only one that sees libuv), HTTPServer, WorkerClient
 //   pure logic        JSON, RadixCache, Tokenizer, ChatTemplate (no C, no I/O)
 //   the product       Router (routes, workers, policies, middleware, metrics)
 //   executables       slime-router, mock-sglang
@@ -24,7 +24,6 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.6.0"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.5.0"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.0.0"),
     ],
     targets: [
@@ -35,8 +34,8 @@ let package = Package(
 
         .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
-        .target(name: "HTTPServer", dependencies: ["EventLoop", "JSON", "CLLHTTP"]),
-        .target(name: "WorkerClient", dependencies: ["EventLoop", "CUV", "CLLHTTP", "CCurl"]),
+        .target(name: "HTTPServer", dependencies: ["EventLoop", "CLLHTTP"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "CLLHTTP", "CCurl"]),
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
@@ -47,14 +46,13 @@ let package = Package(
             dependencies: [
                 "EventLoop", "HTTPServer", "WorkerClient", "JSON", "RadixCache", "Tokenizer",
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "CoreMetrics", package: "swift-metrics"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
         .executableTarget(
             name: "SlimeRouter",
             dependencies: [
-                "Router", "WorkerClient", "ChatTemplate", "JSON", "Tokenizer",
+                "Router", "EventLoop", "WorkerClient", "ChatTemplate", "JSON", "Tokenizer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -67,15 +65,22 @@ let package = Package(
             ]
         ),
 
+        // Fixtures for every test target: the router and mock-sglang as child
+        // processes (RouterProcess, MockWorkerProcess), raw HTTP clients, seeds.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // Unit tests: in-process, one module each.
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "TestSupport"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
         .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),
         .testTarget(name: "ChatTemplateTests", dependencies: ["ChatTemplate", "JSON", "TestSupport"]),
+        // Process-level tests: the built slime-router and mock-sglang on loopback.
+        // IntegrationTests: proxying, limits, workers, health, metrics, mock-sglang itself.
+        .testTarget(name: "IntegrationTests", dependencies: ["TestSupport"]),
+        // EndToEndTests: RL conversations through the radix tree with the Qwen3 tokenizer.
+        .testTarget(name: "EndToEndTests", dependencies: ["TestSupport", "Tokenizer"]),
     ]
 )

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the whole test suite under AddressSanitizer (the router and
 # mock-sglang processes the tests start included); any report fails it.
-# Arguments go to `swift test` (e.g. --filter RouterTests).
+# Arguments go to `swift test` (e.g. --filter IntegrationTests).
 # Scratch path .build-asan keeps the instrumented build apart from .build.
 # Leak checking is off: XCTest's runner and every server process leave
 # objects behind at exit (a stopped loop's handles are never closed), and

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the project: set-up (idempotent), the whole suite
-# (unit, integration and end-to-end tests start real routers and fake
-# workers on loopback), the radix cache's tests under ThreadSanitizer, each
+# (unit tests in-process; IntegrationTests and EndToEndTests start real
+# routers and mock workers on loopback), the radix cache's tests under ThreadSanitizer, each
 # fuzz target briefly, the whole suite again under AddressSanitizer, and the
 # suites that drive llhttp in-process (both directions) under
 # UndefinedBehaviorSanitizer, which instruments only the C code: the whole

@@ -1,5 +1,5 @@
 import CThreadPlacement
-import CUV
+internal import CUV
 
 /// The CPUs a thread runs on: those of the thread that starts it, or a set
 /// chosen for the loop's background threads (see `EventLoop.dedicateCPU`).

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// One libuv loop, driven from the thread that calls `run()`.
 ///
@@ -6,7 +6,7 @@ import CUV
 /// `EventLoop` or one of its handles must do so on that thread; the only ways
 /// in from other threads are `offload` results and `LoopWakeup`.
 public final class EventLoop {
-    public let uvLoop: UnsafeMutablePointer<uv_loop_t>
+    let uvLoop: UnsafeMutablePointer<uv_loop_t>
     /// One read buffer for every connection of the loop: read callbacks run
     /// one at a time on the loop thread and consume the bytes before returning.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)

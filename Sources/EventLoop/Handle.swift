@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// Owns the heap memory of one libuv handle of type `T` and the Swift object
 /// its `data` field points at.

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// A one-shot or repeating libuv timer. Call `cancel()` when done with it:
 /// the timer keeps itself alive until then.

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 import Glibc
 
 /// Wakes the loop from another thread. `signal()` is the one call that is

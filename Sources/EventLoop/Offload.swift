@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// One piece of work handed to another thread and the continuation that
 /// brings its result back to the loop thread.

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// Jobs that run one at a time, in submission order, on a thread of their
 /// own: for work that must stay off the loop but allows a single writer (the

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 import Glibc
 
 /// Calls a handler on the loop thread when the process receives a signal.

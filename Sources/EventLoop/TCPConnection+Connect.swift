@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 import Glibc
 
 extension TCPConnection {

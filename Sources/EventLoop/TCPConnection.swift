@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// An accepted TCP stream: reads into a loop-wide buffer, writes with
 /// `uv_try_write` first and queues only what the kernel did not take.

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 import Glibc
 
 /// A listening TCP socket that hands each accepted connection to a closure.

@@ -1,4 +1,4 @@
-import CUV
+internal import CUV
 
 /// A libuv status code (negative errno) with its symbolic name.
 public struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
@@ -10,9 +10,6 @@ public struct UVError: Error, CustomStringConvertible, Equatable, Sendable {
     public var description: String { "\(name): \(String(cString: uv_strerror(code)))" }
 
     public static let endOfFile = UVError(Int32(UV_EOF.rawValue))
-    public static let badFileDescriptor = UVError(Int32(UV_EBADF.rawValue))
-    public static let canceled = UVError(Int32(UV_ECANCELED.rawValue))
-    public static let addressInUse = UVError(Int32(UV_EADDRINUSE.rawValue))
     public static let tryAgain = UVError(Int32(UV_EAGAIN.rawValue))
 
     /// Throws when `status` is negative.

@@ -1,5 +1,3 @@
-import JSON
-
 /// A complete response: status, headers and body. `Content-Length` and
 /// `Connection` are added when it is written.
 public struct HTTPResponse: Sendable {
@@ -18,14 +16,11 @@ public struct HTTPResponse: Sendable {
         HTTPResponse(status: status, headers: ["Content-Type": "application/json"], body: body)
     }
 
-    /// `{"error": {"message": ..., "type": ...}}`, the shape every error of the router takes.
-    public static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        let body = JSONValue.object([("error", .object([
-            ("message", .string(message)),
-            ("type", .string(reasonPhrase(status))),
-            ("code", .int(status)),
-        ]))])
-        return .json(status, body.serialized())
+    /// The message as plain text: the server's own errors unless its
+    /// configuration's `errorResponse` gives them another shape.
+    public static func plainError(_ status: Int, _ message: String) -> HTTPResponse {
+        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                     body: Array((message + "\n").utf8))
     }
 }
 

@@ -66,7 +66,7 @@ public final class HTTPServer {
     }
 
     private lazy var overCapacityAnswer: [UInt8] = {
-        let response = HTTPResponse.error(503, "too many client connections (at most \(configuration.maxConnections ?? 0))")
+        let response = configuration.errorResponse(503, "too many client connections (at most \(configuration.maxConnections ?? 0))")
         return ResponseHead.bytes(status: 503, headers: response.headers, contentLength: response.body.count,
                                   keepAlive: false) + response.body
     }()

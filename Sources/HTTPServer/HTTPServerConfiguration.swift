@@ -25,6 +25,12 @@ public struct HTTPServerConfiguration: Sendable {
     /// client beyond it is answered 503 at once and closed, rather than the
     /// process running out of file descriptors. Nil: no limit.
     public var maxConnections: Int?
+    /// The answer to a request the server itself refuses (400, 405, 408,
+    /// 413, 431, 503 over `maxConnections`), from its status and message:
+    /// the product gives its errors their shape here.
+    public var errorResponse: @Sendable (_ status: Int, _ message: String) -> HTTPResponse
 
-    public init() {}
+    public init(errorResponse: @escaping @Sendable (_ status: Int, _ message: String) -> HTTPResponse = HTTPResponse.plainError) {
+        self.errorResponse = errorResponse
+    }
 }

@@ -105,11 +105,12 @@ final class HTTPServerConnection {
     private func reject(_ failure: RequestParser.ParseFailure) {
         stopParsing = true
         pauseReading()
-        var response: HTTPResponse = switch failure {
-        case .headersTooLarge: .error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
-        case .bodyTooLarge: .error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
-        case .malformed(let reason): .error(400, "malformed HTTP request: \(reason)")
-        case .methodNotAllowed(let method): .error(405, "\(method) is not supported")
+        let error = configuration.errorResponse
+        var response = switch failure {
+        case .headersTooLarge: error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
+        case .bodyTooLarge: error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
+        case .malformed(let reason): error(400, "malformed HTTP request: \(reason)")
+        case .methodNotAllowed(let method): error(405, "\(method) is not supported")
         }
         if response.status == 405 { response.headers.add("Allow", RequestParser.allowedMethods) }
         server.countRejected(status: response.status)
@@ -127,7 +128,7 @@ final class HTTPServerConnection {
         let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
         responder.isHeadOfLine = pending.isEmpty
         pending.append(responder)
-        responder.send(.error(408, "request not received within \(configuration.requestReadTimeoutMilliseconds) ms"))
+        responder.send(configuration.errorResponse(408, "request not received within \(configuration.requestReadTimeoutMilliseconds) ms"))
     }
 
     private func pauseReading() {

@@ -44,7 +44,7 @@ struct MockSGLangCommand: ParsableCommand {
             guard let file = fopen(recordFile, "a") else { throw ValidationError("cannot open \(recordFile) for appending") }
             worker.recordFile = file
         }
-        var configuration = HTTPServerConfiguration()
+        var configuration = HTTPServerConfiguration(errorResponse: HTTPResponse.error)
         configuration.idleTimeoutMilliseconds = keepAliveTimeoutMs
         let server = HTTPServer(loop: loop, configuration: configuration) { request, responder in worker.handle(request, responder) }
         worker.acceptedConnections = { [unowned server] in server.acceptedConnectionCount }

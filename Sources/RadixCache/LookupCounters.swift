@@ -5,17 +5,13 @@ final class LookupCounters: Sendable {
     let hits = Atomic<Int>(0)
     let misses = Atomic<Int>(0)
     let hitTokens = Atomic<Int>(0)
-    let matchedBytes = Atomic<Int>(0)
-    let unmatchedBytes = Atomic<Int>(0)
 
-    func record(_ match: RadixMatch, textByteCount: Int) {
+    func record(_ match: RadixMatch) {
         if match.isMiss {
             misses.wrappingAdd(1, ordering: .relaxed)
         } else {
             hits.wrappingAdd(1, ordering: .relaxed)
         }
         hitTokens.wrappingAdd(match.tokenCount, ordering: .relaxed)
-        matchedBytes.wrappingAdd(match.matchedByteCount, ordering: .relaxed)
-        unmatchedBytes.wrappingAdd(textByteCount - match.matchedByteCount, ordering: .relaxed)
     }
 }

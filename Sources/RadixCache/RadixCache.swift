@@ -207,7 +207,7 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
                 return RadixMatch(search)
             }
         }
-        lookups.record(match, textByteCount: text.count)
+        lookups.record(match)
         return match
     }
 
@@ -218,8 +218,6 @@ public final class RadixCache: @unchecked Sendable { // writer state is confined
             entries: ledger.entries, nodes: ledger.nodes, cachedTokens: ledger.tokens, bytesUsed: ledger.bytes,
             hits: lookups.hits.load(ordering: .relaxed), misses: lookups.misses.load(ordering: .relaxed),
             hitTokens: lookups.hitTokens.load(ordering: .relaxed),
-            matchedBytes: lookups.matchedBytes.load(ordering: .relaxed),
-            unmatchedBytes: lookups.unmatchedBytes.load(ordering: .relaxed),
             evictedNodes: evictedNodes, evictedTokens: evictedTokens)
     }
 

@@ -13,18 +13,10 @@ public struct RadixCacheStatistics: Sendable, Equatable {
     public var misses: Int
     /// Tokens handed out by lookups.
     public var hitTokens: Int
-    /// Text bytes covered by matches, and left for callers to tokenize.
-    public var matchedBytes: Int
-    public var unmatchedBytes: Int
     public var evictedNodes: Int
     public var evictedTokens: Int
 
     public var hitRate: Double {
         hits + misses == 0 ? 0 : Double(hits) / Double(hits + misses)
-    }
-
-    /// The share of looked-up text the cache answered.
-    public var byteHitRate: Double {
-        matchedBytes + unmatchedBytes == 0 ? 0 : Double(matchedBytes) / Double(matchedBytes + unmatchedBytes)
     }
 }

@@ -7,11 +7,9 @@ public struct RouterConfiguration: Sendable {
     public var host = "127.0.0.1"
     public var port = 30000
     public var workerURLs: [String] = []
-    public var policy = LoadBalancingPolicy.roundRobin
-    /// Send a request to the worker that produced its cached prefix (needs
-    /// the radix-tree middleware), unless that worker is overloaded.
-    public var cacheAwareRouting = false
-    public var balance = BalanceThresholds()
+    /// How a worker is chosen for each request (cache-aware needs the
+    /// radix-tree middleware).
+    public var routing = RoutingConfiguration()
     public var http = HTTPServerConfiguration()
     public var client = WorkerClientConfiguration()
     public var health = HealthCheckConfiguration()
@@ -29,5 +27,9 @@ public struct RouterConfiguration: Sendable {
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     public var shutdownGracePeriodMilliseconds: UInt64 = 30_000
 
-    public init() {}
+    public init() {
+        // The HTTP server's own refusals (400, 413, 431, 503...) take the
+        // router's JSON error shape too.
+        http.errorResponse = HTTPResponse.error
+    }
 }

@@ -29,7 +29,8 @@ public final class RouterServer {
         self.loop = loop
         self.configuration = configuration
         self.logger = logger
-        pool = WorkerPool(policy: configuration.policy)
+        let policy = try configuration.routing.makePolicy()
+        pool = WorkerPool(policy: policy)
         client = WorkerClient(loop: loop, configuration: configuration.client)
         // Probes have connections of their own: queued behind requests that
         // hold every connection a worker may have, they would time out and
@@ -40,18 +41,12 @@ public final class RouterServer {
                                configuration: configuration.health, logger: logger)
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
-        chain = MiddlewareChain(middlewares: configuration.middlewares.compactMap { [tokens] name -> Middleware? in
-            switch name {
-            case .radixTree: RadixTreeMiddleware(tokens: tokens!, routesByCache: configuration.cacheAwareRouting)
-            // Request ids are always on (Gateway/RequestIDs.swift); the name stays accepted.
-            case .requestID: nil
-            }
-        })
+        let setup = MiddlewareSetup(configuration: configuration, policy: policy, tokens: tokens)
+        chain = MiddlewareChain(middlewares: try configuration.middlewares.compactMap { try $0.make(setup) })
         requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
         accessControl = AccessControl(configuration.keys)
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, balance: configuration.balance,
-                                    requestIDHeader: requestIDs.headerName, logger: logger)
+                                    retry: configuration.retry, requestIDHeader: requestIDs.headerName, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
@@ -59,8 +54,8 @@ public final class RouterServer {
     }
 
     private static func makeTokenCache(_ configuration: RouterConfiguration, loop: EventLoop, logger: Logger) throws -> TokenCache? {
-        guard configuration.middlewares.contains(.radixTree) else {
-            if configuration.cacheAwareRouting {
+        guard configuration.middlewares.contains(where: \.needsTokenizer) else {
+            if configuration.routing.policy == .cacheAware {
                 throw RouterSetupError("cache-aware routing needs the radix-tree middleware (--middleware radix-tree)")
             }
             return nil

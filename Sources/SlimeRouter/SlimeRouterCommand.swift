@@ -132,18 +132,15 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "Run the event loop alone on this CPU; background work (tokenizing, large JSON) uses the process's other CPUs.")
     var loopCPU: Int?
 
-    private var isCacheAware: Bool { ["cache-aware", "cache_aware", "cacheaware"].contains(policy.lowercased()) }
-
     func validate() throws {
-        let known = (LoadBalancingPolicy.allCases.map(\.rawValue) + ["cache-aware"]).joined(separator: ", ")
-        guard isCacheAware || LoadBalancingPolicy(name: policy) != nil else {
-            throw ValidationError("unknown policy '\(policy)'; use one of \(known)")
+        guard RoutingPolicyName(parsing: policy) != nil else {
+            throw ValidationError("unknown policy '\(policy)'; use one of \(RoutingPolicyName.known)")
         }
-        guard LoadBalancingPolicy(name: fallbackPolicy) != nil else {
+        guard RoutingPolicyName(parsing: fallbackPolicy) != nil else {
             throw ValidationError("unknown fallback policy '\(fallbackPolicy)'")
         }
         for name in middlewares where MiddlewareName(parsing: name) == nil {
-            throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.known.joined(separator: ", "))")
         }
         _ = try GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)
         guard !requestIdHeaders.isEmpty, requestIdHeaders.allSatisfy(GatewayFlags.isHeaderName) else {
@@ -211,10 +208,10 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.host = host
         configuration.port = port
         configuration.workerURLs = workerURLs
-        configuration.policy = LoadBalancingPolicy(name: isCacheAware ? fallbackPolicy : policy)!
-        configuration.cacheAwareRouting = isCacheAware
-        configuration.balance.absolute = balanceAbsThreshold
-        configuration.balance.relative = balanceRelThreshold
+        configuration.routing.policy = RoutingPolicyName(parsing: policy)!
+        configuration.routing.fallback = RoutingPolicyName(parsing: fallbackPolicy)!
+        configuration.routing.balance.absolute = balanceAbsThreshold
+        configuration.routing.balance.relative = balanceRelThreshold
         configuration.retry.maxAttempts = retryAttempts
         configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
         configuration.requestIDHeaders = requestIdHeaders

@@ -11,12 +11,6 @@ func decodeScalar(_ p: UnsafePointer<UInt8>, _ i: Int) -> (value: UInt32, length
         | UInt32(p[i + 3] & 0x3F), 4)
 }
 
-/// Length in bytes of the scalar whose first byte is `b0`.
-@inline(__always)
-func scalarLength(leadingByte b0: UInt8) -> Int {
-    b0 < 0x80 ? 1 : b0 < 0xE0 ? 2 : b0 < 0xF0 ? 3 : 4
-}
-
 /// A fast, non-cryptographic hash of a byte string (used by the lookup tables).
 @inline(__always)
 func hashBytes(_ p: UnsafePointer<UInt8>, _ count: Int) -> UInt64 {

@@ -31,7 +31,7 @@ extension EndToEnd {
                 "text": prompt, "sampling_params": ["max_new_tokens": trajectoryTokens - promptTokens],
             ] as [String: Any])
             try #require(response.status == 200)
-            let (ids, text, _, reported, _) = try Turn.generation(try object(response))
+            let (ids, text, _, reported, _) = try Turn.generation(try jsonObject(response))
             #expect(reported == version)
             return Entry(text: prompt + text, tokens: promptTokens + ids.count)
         }
@@ -95,7 +95,7 @@ extension EndToEnd {
             let kept = try (0..<3).map { try Self.insert(Self.prompts[$0], version: "3", cluster: cluster) }
             let refused = try Self.insert(Self.prompts[3], version: "3", cluster: cluster)
             #expect(try cluster.router.cacheMetric("evicted_tokens") == 0)
-            let reasons = try cluster.router.metrics()["cache"] as? [String: Any]
+            let reasons = try cluster.router.metricsJSON()["cache"] as? [String: Any]
             #expect(number((reasons?["trajectories_not_stored_by_reason"] as? [String: Any])?["cache_full"]) == 1)
             let lost = try cluster.router.retrieve(refused.text)
             #expect(!lost.exact && lost.retokenizedTokens == lost.tokens.count && !lost.cacheHit)
@@ -106,7 +106,7 @@ extension EndToEnd {
             // Retrieved now: the next one evicts the least recently used of them.
             _ = try Self.insert(Self.prompts[3], version: "3", cluster: cluster)
             #expect(try cluster.router.cacheMetric("evicted_tokens") ?? 0 > 0)
-            #expect(try eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
+            #expect(eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
                     "the refusal is logged")
         }
 

@@ -30,8 +30,8 @@ extension EndToEnd {
         ]
 
         @Test func rejectedWithA400AndNothingReachesTheWorker() throws {
-            let workers = try FakeWorker.start(1)
-            let router = try RouterUnderTest(workers: [workers[0].url])
+            let workers = try MockWorkerProcess.withQwen3Tokenizer(1)
+            let router = try RouterProcess.withRadixTree(workers: [workers[0].url])
             for (name, body) in Self.bodies {
                 let response = try router.request("POST", "/generate", headers: [("Content-Type", "application/json")], body: body)
                 #expect(response.status == 400, "\(name): \(response.status) \(response.text.prefix(300))")

@@ -23,7 +23,7 @@ extension EndToEnd {
                 .replacingOccurrences(of: " ", with: "")
             let response = try cluster.router.post("/generate", raw: body)
             try #require(response.status == 200, "\(response.text.prefix(300))")
-            let (outputIDs, outputText, logprobs, _, _) = try Turn.generation(try object(response))
+            let (outputIDs, outputText, logprobs, _, _) = try Turn.generation(try jsonObject(response))
             // The mock writes back what it parsed, member order and number text kept: the very same body.
             let recorded = try cluster.workers[0].requestsText()
             #expect(recorded == #"{"requests":["# + body + "]}", "worker got \(recorded)")
@@ -54,7 +54,7 @@ extension EndToEnd {
                 body["sampling_params"] = ["max_new_tokens": 10]
                 let response = try cluster.router.post("/generate", json: body)
                 try #require(response.status == 200, "\(response.text.prefix(300))")
-                let (outputIDs, outputText, logprobs, _, _) = try Turn.generation(try object(response))
+                let (outputIDs, outputText, logprobs, _, _) = try Turn.generation(try jsonObject(response))
                 let sent = try #require(try cluster.workerBodies(rid: rid).first?.body)
                 let promptIDs = try #require(ints(sent["input_ids"]))
                 #expect(promptIDs == (rid == "plain" ? plainIDs : spelled.ids))
@@ -76,7 +76,7 @@ extension EndToEnd {
                 "input_ids": prompt.ids, "rid": "ids-nolog", "sampling_params": ["max_new_tokens": 8],
             ] as [String: Any])
             try #require(response.status == 200, "\(response.text.prefix(300))")
-            let answer = try object(response)
+            let answer = try jsonObject(response)
             let (outputIDs, outputText, _, _, _) = try Turn.generation(answer)
             let sent = try #require(try cluster.workerBodies(rid: "ids-nolog").first?.body)
             #expect(ints(sent["input_ids"]) == prompt.ids)

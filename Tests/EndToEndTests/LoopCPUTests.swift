@@ -9,7 +9,7 @@ extension EndToEnd {
             let allowed = try cpusAllowed(in: "/proc/self/status")
             let cpu = try #require(allowed.max())
             let arguments = ["--port", "0", "--loop-cpu", "\(cpu)", "--middleware", "radix-tree",
-                             "--hf-checkpoint", try Fixtures.qwen3Directory()]
+                             "--hf-checkpoint", try TokenizerFixtures.qwen3Directory()]
             let process = try ManagedProcess(executable: "slime-router", arguments: arguments)
             guard allowed.count > 1 else {
                 // No CPU would be left for background work: refused, clearly.

@@ -14,7 +14,7 @@ extension EndToEnd {
             let conversation = Conversation(system: "Count with me.")
             for round in 0..<3 { try cluster.turn(conversation, user: "Turn \(round).", rid: "metrics-\(round)") }
 
-            let metrics = try cluster.router.metrics()
+            let metrics = try cluster.router.metricsJSON()
             let cache = try #require(metrics["cache"] as? [String: Any])
             for key in Self.productKeys { #expect(number(cache[key]) != nil, "cache.\(key) missing: \(cache)") }
             #expect(number(cache["hit_rate"]).map { $0 > 0 && $0 <= 1 } == true, "\(cache)")

@@ -9,7 +9,7 @@ extension EndToEnd {
     /// versions.
     @Suite struct MultiTurn {
         static let samplingParams = #"{"max_new_tokens": 16, "temperature": 0.7, "top_p": 0.95, "stop": ["\n\n"], "skip_special_tokens": false}"#
-        static let extension_ = #""my_extension": {"a": [1, 2.50]}, "return_logprob": true"#
+        static let extraMembers = #""my_extension": {"a": [1, 2.50]}, "return_logprob": true"#
 
         @Test func workerGetsCachedPrefixPlusFreshTokensAndEveryOtherField() throws {
             let cluster = try Cluster()
@@ -20,7 +20,7 @@ extension EndToEnd {
             for (index, question) in questions.enumerated() {
                 let before = conversation.ids.count
                 let turn = try cluster.turn(conversation, user: question, rid: "multi-\(index)",
-                                            samplingParams: Self.samplingParams, extraMembers: Self.extension_)
+                                            samplingParams: Self.samplingParams, extraMembers: Self.extraMembers)
                 if index > 0 {
                     // The previous turns' ids, the generated ones included, are reused as they were.
                     #expect(turn.inputIDs.count > before)

@@ -20,8 +20,8 @@ extension EndToEnd {
         ]
 
         @Test func badInputGets400WithAJSONError() throws {
-            let workers = try FakeWorker.start(1)
-            let router = try RouterUnderTest(workers: [workers[0].url])
+            let workers = try MockWorkerProcess.withQwen3Tokenizer(1)
+            let router = try RouterProcess.withRadixTree(workers: [workers[0].url])
             for (name, body) in Self.badBodies {
                 let response = try router.request("POST", "/retrieve_from_text",
                                                   headers: [("Content-Type", "application/json")], body: body)

@@ -42,7 +42,7 @@ extension EndToEnd {
             let prompt = conversation.nextPrompt(user: "Anyone there?")
             let response = try cluster.router.post("/generate", json: ["text": prompt, "rid": "abort-all", "sampling_params": ["max_new_tokens": 8]])
             #expect(response.status == 200)
-            let (ids, _, _, _, finish) = try Turn.generation(try object(response))
+            let (ids, _, _, _, finish) = try Turn.generation(try jsonObject(response))
             #expect(finish == "abort")
             #expect(ids.isEmpty)
             #expect(try cluster.workers[0].requests(rid: "abort-all").count == 3)
@@ -74,8 +74,8 @@ extension EndToEnd {
         func aRefusedConnectionIsRetriedOnAnotherWorker(client: WorkerClientKind) throws {
             let dead = try RefusingPort()
             let tokenizer = try Fixtures.tokenizer()
-            let workers = try FakeWorker.start(1)
-            let router = try RouterUnderTest(workers: [dead.url, workers[0].url], client: client, Self.fast)
+            let workers = try MockWorkerProcess.withQwen3Tokenizer(1)
+            let router = try RouterProcess.withRadixTree(workers: [dead.url, workers[0].url], client: client, Self.fast)
             for index in 0..<4 {
                 let prompt = Chat.user("Refused number \(index)?")
                 let response = try router.post("/generate", json: ["text": prompt, "rid": "refused-\(index)", "sampling_params": ["max_new_tokens": 5]])

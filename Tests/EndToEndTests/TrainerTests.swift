@@ -104,12 +104,12 @@ extension EndToEnd {
                         inexact += 1
                         #expect(try !cluster.router.retrieve(sample.prompt + sample.text).exact)
                     } else {
-                        expect(try Retrieved(object(response)), is: records[sample.rid]!)
+                        expect(try RetrievedTrajectory(jsonObject(response)), is: records[sample.rid]!)
                     }
                 }
                 pending = []
             }
-            let cache = try #require(try cluster.router.metrics()["cache"] as? [String: Any])
+            let cache = try #require(try cluster.router.metricsJSON()["cache"] as? [String: Any])
             let refused = number((cache["trajectories_not_stored_by_reason"] as? [String: Any])?["cache_full"]) ?? -1
             #expect(Double(inexact) == refused)
             #expect(refused > 0, "the cache filled up with trajectories nobody had retrieved")
@@ -231,7 +231,7 @@ extension EndToEnd {
                     {"text": \(jsonString(prompt)), "rid": "\(rid)", "sampling_params": \(samplingJSON), "return_logprob": true}
                     """)
                 guard response.status == 200 else { throw FixtureError("\(rid): \(response.status) \(response.text)") }
-                let (_, text, _, _, finish) = try Turn.generation(try object(response))
+                let (_, text, _, _, finish) = try Turn.generation(try jsonObject(response))
                 guard finish != "abort" else { throw FixtureError("\(rid) came back aborted") }
                 return Sample(rid: rid, prompt: prompt, text: text)
             }.map { try $0.get() }
@@ -274,7 +274,7 @@ extension EndToEnd {
 /// The trajectory is exactly the recorded generation: its prompt ids (mask
 /// 0, log-probability 0.0, no version), then its output ids (mask 1, the
 /// worker's log-probabilities bit for bit, its version), all from the cache.
-private func expect(_ retrieved: Retrieved, is record: EndToEnd.Trainer.Record,
+private func expect(_ retrieved: RetrievedTrajectory, is record: EndToEnd.Trainer.Record,
                     sourceLocation: SourceLocation = #_sourceLocation) {
     let prompt = record.promptIDs.count, output = record.outputIDs.count
     expectTrajectory(

@@ -3,7 +3,8 @@ import HTTPServer
 import Testing
 import TestSupport
 
-/// Requests the server refuses: a JSON error, then the connection closes.
+/// Requests the server refuses: an error (plain text unless the
+/// configuration's `errorResponse` shapes it), then the connection closes.
 @Suite struct LimitsTests {
     static var smallLimits: HTTPServerConfiguration {
         var configuration = HTTPServerConfiguration()
@@ -19,8 +20,24 @@ import TestSupport
         try client.send(request)
         let response = try client.readResponse()
         #expect(response.status == status)
-        let error = try #require((try response.json() as? [String: Any])?["error"] as? [String: Any])
-        #expect(error["code"] as? Int == status)
+        #expect(response.header("Content-Type") == "text/plain; charset=utf-8")
+        #expect(response.text.count > 1 && response.text.hasSuffix("\n"), "body: \(response.text)")
+        #expect(client.isClosedByPeer())
+    }
+
+    @Test func theConfiguredErrorResponseShapesRefusals() throws {
+        var configuration = Self.smallLimits
+        configuration.errorResponse = { status, message in
+            HTTPResponse(status: status, headers: ["Content-Type": "application/x-test"],
+                         body: Array("refused \(status): \(message)".utf8))
+        }
+        let server = try TestServer(configuration: configuration, handler: echoHandler)
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 17\r\n\r\n")
+        let response = try client.readResponse()
+        #expect(response.status == 413)
+        #expect(response.header("Content-Type") == "application/x-test")
+        #expect(response.text == "refused 413: request body exceeds 16 bytes")
         #expect(client.isClosedByPeer())
     }
 

@@ -16,3 +16,8 @@ public func errorMessage(_ response: HTTPTestResponse) -> String? {
           let error = object["error"] as? [String: Any] else { return nil }
     return error["message"] as? String
 }
+
+/// Whether the error body has the router's shape `{"error": {"message": ...}}`.
+public func isJSONError(_ response: HTTPTestResponse) -> Bool {
+    errorMessage(response) != nil
+}

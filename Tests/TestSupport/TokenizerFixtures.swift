@@ -26,7 +26,7 @@ public enum TokenizerFixtures {
 
     /// The directory of the Qwen3 tokenizer (`tokenizer.json` inside).
     public static func qwen3Directory() throws -> String {
-        try path("qwen3/tokenizer.json")
+        _ = try path("qwen3/tokenizer.json")
         return directory + "/qwen3"
     }
 }

@@ -27,8 +27,8 @@ struct MetricsEndpoint {
                 ("total_in_flight", .int(pool.totalInFlight)),
                 ("retries", .int(metrics.retries.total)),
                 ("aborted_generations", .int(metrics.aborts.total)),
-                ("cache_aware_routed", .int(pool.preferredHits)),
-                ("cache_aware_diverted", .int(pool.preferredOverloaded)),
+                ("cache_aware_routed", .int(cacheAware?.routedToPreferred ?? 0)),
+                ("cache_aware_diverted", .int(cacheAware?.divertedFromPreferred ?? 0)),
                 ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),
             ])),
         ]
@@ -39,13 +39,12 @@ struct MetricsEndpoint {
     /// The original's `cache` keys, then ours (token-level figures).
     private func cacheSection(_ tokens: TokenCache) -> JSONValue {
         let stats = tokens.cache.statistics
-        let lookups = stats.hits + stats.misses
         let served = tokens.tokensFromCache + tokens.tokensTokenized
         return .object([
             ("total_entries", .int(stats.entries)),
             ("cache_hits", .int(stats.hits)),
             ("cache_misses", .int(stats.misses)),
-            ("hit_rate", .double(lookups == 0 ? 0 : Double(stats.hits) / Double(lookups))),
+            ("hit_rate", .double(stats.hitRate)),
             ("cur_cache_size", .int(stats.cachedTokens)),
             ("max_cache_size", .int(cacheConfiguration.maxTokens)),
             ("cache_size_mb", .double(Double(stats.bytesUsed) / 1_048_576)),
@@ -67,6 +66,8 @@ struct MetricsEndpoint {
     private func notStoredByReason(_ tokens: TokenCache) -> JSONValue {
         .object(NotStoredReason.allCases.map { ($0.rawValue, .int(tokens.trajectoriesNotStored[$0] ?? 0)) })
     }
+
+    private var cacheAware: CacheAwarePolicy? { pool.policy as? CacheAwarePolicy }
 
     private func wantsPrometheus(_ request: HTTPRequest) -> Bool {
         if let format = request.queryParameter("format") { return format == "prometheus" }

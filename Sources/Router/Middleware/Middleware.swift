@@ -13,9 +13,6 @@ import JSON
 /// (tokenizing, parsing a large body) hands it to `context.loop.offload` and
 /// calls its completion when the result is back; the loop never waits.
 public protocol Middleware: AnyObject {
-    /// Short name, as given to `--middleware`.
-    var name: String { get }
-
     /// Looks at (and may change) a request. Calls `done` exactly once,
     /// possibly later, with `.forward` or with an answer of its own.
     func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void)
@@ -67,19 +64,12 @@ public final class ProxiedRequest {
     public var target: String
     public var headers: HTTPHeaders
     public var body: [UInt8]
-    /// Ask the router to buffer the worker's answer so `complete` runs, with
-    /// the answer parsed as JSON (`ProxiedResponse.json`). Without it the
-    /// router parses an answer only when it may be an abort to retry.
-    public var needsWholeResponse = false
-    /// A worker to prefer, if it is available and not overloaded (cache-aware routing).
-    public var preferredWorker: Worker?
-    /// Whether the client asked for a stream, when a middleware already
-    /// read the body (saves the router a look).
-    public var streams: Bool?
+    /// How the router is to carry it, as middlewares found out.
+    public var forwarding = Forwarding()
     /// The worker that answered, once known.
     public internal(set) var servedBy: Worker?
-    /// Per-request state of middlewares, by middleware name.
-    public var attachments: [String: Any] = [:]
+    /// Each middleware's own state for this request.
+    public var middlewareState = MiddlewareState()
 
     init(_ request: HTTPRequest) {
         original = request
@@ -90,6 +80,20 @@ public final class ProxiedRequest {
     }
 
     public var path: Substring { original.path }
+}
+
+/// What middlewares tell the router about carrying a request; read once
+/// the chain let the request through.
+public struct Forwarding {
+    /// Buffer the worker's answer so `complete` runs, with the answer parsed
+    /// as JSON (`ProxiedResponse.json`). Without it the router parses an
+    /// answer only when it may be an abort to retry.
+    public var needsWholeResponse = false
+    /// Whether the client asked for a stream, when a middleware already
+    /// read the body (saves the router a look).
+    public var streams: Bool?
+    /// A worker to prefer, if it is available and not overloaded (cache-aware routing).
+    public var preferredWorker: Worker?
 }
 
 /// A worker's whole answer.

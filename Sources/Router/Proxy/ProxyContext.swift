@@ -7,19 +7,18 @@ import WorkerClient
 final class ProxyContext {
     let loop: EventLoop
     let pool: WorkerPool
-    let client: WorkerClient
+    let client: any WorkerCalls
     let health: HealthChecker
     let metrics: RouterMetrics
     let chain: MiddlewareChain
     let retry: RetryPolicy
-    let balance: BalanceThresholds
     /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
     let requestIDHeader: String
     let logger: Logger
     let middlewareContext: MiddlewareContext
 
-    init(loop: EventLoop, pool: WorkerPool, client: WorkerClient, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, balance: BalanceThresholds, requestIDHeader: String, logger: Logger) {
+    init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
+         chain: MiddlewareChain, retry: RetryPolicy, requestIDHeader: String, logger: Logger) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -27,7 +26,6 @@ final class ProxyContext {
         self.metrics = metrics
         self.chain = chain
         self.retry = retry
-        self.balance = balance
         self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)

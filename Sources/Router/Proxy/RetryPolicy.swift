@@ -14,22 +14,3 @@ public struct RetryPolicy: Sendable {
 
     public init() {}
 }
-
-/// How an attempt at a worker failed.
-enum AttemptOutcome {
-    /// SGLang said `finish_reason.type == "abort"`.
-    case aborted
-    /// 5xx or timeout before a complete answer.
-    case workerError(String)
-    /// The connection broke (reset, closed, unreadable answer) before a
-    /// complete answer: the worker may have seen the request.
-    case broken(String)
-    /// Nothing reached the worker: refused, unresolvable or connect timeout.
-    case refused(String)
-
-    /// Whether to wait before the next attempt.
-    var needsBackoff: Bool {
-        if case .refused = self { return false }
-        return true
-    }
-}

@@ -12,23 +12,36 @@ import HTTPServer
 /// unchanged but for `return_logprob: true` when the client did not ask.
 /// Finished answers are stored: prompt tokens + `output_ids`.
 /// Aborted or failed answers are not.
-public final class RadixTreeMiddleware: Middleware {
-    public let name = "radix-tree"
+public final class RadixTreeMiddleware: NamedMiddleware {
+    static let names = ["radix-tree", "slime.router.middleware_hub.radix_tree_middleware.RadixTreeMiddleware"]
+    static let needsTokenizer = true
     let tokens: TokenCache
-    /// Prefer the worker that produced the matched prefix.
-    let routesByCache: Bool
+    /// With cache-aware routing, its table of which worker produced each
+    /// stored trajectory: a request prefers the worker that produced its
+    /// matched prefix, and each stored trajectory is recorded there.
+    let affinity: WorkerAffinity?
 
-    public init(tokens: TokenCache, routesByCache: Bool) {
+    public init(tokens: TokenCache, affinity: WorkerAffinity?) {
         self.tokens = tokens
-        self.routesByCache = routesByCache
+        self.affinity = affinity
+    }
+
+    static func make(_ setup: MiddlewareSetup) throws -> any Middleware {
+        guard let tokens = setup.tokens else { throw RouterSetupError("the radix-tree middleware needs a tokenizer") }
+        return RadixTreeMiddleware(tokens: tokens, affinity: (setup.policy as? CacheAwarePolicy)?.affinity)
     }
 
     /// What `complete` needs to store the trajectories of a request.
-    private struct Pending {
-        var prompts: [PromptRecord?]
+    private final class Pending {
+        let prompts: [PromptRecord?]
         /// The client's `rid` of each prompt, if it named them.
-        var rids: [String?]
+        let rids: [String?]
         var stream = StreamedGeneration()
+
+        init(prompts: [PromptRecord?], rids: [String?]) {
+            self.prompts = prompts
+            self.rids = rids
+        }
     }
 
     public func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void) {
@@ -40,8 +53,8 @@ public final class RadixTreeMiddleware: Middleware {
             case .success(let parsed): body = parsed
             case .failure(let error): return done(.respond(error.response))
             }
-            request.streams = body.streams
-            request.needsWholeResponse = !body.streams
+            request.forwarding.streams = body.streams
+            request.forwarding.needsWholeResponse = !body.streams
             switch body.prompts {
             case .ids(let lists):
                 // Without the generated tokens' log-probabilities the
@@ -51,14 +64,14 @@ public final class RadixTreeMiddleware: Middleware {
                 let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
                 JSONWork.run(on: context.loop, inline: inline, { () -> [PromptRecord?] in
                     lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
-                }) { [self] (result: Result<[PromptRecord?], Never>) in
+                }) { (result: Result<[PromptRecord?], Never>) in
                     guard case .success(let records) = result else { return }
-                    request.attachments[name] = Pending(prompts: records, rids: body.rids)
+                    request.middlewareState[Pending.self] = Pending(prompts: records, rids: body.rids)
                     done(.forward)
                 }
             case .texts(let texts):
                 let encoder = tokens.encoder
-                let routesByCache = routesByCache
+                let routesByCache = affinity != nil
                 let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
                 JSONWork.run(on: context.loop, inline: inline, { () -> PreparedPrompts in
                     PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
@@ -66,9 +79,9 @@ public final class RadixTreeMiddleware: Middleware {
                     guard case .success(let prepared) = result else { return }
                     tokens.countServed(prepared.prompts)
                     request.body = prepared.body
-                    request.attachments[name] = Pending(prompts: prepared.records, rids: body.rids)
-                    if let key = prepared.affinityKey {
-                        request.preferredWorker = tokens.affinity.worker(forKey: key, in: context.pool)
+                    request.middlewareState[Pending.self] = Pending(prompts: prepared.records, rids: body.rids)
+                    if let affinity, let key = prepared.affinityKey {
+                        request.forwarding.preferredWorker = affinity.worker(forKey: key, in: context.pool)
                     }
                     done(.forward)
                 }
@@ -81,28 +94,27 @@ public final class RadixTreeMiddleware: Middleware {
         // The router parsed the answer already, since `prepare` asked for it
         // whole (off the loop when large); without that parse there is
         // nothing to store.
-        guard response.status == 200, let pending = request.attachments[name] as? Pending,
+        guard response.status == 200, let pending = request.middlewareState[Pending.self],
               let answer = response.json else { return done(response) }
         let answers = answer.arrayValue ?? [answer]
         guard answers.count == pending.prompts.count else { return done(response) }
         let items = zip(zip(pending.prompts, answers), pending.rids).compactMap { pair, rid in
             pair.0.map { (prompt: $0, answer: pair.1, rid: rid) }
         }
-        tokens.store(items, servedBy: request.servedBy) { done(response) }
+        tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {
-        guard var pending = request.attachments[name] as? Pending, pending.prompts.count == 1 else { return }
-        request.attachments[name] = nil  // keep the stream state uniquely referenced while it grows
+        guard let pending = request.middlewareState[Pending.self], pending.prompts.count == 1 else { return }
         pending.stream.feed(bytes)
-        request.attachments[name] = pending
     }
 
     public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
                             done: @escaping () -> Void) {
-        guard succeeded, var pending = request.attachments[name] as? Pending, pending.prompts.count == 1,
+        guard succeeded, let pending = request.middlewareState[Pending.self], pending.prompts.count == 1,
               let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return done() }
-        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, completion: done)
+        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+                     completion: done)
     }
 }
 

@@ -15,7 +15,6 @@ public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
     let encoder: PromptEncoder
-    let affinity = WorkerAffinity()
     private let writer: SerialOffload
     private let logger: Logger
     /// Prompt tokens served from the cache, and tokenized afresh.
@@ -49,16 +48,18 @@ public final class TokenCache {
     /// Stores finished generations; `completion` runs on the loop once they
     /// are in the cache (answer the client only then, so that its next turn
     /// finds them). Each item's generation is named by the `rid` its client
-    /// gave, else by the worker's `meta_info.id`.
+    /// gave, else by the worker's `meta_info.id`. With cache-aware routing,
+    /// `affinity` learns that `worker` produced each stored trajectory.
     func store(_ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
-               completion: @escaping () -> Void) {
-        var trajectories: [(PromptRecord, GeneratedOutput, String)] = []
+               recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void) {
+        var trajectories: [GeneratedTrajectory] = []
         for item in items {
             guard let output = GeneratedOutput(item.answer) else {
                 trajectoriesNotStored[.unfinished, default: 0] += 1
                 continue
             }
-            trajectories.append((item.prompt, output, item.rid ?? output.workerID ?? nextUnnamedGeneration()))
+            let generation = item.rid ?? output.workerID ?? nextUnnamedGeneration()
+            trajectories.append(GeneratedTrajectory(prompt: item.prompt, output: output, generation: generation))
         }
         guard !trajectories.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer, stored = trajectories
@@ -66,10 +67,9 @@ public final class TokenCache {
         // frees the snapshots readers have left, which can be large (a
         // split 100K-token run, an eviction), and that must not stall the loop.
         writer.submit({
-            stored.map { prompt, output, generation in
+            stored.map { trajectory in
                 Result { () throws(RadixCacheError) in
-                    WorkerAffinity.key(try TrajectoryStore.insert(
-                        prompt: prompt, output: output, generation: generation, tokenizer: tokenizer, cache: cache).utf8)
+                    WorkerAffinity.key(try trajectory.insert(into: cache, tokenizer: tokenizer).utf8)
                 }
             }
         }, then: { [self] results in
@@ -77,7 +77,7 @@ public final class TokenCache {
                 switch result {
                 case .success(let key):
                     trajectoriesStored += 1
-                    if let worker { affinity.record(key: key, worker: worker) }
+                    if let affinity, let worker { affinity.record(key: key, worker: worker) }
                 case .failure(let error):
                     notStored(because: error)
                 }

@@ -1,17 +1,13 @@
-/// The registered workers, in registration order, and the policy that picks
-/// among them.
+/// The registered workers, in registration order, and the routing policy
+/// that picks among them.
 public final class WorkerPool {
     public private(set) var workers: [Worker] = []
     /// Removed workers whose requests still run there: they count in
     /// `totalInFlight` until those finish.
     private var draining: [Worker] = []
-    private var selector: WorkerSelector
+    let policy: any RoutingPolicy
 
-    public init(policy: LoadBalancingPolicy) {
-        selector = WorkerSelector(policy: policy)
-    }
-
-    public var policy: LoadBalancingPolicy { selector.policy }
+    init(policy: any RoutingPolicy) { self.policy = policy }
 
     /// Adds a worker; adding one already present changes nothing.
     @discardableResult
@@ -55,27 +51,15 @@ public final class WorkerPool {
     }
 
     /// Picks a worker for a new request, skipping those in `excluded`
-    /// (already tried for this request). A `preferred` worker is taken when
-    /// it is a candidate and not overloaded; otherwise the policy picks.
-    public func select(excluding excluded: Set<ObjectIdentifier> = [], preferring preferred: Worker? = nil,
-                       thresholds: BalanceThresholds = .init()) -> Worker? {
+    /// (already tried for this request); nil when no worker is left. The
+    /// policy chooses, told of the request's `preferred` worker if any.
+    public func select(excluding excluded: Set<ObjectIdentifier> = [], preferring preferred: Worker? = nil) -> Worker? {
         // The common case, every worker available and none excluded, picks
         // from the registry itself without building a candidate list.
         let candidates = excluded.isEmpty && workers.allSatisfy(\.isAvailable)
             ? workers
             : workers.filter { $0.isAvailable && !excluded.contains(ObjectIdentifier($0)) }
-        if let preferred, candidates.contains(where: { $0 === preferred }) {
-            let least = candidates.map(\.inFlight).min() ?? 0
-            if !thresholds.isOverloaded(preferred, leastInFlight: least) {
-                preferredHits += 1
-                return preferred
-            }
-            preferredOverloaded += 1
-        }
-        return selector.pick(from: candidates)
+        guard !candidates.isEmpty else { return nil }
+        return policy.choose(among: candidates, preferring: preferred)
     }
-
-    /// Requests sent to their preferred worker, and those diverted because it was overloaded.
-    public private(set) var preferredHits = 0
-    public private(set) var preferredOverloaded = 0
 }

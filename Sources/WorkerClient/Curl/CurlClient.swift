@@ -1,11 +1,10 @@
 import CCurl
-import CUV
 import EventLoop
 import Glibc
 
 /// Worker calls through libcurl: one curl multi handle driven by the event
-/// loop (curl's socket and timer callbacks mapped onto `uv_poll_t` and a
-/// `uv_timer_t`). Connections to workers are pooled by curl and reused.
+/// loop (curl's socket and timer callbacks mapped onto the loop's
+/// `SocketPoll` and `LoopTimer`). Connections to workers are pooled by curl and reused.
 /// `https://` workers always come here; plain ones with `--worker-client curl`.
 final class CurlClient {
     let loop: EventLoop
@@ -17,7 +16,7 @@ final class CurlClient {
     private var idleEasyHandles: [UnsafeMutableRawPointer] = []
     /// One poll handle per curl socket for the socket's whole life: pooled
     /// connections go idle and busy again with every request, and making a
-    /// new `uv_poll_t` each time costs several epoll and ioctl calls.
+    /// new poll handle each time costs several epoll and ioctl calls.
     private var watchers: [curl_socket_t: SocketWatcher] = [:]
     private var isProcessing = false
 
@@ -111,9 +110,9 @@ final class CurlClient {
             watchers[socket] = watcher
             return watcher
         }()
-        var events: Int32 = 0
-        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events |= Int32(UV_READABLE.rawValue) }
-        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events |= Int32(UV_WRITABLE.rawValue) }
+        var events: SocketPoll.Events = []
+        if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events.insert(.readable) }
+        if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events.insert(.writable) }
         watcher.start(events: events)
     }
 
@@ -123,8 +122,8 @@ final class CurlClient {
         watchers.removeValue(forKey: socket)?.close()
     }
 
-    /// Curl's timeout 0 means "on the next loop iteration": a zero-delay uv
-    /// timer is exactly that (never call curl from inside this callback).
+    /// Curl's timeout 0 means "on the next loop iteration": a zero-delay
+    /// loop timer is exactly that (never call curl from inside this callback).
     private func scheduleTimeout(_ timeout: Int) {
         if timeout < 0 {
             timer.stop()

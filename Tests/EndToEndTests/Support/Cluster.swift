@@ -9,14 +9,14 @@ import Tokenizer
 /// `@unchecked Sendable`: its members are set once; the processes are only
 /// talked to over sockets.
 final class Cluster: @unchecked Sendable {
-    let workers: [FakeWorker]
-    let router: RouterUnderTest
+    let workers: [MockWorkerProcess]
+    let router: RouterProcess
     let tokenizer: Tokenizer
 
     init(workers count: Int = 1, client: WorkerClientKind = .native, _ routerArguments: [String] = []) throws {
         tokenizer = try Fixtures.tokenizer()
-        workers = try FakeWorker.start(count)
-        router = try RouterUnderTest(workers: workers.map(\.url), client: client, routerArguments)
+        workers = try MockWorkerProcess.withQwen3Tokenizer(count)
+        router = try RouterProcess.withRadixTree(workers: workers.map(\.url), client: client, routerArguments)
     }
 
     /// The worker bodies carrying `rid`, with the index of the worker that got each.
@@ -42,7 +42,7 @@ final class Cluster: @unchecked Sendable {
         guard response.status == 200 else {
             throw FixtureError("/generate (\(rid)) answered \(response.status): \(response.text.prefix(500))")
         }
-        let answer = try object(response)
+        let answer = try jsonObject(response)
         let bodies = try workerBodies(rid: rid)
         guard let last = bodies.last else { throw FixtureError("no worker received \(rid)") }
         return try Turn(prompt: prompt, rid: rid, answer: answer, workerBody: last.body, worker: last.worker,
@@ -91,7 +91,7 @@ final class Cluster: @unchecked Sendable {
 
 /// The retrieved trajectory is exactly `ids` with `mask` and `logp`, all
 /// cached; generated tokens carry `version`, prompt tokens none.
-func expectTrajectory(_ retrieved: Retrieved, ids: [Int], mask: [Int], logp: [Double], version: String? = nil,
+func expectTrajectory(_ retrieved: RetrievedTrajectory, ids: [Int], mask: [Int], logp: [Double], version: String? = nil,
                       sourceLocation: SourceLocation = #_sourceLocation) {
     #expect(retrieved.tokens == ids, "tokens", sourceLocation: sourceLocation)
     #expect(retrieved.lossMask == mask, "loss_mask", sourceLocation: sourceLocation)

@@ -4,14 +4,13 @@ import TestSupport
 import Tokenizer
 
 /// The Qwen3 tokenizer fixture made by scripts/setup.sh, shared by the
-/// router, the fake workers and the tests (which compute the expected fresh
+/// router, the mock workers and the tests (which compute the expected fresh
 /// tokenizations with it).
 enum Fixtures {
-    /// The directory of the Qwen3 tokenizer; throws (the test fails) when absent.
-    static func qwen3Directory() throws -> String { try TokenizerFixtures.qwen3Directory() }
-
     /// Loaded once: in debug builds the 151K vocabulary takes seconds.
-    private static let loaded: Result<Tokenizer, any Error> = Result { try Tokenizer.load(directory: try qwen3Directory()) }
+    private static let loaded: Result<Tokenizer, any Error> = Result {
+        try Tokenizer.load(directory: try TokenizerFixtures.qwen3Directory())
+    }
 
     static func tokenizer() throws -> Tokenizer { try loaded.get() }
 }

@@ -31,7 +31,7 @@ final class Fixture: @unchecked Sendable {
         // In no particular order: in insertion order, neighbouring lookups
         // would read neighbouring memory, which the hardware prefetches and a
         // router's traffic does not.
-        var random = SplitMix(seed: 3)
+        var random = SeededGenerator(seed: 3)
         queries = conversations.final.map { $0.string + " and the next user message" }.shuffled(using: &random)
         pending = conversations.nextTurns(rounds: pendingRounds, turnBytes: size.turnBytes)
     }

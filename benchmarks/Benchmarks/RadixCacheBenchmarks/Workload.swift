@@ -82,7 +82,7 @@ struct Conversations {
     let turns: [[Trajectory]]
 
     init(count: Int, turns turnCount: Int, turnBytes: Int, seed: UInt64 = 1) {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         let vocabulary = WordVocabulary(wordCount: 30_000, random: &random)
         var systemPrompt = Trajectory()
         systemPrompt.extend(by: 300, generated: false, vocabulary: vocabulary, random: &random)
@@ -109,7 +109,7 @@ struct Conversations {
 
     /// One more turn for each conversation, `rounds` times over: new trajectories to insert.
     func nextTurns(rounds: Int, turnBytes: Int, seed: UInt64 = 2) -> [Trajectory] {
-        var random = SplitMix(seed: seed)
+        var random = SeededGenerator(seed: seed)
         return (0..<rounds).flatMap { _ in
             final.map { trajectory in
                 var next = trajectory
@@ -117,18 +117,5 @@ struct Conversations {
                 return next
             }
         }
-    }
-}
-
-struct SplitMix: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var mixed = state
-        mixed = (mixed ^ (mixed >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        mixed = (mixed ^ (mixed >> 27)) &* 0x94D0_49BB_1331_11EB
-        return mixed ^ (mixed >> 31)
     }
 }

@@ -1,0 +1,359 @@
+import WorkerClient
+
+/// Every decision of one proxied exchange, and nothing else: no sockets,
+/// no timers, no loop. `ProxyExchange` tells it what happened (an event is
+/// a mutating method) and does the one `Action` each event returns.
+///
+/// Buffering. Non-streaming `POST /generate` answers (and any a middleware
+/// asks for whole) are buffered: the router reads SGLang's finish reason and
+/// resends the stored body after an abort, a 5xx, a timeout or a broken
+/// connection, to a worker it has not tried when there is one, after the
+/// retry backoff (a refused connection moves on at once). Once every worker
+/// was tried it goes round again, skipping those that refused. When the
+/// attempts run out the client gets the last answer a worker gave (an
+/// abort, a 5xx) rather than the last failure to connect.
+///
+/// Relaying. Everything else is relayed piece by piece. Before any of the
+/// answer reached the client a relayed request moves to a worker it has not
+/// tried, as nginx's `proxy_next_upstream error` does:
+/// - always when no connection was made (refused, none within the connect
+///   timeout): nothing reached the worker;
+/// - when the connection broke (reset, closed without an answer) only if the
+///   request may be sent twice: an idempotent method (RFC 9110 §9.2.2) or
+///   `POST /generate`; other requests answer 502;
+/// - never after a request timeout (504) or once the head was relayed (the
+///   client's stream is cut short instead).
+///
+/// Generic over the worker type so tests can script it with plain objects.
+struct ExchangeStateMachine<Candidate: AnyObject> {
+    /// How an attempt's answer travels.
+    enum Mode: Equatable {
+        /// Read whole, judged, then delivered through the middleware chain.
+        case buffered
+        /// Relayed to the client as it arrives.
+        case relayed
+    }
+
+    /// The one thing the driver does next.
+    enum Action {
+        /// Nothing: the event no longer matters (the client left, or the
+        /// exchange already ended).
+        case none
+        /// Read whether the body asks for a stream, then `streamFlagRead`.
+        case readStreamFlag
+        /// Pick an available worker outside `excluded` (the middleware's
+        /// preferred one when `preferring`), then `workerSelected`.
+        case selectWorker(excluding: Set<ObjectIdentifier>, preferring: Bool)
+        /// Send the request to `worker`; `retrying` is the failure it follows.
+        case startAttempt(Candidate, Mode, retrying: AttemptOutcome?)
+        /// Start the client's answer with the worker's head (relayed mode).
+        case relayHead
+        /// Read the 2xx `/generate` answer at hand for an abort (parsing it
+        /// as JSON too when `parsesJSON`), then `answerJudged`.
+        case judge(parsesJSON: Bool)
+        /// Wait, then `backoffElapsed`.
+        case scheduleBackoff(milliseconds: UInt64)
+        /// Pass the answer at hand (the one just arrived or judged) through
+        /// the middleware chain, then `answerDelivered`.
+        case deliverAnswer
+        /// Attempts ran out: pass the last answer a worker gave (kept by the
+        /// machine) through the middleware chain, then `answerDelivered`.
+        case deliverLastAnswer(ProxiedResponse)
+        /// Send the answer at hand (the chain's, or a middleware's own); done.
+        case sendAnswer(ExchangeOutcome)
+        /// Let the middlewares see the stream's end, then `streamEndSeen`.
+        case endStream
+        /// Close the client's stream normally; done.
+        case finishStream
+        /// Cut the client's stream short (the worker failed after the head
+        /// went out) and tell the middlewares it failed; done.
+        case abortStream
+        /// Answer the client with a JSON error; done.
+        case fail(status: Int, message: String)
+        /// The client left: stop the transfer and any backoff, tell the
+        /// middlewares a relayed stream failed when `endsStream`; done.
+        case abandon(endsStream: Bool)
+    }
+
+    private enum Phase {
+        case preparing
+        case readingStreamFlag
+        /// The first round skips every worker tried; the second (buffered
+        /// only) goes round again skipping those that refused.
+        case selecting(secondRound: Bool)
+        /// A transfer runs and nothing of it reached the client.
+        case attempting(Candidate)
+        /// The worker's head went out to the client.
+        case relaying
+        case judging
+        case backingOff
+        case delivering
+        case endingStream
+        case done
+    }
+
+    private let retry: RetryPolicy
+    private var phase = Phase.preparing
+    /// Set once the middleware chain let the request through.
+    private var request = ExchangeRequest(method: "", path: "", forwarding: Forwarding())
+    private(set) var mode = Mode.relayed
+    /// Attempts started, the first included.
+    private(set) var attempts = 0
+    private var tried: Set<ObjectIdentifier> = []
+    /// Workers that refused the connection: going round again skips them.
+    private var refused: Set<ObjectIdentifier> = []
+    /// The last failed attempt, until the next one starts: what the client
+    /// gets if no worker can take the request again.
+    private var lastFailure: FailedAttempt?
+    /// The last answer a worker gave (an abort, a 5xx): what the client gets
+    /// when the attempts after it end without an answer of their own.
+    private var lastAnswer: ProxiedResponse?
+
+    init(retry: RetryPolicy) {
+        self.retry = retry
+    }
+
+    var isDone: Bool {
+        if case .done = phase { return true }
+        return false
+    }
+
+    // MARK: before the first attempt
+
+    /// The middleware chain answered the client itself.
+    mutating func middlewareAnswered() -> Action {
+        guard case .preparing = phase else { return .none }
+        phase = .done
+        return .sendAnswer(.answeredByMiddleware)
+    }
+
+    /// The middleware chain let the request through: buffer when a
+    /// middleware asked, or for a non-streaming `/generate`.
+    mutating func requestForwarded(_ request: ExchangeRequest) -> Action {
+        guard case .preparing = phase else { return .none }
+        self.request = request
+        guard !request.needsWholeResponse, request.isGenerate else {
+            mode = request.needsWholeResponse ? .buffered : .relayed
+            return selectWorker()
+        }
+        guard let streams = request.streams else {
+            phase = .readingStreamFlag
+            return .readStreamFlag
+        }
+        mode = streams ? .relayed : .buffered
+        return selectWorker()
+    }
+
+    mutating func streamFlagRead(_ streams: Bool) -> Action {
+        guard case .readingStreamFlag = phase else { return .none }
+        mode = streams ? .relayed : .buffered
+        return selectWorker()
+    }
+
+    // MARK: choosing a worker
+
+    private mutating func selectWorker() -> Action {
+        phase = .selecting(secondRound: false)
+        return .selectWorker(excluding: tried, preferring: true)
+    }
+
+    mutating func workerSelected(_ worker: Candidate?) -> Action {
+        guard case .selecting(let secondRound) = phase else { return .none }
+        guard let worker else {
+            // After an abort or error every worker was tried: go round again.
+            if !secondRound, mode == .buffered, !tried.isEmpty {
+                phase = .selecting(secondRound: true)
+                return .selectWorker(excluding: refused, preferring: false)
+            }
+            guard let lastFailure else { return fail(503, "no healthy worker available") }
+            return giveUp(lastFailure)
+        }
+        let retrying = lastFailure?.outcome
+        lastFailure = nil
+        attempts += 1
+        tried.insert(ObjectIdentifier(worker))
+        phase = .attempting(worker)
+        return .startAttempt(worker, mode, retrying: retrying)
+    }
+
+    mutating func backoffElapsed() -> Action {
+        guard case .backingOff = phase else { return .none }
+        return selectWorker()
+    }
+
+    // MARK: the worker's answer
+
+    /// A relayed attempt's head arrived; buffered heads decide nothing.
+    mutating func headArrived() -> Action {
+        guard case .attempting = phase, mode == .relayed else { return .none }
+        phase = .relaying
+        return .relayHead
+    }
+
+    /// A relayed answer ended normally.
+    mutating func relayCompleted() -> Action {
+        switch phase {
+        case .attempting, .relaying:
+            phase = .endingStream
+            return .endStream
+        default:
+            return .none
+        }
+    }
+
+    /// The middlewares saw the stream's end.
+    mutating func streamEndSeen() -> Action {
+        guard case .endingStream = phase else { return .none }
+        phase = .done
+        return .finishStream
+    }
+
+    /// A buffered answer arrived whole.
+    mutating func answerArrived(_ response: ProxiedResponse) -> Action {
+        guard case .attempting = phase else { return .none }
+        guard response.status >= 200, response.status < 300, request.isGenerate else {
+            guard response.status >= 500 else { return deliverAnswer() }
+            return retryOrGiveUp(FailedAttempt(.workerError("worker answered \(response.status)"), response: response))
+        }
+        phase = .judging
+        return .judge(parsesJSON: request.needsWholeResponse)
+    }
+
+    /// A 2xx `/generate` answer was read: SGLang aborted it, or not.
+    mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool) -> Action {
+        guard case .judging = phase else { return .none }
+        guard aborted else { return deliverAnswer() }
+        return retryOrGiveUp(FailedAttempt(.aborted, response: response))
+    }
+
+    /// The middleware chain is done with a buffered answer.
+    mutating func answerDelivered() -> Action {
+        guard case .delivering = phase else { return .none }
+        phase = .done
+        return .sendAnswer(.ok)
+    }
+
+    /// The transfer failed, relayed or buffered.
+    mutating func transferFailed(_ error: UpstreamError) -> Action {
+        switch phase {
+        case .relaying:
+            phase = .done
+            return .abortStream
+        case .attempting(let worker):
+            switch error {
+            case .connectFailed(let message):
+                refused.insert(ObjectIdentifier(worker))
+                return retryOrGiveUp(FailedAttempt(.refused(message)))
+            case .timedOut(let message):
+                return retryOrGiveUp(FailedAttempt(.workerError(message), status: 504))
+            case .transport(let message):
+                return retryOrGiveUp(FailedAttempt(.broken(message)))
+            case .cancelled:
+                return .none
+            }
+        default:
+            return .none
+        }
+    }
+
+    /// The client went away, at any point.
+    mutating func clientGone() -> Action {
+        switch phase {
+        case .done:
+            return .none
+        case .relaying:
+            phase = .done
+            return .abandon(endsStream: true)
+        default:
+            phase = .done
+            return .abandon(endsStream: false)
+        }
+    }
+
+    // MARK: retrying and ending
+
+    /// Sends the request again, or answers with the last thing a worker said
+    /// once attempts run out.
+    private mutating func retryOrGiveUp(_ failure: FailedAttempt) -> Action {
+        if let response = failure.response { lastAnswer = response }
+        guard mayRetry(after: failure.outcome), attempts < retry.maxAttempts else { return giveUp(failure) }
+        lastFailure = failure
+        // A relayed request only moves to a worker it has not tried: there
+        // is nothing to wait for.
+        guard mode == .buffered, failure.outcome.needsBackoff else { return selectWorker() }
+        phase = .backingOff
+        return .scheduleBackoff(milliseconds: retry.backoffMilliseconds)
+    }
+
+    /// Buffered requests are resent after any failure. A relayed one comes
+    /// here only before its answer began, and moves on when nothing reached
+    /// the worker or when the connection broke and the request may be sent
+    /// twice; a timeout or another failure ends it.
+    private func mayRetry(after outcome: AttemptOutcome) -> Bool {
+        if mode == .buffered { return true }
+        switch outcome {
+        case .refused: return true
+        case .broken: return request.maySendTwice
+        case .aborted, .workerError: return false
+        }
+    }
+
+    private mutating func giveUp(_ failure: FailedAttempt) -> Action {
+        if let response = failure.response ?? lastAnswer {
+            phase = .delivering
+            return .deliverLastAnswer(response)
+        }
+        switch failure.outcome {
+        case .refused(let message): return fail(502, "no worker accepted the connection: \(message)")
+        case .workerError(let message), .broken(let message): return fail(failure.status, message)
+        case .aborted: return fail(502, "worker gave no usable answer")
+        }
+    }
+
+    /// The answer at hand travels with the driver, not through the action:
+    /// the common path copies no response.
+    private mutating func deliverAnswer() -> Action {
+        phase = .delivering
+        return .deliverAnswer
+    }
+
+    private mutating func fail(_ status: Int, _ message: String) -> Action {
+        phase = .done
+        return .fail(status: status, message: message)
+    }
+}
+
+/// What the state machine needs to know of a request once the middleware
+/// chain let it through.
+struct ExchangeRequest {
+    let method: String
+    /// SGLang generation: buffered unless streamed, resent after an abort.
+    let isGenerate: Bool
+    /// A middleware asked for the whole answer.
+    let needsWholeResponse: Bool
+    /// Whether the client asked for a stream, when a middleware read it.
+    let streams: Bool?
+
+    init(method: String, path: Substring, forwarding: Forwarding) {
+        self.method = method
+        isGenerate = Self.isGenerate(method: method, path: path)
+        needsWholeResponse = forwarding.needsWholeResponse
+        streams = forwarding.streams
+    }
+
+    static func isGenerate(method: String, path: Substring) -> Bool { method == "POST" && path == "/generate" }
+
+    /// Whether it may go to another worker after its connection broke: SGLang
+    /// generation, or an idempotent method. Asked only then: most requests
+    /// never hash their method.
+    var maySendTwice: Bool { isGenerate || RetryPolicy.idempotentMethods.contains(method) }
+}
+
+/// How an exchange ended, as metrics and logs name it.
+enum ExchangeOutcome: String {
+    case ok
+    case answeredByMiddleware = "answered_by_middleware"
+    case error
+    case upstreamBroken = "upstream_broken"
+    case clientClosed = "client_closed"
+}
