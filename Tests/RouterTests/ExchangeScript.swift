@@ -102,6 +102,7 @@ struct ExchangeScript {
         case .finishStream: "finish stream"
         case .abortStream: "abort stream"
         case .fail(let status, let message): "fail \(status) \(message)"
+        case .shed(let message): "shed \(message)"
         case .abandon(let endsStream): endsStream ? "abandon stream" : "abandon"
         }
     }

@@ -17,6 +17,7 @@ final class RouterMetrics {
     let retries: LabeledCounters
     let aborts: LabeledCounters
     let unauthorized: LabeledCounters
+    let shed: LabeledCounters
     /// Arrival to last response byte, by route (`generate`, `proxy` for
     /// other proxied paths, or the router's own route).
     private let requestDuration: LabeledHistograms
@@ -49,6 +50,8 @@ final class RouterMetrics {
                                  help: "Worker answers whose finish_reason was abort")
         unauthorized = LabeledCounters(registry, name: "slime_router_unauthorized_requests_total", label: "route",
                                        help: "Requests refused for a missing or wrong key, by route")
+        shed = LabeledCounters(registry, name: "slime_router_shed_requests_total", label: "reason",
+                               help: "Requests answered 503 with Retry-After without reaching a worker, by reason")
         let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
         requestDuration = LabeledHistograms(
             registry, name: "slime_router_request_duration_seconds", label: "route", buckets: durationBuckets,

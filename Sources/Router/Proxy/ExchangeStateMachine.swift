@@ -70,6 +70,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         case abortStream
         /// Answer the client with a JSON error; done.
         case fail(status: Int, message: String)
+        /// The router itself ran out of something (descriptors, local
+        /// ports): answer 503 with `Retry-After` and blame no worker; done.
+        case shed(message: String)
         /// The client left: stop the transfer and any backoff, tell the
         /// middlewares a relayed stream failed when `endsStream`; done.
         case abandon(endsStream: Bool)
@@ -244,6 +247,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
             case .connectFailed(let message):
                 refused.insert(ObjectIdentifier(worker))
                 return retryOrGiveUp(FailedAttempt(.refused(message)))
+            case .localResources(let message):
+                // Every worker would fail alike: shed at once, blame none.
+                phase = .done
+                return .shed(message: message)
             case .timedOut(let message):
                 return retryOrGiveUp(FailedAttempt(.workerError(message), status: 504))
             case .transport(let message):
@@ -355,5 +362,6 @@ enum ExchangeOutcome: String {
     case answeredByMiddleware = "answered_by_middleware"
     case error
     case upstreamBroken = "upstream_broken"
+    case shed
     case clientClosed = "client_closed"
 }

@@ -16,6 +16,7 @@ final class ProxyContext {
     let requestIDHeader: String
     let logger: Logger
     let middlewareContext: MiddlewareContext
+    private var localResourcesWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
 
     init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
          chain: MiddlewareChain, retry: RetryPolicy, requestIDHeader: String, logger: Logger) {
@@ -29,5 +30,17 @@ final class ProxyContext {
         self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
+    }
+
+    /// A request shed because the router ran out of descriptors, local
+    /// ports or buffers connecting to a worker: counted, and said once per
+    /// interval with what ran out, since under that load it happens by the thousand.
+    func localResourcesShed(_ message: String) {
+        metrics.shed.increment("local_resources")
+        guard let unsaid = localResourcesWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) else { return }
+        logger.error(
+            "router ran out of local resources opening worker connections; requests shed with 503, workers not marked unhealthy",
+            metadata: ["cause": "\(message)", "shed_since_last_report": "\(unsaid + 1)",
+                       "remedy": "raise the open-file limit (ulimit -n) or lower client concurrency"])
     }
 }

@@ -103,6 +103,12 @@ final class ProxyExchange {
         case .fail(let status, let message):
             responder.send(.error(status, message))
             finish(.error)
+        case .shed(let message):
+            context.localResourcesShed(message)
+            var response = HTTPResponse.error(503, "router is out of local resources; retry shortly")
+            response.headers.add("Retry-After", "1")
+            responder.send(response)
+            finish(.shed)
         case .abandon(let endsStream):
             transfer?.cancel()
             transfer = nil
@@ -196,7 +202,8 @@ final class ProxyExchange {
 
     /// A failed attempt counts against its worker (a refused connection in
     /// its health too) before the next one is chosen; a relayed stream cut
-    /// short after its head went out counts as neither.
+    /// short after its head went out counts as neither, and nor does the
+    /// router running out of resources of its own.
     private func transferFailed(_ error: UpstreamError) {
         let failedWorker = worker
         transferEnded()
@@ -209,7 +216,7 @@ final class ProxyExchange {
             label = "connect"
         case .timedOut: label = "timeout"
         case .transport: label = "transport"
-        case .cancelled: return perform(action)
+        case .localResources, .cancelled: return perform(action)
         }
         failedWorker?.errors += 1
         context.metrics.upstreamErrors.increment(label)
