@@ -32,11 +32,7 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "...and more than this many times as many.")
     var balanceRelThreshold = 1.5
 
-    @Option(help: "Attempts for a /generate that aborts or meets a worker error (the first included).")
-    var retryAttempts = 5
-
-    @Option(help: "Seconds to wait before resending an aborted or failed /generate.")
-    var retryBackoff = 1.0
+    @OptionGroup var retry: RetryOptions
 
     @Option(help: "Radix cache budget in tokens.")
     var cacheMaxTokens = 10_000_000
@@ -146,7 +142,6 @@ struct SlimeRouterCommand: ParsableCommand {
         guard !requestIdHeaders.isEmpty, requestIdHeaders.allSatisfy(GatewayFlags.isHeaderName) else {
             throw ValidationError("--request-id-headers: give one or more header names")
         }
-        guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
@@ -212,8 +207,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.routing.fallback = RoutingPolicyName(parsing: fallbackPolicy)!
         configuration.routing.balance.absolute = balanceAbsThreshold
         configuration.routing.balance.relative = balanceRelThreshold
-        configuration.retry.maxAttempts = retryAttempts
-        configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
+        configuration.retry = retry.policy
         configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath

@@ -28,12 +28,19 @@ struct ExchangeScript {
     /// The answer at hand: the last one that arrived, fed back by `judged`.
     private var answerAtHand: ProxiedResponse?
 
-    init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000) {
+    /// Backoffs without jitter unless `retry` says otherwise; `jitterDraws`
+    /// are the jitter's random draws, in turn (0, none, once they run out).
+    init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000,
+         retry: RetryPolicy? = nil, jitterDraws: [Double] = []) {
         self.workers = workers.map(ScriptedWorker.init)
-        var retry = RetryPolicy()
-        retry.maxAttempts = maxAttempts
-        retry.backoffMilliseconds = backoffMilliseconds
-        machine = Machine(retry: retry)
+        var policy = retry ?? RetryPolicy()
+        if retry == nil {
+            policy.initialBackoffMilliseconds = backoffMilliseconds
+            policy.jitter = 0
+        }
+        policy.maxAttempts = maxAttempts
+        var draws = jitterDraws[...]
+        machine = Machine(retry: policy, jitterDraw: { draws.popFirst() ?? 0 })
     }
 
     // MARK: events

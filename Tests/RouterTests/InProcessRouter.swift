@@ -24,7 +24,7 @@ final class InProcessRouter {
         health = HealthChecker(pool: pool, client: WorkerClient(loop: loop), configuration: .init(), logger: logger)
         var retry = RetryPolicy()
         retry.maxAttempts = maxAttempts
-        retry.backoffMilliseconds = 0
+        retry.initialBackoffMilliseconds = 0
         context = ProxyContext(loop: loop, pool: pool, client: upstream, health: health, metrics: metrics,
                                chain: MiddlewareChain(middlewares: middlewares), retry: retry, requestIDHeader: "X-Request-ID",
                                logger: logger)

@@ -96,6 +96,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     }
 
     private let retry: RetryPolicy
+    /// Uniform in -1...1: the backoff's jitter.
+    private let jitterDraw: () -> Double
+    /// Backoffs waited so far: each next one is longer.
+    private var backoffs = 0
     private var phase = Phase.preparing
     /// Set once the middleware chain let the request through.
     private var request = ExchangeRequest(method: "", path: "", forwarding: Forwarding())
@@ -112,8 +116,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     /// when the attempts after it end without an answer of their own.
     private var lastAnswer: ProxiedResponse?
 
-    init(retry: RetryPolicy) {
+    init(retry: RetryPolicy, jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }) {
         self.retry = retry
+        self.jitterDraw = jitterDraw
     }
 
     var isDone: Bool {
@@ -289,7 +294,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         // is nothing to wait for.
         guard mode == .buffered, failure.outcome.needsBackoff else { return selectWorker() }
         phase = .backingOff
-        return .scheduleBackoff(milliseconds: retry.backoffMilliseconds)
+        let milliseconds = retry.backoffMilliseconds(afterWaits: backoffs, draw: jitterDraw())
+        backoffs += 1
+        return .scheduleBackoff(milliseconds: milliseconds)
     }
 
     /// Buffered requests are resent after any failure. A relayed one comes
