@@ -14,6 +14,7 @@ public struct RouterConfiguration: Sendable {
     public var client = WorkerClientConfiguration()
     public var health = HealthCheckConfiguration()
     public var retry = RetryPolicy()
+    public var circuitBreaker = CircuitBreakerConfiguration()
     /// Bearer keys; none: every route open, as before.
     public var keys = AccessKeys()
     /// Headers a client's request id may come in, tried in order; the

@@ -30,7 +30,7 @@ public final class RouterServer {
         self.configuration = configuration
         self.logger = logger
         let policy = try configuration.routing.makePolicy()
-        pool = WorkerPool(policy: policy)
+        pool = WorkerPool(policy: policy, circuitBreaker: configuration.circuitBreaker)
         client = WorkerClient(loop: loop, configuration: configuration.client)
         // Probes have connections of their own: queued behind requests that
         // hold every connection a worker may have, they would time out and

@@ -34,6 +34,8 @@ struct SlimeRouterCommand: ParsableCommand {
 
     @OptionGroup var retry: RetryOptions
 
+    @OptionGroup var circuitBreaker: CircuitBreakerOptions
+
     @Option(help: "Radix cache budget in tokens.")
     var cacheMaxTokens = 10_000_000
 
@@ -208,6 +210,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.routing.balance.absolute = balanceAbsThreshold
         configuration.routing.balance.relative = balanceRelThreshold
         configuration.retry = retry.policy
+        configuration.circuitBreaker = circuitBreaker.configuration
         configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath

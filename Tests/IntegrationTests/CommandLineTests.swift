@@ -85,8 +85,9 @@ import TestSupport
     }
 }
 
-/// The retry flags: bad values stop the start with a message naming the flag;
-/// the original's `--retry-backoff` still names the initial wait.
+/// The retry and circuit breaker flags: bad values stop the start with a
+/// message naming the flag; the original's `--retry-backoff` still names the
+/// initial wait.
 @Suite struct RetryFlagsTests {
     @Test(arguments: [
         (["--retry-jitter", "1.5"], "--retry-jitter"),
@@ -94,6 +95,8 @@ import TestSupport
         (["--retry-initial-backoff", "-1"], "--retry-initial-backoff"),
         (["--retry-initial-backoff", "5", "--retry-max-backoff", "1"], "--retry-max-backoff"),
         (["--retry-attempts", "0"], "--retry-attempts"),
+        (["--cb-failure-threshold", "0"], "--cb-failure-threshold"),
+        (["--cb-timeout-duration-secs", "0"], "--cb-timeout-duration-secs"),
     ])
     func badRetryFlagsAreRefused(arguments: [String], flag: String) throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)

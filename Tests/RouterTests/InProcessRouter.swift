@@ -12,13 +12,18 @@ import WorkerClient
 /// (for a retry's backoff).
 final class InProcessRouter {
     let loop = EventLoop()
-    let pool = WorkerPool(policy: LeastInFlightPolicy())
+    let pool: WorkerPool
     let upstream = ScriptedUpstream()
     let metrics = RouterMetrics()
     let health: HealthChecker
     private let context: ProxyContext
 
-    init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5) {
+    /// `circuitFailures`: worker failures that open its circuit (the default's 5 otherwise).
+    init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5,
+         circuitFailures: Int? = nil) {
+        var circuitBreaker = CircuitBreakerConfiguration()
+        if let circuitFailures { circuitBreaker.failureThreshold = circuitFailures }
+        pool = WorkerPool(policy: LeastInFlightPolicy(), circuitBreaker: circuitBreaker)
         let logger = Logger(label: "in-process-router")
         // Probes are never started: only the proxy's reports reach it.
         health = HealthChecker(pool: pool, client: WorkerClient(loop: loop), configuration: .init(), logger: logger)

@@ -48,12 +48,13 @@ struct WorkersAPI {
         }
     }
 
-    /// url, health, in-flight and total requests, errors, the weight
+    /// url, health, circuit state (closed, open, half_open), in-flight and total requests, errors, the weight
     /// version it last answered with (null before its first answer).
     func describe(_ worker: Worker) -> JSONValue {
         .object([
             ("url", .string(worker.url)),
             ("healthy", .bool(worker.isHealthy)),
+            ("circuit", .string(worker.circuitState.rawValue)),
             ("in_flight", .int(worker.inFlight)),
             ("requests", .int(worker.totalRequests)),
             ("errors", .int(worker.errors)),

@@ -1,13 +1,15 @@
 import Prometheus
 
 /// One worker's series, brought up to date when scraped: in-flight requests
-/// and health (gauges), requests sent and failed attempts (counters, from
-/// the worker's own counts).
+/// health and circuit state (gauges), requests sent and failed attempts
+/// (counters, from the worker's own counts).
 final class WorkerSeries {
     private let inFlight: Gauge
     private let healthy: Gauge
     private let requests: MirroredCounter
     private let errors: MirroredCounter
+    /// 1 for the circuit's state, 0 for the others.
+    private let circuit: [(state: CircuitBreaker.State, gauge: Gauge)]
 
     init(_ registry: PrometheusCollectorRegistry, url: String) {
         let labels = [("worker", url)]
@@ -22,6 +24,11 @@ final class WorkerSeries {
             descriptor: describe("slime_router_worker_errors_total",
                                  "Failed attempts at this worker: no connection, broken, timed out, or a 5xx answer"),
             labels: labels))
+        circuit = [CircuitBreaker.State.closed, .open, .halfOpen].map { state in
+            (state, registry.makeGauge(
+                descriptor: describe("slime_router_worker_circuit_state", "1 for the state this worker's circuit breaker is in"),
+                labels: labels + [("state", state.rawValue)]))
+        }
     }
 
     func update(_ worker: Worker) {
@@ -29,6 +36,8 @@ final class WorkerSeries {
         healthy.set(worker.isAvailable ? 1.0 : 0.0)
         requests.raise(to: worker.totalRequests)
         errors.raise(to: worker.errors)
+        let state = worker.circuitState
+        for (each, gauge) in circuit { gauge.set(each == state ? 1.0 : 0.0) }
     }
 
     func unregister(from registry: PrometheusCollectorRegistry) {
@@ -36,5 +45,6 @@ final class WorkerSeries {
         registry.unregisterGauge(healthy)
         registry.unregisterCounter(requests.counter)
         registry.unregisterCounter(errors.counter)
+        for (_, gauge) in circuit { registry.unregisterGauge(gauge) }
     }
 }

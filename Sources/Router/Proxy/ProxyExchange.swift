@@ -148,7 +148,7 @@ final class ProxyExchange {
             onComplete: { [self] result in
                 switch result {
                 case .success:
-                    if response.status >= 500 { request.servedBy?.errors += 1 }
+                    attemptAnswered(response.status)
                     transferEnded()
                     perform(machine.answerArrived(response), answer: response)
                 case .failure(let error):
@@ -182,7 +182,7 @@ final class ProxyExchange {
     }
 
     private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
-        if status >= 500 { request.servedBy?.errors += 1 }
+        attemptAnswered(status)
         if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
         let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
         let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
@@ -192,6 +192,11 @@ final class ProxyExchange {
         responder.startStream(status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
                               contentLength: contentLength)
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
+    }
+
+    /// A 5xx is the worker's failure; anything below, a 4xx included, shows it works.
+    private func attemptAnswered(_ status: Int) {
+        if status >= 500 { request.servedBy?.attemptFailed() } else { request.servedBy?.attemptSucceeded() }
     }
 
     /// The worker has one request fewer.
@@ -218,7 +223,7 @@ final class ProxyExchange {
         case .transport: label = "transport"
         case .localResources, .cancelled: return perform(action)
         }
-        failedWorker?.errors += 1
+        failedWorker?.attemptFailed()
         context.metrics.upstreamErrors.increment(label)
         perform(action)
     }

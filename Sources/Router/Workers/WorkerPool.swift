@@ -6,14 +6,18 @@ public final class WorkerPool {
     /// `totalInFlight` until those finish.
     private var draining: [Worker] = []
     let policy: any RoutingPolicy
+    private let circuitBreaker: CircuitBreakerConfiguration
 
-    init(policy: any RoutingPolicy) { self.policy = policy }
+    init(policy: any RoutingPolicy, circuitBreaker: CircuitBreakerConfiguration = .init()) {
+        self.policy = policy
+        self.circuitBreaker = circuitBreaker
+    }
 
     /// Adds a worker; adding one already present changes nothing.
     @discardableResult
     public func add(url: String) -> Worker {
         if let existing = worker(url: url) { return existing }
-        let worker = Worker(url: url)
+        let worker = Worker(url: url, circuitBreaker: circuitBreaker)
         workers.append(worker)
         return worker
     }
