@@ -15,6 +15,7 @@ public struct RouterConfiguration: Sendable {
     public var health = HealthCheckConfiguration()
     public var retry = RetryPolicy()
     public var circuitBreaker = CircuitBreakerConfiguration()
+    public var queue = QueueConfiguration()
     /// Bearer keys; none: every route open, as before.
     public var keys = AccessKeys()
     /// Headers a client's request id may come in, tried in order; the

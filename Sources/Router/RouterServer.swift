@@ -46,7 +46,7 @@ public final class RouterServer {
         requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
         accessControl = AccessControl(configuration.keys)
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, requestIDHeader: requestIDs.headerName, logger: logger)
+                                    retry: configuration.retry, queue: configuration.queue, requestIDHeader: requestIDs.headerName, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }

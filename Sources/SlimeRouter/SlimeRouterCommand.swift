@@ -36,6 +36,8 @@ struct SlimeRouterCommand: ParsableCommand {
 
     @OptionGroup var circuitBreaker: CircuitBreakerOptions
 
+    @OptionGroup var queue: QueueOptions
+
     @Option(help: "Radix cache budget in tokens.")
     var cacheMaxTokens = 10_000_000
 
@@ -211,6 +213,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.routing.balance.relative = balanceRelThreshold
         configuration.retry = retry.policy
         configuration.circuitBreaker = circuitBreaker.configuration
+        configuration.queue = queue.configuration
         configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath

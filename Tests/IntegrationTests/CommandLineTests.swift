@@ -85,7 +85,7 @@ import TestSupport
     }
 }
 
-/// The retry and circuit breaker flags: bad values stop the start with a
+/// The retry, circuit breaker and queue flags: bad values stop the start with a
 /// message naming the flag; the original's `--retry-backoff` still names the
 /// initial wait.
 @Suite struct RetryFlagsTests {
@@ -97,6 +97,9 @@ import TestSupport
         (["--retry-attempts", "0"], "--retry-attempts"),
         (["--cb-failure-threshold", "0"], "--cb-failure-threshold"),
         (["--cb-timeout-duration-secs", "0"], "--cb-timeout-duration-secs"),
+        (["--max-concurrent-requests", "0"], "--max-concurrent-requests"),
+        (["--queue-size", "-1"], "--queue-size"),
+        (["--queue-timeout", "0"], "--queue-timeout"),
     ])
     func badRetryFlagsAreRefused(arguments: [String], flag: String) throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)

@@ -20,7 +20,7 @@ final class InProcessRouter {
 
     /// `circuitFailures`: worker failures that open its circuit (the default's 5 otherwise).
     init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5,
-         circuitFailures: Int? = nil) {
+         circuitFailures: Int? = nil, queue: QueueConfiguration = .init()) {
         var circuitBreaker = CircuitBreakerConfiguration()
         if let circuitFailures { circuitBreaker.failureThreshold = circuitFailures }
         pool = WorkerPool(policy: LeastInFlightPolicy(), circuitBreaker: circuitBreaker)
@@ -31,7 +31,7 @@ final class InProcessRouter {
         retry.maxAttempts = maxAttempts
         retry.initialBackoffMilliseconds = 0
         context = ProxyContext(loop: loop, pool: pool, client: upstream, health: health, metrics: metrics,
-                               chain: MiddlewareChain(middlewares: middlewares), retry: retry, requestIDHeader: "X-Request-ID",
+                               chain: MiddlewareChain(middlewares: middlewares), retry: retry, queue: queue, requestIDHeader: "X-Request-ID",
                                logger: logger)
         for url in workers { pool.add(url: url) }
     }
@@ -50,6 +50,15 @@ final class InProcessRouter {
     func runUntilCalls(_ count: Int) {
         var rounds = 0
         while upstream.calls.count < count, rounds < 10_000 {
+            loop.runOnce()
+            rounds += 1
+        }
+    }
+
+    /// Runs the loop until `condition` holds (timers: a queue's timeout, its tick).
+    func runUntil(_ condition: () -> Bool) {
+        var rounds = 0
+        while !condition(), rounds < 50_000_000 {
             loop.runOnce()
             rounds += 1
         }

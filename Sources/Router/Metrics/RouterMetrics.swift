@@ -26,6 +26,9 @@ final class RouterMetrics {
     /// Streamed `/generate` (see `GenerateStreamWatch`).
     let timeToFirstToken: ValueHistogram
     let timePerOutputToken: ValueHistogram
+    /// Requests waiting for a worker now, and how long each waited (see `WaitingRoom`).
+    let queueDepth: Gauge
+    let queueWait: ValueHistogram
     private var workerSeries: [String: WorkerSeries] = [:]
     private let activeWorkers: Gauge
     private let totalInFlight: Gauge
@@ -67,6 +70,11 @@ final class RouterMetrics {
             descriptor: describe("slime_router_time_per_output_token_seconds",
                                  "Streamed /generate: time from the first answer byte to the end, per token after the first"),
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1])
+        queueDepth = registry.makeGauge(descriptor: describe("slime_router_queue_depth", "Requests waiting for a worker now"))
+        queueWait = registry.makeValueHistogram(
+            descriptor: describe("slime_router_queue_wait_seconds",
+                                 "Time a request waited for a worker, whether it then went or timed out"),
+            buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120])
         activeWorkers = registry.makeGauge(descriptor: describe("slime_router_active_workers", "Healthy registered workers"))
         totalInFlight = registry.makeGauge(descriptor: describe("slime_router_in_flight_requests", "Requests at workers now"))
         openConnections = registry.makeGauge(descriptor: describe("slime_router_open_connections", "Client connections open"))

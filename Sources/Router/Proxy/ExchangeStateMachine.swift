@@ -70,9 +70,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         case abortStream
         /// Answer the client with a JSON error; done.
         case fail(status: Int, message: String)
-        /// The router itself ran out of something (descriptors, local
-        /// ports): answer 503 with `Retry-After` and blame no worker; done.
-        case shed(message: String)
+        /// No worker can take the request now: wait in the queue, then
+        /// `waitEnded` with a worker, or `queueFull` / `waitTimedOut`.
+        case wait
+        /// The router cannot take the request now: answer the reason's
+        /// status with `Retry-After`, blaming no worker; done.
+        case shed(ShedReason)
         /// The client left: stop the transfer and any backoff, tell the
         /// middlewares a relayed stream failed when `endsStream`; done.
         case abandon(endsStream: Bool)
@@ -84,6 +87,8 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         /// The first round skips every worker tried; the second (buffered
         /// only) goes round again skipping those that refused.
         case selecting(secondRound: Bool)
+        /// In the queue, before the first attempt.
+        case waiting
         /// A transfer runs and nothing of it reached the client.
         case attempting(Candidate)
         /// The worker's head went out to the client.
@@ -96,6 +101,8 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     }
 
     private let retry: RetryPolicy
+    /// Whether a request that finds no worker waits for one (`--queue-size`).
+    private let waitsForWorkers: Bool
     /// Uniform in -1...1: the backoff's jitter.
     private let jitterDraw: () -> Double
     /// Backoffs waited so far: each next one is longer.
@@ -116,8 +123,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     /// when the attempts after it end without an answer of their own.
     private var lastAnswer: ProxiedResponse?
 
-    init(retry: RetryPolicy, jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }) {
+    init(retry: RetryPolicy, waitsForWorkers: Bool = false,
+         jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }) {
         self.retry = retry
+        self.waitsForWorkers = waitsForWorkers
         self.jitterDraw = jitterDraw
     }
 
@@ -173,7 +182,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
                 phase = .selecting(secondRound: true)
                 return .selectWorker(excluding: refused, preferring: false)
             }
-            guard let lastFailure else { return fail(503, "no healthy worker available") }
+            guard let lastFailure else {
+                // Nothing was tried yet: wait for a worker when allowed.
+                guard waitsForWorkers else { return fail(503, "no healthy worker available") }
+                phase = .waiting
+                return .wait
+            }
             return giveUp(lastFailure)
         }
         let retrying = lastFailure?.outcome
@@ -182,6 +196,25 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         tried.insert(ObjectIdentifier(worker))
         phase = .attempting(worker)
         return .startAttempt(worker, mode, retrying: retrying)
+    }
+
+    /// A worker can take the waiting request.
+    mutating func waitEnded(_ worker: Candidate) -> Action {
+        guard case .waiting = phase else { return .none }
+        phase = .selecting(secondRound: false)
+        return workerSelected(worker)
+    }
+
+    /// The queue had no room for it.
+    mutating func queueFull() -> Action { shedWaiting(.queueFull) }
+
+    /// It waited as long as it may.
+    mutating func waitTimedOut() -> Action { shedWaiting(.queueTimedOut) }
+
+    private mutating func shedWaiting(_ reason: ShedReason) -> Action {
+        guard case .waiting = phase else { return .none }
+        phase = .done
+        return .shed(reason)
     }
 
     mutating func backoffElapsed() -> Action {
@@ -255,7 +288,7 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
             case .localResources(let message):
                 // Every worker would fail alike: shed at once, blame none.
                 phase = .done
-                return .shed(message: message)
+                return .shed(.localResources(message))
             case .timedOut(let message):
                 return retryOrGiveUp(FailedAttempt(.workerError(message), status: 504))
             case .transport(let message):

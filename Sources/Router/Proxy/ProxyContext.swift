@@ -12,6 +12,7 @@ final class ProxyContext {
     let metrics: RouterMetrics
     let chain: MiddlewareChain
     let retry: RetryPolicy
+    let waitingRoom: WaitingRoom
     /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
     let requestIDHeader: String
     let logger: Logger
@@ -19,7 +20,8 @@ final class ProxyContext {
     private var localResourcesWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
 
     init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, requestIDHeader: String, logger: Logger) {
+         chain: MiddlewareChain, retry: RetryPolicy, queue: QueueConfiguration = .init(), requestIDHeader: String,
+         logger: Logger) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -27,16 +29,16 @@ final class ProxyContext {
         self.metrics = metrics
         self.chain = chain
         self.retry = retry
+        waitingRoom = WaitingRoom(loop: loop, configuration: queue, metrics: metrics)
         self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
     }
 
     /// A request shed because the router ran out of descriptors, local
-    /// ports or buffers connecting to a worker: counted, and said once per
+    /// ports or buffers connecting to a worker: said once per
     /// interval with what ran out, since under that load it happens by the thousand.
     func localResourcesShed(_ message: String) {
-        metrics.shed.increment("local_resources")
         guard let unsaid = localResourcesWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) else { return }
         logger.error(
             "router ran out of local resources opening worker connections; requests shed with 503, workers not marked unhealthy",

@@ -24,6 +24,8 @@ final class ProxyExchange {
     private var worker: Worker?
     private var transfer: (any UpstreamTransfer)?
     private var backoff: LoopTimer?
+    /// Its place in the queue while it waits for a worker.
+    private var ticket: WaitingRoom.Ticket?
     /// A streamed `/generate` being relayed.
     private var streamWatch: GenerateStreamWatch?
     private let startedAt = EventLoopClock.now()
@@ -32,7 +34,7 @@ final class ProxyExchange {
         self.request = ProxiedRequest(request)
         self.responder = responder
         self.context = context
-        machine = ExchangeStateMachine(retry: context.retry)
+        machine = ExchangeStateMachine(retry: context.retry, waitsForWorkers: context.waitingRoom.waits)
     }
 
     private var isGenerate: Bool { ExchangeRequest.isGenerate(method: request.method, path: request.path) }
@@ -68,8 +70,12 @@ final class ProxyExchange {
                 perform(machine.streamFlagRead(streams))
             }
         case .selectWorker(let excluded, let preferring):
-            let chosen = context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil)
+            // A first attempt does not pass requests waiting for a worker.
+            let mayGo = machine.attempts > 0 || context.waitingRoom.admitsNewcomer(inFlight: context.pool.totalInFlight)
+            let chosen = mayGo ? context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil) : nil
             perform(machine.workerSelected(chosen))
+        case .wait:
+            waitForWorker()
         case .startAttempt(let worker, let mode, let retrying):
             startAttempt(at: worker, mode, retrying: retrying)
         case .relayHead:
@@ -103,13 +109,16 @@ final class ProxyExchange {
         case .fail(let status, let message):
             responder.send(.error(status, message))
             finish(.error)
-        case .shed(let message):
-            context.localResourcesShed(message)
-            var response = HTTPResponse.error(503, "router is out of local resources; retry shortly")
+        case .shed(let reason):
+            context.metrics.shed.increment(reason.metricLabel)
+            if case .localResources(let detail) = reason { context.localResourcesShed(detail) }
+            var response = HTTPResponse.error(reason.status, reason.message)
             response.headers.add("Retry-After", "1")
             responder.send(response)
             finish(.shed)
         case .abandon(let endsStream):
+            if let ticket { context.waitingRoom.leave(ticket) }
+            ticket = nil
             transfer?.cancel()
             transfer = nil
             backoff?.cancel()
@@ -117,6 +126,24 @@ final class ProxyExchange {
             if endsStream { context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) {} }
             finish(.clientClosed)
         }
+    }
+
+    // MARK: waiting for a worker
+
+    private func waitForWorker() {
+        ticket = context.waitingRoom.enter(
+            tryStart: { [self] in
+                guard context.waitingRoom.hasCapacity(inFlight: context.pool.totalInFlight),
+                      let chosen = context.pool.select(preferring: request.forwarding.preferredWorker) else { return false }
+                ticket = nil
+                perform(machine.waitEnded(chosen))
+                return true
+            },
+            timedOut: { [self] in
+                ticket = nil
+                perform(machine.waitTimedOut())
+            })
+        if ticket == nil { perform(machine.queueFull()) }
     }
 
     // MARK: attempts
@@ -258,9 +285,12 @@ final class ProxyExchange {
         }
     }
 
+    /// The worker has room for one more: a waiting request may take it.
     private func releaseWorker() {
-        if let worker { context.pool.requestEnded(at: worker) }
-        worker = nil
+        guard let worker else { return }
+        context.pool.requestEnded(at: worker)
+        self.worker = nil
+        context.waitingRoom.wake()
     }
 
     private func finish(_ outcome: ExchangeOutcome) {
