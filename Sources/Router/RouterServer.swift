@@ -133,6 +133,7 @@ public final class RouterServer {
         case .removeWorker: send(Result { () throws(ClientError) in try workers.remove(request) }.answer)
         case .listWorkers: send(workers.list())
         case .workers: send(Result { () throws(ClientError) in try WorkersAPI(pool: pool).respond(request) }.answer)
+        case .abortRequest: proxyContext.aborts.respond(request, send: send)
         case .retrieveFromText:
             guard let tokens else {
                 return send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
@@ -165,6 +166,7 @@ enum Route: String {
     case removeWorker = "remove_worker"
     case listWorkers = "list_workers"
     case workers
+    case abortRequest = "abort_request"
     case retrieveFromText = "retrieve_from_text"
     case metrics
     case health
@@ -179,7 +181,7 @@ enum Route: String {
 
     var allowedMethods: [String] {
         switch self {
-        case .addWorker, .retrieveFromText: ["POST"]
+        case .addWorker, .retrieveFromText, .abortRequest: ["POST"]
         case .removeWorker: ["POST", "DELETE"]
         case .listWorkers, .metrics, .health, .liveness, .readiness: ["GET", "HEAD"]
         case .workers: ["GET", "HEAD", "POST", "DELETE"]

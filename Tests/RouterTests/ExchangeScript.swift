@@ -81,9 +81,9 @@ struct ExchangeScript {
     }
 
     /// The answer under judgement was read: aborted or not.
-    mutating func judged(aborted: Bool) -> String {
+    mutating func judged(aborted: Bool, askedFor: Bool = false) -> String {
         let response = answerAtHand ?? ProxiedResponse(status: 200, headers: [:], body: [])
-        return step { $0.answerJudged(response, aborted: aborted) }
+        return step { $0.answerJudged(response, aborted: aborted, askedFor: askedFor) }
     }
 
     // MARK: running

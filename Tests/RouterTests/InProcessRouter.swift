@@ -65,6 +65,8 @@ final class InProcessRouter {
     }
 
     func inFlight(_ url: String) -> Int? { pool.worker(url: url)?.inFlight }
+
+    var aborts: AbortRequest { context.aborts }
 }
 
 /// Worker calls that happen when a test says so.

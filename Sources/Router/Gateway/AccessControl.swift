@@ -130,7 +130,7 @@ extension Route {
         case .health, .liveness, .readiness: .open
         case .addWorker, .removeWorker: .admin
         case .workers: method == "GET" || method == "HEAD" ? .client : .admin
-        case .listWorkers, .retrieveFromText, .metrics: .client
+        case .listWorkers, .retrieveFromText, .metrics, .abortRequest: .client
         }
     }
 }

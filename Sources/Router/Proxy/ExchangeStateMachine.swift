@@ -260,10 +260,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         return .judge(parsesJSON: request.needsWholeResponse)
     }
 
-    /// A 2xx `/generate` answer was read: SGLang aborted it, or not.
-    mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool) -> Action {
+    /// A 2xx `/generate` answer was read: SGLang aborted it, or not. An
+    /// abort the client asked for (`/abort_request`) is the answer, not a
+    /// failure to resend.
+    mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool, askedFor: Bool = false) -> Action {
         guard case .judging = phase else { return .none }
-        guard aborted else { return deliverAnswer() }
+        guard aborted, !askedFor else { return deliverAnswer() }
         return retryOrGiveUp(FailedAttempt(.aborted, response: response))
     }
 

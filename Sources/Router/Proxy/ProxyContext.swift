@@ -13,6 +13,9 @@ final class ProxyContext {
     let chain: MiddlewareChain
     let retry: RetryPolicy
     let waitingRoom: WaitingRoom
+    /// Which worker runs each named generation, for `/abort_request`.
+    let inFlightRids = InFlightRids()
+    let aborts: AbortRequest
     /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
     let requestIDHeader: String
     let logger: Logger
@@ -30,6 +33,7 @@ final class ProxyContext {
         self.chain = chain
         self.retry = retry
         waitingRoom = WaitingRoom(loop: loop, configuration: queue, metrics: metrics)
+        aborts = AbortRequest(pool: pool, rids: inFlightRids, client: client)
         self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)

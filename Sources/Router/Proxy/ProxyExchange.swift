@@ -24,6 +24,11 @@ final class ProxyExchange {
     private var worker: Worker?
     private var transfer: (any UpstreamTransfer)?
     private var backoff: LoopTimer?
+    /// The `rid`s a `/generate` names, once read (at its first attempt).
+    private var rids: [String]?
+    /// Whether a client asked (`/abort_request`) to abort the rids of the
+    /// attempt that just answered.
+    private var abortAskedFor = false
     /// Its place in the queue while it waits for a worker.
     private var ticket: WaitingRoom.Ticket?
     /// A streamed `/generate` being relayed.
@@ -117,6 +122,8 @@ final class ProxyExchange {
             responder.send(response)
             finish(.shed)
         case .abandon(let endsStream):
+            // The worker would decode for nobody: tell it to stop.
+            if let worker, let rids, !rids.isEmpty { context.aborts.abort(rids, at: worker) }
             if let ticket { context.waitingRoom.leave(ticket) }
             ticket = nil
             transfer?.cancel()
@@ -158,6 +165,19 @@ final class ProxyExchange {
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
         // Strong captures: the transfer keeps this exchange alive until done.
         transfer = context.client.start(upstream, handlers: mode == .buffered ? bufferedHandlers() : relayHandlers())
+        if isGenerate { trackRids(at: worker) }
+    }
+
+    /// Notes which worker runs the request's rids, reading them (off the
+    /// loop for a large body) at the first attempt.
+    private func trackRids(at worker: Worker) {
+        if let rids { return context.inFlightRids.started(rids, at: worker) }
+        let body = request.body
+        JSONWork.run(on: context.loop, bodyBytes: body.count, { GenerateAnswer.rids(body) }) { [self] (read: Result<[String], Never>) in
+            guard case .success(let read) = read else { return }
+            rids = read
+            if let current = self.worker { context.inFlightRids.started(read, at: current) }
+        }
     }
 
     /// A buffered attempt's head and body decide nothing until the answer is whole.
@@ -176,6 +196,8 @@ final class ProxyExchange {
                 switch result {
                 case .success:
                     attemptAnswered(response.status)
+                    // Read before the attempt ends, which forgets the rids.
+                    abortAskedFor = rids.map(context.inFlightRids.wasAbortRequested) ?? false
                     transferEnded()
                     perform(machine.answerArrived(response), answer: response)
                 case .failure(let error):
@@ -271,7 +293,7 @@ final class ProxyExchange {
             response.json = json
             let aborted = json.map(GenerateAnswer.isAborted) ?? false
             if aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
-            perform(machine.answerJudged(response, aborted: aborted), answer: response)
+            perform(machine.answerJudged(response, aborted: aborted, askedFor: abortAskedFor), answer: response)
         }
     }
 
@@ -288,6 +310,7 @@ final class ProxyExchange {
     /// The worker has room for one more: a waiting request may take it.
     private func releaseWorker() {
         guard let worker else { return }
+        if let rids { context.inFlightRids.ended(rids, at: worker) }
         context.pool.requestEnded(at: worker)
         self.worker = nil
         context.waitingRoom.wake()
