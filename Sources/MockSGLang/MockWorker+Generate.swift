@@ -51,7 +51,11 @@ extension MockWorker {
         let delay = injected ? 0 : UInt64(settings.latencyPerTokenMilliseconds * Double(tokens))
         running += 1
         let timer = LoopTimer(loop: loop)
+        // Once: an abort and the client leaving may both end it.
+        var ended = false
         let end = { [self] in
+            guard !ended else { return }
+            ended = true
             timer.cancel()
             running -= 1
             for response in responses { abortable[response.requestID] = nil }
@@ -128,7 +132,11 @@ extension MockWorker {
         running += 1
         let timer = LoopTimer(loop: loop)
         let rid = response.requestID
+        // Once: an abort and the client leaving may both end it.
+        var ended = false
         let end = { [self] in
+            guard !ended else { return }
+            ended = true
             timer.cancel()
             running -= 1
             abortable[rid] = nil
