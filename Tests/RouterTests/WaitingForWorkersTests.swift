@@ -37,11 +37,20 @@ import Testing
         #expect(script.queueFull() == "shed 429 queue_full")
     }
 
-    /// Retries do not wait: a request that already failed somewhere answers as before.
-    @Test func onlyTheFirstAttemptWaits() {
+    /// Every worker refused the connection (restarting): nothing reached
+    /// one, so the request waits for a worker rather than failing.
+    @Test func aRequestEveryWorkerRefusedWaits() {
         var script = ExchangeScript(workers: ["A"], waitsForWorkers: true)
         _ = script.forward("GET", "/get_model_info")
-        #expect(script.failed(.connectFailed("refused")) == "fail 502 no worker accepted the connection: refused")
+        #expect(script.failed(.connectFailed("refused")) == "wait")
+        #expect(script.waitEnded(at: "A") == "start A relayed after connect")
+    }
+
+    /// A request a worker may have acted on answers as before: it does not wait.
+    @Test func aRequestThatReachedAWorkerDoesNotWait() {
+        var script = ExchangeScript(workers: ["A"], waitsForWorkers: true)
+        _ = script.forward("GET", "/get_model_info")
+        #expect(script.failed(.timedOut("slow")) == "fail 504 slow")
     }
 }
 

@@ -135,12 +135,13 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
                 phase = .selecting(secondRound: true)
                 return .selectWorker(excluding: refused, preferring: false)
             }
-            guard let lastFailure else {
-                // Nothing was tried yet: wait for a worker when allowed.
-                guard waitsForWorkers else { return fail(503, "no healthy worker available") }
+            // Nothing reached a worker yet (none tried, or every one refused
+            // the connection, as restarting workers do): wait for one when allowed.
+            if waitsForWorkers, lastFailure?.outcome.mayHaveReachedTheWorker != true {
                 phase = .waiting
                 return .wait
             }
+            guard let lastFailure else { return fail(503, "no healthy worker available") }
             return giveUp(lastFailure)
         }
         let retrying = lastFailure?.outcome
