@@ -103,6 +103,14 @@ import Testing
         #expect(router.metrics.shed.total == 1)
     }
 
+    @Test func atTheConcurrencyLimitWithoutAQueueTheNextRequestGets429() {
+        let router = InProcessRouter(queue: queue(size: 0, maxConcurrent: 1))
+        router.send("POST", "/generate", body: generate)
+        let refused = router.send("POST", "/generate", body: generate)
+        #expect(refused.status == 429)
+        #expect(router.upstream.calls.count == 1)
+    }
+
     @Test func aRequestThatWaitedTooLongAnswers503WithRetryAfter() {
         let router = InProcessRouter(workers: [], queue: queue(timeout: 1))
         let answer = router.send("POST", "/generate", body: generate)
