@@ -39,10 +39,10 @@ final class ProxyContext {
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
     }
 
-    /// A request shed because the router ran out of descriptors, local
-    /// ports or buffers connecting to a worker: said once per
+    /// Says that requests are shed because the router ran out of
+    /// descriptors, local ports or buffers connecting to a worker: once per
     /// interval with what ran out, since under that load it happens by the thousand.
-    func localResourcesShed(_ message: String) {
+    func logLocalExhaustion(_ message: String) {
         guard let unsaid = localResourcesWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) else { return }
         logger.error(
             "router ran out of local resources opening worker connections; requests shed with 503, workers not marked unhealthy",

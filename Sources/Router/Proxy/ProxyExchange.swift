@@ -116,7 +116,7 @@ final class ProxyExchange {
             finish(.error)
         case .shed(let reason):
             context.metrics.shed.increment(reason.metricLabel)
-            if case .localResources(let detail) = reason { context.localResourcesShed(detail) }
+            if case .localResources(let detail) = reason { context.logLocalExhaustion(detail) }
             var response = HTTPResponse.error(reason.status, reason.message)
             response.headers.add("Retry-After", "1")
             responder.send(response)

@@ -45,7 +45,6 @@ final class WaitingRoom {
     /// Whether a request that finds no worker comes here: with a queue, or
     /// a concurrency limit (whose refusals, with no queue, are 429s).
     var waits: Bool { configuration.queueSize > 0 || configuration.maxConcurrentRequests != nil }
-    var depth: Int { queue.count }
 
     func hasCapacity(inFlight: Int) -> Bool {
         configuration.maxConcurrentRequests.map { inFlight < $0 } ?? true
