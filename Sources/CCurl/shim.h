@@ -27,6 +27,10 @@ static inline CURLcode slime_easy_setopt_prereq_function(CURL *h, curl_prereq_ca
 static inline CURLcode slime_easy_setopt_close_socket_function(CURL *h, curl_closesocket_callback f) {
     return curl_easy_setopt(h, CURLOPT_CLOSESOCKETFUNCTION, f);
 }
+static inline long slime_easy_os_errno(CURL *h) {
+    long value = 0;
+    return curl_easy_getinfo(h, CURLINFO_OS_ERRNO, &value) == CURLE_OK ? value : 0;
+}
 static inline CURLMcode slime_multi_setopt_long(CURLM *m, CURLMoption o, long v) {
     return curl_multi_setopt(m, o, v);
 }

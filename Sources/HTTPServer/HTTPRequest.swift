@@ -48,14 +48,15 @@ public struct HTTPRequest: Sendable {
     }
 }
 
-/// Decodes `%XX` escapes and `+` (as space) in a query component.
-func percentDecode(_ text: Substring) -> String {
+/// Decodes `%XX` escapes, and `+` as a space in a query component
+/// (`plusIsSpace`; in a path segment `+` is itself).
+public func percentDecode(_ text: Substring, plusIsSpace: Bool = true) -> String {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(text.utf8.count)
     var iterator = text.utf8.makeIterator()
     while let byte = iterator.next() {
         switch byte {
-        case UInt8(ascii: "+"): bytes.append(0x20)
+        case UInt8(ascii: "+") where plusIsSpace: bytes.append(0x20)
         case UInt8(ascii: "%"):
             if let high = iterator.next(), let low = iterator.next(),
                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {

@@ -19,6 +19,9 @@ public final class HTTPResponder {
     public private(set) var isFinished = false
     /// The status of the response once one was begun, for access logs.
     public private(set) var status: Int?
+    /// Headers every response to this request carries (a request id, say),
+    /// whoever produces it; one the response names itself is left as it is.
+    public var headersForEveryResponse = HTTPHeaders()
     private var isStreaming = false
     private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
@@ -48,7 +51,7 @@ public final class HTTPResponder {
         guard !isFinished, !isStreaming else { return }
         status = response.status
         let keepAlive = decideKeepAlive()
-        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers,
+        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, added: headersForEveryResponse,
                                        contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         if requestMethod != "HEAD" { bytes += response.body }
         emit(bytes)
@@ -65,7 +68,7 @@ public final class HTTPResponder {
             if isHTTP10 { closesConnection = true } else { isChunked = true }
         }
         let keepAlive = decideKeepAlive()
-        heldHead = ResponseHead.bytes(status: status, headers: headers, contentLength: contentLength,
+        heldHead = ResponseHead.bytes(status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
                                       keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 

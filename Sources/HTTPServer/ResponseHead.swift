@@ -4,17 +4,15 @@ enum ResponseHead {
     /// `framed: false` writes neither length nor chunking (HTTP/1.0 streams,
     /// whose end is the connection's end). An HTTP/1.0 client assumes the
     /// connection closes unless told `keep-alive`, so `http10` says so.
-    static func bytes(status: Int, headers: HTTPHeaders, contentLength: Int?, keepAlive: Bool,
+    /// `added` are written after `headers`, those `headers` do not name.
+    static func bytes(status: Int, headers: HTTPHeaders, added: HTTPHeaders = [:], contentLength: Int?, keepAlive: Bool,
                       http10: Bool = false, framed: Bool = true) -> [UInt8] {
         var head: [UInt8] = []
-        head.reserveCapacity(128 + headers.fields.reduce(0) { $0 + $1.name.utf8.count + $1.value.utf8.count + 4 })
+        let fieldBytes = { (total: Int, field: (name: String, value: String)) in total + field.name.utf8.count + field.value.utf8.count + 4 }
+        head.reserveCapacity(128 + headers.fields.reduce(0, fieldBytes) + added.fields.reduce(0, fieldBytes))
         head += statusLine(status)
-        for field in headers where !isFramingHeader(field.name) {
-            head += field.name.utf8
-            head += ": ".utf8
-            head += field.value.utf8
-            head += "\r\n".utf8
-        }
+        for field in headers where !isFramingHeader(field.name) { append(field, to: &head) }
+        for field in added where !isFramingHeader(field.name) && !headers.contains(field.name) { append(field, to: &head) }
         if let contentLength {
             head += "Content-Length: ".utf8
             appendDecimal(contentLength, to: &head)
@@ -29,6 +27,13 @@ enum ResponseHead {
         }
         head += "\r\n".utf8
         return head
+    }
+
+    private static func append(_ field: (name: String, value: String), to head: inout [UInt8]) {
+        head += field.name.utf8
+        head += ": ".utf8
+        head += field.value.utf8
+        head += "\r\n".utf8
     }
 
     /// Status lines of the common codes, made once.

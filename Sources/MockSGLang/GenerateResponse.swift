@@ -46,6 +46,7 @@ struct GenerateResponse {
         return .object([
             ("text", .string(codec.decode(shown))),
             ("output_ids", .array(ids.map { .int($0) })),
+            // Last: `meta_info_extra` is spliced in before the closing braces.
             ("meta_info", .object(meta)),
         ])
     }

@@ -35,6 +35,9 @@ struct MockSettings {
     var dropNext = 0
     /// When true, `/health` answers 503.
     var failHealth = false
+    /// Members added to every answer's `meta_info` exactly as spelled here
+    /// (`"routed_experts": [...], "custom": ...`), for pass-through tests.
+    var metaInfoExtra: [UInt8] = []
 
     enum Fault { case abort, error, drop }
 

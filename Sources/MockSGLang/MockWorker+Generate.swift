@@ -51,7 +51,11 @@ extension MockWorker {
         let delay = injected ? 0 : UInt64(settings.latencyPerTokenMilliseconds * Double(tokens))
         running += 1
         let timer = LoopTimer(loop: loop)
+        // Once: an abort and the client leaving may both end it.
+        var ended = false
         let end = { [self] in
+            guard !ended else { return }
+            ended = true
             timer.cancel()
             running -= 1
             for response in responses { abortable[response.requestID] = nil }
@@ -66,7 +70,9 @@ extension MockWorker {
                 return aborted ? response.aborted(produced: produced, elapsedSeconds: elapsed)
                                : response.json(produced: total, finished: true, elapsedSeconds: elapsed)
             }
-            responder.send(json(200, parsed.isBatch ? .array(objects) : objects[0]))
+            let body = parsed.isBatch ? [UInt8]("[".utf8) + objects.map(serializedAnswer).joined(separator: [UInt8](",".utf8)) + [UInt8]("]".utf8)
+                                      : serializedAnswer(objects[0])
+            responder.send(.json(200, body))
         }
         for (index, response) in responses.enumerated() {
             abortable[response.requestID] = {
@@ -96,7 +102,18 @@ extension MockWorker {
     private static let eventStreamHeaders: HTTPHeaders = ["Content-Type": "text/event-stream", "Cache-Control": "no-cache"]
 
     private func emit(_ value: JSONValue, to responder: HTTPResponder) {
-        responder.writeChunk(Array("data: ".utf8) + value.serialized() + Array("\n\n".utf8))
+        responder.writeChunk(Array("data: ".utf8) + serializedAnswer(value) + Array("\n\n".utf8))
+    }
+
+    /// One answer object serialized, with `settings.metaInfoExtra` spliced
+    /// in byte for byte as the last members of its `meta_info`, which is the
+    /// object's last member (`GenerateResponse`): before the closing `}}`.
+    private func serializedAnswer(_ answer: JSONValue) -> [UInt8] {
+        var bytes = answer.serialized()
+        if !settings.metaInfoExtra.isEmpty {
+            bytes.insert(contentsOf: [UInt8(ascii: ",")] + settings.metaInfoExtra, at: bytes.count - 2)
+        }
+        return bytes
     }
 
     private func finishEventStream(_ responder: HTTPResponder) {
@@ -115,7 +132,11 @@ extension MockWorker {
         running += 1
         let timer = LoopTimer(loop: loop)
         let rid = response.requestID
+        // Once: an abort and the client leaving may both end it.
+        var ended = false
         let end = { [self] in
+            guard !ended else { return }
+            ended = true
             timer.cancel()
             running -= 1
             abortable[rid] = nil

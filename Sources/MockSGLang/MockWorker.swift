@@ -25,6 +25,8 @@ final class MockWorker {
     var recordFile: UnsafeMutablePointer<FILE>?
     /// Generations that `/abort_request` can cut short, by rid.
     var abortable: [String: () -> Void] = [:]
+    /// Every `/abort_request` body received, oldest first (`/mock/aborts`).
+    private var abortRequests: [JSONValue] = []
     private let health = HealthProbes()
     /// TCP connections accepted so far, for tests of the router's connection reuse.
     var acceptedConnections: () -> Int = { 0 }
@@ -65,6 +67,8 @@ final class MockWorker {
                 ("health_probes", .int(health.received)),
                 ("health_probes_waiting", .int(health.waitingCount)),
             ])))
+        case ("GET", "/mock/aborts"):
+            responder.send(json(200, .object([("aborts", .array(abortRequests))])))
         case ("GET", "/mock/generations"):
             responder.send(json(200, .object([("generations", .array(generations))])))
         case ("POST", "/mock/reset"):
@@ -101,6 +105,7 @@ final class MockWorker {
 
     private func abort(_ request: HTTPRequest, _ responder: HTTPResponder) {
         guard let body = parseBody(request, responder) else { return }
+        abortRequests.append(body)
         let targets = body["abort_all"]?.boolValue == true ? Array(abortable.keys) : [body["rid"]?.stringValue].compactMap { $0 }
         for rid in targets { abortable[rid]?() }
         responder.send(HTTPResponse(status: 200))
@@ -134,6 +139,13 @@ final class MockWorker {
         if let value = body["independent_samples"]?.boolValue { settings.independentSamples = value }
         if let value = body["shared_prefix_tokens"]?.intValue { settings.sharedPrefixTokens = value }
         if let value = body["alternate_spellings"]?.boolValue { settings.alternateSpellings = value }
+        if let value = body["meta_info_extra"]?.stringValue {
+            // Members of an object, to be spliced in as they are: check they parse as such.
+            guard (try? JSONParser.parse(Array(("{" + value + "}").utf8))) != nil else {
+                return responder.send(.error(400, "meta_info_extra must be JSON object members (\"key\": value, ...)"))
+            }
+            settings.metaInfoExtra = Array(value.utf8)
+        }
         responder.send(json(200, .object([("status", .string("ok"))])))
     }
 

@@ -14,6 +14,13 @@ public struct RouterConfiguration: Sendable {
     public var client = WorkerClientConfiguration()
     public var health = HealthCheckConfiguration()
     public var retry = RetryPolicy()
+    public var circuitBreaker = CircuitBreakerConfiguration()
+    public var queue = QueueConfiguration()
+    /// Bearer keys; none: every route open, as before.
+    public var keys = AccessKeys()
+    /// Headers a client's request id may come in, tried in order; the
+    /// first is the one the router writes (to the worker and back).
+    public var requestIDHeaders = ["X-Request-ID"]
     /// In command-line order: the first sees requests first.
     public var middlewares: [MiddlewareName] = []
     /// Model directory with tokenizer.json; required by the radix-tree middleware.

@@ -20,6 +20,8 @@ public final class RouterServer {
     /// Present when the radix-tree middleware is on.
     private let tokens: TokenCache?
     private let proxyContext: ProxyContext
+    private let requestIDs: RequestIDs
+    private let accessControl: AccessControl
     private var server: HTTPServer?
 
     /// Fails when a middleware cannot be set up (no tokenizer for the radix tree).
@@ -28,7 +30,7 @@ public final class RouterServer {
         self.configuration = configuration
         self.logger = logger
         let policy = try configuration.routing.makePolicy()
-        pool = WorkerPool(policy: policy)
+        pool = WorkerPool(policy: policy, circuitBreaker: configuration.circuitBreaker)
         client = WorkerClient(loop: loop, configuration: configuration.client)
         // Probes have connections of their own: queued behind requests that
         // hold every connection a worker may have, they would time out and
@@ -44,9 +46,11 @@ public final class RouterServer {
         lagMonitor = LoopLagMonitor(registry: metrics.registry)
         tokens = try RouterServer.makeTokenCache(configuration, loop: loop, logger: logger)
         let setup = MiddlewareSetup(configuration: configuration, policy: policy, tokens: tokens)
-        chain = MiddlewareChain(middlewares: try configuration.middlewares.map { try $0.make(setup) })
+        chain = MiddlewareChain(middlewares: try configuration.middlewares.compactMap { try $0.make(setup) })
+        requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
+        accessControl = AccessControl(configuration.keys)
         proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, logger: logger)
+                                    retry: configuration.retry, queue: configuration.queue, requestIDHeader: requestIDs.headerName, logger: logger)
         for url in configuration.workerURLs {
             if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
             else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
@@ -78,6 +82,10 @@ public final class RouterServer {
         }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
+        if configuration.keys.isEmpty, !isLoopbackHost(configuration.host) {
+            logger.warning("no --api-key: anyone who can reach this address can generate and add or remove workers",
+                           metadata: ["host": "\(configuration.host)"])
+        }
         health.start(loop: loop)
         lagMonitor.start(loop: loop)
         return port
@@ -93,18 +101,33 @@ public final class RouterServer {
     }
 
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
+        var request = request
+        let requestID = requestIDs.assign(to: &request)
+        responder.headersForEveryResponse = HTTPHeaders([(requestIDs.headerName, requestID)])
         let path = request.path
-        guard let route = Route(path: path) else {
-            metrics.requests.increment(path == "/generate" ? "generate" : "proxy")
+        let route = Route(path: path)
+        let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
+        metrics.requests.increment(label)
+        if let refusal = accessControl.refusal(of: request, route: route) {
+            metrics.unauthorized.increment(label)
+            logger.debug("refused", metadata: [
+                "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",
+            ])
+            return responder.send(refusal)
+        }
+        guard let route else {
             return ProxyExchange(request: request, responder: responder, context: proxyContext).start()
         }
-        metrics.requests.increment(route.rawValue)
         guard route.allowedMethods.contains(request.method) else {
             var response = HTTPResponse.error(405, "\(request.method) is not allowed on \(path)")
             response.headers.add("Allow", route.allowedMethods.joined(separator: ", "))
             return responder.send(response)
         }
-        respond(route, request) { responder.send($0) }
+        let startedAt = EventLoopClock.now()
+        respond(route, request) { [metrics] response in
+            metrics.recordRequest(route: label, seconds: EventLoopClock.seconds(since: startedAt))
+            responder.send(response)
+        }
     }
 
     private func respond(_ route: Route, _ request: HTTPRequest, send: @escaping (HTTPResponse) -> Void) {
@@ -113,6 +136,8 @@ public final class RouterServer {
         case .addWorker: send(Result { () throws(ClientError) in try workers.add(request) }.answer)
         case .removeWorker: send(Result { () throws(ClientError) in try workers.remove(request) }.answer)
         case .listWorkers: send(workers.list())
+        case .workers: send(Result { () throws(ClientError) in try WorkersAPI(pool: pool).respond(request) }.answer)
+        case .abortRequest: proxyContext.aborts.respond(request, send: send)
         case .retrieveFromText:
             guard let tokens else {
                 return send(.error(404, "/retrieve_from_text needs the radix-tree middleware (--middleware radix-tree)"))
@@ -144,6 +169,8 @@ enum Route: String {
     case addWorker = "add_worker"
     case removeWorker = "remove_worker"
     case listWorkers = "list_workers"
+    case workers
+    case abortRequest = "abort_request"
     case retrieveFromText = "retrieve_from_text"
     case metrics
     case health
@@ -151,15 +178,17 @@ enum Route: String {
     case readiness
 
     init?(path: Substring) {
+        if WorkersAPI.handles(path) { self = .workers; return }
         guard path.first == "/", let route = Route(rawValue: String(path.dropFirst())) else { return nil }
         self = route
     }
 
     var allowedMethods: [String] {
         switch self {
-        case .addWorker, .retrieveFromText: ["POST"]
+        case .addWorker, .retrieveFromText, .abortRequest: ["POST"]
         case .removeWorker: ["POST", "DELETE"]
         case .listWorkers, .metrics, .health, .liveness, .readiness: ["GET", "HEAD"]
+        case .workers: ["GET", "HEAD", "POST", "DELETE"]
         }
     }
 }

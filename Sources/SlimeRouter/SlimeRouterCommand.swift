@@ -32,11 +32,11 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "...and more than this many times as many.")
     var balanceRelThreshold = 1.5
 
-    @Option(help: "Attempts for a /generate that aborts or meets a worker error (the first included).")
-    var retryAttempts = 5
+    @OptionGroup var retry: RetryOptions
 
-    @Option(help: "Seconds to wait before resending an aborted or failed /generate.")
-    var retryBackoff = 1.0
+    @OptionGroup var circuitBreaker: CircuitBreakerOptions
+
+    @OptionGroup var queue: QueueOptions
 
     @Option(help: "Radix cache budget in tokens.")
     var cacheMaxTokens = 10_000_000
@@ -62,6 +62,20 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(name: [.customLong("middleware"), .customLong("slime-router-middleware-paths")], parsing: .upToNextOption,
             help: "Middlewares, first sees the request first: short names (radix-tree) or the original's dotted paths.")
     var middlewares: [String] = []
+
+    @Option(help: ArgumentHelp(
+        "Clients must send Authorization: Bearer KEY (probes /health, /liveness, /readiness stay open).",
+        discussion: "Better from the environment, out of `ps`: \(GatewayFlags.apiKeyVariable)."))
+    var apiKey: String?
+
+    @Option(help: ArgumentHelp(
+        "Worker management (/add_worker, /remove_worker, /workers writes, /flush_cache and other worker controls) needs this key.",
+        discussion: "Without it those need --api-key. Better from the environment: \(GatewayFlags.adminKeyVariable)."))
+    var adminApiKey: String?
+
+    @Option(parsing: .upToNextOption,
+            help: "Headers a client's request id is taken from, in order; the first is the one sent to workers and back.")
+    var requestIdHeaders: [String] = ["X-Request-ID"]
 
     @Option(help: "Connect timeout to workers, seconds.")
     var connectTimeout = 5.0
@@ -131,7 +145,10 @@ struct SlimeRouterCommand: ParsableCommand {
         for name in middlewares where MiddlewareName(parsing: name) == nil {
             throw ValidationError("unknown middleware '\(name)'; known: \(MiddlewareName.known.joined(separator: ", "))")
         }
-        guard retryAttempts >= 1 else { throw ValidationError("--retry-attempts must be at least 1") }
+        _ = try GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)
+        guard !requestIdHeaders.isEmpty, requestIdHeaders.allSatisfy(GatewayFlags.isHeaderName) else {
+            throw ValidationError("--request-id-headers: give one or more header names")
+        }
         if let maxConnections, maxConnections < 1 { throw ValidationError("--max-connections must be at least 1") }
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
@@ -164,6 +181,7 @@ struct SlimeRouterCommand: ParsableCommand {
         let router: RouterServer
         var configuration = routerConfiguration()
         configuration.http.maxConnections = maxConnections ?? (files.after > 1 ? files.after / 2 : nil)
+        configuration.keys = try GatewayFlags.keys(apiKey: apiKey, adminKey: adminApiKey)
         do { router = try RouterServer(loop: loop, configuration: configuration, logger: logger) } catch {
             throw ValidationError("\(error)")
         }
@@ -196,8 +214,10 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.routing.fallback = RoutingPolicyName(parsing: fallbackPolicy)!
         configuration.routing.balance.absolute = balanceAbsThreshold
         configuration.routing.balance.relative = balanceRelThreshold
-        configuration.retry.maxAttempts = retryAttempts
-        configuration.retry.backoffMilliseconds = UInt64(retryBackoff * 1000)
+        configuration.retry = retry.policy
+        configuration.circuitBreaker = circuitBreaker.configuration
+        configuration.queue = queue.configuration
+        configuration.requestIDHeaders = requestIdHeaders
         configuration.middlewares = middlewares.compactMap(MiddlewareName.init(parsing:))
         configuration.tokenizerPath = tokenizerPath
         configuration.cache.maxTokens = cacheMaxTokens

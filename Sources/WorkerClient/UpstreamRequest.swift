@@ -31,6 +31,10 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
     /// No connection could be made (refused, unresolvable host, connect
     /// timeout): nothing reached the worker.
     case connectFailed(String)
+    /// The router itself ran out of something while opening a connection
+    /// (file descriptors, local ports, buffers): nothing reached the worker,
+    /// and the worker is not to blame.
+    case localResources(String)
     /// The request timeout ran out after the request started.
     case timedOut(String)
     /// The connection broke or the worker answered something unreadable.
@@ -40,6 +44,7 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
     public var description: String {
         switch self {
         case .connectFailed(let message): "cannot connect to worker: \(message)"
+        case .localResources(let message): "router out of resources connecting to worker: \(message)"
         case .timedOut(let message): "worker timed out: \(message)"
         case .transport(let message): "worker transfer failed: \(message)"
         case .cancelled: "transfer cancelled"

@@ -1,6 +1,7 @@
 import ChatTemplate
 import Foundation
 import JSON
+import TestSupport
 
 /// The differential corpus: real templates fetched by scripts/fetch-chat-templates.sh,
 /// the conversations in scripts/chat_template_conversations.json, and what
@@ -93,11 +94,6 @@ enum Corpus {
         return parsed
     }
 
-    /// The Python with transformers: $SLIME_PYTHON, else the repository's .venv (scripts/setup.sh), else python3.
-    static let python: String = {
-        if let configured = ProcessInfo.processInfo.environment["SLIME_PYTHON"] { return configured }
-        let venv = repository.appendingPathComponent(".venv/bin/python3").path
-        if FileManager.default.isExecutableFile(atPath: venv) { return venv }
-        return "/usr/bin/python3"
-    }()
+    /// The Python with transformers.
+    static let python = ProjectPython.executable
 }

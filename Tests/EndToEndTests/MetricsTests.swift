@@ -43,7 +43,9 @@ extension EndToEnd {
                 #expect(text.contains("slime_router_event_loop_lag_seconds"), "\(text.prefix(2000))")
                 #expect(text.contains("slime_router_cache_"), "\(text.prefix(2000))")
                 #expect(Self.sample("slime_router_cache_tokens", in: text) == Double(conversation.ids.count), "\(text.prefix(3000))")
-                #expect(Self.sample("slime_router_prompt_tokens_from_cache", in: text) == number(cache["prompt_tokens_from_cache"]))
+                #expect(Self.sample("slime_router_prompt_tokens_from_cache_total", in: text) == number(cache["prompt_tokens_from_cache"]))
+                #expect(Self.sample("slime_router_cache_lookup_hits_total", in: text) == number(cache["cache_hits"]))
+                #expect(text.contains("# TYPE slime_router_cache_lookup_hits_total counter"), "\(text.prefix(3000))")
             }
         }
 

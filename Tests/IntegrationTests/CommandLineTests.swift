@@ -84,3 +84,35 @@ import TestSupport
         #expect((meta?["finish_reason"] as? [String: Any])?["type"] as? String == "stop")
     }
 }
+
+/// The retry, circuit breaker and queue flags: bad values stop the start with a
+/// message naming the flag; the original's `--retry-backoff` still names the
+/// initial wait.
+@Suite struct RetryFlagsTests {
+    @Test(arguments: [
+        (["--retry-jitter", "1.5"], "--retry-jitter"),
+        (["--retry-backoff-multiplier", "0.5"], "--retry-backoff-multiplier"),
+        (["--retry-initial-backoff", "-1"], "--retry-initial-backoff"),
+        (["--retry-initial-backoff", "5", "--retry-max-backoff", "1"], "--retry-max-backoff"),
+        (["--retry-attempts", "0"], "--retry-attempts"),
+        (["--cb-failure-threshold", "0"], "--cb-failure-threshold"),
+        (["--cb-timeout-duration-secs", "0"], "--cb-timeout-duration-secs"),
+        (["--max-concurrent-requests", "0"], "--max-concurrent-requests"),
+        (["--queue-size", "-1"], "--queue-size"),
+        (["--queue-timeout", "0"], "--queue-timeout"),
+    ])
+    func badRetryFlagsAreRefused(arguments: [String], flag: String) throws {
+        let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)
+        #expect(process.waitForExit(timeout: 20) != 0)
+        #expect(process.standardError.contains(flag), "stderr: \(process.standardError)")
+    }
+
+    @Test func theOriginalBackoffFlagAndTheNewOnesStartTheRouter() throws {
+        for arguments in [["--retry-backoff", "0.5"],
+                          ["--retry-initial-backoff", "0.1", "--retry-max-backoff", "2", "--retry-backoff-multiplier", "3",
+                           "--retry-jitter", "0.25"]] {
+            let router = try RouterProcess(arguments)
+            #expect(try router.request("GET", "/health").status == 200)
+        }
+    }
+}

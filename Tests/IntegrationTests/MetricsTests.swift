@@ -135,8 +135,11 @@ import TestSupport
         #expect(exposition.value("slime_router_worker_in_flight", labels: "worker=\"\(mock.url)\"") == 0)
         #expect(exposition.value("slime_router_requests_total", labels: "route=\"list_workers\"") == 1)
         #expect(exposition.value("slime_router_proxied_requests_total", labels: "outcome=\"ok\"") == 3)
-        #expect(exposition.types["slime_router_proxy_duration_seconds"] == "histogram")
-        #expect(exposition.value("slime_router_proxy_duration_seconds_count") == 3)
+        #expect(exposition.types["slime_router_request_duration_seconds"] == "histogram")
+        #expect(exposition.value("slime_router_request_duration_seconds_count", labels: "route=\"generate\"") == 3)
+        #expect(exposition.value("slime_router_request_duration_seconds_count", labels: "route=\"list_workers\"") == 1)
+        #expect(exposition.value("slime_router_worker_request_duration_seconds_count", labels: "worker=\"\(mock.url)\"") == 3)
+        #expect(exposition.value("slime_router_worker_requests_total", labels: "worker=\"\(mock.url)\"") == 3)
     }
 
     @Test func jsonStaysTheDefaultForOtherAcceptHeaders() throws {

@@ -65,6 +65,15 @@ import WorkerClient
         #expect(script.failed(.connectFailed("refused")) == "start B buffered after connect")
     }
 
+    /// The router out of descriptors or local ports: every worker would fail alike.
+    @Test func runningOutOfLocalResourcesShedsAtOnceWithoutTryingAnotherWorker() {
+        var script = ExchangeScript()
+        _ = script.forward()
+        #expect(script.failed(.localResources("EMFILE")) == "shed EMFILE")
+        #expect(script.selections == ["none"])
+        #expect(script.backoffElapsed() == "none")
+    }
+
     @Test func onceEveryWorkerWasTriedItGoesRoundAgainSkippingThoseThatRefused() {
         var script = ExchangeScript(workers: ["A", "B"])
         _ = script.forward()

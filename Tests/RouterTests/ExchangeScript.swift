@@ -23,17 +23,26 @@ struct ExchangeScript {
     var machine: Machine
     /// The middleware's preferred worker (cache-aware routing), by name.
     var preferred: String?
+    /// Workers the pool would not pick now (unhealthy, circuit open), by name.
+    var unavailable: Set<String> = []
     /// Each worker choice, as the names it had to skip ("A,B" or "none").
     private(set) var selections: [String] = []
     /// The answer at hand: the last one that arrived, fed back by `judged`.
     private var answerAtHand: ProxiedResponse?
 
-    init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000) {
+    /// Backoffs without jitter unless `retry` says otherwise; `jitterDraws`
+    /// are the jitter's random draws, in turn (0, none, once they run out).
+    init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000,
+         retry: RetryPolicy? = nil, jitterDraws: [Double] = [], waitsForWorkers: Bool = false) {
         self.workers = workers.map(ScriptedWorker.init)
-        var retry = RetryPolicy()
-        retry.maxAttempts = maxAttempts
-        retry.backoffMilliseconds = backoffMilliseconds
-        machine = Machine(retry: retry)
+        var policy = retry ?? RetryPolicy()
+        if retry == nil {
+            policy.initialBackoffMilliseconds = backoffMilliseconds
+            policy.jitter = 0
+        }
+        policy.maxAttempts = maxAttempts
+        var draws = jitterDraws[...]
+        machine = Machine(retry: policy, waitsForWorkers: waitsForWorkers, jitterDraw: { draws.popFirst() ?? 0 })
     }
 
     // MARK: events
@@ -55,6 +64,14 @@ struct ExchangeScript {
     mutating func backoffElapsed() -> String { step { $0.backoffElapsed() } }
     mutating func delivered() -> String { step { $0.answerDelivered() } }
     mutating func clientGone() -> String { step { $0.clientGone() } }
+    mutating func queueFull() -> String { step { $0.queueFull() } }
+    mutating func waitTimedOut() -> String { step { $0.waitTimedOut() } }
+
+    /// The worker named `name` can take the waiting request.
+    mutating func waitEnded(at name: String) -> String {
+        let worker = workers.first { $0.name == name }!
+        return step { $0.waitEnded(worker) }
+    }
 
     /// A buffered attempt's whole answer.
     mutating func answer(_ status: Int, _ body: String = "") -> String {
@@ -64,9 +81,9 @@ struct ExchangeScript {
     }
 
     /// The answer under judgement was read: aborted or not.
-    mutating func judged(aborted: Bool) -> String {
+    mutating func judged(aborted: Bool, askedFor: Bool = false) -> String {
         let response = answerAtHand ?? ProxiedResponse(status: 200, headers: [:], body: [])
-        return step { $0.answerJudged(response, aborted: aborted) }
+        return step { $0.answerJudged(response, aborted: aborted, askedFor: askedFor) }
     }
 
     // MARK: running
@@ -78,7 +95,7 @@ struct ExchangeScript {
         while case .selectWorker(let excluded, let preferring) = action {
             let skipped = workers.filter { excluded.contains(ObjectIdentifier($0)) }.map(\.name)
             selections.append(skipped.isEmpty ? "none" : skipped.joined(separator: ","))
-            let candidates = workers.filter { !excluded.contains(ObjectIdentifier($0)) }
+            let candidates = workers.filter { !excluded.contains(ObjectIdentifier($0)) && !unavailable.contains($0.name) }
             let chosen = candidates.first { preferring && $0.name == preferred } ?? candidates.first
             action = machine.workerSelected(chosen)
         }
@@ -102,6 +119,9 @@ struct ExchangeScript {
         case .finishStream: "finish stream"
         case .abortStream: "abort stream"
         case .fail(let status, let message): "fail \(status) \(message)"
+        case .wait: "wait"
+        case .shed(.localResources(let detail)): "shed \(detail)"
+        case .shed(let reason): "shed \(reason.status) \(reason.metricLabel)"
         case .abandon(let endsStream): endsStream ? "abandon stream" : "abandon"
         }
     }

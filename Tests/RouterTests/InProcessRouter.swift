@@ -12,21 +12,27 @@ import WorkerClient
 /// (for a retry's backoff).
 final class InProcessRouter {
     let loop = EventLoop()
-    let pool = WorkerPool(policy: LeastInFlightPolicy())
+    let pool: WorkerPool
     let upstream = ScriptedUpstream()
     let metrics = RouterMetrics()
     let health: HealthChecker
     private let context: ProxyContext
 
-    init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5) {
+    /// `circuitFailures`: worker failures that open its circuit (the default's 5 otherwise).
+    init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5,
+         circuitFailures: Int? = nil, queue: QueueConfiguration = .init()) {
+        var circuitBreaker = CircuitBreakerConfiguration()
+        if let circuitFailures { circuitBreaker.failureThreshold = circuitFailures }
+        pool = WorkerPool(policy: LeastInFlightPolicy(), circuitBreaker: circuitBreaker)
         let logger = Logger(label: "in-process-router")
         // Probes are never started: only the proxy's reports reach it.
         health = HealthChecker(pool: pool, client: WorkerClient(loop: loop), configuration: .init(), logger: logger)
         var retry = RetryPolicy()
         retry.maxAttempts = maxAttempts
-        retry.backoffMilliseconds = 0
+        retry.initialBackoffMilliseconds = 0
         context = ProxyContext(loop: loop, pool: pool, client: upstream, health: health, metrics: metrics,
-                               chain: MiddlewareChain(middlewares: middlewares), retry: retry, logger: logger)
+                               chain: MiddlewareChain(middlewares: middlewares), retry: retry, queue: queue, requestIDHeader: "X-Request-ID",
+                               logger: logger)
         for url in workers { pool.add(url: url) }
     }
 
@@ -49,7 +55,18 @@ final class InProcessRouter {
         }
     }
 
+    /// Runs the loop until `condition` holds (timers: a queue's timeout, its tick).
+    func runUntil(_ condition: () -> Bool) {
+        var rounds = 0
+        while !condition(), rounds < 50_000_000 {
+            loop.runOnce()
+            rounds += 1
+        }
+    }
+
     func inFlight(_ url: String) -> Int? { pool.worker(url: url)?.inFlight }
+
+    var aborts: AbortRequest { context.aborts }
 }
 
 /// Worker calls that happen when a test says so.

@@ -38,6 +38,7 @@ import Testing
 
     @Test func noTwoMiddlewaresShareASpelling() {
         let keys = MiddlewareCatalog.all.flatMap { type in Set(type.names.map(MiddlewareCatalog.matchKey)) }
+            + MiddlewareCatalog.builtIn.map(MiddlewareCatalog.matchKey)
         #expect(Set(keys).count == keys.count)
     }
 
@@ -49,8 +50,13 @@ import Testing
     @Test func theRadixTreeCannotBeMadeWithoutTokens() throws {
         let setup = MiddlewareSetup(configuration: RouterConfiguration(), policy: LeastInFlightPolicy(), tokens: nil)
         #expect(throws: RouterSetupError.self) { try MiddlewareName(parsing: "radix-tree")?.make(setup) }
-        let made = try MiddlewareName(parsing: "request-id")?.make(setup)
-        #expect(made is RequestIDMiddleware)
+    }
+
+    /// Request ids are always on: the former middleware's name is accepted and makes nothing.
+    @Test func requestIDIsBuiltInAndMakesNothing() throws {
+        let setup = MiddlewareSetup(configuration: RouterConfiguration(), policy: LeastInFlightPolicy(), tokens: nil)
+        let name = try #require(MiddlewareName(parsing: "request-id"))
+        #expect(try name.make(setup) == nil)
     }
 }
 

@@ -94,4 +94,11 @@ import WorkerClient
         #expect(script.head() == "none")
         #expect(script.answer(200) == "judge 200")
     }
+
+    @Test func runningOutOfLocalResourcesShedsARelayedRequestToo() {
+        var script = ExchangeScript()
+        _ = script.forward("GET", "/get_model_info")
+        #expect(script.failed(.localResources("ENOBUFS")) == "shed ENOBUFS")
+        #expect(script.selections == ["none"])
+    }
 }

@@ -37,6 +37,15 @@ public struct MockSGLangClient: Sendable {
         return generations
     }
 
+    /// Every `/abort_request` body the mock received, oldest first.
+    public func aborts() throws -> [[String: Any]] {
+        let response = try httpRequest("GET", port: port, path: "/mock/aborts")
+        guard response.status == 200, let aborts = try jsonObject(response)["aborts"] as? [[String: Any]] else {
+            throw FixtureError("/mock/aborts answered \(response.status): \(response.text.prefix(300))")
+        }
+        return aborts
+    }
+
     /// `GET /mock/stats`: `connections_accepted`, `health_probes` (received)
     /// and `health_probes_waiting` (held, unanswered).
     public func stats() throws -> [String: Int] {

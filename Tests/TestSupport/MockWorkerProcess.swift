@@ -51,6 +51,8 @@ public final class MockWorkerProcess: @unchecked Sendable {
     }
 
     /// The `rid`s of the `/generate` requests received, oldest first.
+    public func aborts() throws -> [[String: Any]] { try client.aborts() }
+
     public func rids() throws -> [String] { try requests().compactMap { $0["rid"] as? String } }
 
     /// What this worker answered for each generation (`MockSGLangClient.generations`).

@@ -32,7 +32,7 @@ struct WorkerEndpoints {
 
     /// The worker URL from `?url=`, `?worker_url=`, or a JSON body
     /// `{"url"}` / `{"worker_url"}`.
-    private func workerURL(in request: HTTPRequest) throws(ClientError) -> String {
+    func workerURL(in request: HTTPRequest) throws(ClientError) -> String {
         var candidate = request.queryParameter("url") ?? request.queryParameter("worker_url")
         if candidate == nil, !request.body.isEmpty {
             let body: JSONValue

@@ -3,7 +3,11 @@ import Prometheus
 
 /// Counters and histograms of the router, kept in a Prometheus registry
 /// (swift-prometheus). Gauges that mirror state (worker loads, health) are
-/// set when scraped rather than on every request.
+/// set when scraped rather than on every request, and so are counters kept
+/// elsewhere (the cache's, the workers'): raised to their totals.
+///
+/// Prometheus conventions: counters end in `_total`, names carry their
+/// unit (`_seconds`, `_bytes`, `_tokens`).
 final class RouterMetrics {
     let registry = PrometheusCollectorRegistry()
     let requests: LabeledCounters
@@ -12,12 +16,27 @@ final class RouterMetrics {
     let rejected: LabeledCounters
     let retries: LabeledCounters
     let aborts: LabeledCounters
-    private let proxyDuration: ValueHistogram
-    private var workerGauges: [String: (inFlight: Gauge, healthy: Gauge)] = [:]
+    let unauthorized: LabeledCounters
+    let shed: LabeledCounters
+    /// Arrival to last response byte, by route (`generate`, `proxy` for
+    /// other proxied paths, or the router's own route).
+    private let requestDuration: LabeledHistograms
+    /// The same for proxied requests, by the worker that answered.
+    private let workerRequestDuration: LabeledHistograms
+    /// Streamed `/generate` (see `GenerateStreamWatch`).
+    let timeToFirstToken: ValueHistogram
+    let timePerOutputToken: ValueHistogram
+    /// Requests waiting for a worker now, and how long each waited (see `WaitingRoom`).
+    let queueDepth: Gauge
+    let queueWait: ValueHistogram
+    private var workerSeries: [String: WorkerSeries] = [:]
     private let activeWorkers: Gauge
     private let totalInFlight: Gauge
     private let openConnections: Gauge
     private lazy var cacheGauges: [String: Gauge] = [:]
+    private lazy var cacheCounters: [String: MirroredCounter] = [:]
+    private lazy var notStored = LabeledCounters(registry, name: "slime_router_trajectories_not_stored_total", label: "reason",
+                                                 help: "Finished generations not stored in the cache, by reason")
 
     init() {
         requests = LabeledCounters(registry, name: "slime_router_requests_total", label: "route",
@@ -32,46 +51,73 @@ final class RouterMetrics {
                                   help: "Requests sent again to a worker, by reason")
         aborts = LabeledCounters(registry, name: "slime_router_aborted_generations_total", label: "route",
                                  help: "Worker answers whose finish_reason was abort")
-        proxyDuration = registry.makeValueHistogram(
-            descriptor: describe("slime_router_proxy_duration_seconds",
-                                 "Time from a proxied request's arrival to its last response byte"),
-            buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120])
+        unauthorized = LabeledCounters(registry, name: "slime_router_unauthorized_requests_total", label: "route",
+                                       help: "Requests refused for a missing or wrong key, by route")
+        shed = LabeledCounters(registry, name: "slime_router_shed_requests_total", label: "reason",
+                               help: "Requests answered 503 with Retry-After without reaching a worker, by reason")
+        let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
+        requestDuration = LabeledHistograms(
+            registry, name: "slime_router_request_duration_seconds", label: "route", buckets: durationBuckets,
+            help: "Time from a request's arrival to its last response byte, by route")
+        workerRequestDuration = LabeledHistograms(
+            registry, name: "slime_router_worker_request_duration_seconds", label: "worker", buckets: durationBuckets,
+            help: "Time from a proxied request's arrival to its last response byte, by the worker that answered")
+        timeToFirstToken = registry.makeValueHistogram(
+            descriptor: describe("slime_router_time_to_first_token_seconds",
+                                 "Streamed /generate: time from the request's arrival to the first answer byte relayed"),
+            buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
+        timePerOutputToken = registry.makeValueHistogram(
+            descriptor: describe("slime_router_time_per_output_token_seconds",
+                                 "Streamed /generate: time from the first answer byte to the end, per token after the first"),
+            buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1])
+        queueDepth = registry.makeGauge(descriptor: describe("slime_router_queue_depth", "Requests waiting for a worker now"))
+        queueWait = registry.makeValueHistogram(
+            descriptor: describe("slime_router_queue_wait_seconds",
+                                 "Time a request waited for a worker, whether it then went or timed out"),
+            buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120])
         activeWorkers = registry.makeGauge(descriptor: describe("slime_router_active_workers", "Healthy registered workers"))
         totalInFlight = registry.makeGauge(descriptor: describe("slime_router_in_flight_requests", "Requests at workers now"))
         openConnections = registry.makeGauge(descriptor: describe("slime_router_open_connections", "Client connections open"))
     }
 
-    func recordProxied(outcome: String, seconds: Double) {
+    func recordProxied(outcome: String, route: String, worker: String?, seconds: Double) {
         proxied.increment(outcome)
-        proxyDuration.record(seconds)
+        recordRequest(route: route, seconds: seconds)
+        if let worker { workerRequestDuration.record(seconds, for: worker) }
+    }
+
+    func recordRequest(route: String, seconds: Double) {
+        requestDuration.record(seconds, for: route)
     }
 
     /// Mirrors the cache's figures into gauges (they are counted elsewhere).
     func updateCacheGauges(_ tokens: TokenCache) {
         let stats = tokens.cache.statistics
-        let values: [(String, String, Int)] = [
+        let levels: [(String, String, Int)] = [
             ("slime_router_cache_entries", "Trajectories in the radix cache", stats.entries),
             ("slime_router_cache_tokens", "Tokens held by the radix cache", stats.cachedTokens),
             ("slime_router_cache_bytes", "Bytes used by the radix cache", stats.bytesUsed),
-            ("slime_router_cache_lookup_hits", "Cache lookups that matched a prefix", stats.hits),
-            ("slime_router_cache_lookup_misses", "Cache lookups that matched nothing", stats.misses),
-            ("slime_router_cache_evicted_tokens", "Tokens evicted from the radix cache", stats.evictedTokens),
-            ("slime_router_prompt_tokens_from_cache", "Prompt tokens served from the cache", tokens.tokensFromCache),
-            ("slime_router_prompt_tokens_tokenized", "Prompt tokens tokenized by the router", tokens.tokensTokenized),
-            ("slime_router_trajectories_stored", "Generations stored in the cache", tokens.trajectoriesStored),
         ]
-        for (name, help, value) in values {
+        for (name, help, value) in levels {
             let gauge = cacheGauges[name] ?? registry.makeGauge(descriptor: describe(name, help))
             cacheGauges[name] = gauge
             gauge.set(Double(value))
         }
+        let totals: [(String, String, Int)] = [
+            ("slime_router_cache_lookup_hits_total", "Cache lookups that matched a prefix", stats.hits),
+            ("slime_router_cache_lookup_misses_total", "Cache lookups that matched nothing", stats.misses),
+            ("slime_router_cache_evicted_tokens_total", "Tokens evicted from the radix cache", stats.evictedTokens),
+            ("slime_router_prompt_tokens_from_cache_total", "Prompt tokens served from the cache", tokens.tokensFromCache),
+            ("slime_router_prompt_tokens_tokenized_total", "Prompt tokens tokenized by the router", tokens.tokensTokenized),
+            ("slime_router_trajectories_stored_total", "Generations stored in the cache", tokens.trajectoriesStored),
+        ]
+        for (name, help, value) in totals {
+            let counter = cacheCounters[name] ?? MirroredCounter(registry.makeCounter(descriptor: describe(name, help)))
+            cacheCounters[name] = counter
+            counter.raise(to: value)
+        }
         for reason in NotStoredReason.allCases {
-            let key = "not_stored_" + reason.rawValue
-            let gauge = cacheGauges[key] ?? registry.makeGauge(
-                descriptor: describe("slime_router_trajectories_not_stored", "Finished generations not stored in the cache, by reason"),
-                labels: [("reason", reason.rawValue)])
-            cacheGauges[key] = gauge
-            gauge.set(Double(tokens.trajectoriesNotStored[reason] ?? 0))
+            notStored.set(reason.rawValue, to: tokens.trajectoriesNotStored[reason] ?? 0)
         }
     }
 
@@ -80,17 +126,14 @@ final class RouterMetrics {
         var seen: Set<String> = []
         for worker in pool.workers {
             seen.insert(worker.url)
-            let gauges = workerGauges[worker.url] ?? (
-                inFlight: registry.makeGauge(descriptor: describe("slime_router_worker_in_flight", "Requests at this worker now"), labels: [("worker", worker.url)]),
-                healthy: registry.makeGauge(descriptor: describe("slime_router_worker_healthy", "1 when the worker receives requests"), labels: [("worker", worker.url)]))
-            workerGauges[worker.url] = gauges
-            gauges.inFlight.set(Double(worker.inFlight))
-            gauges.healthy.set(worker.isAvailable ? 1.0 : 0.0)
+            let series = workerSeries[worker.url] ?? WorkerSeries(registry, url: worker.url)
+            workerSeries[worker.url] = series
+            series.update(worker)
         }
-        for (url, gauges) in workerGauges where !seen.contains(url) {
-            registry.unregisterGauge(gauges.inFlight)
-            registry.unregisterGauge(gauges.healthy)
-            workerGauges[url] = nil
+        for (url, series) in workerSeries where !seen.contains(url) {
+            series.unregister(from: registry)
+            workerRequestDuration.remove(url)
+            workerSeries[url] = nil
         }
         activeWorkers.set(Int64(pool.availableWorkers.count))
         totalInFlight.set(Int64(pool.totalInFlight))
@@ -134,6 +177,19 @@ final class LabeledCounters {
         let counter = registry.makeCounter(descriptor: describe(name, help), labels: [(label, value)])
         counters[value] = counter
         return counter
+    }
+}
+
+/// A counter whose total is kept elsewhere, raised to it when scraped.
+final class MirroredCounter {
+    let counter: Counter
+    private var reported = 0
+
+    init(_ counter: Counter) { self.counter = counter }
+
+    func raise(to total: Int) {
+        if total > reported { counter.increment(by: Int64(total - reported)) }
+        reported = max(reported, total)
     }
 }
 

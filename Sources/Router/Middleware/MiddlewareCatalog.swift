@@ -4,9 +4,14 @@ enum MiddlewareCatalog {
     static var all: [any NamedMiddleware.Type] {
         [
             RadixTreeMiddleware.self,
-            RequestIDMiddleware.self,
         ]
     }
+
+    /// Names of former middlewares whose job the router now does for every
+    /// request: still accepted, so command lines that name them start, and
+    /// they add nothing. `request-id`: request ids are always on
+    /// (Gateway/RequestIDs.swift).
+    static let builtIn = ["request-id"]
 
     /// The last dotted component, lowercased, without `-`, `_` and a
     /// `middleware` suffix: `radix-tree`, `RadixTreeMiddleware` and
@@ -50,23 +55,46 @@ struct MiddlewareSetup {
 /// original's dotted path, matched case-insensitively with `-`, `_` and a
 /// `Middleware` suffix ignored.
 public struct MiddlewareName: Hashable, Sendable, CustomStringConvertible {
-    /// Its place in `MiddlewareCatalog.all`.
-    private let index: Int
+    private enum Entry: Hashable {
+        /// Its place in `MiddlewareCatalog.all`.
+        case catalog(Int)
+        /// Its place in `MiddlewareCatalog.builtIn`.
+        case builtIn(Int)
+    }
+
+    private let entry: Entry
 
     public init?(parsing text: String) {
         let key = MiddlewareCatalog.matchKey(text)
-        guard let index = MiddlewareCatalog.all.firstIndex(where: { type in
+        if let index = MiddlewareCatalog.all.firstIndex(where: { type in
             type.names.contains { MiddlewareCatalog.matchKey($0) == key }
-        }) else { return nil }
-        self.index = index
+        }) {
+            entry = .catalog(index)
+        } else if let index = MiddlewareCatalog.builtIn.firstIndex(where: { MiddlewareCatalog.matchKey($0) == key }) {
+            entry = .builtIn(index)
+        } else {
+            return nil
+        }
     }
 
-    /// Every middleware's short name, in catalog order.
-    public static var known: [String] { MiddlewareCatalog.all.map { $0.names[0] } }
+    /// Every short name `--middleware` accepts: the catalog's, then the built-in ones.
+    public static var known: [String] { MiddlewareCatalog.all.map { $0.names[0] } + MiddlewareCatalog.builtIn }
 
-    public var description: String { type.names[0] }
-    private var type: any NamedMiddleware.Type { MiddlewareCatalog.all[index] }
-    var needsTokenizer: Bool { type.needsTokenizer }
+    public var description: String {
+        switch entry {
+        case .catalog(let index): MiddlewareCatalog.all[index].names[0]
+        case .builtIn(let index): MiddlewareCatalog.builtIn[index]
+        }
+    }
 
-    func make(_ setup: MiddlewareSetup) throws -> any Middleware { try type.make(setup) }
+    var needsTokenizer: Bool {
+        guard case .catalog(let index) = entry else { return false }
+        return MiddlewareCatalog.all[index].needsTokenizer
+    }
+
+    /// The middleware the router runs; nil for a built-in name.
+    func make(_ setup: MiddlewareSetup) throws -> (any Middleware)? {
+        guard case .catalog(let index) = entry else { return nil }
+        return try MiddlewareCatalog.all[index].make(setup)
+    }
 }

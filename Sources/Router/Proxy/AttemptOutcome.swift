@@ -10,11 +10,14 @@ enum AttemptOutcome {
     /// Nothing reached the worker: refused, unresolvable or connect timeout.
     case refused(String)
 
-    /// Whether to wait before the next attempt.
-    var needsBackoff: Bool {
+    /// Whether the worker may have seen the request: all but a refused connection.
+    var mayHaveReachedTheWorker: Bool {
         if case .refused = self { return false }
         return true
     }
+
+    /// Whether to wait before the next attempt: a refusal moves on at once.
+    var needsBackoff: Bool { mayHaveReachedTheWorker }
 
     /// The `retries` metric's label for an attempt that follows this one.
     var metricLabel: String {

@@ -34,53 +34,14 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         case relayed
     }
 
-    /// The one thing the driver does next.
-    enum Action {
-        /// Nothing: the event no longer matters (the client left, or the
-        /// exchange already ended).
-        case none
-        /// Read whether the body asks for a stream, then `streamFlagRead`.
-        case readStreamFlag
-        /// Pick an available worker outside `excluded` (the middleware's
-        /// preferred one when `preferring`), then `workerSelected`.
-        case selectWorker(excluding: Set<ObjectIdentifier>, preferring: Bool)
-        /// Send the request to `worker`; `retrying` is the failure it follows.
-        case startAttempt(Candidate, Mode, retrying: AttemptOutcome?)
-        /// Start the client's answer with the worker's head (relayed mode).
-        case relayHead
-        /// Read the 2xx `/generate` answer at hand for an abort (parsing it
-        /// as JSON too when `parsesJSON`), then `answerJudged`.
-        case judge(parsesJSON: Bool)
-        /// Wait, then `backoffElapsed`.
-        case scheduleBackoff(milliseconds: UInt64)
-        /// Pass the answer at hand (the one just arrived or judged) through
-        /// the middleware chain, then `answerDelivered`.
-        case deliverAnswer
-        /// Attempts ran out: pass the last answer a worker gave (kept by the
-        /// machine) through the middleware chain, then `answerDelivered`.
-        case deliverLastAnswer(ProxiedResponse)
-        /// Send the answer at hand (the chain's, or a middleware's own); done.
-        case sendAnswer(ExchangeOutcome)
-        /// Let the middlewares see the stream's end, then `streamEndSeen`.
-        case endStream
-        /// Close the client's stream normally; done.
-        case finishStream
-        /// Cut the client's stream short (the worker failed after the head
-        /// went out) and tell the middlewares it failed; done.
-        case abortStream
-        /// Answer the client with a JSON error; done.
-        case fail(status: Int, message: String)
-        /// The client left: stop the transfer and any backoff, tell the
-        /// middlewares a relayed stream failed when `endsStream`; done.
-        case abandon(endsStream: Bool)
-    }
-
     private enum Phase {
         case preparing
         case readingStreamFlag
         /// The first round skips every worker tried; the second (buffered
         /// only) goes round again skipping those that refused.
         case selecting(secondRound: Bool)
+        /// In the queue, before the first attempt.
+        case waiting
         /// A transfer runs and nothing of it reached the client.
         case attempting(Candidate)
         /// The worker's head went out to the client.
@@ -93,6 +54,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     }
 
     private let retry: RetryPolicy
+    /// Whether a request that finds no worker waits for one (`--queue-size`).
+    private let waitsForWorkers: Bool
+    /// Uniform in -1...1: the backoff's jitter.
+    private let jitterDraw: () -> Double
+    /// Backoffs waited so far: each next one is longer.
+    private var backoffs = 0
     private var phase = Phase.preparing
     /// Set once the middleware chain let the request through.
     private var request = ExchangeRequest(method: "", path: "", forwarding: Forwarding())
@@ -109,8 +76,11 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     /// when the attempts after it end without an answer of their own.
     private var lastAnswer: ProxiedResponse?
 
-    init(retry: RetryPolicy) {
+    init(retry: RetryPolicy, waitsForWorkers: Bool = false,
+         jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }) {
         self.retry = retry
+        self.waitsForWorkers = waitsForWorkers
+        self.jitterDraw = jitterDraw
     }
 
     var isDone: Bool {
@@ -165,6 +135,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
                 phase = .selecting(secondRound: true)
                 return .selectWorker(excluding: refused, preferring: false)
             }
+            // Nothing reached a worker yet (none tried, or every one refused
+            // the connection, as restarting workers do): wait for one when allowed.
+            if waitsForWorkers, lastFailure?.outcome.mayHaveReachedTheWorker != true {
+                phase = .waiting
+                return .wait
+            }
             guard let lastFailure else { return fail(503, "no healthy worker available") }
             return giveUp(lastFailure)
         }
@@ -174,6 +150,25 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         tried.insert(ObjectIdentifier(worker))
         phase = .attempting(worker)
         return .startAttempt(worker, mode, retrying: retrying)
+    }
+
+    /// A worker can take the waiting request.
+    mutating func waitEnded(_ worker: Candidate) -> Action {
+        guard case .waiting = phase else { return .none }
+        phase = .selecting(secondRound: false)
+        return workerSelected(worker)
+    }
+
+    /// The queue had no room for it.
+    mutating func queueFull() -> Action { shedWaiting(.queueFull) }
+
+    /// It waited as long as it may.
+    mutating func waitTimedOut() -> Action { shedWaiting(.queueTimedOut) }
+
+    private mutating func shedWaiting(_ reason: ShedReason) -> Action {
+        guard case .waiting = phase else { return .none }
+        phase = .done
+        return .shed(reason)
     }
 
     mutating func backoffElapsed() -> Action {
@@ -219,10 +214,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         return .judge(parsesJSON: request.needsWholeResponse)
     }
 
-    /// A 2xx `/generate` answer was read: SGLang aborted it, or not.
-    mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool) -> Action {
+    /// A 2xx `/generate` answer was read: SGLang aborted it, or not. An
+    /// abort the client asked for (`/abort_request`) is the answer, not a
+    /// failure to resend.
+    mutating func answerJudged(_ response: ProxiedResponse, aborted: Bool, askedFor: Bool = false) -> Action {
         guard case .judging = phase else { return .none }
-        guard aborted else { return deliverAnswer() }
+        guard aborted, !askedFor else { return deliverAnswer() }
         return retryOrGiveUp(FailedAttempt(.aborted, response: response))
     }
 
@@ -244,6 +241,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
             case .connectFailed(let message):
                 refused.insert(ObjectIdentifier(worker))
                 return retryOrGiveUp(FailedAttempt(.refused(message)))
+            case .localResources(let message):
+                // Every worker would fail alike: shed at once, blame none.
+                phase = .done
+                return .shed(.localResources(message))
             case .timedOut(let message):
                 return retryOrGiveUp(FailedAttempt(.workerError(message), status: 504))
             case .transport(let message):
@@ -282,7 +283,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         // is nothing to wait for.
         guard mode == .buffered, failure.outcome.needsBackoff else { return selectWorker() }
         phase = .backingOff
-        return .scheduleBackoff(milliseconds: retry.backoffMilliseconds)
+        let milliseconds = retry.backoffMilliseconds(afterWaits: backoffs, draw: jitterDraw())
+        backoffs += 1
+        return .scheduleBackoff(milliseconds: milliseconds)
     }
 
     /// Buffered requests are resent after any failure. A relayed one comes
@@ -321,37 +324,4 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         phase = .done
         return .fail(status: status, message: message)
     }
-}
-
-/// What the state machine needs to know of a request once the middleware
-/// chain let it through.
-struct ExchangeRequest {
-    let method: String
-    /// SGLang generation: buffered unless streamed, resent after an abort.
-    let isGenerate: Bool
-    /// A middleware asked for the whole answer.
-    let needsWholeResponse: Bool
-    /// Whether the client asked for a stream, when a middleware read it.
-    let streams: Bool?
-
-    init(method: String, path: Substring, forwarding: Forwarding) {
-        self.method = method
-        isGenerate = method == "POST" && path == "/generate"
-        needsWholeResponse = forwarding.needsWholeResponse
-        streams = forwarding.streams
-    }
-
-    /// Whether it may go to another worker after its connection broke: SGLang
-    /// generation, or an idempotent method. Asked only then: most requests
-    /// never hash their method.
-    var maySendTwice: Bool { isGenerate || RetryPolicy.idempotentMethods.contains(method) }
-}
-
-/// How an exchange ended, as metrics and logs name it.
-enum ExchangeOutcome: String {
-    case ok
-    case answeredByMiddleware = "answered_by_middleware"
-    case error
-    case upstreamBroken = "upstream_broken"
-    case clientClosed = "client_closed"
 }

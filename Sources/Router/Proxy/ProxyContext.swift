@@ -12,11 +12,19 @@ final class ProxyContext {
     let metrics: RouterMetrics
     let chain: MiddlewareChain
     let retry: RetryPolicy
+    let waitingRoom: WaitingRoom
+    /// Which worker runs each named generation, for `/abort_request`.
+    let inFlightRids = InFlightRids()
+    let aborts: AbortRequest
+    /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
+    let requestIDHeader: String
     let logger: Logger
     let middlewareContext: MiddlewareContext
+    private var localResourcesWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
 
     init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, logger: Logger) {
+         chain: MiddlewareChain, retry: RetryPolicy, queue: QueueConfiguration = .init(), requestIDHeader: String,
+         logger: Logger) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -24,7 +32,21 @@ final class ProxyContext {
         self.metrics = metrics
         self.chain = chain
         self.retry = retry
+        waitingRoom = WaitingRoom(loop: loop, configuration: queue, metrics: metrics)
+        aborts = AbortRequest(pool: pool, rids: inFlightRids, client: client)
+        self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
+    }
+
+    /// Says that requests are shed because the router ran out of
+    /// descriptors, local ports or buffers connecting to a worker: once per
+    /// interval with what ran out, since under that load it happens by the thousand.
+    func logLocalExhaustion(_ message: String) {
+        guard let unsaid = localResourcesWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) else { return }
+        logger.error(
+            "router ran out of local resources opening worker connections; requests shed with 503, workers not marked unhealthy",
+            metadata: ["cause": "\(message)", "shed_since_last_report": "\(unsaid + 1)",
+                       "remedy": "raise the open-file limit (ulimit -n) or lower client concurrency"])
     }
 }

@@ -24,14 +24,25 @@ final class ProxyExchange {
     private var worker: Worker?
     private var transfer: (any UpstreamTransfer)?
     private var backoff: LoopTimer?
+    /// The `rid`s a `/generate` names, once read (at its first attempt).
+    private var rids: [String]?
+    /// Whether a client asked (`/abort_request`) to abort the rids of the
+    /// attempt that just answered.
+    private var abortAskedFor = false
+    /// Its place in the queue while it waits for a worker.
+    private var ticket: WaitingRoom.Ticket?
+    /// A streamed `/generate` being relayed.
+    private var streamWatch: GenerateStreamWatch?
     private let startedAt = EventLoopClock.now()
 
     init(request: HTTPRequest, responder: any ClientAnswer, context: ProxyContext) {
         self.request = ProxiedRequest(request)
         self.responder = responder
         self.context = context
-        machine = ExchangeStateMachine(retry: context.retry)
+        machine = ExchangeStateMachine(retry: context.retry, waitsForWorkers: context.waitingRoom.waits)
     }
+
+    private var isGenerate: Bool { ExchangeRequest.isGenerate(method: request.method, path: request.path) }
 
     func start() {
         responder.onClientGone = { [self] in perform(machine.clientGone()) }
@@ -64,8 +75,12 @@ final class ProxyExchange {
                 perform(machine.streamFlagRead(streams))
             }
         case .selectWorker(let excluded, let preferring):
-            let chosen = context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil)
+            // A first attempt does not pass requests waiting for a worker.
+            let mayGo = machine.attempts > 0 || context.waitingRoom.admitsNewcomer(inFlight: context.pool.totalInFlight)
+            let chosen = mayGo ? context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil) : nil
             perform(machine.workerSelected(chosen))
+        case .wait:
+            waitForWorker()
         case .startAttempt(let worker, let mode, let retrying):
             startAttempt(at: worker, mode, retrying: retrying)
         case .relayHead:
@@ -99,7 +114,18 @@ final class ProxyExchange {
         case .fail(let status, let message):
             responder.send(.error(status, message))
             finish(.error)
+        case .shed(let reason):
+            context.metrics.shed.increment(reason.metricLabel)
+            if case .localResources(let detail) = reason { context.logLocalExhaustion(detail) }
+            var response = HTTPResponse.error(reason.status, reason.message)
+            response.headers.add("Retry-After", "1")
+            responder.send(response)
+            finish(.shed)
         case .abandon(let endsStream):
+            // The worker would decode for nobody: tell it to stop.
+            if let worker, let rids, !rids.isEmpty { context.aborts.abort(rids, at: worker) }
+            if let ticket { context.waitingRoom.leave(ticket) }
+            ticket = nil
             transfer?.cancel()
             transfer = nil
             backoff?.cancel()
@@ -107,6 +133,24 @@ final class ProxyExchange {
             if endsStream { context.chain.streamEnded(for: request, succeeded: false, context: context.middlewareContext) {} }
             finish(.clientClosed)
         }
+    }
+
+    // MARK: waiting for a worker
+
+    private func waitForWorker() {
+        ticket = context.waitingRoom.enter(
+            tryStart: { [self] in
+                guard context.waitingRoom.hasCapacity(inFlight: context.pool.totalInFlight),
+                      let chosen = context.pool.select(preferring: request.forwarding.preferredWorker) else { return false }
+                ticket = nil
+                perform(machine.waitEnded(chosen))
+                return true
+            },
+            timedOut: { [self] in
+                ticket = nil
+                perform(machine.waitTimedOut())
+            })
+        if ticket == nil { perform(machine.queueFull()) }
     }
 
     // MARK: attempts
@@ -121,6 +165,19 @@ final class ProxyExchange {
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
         // Strong captures: the transfer keeps this exchange alive until done.
         transfer = context.client.start(upstream, handlers: mode == .buffered ? bufferedHandlers() : relayHandlers())
+        if isGenerate { trackRids(at: worker) }
+    }
+
+    /// Notes which worker runs the request's rids, reading them (off the
+    /// loop for a large body) at the first attempt.
+    private func trackRids(at worker: Worker) {
+        if let rids { return context.inFlightRids.started(rids, at: worker) }
+        let body = request.body
+        JSONWork.run(on: context.loop, bodyBytes: body.count, { GenerateAnswer.rids(body) }) { [self] (read: Result<[String], Never>) in
+            guard case .success(let read) = read else { return }
+            rids = read
+            if let current = self.worker { context.inFlightRids.started(read, at: current) }
+        }
     }
 
     /// A buffered attempt's head and body decide nothing until the answer is whole.
@@ -138,6 +195,9 @@ final class ProxyExchange {
             onComplete: { [self] result in
                 switch result {
                 case .success:
+                    attemptAnswered(response.status)
+                    // Read before the attempt ends, which forgets the rids.
+                    abortAskedFor = rids.map(context.inFlightRids.wasAbortRequested) ?? false
                     transferEnded()
                     perform(machine.answerArrived(response), answer: response)
                 case .failure(let error):
@@ -153,6 +213,7 @@ final class ProxyExchange {
             },
             onBody: { [self] bytes in
                 context.chain.observeStream(bytes, for: request, context: context.middlewareContext)
+                streamWatch?.observe(bytes)
                 responder.writeChunk(bytes)
                 return !responder.isClientSlow
             },
@@ -160,6 +221,7 @@ final class ProxyExchange {
                 switch result {
                 case .success:
                     if let worker { context.health.recordSuccess(worker) }
+                    streamWatch?.finished(at: worker)
                     transferEnded()
                     perform(machine.relayCompleted())
                 case .failure(let error):
@@ -169,6 +231,8 @@ final class ProxyExchange {
     }
 
     private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
+        attemptAnswered(status)
+        if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
         let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
         let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
             .flatMap { Int($0.value.trimmingASCIISpaces()) }
@@ -179,6 +243,11 @@ final class ProxyExchange {
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
     }
 
+    /// A 5xx is the worker's failure; anything below, a 4xx included, shows it works.
+    private func attemptAnswered(_ status: Int) {
+        if status >= 500 { request.servedBy?.attemptFailed() } else { request.servedBy?.attemptSucceeded() }
+    }
+
     /// The worker has one request fewer.
     private func transferEnded() {
         transfer = nil
@@ -187,20 +256,24 @@ final class ProxyExchange {
 
     /// A failed attempt counts against its worker (a refused connection in
     /// its health too) before the next one is chosen; a relayed stream cut
-    /// short after its head went out counts as neither.
+    /// short after its head went out counts as neither, and nor does the
+    /// router running out of resources of its own.
     private func transferFailed(_ error: UpstreamError) {
         let failedWorker = worker
         transferEnded()
         let action = machine.transferFailed(error)
         if case .abortStream = action { return perform(action) }
+        let label: String
         switch error {
         case .connectFailed:
             if let failedWorker { context.health.recordFailure(failedWorker) }
-            context.metrics.upstreamErrors.increment("connect")
-        case .timedOut: context.metrics.upstreamErrors.increment("timeout")
-        case .transport: context.metrics.upstreamErrors.increment("transport")
-        case .cancelled: break
+            label = "connect"
+        case .timedOut: label = "timeout"
+        case .transport: label = "transport"
+        case .localResources, .cancelled: return perform(action)
         }
+        failedWorker?.attemptFailed()
+        context.metrics.upstreamErrors.increment(label)
         perform(action)
     }
 
@@ -211,14 +284,16 @@ final class ProxyExchange {
     private func judge(_ response: ProxiedResponse, parsesJSON: Bool) {
         let body = response.body
         JSONWork.run(on: context.loop, bodyBytes: body.count, {
-            parsesJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil
-        }) { [self] (parsed: Result<JSONValue?, Never>) in
-            guard case .success(let json) = parsed else { return }
+            (json: parsesJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
+             weightVersion: MetaInfoScan.weightVersion(in: body))
+        }) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
+            guard case .success(let (json, weightVersion)) = parsed else { return }
+            if let weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
             var response = response
             response.json = json
             let aborted = json.map(GenerateAnswer.isAborted) ?? false
             if aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
-            perform(machine.answerJudged(response, aborted: aborted), answer: response)
+            perform(machine.answerJudged(response, aborted: aborted, askedFor: abortAskedFor), answer: response)
         }
     }
 
@@ -232,9 +307,13 @@ final class ProxyExchange {
         }
     }
 
+    /// The worker has room for one more: a waiting request may take it.
     private func releaseWorker() {
-        if let worker { context.pool.requestEnded(at: worker) }
-        worker = nil
+        guard let worker else { return }
+        if let rids { context.inFlightRids.ended(rids, at: worker) }
+        context.pool.requestEnded(at: worker)
+        self.worker = nil
+        context.waitingRoom.wake()
     }
 
     private func finish(_ outcome: ExchangeOutcome) {
@@ -242,8 +321,10 @@ final class ProxyExchange {
         responder.onClientGone = nil
         responder.onWritable = nil
         let seconds = EventLoopClock.seconds(since: startedAt)
-        context.metrics.recordProxied(outcome: outcome.rawValue, seconds: seconds)
+        context.metrics.recordProxied(outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
+                                      worker: request.servedBy?.url, seconds: seconds)
         context.logger.debug("proxied", metadata: [
+            "request_id": "\(request.headers[context.requestIDHeader] ?? "none")",
             "method": "\(request.method)", "target": "\(request.target)",
             "status": "\(responder.status.map(String.init) ?? "none")", "outcome": "\(outcome.rawValue)",
             "worker": "\(request.servedBy?.url ?? "none")", "attempts": "\(machine.attempts)",

@@ -19,6 +19,15 @@ enum GenerateAnswer {
     private static let abortWord = ByteNeedle("abort", rareByte: "b")
     private static let unicodeEscape = ByteNeedle(#"\u"#, rareByte: "\\")
     private static let streamKey = ByteNeedle(#""stream""#, rareByte: "m")
+    private static let ridKey = ByteNeedle(#""rid""#, rareByte: "d")
+
+    /// The `rid`s a request body names: one, or one per prompt of a batch.
+    /// Most bodies that name none do not spell `"rid"`, which a byte scan tells.
+    static func rids(_ body: [UInt8]) -> [String] {
+        guard ridKey.occurs(in: body), let editor = try? JSONObjectEditor(body), let value = editor["rid"] else { return [] }
+        if let rid = value.stringValue { return [rid] }
+        return value.arrayValue?.compactMap(\.stringValue) ?? []
+    }
 
     /// Whether a request body asks for `"stream": true`. Most bodies do not
     /// mention `stream` at all, which a byte scan tells without parsing.

@@ -15,21 +15,42 @@ struct ByteNeedle {
         self.rareIndex = rareIndex
     }
 
+    var count: Int { bytes.count }
+
     /// Whether the needle occurs in `haystack`.
     func occurs(in haystack: [UInt8]) -> Bool {
-        haystack.withUnsafeBufferPointer { haystack in
-            guard haystack.count >= bytes.count else { return false }
-            let rare = Int32(bytes[rareIndex])
-            // Where the rare byte may stand, and how far there is to search for it.
-            var from = rareIndex
-            let end = haystack.count - (bytes.count - rareIndex - 1)
-            while from < end, let found = memchr(haystack.baseAddress! + from, rare, end - from) {
-                let at = haystack.baseAddress!.distance(to: found.assumingMemoryBound(to: UInt8.self))
-                let start = at - rareIndex
-                if haystack[start..<start + bytes.count].elementsEqual(bytes) { return true }
-                from = at + 1
+        haystack.withUnsafeBytes { haystack in
+            var found = false
+            forEachMatch(in: haystack) { _ in
+                found = true
+                return false
             }
-            return false
+            return found
+        }
+    }
+
+    /// Where the last occurrence in `haystack` starts.
+    func lastMatch(in haystack: UnsafeRawBufferPointer) -> Int? {
+        var last: Int?
+        forEachMatch(in: haystack) { start in
+            last = start
+            return true
+        }
+        return last
+    }
+
+    /// Calls `body` with the start of each occurrence, first to last, while it returns true.
+    private func forEachMatch(in haystack: UnsafeRawBufferPointer, _ body: (Int) -> Bool) {
+        guard haystack.count >= bytes.count, let base = haystack.baseAddress else { return }
+        let rare = Int32(bytes[rareIndex])
+        // Where the rare byte may stand, and how far there is to search for it.
+        var from = rareIndex
+        let end = haystack.count - (bytes.count - rareIndex - 1)
+        while from < end, let found = memchr(base + from, rare, end - from) {
+            let at = base.distance(to: found)
+            let start = at - rareIndex
+            if haystack[start..<start + bytes.count].elementsEqual(bytes), !body(start) { return }
+            from = at + 1
         }
     }
 }

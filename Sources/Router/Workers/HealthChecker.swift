@@ -52,10 +52,11 @@ final class HealthChecker {
                 guard let self else { return }
                 probing.remove(ObjectIdentifier(worker))
                 guard !worker.isRemoved else { return }
-                if case .success(let response) = result, (200..<300).contains(response.status) {
-                    recordSuccess(worker)
-                } else {
-                    recordFailure(worker)
+                switch result {
+                case .success(let response) where (200..<300).contains(response.status): recordSuccess(worker)
+                // The router out of descriptors or ports learns nothing of the worker.
+                case .failure(.localResources): break
+                default: recordFailure(worker)
                 }
             }
         }

@@ -1,3 +1,4 @@
+import EventLoop
 import HTTPServer
 
 /// One inference worker as the router sees it.
@@ -10,12 +11,37 @@ public final class Worker {
     /// Set once removed: in-flight requests finish, no new ones come.
     public internal(set) var isRemoved = false
     public internal(set) var totalRequests = 0
+    /// Attempts here that failed: no connection, a broken one, a timeout,
+    /// a 5xx answer. 4xx answers are the client's doing and do not count.
+    public internal(set) var errors = 0
+    /// `meta_info.weight_version` of the last `/generate` answer from it.
+    public internal(set) var weightVersion: String?
     var consecutiveFailures = 0
     var consecutiveSuccesses = 0
+    var circuit: CircuitBreaker
 
-    init(url: String) { self.url = url }
+    init(url: String, circuitBreaker: CircuitBreakerConfiguration = .init()) {
+        self.url = url
+        circuit = CircuitBreaker(circuitBreaker)
+    }
 
-    var isAvailable: Bool { isHealthy && !isRemoved }
+    /// Healthy, registered, and its circuit lets a request through.
+    var isAvailable: Bool {
+        isHealthy && !isRemoved && circuit.admits(now: EventLoop.monotonicNanoseconds(), inFlight: inFlight)
+    }
+
+    var circuitState: CircuitBreaker.State { circuit.state(now: EventLoop.monotonicNanoseconds()) }
+
+    /// An attempt here failed by the worker's doing: counted, and told to its circuit.
+    func attemptFailed() {
+        errors += 1
+        circuit.recordFailure(now: EventLoop.monotonicNanoseconds())
+    }
+
+    /// The worker answered (below 500).
+    func attemptSucceeded() {
+        circuit.recordSuccess(now: EventLoop.monotonicNanoseconds())
+    }
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`; returns it without a trailing slash.

@@ -8,14 +8,18 @@ public final class WorkerPool {
     let policy: any RoutingPolicy
     /// Told each removed worker's URL (the router frees its connections).
     var onRemove: ((String) -> Void)?
+    private let circuitBreaker: CircuitBreakerConfiguration
 
-    init(policy: any RoutingPolicy) { self.policy = policy }
+    init(policy: any RoutingPolicy, circuitBreaker: CircuitBreakerConfiguration = .init()) {
+        self.policy = policy
+        self.circuitBreaker = circuitBreaker
+    }
 
     /// Adds a worker; adding one already present changes nothing.
     @discardableResult
     public func add(url: String) -> Worker {
         if let existing = worker(url: url) { return existing }
-        let worker = Worker(url: url)
+        let worker = Worker(url: url, circuitBreaker: circuitBreaker)
         workers.append(worker)
         return worker
     }

@@ -1,4 +1,5 @@
 import CCurl
+import EventLoop
 
 /// One request to a worker on a curl easy handle. Owned by `CurlClient`
 /// while it runs; the caller keeps it to `resume()` or `cancel()`.
@@ -213,7 +214,10 @@ final class CurlTransfer: UpstreamTransfer {
         let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
-            return .connectFailed(detail)
+            // Curl says "Couldn't connect" when the socket could not even be
+            // made; the errno behind it tells the router's lack from the worker's.
+            let osError = UVError(errno: Int32(slime_easy_os_errno(easy)))
+            return osError.isLocalResourceExhaustion ? .localResources("\(detail) (\(osError))") : .connectFailed(detail)
         case CURLE_OPERATION_TIMEDOUT:
             // Curl reports a connect timeout with the same code as a request
             // timeout; only the former comes before the request started.

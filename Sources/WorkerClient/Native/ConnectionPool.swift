@@ -83,13 +83,14 @@ final class ConnectionPool {
         handOver(connection)
     }
 
-    /// The connection could not be made: the first waiting request fails.
-    func connectFailed(_ message: String) {
+    /// The connection could not be made: the first waiting request fails
+    /// with `error` (`.connectFailed` or `.localResources`).
+    func connectFailed(_ error: UpstreamError) {
         connecting -= 1
         open -= 1
         let first = waiting.popFirst()
         openConnections()
-        first?.complete(.failure(.connectFailed(message)))
+        first?.complete(.failure(error))
     }
 
     /// A connection whose answer ended and which may carry another request.

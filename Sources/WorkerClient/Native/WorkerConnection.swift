@@ -35,7 +35,10 @@ final class WorkerConnection {
         tcp = TCPConnection.connect(loop: pool.loop, host: pool.host, port: pool.port) { [self] error in
             connectTimer?.cancel()
             connectTimer = nil
-            if let error { return failConnecting("\(pool.host):\(pool.port): \(error)") }
+            if let error {
+                let message = "\(pool.host):\(pool.port): \(error)"
+                return failConnecting(error.isLocalResourceExhaustion ? .localResources(message) : .connectFailed(message))
+            }
             tcp.setHandlers(onRead: { [self] in received($0) }, onEnd: { [self] in ended($0) },
                             onDrained: {}, onClosed: {})
             tcp.resumeReading()
@@ -45,16 +48,16 @@ final class WorkerConnection {
         if milliseconds > 0 {
             connectTimer = pool.loop.schedule(afterMilliseconds: UInt64(milliseconds)) { [self] in
                 connectTimer = nil
-                failConnecting("connect timed out after \(milliseconds) ms")
+                failConnecting(.connectFailed("connect timed out after \(milliseconds) ms"))
             }
         }
     }
 
-    private func failConnecting(_ message: String) {
+    private func failConnecting(_ error: UpstreamError) {
         guard !isClosed else { return }
         isClosed = true
         tcp.close()
-        pool.connectFailed(message)
+        pool.connectFailed(error)
     }
 
     // MARK: one request

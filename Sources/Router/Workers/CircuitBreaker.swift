@@ -1,0 +1,87 @@
+/// How a worker's circuit breaker trips and recovers.
+public struct CircuitBreakerConfiguration: Sendable {
+    public var isEnabled = true
+    /// Failed attempts within `windowMilliseconds` that open the circuit.
+    public var failureThreshold = 5
+    public var windowMilliseconds: UInt64 = 60_000
+    /// How long an open circuit takes no requests before one probe may go.
+    public var coolDownMilliseconds: UInt64 = 30_000
+    /// Successful probes in a row that close it again.
+    public var successThreshold = 2
+
+    public init() {}
+}
+
+/// One worker's circuit breaker, pure: every call says what time it is.
+///
+/// Closed, requests flow; `failureThreshold` failures within the window
+/// open it. Open, the worker gets no requests until the cool-down has
+/// passed; it is then half-open: one request at a time goes as a probe.
+/// A failed probe opens it again for another cool-down; `successThreshold`
+/// successful ones in a row close it. What counts as a failure is the
+/// caller's call (the worker's own failures, never 4xx or the router's).
+struct CircuitBreaker {
+    enum State: String {
+        case closed
+        case open
+        case halfOpen = "half_open"
+    }
+
+    let configuration: CircuitBreakerConfiguration
+    /// When it opened; nil when closed.
+    private var openedAt: UInt64?
+    /// The most recent failures while closed, oldest first, at most `failureThreshold`.
+    private var recentFailures: [UInt64] = []
+    /// Successful probes in a row while half-open.
+    private var probeSuccesses = 0
+
+    init(_ configuration: CircuitBreakerConfiguration) {
+        self.configuration = configuration
+    }
+
+    func state(now: UInt64) -> State {
+        guard let openedAt else { return .closed }
+        return now - openedAt >= configuration.coolDownMilliseconds * 1_000_000 ? .halfOpen : .open
+    }
+
+    /// Whether the worker may take a request now, with `inFlight` already running there.
+    func admits(now: UInt64, inFlight: Int) -> Bool {
+        switch state(now: now) {
+        case .closed: true
+        case .open: false
+        case .halfOpen: inFlight == 0
+        }
+    }
+
+    mutating func recordFailure(now: UInt64) {
+        guard configuration.isEnabled else { return }
+        switch state(now: now) {
+        case .closed:
+            recentFailures.append(now)
+            if recentFailures.count > configuration.failureThreshold { recentFailures.removeFirst() }
+            let window = configuration.windowMilliseconds * 1_000_000
+            if recentFailures.count == configuration.failureThreshold, now - recentFailures[0] <= window {
+                open(now: now)
+            }
+        case .halfOpen:
+            open(now: now)
+        case .open:
+            break  // an attempt started before it opened
+        }
+    }
+
+    mutating func recordSuccess(now: UInt64) {
+        guard case .halfOpen = state(now: now) else { return }
+        probeSuccesses += 1
+        if probeSuccesses >= configuration.successThreshold {
+            openedAt = nil
+            probeSuccesses = 0
+        }
+    }
+
+    private mutating func open(now: UInt64) {
+        openedAt = now
+        recentFailures.removeAll()
+        probeSuccesses = 0
+    }
+}
