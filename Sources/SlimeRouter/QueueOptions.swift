@@ -6,8 +6,10 @@ struct QueueOptions: ParsableArguments {
     @Option(help: "Proxied requests at workers at once, router-wide; more wait in the queue (-1: no limit).")
     var maxConcurrentRequests = -1
 
+    // On by default, with SGLang's gateway's size: a fleet restarting or
+    // paused for a weight update should make requests wait, not fail.
     @Option(help: "Requests that may wait for a worker (none available, or --max-concurrent-requests reached); a full queue answers 429. 0: none waits, 503 at once.")
-    var queueSize = 0
+    var queueSize = 100
 
     @Option(name: [.customLong("queue-timeout"), .customLong("queue-timeout-secs")],
             help: "Seconds a request may wait for a worker before a 503.")

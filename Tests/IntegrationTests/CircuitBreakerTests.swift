@@ -20,7 +20,7 @@ import TestSupport
         let mock = try MockWorkerProcess()
         try mock.configure(["error_rate": 1.0])
         let router = try RouterProcess(mocks: [mock], [
-            "--disable-health-check", "--retry-attempts", "1",
+            "--disable-health-check", "--retry-attempts", "1", "--queue-size", "0",
             "--cb-failure-threshold", "2", "--cb-success-threshold", "1", "--cb-timeout-duration-secs", "1",
         ])
         #expect(try circuit(router) == "closed")

@@ -49,9 +49,9 @@ import TestSupport
     }
 
     @Test(arguments: WorkerClientKind.allCases)
-    func allWorkersUnhealthyAnswers503(client: WorkerClientKind) throws {
+    func allWorkersUnhealthyAnswers503WithoutAQueue(client: WorkerClientKind) throws {
         let sick = try MockWorkerProcess()
-        let router = try RouterProcess(client: client, mocks: [sick], Self.fastChecks)
+        let router = try RouterProcess(client: client, mocks: [sick], Self.fastChecks + ["--queue-size", "0"])
         try sick.configure(["fail_health": true])
         #expect(eventually(timeout: 30) { (try? router.metrics().activeWorkers) == 0 })
         #expect(try router.request("GET", "/readiness").status == 503)
@@ -104,7 +104,7 @@ import TestSupport
     func aWorkerIsTakenOutOnlyAfterTheThresholdOfConsecutiveFailures(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true])
-        let router = try RouterProcess(client: client, mocks: [mock], Self.steppedChecks)
+        let router = try RouterProcess(client: client, mocks: [mock], Self.steppedChecks + ["--queue-size", "0"])
         try answerProbes(mock, [503, 503])
         #expect(try healthyWorkers(router) == 1, "2 failures of 3")
         // A success starts the count again.

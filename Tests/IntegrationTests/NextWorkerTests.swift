@@ -54,12 +54,13 @@ import TestSupport
     }
 
     /// A connect timeout is a connect failure (502), not a request timeout
-    /// (504), for a relayed request and a buffered `/generate` alike.
+    /// (504), for a relayed request and a buffered `/generate` alike. (With
+    /// the queue on, a request no worker took waits for one instead.)
     @Test(arguments: WorkerClientKind.allCases)
-    func aConnectTimeoutAtTheOnlyWorkerAnswers502(client: WorkerClientKind) throws {
+    func aConnectTimeoutAtTheOnlyWorkerAnswers502WithoutAQueue(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
         let router = try RouterProcess(client: client, workers: [blackhole.url],
-                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
+                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600", "--queue-size", "0"])
         let relayed = try router.request("GET", "/get_model_info")
         expectConnectFailure(relayed, timedOut: true)
         // No other worker to go to: nothing was sent again.

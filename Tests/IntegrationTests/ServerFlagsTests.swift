@@ -69,6 +69,7 @@ import TestSupport
         func standardError(logLevel: String) throws -> String {
             let router = try RouterProcess(workers: [], [
                 "--log-level", logLevel, "--health-check-interval", "0.05", "--health-failure-threshold", "1",
+                "--queue-size", "0",
             ])
             #expect(try router.request("GET", "/get_model_info?probe=1").status == 503)
             #expect(try router.request("POST", "/add_worker?url=\(refusing.url)").status == 200)

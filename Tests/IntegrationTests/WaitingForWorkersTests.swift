@@ -2,8 +2,8 @@ import Foundation
 import Testing
 import TestSupport
 
-/// Waiting instead of failing: with a queue, requests that find no worker
-/// wait for one. Every worker is taken away for two seconds under steady
+/// Waiting instead of failing: with the default queue, requests that find no
+/// worker wait for one. Every worker is taken away for two seconds under steady
 /// load (as when all restart, or pause for a weight update) and no request
 /// fails; those sent meanwhile go once the workers are back.
 @Suite struct WaitingForWorkersTests {
@@ -13,7 +13,8 @@ import TestSupport
 
     @Test func takingEveryWorkerAwayUnderSteadyLoadFailsNoRequest() throws {
         let mocks = try [MockWorkerProcess(), MockWorkerProcess()]
-        let router = try RouterProcess(mocks: mocks, ["--queue-size", "1000", "--queue-timeout", "60"])
+        // The defaults, as a user starts it (a queue of 100, 60 s).
+        let router = try RouterProcess(mocks: mocks)
         let phase = Locked("before")
         let sentWhileAway = Locked(0)
 

@@ -5,8 +5,8 @@ import TestSupport
 /// What a client gets when workers are missing, dead, slow or break off.
 @Suite struct WorkerFailureTests {
     @Test(arguments: WorkerClientKind.allCases)
-    func noWorkerRegisteredAnswers503(client: WorkerClientKind) throws {
-        let router = try RouterProcess(client: client)
+    func noWorkerRegisteredAnswers503WithoutAQueue(client: WorkerClientKind) throws {
+        let router = try RouterProcess(client: client, ["--queue-size", "0"])
         let response = try router.generate(rid: "nobody")
         #expect(response.status == 503)
         #expect(errorMessage(response) != nil, "no JSON error: \(response.text)")
@@ -42,9 +42,10 @@ import TestSupport
     }
 
     @Test(arguments: WorkerClientKind.allCases)
-    func everyWorkerDeadAnswers502(client: WorkerClientKind) throws {
+    func everyWorkerDeadAnswers502WithoutAQueue(client: WorkerClientKind) throws {
         let dead = try RefusingPort(), alsoDead = try RefusingPort()
-        let router = try RouterProcess(client: client, workers: [dead.url, alsoDead.url], ["--disable-health-check"])
+        let router = try RouterProcess(client: client, workers: [dead.url, alsoDead.url],
+                                       ["--disable-health-check", "--queue-size", "0"])
         for _ in 0..<3 {
             let response = try router.generate(rid: "x")
             #expect(response.status == 502)

@@ -73,7 +73,7 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aStreamToARemovedWorkerRunsToItsEnd(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
-        let router = try RouterProcess(client: client, mocks: [mock])
+        let router = try RouterProcess(client: client, mocks: [mock], ["--queue-size", "0"])
         try mock.configure(["latency_per_token_ms": 100])
         let connection = try router.startGenerate(rid: "s", maxNewTokens: 10, stream: true)
         #expect(try connection.readResponseHead(timeout: 60).status == 200)
