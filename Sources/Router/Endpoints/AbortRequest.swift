@@ -12,6 +12,7 @@ struct AbortRequest {
     let pool: WorkerPool
     let rids: InFlightRids
     let client: any WorkerCalls
+    let metrics: RouterMetrics
 
     func respond(_ request: HTTPRequest, send: @escaping (HTTPResponse) -> Void) {
         guard let body = try? JSONParser.parse(request.body), body.objectMembers != nil else {
@@ -27,6 +28,7 @@ struct AbortRequest {
         } else {
             return send(.error(400, "give \"rid\" (a string) or \"abort_all\": true"))
         }
+        metrics.forwardedAborts.increment("client_request")
         forward(request.body, to: targets) { statuses in
             send(.json(200, JSONValue.object([
                 ("workers", .object(statuses.map { (key: $0.url, value: $0.status.map(JSONValue.int) ?? .null) })),
@@ -36,6 +38,7 @@ struct AbortRequest {
 
     /// Asks `worker` to abort `rids`; nobody waits for its answer.
     func abort(_ rids: [String], at worker: Worker) {
+        metrics.forwardedAborts.increment("client_gone", by: rids.count)
         for rid in rids {
             forward(JSONValue.object([("rid", .string(rid))]).serialized(), to: [worker]) { _ in }
         }

@@ -27,6 +27,7 @@ struct MetricsEndpoint {
                 ("total_in_flight", .int(pool.totalInFlight)),
                 ("retries", .int(metrics.retries.total)),
                 ("aborted_generations", .int(metrics.aborts.total)),
+                ("forwarded_aborts", .int(metrics.forwardedAborts.total)),
                 ("cache_aware_routed", .int(cacheAware?.routedToPreferred ?? 0)),
                 ("cache_aware_diverted", .int(cacheAware?.divertedFromPreferred ?? 0)),
                 ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),

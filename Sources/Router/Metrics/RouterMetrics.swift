@@ -16,6 +16,7 @@ final class RouterMetrics {
     let rejected: LabeledCounters
     let retries: LabeledCounters
     let aborts: LabeledCounters
+    let forwardedAborts: LabeledCounters
     let unauthorized: LabeledCounters
     let shed: LabeledCounters
     /// Arrival to last response byte, by route (`generate`, `proxy` for
@@ -51,6 +52,8 @@ final class RouterMetrics {
                                   help: "Requests sent again to a worker, by reason")
         aborts = LabeledCounters(registry, name: "slime_router_aborted_generations_total", label: "route",
                                  help: "Worker answers whose finish_reason was abort")
+        forwardedAborts = LabeledCounters(registry, name: "slime_router_forwarded_aborts_total", label: "reason",
+                                          help: "Aborts the router sent to workers: client_request (POST /abort_request), client_gone (a client hung up mid-generation)")
         unauthorized = LabeledCounters(registry, name: "slime_router_unauthorized_requests_total", label: "route",
                                        help: "Requests refused for a missing or wrong key, by route")
         shed = LabeledCounters(registry, name: "slime_router_shed_requests_total", label: "reason",

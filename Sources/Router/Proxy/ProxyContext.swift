@@ -33,7 +33,7 @@ final class ProxyContext {
         self.chain = chain
         self.retry = retry
         waitingRoom = WaitingRoom(loop: loop, configuration: queue, metrics: metrics)
-        aborts = AbortRequest(pool: pool, rids: inFlightRids, client: client)
+        aborts = AbortRequest(pool: pool, rids: inFlightRids, client: client, metrics: metrics)
         self.requestIDHeader = requestIDHeader
         self.logger = logger
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
