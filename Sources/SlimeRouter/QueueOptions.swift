@@ -6,13 +6,21 @@ struct QueueOptions: ParsableArguments {
     @Option(help: "Proxied requests at workers at once, router-wide; more wait in the queue (-1: no limit).")
     var maxConcurrentRequests = -1
 
-    // On by default, with SGLang's gateway's size: a fleet restarting or
-    // paused for a weight update should make requests wait, not fail.
-    @Option(help: "Requests that may wait for a worker (none available, or --max-concurrent-requests reached); a full queue answers 429. 0: none waits, 503 at once.")
-    var queueSize = 100
+    // On by default: a fleet restarting or paused for a weight update should
+    // make requests wait, not fail. Larger than SGLang's gateway's 100, since
+    // RL rollouts run thousands at once: a queue smaller than that turns the
+    // pause into 429s for most of them (the chaos soak's 300 conversations
+    // got 34 K 429s in one all-workers-down window with 100). A waiting
+    // request holds only its body.
+    @Option(
+        help:
+            "Requests that may wait for a worker (none available, or --max-concurrent-requests reached); a full queue answers 429. 0: none waits, 503 at once."
+    )
+    var queueSize = 4096
 
-    @Option(name: [.customLong("queue-timeout"), .customLong("queue-timeout-secs")],
-            help: "Seconds a request may wait for a worker before a 503.")
+    @Option(
+        name: [.customLong("queue-timeout"), .customLong("queue-timeout-secs")],
+        help: "Seconds a request may wait for a worker before a 503.")
     var queueTimeout = 60.0
 
     func validate() throws {

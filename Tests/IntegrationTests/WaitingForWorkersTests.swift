@@ -13,7 +13,7 @@ import TestSupport
 
     @Test func takingEveryWorkerAwayUnderSteadyLoadFailsNoRequest() throws {
         let mocks = try [MockWorkerProcess(), MockWorkerProcess()]
-        // The defaults, as a user starts it (a queue of 100, 60 s).
+        // The defaults, as a user starts it (a queue of 4096, 60 s).
         let router = try RouterProcess(mocks: mocks)
         let phase = Locked("before")
         let sentWhileAway = Locked(0)
