@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test of the project: set-up (idempotent), the whole suite
+# Runs every test of the project: set-up (idempotent), the format check
+# (.swift-format), the whole suite
 # (unit tests in-process; IntegrationTests and EndToEndTests start real
 # routers and mock workers on loopback), the radix cache's tests under ThreadSanitizer, each
 # fuzz target briefly, the whole suite again under AddressSanitizer, and the
@@ -12,6 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 scripts/setup.sh
+scripts/check-format.sh
 swift build --build-tests
 swift test --skip-build
 benchmarks/soak/run.sh --short --bin-dir .build/debug  # chaos soak (issue 12), about 2 minutes

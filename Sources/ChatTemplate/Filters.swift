@@ -75,13 +75,16 @@ enum Filters {
         case "map": return LazyItems.generator(try map(value, arguments, interpreter))
         case "max", "min": return try extremum(value, arguments, largest: name == "max", interpreter)
         case "select", "reject", "selectattr", "rejectattr":
-            return LazyItems.generator(try select(value, arguments, keeping: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"), interpreter))
+            return LazyItems.generator(
+                try select(value, arguments, keeping: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"), interpreter))
         case "replace":
             guard case .string(let old)? = argument(0, "old"), case .string(let new)? = argument(1, "new") else {
                 throw .render("replace() needs two strings")
             }
             var count = -1
-            if let limit = argument(2, "count") { guard case .int(let number) = limit else { throw .render("replace() count must be an integer") }; count = number }
+            if let limit = argument(2, "count") {
+                guard case .int(let number) = limit else { throw .render("replace() count must be an integer") }; count = number
+            }
             return .string(PythonString.replace(try pythonString(value), old, new, count: count))
         case "reverse":
             if case .string(let text) = value { return .string(PythonString.string(text.unicodeScalars.reversed())) }
@@ -144,7 +147,9 @@ enum Filters {
         return value
     }
 
-    private static func sorted(_ items: [Value], key: (Value) throws(TemplateError) -> Value, reverse: Bool) throws(TemplateError) -> [Value] {
+    private static func sorted(_ items: [Value], key: (Value) throws(TemplateError) -> Value, reverse: Bool) throws(TemplateError)
+        -> [Value]
+    {
         let keyed = try items.map { item throws(TemplateError) in (key: try key(item), item: item) }
         // Stable insertion-merge sort so comparison errors surface as Python's would.
         var result: [(key: Value, item: Value)] = []
@@ -165,9 +170,11 @@ enum Filters {
         let reverse = arguments.value(0, "reverse").map(isTruthy) ?? false
         let caseSensitive = arguments.value(1, "case_sensitive").map(isTruthy) ?? false
         let getter = arguments.value(2, "attribute").map { attributeGetter($0, interpreter) }
-        return try sorted(try interpreter.iterate(value), key: { item throws(TemplateError) in
-            sortKey(try getter?(item) ?? item, caseSensitive: caseSensitive)
-        }, reverse: reverse)
+        return try sorted(
+            try interpreter.iterate(value),
+            key: { item throws(TemplateError) in
+                sortKey(try getter?(item) ?? item, caseSensitive: caseSensitive)
+            }, reverse: reverse)
     }
 
     private static func dictsort(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> Value {
@@ -181,10 +188,13 @@ enum Filters {
         default: throw .render("You can only sort by either 'key' or 'value'")
         }
         let pairs = dict.items.map { Value.tuple([$0.key, $0.value]) }
-        return .list(try sorted(pairs, key: { pair in
-            guard case .tuple(let both) = pair else { return pair }
-            return sortKey(both[byValue ? 1 : 0], caseSensitive: caseSensitive)
-        }, reverse: arguments.value(2, "reverse").map(isTruthy) ?? false))
+        return .list(
+            try sorted(
+                pairs,
+                key: { pair in
+                    guard case .tuple(let both) = pair else { return pair }
+                    return sortKey(both[byValue ? 1 : 0], caseSensitive: caseSensitive)
+                }, reverse: arguments.value(2, "reverse").map(isTruthy) ?? false))
     }
 
     private static func unique(_ value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> [Value] {
@@ -203,7 +213,9 @@ enum Filters {
         return kept
     }
 
-    private static func extremum(_ value: Value, _ arguments: Arguments, largest: Bool, _ interpreter: Interpreter) throws(TemplateError) -> Value {
+    private static func extremum(_ value: Value, _ arguments: Arguments, largest: Bool, _ interpreter: Interpreter) throws(TemplateError)
+        -> Value
+    {
         try arguments.check(largest ? "max" : "min", names: ["case_sensitive", "attribute"])
         let caseSensitive = arguments.value(0, "case_sensitive").map(isTruthy) ?? false
         let getter = arguments.value(1, "attribute").map { attributeGetter($0, interpreter) }
@@ -238,8 +250,10 @@ enum Filters {
         return try items.map { item throws(TemplateError) in try apply(filter, to: item, rest, interpreter) }
     }
 
-    private static func select(_ value: Value, _ arguments: Arguments, keeping: Bool, byAttribute: Bool,
-                               _ interpreter: Interpreter) throws(TemplateError) -> [Value] {
+    private static func select(
+        _ value: Value, _ arguments: Arguments, keeping: Bool, byAttribute: Bool,
+        _ interpreter: Interpreter
+    ) throws(TemplateError) -> [Value] {
         var positional = arguments.positional
         var getter: ((Value) throws(TemplateError) -> Value)?
         if byAttribute {
@@ -256,7 +270,9 @@ enum Filters {
         // jinja2 selects nothing from a false value (None included) instead of failing.
         for item in isTruthy(value) ? try interpreter.iterate(value) : [] {
             let subject = try getter?(item) ?? item
-            let passed = try test.map { name throws(TemplateError) in try Tests.apply(name, to: subject, testArguments, interpreter) } ?? isTruthy(subject)
+            let passed =
+                try test.map { name throws(TemplateError) in try Tests.apply(name, to: subject, testArguments, interpreter) }
+                ?? isTruthy(subject)
             if passed == keeping { kept.append(item) }
         }
         return kept
@@ -271,10 +287,14 @@ enum Filters {
             var radix = 10
             if case .int(let number)? = base { radix = number }
             let cleaned = PythonString.strip(text, nil, leading: true, trailing: true)
-            if let number = Int(cleaned.filter { $0 != "_" }, radix: radix), !cleaned.hasPrefix("_"), !cleaned.hasSuffix("_"), !cleaned.contains("__") {
+            if let number = Int(cleaned.filter { $0 != "_" }, radix: radix), !cleaned.hasPrefix("_"), !cleaned.hasSuffix("_"),
+                !cleaned.contains("__")
+            {
                 return .int(number)
             }
-            if case .double(let number) = try toFloat(value, default: .none) { return try toInt(.double(number), default: fallback, base: nil) }
+            if case .double(let number) = try toFloat(value, default: .none) {
+                return try toInt(.double(number), default: fallback, base: nil)
+            }
             return fallback
         default: return fallback
         }
@@ -291,8 +311,12 @@ enum Filters {
             if ["inf", "+inf", "infinity", "+infinity"].contains(lowered) { return .double(.infinity) }
             if ["-inf", "-infinity"].contains(lowered) { return .double(-.infinity) }
             if ["nan", "+nan", "-nan"].contains(lowered) { return .double(.nan) }
-            guard cleaned.unicodeScalars.allSatisfy({ $0.isASCII && ($0.properties.numericType != nil || "+-.eE".unicodeScalars.contains($0)) }),
-                  let number = Double(cleaned) else { return fallback }
+            guard
+                cleaned.unicodeScalars.allSatisfy({
+                    $0.isASCII && ($0.properties.numericType != nil || "+-.eE".unicodeScalars.contains($0))
+                }),
+                let number = Double(cleaned)
+            else { return fallback }
             return .double(number)
         default: return fallback
         }

@@ -9,25 +9,33 @@ enum Globals {
         switch name {
         case "range": .function(Function(name: "range") { _, arguments throws(TemplateError) in try range(arguments) })
         case "dict": .function(Function(name: "dict") { _, arguments throws(TemplateError) in try dict(arguments) })
-        case "namespace": .function(Function(name: "namespace") { interpreter, arguments throws(TemplateError) in
-            let initial = try dict(arguments)
-            guard case .dict(let attributes) = initial else { return initial }
-            for key in attributes.keys {
-                if case .string(let name) = key, name.hasPrefix("_") {
-                    throw .render("chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'")
-                }
-            }
-            let namespace = Namespace(attributes)
-            interpreter.breakCyclesAtTheEnd(namespace)
-            return .namespace(namespace)
-        })
-        case "raise_exception": .function(Function(name: "raise_exception") { _, arguments throws(TemplateError) in
-            throw .raised(try arguments.positional.first.map(pythonString) ?? "")
-        })
-        case "strftime_now": .function(Function(name: "strftime_now") { _, arguments throws(TemplateError) in
-            guard case .string(let format)? = arguments.positional.first else { throw .render("strftime_now() needs a format string") }
-            return .string(strftimeNow(format))
-        })
+        case "namespace":
+            .function(
+                Function(name: "namespace") { interpreter, arguments throws(TemplateError) in
+                    let initial = try dict(arguments)
+                    guard case .dict(let attributes) = initial else { return initial }
+                    for key in attributes.keys {
+                        if case .string(let name) = key, name.hasPrefix("_") {
+                            throw .render("chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'")
+                        }
+                    }
+                    let namespace = Namespace(attributes)
+                    interpreter.breakCyclesAtTheEnd(namespace)
+                    return .namespace(namespace)
+                })
+        case "raise_exception":
+            .function(
+                Function(name: "raise_exception") { _, arguments throws(TemplateError) in
+                    throw .raised(try arguments.positional.first.map(pythonString) ?? "")
+                })
+        case "strftime_now":
+            .function(
+                Function(name: "strftime_now") { _, arguments throws(TemplateError) in
+                    guard case .string(let format)? = arguments.positional.first else {
+                        throw .render("strftime_now() needs a format string")
+                    }
+                    return .string(strftimeNow(format))
+                })
         default: nil
         }
     }

@@ -75,7 +75,9 @@ extension Interpreter {
             return .bool(true)
         case .conditional(let then, let condition, let otherwise):
             if isTruthy(try evaluate(condition)) { return try evaluate(then) }
-            guard let otherwise else { return .undefined(Undefined(message: "the inline if expression evaluated to false and no else section was defined")) }
+            guard let otherwise else {
+                return .undefined(Undefined(message: "the inline if expression evaluated to false and no else section was defined"))
+            }
             return try evaluate(otherwise)
         }
     }
@@ -94,8 +96,9 @@ extension Interpreter {
     }
 
     func arguments(of call: Call) throws(TemplateError) -> Arguments {
-        Arguments(try call.positional.map { item throws(TemplateError) in try evaluate(item) },
-                  keywords: try call.keywords.map { keyword throws(TemplateError) in (keyword.name, try evaluate(keyword.value)) })
+        Arguments(
+            try call.positional.map { item throws(TemplateError) in try evaluate(item) },
+            keywords: try call.keywords.map { keyword throws(TemplateError) in (keyword.name, try evaluate(keyword.value)) })
     }
 
     /// A call; a `{% call %}` block passes its body as `caller`.
@@ -145,7 +148,9 @@ extension Interpreter {
 
     /// `value[index]`: jinja2 tries the item first, then a string index as an attribute.
     func item(of value: Value, _ index: Value) throws(TemplateError) -> Value {
-        var missing: Value { .undefined(Undefined(message: "'\(typeName(value)) object' has no element \((try? pythonRepr(index)) ?? "")")) }
+        var missing: Value {
+            .undefined(Undefined(message: "'\(typeName(value)) object' has no element \((try? pythonRepr(index)) ?? "")"))
+        }
         switch (value, index) {
         case (.undefined(let undefined), _):
             throw .render(undefined.message)

@@ -138,8 +138,10 @@ final class Interpreter {
         return String(decoding: output, as: UTF8.self)
     }
 
-    private func runLoop(target: AssignmentTarget, iterable: Expression, filter: Expression?, body: [Node],
-                         otherwise: [Node], _ location: SourceLocation) throws(TemplateError) -> Flow {
+    private func runLoop(
+        target: AssignmentTarget, iterable: Expression, filter: Expression?, body: [Node],
+        otherwise: [Node], _ location: SourceLocation
+    ) throws(TemplateError) -> Flow {
         var items = try iterate(evaluate(iterable))
         let outer = scope
         defer { scope = outer }
@@ -191,9 +193,10 @@ final class Interpreter {
         case .tuple(let targets):
             let items = try iterate(value)
             guard items.count == targets.count else {
-                throw .render(items.count < targets.count
-                    ? "not enough values to unpack (expected \(targets.count), got \(items.count))"
-                    : "too many values to unpack (expected \(targets.count))")
+                throw .render(
+                    items.count < targets.count
+                        ? "not enough values to unpack (expected \(targets.count), got \(items.count))"
+                        : "too many values to unpack (expected \(targets.count))")
             }
             for (inner, item) in zip(targets, items) { try assign(inner, item) }
         case .namespaceAttribute(let name, let attribute, let location):

@@ -191,8 +191,11 @@ struct Lexer {
             if open.isEmpty {
                 var sign: Unicode.Scalar?
                 var at = position
-                if isBlock && (source[at] == "-" || source[at] == "+") { sign = source[at]; at += 1 }
-                else if !isBlock && source[at] == "-" { sign = "-"; at += 1 }
+                if isBlock && (source[at] == "-" || source[at] == "+") {
+                    sign = source[at]; at += 1
+                } else if !isBlock && source[at] == "-" {
+                    sign = "-"; at += 1
+                }
                 if at + 1 < source.count && source[at] == closer && source[at + 1] == "}" {
                     tokens.append(Token(kind: isBlock ? .blockEnd : .variableEnd, location: location))
                     position = at + 2
@@ -248,7 +251,9 @@ struct Lexer {
                 digits()
             }
         }
-        if position < source.count && (source[position] == "x" || source[position] == "o" || source[position] == "b" || source[position] == "X") {
+        if position < source.count
+            && (source[position] == "x" || source[position] == "o" || source[position] == "b" || source[position] == "X")
+        {
             throw .unsupported("non-decimal integer literal", location)
         }
         let text = String(String.UnicodeScalarView(source[start..<position])).filter { $0 != "_" }
@@ -292,8 +297,9 @@ struct Lexer {
             case "x", "u", "U":
                 let width = escaped == "x" ? 2 : escaped == "u" ? 4 : 8
                 guard position + width <= source.count,
-                      let value = UInt32(String(String.UnicodeScalarView(source[position..<position + width])), radix: 16),
-                      let decoded = Unicode.Scalar(value) else {
+                    let value = UInt32(String(String.UnicodeScalarView(source[position..<position + width])), radix: 16),
+                    let decoded = Unicode.Scalar(value)
+                else {
                     throw .syntax("invalid \\\(escaped) escape in string", location)
                 }
                 out.append(decoded)
@@ -307,8 +313,10 @@ struct Lexer {
         }
     }
 
-    private static let operators = ["//", "**", "==", "!=", ">=", "<=", "+", "-", "/", "*", "%", "~", "[", "]", "(", ")",
-                                    "{", "}", ">", "<", "=", ".", ":", "|", ",", ";"]
+    private static let operators = [
+        "//", "**", "==", "!=", ">=", "<=", "+", "-", "/", "*", "%", "~", "[", "]", "(", ")",
+        "{", "}", ">", "<", "=", ".", ":", "|", ",", ";",
+    ]
 
     private mutating func lexOperator(_ location: SourceLocation) throws(TemplateError) -> String {
         for op in Self.operators where matches(op, at: position) {

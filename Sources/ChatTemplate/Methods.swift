@@ -19,7 +19,8 @@ enum Methods {
     static let callableNames = stringMethods.union(dictMethods).union(mutatingMethods).union(loopMethods)
 
     /// The method's result, or nil when `receiver` has no such method (the caller then looks the name up).
-    static func call(_ name: String, on receiver: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value? {
+    static func call(_ name: String, on receiver: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value?
+    {
         switch receiver {
         case .string(let text) where stringMethods.contains(name):
             return try stringMethod(name, text, arguments, interpreter)
@@ -67,7 +68,9 @@ enum Methods {
         }
     }
 
-    private static func stringMethod(_ name: String, _ text: String, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value {
+    private static func stringMethod(_ name: String, _ text: String, _ arguments: Arguments, _ interpreter: Interpreter)
+        throws(TemplateError) -> Value
+    {
         let first = arguments.positional.first
         switch name {
         case "strip", "lstrip", "rstrip":
@@ -76,8 +79,10 @@ enum Methods {
         case "split", "rsplit":
             let separator = try optionalString(arguments.value(0, "sep"), name)
             let maxSplit = try integer(arguments.value(1, "maxsplit"), default: -1, name)
-            let parts = name == "split" ? try PythonString.split(text, separator, maxSplit: maxSplit)
-                                        : try PythonString.rsplit(text, separator, maxSplit: maxSplit)
+            let parts =
+                name == "split"
+                ? try PythonString.split(text, separator, maxSplit: maxSplit)
+                : try PythonString.rsplit(text, separator, maxSplit: maxSplit)
             return .list(parts.map(Value.string))
         case "startswith", "endswith":
             let candidates: [Value]
@@ -103,10 +108,14 @@ enum Methods {
         case "capitalize": return .string(PythonString.capitalize(text))
         case "title": return .string(pythonTitle(text))
         case "find", "rfind":
-            guard case .string(let needle)? = first, arguments.positional.count == 1 else { throw .render("\(name)() needs one str argument") }
+            guard case .string(let needle)? = first, arguments.positional.count == 1 else {
+                throw .render("\(name)() needs one str argument")
+            }
             return .int(PythonString.find(text, needle, last: name == "rfind"))
         case "count":
-            guard case .string(let needle)? = first, arguments.positional.count == 1 else { throw .render("count() needs one str argument") }
+            guard case .string(let needle)? = first, arguments.positional.count == 1 else {
+                throw .render("count() needs one str argument")
+            }
             return .int(PythonString.count(text, needle))
         case "join":
             guard let first else { throw .render("join() takes exactly one argument") }
@@ -118,9 +127,13 @@ enum Methods {
             return .string(parts.joined(separator: text))
         case "splitlines": return .list(PythonString.splitLines(text).map(Value.string))
         case "format": return .string(try PythonFormat.format(text, arguments))
-        case "isdigit": return .bool(!text.isEmpty && text.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit })
+        case "isdigit":
+            return .bool(
+                !text.isEmpty
+                    && text.unicodeScalars.allSatisfy { $0.properties.numericType == .decimal || $0.properties.numericType == .digit })
         case "isalpha": return .bool(!text.isEmpty && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic })
-        case "isalnum": return .bool(!text.isEmpty && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil })
+        case "isalnum":
+            return .bool(!text.isEmpty && text.unicodeScalars.allSatisfy { $0.properties.isAlphabetic || $0.properties.numericType != nil })
         case "isspace": return .bool(!text.isEmpty && text.unicodeScalars.allSatisfy(isPythonSpace))
         case "islower", "isupper":
             let cased = text.unicodeScalars.filter { $0.properties.isCased }

@@ -36,7 +36,9 @@ public enum ModelDirectoryLoader {
     }
 
     private static func read(_ path: String) throws(ChatTemplateLoadError) -> String {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ChatTemplateLoadError(file: path, reason: "cannot read the file") }
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ChatTemplateLoadError(file: path, reason: "cannot read the file")
+        }
         guard let text = String(data: data, encoding: .utf8) else { throw ChatTemplateLoadError(file: path, reason: "not UTF-8 text") }
         return text
     }

@@ -111,7 +111,8 @@ extension Parser {
         try deeper { parser throws(TemplateError) in
             var left = try parser.parsePower()
             while case .op(let op) = parser.current.kind, let binary = BinaryOperator(rawValue: op),
-                  [.multiply, .divide, .floorDivide, .modulo].contains(binary) {
+                [.multiply, .divide, .floorDivide, .modulo].contains(binary)
+            {
                 let opLocation = parser.advance().location
                 try parser.descend()
                 left = .binary(binary, left, try parser.parsePower(), opLocation)

@@ -102,7 +102,9 @@ struct Parser {
     // MARK: statements
 
     /// Parses nodes until a block tag named in `endTags` (consumed up to its name) or the end of the template.
-    private mutating func parseStatements(until endTags: Set<String>) throws(TemplateError) -> ([Node], (name: String, location: SourceLocation)?) {
+    private mutating func parseStatements(until endTags: Set<String>) throws(TemplateError) -> (
+        [Node], (name: String, location: SourceLocation)?
+    ) {
         var body: [Node] = []
         while true {
             switch current.kind {

@@ -69,7 +69,9 @@ enum PythonJSON {
             if options.sortKeys {
                 var pairs: [(key: String, value: Value)] = []
                 for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
-                for key in dict.keys { guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") } }
+                for key in dict.keys {
+                    guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") }
+                }
                 pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
                 for pair in pairs { try member(pair.key, pair.value) }
             } else {

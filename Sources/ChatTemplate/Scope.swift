@@ -51,7 +51,9 @@ public final class LoopState: RenderCycleBreaking {
 
     func breakCycles() { lastChanged = nil }
 
-    private enum Attribute { case index, index0, revindex, revindex0, first, last, length, depth, depth0, previtem, nextitem, cycle, changed }
+    private enum Attribute {
+        case index, index0, revindex, revindex0, first, last, length, depth, depth0, previtem, nextitem, cycle, changed
+    }
     /// Matched by their names' keys (integers), not by comparing strings: templates read `loop.*` in every iteration.
     private static let attributes: [(name: Name, attribute: Attribute)] = [
         (Name("index0"), .index0), (Name("first"), .first), (Name("last"), .last), (Name("index"), .index),
@@ -78,16 +80,18 @@ public final class LoopState: RenderCycleBreaking {
         case .previtem: return index0 > 0 ? items[index0 - 1] : .undefined(Undefined(message: "there is no previous item"))
         case .nextitem: return index0 + 1 < length ? items[index0 + 1] : .undefined(Undefined(message: "there is no next item"))
         case .cycle:
-            return .function(Function(name: "loop.cycle") { _, arguments throws(TemplateError) in
-                guard !arguments.positional.isEmpty else { throw .render("no items for cycling given") }
-                return arguments.positional[self.index0 % arguments.positional.count]
-            })
+            return .function(
+                Function(name: "loop.cycle") { _, arguments throws(TemplateError) in
+                    guard !arguments.positional.isEmpty else { throw .render("no items for cycling given") }
+                    return arguments.positional[self.index0 % arguments.positional.count]
+                })
         case .changed:
-            return .function(Function(name: "loop.changed") { _, arguments in
-                defer { self.lastChanged = arguments.positional }
-                guard let last = self.lastChanged else { return .bool(true) }
-                return .bool(!(last.count == arguments.positional.count && zip(last, arguments.positional).allSatisfy(pythonEquals)))
-            })
+            return .function(
+                Function(name: "loop.changed") { _, arguments in
+                    defer { self.lastChanged = arguments.positional }
+                    guard let last = self.lastChanged else { return .bool(true) }
+                    return .bool(!(last.count == arguments.positional.count && zip(last, arguments.positional).allSatisfy(pythonEquals)))
+                })
         }
     }
 }

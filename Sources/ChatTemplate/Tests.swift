@@ -24,15 +24,27 @@ enum Tests {
         case "integer": if case .int = value { return true } else { return false }
         case "float": if case .double = value { return true } else { return false }
         case "number":
-            switch value { case .int, .double, .bool: return true; default: return false }
+            switch value {
+            case .int, .double, .bool: return true;
+            default: return false
+            }
         case "string": return value.text != nil
         case "mapping": if case .dict = value { return true } else { return false }
         case "sequence":
-            switch value { case .string, .markup, .list, .tuple, .dict: return true; default: return false }
+            switch value {
+            case .string, .markup, .list, .tuple, .dict: return true;
+            default: return false
+            }
         case "iterable":
-            switch value { case .string, .markup, .list, .tuple, .dict, .undefined, .iterator: return true; default: return false }
+            switch value {
+            case .string, .markup, .list, .tuple, .dict, .undefined, .iterator: return true;
+            default: return false
+            }
         case "callable":
-            switch value { case .function: return true; default: return false }
+            switch value {
+            case .function: return true;
+            default: return false
+            }
         case "odd", "even":
             guard case .int(let number) = value.asInteger else { throw .render("\(name) needs an integer") }
             return (number & 1 == 1) == (name == "odd")

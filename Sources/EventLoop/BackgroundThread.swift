@@ -24,9 +24,11 @@ struct BackgroundThread {
     /// Starts `body` on a new thread named `name` (15 bytes at most).
     init(named name: String, placement: ThreadPlacement = .inherited, _ body: @escaping @Sendable () -> Void) {
         let start = Start(name: name, placement: placement, body: body)
-        let status = uv_thread_create(&handle, { context in
-            Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().run()
-        }, Unmanaged.passRetained(start).toOpaque())
+        let status = uv_thread_create(
+            &handle,
+            { context in
+                Unmanaged<Start>.fromOpaque(context!).takeRetainedValue().run()
+            }, Unmanaged.passRetained(start).toOpaque())
         precondition(status == 0, "uv_thread_create failed: \(UVError(status))")
     }
 

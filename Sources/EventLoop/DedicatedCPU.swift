@@ -24,8 +24,10 @@ extension EventLoop {
     public func dedicateCPU(_ cpu: Int) throws(DedicatedCPUError) {
         var others = slime_cpu_set()
         guard let cpu32 = Int32(exactly: cpu), slime_cpus_except(cpu32, &others) == 0 else {
-            throw DedicatedCPUError(cpu: cpu, reason: errno == EINVAL
-                ? "the process may not use it, or it is the only CPU the process may use" : String(cString: strerror(errno)))
+            throw DedicatedCPUError(
+                cpu: cpu,
+                reason: errno == EINVAL
+                    ? "the process may not use it, or it is the only CPU the process may use" : String(cString: strerror(errno)))
         }
         let placement = ThreadPlacement(cpus: others)
         placement.apply()

@@ -23,9 +23,11 @@ public final class EventLoop {
     deinit {
         // Handles still open at this point are closed and their callbacks run
         // so that their memory is returned before the loop goes.
-        uv_walk(uvLoop, { handle, _ in
-            if let handle, uv_is_closing(handle) == 0 { uv_close(handle, nil) }
-        }, nil)
+        uv_walk(
+            uvLoop,
+            { handle, _ in
+                if let handle, uv_is_closing(handle) == 0 { uv_close(handle, nil) }
+            }, nil)
         uv_run(uvLoop, UV_RUN_DEFAULT)
         uv_loop_close(uvLoop)
         uvLoop.deallocate()

@@ -73,8 +73,9 @@ private final class ProbeThread: Sendable {
     }
 
     func run() {
-        var interval = timespec(tv_sec: Int(intervalNanoseconds / 1_000_000_000),
-                                tv_nsec: Int(intervalNanoseconds % 1_000_000_000))
+        var interval = timespec(
+            tv_sec: Int(intervalNanoseconds / 1_000_000_000),
+            tv_nsec: Int(intervalNanoseconds % 1_000_000_000))
         while !isStopping.load(ordering: .relaxed) {
             nanosleep(&interval, nil)
             // Keep the oldest stamp: if the loop has not answered yet, the

@@ -15,9 +15,11 @@ public final class LoopTimer {
     public func start(afterMilliseconds delay: UInt64, repeatMilliseconds: UInt64 = 0, _ action: @escaping () -> Void) {
         guard !handle.isClosing else { return }
         self.action = action
-        uv_timer_start(handle.pointer, { timer in
-            handleOwner(timer, as: LoopTimer.self)?.action?()
-        }, delay, repeatMilliseconds)
+        uv_timer_start(
+            handle.pointer,
+            { timer in
+                handleOwner(timer, as: LoopTimer.self)?.action?()
+            }, delay, repeatMilliseconds)
     }
 
     public func stop() {

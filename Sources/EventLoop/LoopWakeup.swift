@@ -9,7 +9,7 @@ import Glibc
 /// signal is one `write`, while `uv_async_send` takes two steps and the loop
 /// spins until a sender preempted between them runs again (for a whole time
 /// slice when that sender's core is busy).
-public final class LoopWakeup: @unchecked Sendable { // `signal` only writes to the descriptor
+public final class LoopWakeup: @unchecked Sendable {  // `signal` only writes to the descriptor
     private let handle = Handle<uv_poll_t>()
     private let descriptor: Int32
     private var handler: (() -> Void)?

@@ -36,17 +36,20 @@ extension EventLoop {
         let request = UnsafeMutablePointer<uv_work_t>.allocate(capacity: 1)
         request.initialize(to: uv_work_t())
         request.pointee.data = UnsafeMutableRawPointer(Unmanaged.passRetained(job as AnyObject).toOpaque())
-        let status = uv_queue_work(uvLoop, request, { request in
-            guard let data = request?.pointee.data else { return }
-            (Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? any OffLoopRunnable)?.runOffLoop()
-        }, { request, _ in
-            guard let request else { return }
-            if let data = request.pointee.data {
-                let job = Unmanaged<AnyObject>.fromOpaque(data).takeRetainedValue()
-                (job as? any OffLoopRunnable)?.completeOnLoop()
-            }
-            request.deallocate()
-        })
+        let status = uv_queue_work(
+            uvLoop, request,
+            { request in
+                guard let data = request?.pointee.data else { return }
+                (Unmanaged<AnyObject>.fromOpaque(data).takeUnretainedValue() as? any OffLoopRunnable)?.runOffLoop()
+            },
+            { request, _ in
+                guard let request else { return }
+                if let data = request.pointee.data {
+                    let job = Unmanaged<AnyObject>.fromOpaque(data).takeRetainedValue()
+                    (job as? any OffLoopRunnable)?.completeOnLoop()
+                }
+                request.deallocate()
+            })
         precondition(status == 0, "uv_queue_work failed: \(UVError(status))")
     }
 }

@@ -10,9 +10,11 @@ public final class SignalWatcher {
         self.handler = handler
         uv_signal_init(loop.uvLoop, handle.pointer)
         handle.attach(self)
-        uv_signal_start(handle.pointer, { watcher, signal in
-            handleOwner(watcher, as: SignalWatcher.self)?.handler?(signal)
-        }, signal)
+        uv_signal_start(
+            handle.pointer,
+            { watcher, signal in
+                handleOwner(watcher, as: SignalWatcher.self)?.handler?(signal)
+            }, signal)
         // A signal watcher alone should not keep the loop running.
         uv_unref(handle.raw)
     }

@@ -7,8 +7,10 @@ extension TCPConnection {
     /// `completion` runs once, later on the loop (never from inside this
     /// call), with nil when connected, unless the connection is closed
     /// first; reading begins with `resumeReading()`.
-    public static func connect(loop: EventLoop, host: String, port: Int,
-                               completion: @escaping (UVError?) -> Void) -> TCPConnection {
+    public static func connect(
+        loop: EventLoop, host: String, port: Int,
+        completion: @escaping (UVError?) -> Void
+    ) -> TCPConnection {
         let connection = TCPConnection(loop: loop)
         connection.onConnected = completion
         var storage = sockaddr_storage()
@@ -27,16 +29,18 @@ extension TCPConnection {
         request.pointee.data = Unmanaged.passRetained(self).toOpaque()
         var hints = addrinfo()
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
-        let status = uv_getaddrinfo(loop.uvLoop, request, { request, status, result in
-            guard let request else { return }
-            let connection = Unmanaged<TCPConnection>.fromOpaque(request.pointee.data).takeRetainedValue()
-            request.deallocate()
-            defer { uv_freeaddrinfo(result) }
-            guard status == 0, let address = result?.pointee.ai_addr else {
-                return connection.connected(UVError(status == 0 ? Int32(UV_EAI_NONAME.rawValue) : status))
-            }
-            connection.connect(to: address)
-        }, host, String(port), &hints)
+        let status = uv_getaddrinfo(
+            loop.uvLoop, request,
+            { request, status, result in
+                guard let request else { return }
+                let connection = Unmanaged<TCPConnection>.fromOpaque(request.pointee.data).takeRetainedValue()
+                request.deallocate()
+                defer { uv_freeaddrinfo(result) }
+                guard status == 0, let address = result?.pointee.ai_addr else {
+                    return connection.connected(UVError(status == 0 ? Int32(UV_EAI_NONAME.rawValue) : status))
+                }
+                connection.connect(to: address)
+            }, host, String(port), &hints)
         if status < 0 {
             Unmanaged<TCPConnection>.fromOpaque(request.pointee.data).release()
             request.deallocate()

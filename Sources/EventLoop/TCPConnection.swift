@@ -45,8 +45,10 @@ public final class TCPConnection {
     /// Installs the handlers; reading begins with `resumeReading()`.
     /// `onClosed` runs once, when the connection is closed by either
     /// `close()` or `closeAfterWrites(lingerMilliseconds:)`.
-    public func setHandlers(onRead: @escaping ReadHandler, onEnd: @escaping EndHandler,
-                            onDrained: @escaping () -> Void, onClosed: @escaping () -> Void) {
+    public func setHandlers(
+        onRead: @escaping ReadHandler, onEnd: @escaping EndHandler,
+        onDrained: @escaping () -> Void, onClosed: @escaping () -> Void
+    ) {
         self.onRead = onRead
         self.onEnd = onEnd
         self.onDrained = onDrained
@@ -56,20 +58,23 @@ public final class TCPConnection {
     public func resumeReading() {
         guard !isReading, !isClosed else { return }
         isReading = true
-        uv_read_start(stream, { handle, suggested, buffer in
-            guard let buffer, let connection = handleOwner(handle, as: TCPConnection.self) else { return }
-            let shared = connection.loop.readBuffer
-            buffer.pointee = uv_buf_init(shared.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(shared.count))
-        }, { stream, nread, buffer in
-            guard let connection = handleOwner(stream, as: TCPConnection.self) else { return }
-            if nread > 0, let base = buffer?.pointee.base {
-                connection.onRead?(UnsafeRawBufferPointer(start: base, count: nread))
-            } else if nread < 0 {
-                let error = UVError(Int32(nread))
-                connection.finishReading(error == .endOfFile ? nil : error)
-            }
-            // nread == 0 is EAGAIN: nothing to do.
-        })
+        uv_read_start(
+            stream,
+            { handle, suggested, buffer in
+                guard let buffer, let connection = handleOwner(handle, as: TCPConnection.self) else { return }
+                let shared = connection.loop.readBuffer
+                buffer.pointee = uv_buf_init(shared.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(shared.count))
+            },
+            { stream, nread, buffer in
+                guard let connection = handleOwner(stream, as: TCPConnection.self) else { return }
+                if nread > 0, let base = buffer?.pointee.base {
+                    connection.onRead?(UnsafeRawBufferPointer(start: base, count: nread))
+                } else if nread < 0 {
+                    let error = UVError(Int32(nread))
+                    connection.finishReading(error == .endOfFile ? nil : error)
+                }
+                // nread == 0 is EAGAIN: nothing to do.
+            })
     }
 
     public func pauseReading() {
@@ -104,8 +109,9 @@ public final class TCPConnection {
                 uv_try_write(stream, raw.baseAddress!.assumingMemoryBound(to: uv_buf_t.self), second.isEmpty ? 1 : 2)
             }
             if status == total { return }
-            if status > 0 { written = Int(status) }
-            else if status != UVError.tryAgain.code {
+            if status > 0 {
+                written = Int(status)
+            } else if status != UVError.tryAgain.code {
                 finishReading(UVError(status))
                 return
             }
@@ -129,7 +135,8 @@ public final class TCPConnection {
         if fromFirst > 0 { copy.copyMemory(from: UnsafeRawBufferPointer(rebasing: first[skipped...])) }
         if !second.isEmpty {
             let secondStart = max(0, skipped - first.count)
-            UnsafeMutableRawBufferPointer(rebasing: copy[fromFirst...]).copyMemory(from: UnsafeRawBufferPointer(rebasing: second[secondStart...]))
+            UnsafeMutableRawBufferPointer(rebasing: copy[fromFirst...]).copyMemory(
+                from: UnsafeRawBufferPointer(rebasing: second[secondStart...]))
         }
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         request.initialize(to: uv_write_t())
@@ -219,4 +226,3 @@ public final class TCPConnection {
         closed?()
     }
 }
-

@@ -9,8 +9,10 @@ public final class TCPListener {
     /// The port actually bound (useful with port 0).
     public private(set) var port: Int = 0
 
-    public init(loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
-                onConnection: @escaping (TCPConnection) -> Void) throws {
+    public init(
+        loop: EventLoop, host: String, port: Int, backlog: Int32 = 1024,
+        onConnection: @escaping (TCPConnection) -> Void
+    ) throws {
         self.loop = loop
         self.onConnection = onConnection
         uv_tcp_init(loop.uvLoop, handle.pointer)
@@ -21,10 +23,11 @@ public final class TCPListener {
                 try SocketAddress.fill(pointer, host: host, port: port)
                 try UVError.check(uv_tcp_bind(handle.pointer, UnsafeRawPointer(pointer).assumingMemoryBound(to: sockaddr.self), 0))
             }
-            try UVError.check(uv_listen(UnsafeMutableRawPointer(handle.pointer).assumingMemoryBound(to: uv_stream_t.self), backlog) { server, status in
-                guard status == 0, let listener = handleOwner(server, as: TCPListener.self) else { return }
-                listener.acceptOne()
-            })
+            try UVError.check(
+                uv_listen(UnsafeMutableRawPointer(handle.pointer).assumingMemoryBound(to: uv_stream_t.self), backlog) { server, status in
+                    guard status == 0, let listener = handleOwner(server, as: TCPListener.self) else { return }
+                    listener.acceptOne()
+                })
             self.port = try SocketAddress.localPort(of: handle.pointer)
         } catch {
             handle.close()
@@ -67,7 +70,8 @@ enum SocketAddress {
         return try withUnsafeMutablePointer(to: &storage) { pointer in
             try UVError.check(uv_tcp_getsockname(tcp, UnsafeMutableRawPointer(pointer).assumingMemoryBound(to: sockaddr.self), &length))
             let raw = UnsafeRawPointer(pointer)
-            let networkPort = pointer.pointee.ss_family == sa_family_t(AF_INET6)
+            let networkPort =
+                pointer.pointee.ss_family == sa_family_t(AF_INET6)
                 ? raw.assumingMemoryBound(to: sockaddr_in6.self).pointee.sin6_port
                 : raw.assumingMemoryBound(to: sockaddr_in.self).pointee.sin_port
             return Int(UInt16(bigEndian: networkPort))

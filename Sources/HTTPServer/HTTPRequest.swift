@@ -10,8 +10,10 @@ public struct HTTPRequest: Sendable {
     /// Whether the connection may carry another request after this one.
     public var keepAlive: Bool
 
-    public init(method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
-                headers: HTTPHeaders = [:], body: [UInt8] = [], keepAlive: Bool = true) {
+    public init(
+        method: String, target: String, versionMajor: Int = 1, versionMinor: Int = 1,
+        headers: HTTPHeaders = [:], body: [UInt8] = [], keepAlive: Bool = true
+    ) {
         self.method = method
         self.target = target
         self.versionMajor = versionMajor
@@ -59,7 +61,8 @@ public func percentDecode(_ text: Substring, plusIsSpace: Bool = true) -> String
         case UInt8(ascii: "+") where plusIsSpace: bytes.append(0x20)
         case UInt8(ascii: "%"):
             if let high = iterator.next(), let low = iterator.next(),
-               let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16) {
+                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
+            {
                 bytes.append(value)
             }
         default: bytes.append(byte)

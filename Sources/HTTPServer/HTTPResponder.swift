@@ -51,8 +51,9 @@ public final class HTTPResponder {
         guard !isFinished, !isStreaming else { return }
         status = response.status
         let keepAlive = decideKeepAlive()
-        var bytes = ResponseHead.bytes(status: response.status, headers: response.headers, added: headersForEveryResponse,
-                                       contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
+        var bytes = ResponseHead.bytes(
+            status: response.status, headers: response.headers, added: headersForEveryResponse,
+            contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         if requestMethod != "HEAD" { bytes += response.body }
         emit(bytes)
         finish()
@@ -68,8 +69,9 @@ public final class HTTPResponder {
             if isHTTP10 { closesConnection = true } else { isChunked = true }
         }
         let keepAlive = decideKeepAlive()
-        heldHead = ResponseHead.bytes(status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
-                                      keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
+        heldHead = ResponseHead.bytes(
+            status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
+            keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 
     public func writeChunk(_ bytes: UnsafeRawBufferPointer) {

@@ -19,8 +19,9 @@ public struct HTTPResponse: Sendable {
     /// The message as plain text: the server's own errors unless its
     /// configuration's `errorResponse` gives them another shape.
     public static func plainError(_ status: Int, _ message: String) -> HTTPResponse {
-        HTTPResponse(status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
-                     body: Array((message + "\n").utf8))
+        HTTPResponse(
+            status: status, headers: ["Content-Type": "text/plain; charset=utf-8"],
+            body: Array((message + "\n").utf8))
     }
 }
 

@@ -47,8 +47,13 @@ public final class HTTPServer {
         }
         self.listener = listener
         authority = .listening(on: host, port: listener.port)
-        let interval = max(50, min(1000, min(configuration.requestReadTimeoutMilliseconds,
-                                            configuration.idleTimeoutMilliseconds) / 4))
+        let interval = max(
+            50,
+            min(
+                1000,
+                min(
+                    configuration.requestReadTimeoutMilliseconds,
+                    configuration.idleTimeoutMilliseconds) / 4))
         sweepTimer = loop.repeating(everyMilliseconds: interval) { [unowned self] in sweepTimeouts() }
         return listener.port
     }
@@ -59,16 +64,18 @@ public final class HTTPServer {
         countRejected(status: 503)
         guard refusedOpenCount < Self.maxRefusedOpen else { return tcp.close() }
         refusedOpenCount += 1
-        tcp.setHandlers(onRead: { _ in }, onEnd: { [unowned tcp] _ in tcp.close() }, onDrained: {},
-                        onClosed: { [weak self] in self?.refusedOpenCount -= 1 })
+        tcp.setHandlers(
+            onRead: { _ in }, onEnd: { [unowned tcp] _ in tcp.close() }, onDrained: {},
+            onClosed: { [weak self] in self?.refusedOpenCount -= 1 })
         tcp.write(overCapacityAnswer)
         tcp.closeAfterWrites(lingerMilliseconds: configuration.lingerMilliseconds)
     }
 
     private lazy var overCapacityAnswer: [UInt8] = {
         let response = configuration.errorResponse(503, "too many client connections (at most \(configuration.maxConnections ?? 0))")
-        return ResponseHead.bytes(status: 503, headers: response.headers, contentLength: response.body.count,
-                                  keepAlive: false) + response.body
+        return ResponseHead.bytes(
+            status: 503, headers: response.headers, contentLength: response.body.count,
+            keepAlive: false) + response.body
     }()
 
     func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
@@ -90,7 +97,8 @@ public final class HTTPServer {
         let now = loop.now
         for connection in connections.values {
             if connection.isMidRequest,
-               now &- connection.requestStartedAt > configuration.requestReadTimeoutMilliseconds {
+                now &- connection.requestStartedAt > configuration.requestReadTimeoutMilliseconds
+            {
                 countRejected(status: 408)
                 connection.timeOutRequest()
             } else if connection.isIdle || connection.hasUnreadAnswers {

@@ -26,9 +26,11 @@ final class HTTPServerConnection {
         self.tcp = tcp
         self.server = server
         self.configuration = configuration
-        parser = RequestParser(limits: .init(maxHeaderBytes: configuration.maxHeaderBytes,
-                                             maxBodyBytes: configuration.maxBodyBytes),
-                               authority: server.authority)
+        parser = RequestParser(
+            limits: .init(
+                maxHeaderBytes: configuration.maxHeaderBytes,
+                maxBodyBytes: configuration.maxBodyBytes),
+            authority: server.authority)
         lastActivityAt = server.loop.now
         parser.onHead = { [unowned self] headers in
             // Only the oldest pending request may be told to continue: an
@@ -106,12 +108,13 @@ final class HTTPServerConnection {
         stopParsing = true
         pauseReading()
         let error = configuration.errorResponse
-        var response = switch failure {
-        case .headersTooLarge: error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
-        case .bodyTooLarge: error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
-        case .malformed(let reason): error(400, "malformed HTTP request: \(reason)")
-        case .methodNotAllowed(let method): error(405, "\(method) is not supported")
-        }
+        var response =
+            switch failure {
+            case .headersTooLarge: error(431, "request header fields exceed \(configuration.maxHeaderBytes) bytes")
+            case .bodyTooLarge: error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
+            case .malformed(let reason): error(400, "malformed HTTP request: \(reason)")
+            case .methodNotAllowed(let method): error(405, "\(method) is not supported")
+            }
         if response.status == 405 { response.headers.add("Allow", RequestParser.allowedMethods) }
         server.countRejected(status: response.status)
         let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
@@ -139,7 +142,8 @@ final class HTTPServerConnection {
     /// Resumes reading when nothing holds it back any more.
     private func resumeReadingIfPossible() {
         guard isReadingPaused, !stopParsing, !isClosed,
-              pending.count < configuration.maxPipelinedRequests, !isWriteQueueFull else { return }
+            pending.count < configuration.maxPipelinedRequests, !isWriteQueueFull
+        else { return }
         isReadingPaused = false
         if !backlog.isEmpty {
             let bytes = backlog

@@ -235,7 +235,9 @@ final class RequestParser {
     nonisolated(unsafe) static let settings: UnsafeMutablePointer<llhttp_settings_t> = {
         let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
         llhttp_settings_init(settings)
-        settings.pointee.on_message_begin = { owner($0).messageBegin(); return 0 }
+        settings.pointee.on_message_begin = {
+            owner($0).messageBegin(); return 0
+        }
         settings.pointee.on_url = { verdict(owner($0).appendURL(span($1, $2))) }
         settings.pointee.on_header_field = { verdict(owner($0).appendField(span($1, $2))) }
         settings.pointee.on_header_value = { verdict(owner($0).appendValue(span($1, $2))) }

@@ -19,10 +19,12 @@ enum RequestTarget: Equatable {
 
     private static func absolute(_ target: String) -> RequestTarget? {
         guard let colon = target.utf8.firstIndex(of: UInt8(ascii: ":")),
-              target[colon...].utf8.starts(with: "://".utf8) else { return nil }
+            target[colon...].utf8.starts(with: "://".utf8)
+        else { return nil }
         let scheme = target[..<colon]
         guard let first = scheme.utf8.first, isLetter(first),
-              scheme.utf8.allSatisfy({ isLetter($0) || isDigit($0) || "+-.".utf8.contains($0) }) else { return nil }
+            scheme.utf8.allSatisfy({ isLetter($0) || isDigit($0) || "+-.".utf8.contains($0) })
+        else { return nil }
         let rest = target[target.utf8.index(colon, offsetBy: 3)...]
         let authorityEnd = rest.utf8.firstIndex { $0 == UInt8(ascii: "/") || $0 == UInt8(ascii: "?") } ?? rest.endIndex
         let authority = rest[..<authorityEnd]
@@ -30,8 +32,9 @@ enum RequestTarget: Equatable {
         guard !authority.isEmpty, !authority.utf8.contains(UInt8(ascii: "@")) else { return nil }
         guard let (host, port) = splitHostAndPort(authority) else { return nil }
         let pathAndQuery = rest[authorityEnd...]
-        return .absolute(scheme: scheme, host: host, port: port,
-                         originForm: pathAndQuery.utf8.first == UInt8(ascii: "/") ? pathAndQuery : Substring("/" + pathAndQuery))
+        return .absolute(
+            scheme: scheme, host: host, port: port,
+            originForm: pathAndQuery.utf8.first == UInt8(ascii: "/") ? pathAndQuery : Substring("/" + pathAndQuery))
     }
 
     /// `host`, `host:port`, `[v6]` or `[v6]:port`; the port, when present,
@@ -54,7 +57,8 @@ enum RequestTarget: Equatable {
         guard !host.isEmpty else { return nil }
         guard let portText else { return (host, nil) }
         guard (1...5).contains(portText.utf8.count), portText.utf8.allSatisfy(isDigit),
-              let port = Int(portText), port <= 65535 else { return nil }
+            let port = Int(portText), port <= 65535
+        else { return nil }
         return (host, port)
     }
 

@@ -5,10 +5,13 @@ enum ResponseHead {
     /// whose end is the connection's end). An HTTP/1.0 client assumes the
     /// connection closes unless told `keep-alive`, so `http10` says so.
     /// `added` are written after `headers`, those `headers` do not name.
-    static func bytes(status: Int, headers: HTTPHeaders, added: HTTPHeaders = [:], contentLength: Int?, keepAlive: Bool,
-                      http10: Bool = false, framed: Bool = true) -> [UInt8] {
+    static func bytes(
+        status: Int, headers: HTTPHeaders, added: HTTPHeaders = [:], contentLength: Int?, keepAlive: Bool,
+        http10: Bool = false, framed: Bool = true
+    ) -> [UInt8] {
         var head: [UInt8] = []
-        let fieldBytes = { (total: Int, field: (name: String, value: String)) in total + field.name.utf8.count + field.value.utf8.count + 4 }
+        let fieldBytes = { (total: Int, field: (name: String, value: String)) in total + field.name.utf8.count + field.value.utf8.count + 4
+        }
         head.reserveCapacity(128 + headers.fields.reduce(0, fieldBytes) + added.fields.reduce(0, fieldBytes))
         head += statusLine(status)
         for field in headers where !isFramingHeader(field.name) { append(field, to: &head) }

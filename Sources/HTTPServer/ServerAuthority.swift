@@ -58,7 +58,8 @@ public struct ServerAuthority: Sendable {
             guard family == AF_INET || family == AF_INET6 else { continue }
             var text = [CChar](repeating: 0, count: Int(INET6_ADDRSTRLEN))
             let raw = UnsafeRawPointer(address)
-            let source = family == AF_INET
+            let source =
+                family == AF_INET
                 ? UnsafeRawPointer(raw.assumingMemoryBound(to: sockaddr_in.self).pointer(to: \.sin_addr)!)
                 : UnsafeRawPointer(raw.assumingMemoryBound(to: sockaddr_in6.self).pointer(to: \.sin6_addr)!)
             if inet_ntop(family, source, &text, socklen_t(text.count)) != nil {

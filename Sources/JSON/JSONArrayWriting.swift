@@ -34,7 +34,7 @@ private func writeJSONArray<Values: Sequence>(
     element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
     out.append(UInt8(ascii: "["))
-    var separator = 0 // no comma before the first element
+    var separator = 0  // no comma before the first element
     writeJSONArrayElements(values, maxElementBytes: maxElementBytes + 1, to: &out) { value, at in
         at.pointee = UInt8(ascii: ",")
         let written = separator + element(value, at + separator)
@@ -109,7 +109,7 @@ private func formatDecimal(_ value: UInt, into out: UnsafeMutablePointer<UInt8>)
     var bound: UInt = 100
     while digits < 20, value >= bound {
         digits += 1
-        bound = bound &* 10 // past 10^19 only when the loop ends anyway
+        bound = bound &* 10  // past 10^19 only when the loop ends anyway
     }
     let pairs = digitPairs.utf8Start
     var rest = value

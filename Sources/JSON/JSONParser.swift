@@ -102,7 +102,8 @@ public struct JSONParser {
     private mutating func expect(_ literal: StaticString) throws(Error) {
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         guard index + expected.count <= bytes.count,
-              expected.indices.allSatisfy({ bytes[index + $0] == expected[$0] }) else {
+            expected.indices.allSatisfy({ bytes[index + $0] == expected[$0] })
+        else {
             throw error("invalid literal")
         }
         index += expected.count

@@ -6,11 +6,16 @@ extension HTTPResponse {
     /// SGLang's `{"error": {"message"}}` with the members the router's own
     /// errors carry, so that a proxied worker error reads like the router's.
     static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        let body = JSONValue.object([("error", .object([
-            ("message", .string(message)),
-            ("type", .string(reasonPhrase(status))),
-            ("code", .int(status)),
-        ]))])
+        let body = JSONValue.object([
+            (
+                "error",
+                .object([
+                    ("message", .string(message)),
+                    ("type", .string(reasonPhrase(status))),
+                    ("code", .int(status)),
+                ])
+            )
+        ])
         return .json(status, body.serialized())
     }
 }

@@ -49,13 +49,16 @@ struct GenerateRequest {
             let params = sampling?.arrayValue.map { $0.indices.contains(index) ? $0[index] : .null } ?? sampling
             var maxNewTokens = defaultMaxNewTokens
             if let value = params?["max_new_tokens"], !value.isNull {
-                guard let number = value.intValue, number >= 0 else { throw Invalid(message: "max_new_tokens must be a non-negative integer") }
+                guard let number = value.intValue, number >= 0 else {
+                    throw Invalid(message: "max_new_tokens must be a non-negative integer")
+                }
                 maxNewTokens = number
             }
             let rid = rids?.arrayValue.map { $0.indices.contains(index) ? $0[index].stringValue : nil } ?? rids?.stringValue
             let stop = params?["stop"].flatMap { $0.stringValue ?? $0.arrayValue?.first?.stringValue }
-            return Item(promptIDs: ids, maxNewTokens: maxNewTokens, rid: rid, stop: stop?.isEmpty == false ? stop : nil,
-                        noStopTrim: params?["no_stop_trim"]?.boolValue ?? false)
+            return Item(
+                promptIDs: ids, maxNewTokens: maxNewTokens, rid: rid, stop: stop?.isEmpty == false ? stop : nil,
+                noStopTrim: params?["no_stop_trim"]?.boolValue ?? false)
         }
     }
 

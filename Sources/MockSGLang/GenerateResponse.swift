@@ -17,12 +17,14 @@ struct GenerateResponse {
     /// What SGLang answers for an aborted request: what it had produced so
     /// far, and an abort finish reason.
     func aborted(produced: Int, elapsedSeconds: Double) -> JSONValue {
-        json(produced: produced, finishReason: .object([
-            ("type", .string("abort")),
-            ("message", .string("Abort in waiting queue")),
-            ("status_code", .int(503)),
-            ("err_type", .null),
-        ]), elapsedSeconds: elapsedSeconds)
+        json(
+            produced: produced,
+            finishReason: .object([
+                ("type", .string("abort")),
+                ("message", .string("Abort in waiting queue")),
+                ("status_code", .int(503)),
+                ("err_type", .null),
+            ]), elapsedSeconds: elapsedSeconds)
     }
 
     private func json(produced: Int, finishReason: JSONValue, elapsedSeconds: Double) -> JSONValue {
@@ -37,9 +39,14 @@ struct GenerateResponse {
             ("e2e_latency", .double(elapsedSeconds)),
         ]
         if returnLogprob {
-            meta.append(("output_token_logprobs", .array(zip(generation.logprobs, ids).map { logprob, id in
-                .array([.double(logprob), .int(id), .null])
-            })))
+            meta.append(
+                (
+                    "output_token_logprobs",
+                    .array(
+                        zip(generation.logprobs, ids).map { logprob, id in
+                            .array([.double(logprob), .int(id), .null])
+                        })
+                ))
         }
         // SGLang's text leaves out special tokens and a matched stop string.
         let shown = item.noStopTrim ? ids : Array(ids.prefix(generation.outputIDs.count - generation.stopStringTokens))

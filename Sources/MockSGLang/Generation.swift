@@ -17,8 +17,10 @@ struct Generation {
     }
 
     /// `sample` tells samples of one prompt apart (0 for the deterministic default).
-    init(promptIDs: [Int], maxNewTokens: Int, stop requested: String?, sample: UInt64, settings: MockSettings,
-         codec: TokenCodec) {
+    init(
+        promptIDs: [Int], maxNewTokens: Int, stop requested: String?, sample: UInt64, settings: MockSettings,
+        codec: TokenCodec
+    ) {
         let stop = settings.finishWithStopString ? requested : nil
         let promptSeed = promptIDs.reduce(UInt64(0xcbf2_9ce4_8422_2325)) {
             ($0 ^ UInt64(bitPattern: Int64($1))) &* 0x100_0000_01b3
@@ -54,7 +56,8 @@ struct Generation {
         outputIDs = ids
         self.logprobs = logprobs
         stopStringTokens = stopIDs.count
-        finishReason = stop.map { stopIDs.isEmpty ? .length : .stopString($0) }
+        finishReason =
+            stop.map { stopIDs.isEmpty ? .length : .stopString($0) }
             ?? (endsWithStopToken ? .stopToken(codec.endOfSequence) : .length)
     }
 }

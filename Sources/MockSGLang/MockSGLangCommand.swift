@@ -22,8 +22,9 @@ struct MockSGLangCommand: ParsableCommand {
     @Option(help: "Probability that the connection is dropped without an answer.") var dropRate = 0.0
     @Option(help: "Close a keep-alive connection idle this long, milliseconds (SGLang's server, uvicorn, waits 5,000).")
     var keepAliveTimeoutMs: UInt64 = HTTPServerConfiguration().idleTimeoutMilliseconds
-    @Option(name: [.customLong("tokenizer-path"), .customLong("model-path")],
-            help: "Model directory with tokenizer.json; without it ids are UTF-8 bytes.") var tokenizerPath: String?
+    @Option(
+        name: [.customLong("tokenizer-path"), .customLong("model-path")],
+        help: "Model directory with tokenizer.json; without it ids are UTF-8 bytes.") var tokenizerPath: String?
 
     func run() throws {
         var settings = MockSettings()

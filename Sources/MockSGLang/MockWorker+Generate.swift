@@ -33,8 +33,9 @@ extension MockWorker {
             let sample = settings.independentSamples ? sampleSeed &+ UInt64(requestCounter) : 0
             return GenerateResponse(
                 item: item,
-                generation: Generation(promptIDs: item.promptIDs, maxNewTokens: item.maxNewTokens, stop: item.stop,
-                                       sample: sample, settings: settings, codec: codec),
+                generation: Generation(
+                    promptIDs: item.promptIDs, maxNewTokens: item.maxNewTokens, stop: item.stop,
+                    sample: sample, settings: settings, codec: codec),
                 returnLogprob: parsed.returnLogprob, weightVersion: settings.weightVersion, codec: codec,
                 requestID: item.rid ?? String(sampleSeed &+ UInt64(requestCounter), radix: 16))
         }
@@ -67,11 +68,14 @@ extension MockWorker {
                 let total = response.generation.outputIDs.count
                 let produced = aborted ? (injected ? 0 : producedTokens(of: total, inSeconds: elapsed)) : total
                 record(response.record(produced: produced, aborted: aborted))
-                return aborted ? response.aborted(produced: produced, elapsedSeconds: elapsed)
-                               : response.json(produced: total, finished: true, elapsedSeconds: elapsed)
+                return aborted
+                    ? response.aborted(produced: produced, elapsedSeconds: elapsed)
+                    : response.json(produced: total, finished: true, elapsedSeconds: elapsed)
             }
-            let body = parsed.isBatch ? [UInt8]("[".utf8) + objects.map(serializedAnswer).joined(separator: [UInt8](",".utf8)) + [UInt8]("]".utf8)
-                                      : serializedAnswer(objects[0])
+            let body =
+                parsed.isBatch
+                ? [UInt8]("[".utf8) + objects.map(serializedAnswer).joined(separator: [UInt8](",".utf8)) + [UInt8]("]".utf8)
+                : serializedAnswer(objects[0])
             responder.send(.json(200, body))
         }
         for (index, response) in responses.enumerated() {
@@ -143,8 +147,9 @@ extension MockWorker {
         }
         abortable[rid] = { [self] in
             record(response.record(produced: min(produced, total), aborted: true))
-            emit(response.aborted(produced: min(produced, total), elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9),
-                 to: responder)
+            emit(
+                response.aborted(produced: min(produced, total), elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9),
+                to: responder)
             finishEventStream(responder)
             end()
         }
@@ -152,8 +157,10 @@ extension MockWorker {
         timer.start(afterMilliseconds: interval, repeatMilliseconds: interval) { [self] in
             produced += 1
             let finished = produced >= total
-            emit(response.json(produced: min(produced, total), finished: finished,
-                               elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9), to: responder)
+            emit(
+                response.json(
+                    produced: min(produced, total), finished: finished,
+                    elapsedSeconds: Double(EventLoop.monotonicNanoseconds() - started) / 1e9), to: responder)
             if finished {
                 record(response.record(produced: total, aborted: false))
                 finishEventStream(responder)

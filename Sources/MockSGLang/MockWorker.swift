@@ -44,11 +44,14 @@ final class MockWorker {
         case ("GET", "/health_generate"):
             responder.send(settings.failHealth ? .error(503, "unhealthy") : HTTPResponse(status: 200))
         case ("GET", "/get_model_info"):
-            responder.send(json(200, .object([
-                ("model_path", .string("mock-sglang")),
-                ("tokenizer_path", .string(codec.tokenizerPath)),
-                ("is_generation", .bool(true)),
-            ])))
+            responder.send(
+                json(
+                    200,
+                    .object([
+                        ("model_path", .string("mock-sglang")),
+                        ("tokenizer_path", .string(codec.tokenizerPath)),
+                        ("is_generation", .bool(true)),
+                    ])))
         case ("GET", "/get_server_info"):
             responder.send(json(200, .object([("version", .string("mock")), ("weight_version", .string(settings.weightVersion))])))
         case ("GET", "/get_load"):
@@ -62,11 +65,14 @@ final class MockWorker {
         case ("GET", "/mock/requests"):
             responder.send(json(200, .object([("requests", .array(received))])))
         case ("GET", "/mock/stats"):
-            responder.send(json(200, .object([
-                ("connections_accepted", .int(acceptedConnections())),
-                ("health_probes", .int(health.received)),
-                ("health_probes_waiting", .int(health.waitingCount)),
-            ])))
+            responder.send(
+                json(
+                    200,
+                    .object([
+                        ("connections_accepted", .int(acceptedConnections())),
+                        ("health_probes", .int(health.received)),
+                        ("health_probes_waiting", .int(health.waitingCount)),
+                    ])))
         case ("GET", "/mock/aborts"):
             responder.send(json(200, .object([("aborts", .array(abortRequests))])))
         case ("GET", "/mock/generations"):
@@ -151,11 +157,14 @@ final class MockWorker {
 
     /// Echoes what arrived, so proxy tests can see path, query, headers, body.
     private func echo(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        responder.send(json(200, .object([
-            ("method", .string(request.method)),
-            ("target", .string(request.target)),
-            ("headers", .array(request.headers.map { .array([.string($0.name), .string($0.value)]) })),
-            ("body", .string(String(decoding: request.body, as: UTF8.self))),
-        ])))
+        responder.send(
+            json(
+                200,
+                .object([
+                    ("method", .string(request.method)),
+                    ("target", .string(request.target)),
+                    ("headers", .array(request.headers.map { .array([.string($0.name), .string($0.value)]) })),
+                    ("body", .string(String(decoding: request.body, as: UTF8.self))),
+                ])))
     }
 }

@@ -30,7 +30,8 @@ enum ChildKey {
         init(_ text: UnsafePointer<UInt8>, available: Int) {
             longestLength = min(available, longLength)
             // With eight bytes to read, one load: its last byte lands where the length goes.
-            prefix = available >= 8
+            prefix =
+                available >= 8
                 ? UInt64(bigEndian: UnsafeRawPointer(text).loadUnaligned(as: UInt64.self)) & ~0xFF
                 : of(text, length: min(available, byteCount)) & ~0xFF
         }

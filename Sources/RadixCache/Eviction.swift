@@ -27,8 +27,10 @@ struct Eviction {
     /// Whether a leaf was passed over because it must be kept.
     private(set) var keptUnretrieved = false
 
-    init(maxTokens: Int, maxBytes: Int, staleBelowRank: Int64, protectedStamp: UInt64, keepsUnretrieved: Bool,
-         ledger: Ledger) {
+    init(
+        maxTokens: Int, maxBytes: Int, staleBelowRank: Int64, protectedStamp: UInt64, keepsUnretrieved: Bool,
+        ledger: Ledger
+    ) {
         self.maxTokens = maxTokens
         self.maxBytes = maxBytes
         self.staleBelowRank = staleBelowRank
@@ -67,9 +69,13 @@ struct Eviction {
                 pending.append(contentsOf: node.children.map(\.node))
             }
         }
-        let ordered = leaves.map { (node: $0, isStale: $0.versionRank < staleBelowRank,
-                                    lastUsed: $0.lastUsed.load(ordering: .relaxed)) }
-            .sorted { ($0.isStale ? 0 : 1, $0.lastUsed, $0.node.stamp) < ($1.isStale ? 0 : 1, $1.lastUsed, $1.node.stamp) }
+        let ordered = leaves.map {
+            (
+                node: $0, isStale: $0.versionRank < staleBelowRank,
+                lastUsed: $0.lastUsed.load(ordering: .relaxed)
+            )
+        }
+        .sorted { ($0.isStale ? 0 : 1, $0.lastUsed, $0.node.stamp) < ($1.isStale ? 0 : 1, $1.lastUsed, $1.node.stamp) }
         var victims = Set<ObjectIdentifier>()
         var tokens = ledger.tokens, bytes = ledger.bytes
         for leaf in ordered where isOverTarget(tokens, bytes) {

@@ -2,7 +2,7 @@
 /// allocation (per lookup, allocating costs about as much as copying):
 ///
 ///     count | logprobs: Double × count | tokens: UInt32 × count | loss mask: UInt8 × count
-struct MatchStorage: @unchecked Sendable { // its buffer is never changed once filled
+struct MatchStorage: @unchecked Sendable {  // its buffer is never changed once filled
     private typealias Buffer = ManagedBuffer<Int, UInt64>
 
     private let buffer: Buffer
@@ -10,8 +10,10 @@ struct MatchStorage: @unchecked Sendable { // its buffer is never changed once f
     static let empty = MatchStorage(count: 0) { _, _, _ in }
 
     /// Storage for `count` values of each kind, filled by `fill`.
-    init(count: Int,
-         fill: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<UInt8>) -> Void) {
+    init(
+        count: Int,
+        fill: (UnsafeMutablePointer<UInt32>, UnsafeMutablePointer<Double>, UnsafeMutablePointer<UInt8>) -> Void
+    ) {
         // One word per Double, then the tokens and mask packed, rounded up to a word.
         buffer = Buffer.create(minimumCapacity: count + (5 * count + 7) / 8) { _ in count }
         // The buffer's words become the three regions, each bound to its type.

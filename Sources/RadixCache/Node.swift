@@ -117,7 +117,7 @@ final class Node: Sendable {
         heapObjectBytes(
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<ChildList>.size
                 + MemoryLayout<TokenOrigin>.size + MemoryLayout<Int64>.size
-                + MemoryLayout<UInt64>.size * 3) // stamp, lastUsed, and textCount with isTerminal and retrieved
+                + MemoryLayout<UInt64>.size * 3)  // stamp, lastUsed, and textCount with isTerminal and retrieved
             + children.allocatedBytes + run.allocatedBytes + origin.heapBytes
     }
 }

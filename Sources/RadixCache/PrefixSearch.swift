@@ -128,7 +128,8 @@ struct PrefixSearch: ~Copyable {
         }
         let runText = node.text
         let comparable = min(runText.count, text.count - position)
-        let shared = comparable == 0
+        let shared =
+            comparable == 0
             ? 0 : commonPrefixLength(runText.baseAddress!, text.baseAddress! + position, count: comparable)
         let wholeRun = shared == runText.count
         var (tokens, end) = wholeRun ? (run.count, position + shared) : tokensWithin(run, bytes: shared, at: position)
@@ -168,13 +169,16 @@ struct PrefixSearch: ~Copyable {
         _ node: Node, depth: Int, tokens: Int, end: Int, tokensBefore: Int, stamp: UInt64? = nil, tailStamp: UInt64 = 0
     ) {
         let stamp = stamp ?? node.stamp
-        if let best, (end, stamp, tokensBefore + tokens, tailStamp)
-            <= (best.byteCount, best.stamp, best.tokenCount, best.tailStamp) {
+        if let best,
+            (end, stamp, tokensBefore + tokens, tailStamp)
+                <= (best.byteCount, best.stamp, best.tokenCount, best.tailStamp)
+        {
             return
         }
         if let generation, !pathHolds(generation, depth: depth, lastNodeTokens: tokens) { return }
-        best = Found(nodeCount: depth + 1, lastNodeTokenCount: tokens, byteCount: end,
-                     tokenCount: tokensBefore + tokens, stamp: stamp, tailStamp: tailStamp)
+        best = Found(
+            nodeCount: depth + 1, lastNodeTokenCount: tokens, byteCount: end,
+            tokenCount: tokensBefore + tokens, stamp: stamp, tailStamp: tailStamp)
         bestPathCopy = nil
     }
 
@@ -200,14 +204,16 @@ struct PrefixSearch: ~Copyable {
         if tokens < run.count {
             let previous: Node? = tokens > 0 ? node : depth > 0 ? path[depth - 1].takeUnretainedValue() : nil
             guard run.isTail(at: tokens), !(tokens > 0 && run.isTail(at: tokens - 1)),
-                  tokens > 0 || previous.map({ mayPrecedeTail($0, in: node) }) ?? true else { return }
+                tokens > 0 || previous.map({ mayPrecedeTail($0, in: node) }) ?? true
+            else { return }
             let stamp = previous?.stamp ?? node.stamp
             return considerTail(node, from: tokens, depth: depth, tokensBefore: tokensBefore, stamp: stamp, tailStamp: node.stamp)
         }
         for child in node.children where child.node.run.isTail(at: 0) && mayPrecedeTail(node, in: child.node) {
             enter(.passUnretained(child.node), depth: depth + 1)
-            considerTail(child.node, from: 0, depth: depth + 1, tokensBefore: tokensBefore + run.count,
-                         stamp: node.stamp, tailStamp: child.node.stamp)
+            considerTail(
+                child.node, from: 0, depth: depth + 1, tokensBefore: tokensBefore + run.count,
+                stamp: node.stamp, tailStamp: child.node.stamp)
         }
     }
 
@@ -229,11 +235,13 @@ struct PrefixSearch: ~Copyable {
         while true {
             var last = first
             while last < node.run.count, node.run.isTail(at: last) { last += 1 }
-            let next = last == node.run.count
+            let next =
+                last == node.run.count
                 ? node.children.first(where: { $0.node.run.isTail(at: 0) && $0.node.origin == node.origin })?.node : nil
             guard let next else {
-                return consider(node, depth: depth, tokens: last, end: text.count, tokensBefore: tokensBefore,
-                                stamp: stamp, tailStamp: tailStamp)
+                return consider(
+                    node, depth: depth, tokens: last, end: text.count, tokensBefore: tokensBefore,
+                    stamp: stamp, tailStamp: tailStamp)
             }
             enter(.passUnretained(next), depth: depth + 1)
             (tokensBefore, node, depth, first) = (tokensBefore + node.run.count, next, depth + 1, 0)

@@ -77,7 +77,7 @@
 /// A reader's path is never taken from under it (it keeps the version it
 /// loaded until it is done), and the insert that triggered an eviction
 /// keeps its leaf.
-public final class RadixCache: @unchecked Sendable { // writer state is confined to the writer thread
+public final class RadixCache: @unchecked Sendable {  // writer state is confined to the writer thread
     /// The largest token id the cache stores: ids share 32 bits with
     /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).
     public static let maxTokenID = TokenRun.maxTokenID

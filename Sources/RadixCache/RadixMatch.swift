@@ -77,8 +77,9 @@ public struct RadixMatch: Sendable {
         let values = MatchStorage(count: found.tokenCount) { tokens, logprobs, lossMask in
             var filled = 0
             search.forEachBestNode { node, count in
-                node.run.copyValues(count, tokens: tokens + filled, logprobs: logprobs + filled,
-                                    lossMask: lossMask + filled)
+                node.run.copyValues(
+                    count, tokens: tokens + filled, logprobs: logprobs + filled,
+                    lossMask: lossMask + filled)
                 filled += count
                 nodeOrigins.add(node.origin, count: count)
             }

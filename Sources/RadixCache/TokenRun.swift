@@ -14,7 +14,7 @@
 /// `Float`'s bits hold exactly; any other double goes to `escapedLogprobs`
 /// and its slot holds the index there, so every value comes back
 /// bit-identical.
-struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
+struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     static let maxTokenID: UInt32 = (1 << 23) - 1
     private static let tailBit: UInt32 = 1 << 23
 
@@ -29,7 +29,7 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
     private let buffer: Buffer
 
     private static func build(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) -> TokenRun {
-        precondition(text.count <= UInt32.max, "a run's text is limited to 4 GiB") // see `Node.textCount`
+        precondition(text.count <= UInt32.max, "a run's text is limited to 4 GiB")  // see `Node.textCount`
         var escapes: [Double] = []
         let buffer = Buffer.create(minimumCapacity: textWords(text.count) + 2 * count) { buffer in
             buffer.withUnsafeMutablePointerToElements { elements in
@@ -69,8 +69,10 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
         return trajectory.text.withUnsafeBytes { text in
             build(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
                 let source = range.lowerBound + index
-                return (trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
-                        trajectory.textLength(at: source), trajectory.isTail(at: source))
+                return (
+                    trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
+                    trajectory.textLength(at: source), trajectory.isTail(at: source)
+                )
             }
         }
     }
@@ -83,8 +85,10 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
         return TokenRun.build(count: range.count, text: UnsafeRawBufferPointer(sliced)) { index in
             let source = range.lowerBound + index
             let flags = self.flags(at: source)
-            return (token(at: source), logprob(at: source), flags.lossMask,
-                    flags.textLength(of: token(at: source), vocabulary: vocabulary), isTail(at: source))
+            return (
+                token(at: source), logprob(at: source), flags.lossMask,
+                flags.textLength(of: token(at: source), vocabulary: vocabulary), isTail(at: source)
+            )
         }
     }
 
@@ -118,8 +122,10 @@ struct TokenRun: @unchecked Sendable { // its buffer is immutable once built
 
     /// Copies the first `count` tokens' ids, log-probabilities and loss mask,
     /// for building a match.
-    func copyValues(_ count: Int, tokens: UnsafeMutablePointer<UInt32>, logprobs: UnsafeMutablePointer<Double>,
-                    lossMask: UnsafeMutablePointer<UInt8>) {
+    func copyValues(
+        _ count: Int, tokens: UnsafeMutablePointer<UInt32>, logprobs: UnsafeMutablePointer<Double>,
+        lossMask: UnsafeMutablePointer<UInt8>
+    ) {
         for index in 0..<count {
             let entry = entries[index]
             tokens[index] = entry & Self.maxTokenID

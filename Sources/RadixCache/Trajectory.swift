@@ -74,10 +74,12 @@ struct Trajectory {
         var indices: [UInt32] = []
         indices.reserveCapacity(lossMask.count)
         for run in runs {
-            let index = origins.firstIndex(of: run.origin) ?? {
-                origins.append(run.origin)
-                return origins.count - 1
-            }()
+            let index =
+                origins.firstIndex(of: run.origin)
+                ?? {
+                    origins.append(run.origin)
+                    return origins.count - 1
+                }()
             for position in indices.count..<indices.count + run.count {
                 indices.append(lossMask[position] == 0 ? 0 : UInt32(index))
             }

@@ -42,7 +42,8 @@ struct TreeInsertion {
     private func sharedTokenCount(_ node: Node, from position: Int) -> Int {
         var count = 0
         while count < node.run.count, position + count < trajectory.count,
-              node.agrees(at: count, with: trajectory, at: position + count) {
+            node.agrees(at: count, with: trajectory, at: position + count)
+        {
             count += 1
         }
         return count

@@ -49,11 +49,15 @@ public final class RouterServer {
         chain = MiddlewareChain(middlewares: try configuration.middlewares.compactMap { try $0.make(setup) })
         requestIDs = RequestIDs(headerNames: configuration.requestIDHeaders)
         accessControl = AccessControl(configuration.keys)
-        proxyContext = ProxyContext(loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
-                                    retry: configuration.retry, queue: configuration.queue, requestIDHeader: requestIDs.headerName, logger: logger)
+        proxyContext = ProxyContext(
+            loop: loop, pool: pool, client: client, health: health, metrics: metrics, chain: chain,
+            retry: configuration.retry, queue: configuration.queue, requestIDHeader: requestIDs.headerName, logger: logger)
         for url in configuration.workerURLs {
-            if let normalized = normalizedWorkerURL(url) { pool.add(url: normalized) }
-            else { logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"]) }
+            if let normalized = normalizedWorkerURL(url) {
+                pool.add(url: normalized)
+            } else {
+                logger.error("ignoring worker URL that is not http(s)", metadata: ["url": "\(url)"])
+            }
         }
     }
 
@@ -65,7 +69,9 @@ public final class RouterServer {
             return nil
         }
         guard let path = configuration.tokenizerPath else {
-            throw RouterSetupError("the radix-tree middleware needs a tokenizer: pass --hf-checkpoint (or --tokenizer-path) with a directory holding tokenizer.json")
+            throw RouterSetupError(
+                "the radix-tree middleware needs a tokenizer: pass --hf-checkpoint (or --tokenizer-path) with a directory holding tokenizer.json"
+            )
         }
         let tokenizer: Tokenizer
         do { tokenizer = try Tokenizer.load(directory: path) } catch {
@@ -83,8 +89,9 @@ public final class RouterServer {
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
         if configuration.keys.isEmpty, !isLoopbackHost(configuration.host) {
-            logger.warning("no --api-key: anyone who can reach this address can generate and add or remove workers",
-                           metadata: ["host": "\(configuration.host)"])
+            logger.warning(
+                "no --api-key: anyone who can reach this address can generate and add or remove workers",
+                metadata: ["host": "\(configuration.host)"])
         }
         health.start(loop: loop)
         lagMonitor.start(loop: loop)
@@ -110,9 +117,11 @@ public final class RouterServer {
         metrics.requests.increment(label)
         if let refusal = accessControl.refusal(of: request, route: route) {
             metrics.unauthorized.increment(label)
-            logger.debug("refused", metadata: [
-                "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",
-            ])
+            logger.debug(
+                "refused",
+                metadata: [
+                    "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",
+                ])
             return responder.send(refusal)
         }
         guard let route else {
@@ -144,16 +153,22 @@ public final class RouterServer {
             }
             RetrieveFromText(tokens: tokens).respond(request, loop: loop, send: send)
         case .metrics:
-            send(MetricsEndpoint(pool: pool, metrics: metrics, tokens: tokens, lagMonitor: lagMonitor,
-                                 server: server, cacheConfiguration: configuration.cache).respond(request))
+            send(
+                MetricsEndpoint(
+                    pool: pool, metrics: metrics, tokens: tokens, lagMonitor: lagMonitor,
+                    server: server, cacheConfiguration: configuration.cache
+                ).respond(request))
         case .health, .liveness:
             send(.json(200, Array(#"{"status":"ok"}"#.utf8)))
         case .readiness:
             let ready = !pool.availableWorkers.isEmpty
-            send(.json(ready ? 200 : 503, JSONValue.object([
-                ("status", .string(ready ? "ready" : "no healthy workers")),
-                ("healthy_workers", .int(pool.availableWorkers.count)),
-            ]).serialized()))
+            send(
+                .json(
+                    ready ? 200 : 503,
+                    JSONValue.object([
+                        ("status", .string(ready ? "ready" : "no healthy workers")),
+                        ("healthy_workers", .int(pool.availableWorkers.count)),
+                    ]).serialized()))
         }
     }
 }

@@ -38,7 +38,8 @@ struct ChatTemplateCommand: ParsableCommand {
                 let tokenizer: Tokenizer
                 do { tokenizer = try Tokenizer.load(directory: model!) } catch { throw ValidationError("\(model!): \(error)") }
                 let (text, spans) = try templates.messageSpans(request: request)
-                FileHandle.standardOutput.write(Data(idsReport(text: text, spans: spans, request: request, tokenizer: tokenizer).serialized()))
+                FileHandle.standardOutput.write(
+                    Data(idsReport(text: text, spans: spans, request: request, tokenizer: tokenizer).serialized()))
                 print()
             } else {
                 FileHandle.standardOutput.write(Data(try templates.render(request: request).utf8))

@@ -9,10 +9,13 @@ enum GatewayFlags {
     static let apiKeyVariable = "SLIME_ROUTER_API_KEY"
     static let adminKeyVariable = "SLIME_ROUTER_ADMIN_API_KEY"
 
-    static func keys(apiKey: String?, adminKey: String?,
-                     environment: [String: String] = ProcessInfo.processInfo.environment) throws -> AccessKeys {
-        AccessKeys(apiKey: try checked(apiKey ?? environment[apiKeyVariable], "--api-key / \(apiKeyVariable)"),
-                   adminKey: try checked(adminKey ?? environment[adminKeyVariable], "--admin-api-key / \(adminKeyVariable)"))
+    static func keys(
+        apiKey: String?, adminKey: String?,
+        environment: [String: String] = ProcessInfo.processInfo.environment
+    ) throws -> AccessKeys {
+        AccessKeys(
+            apiKey: try checked(apiKey ?? environment[apiKeyVariable], "--api-key / \(apiKeyVariable)"),
+            adminKey: try checked(adminKey ?? environment[adminKeyVariable], "--admin-api-key / \(adminKeyVariable)"))
     }
 
     /// A key must fit in a header as it is: visible ASCII, no spaces.
@@ -26,9 +29,10 @@ enum GatewayFlags {
 
     /// An HTTP field name (RFC 9110 token).
     static func isHeaderName(_ name: String) -> Bool {
-        !name.isEmpty && name.utf8.allSatisfy { byte in
-            (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-                || "!#$%&'*+-.^_`|~".utf8.contains(byte)
-        }
+        !name.isEmpty
+            && name.utf8.allSatisfy { byte in
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+                    || "!#$%&'*+-.^_`|~".utf8.contains(byte)
+            }
     }
 }

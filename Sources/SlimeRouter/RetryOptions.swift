@@ -6,8 +6,9 @@ struct RetryOptions: ParsableArguments {
     @Option(help: "Attempts for a /generate that aborts or meets a worker error (the first included).")
     var retryAttempts = 5
 
-    @Option(name: [.customLong("retry-initial-backoff"), .customLong("retry-backoff")],
-            help: "Seconds to wait before the first resend of an aborted or failed /generate (--retry-backoff: the original's name).")
+    @Option(
+        name: [.customLong("retry-initial-backoff"), .customLong("retry-backoff")],
+        help: "Seconds to wait before the first resend of an aborted or failed /generate (--retry-backoff: the original's name).")
     var retryInitialBackoff = 1.0
 
     @Option(help: "Each later wait is the one before times this.")

@@ -46,35 +46,44 @@ struct SlimeRouterCommand: ParsableCommand {
 
     @Option(help: "Cache entries more than this many weight versions old are evicted first when over budget.")
     var gcThresholdK = 5
-    @Flag(help: ArgumentHelp(
-        "Evict trajectories the trainer has not retrieved yet (plain LRU), for deployments that never retrieve.",
-        discussion: "By default they are kept until retrieved or stale (older than the newest version minus k): a full cache then refuses new trajectories, counted and logged."))
+    @Flag(
+        help: ArgumentHelp(
+            "Evict trajectories the trainer has not retrieved yet (plain LRU), for deployments that never retrieve.",
+            discussion:
+                "By default they are kept until retrieved or stale (older than the newest version minus k): a full cache then refuses new trajectories, counted and logged."
+        ))
     var evictUnretrieved = false
 
-    @Option(name: [.customLong("hf-checkpoint"), .customLong("tokenizer-path")],
-            help: "Model directory holding tokenizer.json (used by the radix-tree middleware).")
+    @Option(
+        name: [.customLong("hf-checkpoint"), .customLong("tokenizer-path")],
+        help: "Model directory holding tokenizer.json (used by the radix-tree middleware).")
     var tokenizerPath: String?
 
-    @Option(name: .customLong("chat-template"),
-            help: "A Jinja chat template file replacing the model's (with --hf-checkpoint); checked at start.")
+    @Option(
+        name: .customLong("chat-template"),
+        help: "A Jinja chat template file replacing the model's (with --hf-checkpoint); checked at start.")
     var chatTemplate: String?
 
-    @Option(name: [.customLong("middleware"), .customLong("slime-router-middleware-paths")], parsing: .upToNextOption,
-            help: "Middlewares, first sees the request first: short names (radix-tree) or the original's dotted paths.")
+    @Option(
+        name: [.customLong("middleware"), .customLong("slime-router-middleware-paths")], parsing: .upToNextOption,
+        help: "Middlewares, first sees the request first: short names (radix-tree) or the original's dotted paths.")
     var middlewares: [String] = []
 
-    @Option(help: ArgumentHelp(
-        "Clients must send Authorization: Bearer KEY (probes /health, /liveness, /readiness stay open).",
-        discussion: "Better from the environment, out of `ps`: \(GatewayFlags.apiKeyVariable)."))
+    @Option(
+        help: ArgumentHelp(
+            "Clients must send Authorization: Bearer KEY (probes /health, /liveness, /readiness stay open).",
+            discussion: "Better from the environment, out of `ps`: \(GatewayFlags.apiKeyVariable)."))
     var apiKey: String?
 
-    @Option(help: ArgumentHelp(
-        "Worker management (/add_worker, /remove_worker, /workers writes, /flush_cache and other worker controls) needs this key.",
-        discussion: "Without it those need --api-key. Better from the environment: \(GatewayFlags.adminKeyVariable)."))
+    @Option(
+        help: ArgumentHelp(
+            "Worker management (/add_worker, /remove_worker, /workers writes, /flush_cache and other worker controls) needs this key.",
+            discussion: "Without it those need --api-key. Better from the environment: \(GatewayFlags.adminKeyVariable)."))
     var adminApiKey: String?
 
-    @Option(parsing: .upToNextOption,
-            help: "Headers a client's request id is taken from, in order; the first is the one sent to workers and back.")
+    @Option(
+        parsing: .upToNextOption,
+        help: "Headers a client's request id is taken from, in order; the first is the one sent to workers and back.")
     var requestIdHeaders: [String] = ["X-Request-ID"]
 
     @Option(help: "Connect timeout to workers, seconds.")
@@ -93,10 +102,14 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: .hidden)
     var workerClient = PlainHTTPClient.native
 
-    @Option(help: "PEM file of the certificate authorities that https:// workers' certificates are checked against (default: the system's).")
+    @Option(
+        help: "PEM file of the certificate authorities that https:// workers' certificates are checked against (default: the system's).")
     var workerCaFile: String?
 
-    @Option(help: "Client connections open at once (nginx's worker_connections); a client beyond it gets a 503 at once. Default: half the open-file limit (worker connections need the other half).")
+    @Option(
+        help:
+            "Client connections open at once (nginx's worker_connections); a client beyond it gets a 503 at once. Default: half the open-file limit (worker connections need the other half)."
+    )
     var maxConnections: Int?
 
     @Option(help: "Largest accepted request body, bytes.")
@@ -189,13 +202,14 @@ struct SlimeRouterCommand: ParsableCommand {
         // send SIGTERM as soon as it reads the line.
         var watchers: [SignalWatcher] = []
         for signal in [SIGINT, SIGTERM] {
-            watchers.append(SignalWatcher(loop: loop, signal: signal) { signal in
-                logger.notice("shutting down", metadata: ["signal": "\(signal)"])
-                router.shutdown {
-                    for watcher in watchers { watcher.close() }
-                    loop.stop()
-                }
-            })
+            watchers.append(
+                SignalWatcher(loop: loop, signal: signal) { signal in
+                    logger.notice("shutting down", metadata: ["signal": "\(signal)"])
+                    router.shutdown {
+                        for watcher in watchers { watcher.close() }
+                        loop.stop()
+                    }
+                })
         }
         let boundPort = try router.start()
         // Tests and scripts read this line to learn the port.

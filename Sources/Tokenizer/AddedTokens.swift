@@ -59,8 +59,9 @@ struct AddedTokenMatcher: Sendable {
         while let (matchStart, matchEnd, token) = longestMatch(p, from: searchFrom, end) {
             searchFrom = matchEnd
             if token.singleWord,
-               endsWithWordCharacter(p, before: matchStart)
-                || startsWithWordCharacter(p, matchEnd, end) {
+                endsWithWordCharacter(p, before: matchStart)
+                    || startsWithWordCharacter(p, matchEnd, end)
+            {
                 continue
             }
             var start = matchStart, stop = matchEnd

@@ -31,8 +31,10 @@ struct NativeSplitScanner: Sendable {
 
     /// End of the longest run of scalars from `i` whose class meets `mask`.
     @inline(__always)
-    private func run(_ p: UnsafePointer<UInt8>, from i: Int, _ end: Int, _ mask: ScalarClass,
-                     limit: Int = .max) -> Int {
+    private func run(
+        _ p: UnsafePointer<UInt8>, from i: Int, _ end: Int, _ mask: ScalarClass,
+        limit: Int = .max
+    ) -> Int {
         var j = i, taken = 0
         while j < end, taken < limit {
             let (k, n) = scalarClass(p, j)
@@ -53,7 +55,8 @@ struct NativeSplitScanner: Sendable {
         }
         if !k.isDisjoint(with: letters) { return run(p, from: i + n, end, letters) }
         if !next.isDisjoint(with: letters) {
-            let prefixed = pattern.letterPrefix == .optionalSpace
+            let prefixed =
+                pattern.letterPrefix == .optionalSpace
                 ? c == UInt8(ascii: " ")
                 : k.isDisjoint(with: [.newline, .number, .letter])
             if prefixed { return run(p, from: i + n, end, letters) }
@@ -107,13 +110,15 @@ struct NativeSplitScanner: Sendable {
             j < end && (p[j] == lower || (fold && p[j] == lower - 32))
         }
         if letter(i, UInt8(ascii: "s")) || letter(i, UInt8(ascii: "t"))
-            || letter(i, UInt8(ascii: "m")) || letter(i, UInt8(ascii: "d")) {
+            || letter(i, UInt8(ascii: "m")) || letter(i, UInt8(ascii: "d"))
+        {
             return 1
         }
         if fold, i + 1 < end, p[i] == 0xC5, p[i + 1] == 0xBF { return 2 }  // U+017F ſ
         if letter(i, UInt8(ascii: "r")) && letter(i + 1, UInt8(ascii: "e"))
             || letter(i, UInt8(ascii: "v")) && letter(i + 1, UInt8(ascii: "e"))
-            || letter(i, UInt8(ascii: "l")) && letter(i + 1, UInt8(ascii: "l")) {
+            || letter(i, UInt8(ascii: "l")) && letter(i + 1, UInt8(ascii: "l"))
+        {
             return 2
         }
         return nil

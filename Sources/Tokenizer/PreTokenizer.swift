@@ -1,7 +1,7 @@
 /// How a split step treats the pieces its pattern matches (HF `behavior`).
 enum SplitBehavior: String, Sendable {
     case removed = "Removed", isolated = "Isolated", mergedWithPrevious = "MergedWithPrevious",
-         mergedWithNext = "MergedWithNext", contiguous = "Contiguous"
+        mergedWithNext = "MergedWithNext", contiguous = "Contiguous"
 }
 
 /// What finds the delimiters of a split step.
@@ -25,8 +25,10 @@ enum SplitMatcher: Sendable {
         }
     }
 
-    private static func digits(_ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ individually: Bool,
-                               _ body: (Int, Int) -> Void) {
+    private static func digits(
+        _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int, _ individually: Bool,
+        _ body: (Int, Int) -> Void
+    ) {
         let classes = ScalarClassTable.shared
         var i = start, runStart = -1
         while i < end {
@@ -78,8 +80,10 @@ struct PreTokenizer: Sendable {
     }
 
     @inline(__always)
-    private static func isolate(_ matcher: SplitMatcher, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
-                                _ emit: (Int, Int) -> Void) {
+    private static func isolate(
+        _ matcher: SplitMatcher, _ p: UnsafePointer<UInt8>, _ start: Int, _ end: Int,
+        _ emit: (Int, Int) -> Void
+    ) {
         var last = start
         matcher.forEachMatch(p, start, end) { s, e in
             if s > last { emit(last, s) }
@@ -89,8 +93,10 @@ struct PreTokenizer: Sendable {
         if last < end { emit(last, end) }
     }
 
-    private static func apply(_ step: PreTokenizerStep, to pieces: [(start: Int, end: Int)],
-                              in storage: inout [UInt8]) -> [(start: Int, end: Int)] {
+    private static func apply(
+        _ step: PreTokenizerStep, to pieces: [(start: Int, end: Int)],
+        in storage: inout [UInt8]
+    ) -> [(start: Int, end: Int)] {
         var out: [(start: Int, end: Int)] = []
         out.reserveCapacity(pieces.count)
         switch step {
@@ -124,8 +130,10 @@ struct PreTokenizer: Sendable {
     }
 
     /// HF's `SplitDelimiterBehavior` applied to gaps and matches in order.
-    private static func merge(_ parts: [(start: Int, end: Int, isMatch: Bool)],
-                              _ behavior: SplitBehavior) -> [(start: Int, end: Int)] {
+    private static func merge(
+        _ parts: [(start: Int, end: Int, isMatch: Bool)],
+        _ behavior: SplitBehavior
+    ) -> [(start: Int, end: Int)] {
         var out: [(start: Int, end: Int)] = []
         switch behavior {
         case .isolated:

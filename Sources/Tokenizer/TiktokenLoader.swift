@@ -6,14 +6,16 @@ import Foundation
 enum TiktokenLoader {
     static func load(file: String, pattern: String, specialTokens: [String: TokenID]) throws -> Tokenizer {
         guard let data = FileManager.default.contents(atPath: file),
-              let text = String(data: data, encoding: .utf8) else {
+            let text = String(data: data, encoding: .utf8)
+        else {
             throw TokenizerLoadError("cannot read \(file)")
         }
         var entries: [[UInt8]?] = []
         for (number, line) in text.split(separator: "\n").enumerated() {
             let fields = line.split(separator: " ")
             guard fields.count == 2, let token = Data(base64Encoded: String(fields[0])),
-                  let rank = Int(fields[1]), rank >= 0, rank < 1 << 31 else {
+                let rank = Int(fields[1]), rank >= 0, rank < 1 << 31
+            else {
                 throw TokenizerLoadError("\(file):\(number + 1): not a `<base64> <rank>` line")
             }
             if rank >= entries.count { entries.append(contentsOf: repeatElement(nil, count: rank + 1 - entries.count)) }
@@ -31,12 +33,14 @@ enum TiktokenLoader {
         }
         let model = BPEModel(tokens: tokens, merges: PairTable(merges), ignoreMerges: true)
         let added = specialTokens.sorted { $0.value < $1.value }.map {
-            AddedToken(id: $0.value, content: $0.key, special: true, lstrip: false, rstrip: false,
-                       singleWord: false, normalized: false)
+            AddedToken(
+                id: $0.value, content: $0.key, special: true, lstrip: false, rstrip: false,
+                singleWord: false, normalized: false)
         }
-        return Tokenizer(model: model, normalizer: .none,
-                         preTokenizer: PreTokenizer(steps: [.split(try .forPattern(pattern), .isolated, invert: false)]),
-                         postProcessor: PostProcessor(), addedTokens: added, bosToken: nil, eosToken: nil)
+        return Tokenizer(
+            model: model, normalizer: .none,
+            preTokenizer: PreTokenizer(steps: [.split(try .forPattern(pattern), .isolated, invert: false)]),
+            postProcessor: PostProcessor(), addedTokens: added, bosToken: nil, eosToken: nil)
     }
 }
 

@@ -42,7 +42,8 @@ struct TokenTable: Sendable {
                     let id = Int(entry - 1)
                     let start = Int(offsets[id])
                     if Int(offsets[id + 1]) - start == count,
-                       memcmpBytes(arena.baseAddress! + start, p, count) {
+                        memcmpBytes(arena.baseAddress! + start, p, count)
+                    {
                         return TokenID(id)
                     }
                     slot = (slot + 1) & mask

@@ -27,16 +27,19 @@ public final class Tokenizer: Sendable {
     public let bosToken: TokenID?
     public let eosToken: TokenID?
 
-    init(model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
-         addedTokens: [AddedToken], bosToken: TokenID?, eosToken: TokenID?) {
+    init(
+        model: BPEModel, normalizer: Normalizer, preTokenizer: PreTokenizer, postProcessor: PostProcessor,
+        addedTokens: [AddedToken], bosToken: TokenID?, eosToken: TokenID?
+    ) {
         self.model = model
         self.normalizer = normalizer
         self.preTokenizer = preTokenizer
         self.postProcessor = postProcessor
         rawAddedTokens = AddedTokenMatcher(addedTokens.filter { !$0.normalized })
         normalizedAddedTokens = AddedTokenMatcher(addedTokens.filter { $0.normalized })
-        let addedTokenBytes = Dictionary(addedTokens.map { ($0.id, ByteLevelAlphabet.decodedBytes(ofToken: $0.content)) },
-                                         uniquingKeysWith: { first, _ in first })
+        let addedTokenBytes = Dictionary(
+            addedTokens.map { ($0.id, ByteLevelAlphabet.decodedBytes(ofToken: $0.content)) },
+            uniquingKeysWith: { first, _ in first })
         specialIds = Set(addedTokens.filter(\.special).map(\.id))
         vocabularySize = max(model.tokens.count, addedTokens.map { Int($0.id) + 1 }.max() ?? 0)
         let modelSpellings = model.tokens.spellings

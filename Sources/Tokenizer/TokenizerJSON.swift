@@ -23,9 +23,10 @@ struct TokenizerJSON {
             if config["add_bos_token"]?.boolValue == true, let bos { postProcessor.prefix = [bos] }
             if config["add_eos_token"]?.boolValue == true, let eos { postProcessor.suffix = [eos] }
         }
-        return Tokenizer(model: model, normalizer: try normalizer(root["normalizer"]),
-                         preTokenizer: PreTokenizer(steps: try preTokenizerSteps(root["pre_tokenizer"])),
-                         postProcessor: postProcessor, addedTokens: addedTokens, bosToken: bos, eosToken: eos)
+        return Tokenizer(
+            model: model, normalizer: try normalizer(root["normalizer"]),
+            preTokenizer: PreTokenizer(steps: try preTokenizerSteps(root["pre_tokenizer"])),
+            postProcessor: postProcessor, addedTokens: addedTokens, bosToken: bos, eosToken: eos)
     }
 
     private static func readObject(_ path: String, required: Bool) throws -> JSONValue? {
@@ -151,26 +152,30 @@ struct TokenizerJSON {
                 parts = rawMerge.arrayValue?.compactMap { $0.stringValue.map { Substring($0) } } ?? []
             }
             guard parts.count == 2, let left = vocab(String(parts[0])), let right = vocab(String(parts[1])),
-                  let merged = tokens.concatenation(left, right) ?? vocab(String(parts[0] + parts[1])) else {
+                let merged = tokens.concatenation(left, right) ?? vocab(String(parts[0] + parts[1]))
+            else {
                 throw TokenizerLoadError("bad merge #\(rank): \(rawMerge)")
             }
             merges.append((left, right, UInt32(rank), merged))
         }
-        let model = BPEModel(tokens: tokens, merges: PairTable(merges),
-                             ignoreMerges: component["ignore_merges"]?.boolValue ?? false)
+        let model = BPEModel(
+            tokens: tokens, merges: PairTable(merges),
+            ignoreMerges: component["ignore_merges"]?.boolValue ?? false)
         return (model, vocab)
     }
 
     private static func addedToken(_ object: JSONValue) throws -> AddedToken {
         guard let id = object["id"]?.intValue, id >= 0, id <= Tokenizer.maxTokenID,
-              let content = object["content"]?.stringValue else {
+            let content = object["content"]?.stringValue
+        else {
             throw TokenizerLoadError("bad added token \(object)")
         }
         let special = object["special"]?.boolValue ?? false
-        return AddedToken(id: TokenID(id), content: content, special: special,
-                          lstrip: object["lstrip"]?.boolValue ?? false, rstrip: object["rstrip"]?.boolValue ?? false,
-                          singleWord: object["single_word"]?.boolValue ?? false,
-                          normalized: object["normalized"]?.boolValue ?? !special)
+        return AddedToken(
+            id: TokenID(id), content: content, special: special,
+            lstrip: object["lstrip"]?.boolValue ?? false, rstrip: object["rstrip"]?.boolValue ?? false,
+            singleWord: object["single_word"]?.boolValue ?? false,
+            normalized: object["normalized"]?.boolValue ?? !special)
     }
 
     private static func postProcessor(_ value: JSONValue?) throws -> PostProcessor {

@@ -31,8 +31,10 @@ final class WordCache {
     /// Appends the cached tokens of the word, or computes them with `compute`
     /// (which appends to `out`) and remembers them.
     @inline(__always)
-    func encode(_ p: UnsafePointer<UInt8>, _ count: Int, into out: inout [TokenID],
-                compute: (inout [TokenID]) -> Void) {
+    func encode(
+        _ p: UnsafePointer<UInt8>, _ count: Int, into out: inout [TokenID],
+        compute: (inout [TokenID]) -> Void
+    ) {
         var k0: UInt64 = 0, k1: UInt64 = 0, k2: UInt64 = 0
         for i in 0..<min(count, 8) { k0 |= UInt64(p[i]) << (UInt64(i) << 3) }
         if count > 8 { for i in 8..<min(count, 16) { k1 |= UInt64(p[i]) << (UInt64(i - 8) << 3) } }

@@ -9,8 +9,10 @@ public struct UpstreamRequest: Sendable {
     /// Overrides the client's request timeout (0 = none) when set.
     public var timeoutMilliseconds: Int?
 
-    public init(method: String, url: String, headers: [(name: String, value: String)] = [],
-                body: [UInt8] = [], timeoutMilliseconds: Int? = nil) {
+    public init(
+        method: String, url: String, headers: [(name: String, value: String)] = [],
+        body: [UInt8] = [], timeoutMilliseconds: Int? = nil
+    ) {
         self.method = method
         self.url = url
         self.headers = headers
@@ -63,9 +65,11 @@ public struct UpstreamHandlers {
     /// Called exactly once, last (not after `cancel()`).
     public var onComplete: (Result<Void, UpstreamError>) -> Void
 
-    public init(onHead: @escaping (Int, [(name: String, value: String)]) -> Void,
-                onBody: @escaping (UnsafeRawBufferPointer) -> Bool,
-                onComplete: @escaping (Result<Void, UpstreamError>) -> Void) {
+    public init(
+        onHead: @escaping (Int, [(name: String, value: String)]) -> Void,
+        onBody: @escaping (UnsafeRawBufferPointer) -> Bool,
+        onComplete: @escaping (Result<Void, UpstreamError>) -> Void
+    ) {
         self.onHead = onHead
         self.onBody = onBody
         self.onComplete = onComplete

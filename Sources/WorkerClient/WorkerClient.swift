@@ -35,15 +35,17 @@ public final class WorkerClient {
     /// Sends a request and collects the whole response.
     public func fetch(_ request: UpstreamRequest, completion: @escaping (Result<UpstreamResponse, UpstreamError>) -> Void) {
         var response = UpstreamResponse(status: 0, headers: [], body: [])
-        start(request, handlers: UpstreamHandlers(
-            onHead: { status, headers in
-                response.status = status
-                response.headers = headers
-            },
-            onBody: { bytes in
-                response.body.append(contentsOf: bytes)
-                return true
-            },
-            onComplete: { result in completion(result.map { response }) }))
+        start(
+            request,
+            handlers: UpstreamHandlers(
+                onHead: { status, headers in
+                    response.status = status
+                    response.headers = headers
+                },
+                onBody: { bytes in
+                    response.body.append(contentsOf: bytes)
+                    return true
+                },
+                onComplete: { result in completion(result.map { response }) }))
     }
 }

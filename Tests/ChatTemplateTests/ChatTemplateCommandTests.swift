@@ -24,14 +24,19 @@ import TestSupport
         let output = stdout.fileHandleForReading.readDataToEndOfFile()
         let errors = stderr.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return Run(status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
-                   errors: String(decoding: errors, as: UTF8.self))
+        return Run(
+            status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+            errors: String(decoding: errors, as: UTF8.self))
     }
 
-    let conversation = #"{"messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}], "add_generation_prompt": true}"#
+    let conversation =
+        #"{"messages": [{"role": "system", "content": "sys"}, {"role": "user", "content": "hi"}], "add_generation_prompt": true}"#
 
     @Test func rendersTheRequestOnStdin() throws {
-        let model = try LoaderTests.ModelDirectory(["tokenizer_config.json": #"{"chat_template": "{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}", "bos_token": "<s>"}"#])
+        let model = try LoaderTests.ModelDirectory([
+            "tokenizer_config.json":
+                #"{"chat_template": "{{ bos_token }}{% for m in messages %}<{{ m.role }}>{{ m.content }}{% endfor %}{% if add_generation_prompt %}<assistant>{% endif %}", "bos_token": "<s>"}"#
+        ])
         let run = try slimeRouter(["chat-template", "--model", model.path], input: conversation)
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output == "<s><system>sys<user>hi<assistant>")
@@ -39,7 +44,8 @@ import TestSupport
 
     @Test func idsModeTokenizesAndLocatesEachMessage() throws {
         let tokenizer = Corpus.repository.appendingPathComponent(".fixtures/tokenizers/qwen3/tokenizer.json").path
-        let fixtures = ProcessInfo.processInfo.environment["SLIME_FIXTURES_DIR"].map { $0 + "/tokenizers/qwen3/tokenizer.json" } ?? tokenizer
+        let fixtures =
+            ProcessInfo.processInfo.environment["SLIME_FIXTURES_DIR"].map { $0 + "/tokenizers/qwen3/tokenizer.json" } ?? tokenizer
         let model = try LoaderTests.ModelDirectory([
             "tokenizer.json": try String(contentsOfFile: fixtures, encoding: .utf8),
             "chat_template.jinja": "{% for m in messages %}<|im_start|>{{ m.role }}\n{{ m.content }}<|im_end|>\n{% endfor %}",
@@ -60,7 +66,9 @@ import TestSupport
         let model = try LoaderTests.ModelDirectory(["chat_template.jinja": "fine\n  {{ x|wordcount }}"])
         let run = try slimeRouter(["chat-template", "--model", model.path], input: conversation)
         #expect(run.status != 0)
-        #expect(run.errors.contains("chat_template.jinja: unsupported template construct at line 2, column 8: the filter 'wordcount'"), "\(run.errors)")
+        #expect(
+            run.errors.contains("chat_template.jinja: unsupported template construct at line 2, column 8: the filter 'wordcount'"),
+            "\(run.errors)")
         #expect(run.output.isEmpty)
     }
 
@@ -86,7 +94,8 @@ import TestSupport
         #expect(status != 0)
         #expect(eventually { bad.standardError.contains("the 'include' statement") }, "stderr: \(bad.standardError)")
         #expect(!bad.standardOutput.contains("listening on"))
-        let good = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0", "--chat-template", model.path + "/good.jinja"])
+        let good = try ManagedProcess(
+            executable: "slime-router", arguments: ["--port", "0", "--chat-template", model.path + "/good.jinja"])
         #expect(try good.waitForListeningPort() > 0)
     }
 }

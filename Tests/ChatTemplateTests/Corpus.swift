@@ -18,12 +18,15 @@ enum Corpus {
     }()
 
     struct Missing: Error, CustomStringConvertible {
-        var description: String { "no chat templates in \(templatesDirectory.path): run scripts/setup.sh (or scripts/fetch-chat-templates.sh)" }
+        var description: String {
+            "no chat templates in \(templatesDirectory.path): run scripts/setup.sh (or scripts/fetch-chat-templates.sh)"
+        }
     }
 
     /// Template file names; a placeholder when the corpus is missing, so the test fails instead of running nothing.
     static let templateNames: [String] = {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: templatesDirectory.path))?
+        let names =
+            (try? FileManager.default.contentsOfDirectory(atPath: templatesDirectory.path))?
             .filter { $0.hasSuffix(".jinja") }.sorted() ?? []
         return names.isEmpty ? ["(corpus missing)"] : names
     }()
@@ -78,17 +81,20 @@ enum Corpus {
         process.arguments = [repository.appendingPathComponent("scripts/chat_template_oracle.py").path, input.path, output.path]
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw OracleError(description: "the oracle (\(python)) exited with \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else {
+            throw OracleError(description: "the oracle (\(python)) exited with \(process.terminationStatus)")
+        }
         let answers = try JSONParser.parse([UInt8](Data(contentsOf: output)))
         var parsed: [String: Answer] = [:]
         for member in answers.objectMembers ?? [] {
             if let message = member.value["compile_error"]?.stringValue {
                 parsed[member.key] = .compileError(message)
             } else {
-                parsed[member.key] = .results((member.value["results"]?.arrayValue ?? []).map { result in
-                    if let text = result["text"]?.stringValue { return .success(text) }
-                    return .failure(OracleError(description: result["error"]?.stringValue ?? "?"))
-                })
+                parsed[member.key] = .results(
+                    (member.value["results"]?.arrayValue ?? []).map { result in
+                        if let text = result["text"]?.stringValue { return .success(text) }
+                        return .failure(OracleError(description: result["error"]?.stringValue ?? "?"))
+                    })
             }
         }
         return parsed

@@ -6,7 +6,8 @@ import TestSupport
 /// place; templates that fail in transformers while rendering fail here too.
 @Suite struct ErrorTests {
     @Test func unsupportedFilterNamesItsLineAndColumn() {
-        #expect(loadError("line one\n  {{ text|wordcount }}") == .unsupported("the filter 'wordcount'", SourceLocation(line: 2, column: 11)))
+        #expect(
+            loadError("line one\n  {{ text|wordcount }}") == .unsupported("the filter 'wordcount'", SourceLocation(line: 2, column: 11)))
     }
 
     @Test(arguments: [
@@ -106,18 +107,22 @@ import TestSupport
         }
     }
 
-    @Test(arguments: ["{{ -(-9223372036854775807 - 1) }}", "{{ (-9223372036854775807 - 1) // -1 }}", "{{ 9223372036854775807 + 1 }}",
-                      "{{ 'ab' * 9223372036854775807 }}", "{{ range(-9223372036854775807, 9223372036854775807)|length }}",
-                      "{{ 99999999999999999999 }}"])
+    @Test(arguments: [
+        "{{ -(-9223372036854775807 - 1) }}", "{{ (-9223372036854775807 - 1) // -1 }}", "{{ 9223372036854775807 + 1 }}",
+        "{{ 'ab' * 9223372036854775807 }}", "{{ range(-9223372036854775807, 9223372036854775807)|length }}",
+        "{{ 99999999999999999999 }}",
+    ])
     func integerOverflowIsAnErrorNotACrash(source: String) {
         #expect(throws: TemplateError.self) { try render(source) }
     }
 
     /// Random template-shaped text: loading either succeeds or throws, never crashes.
     @Test func arbitraryInputNeverCrashesTheParser() {
-        let pieces = ["{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "if", "for", "in", "endif", "endfor", "set", "=",
-                      "macro", "endmacro", "x", "'s'", "\"", "(", ")", "[", "]", "{", "}", ".", "|", "trim", "is", "not", "1", "2.5",
-                      ",", ":", "~", "raw", "endraw", "else", "elif", "é", "\\", "loop", "call", "caller", "filter"]
+        let pieces = [
+            "{{", "}}", "{%", "%}", "{#", "#}", "-", "+", " ", "\n", "if", "for", "in", "endif", "endfor", "set", "=",
+            "macro", "endmacro", "x", "'s'", "\"", "(", ")", "[", "]", "{", "}", ".", "|", "trim", "is", "not", "1", "2.5",
+            ",", ":", "~", "raw", "endraw", "else", "elif", "é", "\\", "loop", "call", "caller", "filter",
+        ]
         var generator = SeededGenerator(seed: 15)
         for _ in 0..<20_000 {
             let count = Int(generator.next() % 24) + 1

@@ -20,7 +20,8 @@ import Testing
         deinit { try? FileManager.default.removeItem(atPath: path) }
     }
 
-    static let echo = "{{ bos_token }}{% for m in messages %}[{{ m.role }}:{{ m.content }}]{% endfor %}{% if add_generation_prompt %}>{% endif %}"
+    static let echo =
+        "{{ bos_token }}{% for m in messages %}[{{ m.role }}:{{ m.content }}]{% endfor %}{% if add_generation_prompt %}>{% endif %}"
     let hello = try! JSONParser.parse(#"{"messages": [{"role": "user", "content": "hi"}], "add_generation_prompt": true}"#)
 
     @Test func templateStringAndSpecialTokensFromTokenizerConfig() throws {
@@ -36,7 +37,8 @@ import Testing
     }
 
     @Test func namedTemplatesPickToolUseWhenToolsAreGiven() throws {
-        let config = #"{"chat_template": [{"name": "default", "template": "plain"}, {"name": "tool_use", "template": "tools:{{ tools|length if tools else 0 }}"}]}"#
+        let config =
+            #"{"chat_template": [{"name": "default", "template": "plain"}, {"name": "tool_use", "template": "tools:{{ tools|length if tools else 0 }}"}]}"#
         let model = try ModelDirectory(["tokenizer_config.json": config])
         let templates = try ModelDirectoryLoader.load(directory: model.path)
         #expect(try templates.render(request: hello) == "plain")
@@ -85,16 +87,21 @@ import Testing
     @Test func reasoningIsAliasedAsTransformersDoes() throws {
         let templates = ChatTemplates(defaultTemplate: try Template(source: "{% for m in messages %}{{ m|tojson }}{% endfor %}"))
         let request = try JSONParser.parse(#"{"messages": [{"role": "assistant", "content": "x", "reasoning": "r"}]}"#)
-        #expect(try templates.render(request: request) == #"{"thinking": "r", "role": "assistant", "content": "x", "reasoning": "r", "reasoning_content": "r"}"#)
+        #expect(
+            try templates.render(request: request)
+                == #"{"thinking": "r", "role": "assistant", "content": "x", "reasoning": "r", "reasoning_content": "r"}"#)
     }
 
     @Test func absentToolsAndDocumentsAreNone() throws {
-        let templates = ChatTemplates(defaultTemplate: try Template(source: "{{ tools is none }} {{ documents is none }} {{ add_generation_prompt }} {{ extra }}"))
+        let templates = ChatTemplates(
+            defaultTemplate: try Template(source: "{{ tools is none }} {{ documents is none }} {{ add_generation_prompt }} {{ extra }}"))
         #expect(try templates.render(request: JSONParser.parse(#"{"messages": [], "extra": 5}"#)) == "True True False 5")
     }
 
-    @Test(arguments: [#"[]"#, #"{"messages": 3}"#, #"{"messages": [1]}"#, #"{"messages": [], "continue_final_message": true}"#,
-                       #"{"messages": [{"role": "user", "content": "x", "n": {"big": [123456789012345678901234]}}]}"#])
+    @Test(arguments: [
+        #"[]"#, #"{"messages": 3}"#, #"{"messages": [1]}"#, #"{"messages": [], "continue_final_message": true}"#,
+        #"{"messages": [{"role": "user", "content": "x", "n": {"big": [123456789012345678901234]}}]}"#,
+    ])
     func malformedRequestsAreRefused(json: String) throws {
         let templates = ChatTemplates(defaultTemplate: try Template(source: "x"))
         #expect(throws: ChatTemplateRequestError.self) { try templates.render(request: JSONParser.parse(json)) }

@@ -14,8 +14,9 @@ extension EndToEnd {
             var servedBy: [[Int]] = Array(repeating: [], count: conversations.count)
             for round in 0..<3 {
                 for (index, conversation) in conversations.enumerated() {
-                    let turn = try cluster.turn(conversation, user: "Round \(round) for \(index).", rid: "aware-\(index)-\(round)",
-                                                maxNewTokens: 8)
+                    let turn = try cluster.turn(
+                        conversation, user: "Round \(round) for \(index).", rid: "aware-\(index)-\(round)",
+                        maxNewTokens: 8)
                     servedBy[index].append(turn.worker)
                 }
             }
@@ -29,10 +30,12 @@ extension EndToEnd {
         }
 
         @Test func anOverloadedWarmWorkerIsPassedOver() throws {
-            let cluster = try Cluster(workers: 2, [
-                "--policy", "cache-aware", "--fallback-policy", "least-inflight",
-                "--balance-abs-threshold", "0", "--balance-rel-threshold", "1.0",
-            ])
+            let cluster = try Cluster(
+                workers: 2,
+                [
+                    "--policy", "cache-aware", "--fallback-policy", "least-inflight",
+                    "--balance-abs-threshold", "0", "--balance-rel-threshold", "1.0",
+                ])
             let trunk = Conversation(system: "Overload me.")
             let first = try cluster.turn(trunk, user: "Start here.", rid: "warm-0", maxNewTokens: 8)
             let warm = first.worker, other = 1 - first.worker
@@ -40,16 +43,19 @@ extension EndToEnd {
             // Keep the warm worker busy with a continuation of the same conversation.
             try cluster.workers[warm].configure(["latency_per_token_ms": 1000])
             let held = trunk.branch()
-            let heldBody = try JSONSerialization.data(withJSONObject: [
-                "text": held.nextPrompt(user: "Take your time."), "rid": "held", "sampling_params": ["max_new_tokens": 120],
-            ] as [String: Any])
+            let heldBody = try JSONSerialization.data(
+                withJSONObject: [
+                    "text": held.nextPrompt(user: "Take your time."), "rid": "held", "sampling_params": ["max_new_tokens": 120],
+                ] as [String: Any])
             let connection = try RawHTTPConnection(port: cluster.router.port)
             defer { connection.close() }
-            try connection.send("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(heldBody.count)\r\nConnection: close\r\n\r\n")
+            try connection.send(
+                "POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(heldBody.count)\r\nConnection: close\r\n\r\n")
             try connection.send(Array(heldBody))
-            #expect(try eventually(timeout: 30) { try !cluster.workers[warm].requests(rid: "held").isEmpty },
-                    "the held request should go to the warm worker")
+            #expect(
+                try eventually(timeout: 30) { try !cluster.workers[warm].requests(rid: "held").isEmpty },
+                "the held request should go to the warm worker")
 
             // Warm worker: 1 in flight, the other: 0 → overloaded by these thresholds.
             let diverted = trunk.branch()

@@ -20,8 +20,9 @@ extension EndToEnd {
                 var log: [(turn: Turn, before: Conversation)] = []
                 for round in 0..<3 {
                     let before = conversation.branch()
-                    let turn = try cluster.send(conversation, user: "\(openers[index]) question number \(round).",
-                                                rid: "conc-\(index)-\(round)", maxNewTokens: 10 + round)
+                    let turn = try cluster.send(
+                        conversation, user: "\(openers[index]) question number \(round).",
+                        rid: "conc-\(index)-\(round)", maxNewTokens: 10 + round)
                     conversation.absorb(turn)
                     log.append((turn, before))
                 }
@@ -73,8 +74,9 @@ extension EndToEnd {
                 try #require(lists.count == 3)
                 for index in 0..<3 {
                     let itemBody: [String: Any] = ["input_ids": lists[index], "return_logprob": workerBody["return_logprob"] as Any]
-                    let turn = try Turn(prompt: prompts[index], rid: rids[index], answer: answers[index],
-                                        workerBody: itemBody, worker: 0, workerRequestCount: 1)
+                    let turn = try Turn(
+                        prompt: prompts[index], rid: rids[index], answer: answers[index],
+                        workerBody: itemBody, worker: 0, workerRequestCount: 1)
                     cluster.check(turn, continuing: conversations[index])
                     conversations[index].absorb(turn)
                 }
@@ -87,13 +89,15 @@ extension EndToEnd {
             try cluster.workers[0].configure(["latency_per_token_ms": 10])
             let conversation = Conversation(system: Self.system)
             let prompt = conversation.nextPrompt(user: "Stream me a short answer.")
-            let body = try JSONSerialization.data(withJSONObject: [
-                "text": prompt, "stream": true, "rid": "stream-1", "sampling_params": ["max_new_tokens": 12],
-            ] as [String: Any])
+            let body = try JSONSerialization.data(
+                withJSONObject: [
+                    "text": prompt, "stream": true, "rid": "stream-1", "sampling_params": ["max_new_tokens": 12],
+                ] as [String: Any])
             let connection = try RawHTTPConnection(port: cluster.router.port)
             defer { connection.close() }
-            try connection.send("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+            try connection.send(
+                "POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
             try connection.send(Array(body))
             let response = try connection.readResponse(timeout: requestTimeout)
             #expect(response.status == 200)
@@ -111,12 +115,15 @@ extension EndToEnd {
             let received = try cluster.workerBodies(rid: "stream-1")
             try #require(received.count == 1)
             #expect(received[0].body["stream"] as? Bool == true)
-            let turn = try Turn(prompt: prompt, rid: "stream-1", answer: last, workerBody: received[0].body,
-                                worker: 0, workerRequestCount: 1)
+            let turn = try Turn(
+                prompt: prompt, rid: "stream-1", answer: last, workerBody: received[0].body,
+                worker: 0, workerRequestCount: 1)
             cluster.check(turn, continuing: conversation)
             conversation.absorb(turn)
             // Stored once the stream ended.
-            let stored = try eventually(timeout: 30) { try cluster.router.retrieve(conversation.text).cachedTokens == conversation.ids.count }
+            let stored = try eventually(timeout: 30) {
+                try cluster.router.retrieve(conversation.text).cachedTokens == conversation.ids.count
+            }
             #expect(stored, "the streamed trajectory was not stored")
             try cluster.checkRetrieve(conversation)
             // The next (non-streamed) turn reuses the streamed ids.
@@ -129,12 +136,14 @@ extension EndToEnd {
             let cluster = try Cluster()
             try cluster.workers[0].configure(["latency_per_token_ms": 200])
             let prompt = Chat.system(Self.system) + Chat.user("Stream, but I will leave.")
-            let body = try JSONSerialization.data(withJSONObject: [
-                "text": prompt, "stream": true, "rid": "left", "sampling_params": ["max_new_tokens": 100],
-            ] as [String: Any])
+            let body = try JSONSerialization.data(
+                withJSONObject: [
+                    "text": prompt, "stream": true, "rid": "left", "sampling_params": ["max_new_tokens": 100],
+                ] as [String: Any])
             let connection = try RawHTTPConnection(port: cluster.router.port)
-            try connection.send("POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
+            try connection.send(
+                "POST /generate HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                    + "Content-Length: \(body.count)\r\nConnection: close\r\n\r\n")
             try connection.send(Array(body))
             let head = try connection.readResponseHead(timeout: requestTimeout)
             #expect(head.status == 200)

@@ -27,9 +27,11 @@ extension EndToEnd {
         static func insert(_ prompt: String, version: String, cluster: Cluster) throws -> Entry {
             try cluster.workers[0].configure(["weight_version": version])
             let promptTokens = cluster.tokenizer.ids(prompt).count
-            let response = try cluster.router.post("/generate", json: [
-                "text": prompt, "sampling_params": ["max_new_tokens": trajectoryTokens - promptTokens],
-            ] as [String: Any])
+            let response = try cluster.router.post(
+                "/generate",
+                json: [
+                    "text": prompt, "sampling_params": ["max_new_tokens": trajectoryTokens - promptTokens],
+                ] as [String: Any])
             try #require(response.status == 200)
             let (ids, text, _, reported, _) = try Turn.generation(try jsonObject(response))
             #expect(reported == version)
@@ -40,19 +42,24 @@ extension EndToEnd {
         /// evict down to 90 %, which takes two.
         static func budgetArguments() -> [String] { ["--cache-max-tokens", String(3 * trajectoryTokens)] }
 
-        static func expectEvicted(_ entries: [Entry], kept: [Entry], cluster: Cluster,
-                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
-            #expect(try cluster.router.cacheMetric("evicted_tokens") == Double(entries.reduce(0) { $0 + $1.tokens }),
-                    sourceLocation: sourceLocation)
+        static func expectEvicted(
+            _ entries: [Entry], kept: [Entry], cluster: Cluster,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) throws {
+            #expect(
+                try cluster.router.cacheMetric("evicted_tokens") == Double(entries.reduce(0) { $0 + $1.tokens }),
+                sourceLocation: sourceLocation)
             for entry in entries {
                 let retrieved = try cluster.router.retrieve(entry.text)
-                #expect(!retrieved.cacheHit && retrieved.cachedTokens == 0, "\(entry.text) should be evicted",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    !retrieved.cacheHit && retrieved.cachedTokens == 0, "\(entry.text) should be evicted",
+                    sourceLocation: sourceLocation)
             }
             for entry in kept {
                 let retrieved = try cluster.router.retrieve(entry.text)
-                #expect(retrieved.cacheHit && retrieved.cachedTokens == entry.tokens, "\(entry.text) should be kept",
-                        sourceLocation: sourceLocation)
+                #expect(
+                    retrieved.cacheHit && retrieved.cachedTokens == entry.tokens, "\(entry.text) should be kept",
+                    sourceLocation: sourceLocation)
             }
         }
 
@@ -106,8 +113,9 @@ extension EndToEnd {
             // Retrieved now: the next one evicts the least recently used of them.
             _ = try Self.insert(Self.prompts[3], version: "3", cluster: cluster)
             #expect(try cluster.router.cacheMetric("evicted_tokens") ?? 0 > 0)
-            #expect(eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
-                    "the refusal is logged")
+            #expect(
+                eventually(timeout: 10) { cluster.router.process.standardError.contains("trajectories not cached") },
+                "the refusal is logged")
         }
 
         /// `--evict-unretrieved`: plain LRU for deployments whose trainer never retrieves.

@@ -19,7 +19,8 @@ extension EndToEnd {
             let cluster = try Cluster()
             let prompt = Self.spelledPrompt("hello world", cluster: cluster)
             #expect(cluster.tokenizer.ids(prompt.text) != prompt.ids)
-            let body = #"{"input_ids":\#(prompt.ids),"rid":"ids-1","return_logprob":true,"sampling_params":{"max_new_tokens":10,"top_k":5},"my_extension":{"a":[1,2.50]}}"#
+            let body =
+                #"{"input_ids":\#(prompt.ids),"rid":"ids-1","return_logprob":true,"sampling_params":{"max_new_tokens":10,"top_k":5},"my_extension":{"a":[1,2.50]}}"#
                 .replacingOccurrences(of: " ", with: "")
             let response = try cluster.router.post("/generate", raw: body)
             try #require(response.status == 200, "\(response.text.prefix(300))")
@@ -29,13 +30,15 @@ extension EndToEnd {
             #expect(recorded == #"{"requests":["# + body + "]}", "worker got \(recorded)")
 
             let retrieved = try cluster.router.retrieve(prompt.text + outputText)
-            expectTrajectory(retrieved, ids: prompt.ids + outputIDs,
-                             mask: Array(repeating: 0, count: prompt.ids.count) + Array(repeating: 1, count: outputIDs.count),
-                             logp: Array(repeating: 0.0, count: prompt.ids.count) + logprobs)
+            expectTrajectory(
+                retrieved, ids: prompt.ids + outputIDs,
+                mask: Array(repeating: 0, count: prompt.ids.count) + Array(repeating: 1, count: outputIDs.count),
+                logp: Array(repeating: 0.0, count: prompt.ids.count) + logprobs)
 
             // A text turn continuing it reuses the spelled ids and the generated ones.
             let next = prompt.text + outputText + Chat.endOfTurn + Chat.user("Go on.")
-            let second = try cluster.router.post("/generate", json: ["text": next, "rid": "ids-2", "sampling_params": ["max_new_tokens": 4]])
+            let second = try cluster.router.post(
+                "/generate", json: ["text": next, "rid": "ids-2", "sampling_params": ["max_new_tokens": 4]])
             #expect(second.status == 200)
             let sent = try #require(try cluster.workerBodies(rid: "ids-2").first?.body)
             #expect(ints(sent["input_ids"]) == prompt.ids + outputIDs + cluster.tokenizer.rest(Chat.endOfTurn + Chat.user("Go on.")))
@@ -58,23 +61,29 @@ extension EndToEnd {
                 let sent = try #require(try cluster.workerBodies(rid: rid).first?.body)
                 let promptIDs = try #require(ints(sent["input_ids"]))
                 #expect(promptIDs == (rid == "plain" ? plainIDs : spelled.ids))
-                trajectories.append((spelled.text + outputText, promptIDs + outputIDs,
-                                     Array(repeating: 0, count: promptIDs.count) + Array(repeating: 1, count: outputIDs.count),
-                                     Array(repeating: 0.0, count: promptIDs.count) + logprobs))
+                trajectories.append(
+                    (
+                        spelled.text + outputText, promptIDs + outputIDs,
+                        Array(repeating: 0, count: promptIDs.count) + Array(repeating: 1, count: outputIDs.count),
+                        Array(repeating: 0.0, count: promptIDs.count) + logprobs
+                    ))
             }
             try #require(trajectories[0].text != trajectories[1].text, "the two generations should differ")
             for trajectory in trajectories {
-                expectTrajectory(try cluster.router.retrieve(trajectory.text), ids: trajectory.ids, mask: trajectory.mask,
-                                 logp: trajectory.logp)
+                expectTrajectory(
+                    try cluster.router.retrieve(trajectory.text), ids: trajectory.ids, mask: trajectory.mask,
+                    logp: trajectory.logp)
             }
         }
 
         @Test func storedEvenWhenTheClientDidNotAskForLogprobs() throws {
             let cluster = try Cluster()
             let prompt = Self.spelledPrompt("good morning", cluster: cluster)
-            let response = try cluster.router.post("/generate", json: [
-                "input_ids": prompt.ids, "rid": "ids-nolog", "sampling_params": ["max_new_tokens": 8],
-            ] as [String: Any])
+            let response = try cluster.router.post(
+                "/generate",
+                json: [
+                    "input_ids": prompt.ids, "rid": "ids-nolog", "sampling_params": ["max_new_tokens": 8],
+                ] as [String: Any])
             try #require(response.status == 200, "\(response.text.prefix(300))")
             let answer = try jsonObject(response)
             let (outputIDs, outputText, _, _, _) = try Turn.generation(answer)

@@ -8,8 +8,10 @@ extension EndToEnd {
         @Test func theLoopRunsAloneOnItsCPUWithItsProbe() throws {
             let allowed = try cpusAllowed(in: "/proc/self/status")
             let cpu = try #require(allowed.max())
-            let arguments = ["--port", "0", "--loop-cpu", "\(cpu)", "--middleware", "radix-tree",
-                             "--hf-checkpoint", try TokenizerFixtures.qwen3Directory()]
+            let arguments = [
+                "--port", "0", "--loop-cpu", "\(cpu)", "--middleware", "radix-tree",
+                "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
+            ]
             let process = try ManagedProcess(executable: "slime-router", arguments: arguments)
             guard allowed.count > 1 else {
                 // No CPU would be left for background work: refused, clearly.
@@ -48,7 +50,7 @@ private func threadPlacements(of pid: Int32) -> [String: [Set<Int>]] {
     for thread in threads.compactMap(Int32.init) {
         // A thread may end between the listing and the reads.
         guard let cpus = try? cpusAllowed(in: "/proc/\(pid)/task/\(thread)/status"),
-              let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8)
+            let name = try? String(contentsOfFile: "/proc/\(pid)/task/\(thread)/comm", encoding: .utf8)
         else { continue }
         placements[thread == pid ? "loop" : name.trimmingCharacters(in: .whitespacesAndNewlines), default: []].append(cpus)
     }

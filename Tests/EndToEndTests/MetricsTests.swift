@@ -6,8 +6,10 @@ extension EndToEnd {
     /// `/metrics` after a multi-turn workload: the `cache` section of
     /// product.md with plausible values, in JSON and in Prometheus text.
     @Suite struct Metrics {
-        static let productKeys = ["total_entries", "cache_hits", "cache_misses", "hit_rate", "cur_cache_size",
-                                  "max_cache_size", "cache_size_mb", "gc_threshold_k"]
+        static let productKeys = [
+            "total_entries", "cache_hits", "cache_misses", "hit_rate", "cur_cache_size",
+            "max_cache_size", "cache_size_mb", "gc_threshold_k",
+        ]
 
         @Test func cacheSectionAfterAMultiTurnWorkload() throws {
             let cluster = try Cluster(workers: 1, ["--cache-max-tokens", "100000", "--gc-threshold-k", "3"])

@@ -8,7 +8,8 @@ extension EndToEnd {
     /// the trainer gets them back with the right mask, log-probabilities and
     /// versions.
     @Suite struct MultiTurn {
-        static let samplingParams = #"{"max_new_tokens": 16, "temperature": 0.7, "top_p": 0.95, "stop": ["\n\n"], "skip_special_tokens": false}"#
+        static let samplingParams =
+            #"{"max_new_tokens": 16, "temperature": 0.7, "top_p": 0.95, "stop": ["\n\n"], "skip_special_tokens": false}"#
         static let extraMembers = #""my_extension": {"a": [1, 2.50]}, "return_logprob": true"#
 
         @Test func workerGetsCachedPrefixPlusFreshTokensAndEveryOtherField() throws {
@@ -19,13 +20,15 @@ extension EndToEnd {
             let questions = ["What is seven times six?", "Now divide that by three.", "And add five, please.", "Thanks! Summarize."]
             for (index, question) in questions.enumerated() {
                 let before = conversation.ids.count
-                let turn = try cluster.turn(conversation, user: question, rid: "multi-\(index)",
-                                            samplingParams: Self.samplingParams, extraMembers: Self.extraMembers)
+                let turn = try cluster.turn(
+                    conversation, user: question, rid: "multi-\(index)",
+                    samplingParams: Self.samplingParams, extraMembers: Self.extraMembers)
                 if index > 0 {
                     // The previous turns' ids, the generated ones included, are reused as they were.
                     #expect(turn.inputIDs.count > before)
-                    #expect(cluster.tokenizer.ids(turn.prompt) != turn.inputIDs,
-                            "re-tokenizing the whole conversation would give other ids")
+                    #expect(
+                        cluster.tokenizer.ids(turn.prompt) != turn.inputIDs,
+                        "re-tokenizing the whole conversation would give other ids")
                 }
                 // Every other client field reaches the worker intact.
                 let sampling = turn.workerBody["sampling_params"] as? [String: Any]
@@ -73,8 +76,9 @@ extension EndToEnd {
             expectTrajectory(retrieved, ids: conversation.ids, mask: conversation.mask, logp: conversation.logp)
             let generatedFirst = (0..<firstLength).filter { conversation.mask[$0] == 1 }
             let generatedSecond = (firstLength..<conversation.ids.count).filter { conversation.mask[$0] == 1 }
-            #expect(generatedFirst.map { retrieved.weightVersions[$0] } == Array(repeating: "7", count: 6),
-                    "turn 1's tokens: \(generatedFirst.map { retrieved.weightVersions[$0] ?? "null" })")
+            #expect(
+                generatedFirst.map { retrieved.weightVersions[$0] } == Array(repeating: "7", count: 6),
+                "turn 1's tokens: \(generatedFirst.map { retrieved.weightVersions[$0] ?? "null" })")
             #expect(generatedSecond.map { retrieved.weightVersions[$0] } == Array(repeating: "8", count: 6))
         }
 

@@ -23,8 +23,9 @@ extension EndToEnd {
             let workers = try MockWorkerProcess.withQwen3Tokenizer(1)
             let router = try RouterProcess.withRadixTree(workers: [workers[0].url])
             for (name, body) in Self.badBodies {
-                let response = try router.request("POST", "/retrieve_from_text",
-                                                  headers: [("Content-Type", "application/json")], body: body)
+                let response = try router.request(
+                    "POST", "/retrieve_from_text",
+                    headers: [("Content-Type", "application/json")], body: body)
                 #expect(response.status == 400, "\(name): \(response.status) \(response.text)")
                 #expect(isJSONError(response), "\(name): \(response.text)")
             }
@@ -60,7 +61,9 @@ extension EndToEnd {
             let restIDs = cluster.tokenizer.rest(rest)
             #expect(retrieved.tokens == conversation.ids + restIDs)
             #expect(retrieved.lossMask == conversation.mask + Array(repeating: 0, count: restIDs.count))
-            #expect(retrieved.rolloutLogp.map(\.bitPattern) == (conversation.logp + Array(repeating: 0.0, count: restIDs.count)).map(\.bitPattern))
+            #expect(
+                retrieved.rolloutLogp.map(\.bitPattern)
+                    == (conversation.logp + Array(repeating: 0.0, count: restIDs.count)).map(\.bitPattern))
             #expect(retrieved.cachedTokens == conversation.ids.count)
             #expect(retrieved.cacheHit)
         }

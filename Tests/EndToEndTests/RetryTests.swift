@@ -40,7 +40,8 @@ extension EndToEnd {
             try cluster.workers[0].configure(["abort_next": 10])
             let conversation = Conversation(system: "Abort always.")
             let prompt = conversation.nextPrompt(user: "Anyone there?")
-            let response = try cluster.router.post("/generate", json: ["text": prompt, "rid": "abort-all", "sampling_params": ["max_new_tokens": 8]])
+            let response = try cluster.router.post(
+                "/generate", json: ["text": prompt, "rid": "abort-all", "sampling_params": ["max_new_tokens": 8]])
             #expect(response.status == 200)
             let (ids, _, _, _, finish) = try Turn.generation(try jsonObject(response))
             #expect(finish == "abort")
@@ -78,7 +79,8 @@ extension EndToEnd {
             let router = try RouterProcess.withRadixTree(workers: [dead.url, workers[0].url], client: client, Self.fast)
             for index in 0..<4 {
                 let prompt = Chat.user("Refused number \(index)?")
-                let response = try router.post("/generate", json: ["text": prompt, "rid": "refused-\(index)", "sampling_params": ["max_new_tokens": 5]])
+                let response = try router.post(
+                    "/generate", json: ["text": prompt, "rid": "refused-\(index)", "sampling_params": ["max_new_tokens": 5]])
                 #expect(response.status == 200, "\(response.text.prefix(200))")
                 let body = try #require(try workers[0].requests(rid: "refused-\(index)").first)
                 #expect(ints(body["input_ids"]) == tokenizer.ids(prompt))

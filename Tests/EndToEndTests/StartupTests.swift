@@ -7,8 +7,9 @@ extension EndToEnd {
     /// without what it needs.
     @Suite struct Startup {
         @Test func radixTreeWithoutATokenizerRefusesToStart() throws {
-            let router = try ManagedProcess(executable: "slime-router",
-                                            arguments: ["--port", "0", "--middleware", "radix-tree"])
+            let router = try ManagedProcess(
+                executable: "slime-router",
+                arguments: ["--port", "0", "--middleware", "radix-tree"])
             let status = router.waitForExit(timeout: startupTimeout)
             #expect(status != nil && status != 0, "exit status \(String(describing: status))")
             #expect(!router.standardOutput.contains("listening on"))
@@ -18,9 +19,11 @@ extension EndToEnd {
 
         @Test func unknownMiddlewareIsRefused() throws {
             for name in ["no-such-thing", "slime.router.middleware_hub.magic.MagicMiddleware"] {
-                let router = try ManagedProcess(executable: "slime-router", arguments: [
-                    "--port", "0", "--middleware", name, "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
-                ])
+                let router = try ManagedProcess(
+                    executable: "slime-router",
+                    arguments: [
+                        "--port", "0", "--middleware", name, "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
+                    ])
                 let status = router.waitForExit(timeout: startupTimeout)
                 #expect(status != nil && status != 0, "\(name): exit status \(String(describing: status))")
                 #expect(eventually { router.standardError.contains("unknown middleware") }, "\(name): stderr: \(router.standardError)")
@@ -31,16 +34,19 @@ extension EndToEnd {
         @Test func theOriginalsDottedPathWorksLikeTheShortName() throws {
             let tokenizer = try Fixtures.tokenizer()
             let workers = try MockWorkerProcess.withQwen3Tokenizer(1)
-            let process = try ManagedProcess(executable: "slime-router", arguments: [
-                "--sglang-router-ip", "127.0.0.1", "--sglang-router-port", "0", "--disable-health-check",
-                "--worker-urls", workers[0].url,
-                "--slime-router-middleware-paths", "slime.router.middleware_hub.radix_tree_middleware.RadixTreeMiddleware",
-                "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
-            ])
+            let process = try ManagedProcess(
+                executable: "slime-router",
+                arguments: [
+                    "--sglang-router-ip", "127.0.0.1", "--sglang-router-port", "0", "--disable-health-check",
+                    "--worker-urls", workers[0].url,
+                    "--slime-router-middleware-paths", "slime.router.middleware_hub.radix_tree_middleware.RadixTreeMiddleware",
+                    "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
+                ])
             let port = try process.waitForListeningPort(timeout: startupTimeout)
             let prompt = Chat.system("Dotted.") + Chat.user("Does it work?")
-            let response = try httpRequest("POST", port: port, path: "/generate",
-                                           json: ["text": prompt, "rid": "dotted", "sampling_params": ["max_new_tokens": 6]])
+            let response = try httpRequest(
+                "POST", port: port, path: "/generate",
+                json: ["text": prompt, "rid": "dotted", "sampling_params": ["max_new_tokens": 6]])
             try #require(response.status == 200, "\(response.text.prefix(300))")
             let (outputIDs, outputText, _, _, _) = try Turn.generation(try jsonObject(response))
             let body = try #require(try workers[0].requests(rid: "dotted").first)

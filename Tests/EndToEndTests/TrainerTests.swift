@@ -127,8 +127,9 @@ extension EndToEnd {
             var seconds: [(opening: Sample, reply: Sample)] = []
             for opening in openings {
                 let prompt = opening.prompt + opening.text + "<|im_end|>\n" + Chat.user("And then?")
-                let reply = try Self.generateGroup(prompt, id: opening.rid + "-2", sampling: ["max_new_tokens": 7], count: 1,
-                                                   cluster: cluster)[0]
+                let reply = try Self.generateGroup(
+                    prompt, id: opening.rid + "-2", sampling: ["max_new_tokens": 7], count: 1,
+                    cluster: cluster)[0]
                 seconds.append((opening, reply))
             }
             let records = try Self.records(cluster)
@@ -156,9 +157,11 @@ extension EndToEnd {
             try cluster.workers[0].configure(Phase.stopToken.settings)
             let prompt = Chat.system("Batch.") + Chat.user("Same question, four samples.")
             let rids = (0..<4).map { "batch-\($0)" }
-            let response = try cluster.router.post("/generate", json: [
-                "text": Array(repeating: prompt, count: 4), "rid": rids, "sampling_params": ["max_new_tokens": 8],
-            ] as [String: Any])
+            let response = try cluster.router.post(
+                "/generate",
+                json: [
+                    "text": Array(repeating: prompt, count: 4), "rid": rids, "sampling_params": ["max_new_tokens": 8],
+                ] as [String: Any])
             try #require(response.status == 200)
             let answers = try #require(try JSONSerialization.jsonObject(with: Data(response.body)) as? [[String: Any]])
             var samples = try zip(rids, answers).map { rid, answer in
@@ -185,10 +188,12 @@ extension EndToEnd {
         @Test func aRidThatDoesNotMatchTheTextIsRefused() throws {
             let cluster = try Cluster()
             try cluster.workers[0].configure(Phase.stopToken.settings)
-            let first = try Self.generateGroup(Chat.user("One?"), id: "one", sampling: ["max_new_tokens": 5], count: 1,
-                                               cluster: cluster)[0]
-            let second = try Self.generateGroup(Chat.user("Two?"), id: "two", sampling: ["max_new_tokens": 5], count: 1,
-                                                cluster: cluster)[0]
+            let first = try Self.generateGroup(
+                Chat.user("One?"), id: "one", sampling: ["max_new_tokens": 5], count: 1,
+                cluster: cluster)[0]
+            let second = try Self.generateGroup(
+                Chat.user("Two?"), id: "two", sampling: ["max_new_tokens": 5], count: 1,
+                cluster: cluster)[0]
             for rid in [second.rid, "never-sent"] {
                 let response = try cluster.router.post("/retrieve_from_text", json: ["text": first.prompt + first.text, "rid": rid])
                 #expect(response.status == 404 && isJSONError(response), "\(rid): \(response.status) \(response.text)")
@@ -221,15 +226,19 @@ extension EndToEnd {
         }
 
         /// `count` samples of `prompt` at once, as a GRPO rollout sends them.
-        static func generateGroup(_ prompt: String, id: String, sampling: [String: Any], count: Int = samplesPerGroup,
-                                  cluster: Cluster) throws -> [Sample] {
+        static func generateGroup(
+            _ prompt: String, id: String, sampling: [String: Any], count: Int = samplesPerGroup,
+            cluster: Cluster
+        ) throws -> [Sample] {
             let body = try JSONSerialization.data(withJSONObject: sampling)
             let samplingJSON = String(decoding: body, as: UTF8.self)
             return try onThreads(count) { index -> Sample in
                 let rid = "\(id)-s\(index)"
-                let response = try cluster.router.post("/generate", raw: """
-                    {"text": \(jsonString(prompt)), "rid": "\(rid)", "sampling_params": \(samplingJSON), "return_logprob": true}
-                    """)
+                let response = try cluster.router.post(
+                    "/generate",
+                    raw: """
+                        {"text": \(jsonString(prompt)), "rid": "\(rid)", "sampling_params": \(samplingJSON), "return_logprob": true}
+                        """)
                 guard response.status == 200 else { throw FixtureError("\(rid): \(response.status) \(response.text)") }
                 let (_, text, _, _, finish) = try Turn.generation(try jsonObject(response))
                 guard finish != "abort" else { throw FixtureError("\(rid) came back aborted") }
@@ -239,12 +248,15 @@ extension EndToEnd {
 
         /// One streamed `/generate`; returns the text of its last event.
         static func stream(_ prompt: String, rid: String, sampling: [String: Any], cluster: Cluster) throws -> String {
-            let response = try cluster.router.post("/generate", json: [
-                "text": prompt, "stream": true, "rid": rid, "sampling_params": sampling,
-            ] as [String: Any])
+            let response = try cluster.router.post(
+                "/generate",
+                json: [
+                    "text": prompt, "stream": true, "rid": rid, "sampling_params": sampling,
+                ] as [String: Any])
             try #require(response.status == 200)
             let events = response.text.components(separatedBy: "\n\n").filter { $0.hasPrefix("data: {") }
-            let last = try #require(events.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] })
+            let last = try #require(
+                events.last.flatMap { try JSONSerialization.jsonObject(with: Data($0.dropFirst(6).utf8)) as? [String: Any] })
             return try Turn.generation(last).text
         }
 
@@ -274,8 +286,10 @@ extension EndToEnd {
 /// The trajectory is exactly the recorded generation: its prompt ids (mask
 /// 0, log-probability 0.0, no version), then its output ids (mask 1, the
 /// worker's log-probabilities bit for bit, its version), all from the cache.
-private func expect(_ retrieved: RetrievedTrajectory, is record: EndToEnd.Trainer.Record,
-                    sourceLocation: SourceLocation = #_sourceLocation) {
+private func expect(
+    _ retrieved: RetrievedTrajectory, is record: EndToEnd.Trainer.Record,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     let prompt = record.promptIDs.count, output = record.outputIDs.count
     expectTrajectory(
         retrieved, ids: record.promptIDs + record.outputIDs,

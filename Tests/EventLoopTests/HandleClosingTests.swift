@@ -8,8 +8,10 @@ import TestSupport
 @Suite struct HandleClosingTests {
     /// Makes a handle with `make`, closes it with `close`, and checks that
     /// it is released only once the loop has run the close callback.
-    private func expectReleasedAfterClose<Owner: AnyObject>(_ make: (EventLoop) throws -> Owner,
-                                                            close: (Owner) -> Void) throws {
+    private func expectReleasedAfterClose<Owner: AnyObject>(
+        _ make: (EventLoop) throws -> Owner,
+        close: (Owner) -> Void
+    ) throws {
         let loop = EventLoop()
         weak var weakOwner: Owner?
         do {
@@ -24,11 +26,12 @@ import TestSupport
     }
 
     @Test func timer() throws {
-        try expectReleasedAfterClose({ loop in
-            let timer = LoopTimer(loop: loop)
-            timer.start(afterMilliseconds: 60_000) {}
-            return timer
-        }, close: { $0.cancel() })
+        try expectReleasedAfterClose(
+            { loop in
+                let timer = LoopTimer(loop: loop)
+                timer.start(afterMilliseconds: 60_000) {}
+                return timer
+            }, close: { $0.cancel() })
     }
 
     @Test func wakeup() throws {
@@ -40,15 +43,17 @@ import TestSupport
     }
 
     @Test func listener() throws {
-        try expectReleasedAfterClose({ try TCPListener(loop: $0, host: "127.0.0.1", port: 0) { $0.close() } },
-                                     close: { $0.close() })
+        try expectReleasedAfterClose(
+            { try TCPListener(loop: $0, host: "127.0.0.1", port: 0) { $0.close() } },
+            close: { $0.close() })
     }
 
     @Test func tcpConnection() throws {
         var client: RawHTTPConnection?
-        try expectReleasedAfterClose({ loop in
-            try acceptConnection(on: loop) { client = try RawHTTPConnection(port: $0) }
-        }, close: { $0.close() })
+        try expectReleasedAfterClose(
+            { loop in
+                try acceptConnection(on: loop) { client = try RawHTTPConnection(port: $0) }
+            }, close: { $0.close() })
         withExtendedLifetime(client) {}
     }
 
@@ -56,15 +61,16 @@ import TestSupport
     /// which must still find the connection alive.
     @Test func tcpConnectionWithAWritePending() throws {
         var client: RawHTTPConnection?
-        try expectReleasedAfterClose({ loop in
-            let connection = try acceptConnection(on: loop) {
-                client = try RawHTTPConnection(port: $0, receiveBufferSize: 4096)
-            }
-            // More than the socket buffers of a client that reads nothing take.
-            connection.write([UInt8](repeating: 0, count: 16 * 1024 * 1024))
-            #expect(connection.queuedBytes > 0, "no write is pending")
-            return connection
-        }, close: { $0.close() })
+        try expectReleasedAfterClose(
+            { loop in
+                let connection = try acceptConnection(on: loop) {
+                    client = try RawHTTPConnection(port: $0, receiveBufferSize: 4096)
+                }
+                // More than the socket buffers of a client that reads nothing take.
+                connection.write([UInt8](repeating: 0, count: 16 * 1024 * 1024))
+                #expect(connection.queuedBytes > 0, "no write is pending")
+                return connection
+            }, close: { $0.close() })
         withExtendedLifetime(client) {}
     }
 

@@ -7,9 +7,11 @@ import Testing
         let loop = EventLoop()
         let loopThread = pthread_self()
         var observed: (work: pthread_t, completion: pthread_t)?
-        loop.offload({ pthread_self() }, then: { workThread in
-            observed = (workThread, pthread_self())
-        })
+        loop.offload(
+            { pthread_self() },
+            then: { workThread in
+                observed = (workThread, pthread_self())
+            })
         loop.run()
         #expect(observed?.work != loopThread)
         #expect(observed?.completion == loopThread)
@@ -21,10 +23,12 @@ import Testing
         var results: [Int] = []
         var completionsOffTheLoop = 0
         for number in 0..<1000 {
-            loop.offload({ number * number }, then: { square in
-                results.append(square)
-                if pthread_self() != loopThread { completionsOffTheLoop += 1 }
-            })
+            loop.offload(
+                { number * number },
+                then: { square in
+                    results.append(square)
+                    if pthread_self() != loopThread { completionsOffTheLoop += 1 }
+                })
         }
         loop.run()
         #expect(results.sorted() == (0..<1000).map { $0 * $0 })
@@ -38,12 +42,14 @@ import Testing
         let ticks = DispatchSemaphore(value: 0)
         let ticker = loop.repeating(everyMilliseconds: 1) { ticks.signal() }
         var sawTicks: Bool?
-        loop.offload({
-            (0..<20).allSatisfy { _ in ticks.wait(timeout: .now() + 10) == .success }
-        }, then: { allArrived in
-            sawTicks = allArrived
-            ticker.cancel()
-        })
+        loop.offload(
+            {
+                (0..<20).allSatisfy { _ in ticks.wait(timeout: .now() + 10) == .success }
+            },
+            then: { allArrived in
+                sawTicks = allArrived
+                ticker.cancel()
+            })
         loop.run()
         #expect(sawTicks == true)
     }

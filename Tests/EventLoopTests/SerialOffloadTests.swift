@@ -13,18 +13,20 @@ import Testing
         var ticks = 0
         let ticker = loop.repeating(everyMilliseconds: 1) { ticks += 1 }
         for index in 0..<20 {
-            serial.submit({ () -> Int in
-                let overlapping = running.increment() > 1
-                usleep(2_000)
-                running.decrement()
-                return overlapping ? -1 : index
-            }, then: { result in
-                completed.append(result)
-                if completed.count == 20 {
-                    ticker.cancel()
-                    loop.stop()
-                }
-            })
+            serial.submit(
+                { () -> Int in
+                    let overlapping = running.increment() > 1
+                    usleep(2_000)
+                    running.decrement()
+                    return overlapping ? -1 : index
+                },
+                then: { result in
+                    completed.append(result)
+                    if completed.count == 20 {
+                        ticker.cancel()
+                        loop.stop()
+                    }
+                })
         }
         #expect(serial.queuedCount == 20)
         loop.run()
@@ -46,7 +48,7 @@ import Testing
         loop.run()
         #expect(completed == ["A", "B", "C"])
         serial.close()
-        loop.run() // nothing left to wait for
+        loop.run()  // nothing left to wait for
     }
 
     /// The jobs have a thread of their own: with every pool thread busy
@@ -58,9 +60,11 @@ import Testing
         var poolJobsReleased = 0
         // More than libuv's default pool of 4: every pool thread waits at the gate.
         for _ in 0..<8 {
-            loop.offload({ gate.wait(timeoutSeconds: 30) }, then: { opened in
-                if opened { poolJobsReleased += 1 }
-            })
+            loop.offload(
+                { gate.wait(timeoutSeconds: 30) },
+                then: { opened in
+                    if opened { poolJobsReleased += 1 }
+                })
         }
         serial.submit({ "written" }, then: { _ in gate.open() })
         loop.run()
@@ -94,6 +98,10 @@ private final class ManagedAtomicCounter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
 
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int {
+        lock.withLock {
+            value += 1; return value
+        }
+    }
     func decrement() { lock.withLock { value -= 1 } }
 }

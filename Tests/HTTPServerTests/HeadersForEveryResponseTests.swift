@@ -19,7 +19,8 @@ import TestSupport
             }
         }
         let client = try RawHTTPConnection(port: server.port)
-        try client.send("GET /whole HTTP/1.1\r\nHost: x\r\n\r\nGET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /named HTTP/1.1\r\nHost: x\r\n\r\n")
+        try client.send(
+            "GET /whole HTTP/1.1\r\nHost: x\r\n\r\nGET /stream HTTP/1.1\r\nHost: x\r\n\r\nGET /named HTTP/1.1\r\nHost: x\r\n\r\n")
         let whole = try client.readResponse()
         #expect(whole.status == 404)
         #expect(whole.header("X-Trace") == "t-1")

@@ -28,8 +28,9 @@ import TestSupport
     @Test func theConfiguredErrorResponseShapesRefusals() throws {
         var configuration = Self.smallLimits
         configuration.errorResponse = { status, message in
-            HTTPResponse(status: status, headers: ["Content-Type": "application/x-test"],
-                         body: Array("refused \(status): \(message)".utf8))
+            HTTPResponse(
+                status: status, headers: ["Content-Type": "application/x-test"],
+                body: Array("refused \(status): \(message)".utf8))
         }
         let server = try TestServer(configuration: configuration, handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)
@@ -51,8 +52,9 @@ import TestSupport
     }
 
     @Test func anOversizedChunkedBodyAnswers413() throws {
-        try expectRejection("POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n", status: 413)
+        try expectRejection(
+            "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "a\r\n0123456789\r\na\r\n0123456789\r\n0\r\n\r\n", status: 413)
     }
 
     @Test(arguments: [
@@ -72,8 +74,9 @@ import TestSupport
     @Test func aRequestThatArrivesTooSlowlyAnswers408() throws {
         var configuration = HTTPServerConfiguration()
         configuration.requestReadTimeoutMilliseconds = 300
-        try expectRejection("POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nonly", status: 408,
-                            configuration: configuration)
+        try expectRejection(
+            "POST /slow HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nonly", status: 408,
+            configuration: configuration)
     }
 
     @Test func unfinishedHeadersAlsoTimeOut() throws {

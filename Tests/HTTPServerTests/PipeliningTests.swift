@@ -30,9 +30,10 @@ import TestSupport
             }
         }
         let client = try RawHTTPConnection(port: server.port)
-        try client.send("GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
-            + "GET /streamed HTTP/1.1\r\nHost: x\r\n\r\n"
-            + "POST /third HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+        try client.send(
+            "GET /first HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /streamed HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "POST /third HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
         #expect(try client.readResponse().text == echoed("GET", "/first"))
         #expect(try client.readResponse().text == "part one, part two")
         #expect(try client.readResponse().text == echoed("POST", "/third", body: "hi"))

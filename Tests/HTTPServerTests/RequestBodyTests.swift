@@ -17,15 +17,17 @@ import TestSupport
     @Test func chunkedBodyWithExtensionsAndTrailers() throws {
         let server = try TestServer(handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)
-        try client.send("POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
-            + "5;name=value\r\nhello\r\n6;flag\r\n world\r\n0\r\nX-Checksum: 1\r\n\r\n")
+        try client.send(
+            "POST /chunks HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "5;name=value\r\nhello\r\n6;flag\r\n world\r\n0\r\nX-Checksum: 1\r\n\r\n")
         #expect(try client.readResponse().text == echoed("POST", "/chunks", body: "hello world"))
     }
 
     @Test func chunkedBodySentByteByByte() throws {
         let server = try TestServer(handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)
-        let request = "POST /slowly HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+        let request =
+            "POST /slowly HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
             + "3;ext=1\r\nabc\r\n10\r\n0123456789abcdef\r\n0\r\n\r\n"
         for byte in request.utf8 {
             try client.send([byte])

@@ -20,8 +20,10 @@ import TestSupport
         let client: RawHTTPConnection
         let answered = Locked(0)
 
-        init(idleTimeoutMilliseconds: UInt64? = nil, answerSize: Int = SlowReaderTests.answerSize,
-             request: String = "GET /large HTTP/1.1\r\nHost: x\r\n\r\n") throws {
+        init(
+            idleTimeoutMilliseconds: UInt64? = nil, answerSize: Int = SlowReaderTests.answerSize,
+            request: String = "GET /large HTTP/1.1\r\nHost: x\r\n\r\n"
+        ) throws {
             var configuration = HTTPServerConfiguration()
             if let idleTimeoutMilliseconds { configuration.idleTimeoutMilliseconds = idleTimeoutMilliseconds }
             let body = [UInt8](repeating: UInt8(ascii: "x"), count: answerSize)
@@ -96,8 +98,9 @@ import TestSupport
     /// A connection that closes after its answer is still timed out when
     /// the client does not read: it is closed, not left to wait forever.
     @Test func aClosingConnectionWhoseClientStopsReadingIsClosed() throws {
-        let large = try LargeAnswer(idleTimeoutMilliseconds: 300,
-                                    request: "GET /large HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        let large = try LargeAnswer(
+            idleTimeoutMilliseconds: 300,
+            request: "GET /large HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
         #expect(eventually { large.answered.value == 1 })
         #expect(eventually(timeout: 30) { large.server.sync { server, _ in server.connectionCount } == 0 })
         // Closed with most of the answer still queued: the client gets less.

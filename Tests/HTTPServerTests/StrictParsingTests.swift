@@ -120,7 +120,8 @@ import TestSupport
             responder.send(HTTPResponse(status: 200, body: Array(fields.utf8) + [0x0A] + request.body))
         }
         let client = try RawHTTPConnection(port: server.port)
-        let request = "POST / HTTP/1.1\r\nHost: x\r\nA: one two\t three\r\nEmpty:\r\nB:   \r\n"
+        let request =
+            "POST / HTTP/1.1\r\nHost: x\r\nA: one two\t three\r\nEmpty:\r\nB:   \r\n"
             + "Accept: a, b\r\nTransfer-Encoding: Chunked\r\n\r\n3\r\nabc\r\n0\r\n\r\n"
         for byte in request.utf8 { try client.send([byte]) }
         let response = try client.readResponse()

@@ -7,7 +7,8 @@ import TestSupport
 @Suite struct APIKeyTests {
     /// A router in front of `mock` with `environment` added to its own; it
     /// stops when the returned process is released.
-    func router(_ mock: MockWorkerProcess?, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> (ManagedProcess, Int) {
+    func router(_ mock: MockWorkerProcess?, _ arguments: [String] = [], environment: [String: String] = [:]) throws -> (ManagedProcess, Int)
+    {
         var all = ["--port", "0", "--log-level", "warning"] + arguments
         if let mock { all += ["--worker-urls", mock.url] }
         let process = try ManagedProcess(executable: "slime-router", arguments: all, environment: environment)
@@ -18,8 +19,12 @@ import TestSupport
 
     @Test func keysFromTheEnvironmentGuardEveryRouteButProbes() throws {
         let mock = try MockWorkerProcess()
-        let (process, port) = try router(mock, environment: ["SLIME_ROUTER_API_KEY": "client-secret",
-                                                             "SLIME_ROUTER_ADMIN_API_KEY": "admin-secret"])
+        let (process, port) = try router(
+            mock,
+            environment: [
+                "SLIME_ROUTER_API_KEY": "client-secret",
+                "SLIME_ROUTER_ADMIN_API_KEY": "admin-secret",
+            ])
         let generate = Array(#"{"text": "Hi", "sampling_params": {"max_new_tokens": 2}}"#.utf8)
 
         let refused = try httpRequest("POST", port: port, path: "/generate", body: generate)
@@ -74,8 +79,9 @@ import TestSupport
     }
 
     @Test func anEmptyKeyInTheEnvironmentIsRefusedToo() throws {
-        let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"],
-                                         environment: ["SLIME_ROUTER_API_KEY": ""])
+        let process = try ManagedProcess(
+            executable: "slime-router", arguments: ["--port", "0"],
+            environment: ["SLIME_ROUTER_API_KEY": ""])
         #expect(try #require(process.waitForExit(timeout: 60)) != 0)
         #expect(eventually { process.standardError.contains("SLIME_ROUTER_API_KEY") }, "stderr: \(process.standardError)")
     }

@@ -35,8 +35,9 @@ import TestSupport
         for mock in mocks { #expect(try mock.aborts().count == 2) }
         #expect(try router.post("/abort_request", raw: "[1]").status == 400)
         #expect(try router.routerMetric("forwarded_aborts") == 2)
-        #expect(try router.request("GET", "/metrics?format=prometheus").text
-            .contains(#"slime_router_forwarded_aborts_total{reason="client_request"} 2"#))
+        #expect(
+            try router.request("GET", "/metrics?format=prometheus").text
+                .contains(#"slime_router_forwarded_aborts_total{reason="client_request"} 2"#))
     }
 
     @Test(arguments: [false, true])
@@ -48,7 +49,8 @@ import TestSupport
         #expect(eventually { (try? mock.running()) == 1 })
         held.close()
         #expect(eventually { (try? mock.aborts().map { $0["rid"] as? String }) == ["hung-up"] })
-        #expect(try router.request("GET", "/metrics?format=prometheus").text
-            .contains(#"slime_router_forwarded_aborts_total{reason="client_gone"} 1"#))
+        #expect(
+            try router.request("GET", "/metrics?format=prometheus").text
+                .contains(#"slime_router_forwarded_aborts_total{reason="client_gone"} 1"#))
     }
 }

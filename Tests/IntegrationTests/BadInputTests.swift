@@ -18,16 +18,17 @@ import TestSupport
         var testDescription: String { text.debugDescription }
     }
 
-    @Test(arguments: [
-        "GARBAGE\r\n\r\n",
-        "GET / HTTP/9.9\r\n\r\n",
-        "GET /generate HTTP/1.1\r\nHost x\r\n\r\n",
-        "POST /generate HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
-        "POST /generate HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
-        "POST /generate HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
-        "GET /\u{0}\u{1} HTTP/1.1\r\n\r\n",
-        "\u{16}\u{3}\u{1}\u{0}\u{a5}\u{1}\u{0}\u{0}",   // a TLS ClientHello's first bytes
-    ].map(RawRequest.init))
+    @Test(
+        arguments: [
+            "GARBAGE\r\n\r\n",
+            "GET / HTTP/9.9\r\n\r\n",
+            "GET /generate HTTP/1.1\r\nHost x\r\n\r\n",
+            "POST /generate HTTP/1.1\r\nContent-Length: -5\r\n\r\n",
+            "POST /generate HTTP/1.1\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello",
+            "POST /generate HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+            "GET /\u{0}\u{1} HTTP/1.1\r\n\r\n",
+            "\u{16}\u{3}\u{1}\u{0}\u{a5}\u{1}\u{0}\u{0}",  // a TLS ClientHello's first bytes
+        ].map(RawRequest.init))
     func malformedHTTPAnswers400AndCloses(request: RawRequest) throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(mocks: [mock])
@@ -58,8 +59,9 @@ import TestSupport
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(mocks: [mock])
         for body in ["{", "{\"url\": }", "[1, 2", "\u{0}", "{\"url\": \"http://a:1\"} trailing", String(repeating: "[", count: 100_000)] {
-            let response = try router.request("POST", "/add_worker", headers: [("Content-Type", "application/json")],
-                                              body: Array(body.utf8))
+            let response = try router.request(
+                "POST", "/add_worker", headers: [("Content-Type", "application/json")],
+                body: Array(body.utf8))
             #expect(response.status == 400, "\(body.prefix(20)): \(response.status)")
             #expect(errorMessage(response) != nil)
         }
@@ -72,9 +74,9 @@ import TestSupport
         let router = try RouterProcess(mocks: [mock])
         let bodies: [[UInt8]] = [
             Array(#"{"url": "http://127.0.0.1:"#.utf8) + [0xFF, 0xFE] + Array(#""}"#.utf8),
-            Array(#"{"url": "http://h"#.utf8) + [0xC3] + Array(#":1"}"#.utf8),          // truncated sequence
-            Array(#"{"url": "http://h"#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8), // a surrogate
-            Array(#"{""#.utf8) + [0xC0, 0xAF] + Array(#"url": "http://h:1"}"#.utf8),     // overlong, in a key
+            Array(#"{"url": "http://h"#.utf8) + [0xC3] + Array(#":1"}"#.utf8),  // truncated sequence
+            Array(#"{"url": "http://h"#.utf8) + [0xED, 0xA0, 0x80] + Array(#""}"#.utf8),  // a surrogate
+            Array(#"{""#.utf8) + [0xC0, 0xAF] + Array(#"url": "http://h:1"}"#.utf8),  // overlong, in a key
         ]
         for body in bodies {
             let response = try router.request("POST", "/add_worker", headers: [("Content-Type", "application/json")], body: body)

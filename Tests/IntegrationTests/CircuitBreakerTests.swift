@@ -19,10 +19,12 @@ import TestSupport
     @Test func failuresOpenTheCircuitAndASuccessfulProbeClosesIt() throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["error_rate": 1.0])
-        let router = try RouterProcess(mocks: [mock], [
-            "--disable-health-check", "--retry-attempts", "1", "--queue-size", "0",
-            "--cb-failure-threshold", "2", "--cb-success-threshold", "1", "--cb-timeout-duration-secs", "1",
-        ])
+        let router = try RouterProcess(
+            mocks: [mock],
+            [
+                "--disable-health-check", "--retry-attempts", "1", "--queue-size", "0",
+                "--cb-failure-threshold", "2", "--cb-success-threshold", "1", "--cb-timeout-duration-secs", "1",
+            ])
         #expect(try circuit(router) == "closed")
         #expect(try router.generate(rid: "fail-1").status == 500)
         #expect(try router.generate(rid: "fail-2").status == 500)
@@ -44,9 +46,11 @@ import TestSupport
     @Test func disabledTheCircuitNeverOpens() throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["error_rate": 1.0])
-        let router = try RouterProcess(mocks: [mock], [
-            "--disable-health-check", "--retry-attempts", "1", "--cb-failure-threshold", "1", "--disable-circuit-breaker",
-        ])
+        let router = try RouterProcess(
+            mocks: [mock],
+            [
+                "--disable-health-check", "--retry-attempts", "1", "--cb-failure-threshold", "1", "--disable-circuit-breaker",
+            ])
         for index in 0..<3 { #expect(try router.generate(rid: "f\(index)").status == 500) }
         #expect(try circuit(router) == "closed")
     }

@@ -6,10 +6,12 @@ import TestSupport
 @Suite struct CommandLineTests {
     @Test func originalFlagsStartTheRouter() throws {
         let mock = try MockWorkerProcess()
-        let process = try ManagedProcess(executable: "slime-router", arguments: [
-            "--sglang-router-ip", "127.0.0.1", "--sglang-router-port", "0", "--worker-urls", mock.url,
-            "--log-level", "warning",
-        ])
+        let process = try ManagedProcess(
+            executable: "slime-router",
+            arguments: [
+                "--sglang-router-ip", "127.0.0.1", "--sglang-router-port", "0", "--worker-urls", mock.url,
+                "--log-level", "warning",
+            ])
         let line = try process.waitForLine(containing: "listening on")
         #expect(line.hasPrefix("slime-router listening on 127.0.0.1:"))
         let port = try process.waitForListeningPort()
@@ -37,18 +39,23 @@ import TestSupport
 
     @Test(arguments: ["cache-aware", "round-robin"])
     func aCacheAwareFallbackIsRefusedWithAClearMessage(policy: String) throws {
-        let process = try ManagedProcess(executable: "slime-router", arguments: [
-            "--port", "0", "--policy", policy, "--fallback-policy", "cache_aware",
-        ])
+        let process = try ManagedProcess(
+            executable: "slime-router",
+            arguments: [
+                "--port", "0", "--policy", policy, "--fallback-policy", "cache_aware",
+            ])
         let status = try #require(process.waitForExit(timeout: 60))
         #expect(status != 0)
-        #expect(eventually { process.standardError.contains("the fallback policy cannot be cache-aware") },
-                "stderr: \(process.standardError)")
+        #expect(
+            eventually { process.standardError.contains("the fallback policy cannot be cache-aware") },
+            "stderr: \(process.standardError)")
         #expect(!process.standardOutput.contains("listening on"))
     }
 
-    @Test(arguments: [["--port", "70000"], ["--log-level", "loud"], ["--no-such-flag"], ["--port", "zero"],
-                      ["--max-connections-per-worker", "-1"], ["--worker-client", "telnet"]])
+    @Test(arguments: [
+        ["--port", "70000"], ["--log-level", "loud"], ["--no-such-flag"], ["--port", "zero"],
+        ["--max-connections-per-worker", "-1"], ["--worker-client", "telnet"],
+    ])
     func invalidArgumentsExitNonZero(arguments: [String]) throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)
         let status = try #require(process.waitForExit(timeout: 60))
@@ -69,8 +76,9 @@ import TestSupport
     @Test func loopCPUOutsideTheProcessCPUsIsRefused() throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0", "--loop-cpu", "4096"])
         #expect(try #require(process.waitForExit(timeout: 60)) != 0)
-        #expect(eventually { process.standardError.contains("cannot run the event loop alone on CPU 4096") },
-                "stderr: \(process.standardError)")
+        #expect(
+            eventually { process.standardError.contains("cannot run the event loop alone on CPU 4096") },
+            "stderr: \(process.standardError)")
     }
 
     @Test func mockFlagsAreHonoured() throws {
@@ -108,9 +116,13 @@ import TestSupport
     }
 
     @Test func theOriginalBackoffFlagAndTheNewOnesStartTheRouter() throws {
-        for arguments in [["--retry-backoff", "0.5"],
-                          ["--retry-initial-backoff", "0.1", "--retry-max-backoff", "2", "--retry-backoff-multiplier", "3",
-                           "--retry-jitter", "0.25"]] {
+        for arguments in [
+            ["--retry-backoff", "0.5"],
+            [
+                "--retry-initial-backoff", "0.1", "--retry-max-backoff", "2", "--retry-backoff-multiplier", "3",
+                "--retry-jitter", "0.25",
+            ],
+        ] {
             let router = try RouterProcess(arguments)
             #expect(try router.request("GET", "/health").status == 200)
         }

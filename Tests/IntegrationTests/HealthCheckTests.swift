@@ -7,10 +7,14 @@ import TestSupport
 @Suite struct HealthCheckTests {
     /// Quick probes, each held by the mock until the test scripts its answer
     /// (the timeout is far beyond any test).
-    static let steppedChecks = ["--health-check-interval", "0.05", "--health-check-timeout", "600",
-                                "--health-failure-threshold", "3", "--health-success-threshold", "2"]
-    static let fastChecks = ["--health-check-interval", "0.1", "--health-check-timeout", "5",
-                             "--health-failure-threshold", "2", "--health-success-threshold", "2"]
+    static let steppedChecks = [
+        "--health-check-interval", "0.05", "--health-check-timeout", "600",
+        "--health-failure-threshold", "3", "--health-success-threshold", "2",
+    ]
+    static let fastChecks = [
+        "--health-check-interval", "0.1", "--health-check-timeout", "5",
+        "--health-failure-threshold", "2", "--health-success-threshold", "2",
+    ]
 
     /// `slime_router_worker_healthy{worker="…"}` from the Prometheus text.
     func prometheusHealthy(_ router: RouterProcess, _ url: String) throws -> String? {
@@ -92,10 +96,11 @@ import TestSupport
         let answered = try #require(stats["health_probes"]) - (stats["health_probes_waiting"] ?? 0)
         try mock.configure(["health_answers": statuses])
         let next = answered + statuses.count + 1
-        try #require(eventually(timeout: 30) {
-            let stats = try? mock.client.stats()
-            return stats?["health_probes"] == next && stats?["health_probes_waiting"] == 1
-        }, "stats: \(String(describing: try? mock.client.stats()))")
+        try #require(
+            eventually(timeout: 30) {
+                let stats = try? mock.client.stats()
+                return stats?["health_probes"] == next && stats?["health_probes_waiting"] == 1
+            }, "stats: \(String(describing: try? mock.client.stats()))")
     }
 
     func healthyWorkers(_ router: RouterProcess) throws -> Int { try router.metrics().activeWorkers }
@@ -140,8 +145,12 @@ import TestSupport
     func aHealthCheckSlowerThanTheTimeoutIsAFailure(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["hold_health": true])
-        let router = try RouterProcess(client: client, mocks: [mock], ["--health-check-interval", "0.05", "--health-check-timeout", "0.2",
-                                                "--health-failure-threshold", "2", "--health-success-threshold", "1"])
+        let router = try RouterProcess(
+            client: client, mocks: [mock],
+            [
+                "--health-check-interval", "0.05", "--health-check-timeout", "0.2",
+                "--health-failure-threshold", "2", "--health-success-threshold", "1",
+            ])
         // The third probe comes only after the first two timed out.
         #expect(eventually(timeout: 30) { (try? mock.client.stats()["health_probes"]).map { $0 >= 3 } == true })
         #expect(try healthyWorkers(router) == 0)

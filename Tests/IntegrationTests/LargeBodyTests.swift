@@ -31,8 +31,9 @@ import TestSupport
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(client: client, mocks: [mock])
         let body = Self.pattern(20 * 1024 * 1024)
-        let response = try router.request("POST", "/mock/echo", headers: [("Content-Type", "application/octet-stream")],
-                                          body: body, timeout: 300)
+        let response = try router.request(
+            "POST", "/mock/echo", headers: [("Content-Type", "application/octet-stream")],
+            body: body, timeout: 300)
         #expect(response.status == 200)
         let echoed = try Self.echoedBody(response)
         #expect(echoed.count == body.count)

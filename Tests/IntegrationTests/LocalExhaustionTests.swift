@@ -14,16 +14,19 @@ import TestSupport
         // 20 tokens at 50 ms: every request is still running when the last one arrives.
         try mock.configure(["latency_per_token_ms": 50])
         // `ulimit -n` sets the soft and the hard limit: the router cannot raise it.
-        let router = try ManagedProcess(executable: "/bin/sh", arguments: [
-            "-c", #"ulimit -n 48 && exec "$0" "$@""#, TestProducts.path(of: "slime-router"),
-            "--port", "0", "--log-level", "info", "--worker-urls", mock.url,
-        ])
+        let router = try ManagedProcess(
+            executable: "/bin/sh",
+            arguments: [
+                "-c", #"ulimit -n 48 && exec "$0" "$@""#, TestProducts.path(of: "slime-router"),
+                "--port", "0", "--log-level", "info", "--worker-urls", mock.url,
+            ])
         let port = try router.waitForListeningPort()
 
         let answers = onThreads(150) { index -> HTTPTestResponse in
             let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "c\(index)", maxNewTokens: 20))
-            return try httpRequest("POST", port: port, path: "/generate",
-                                   headers: [("Content-Type", "application/json")], body: Array(body), timeout: 60)
+            return try httpRequest(
+                "POST", port: port, path: "/generate",
+                headers: [("Content-Type", "application/json")], body: Array(body), timeout: 60)
         }
         // Some clients are closed at accept (libuv's answer to EMFILE on its
         // listening socket); those answered are served or shed.
@@ -31,8 +34,9 @@ import TestSupport
         let shed = answered.filter { $0.status == 503 }
         #expect(answered.allSatisfy { $0.status == 200 || $0.status == 503 }, "\(answered.map(\.status))")
         try #require(!shed.isEmpty, "no request was shed: the limit did not bite (\(answered.count) answered)")
-        #expect(shed.allSatisfy { $0.header("Retry-After") == "1" && $0.text.contains("out of local resources") },
-                 "\(shed.first?.text ?? "")")
+        #expect(
+            shed.allSatisfy { $0.header("Retry-After") == "1" && $0.text.contains("out of local resources") },
+            "\(shed.first?.text ?? "")")
 
         #expect(eventually { router.standardError.contains("ran out of local resources") }, "stderr: \(router.standardError)")
         #expect(router.standardError.contains("EMFILE"), "stderr: \(router.standardError)")

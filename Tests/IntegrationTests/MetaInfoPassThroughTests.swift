@@ -32,16 +32,20 @@ import TestSupport
     func unknownMembersPassThroughByteForByte(path: Path) throws {
         let tokenizer = try TokenizerFixtures.qwen3Directory()
         let mock = try MockWorkerProcess(path.usesRadixTree ? ["--tokenizer-path", tokenizer] : [])
-        let router = try RouterProcess(mocks: [mock], path.usesRadixTree ? ["--middleware", "radix-tree", "--hf-checkpoint", tokenizer] : [])
+        let router = try RouterProcess(
+            mocks: [mock], path.usesRadixTree ? ["--middleware", "radix-tree", "--hf-checkpoint", tokenizer] : [])
         try mock.configure(["meta_info_extra": Self.extraMembers])
 
-        var body: [String: Any] = ["text": path == .radixTreeBatch ? ["Hello", "World"] : "Hello",
-                                   "sampling_params": ["max_new_tokens": 3]]
+        var body: [String: Any] = [
+            "text": path == .radixTreeBatch ? ["Hello", "World"] : "Hello",
+            "sampling_params": ["max_new_tokens": 3],
+        ]
         if path.streams { body["stream"] = true }
         let response = try router.request("POST", "/generate", json: body)
         #expect(response.status == 200, "\(response.text.prefix(300))")
 
-        let answers: [[UInt8]] = path.streams
+        let answers: [[UInt8]] =
+            path.streams
             ? StreamingTests.events(response.text).filter { $0 != "[DONE]" }.map { Array($0.utf8) }
             : [response.body]
         #expect(answers.count == (path.streams ? 3 : 1))
@@ -64,8 +68,9 @@ extension MetaInfoPassThroughTests {
     @Test func mockSplicesTheMembersIntoMetaInfo() throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["meta_info_extra": #""routed_experts": [[1, 2]], "custom": 1.50"#])
-        let response = try httpRequest("POST", port: mock.port, path: "/generate",
-                                       json: ["text": "Hi", "sampling_params": ["max_new_tokens": 2]])
+        let response = try httpRequest(
+            "POST", port: mock.port, path: "/generate",
+            json: ["text": "Hi", "sampling_params": ["max_new_tokens": 2]])
         #expect(response.text.contains(#","routed_experts": [[1, 2]], "custom": 1.50}}"#), "\(response.text)")
         let meta = try MockSGLangTests.metaInfo(jsonObject(response))
         #expect(meta["routed_experts"] as? [[Int]] == [[1, 2]])

@@ -80,7 +80,8 @@ import TestSupport
                     }
                     let fields = rest.split(separator: " ")
                     guard Self.isName(name), (1...2).contains(fields.count),
-                          let value = Double(fields[0]) ?? (fields[0] == "+Inf" ? .infinity : nil) else {
+                        let value = Double(fields[0]) ?? (fields[0] == "+Inf" ? .infinity : nil)
+                    else {
                         problems.append("bad sample line: \(line)")
                         continue
                     }
@@ -109,9 +110,11 @@ import TestSupport
         }
     }
 
-    @Test(arguments: [("/metrics", [("Accept", "text/plain")]),
-                      ("/metrics?format=prometheus", []),
-                      ("/metrics", [("Accept", "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")])])
+    @Test(arguments: [
+        ("/metrics", [("Accept", "text/plain")]),
+        ("/metrics?format=prometheus", []),
+        ("/metrics", [("Accept", "application/openmetrics-text; version=1.0.0,text/plain;version=0.0.4;q=0.5,*/*;q=0.1")]),
+    ])
     func prometheusExposition(path: String, headers: [(String, String)]) throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(mocks: [mock])

@@ -72,8 +72,9 @@ import TestSupport
         try connection.sendJSON("POST", "/generate", generateBody(rid: "slow", maxNewTokens: 1000, stream: stream), keepAlive: false)
         #expect(eventually(timeout: 30) { (try? mock.running()) == 1 })
 
-        let abort = try httpRequest("POST", port: mock.port, path: "/abort_request",
-                                    json: abortAll ? ["abort_all": true] : ["rid": "slow"])
+        let abort = try httpRequest(
+            "POST", port: mock.port, path: "/abort_request",
+            json: abortAll ? ["abort_all": true] : ["rid": "slow"])
         #expect(abort.status == 200)
         let response = try connection.readResponse(timeout: 60)
         #expect(response.status == 200)

@@ -13,8 +13,10 @@ import TestSupport
     static let failingFirst = ["--disable-health-check", "--policy", "least-inflight"]
 
     /// Requests of several kinds, all of which should reach the healthy mock.
-    private func expectServedByTheMock(_ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
-                                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectServedByTheMock(
+        _ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         for _ in 0..<3 {
             let info = try router.request("GET", "/get_model_info")
             #expect(info.status == 200, "GET: \(info.status) \(info.text)", sourceLocation: sourceLocation)
@@ -27,8 +29,10 @@ import TestSupport
 
     /// When nothing reached the failing worker, even a POST goes on: the
     /// requests above and the POST each moved on once.
-    private func expectEveryMethodServedByTheMock(_ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
-                                                  sourceLocation: SourceLocation = #_sourceLocation) throws {
+    private func expectEveryMethodServedByTheMock(
+        _ router: RouterProcess, _ mock: MockWorkerProcess, rid: String,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         try expectServedByTheMock(router, mock, rid: rid, sourceLocation: sourceLocation)
         let echoed = try router.request("POST", "/mock/echo", json: ["once": true])
         #expect(echoed.status == 200, "\(echoed.status): \(echoed.text)", sourceLocation: sourceLocation)
@@ -48,8 +52,9 @@ import TestSupport
         let blackhole = try BlackholePort()
         let mock = try MockWorkerProcess()
         // A request timeout far beyond the test's: only the connect timeout can fire.
-        let router = try RouterProcess(client: client, workers: [blackhole.url, mock.url],
-                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
+        let router = try RouterProcess(
+            client: client, workers: [blackhole.url, mock.url],
+            Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600"])
         try expectEveryMethodServedByTheMock(router, mock, rid: "blackholed")
     }
 
@@ -59,8 +64,9 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func aConnectTimeoutAtTheOnlyWorkerAnswers502WithoutAQueue(client: WorkerClientKind) throws {
         let blackhole = try BlackholePort()
-        let router = try RouterProcess(client: client, workers: [blackhole.url],
-                                Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600", "--queue-size", "0"])
+        let router = try RouterProcess(
+            client: client, workers: [blackhole.url],
+            Self.failingFirst + ["--connect-timeout", "0.2", "--request-timeout", "3600", "--queue-size", "0"])
         let relayed = try router.request("GET", "/get_model_info")
         expectConnectFailure(relayed, timedOut: true)
         // No other worker to go to: nothing was sent again.
@@ -71,8 +77,10 @@ import TestSupport
 
     /// A 502 for a connection never made; for a connect timeout, the
     /// message says so (a blackhole that refused instead would not).
-    private func expectConnectFailure(_ response: HTTPTestResponse, timedOut: Bool = false,
-                                      sourceLocation: SourceLocation = #_sourceLocation) {
+    private func expectConnectFailure(
+        _ response: HTTPTestResponse, timedOut: Bool = false,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) {
         #expect(response.status == 502, "\(response.status): \(response.text)", sourceLocation: sourceLocation)
         let message = errorMessage(response) ?? "no JSON error: \(response.text)"
         #expect(message.hasPrefix("no worker accepted the connection"), "\(message)", sourceLocation: sourceLocation)

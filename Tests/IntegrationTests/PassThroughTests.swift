@@ -16,7 +16,8 @@ import TestSupport
         init(_ response: HTTPTestResponse) throws {
             let object = try jsonObject(response)
             guard let method = object["method"] as? String, let target = object["target"] as? String,
-                  let headers = object["headers"] as? [[String]], let body = object["body"] as? String else {
+                let headers = object["headers"] as? [[String]], let body = object["body"] as? String
+            else {
                 throw FixtureError("unexpected echo: \(response.text.prefix(500))")
             }
             self.method = method
@@ -37,9 +38,11 @@ import TestSupport
         let body = method == "GET" ? "" : #"{"prompt": "héllo wörld ✓", "n": [1, 2, 3]}"#
         let response = try router.request(
             method, "/mock/echo?a=1&b=x%20y&empty=&a=2&q=%E2%9C%93",
-            headers: [("X-Request-Id", "abc-123"), ("Authorization", "Bearer t0ken"),
-                      ("Content-Type", "application/json; charset=utf-8"), ("X-Empty", ""),
-                      ("Accept", "application/json, text/event-stream"), ("User-Agent", "router-tests/1.0")],
+            headers: [
+                ("X-Request-Id", "abc-123"), ("Authorization", "Bearer t0ken"),
+                ("Content-Type", "application/json; charset=utf-8"), ("X-Empty", ""),
+                ("Accept", "application/json, text/event-stream"), ("User-Agent", "router-tests/1.0"),
+            ],
             body: Array(body.utf8))
         #expect(response.status == 200)
         let echo = try Echo(response)
@@ -59,9 +62,11 @@ import TestSupport
     func repeatedHeadersKeepTheirOrder(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(client: client, mocks: [mock])
-        let response = try router.request("GET", "/mock/echo", headers: [
-            ("X-Multi", "one"), ("X-Other", "between"), ("X-Multi", "two"), ("Cookie", "a=1"), ("Cookie", "b=2"),
-        ])
+        let response = try router.request(
+            "GET", "/mock/echo",
+            headers: [
+                ("X-Multi", "one"), ("X-Other", "between"), ("X-Multi", "two"), ("Cookie", "a=1"), ("Cookie", "b=2"),
+            ])
         let echo = try Echo(response)
         #expect(echo.values("X-Multi") == ["one", "two"])
         #expect(echo.values("Cookie") == ["a=1", "b=2"])
@@ -76,8 +81,9 @@ import TestSupport
         let router = try RouterProcess(client: client, mocks: [mock])
         let client = try RawHTTPConnection(port: router.port)
         let body = #"{"hello":"world"}"#
-        try client.send("POST /mock/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
-            + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
+        try client.send(
+            "POST /mock/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nExpect: 100-continue\r\n"
+                + "Content-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n")
         #expect(try client.readResponseHead().status == 100)
         try client.send(body)
         let response = try client.readResponse()
@@ -91,21 +97,25 @@ import TestSupport
     func hopByHopHeadersAreNotForwarded(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(client: client, mocks: [mock])
-        let response = try router.request("POST", "/mock/echo?x=1", headers: [
-            ("Connection", "keep-alive, X-Hop-Named, x-other-named"),
-            ("X-Hop-Named", "secret"),
-            ("X-Other-Named", "secret too"),
-            ("Keep-Alive", "timeout=5, max=100"),
-            ("TE", "trailers"),
-            ("Upgrade", "h2c"),
-            ("Proxy-Connection", "keep-alive"),
-            ("Proxy-Authorization", "Basic Zm9vOmJhcg=="),
-            ("X-End-To-End", "kept"),
-        ], body: Array("payload".utf8))
+        let response = try router.request(
+            "POST", "/mock/echo?x=1",
+            headers: [
+                ("Connection", "keep-alive, X-Hop-Named, x-other-named"),
+                ("X-Hop-Named", "secret"),
+                ("X-Other-Named", "secret too"),
+                ("Keep-Alive", "timeout=5, max=100"),
+                ("TE", "trailers"),
+                ("Upgrade", "h2c"),
+                ("Proxy-Connection", "keep-alive"),
+                ("Proxy-Authorization", "Basic Zm9vOmJhcg=="),
+                ("X-End-To-End", "kept"),
+            ], body: Array("payload".utf8))
         #expect(response.status == 200)
         let echo = try Echo(response)
-        for name in ["Connection", "X-Hop-Named", "X-Other-Named", "Keep-Alive", "TE", "Upgrade",
-                     "Proxy-Connection", "Proxy-Authorization"] {
+        for name in [
+            "Connection", "X-Hop-Named", "X-Other-Named", "Keep-Alive", "TE", "Upgrade",
+            "Proxy-Connection", "Proxy-Authorization",
+        ] {
             // curl adds no Connection header of its own to a keep-alive HTTP/1.1 request.
             #expect(echo.values(name).isEmpty, "\(name) was forwarded: \(echo.values(name))")
         }
@@ -119,8 +129,9 @@ import TestSupport
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(client: client, mocks: [mock])
         let connection = try RawHTTPConnection(port: router.port)
-        try connection.send("PUT /mock/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
-            + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
+        try connection.send(
+            "PUT /mock/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                + "5\r\nhello\r\n7\r\n, world\r\n0\r\n\r\n")
         let response = try connection.readResponse(timeout: 60)
         #expect(response.status == 200)
         let echo = try Echo(response)
@@ -158,12 +169,14 @@ import TestSupport
     /// Framings mock-sglang does not use: interim 1xx answers before the
     /// real one, a chunked answer, and one without a length that ends with
     /// the connection. Each reaches the client whole, for GET and POST.
-    @Test(arguments: WorkerClientKind.allCases, [
-        "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-            + "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world",
-        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
-        "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world",
-    ])
+    @Test(
+        arguments: WorkerClientKind.allCases,
+        [
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                + "HTTP/1.1 200 OK\r\nContent-Length: 11\r\n\r\nhello world",
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhello world",
+        ])
     func everyFramingOfTheAnswerIsRelayedWhole(client: WorkerClientKind, answer: String) throws {
         // A worker that closes after framed answers would race the router's
         // next request on the pooled connection (NextWorkerTests covers that).
@@ -178,10 +191,11 @@ import TestSupport
 
     @Test(arguments: WorkerClientKind.allCases)
     func hopByHopResponseHeadersAreNotRelayed(client: WorkerClientKind) throws {
-        let worker = try CannedWorker(response: "HTTP/1.1 203 Non-Authoritative Information\r\n"
-            + "Content-Type: text/plain\r\nX-Worker: kept\r\nConnection: close, X-Worker-Hop\r\n"
-            + "X-Worker-Hop: secret\r\nKeep-Alive: timeout=3\r\nProxy-Connection: close\r\n"
-            + "Upgrade: h2c\r\nContent-Length: 5\r\n\r\nhello")
+        let worker = try CannedWorker(
+            response: "HTTP/1.1 203 Non-Authoritative Information\r\n"
+                + "Content-Type: text/plain\r\nX-Worker: kept\r\nConnection: close, X-Worker-Hop\r\n"
+                + "X-Worker-Hop: secret\r\nKeep-Alive: timeout=3\r\nProxy-Connection: close\r\n"
+                + "Upgrade: h2c\r\nContent-Length: 5\r\n\r\nhello")
         let router = try RouterProcess(client: client, workers: [worker.url], ["--disable-health-check"])
         let connection = try RawHTTPConnection(port: router.port)
         // A keep-alive client: the worker's "Connection: close" is not its business.

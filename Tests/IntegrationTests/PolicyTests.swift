@@ -99,7 +99,9 @@ import TestSupport
 
     /// Sends ten requests through `router` and expects one worker to get
     /// the even ones and the other the odd ones.
-    private func expectStrictAlternation(through router: RouterProcess, between first: MockWorkerProcess, _ second: MockWorkerProcess) throws {
+    private func expectStrictAlternation(through router: RouterProcess, between first: MockWorkerProcess, _ second: MockWorkerProcess)
+        throws
+    {
         for index in 0..<10 {
             #expect(try router.generate(rid: "r\(index)").status == 200)
         }

@@ -45,8 +45,9 @@ import TestSupport
         let router = try RouterProcess(mocks: [mock])
         let id = [("X-Request-ID", "r-1")]
         #expect(try router.request("POST", "/generate", headers: id, body: Array(#"{"text": "Hi"}"#.utf8)).header("X-Request-ID") == "r-1")
-        let streamed = try router.request("POST", "/generate", headers: id,
-                                          body: Array(#"{"text": "Hi", "stream": true}"#.utf8))
+        let streamed = try router.request(
+            "POST", "/generate", headers: id,
+            body: Array(#"{"text": "Hi", "stream": true}"#.utf8))
         #expect(streamed.header("Content-Type") == "text/event-stream")
         #expect(streamed.header("X-Request-ID") == "r-1")
         #expect(try router.request("GET", "/health", headers: id).header("X-Request-ID") == "r-1")
@@ -80,11 +81,17 @@ import TestSupport
     @Test func logLinesCarryTheID() throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(mocks: [mock], ["--log-level", "debug"])
-        #expect(try router.request("POST", "/generate", headers: [("X-Request-ID", "logged-42")],
-                                   body: Array(#"{"text": "Hi"}"#.utf8)).status == 200)
-        #expect(eventually(timeout: 30) {
-            router.process.standardError.split(separator: "\n").contains { $0.contains("proxied") && $0.contains("request_id=logged-42") }
-        }, "stderr: \(router.process.standardError.suffix(2000))")
+        #expect(
+            try router.request(
+                "POST", "/generate", headers: [("X-Request-ID", "logged-42")],
+                body: Array(#"{"text": "Hi"}"#.utf8)
+            ).status == 200)
+        #expect(
+            eventually(timeout: 30) {
+                router.process.standardError.split(separator: "\n").contains {
+                    $0.contains("proxied") && $0.contains("request_id=logged-42")
+                }
+            }, "stderr: \(router.process.standardError.suffix(2000))")
     }
 
     /// `--middleware request-id` (the former example middleware) is still

@@ -67,14 +67,17 @@ import TestSupport
     @Test func logLevelDebugLogsEachProxiedRequestAndWarningDoesNot() throws {
         let refusing = try RefusingPort()
         func standardError(logLevel: String) throws -> String {
-            let router = try RouterProcess(workers: [], [
-                "--log-level", logLevel, "--health-check-interval", "0.05", "--health-failure-threshold", "1",
-                "--queue-size", "0",
-            ])
+            let router = try RouterProcess(
+                workers: [],
+                [
+                    "--log-level", logLevel, "--health-check-interval", "0.05", "--health-failure-threshold", "1",
+                    "--queue-size", "0",
+                ])
             #expect(try router.request("GET", "/get_model_info?probe=1").status == 503)
             #expect(try router.request("POST", "/add_worker?url=\(refusing.url)").status == 200)
-            #expect(eventually(timeout: 30) { router.process.standardError.contains("worker unhealthy") },
-                    "stderr: \(router.process.standardError)")
+            #expect(
+                eventually(timeout: 30) { router.process.standardError.contains("worker unhealthy") },
+                "stderr: \(router.process.standardError)")
             return router.process.standardError
         }
         let debug = try standardError(logLevel: "debug"), warning = try standardError(logLevel: "warning")

@@ -113,10 +113,12 @@ import TestSupport
         try mock.configure(["latency_per_token_ms": 10])
         let port = router.port
         let results = onThreads(16) { index -> [String] in
-            let body = try JSONSerialization.data(withJSONObject: generateBody(
-                rid: "c\(index)", maxNewTokens: 20, text: "prompt number \(index)", stream: true))
-            let response = try httpRequest("POST", port: port, path: "/generate",
-                                           headers: [("Content-Type", "application/json")], body: Array(body), timeout: 120)
+            let body = try JSONSerialization.data(
+                withJSONObject: generateBody(
+                    rid: "c\(index)", maxNewTokens: 20, text: "prompt number \(index)", stream: true))
+            let response = try httpRequest(
+                "POST", port: port, path: "/generate",
+                headers: [("Content-Type", "application/json")], body: Array(body), timeout: 120)
             guard response.status == 200 else { throw FixtureError("status \(response.status)") }
             return StreamingTests.events(response.text)
         }

@@ -27,7 +27,8 @@ import TestSupport
         // An answer is owed (the /health before it, and 100 Continue) when
         // the client goes away with only half of the second body sent.
         let body = try JSONSerialization.data(withJSONObject: generateBody(rid: "half", maxNewTokens: 4))
-        let partial = "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+        let partial =
+            "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
             + "POST /generate HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Type: application/json\r\n"
             + "Content-Length: \(body.count)\r\n\r\n" + String(decoding: body.prefix(body.count / 2), as: UTF8.self)
         for _ in 0..<Self.rounds {
@@ -58,8 +59,9 @@ import TestSupport
     }
 
     private func expectAnswering(_ router: RouterProcess) throws {
-        #expect(router.process.waitForExit(timeout: 0) == nil,
-                "router exited: status \(router.process.waitForExit(timeout: 0) ?? -1)")
+        #expect(
+            router.process.waitForExit(timeout: 0) == nil,
+            "router exited: status \(router.process.waitForExit(timeout: 0) ?? -1)")
         #expect(try router.request("GET", "/health").status == 200)
     }
 }

@@ -19,7 +19,8 @@ import TestSupport
     static func generateInTurn(port: Int, count: Int, ridPrefix: String, maxNewTokens: Int = 3) throws {
         let connection = try RawHTTPConnection(port: port)
         for index in 0..<count {
-            try connection.sendJSON("POST", "/generate", generateBody(rid: "\(ridPrefix)\(index)", maxNewTokens: maxNewTokens), keepAlive: true)
+            try connection.sendJSON(
+                "POST", "/generate", generateBody(rid: "\(ridPrefix)\(index)", maxNewTokens: maxNewTokens), keepAlive: true)
             let response = try connection.readResponse(timeout: 60)
             guard response.status == 200 else { throw FixtureError("generate answered \(response.status): \(response.text)") }
         }
@@ -103,9 +104,12 @@ import TestSupport
     func healthProbesAreNotQueuedBehindTheConnectionLimit(client: WorkerClientKind) throws {
         let mock = try MockWorkerProcess()
         try mock.configure(["latency_per_token_ms": 20])
-        let router = try RouterProcess(client: client, mocks: [mock], [
-            "--max-connections-per-worker", "1", "--health-check-interval", "0.1", "--health-check-timeout", "0.5",
-            "--health-failure-threshold", "2"])
+        let router = try RouterProcess(
+            client: client, mocks: [mock],
+            [
+                "--max-connections-per-worker", "1", "--health-check-interval", "0.1", "--health-check-timeout", "0.5",
+                "--health-failure-threshold", "2",
+            ])
         let held = try router.startGenerate(rid: "held", maxNewTokens: 1000)
         #expect(eventually(timeout: 30) { (try? mock.running()) == 1 })
         let probes = try #require(try mock.client.stats()["health_probes"])

@@ -32,14 +32,16 @@ import TestSupport
         #expect(byJSON.status == 200)
         let byWorkerURLJSON = try router.request("POST", "/add_worker", json: ["worker_url": "https://worker.example:8443"])
         #expect(byWorkerURLJSON.status == 200)
-        #expect(try workerURLs(of: byWorkerURLJSON).keys.sorted() == [
-            "http://127.0.0.1:7001", "http://127.0.0.1:7002", "http://127.0.0.1:7003", "https://worker.example:8443",
-        ])
+        #expect(
+            try workerURLs(of: byWorkerURLJSON).keys.sorted() == [
+                "http://127.0.0.1:7001", "http://127.0.0.1:7002", "http://127.0.0.1:7003", "https://worker.example:8443",
+            ])
 
         // Registration order is kept.
-        #expect(try router.workerURLs() == [
-            "http://127.0.0.1:7001", "http://127.0.0.1:7002", "http://127.0.0.1:7003", "https://worker.example:8443",
-        ])
+        #expect(
+            try router.workerURLs() == [
+                "http://127.0.0.1:7001", "http://127.0.0.1:7002", "http://127.0.0.1:7003", "https://worker.example:8443",
+            ])
     }
 
     @Test func addWorkerIsIdempotent() throws {
@@ -56,19 +58,19 @@ import TestSupport
     }
 
     @Test(arguments: [
-        ("/add_worker", ""),                                   // nothing at all
-        ("/add_worker", "{}"),                                 // no url key
-        ("/add_worker", "not json"),                           // body not JSON
-        ("/add_worker", #"{"url": "http://127.0.0.1:1""#),     // truncated JSON
-        ("/add_worker", #"["http://127.0.0.1:1"]"#),           // not an object
-        ("/add_worker", #"{"url": 8000}"#),                    // wrong type
-        ("/add_worker", #"{"worker_url": null}"#),             // wrong type
-        ("/add_worker", #"{"url": "ftp://127.0.0.1:21"}"#),    // not http(s)
-        ("/add_worker", #"{"url": "127.0.0.1:8000"}"#),        // no scheme
-        ("/add_worker", #"{"url": "http://"}"#),               // no host
-        ("/add_worker?url=", ""),                              // empty query value
-        ("/add_worker?url=ftp://x", ""),                       // not http(s), by query
-        ("/add_worker?worker_url=localhost:8000", ""),         // no scheme, by query
+        ("/add_worker", ""),  // nothing at all
+        ("/add_worker", "{}"),  // no url key
+        ("/add_worker", "not json"),  // body not JSON
+        ("/add_worker", #"{"url": "http://127.0.0.1:1""#),  // truncated JSON
+        ("/add_worker", #"["http://127.0.0.1:1"]"#),  // not an object
+        ("/add_worker", #"{"url": 8000}"#),  // wrong type
+        ("/add_worker", #"{"worker_url": null}"#),  // wrong type
+        ("/add_worker", #"{"url": "ftp://127.0.0.1:21"}"#),  // not http(s)
+        ("/add_worker", #"{"url": "127.0.0.1:8000"}"#),  // no scheme
+        ("/add_worker", #"{"url": "http://"}"#),  // no host
+        ("/add_worker?url=", ""),  // empty query value
+        ("/add_worker?url=ftp://x", ""),  // not http(s), by query
+        ("/add_worker?worker_url=localhost:8000", ""),  // no scheme, by query
     ])
     func addWorkerRefusesBadInputWithAJSONError(path: String, body: String) throws {
         let router = try RouterProcess()

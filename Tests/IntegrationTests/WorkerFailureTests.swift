@@ -32,8 +32,9 @@ import TestSupport
         let live = try MockWorkerProcess()
         // Passive failures count: after the threshold the dead worker gets no
         // more attempts (health probes every 60 s, so only the proxy reports).
-        let router = try RouterProcess(client: client, workers: [dead.url, live.url],
-                                ["--health-check-interval", "60", "--health-failure-threshold", "2"])
+        let router = try RouterProcess(
+            client: client, workers: [dead.url, live.url],
+            ["--health-check-interval", "60", "--health-failure-threshold", "2"])
         for index in 0..<6 { #expect(try router.generate(rid: "r\(index)").status == 200) }
         #expect(try live.rids().count == 6)
         let metrics = try router.metrics()
@@ -44,8 +45,9 @@ import TestSupport
     @Test(arguments: WorkerClientKind.allCases)
     func everyWorkerDeadAnswers502WithoutAQueue(client: WorkerClientKind) throws {
         let dead = try RefusingPort(), alsoDead = try RefusingPort()
-        let router = try RouterProcess(client: client, workers: [dead.url, alsoDead.url],
-                                       ["--disable-health-check", "--queue-size", "0"])
+        let router = try RouterProcess(
+            client: client, workers: [dead.url, alsoDead.url],
+            ["--disable-health-check", "--queue-size", "0"])
         for _ in 0..<3 {
             let response = try router.generate(rid: "x")
             #expect(response.status == 502)
@@ -62,8 +64,9 @@ import TestSupport
     func theLastAnswerAWorkerGaveGoesBackNotTheLastRefusal(client: WorkerClientKind) throws {
         let dead = try RefusingPort()
         let aborting = try MockWorkerProcess(["--abort-rate", "1.0"])
-        let router = try RouterProcess(client: client, workers: [dead.url, aborting.url],
-                                ["--disable-health-check", "--retry-backoff", "0.01"])
+        let router = try RouterProcess(
+            client: client, workers: [dead.url, aborting.url],
+            ["--disable-health-check", "--retry-backoff", "0.01"])
         for index in 0..<6 {
             let response = try router.generate(rid: "a\(index)")
             #expect(response.status == 200, "\(response.status): \(response.text)")
@@ -121,7 +124,7 @@ import TestSupport
         for round in 0..<3 {
             #expect(try router.generate(rid: "r\(round)").status == 200)
             let before = try cpuTicks(of: router.process.processIdentifier)
-            Thread.sleep(forTimeInterval: 1) // the mock closes the idle connection meanwhile
+            Thread.sleep(forTimeInterval: 1)  // the mock closes the idle connection meanwhile
             let spent = try cpuTicks(of: router.process.processIdentifier) - before
             // Idle, the router wakes for its lag probe and timers only; a loop
             // spinning on the closed socket would spend the whole second.

@@ -11,11 +11,13 @@ import TestSupport
         onThreads(count) { index -> Int in
             let rid = "\(prefix)\(index)"
             let body = try JSONSerialization.data(withJSONObject: generateBody(rid: rid, maxNewTokens: 30))
-            let response = try httpRequest("POST", port: port, path: "/generate",
-                                           headers: [("Content-Type", "application/json")], body: Array(body), timeout: 120)
+            let response = try httpRequest(
+                "POST", port: port, path: "/generate",
+                headers: [("Content-Type", "application/json")], body: Array(body), timeout: 120)
             guard response.status == 200,
-                  let object = try response.json() as? [String: Any],
-                  (object["meta_info"] as? [String: Any])?["id"] as? String == rid else {
+                let object = try response.json() as? [String: Any],
+                (object["meta_info"] as? [String: Any])?["id"] as? String == rid
+            else {
                 throw FixtureError("\(rid): \(response.status) \(response.text.prefix(300))")
             }
             return response.status

@@ -23,8 +23,10 @@ import Testing
     /// Whole numbers as `N.0`, others as Swift's shortest round-trip
     /// `description`, non-finite ones as null.
     @Test func doublesKeepTheirSpelling() throws {
-        let special: [Double] = [0.0, -0.0, 1.0, -17.0, 999_999_999_999_999, 1e15, -1e300, 0.1,
-                                 -2.5e-8, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, .infinity, .nan]
+        let special: [Double] = [
+            0.0, -0.0, 1.0, -17.0, 999_999_999_999_999, 1e15, -1e300, 0.1,
+            -2.5e-8, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, .infinity, .nan,
+        ]
         let logprobs = (0..<3_000).map { Double(Float(-Double($0) / 977.0)) }
         let values = special + logprobs
         var writer = JSONObjectWriter()
@@ -45,7 +47,8 @@ import Testing
         writer.add("versions", runs: runs)
         let spelled: [String?: String] = [nil: "null", "7": #""7""#, "a\"b": #""a\"b""#, "x": #""x""#]
         let versions: [String] = runs.flatMap { run in repeatElement(spelled[run.value]!, count: run.count) }
-        let expected = #"{"mask":["# + mask.map(String.init).joined(separator: ",")
+        let expected =
+            #"{"mask":["# + mask.map(String.init).joined(separator: ",")
             + #"],"versions":["# + versions.joined(separator: ",") + "]}"
         #expect(String(decoding: writer.finish(), as: UTF8.self) == expected)
     }

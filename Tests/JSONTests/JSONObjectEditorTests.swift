@@ -9,8 +9,9 @@ import Testing
         writeJSONArray([1, 22, 4_294_967_295], to: &ids)
         editor.set("input_ids", encoded: ids, replacing: "text")
         editor.set("return_logprob", .bool(true))
-        #expect(String(decoding: editor.serialized(), as: UTF8.self)
-            == #"{"input_ids":[1,22,4294967295],  "sampling_params" : {"temperature":0.70}, "rid":"a","return_logprob":true}"#)
+        #expect(
+            String(decoding: editor.serialized(), as: UTF8.self)
+                == #"{"input_ids":[1,22,4294967295],  "sampling_params" : {"temperature":0.70}, "rid":"a","return_logprob":true}"#)
     }
 
     @Test func anEmptyArray() {

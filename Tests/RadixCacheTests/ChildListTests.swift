@@ -42,7 +42,7 @@ import TestSupport
         #expect(ids(ChildList(model)) == ids(model))
 
         for _ in 0..<200 {
-            let text = randomText(&random, lengths: 0...10) + [0] // padded: an empty array has no address
+            let text = randomText(&random, lengths: 0...10) + [0]  // padded: an empty array has no address
             let query = text.withUnsafeBufferPointer { ChildKey.Query($0.baseAddress!, available: $0.count - 1) }
             var found: [UInt64] = []
             list.forEachChild(continuing: query) { found.append($0.takeUnretainedValue().stamp) }

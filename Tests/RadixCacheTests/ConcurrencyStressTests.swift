@@ -33,15 +33,18 @@ import TestSupport
                 defer { readers.leave() }
                 var random = SeededGenerator(seed: UInt64(reader))
                 repeat {
-                    let query = Self.text(conversation: Int.random(in: 0..<40, using: &random),
-                                          turns: Int.random(in: 0..<12, using: &random)) + "next"
+                    let query =
+                        Self.text(
+                            conversation: Int.random(in: 0..<40, using: &random),
+                            turns: Int.random(in: 0..<12, using: &random)) + "next"
                     let match = cache.match(query)
                     // Every trajectory is tokenized byte by byte, with logprob -i/8 and mask i % 2 at byte i.
                     let expectedTokens = query.utf8.prefix(match.matchedByteCount).map(UInt32.init)
                     let expectedLogprobs = match.tokens.indices.map { -Double($0) / 8 }
                     if Array(match.tokens) != expectedTokens || Array(match.logprobs) != expectedLogprobs
                         || Array(match.lossMask) != match.tokens.indices.map({ UInt8($0 % 2) })
-                        || match.weightVersions.count != match.tokens.count {
+                        || match.weightVersions.count != match.tokens.count
+                    {
                         wrongMatches.wrappingAdd(1, ordering: .relaxed)
                     }
                     if Int.random(in: 0..<64, using: &random) == 0 { _ = cache.statistics }
@@ -52,8 +55,9 @@ import TestSupport
 
         var random = SeededGenerator(seed: 99)
         for index in 0..<Self.inserts {
-            let text = Self.text(conversation: Int.random(in: 0..<40, using: &random),
-                                 turns: Int.random(in: 0..<12, using: &random))
+            let text = Self.text(
+                conversation: Int.random(in: 0..<40, using: &random),
+                turns: Int.random(in: 0..<12, using: &random))
             let tokens = vocabulary.bytewise(text)
             try cache.insert(
                 text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0) / 8 },

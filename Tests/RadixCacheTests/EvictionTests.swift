@@ -7,8 +7,9 @@ import Testing
     /// Plain LRU and staleness: nothing kept for a trainer (see `RetentionTests`).
     func cache(maxTokens: Int = 1_000, maxBytes: Int = 1 << 30, versionWindow: Int = 5) -> RadixCache {
         RadixCache(
-            configuration: .init(maxTokens: maxTokens, maxBytes: maxBytes, versionWindow: versionWindow,
-                                 keepsUnretrieved: false),
+            configuration: .init(
+                maxTokens: maxTokens, maxBytes: maxBytes, versionWindow: versionWindow,
+                keepsUnretrieved: false),
             tokenBytes: vocabulary)
     }
 
@@ -24,7 +25,7 @@ import Testing
         let cache = cache(maxTokens: 10)
         try insert("aaaa", into: cache)
         try insert("bbbb", into: cache)
-        #expect(isCached("aaaa", in: cache)) // read after "bbbb" was inserted
+        #expect(isCached("aaaa", in: cache))  // read after "bbbb" was inserted
         try insert("cccc", into: cache)
         #expect(isCached("aaaa", in: cache))
         #expect(cache.match("bbbb").isMiss)
@@ -39,11 +40,11 @@ import Testing
     @Test func aLookupKeepsItsPathRecentAfterItsLastNodeIsEvicted() throws {
         let cache = cache(maxTokens: 11, versionWindow: 5)
         try insert("p", into: cache, version: "20")
-        try insert("pqqq", into: cache, version: "1") // "qqq" is stale
+        try insert("pqqq", into: cache, version: "1")  // "qqq" is stale
         try insert("ssss", into: cache, version: "20")
-        #expect(isCached("pqqq", in: cache)) // read after "ssss" was inserted
-        try insert("tttt", into: cache, version: "20") // evicts the stale "qqq"
-        try insert("uuuu", into: cache, version: "20") // evicts one of "p" and "ssss"
+        #expect(isCached("pqqq", in: cache))  // read after "ssss" was inserted
+        try insert("tttt", into: cache, version: "20")  // evicts the stale "qqq"
+        try insert("uuuu", into: cache, version: "20")  // evicts one of "p" and "ssss"
         #expect(cache.match("ssss").isMiss)
         #expect(cache.match("pqqq").matchedByteCount == 1)
     }

@@ -100,8 +100,9 @@ import Testing
     }
 
     @Test func describesErrorsInWords() {
-        #expect(RadixCacheError.textNotCovered(spelledBytes: 3, textBytes: 5).description
-            == "the tokens spell 3 of the text's 5 bytes")
+        #expect(
+            RadixCacheError.textNotCovered(spelledBytes: 3, textBytes: 5).description
+                == "the tokens spell 3 of the text's 5 bytes")
     }
 }
 
@@ -116,8 +117,12 @@ import Testing
         let packed = GenerationName(name)
         #expect(packed.string == name)
         #expect(TokenOrigin(generation: name, weightVersion: "3").generation == name)
-        #expect((packed.heapBytes == 0) == (name.utf8.count <= 15 || name == name.lowercased() && name.utf8.count == 32
-            && name.allSatisfy(\.isHexDigit)))
+        #expect(
+            (packed.heapBytes == 0)
+                == (name.utf8.count <= 15
+                    || name == name.lowercased() && name.utf8.count == 32
+                        && name.allSatisfy(\.isHexDigit))
+        )
     }
 
     @Test func equalNamesAreEqualOrigins() {

@@ -126,12 +126,13 @@ import Testing
 
     @Test func returnsLogprobsBitForBit() throws {
         let values: [Double] = [
-            0.1, -0.0, -Double.leastNonzeroMagnitude * 2_024, .infinity, -.greatestFiniteMagnitude, // the third is subnormal
+            0.1, -0.0, -Double.leastNonzeroMagnitude * 2_024, .infinity, -.greatestFiniteMagnitude,  // the third is subnormal
             Double(Float(-2.3456)), Double(bitPattern: 0x7FF8_0000_0000_0001), Double(Float.nan), 1e300,
         ]
         let text = String(repeating: "x", count: values.count)
-        try cache.insert(text: text, tokens: vocabulary.bytewise(text), logprobs: values,
-                         lossMask: Array(repeating: 1, count: values.count), weightVersion: "1")
+        try cache.insert(
+            text: text, tokens: vocabulary.bytewise(text), logprobs: values,
+            lossMask: Array(repeating: 1, count: values.count), weightVersion: "1")
         let returned = cache.match(text).logprobs
         #expect(returned.map(\.bitPattern) == values.map(\.bitPattern))
     }
@@ -166,11 +167,13 @@ import Testing
     @Test func aPromptRepeatingAnothersGeneratedTokensKeepsItsOwnMask() throws {
         let tokens = vocabulary.bytewise("abcd")
         let generated = TokenOrigin(generation: "A", weightVersion: "4")
-        try cache.insert(text: "abc", tokens: Array(tokens.prefix(3)), logprobs: [0, -1, -2], lossMask: [0, 1, 1],
-                         weightVersion: "4", originRuns: [.init(origin: .prompt, count: 1), .init(origin: generated, count: 2)])
+        try cache.insert(
+            text: "abc", tokens: Array(tokens.prefix(3)), logprobs: [0, -1, -2], lossMask: [0, 1, 1],
+            weightVersion: "4", originRuns: [.init(origin: .prompt, count: 1), .init(origin: generated, count: 2)])
         let other = TokenOrigin(generation: "B", weightVersion: "4")
-        try cache.insert(text: "abcd", tokens: tokens, logprobs: [0, 0, 0, -3], lossMask: [0, 0, 0, 1], weightVersion: "4",
-                         originRuns: [.init(origin: .prompt, count: 3), .init(origin: other, count: 1)])
+        try cache.insert(
+            text: "abcd", tokens: tokens, logprobs: [0, 0, 0, -3], lossMask: [0, 0, 0, 1], weightVersion: "4",
+            originRuns: [.init(origin: .prompt, count: 3), .init(origin: other, count: 1)])
         let a = cache.match("abc", options: .init(generation: "A"))
         #expect(Array(a.lossMask) == [0, 1, 1] && Array(a.logprobs) == [0, -1, -2] && a.lastGeneration == "A")
         let b = cache.match("abcd", options: .init(generation: "B"))
@@ -187,8 +190,9 @@ import Testing
             tokens += vocabulary.bytewise(turnText)
             logprobs += turnText.utf8.map { _ in -Double(turn) }
             versions += turnText.utf8.map { _ in "\(turn)" }
-            try cache.insert(text: text, tokens: tokens, logprobs: logprobs,
-                             lossMask: Array(repeating: 1, count: tokens.count), weightVersion: "\(turn)")
+            try cache.insert(
+                text: text, tokens: tokens, logprobs: logprobs,
+                lossMask: Array(repeating: 1, count: tokens.count), weightVersion: "\(turn)")
         }
         let match = cache.match(text + "next")
         #expect(Array(match.tokens) == tokens)
@@ -209,8 +213,9 @@ import Testing
         for (index, text) in inserts.enumerated() {
             // The same values for the same positions: a later insert leaves an earlier one's version.
             let tokens = vocabulary.bytewise(text)
-            try cache.insert(text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0 + 1) },
-                             lossMask: Array(repeating: 1, count: tokens.count), weightVersion: "\(index + 1)")
+            try cache.insert(
+                text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0 + 1) },
+                lossMask: Array(repeating: 1, count: tokens.count), weightVersion: "\(index + 1)")
         }
         let runs = cache.match(matched).weightVersionRuns
         #expect(runs.map(\.count) == runCounts)

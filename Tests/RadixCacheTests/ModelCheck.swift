@@ -28,7 +28,8 @@ struct ModelCheck<Random: RandomNumberGenerator> {
             let query = Array(generator.query(from: model.stored).utf8)
             for options in lookupOptions() {
                 let found = Expected(cache.match(String(decoding: query, as: UTF8.self), options: options))
-                let agrees = evicts
+                let agrees =
+                    evicts
                     ? found.tokens.isEmpty || model.candidates(for: query, options: options).contains { model.expected($0) == found }
                     : found == model.match(query, options: options)
                 if !agrees { mismatches.append("query \(query), \(options): cache \(found)") }

@@ -92,7 +92,8 @@ import TestSupport
             let firsts = node.children.map { child in
                 let run = child.node.run
                 let origin = run.flags(at: 0).lossMask == 1 ? child.node.origin : .prompt
-                return "\(run.token(at: 0)) \(child.key == ChildKey.omitted) \(run.logprob(at: 0).bitPattern) \(run.flags(at: 0).lossMask) \(origin)"
+                return
+                    "\(run.token(at: 0)) \(child.key == ChildKey.omitted) \(run.logprob(at: 0).bitPattern) \(run.flags(at: 0).lossMask) \(origin)"
             }
             #expect(Set(firsts).count == firsts.count)
             for child in node.children.map(\.node) {

@@ -36,7 +36,8 @@ struct ReferenceModel {
             guard count <= tokens.count, count <= other.tokens.count else { return false }
             return (0..<count).allSatisfy { index -> Bool in
                 let sameToken = tokens[index] == other.tokens[index] && (lengths[index] == 0) == (other.lengths[index] == 0)
-                let sameValues: Bool = logprobs[index].bitPattern == other.logprobs[index].bitPattern
+                let sameValues: Bool =
+                    logprobs[index].bitPattern == other.logprobs[index].bitPattern
                     && lossMask[index] == other.lossMask[index]
                 return sameToken && sameValues && origins[index] == other.origins[index]
             }
@@ -104,11 +105,13 @@ struct ReferenceModel {
         return (1...max(1, trajectory.tokens.count)).compactMap { count in
             let end = offsets[count]
             guard end <= query.count, trajectory.text.prefix(end).elementsEqual(query.prefix(end)) else { return nil }
-            let endsCleanly = end == query.count
+            let endsCleanly =
+                end == query.count
                 || (query[end] & 0xC0 != 0x80 && trajectory.lengths[count - 1] != 0)
             guard endsCleanly else { return nil }
-            return Candidate(trajectory: index, count: count, bytes: end,
-                             rank: [end, latestHolder(of: index, count), count, 0])
+            return Candidate(
+                trajectory: index, count: count, bytes: end,
+                rank: [end, latestHolder(of: index, count), count, 0])
         }
     }
 
@@ -119,22 +122,24 @@ struct ReferenceModel {
         return trajectory.tokens.indices.compactMap { first in
             let previous = first - 1
             guard isTail(index, first), first == 0 || !isTail(index, previous),
-                  first == 0 || trajectory.lossMask[previous] == 0 || trajectory.origins[previous] == trajectory.origins[first],
-                  offsets[first] <= query.count, query.count < offsets[first + 1],
-                  trajectory.text.prefix(query.count).elementsEqual(query) else { return nil }
+                first == 0 || trajectory.lossMask[previous] == 0 || trajectory.origins[previous] == trajectory.origins[first],
+                offsets[first] <= query.count, query.count < offsets[first + 1],
+                trajectory.text.prefix(query.count).elementsEqual(query)
+            else { return nil }
             var end = first + 1
             while end < trajectory.tokens.count, isTail(index, end), trajectory.origins[end] == trajectory.origins[first] {
                 end += 1
             }
-            return Candidate(trajectory: index, count: end, bytes: query.count,
-                             rank: [query.count, latestHolder(of: index, first), end, latestHolder(of: index, first + 1)])
+            return Candidate(
+                trajectory: index, count: end, bytes: query.count,
+                rank: [query.count, latestHolder(of: index, first), end, latestHolder(of: index, first + 1)])
         }
     }
 
     /// The best candidate's values.
     func match(_ query: [UInt8], options: RadixCache.MatchOptions = .init()) -> Expected {
         guard !query.isEmpty,
-              let best = candidates(for: query, options: options).max(by: { $0.rank.lexicographicallyPrecedes($1.rank) })
+            let best = candidates(for: query, options: options).max(by: { $0.rank.lexicographicallyPrecedes($1.rank) })
         else { return Expected() }
         return expected(best)
     }

@@ -18,7 +18,7 @@ import Testing
         let cell = SnapshotCell(Box(0))
         weak let first = cell.load()
         cell.publish(Box(1))
-        #expect(first != nil) // retired, waiting for the epoch to turn
+        #expect(first != nil)  // retired, waiting for the epoch to turn
         cell.publish(Box(2))
         #expect(first == nil)
         #expect(cell.heldCount == 1)
@@ -27,7 +27,7 @@ import Testing
     @Test func aReplacedValueOutlivesEveryReaderThatMightStillTakeIt() {
         let cell = SnapshotCell(Box(0))
         weak let first = cell.load()
-        let visit = cell.enter() // a reader that has not loaded the pointer yet
+        let visit = cell.enter()  // a reader that has not loaded the pointer yet
         for value in 1...3 { cell.publish(Box(value)) }
         #expect(first != nil)
         cell.leave(visit)

@@ -1,6 +1,6 @@
 // The radix-cache fuzz target links this file with TestSupport's generator beside it.
 #if canImport(TestSupport)
-import TestSupport
+    import TestSupport
 #endif
 @testable import RadixCache
 

@@ -34,18 +34,22 @@ import Testing
             #expect(allowed(control, "GET", target, bearer: nil), "\(target)")
         }
         // Client routes: the API key or the admin key.
-        for (method, target) in [("POST", "/generate"), ("POST", "/retrieve_from_text"), ("GET", "/metrics"),
-                                 ("GET", "/list_workers"), ("GET", "/workers"), ("GET", "/get_model_info"),
-                                 ("POST", "/abort_request")] {
+        for (method, target) in [
+            ("POST", "/generate"), ("POST", "/retrieve_from_text"), ("GET", "/metrics"),
+            ("GET", "/list_workers"), ("GET", "/workers"), ("GET", "/get_model_info"),
+            ("POST", "/abort_request"),
+        ] {
             #expect(!allowed(control, method, target, bearer: nil), "\(target)")
             #expect(!allowed(control, method, target, bearer: "Bearer wrong"), "\(target)")
             #expect(allowed(control, method, target, bearer: "Bearer client-key"), "\(target)")
             #expect(allowed(control, method, target, bearer: "Bearer admin-key"), "\(target)")
         }
         // Worker management, the router's own or relayed: the admin key only.
-        for (method, target) in [("POST", "/add_worker?url=http://h:1"), ("POST", "/remove_worker"), ("DELETE", "/remove_worker"),
-                                 ("POST", "/workers"), ("DELETE", "/workers/http%3A%2F%2Fh%3A1"), ("POST", "/flush_cache"),
-                                 ("POST", "/update_weights_from_disk"), ("POST", "/pause_generation")] {
+        for (method, target) in [
+            ("POST", "/add_worker?url=http://h:1"), ("POST", "/remove_worker"), ("DELETE", "/remove_worker"),
+            ("POST", "/workers"), ("DELETE", "/workers/http%3A%2F%2Fh%3A1"), ("POST", "/flush_cache"),
+            ("POST", "/update_weights_from_disk"), ("POST", "/pause_generation"),
+        ] {
             #expect(!allowed(control, method, target, bearer: nil), "\(target)")
             #expect(!allowed(control, method, target, bearer: "Bearer client-key"), "\(target)")
             #expect(allowed(control, method, target, bearer: "Bearer admin-key"), "\(target)")
@@ -70,8 +74,10 @@ import Testing
     }
 
     /// Spellings a worker's server routes to the same endpoint.
-    @Test(arguments: ["/flush%5Fcache", "/flush_cache/", "//flush_cache", "/x/../flush_cache", "/./flush_cache",
-                      "/%66lush_cache", "/flush_cache?x=1"])
+    @Test(arguments: [
+        "/flush%5Fcache", "/flush_cache/", "//flush_cache", "/x/../flush_cache", "/./flush_cache",
+        "/%66lush_cache", "/flush_cache?x=1",
+    ])
     func adminPathsCannotBeSpelledAroundTheKey(target: String) {
         let control = AccessControl(AccessKeys(apiKey: "client-key", adminKey: "admin-key"))
         #expect(!allowed(control, target, bearer: "Bearer client-key"))
@@ -79,8 +85,10 @@ import Testing
         #expect(allowed(control, "/flush_cache_stats", bearer: "Bearer client-key"))
     }
 
-    @Test(arguments: [("Bearer k", true), ("bearer k", true), ("BEARER   k  ", true), ("Bearer  k", true),
-                      ("Basic k", false), ("k", false), ("Bearer", false), ("Bearer k2", false), ("Bearer ", false)])
+    @Test(arguments: [
+        ("Bearer k", true), ("bearer k", true), ("BEARER   k  ", true), ("Bearer  k", true),
+        ("Basic k", false), ("k", false), ("Bearer", false), ("Bearer k2", false), ("Bearer ", false),
+    ])
     func authorizationSpellings(header: String, accepted: Bool) {
         let control = AccessControl(AccessKeys(apiKey: "k"))
         #expect(allowed(control, "/generate", bearer: header) == accepted)

@@ -38,8 +38,9 @@ import Testing
         var random = SystemRandomNumberGenerator()
         for _ in 0..<2_000 {
             let haystack = (0..<Int.random(in: 0...24, using: &random)).map { _ in letters.randomElement(using: &random)! }
-            #expect(needle.occurs(in: haystack) == plainSearch(Array(text.utf8), in: haystack),
-                    "\(String(decoding: haystack, as: UTF8.self))")
+            #expect(
+                needle.occurs(in: haystack) == plainSearch(Array(text.utf8), in: haystack),
+                "\(String(decoding: haystack, as: UTF8.self))")
         }
     }
 }

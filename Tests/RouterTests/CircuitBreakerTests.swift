@@ -5,8 +5,10 @@ import Testing
 @Suite struct CircuitBreakerTests {
     private static let second: UInt64 = 1_000_000_000
 
-    private func breaker(failures: Int = 3, successes: Int = 2, window: UInt64 = 10, coolDown: UInt64 = 5,
-                         enabled: Bool = true) -> CircuitBreaker {
+    private func breaker(
+        failures: Int = 3, successes: Int = 2, window: UInt64 = 10, coolDown: UInt64 = 5,
+        enabled: Bool = true
+    ) -> CircuitBreaker {
         var configuration = CircuitBreakerConfiguration()
         configuration.failureThreshold = failures
         configuration.successThreshold = successes

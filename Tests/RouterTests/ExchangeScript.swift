@@ -32,8 +32,10 @@ struct ExchangeScript {
 
     /// Backoffs without jitter unless `retry` says otherwise; `jitterDraws`
     /// are the jitter's random draws, in turn (0, none, once they run out).
-    init(workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000,
-         retry: RetryPolicy? = nil, jitterDraws: [Double] = [], waitsForWorkers: Bool = false) {
+    init(
+        workers: [String] = ["A", "B", "C"], maxAttempts: Int = 5, backoffMilliseconds: UInt64 = 1_000,
+        retry: RetryPolicy? = nil, jitterDraws: [Double] = [], waitsForWorkers: Bool = false
+    ) {
         self.workers = workers.map(ScriptedWorker.init)
         var policy = retry ?? RetryPolicy()
         if retry == nil {
@@ -47,8 +49,10 @@ struct ExchangeScript {
 
     // MARK: events
 
-    mutating func forward(_ method: String = "POST", _ path: Substring = "/generate", wholeAnswer: Bool = false,
-                          streams: Bool? = false) -> String {
+    mutating func forward(
+        _ method: String = "POST", _ path: Substring = "/generate", wholeAnswer: Bool = false,
+        streams: Bool? = false
+    ) -> String {
         var forwarding = Forwarding()
         forwarding.needsWholeResponse = wholeAnswer
         forwarding.streams = streams

@@ -28,7 +28,8 @@ import Testing
     func stream(tokens: Int, version: String) -> [UInt8] {
         var text = ""
         for produced in 1...tokens {
-            text += #"data: {"text":"\#(String(repeating: "ab", count: produced))","meta_info":{"id":"r","#
+            text +=
+                #"data: {"text":"\#(String(repeating: "ab", count: produced))","meta_info":{"id":"r","#
                 + #""completion_tokens":\#(produced),"weight_version":"\#(version)","e2e_latency":0.5}}"# + "\n\n"
         }
         return Array((text + "data: [DONE]\n\n").utf8)

@@ -19,8 +19,10 @@ final class InProcessRouter {
     private let context: ProxyContext
 
     /// `circuitFailures`: worker failures that open its circuit (the default's 5 otherwise).
-    init(workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5,
-         circuitFailures: Int? = nil, queue: QueueConfiguration = .init()) {
+    init(
+        workers: [String] = ["http://a", "http://b"], middlewares: [any Middleware] = [], maxAttempts: Int = 5,
+        circuitFailures: Int? = nil, queue: QueueConfiguration = .init()
+    ) {
         var circuitBreaker = CircuitBreakerConfiguration()
         if let circuitFailures { circuitBreaker.failureThreshold = circuitFailures }
         pool = WorkerPool(policy: LeastInFlightPolicy(), circuitBreaker: circuitBreaker)
@@ -30,9 +32,10 @@ final class InProcessRouter {
         var retry = RetryPolicy()
         retry.maxAttempts = maxAttempts
         retry.initialBackoffMilliseconds = 0
-        context = ProxyContext(loop: loop, pool: pool, client: upstream, health: health, metrics: metrics,
-                               chain: MiddlewareChain(middlewares: middlewares), retry: retry, queue: queue, requestIDHeader: "X-Request-ID",
-                               logger: logger)
+        context = ProxyContext(
+            loop: loop, pool: pool, client: upstream, health: health, metrics: metrics,
+            chain: MiddlewareChain(middlewares: middlewares), retry: retry, queue: queue, requestIDHeader: "X-Request-ID",
+            logger: logger)
         for url in workers { pool.add(url: url) }
     }
 
@@ -40,8 +43,10 @@ final class InProcessRouter {
     @discardableResult
     func send(_ method: String, _ target: String, body: String = "") -> RecordingAnswer {
         let answer = RecordingAnswer()
-        ProxyExchange(request: HTTPRequest(method: method, target: target, body: Array(body.utf8)),
-                      responder: answer, context: context).start()
+        ProxyExchange(
+            request: HTTPRequest(method: method, target: target, body: Array(body.utf8)),
+            responder: answer, context: context
+        ).start()
         return answer
     }
 

@@ -37,7 +37,8 @@ import Testing
     }
 
     @Test func noTwoMiddlewaresShareASpelling() {
-        let keys = MiddlewareCatalog.all.flatMap { type in Set(type.names.map(MiddlewareCatalog.matchKey)) }
+        let keys =
+            MiddlewareCatalog.all.flatMap { type in Set(type.names.map(MiddlewareCatalog.matchKey)) }
             + MiddlewareCatalog.builtIn.map(MiddlewareCatalog.matchKey)
         #expect(Set(keys).count == keys.count)
     }

@@ -3,8 +3,10 @@ import Foundation
 /// One request on a fresh connection, sent with `Connection: close` unless
 /// `headers` name a `Connection` of their own. `Content-Length` is added for
 /// a body (and for POST/PUT/PATCH without one).
-public func httpRequest(_ method: String, port: Int, path: String, headers: [(String, String)] = [],
-                        body: [UInt8] = [], timeout: Double = 30) throws -> HTTPTestResponse {
+public func httpRequest(
+    _ method: String, port: Int, path: String, headers: [(String, String)] = [],
+    body: [UInt8] = [], timeout: Double = 30
+) throws -> HTTPTestResponse {
     let connection = try RawHTTPConnection(port: port)
     defer { connection.close() }
     try connection.sendRequest(method, path: path, headers: headers, body: body)
@@ -20,7 +22,8 @@ extension RawHTTPConnection {
         let names = Set(headers.map { $0.0.lowercased() })
         if !names.contains("connection") { head += "Connection: close\r\n" }
         if !names.contains("content-length"), !names.contains("transfer-encoding"),
-           !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method) {
+            !body.isEmpty || ["POST", "PUT", "PATCH"].contains(method)
+        {
             head += "Content-Length: \(body.count)\r\n"
         }
         head += "\r\n"
@@ -29,9 +32,12 @@ extension RawHTTPConnection {
 }
 
 /// `httpRequest` with `json` serialized by `JSONSerialization` as the body.
-public func httpRequest(_ method: String, port: Int, path: String, json: Any,
-                        timeout: Double = 30) throws -> HTTPTestResponse {
+public func httpRequest(
+    _ method: String, port: Int, path: String, json: Any,
+    timeout: Double = 30
+) throws -> HTTPTestResponse {
     let body = try JSONSerialization.data(withJSONObject: json, options: [.fragmentsAllowed])
-    return try httpRequest(method, port: port, path: path, headers: [("Content-Type", "application/json")],
-                           body: Array(body), timeout: timeout)
+    return try httpRequest(
+        method, port: port, path: path, headers: [("Content-Type", "application/json")],
+        body: Array(body), timeout: timeout)
 }

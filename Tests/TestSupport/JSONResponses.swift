@@ -12,8 +12,9 @@ public func jsonObject(_ response: HTTPTestResponse) throws -> [String: Any] {
 /// or nil when the body does not have that shape.
 public func errorMessage(_ response: HTTPTestResponse) -> String? {
     guard response.header("Content-Type")?.hasPrefix("application/json") == true,
-          let object = try? jsonObject(response),
-          let error = object["error"] as? [String: Any] else { return nil }
+        let object = try? jsonObject(response),
+        let error = object["error"] as? [String: Any]
+    else { return nil }
     return error["message"] as? String
 }
 

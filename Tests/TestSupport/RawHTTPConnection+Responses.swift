@@ -47,8 +47,11 @@ extension RawHTTPConnection {
             guard let colon = line.firstIndex(of: ":") else {
                 throw TestSupportError.malformedResponse("header line \(line.debugDescription)")
             }
-            headers.append((name: String(line[..<colon]),
-                            value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)))
+            headers.append(
+                (
+                    name: String(line[..<colon]),
+                    value: line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+                ))
         }
         return HTTPTestResponse(status: status, headers: headers)
     }

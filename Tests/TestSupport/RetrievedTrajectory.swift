@@ -17,11 +17,12 @@ public struct RetrievedTrajectory {
 
     public init(_ object: [String: Any]) throws {
         guard let tokens = ints(object["tokens"]), let response = object["response"] as? String,
-              let mask = ints(object["loss_mask"]), let tokenLength = number(object["token_length"]),
-              let maskLength = number(object["loss_mask_length"]), let logp = doubles(object["rollout_logp"]),
-              let versions = object["weight_versions"] as? [Any], let cached = number(object["cached_tokens"]),
-              let hit = object["cache_hit"] as? Bool, let exact = object["exact"] as? Bool,
-              let retokenized = number(object["retokenized_tokens"]) else {
+            let mask = ints(object["loss_mask"]), let tokenLength = number(object["token_length"]),
+            let maskLength = number(object["loss_mask_length"]), let logp = doubles(object["rollout_logp"]),
+            let versions = object["weight_versions"] as? [Any], let cached = number(object["cached_tokens"]),
+            let hit = object["cache_hit"] as? Bool, let exact = object["exact"] as? Bool,
+            let retokenized = number(object["retokenized_tokens"])
+        else {
             throw FixtureError("unexpected /retrieve_from_text shape: \(object)")
         }
         self.tokens = tokens

@@ -8,10 +8,11 @@ public struct RouterMetricsSnapshot {
 
     public init(_ object: [String: Any]) throws {
         guard let router = object["router"] as? [String: Any],
-              let active = router["active_workers"] as? Int,
-              let loads = router["worker_loads"] as? [String: Int],
-              let total = router["total_in_flight"] as? Int,
-              let retries = router["retries"] as? Int else {
+            let active = router["active_workers"] as? Int,
+            let loads = router["worker_loads"] as? [String: Int],
+            let total = router["total_in_flight"] as? Int,
+            let retries = router["retries"] as? Int
+        else {
             throw FixtureError("unexpected /metrics shape: \(object)")
         }
         activeWorkers = active

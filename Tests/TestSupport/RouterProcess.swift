@@ -22,15 +22,21 @@ public final class RouterProcess: @unchecked Sendable {
 
     /// A router with the radix-tree middleware and the Qwen3 tokenizer in
     /// front of `workers`, health checks off.
-    public static func withRadixTree(workers: [String], client: WorkerClientKind = .native,
-                                     _ arguments: [String] = []) throws -> RouterProcess {
-        let radixTree = ["--disable-health-check", "--middleware", "radix-tree",
-                         "--hf-checkpoint", try TokenizerFixtures.qwen3Directory()]
+    public static func withRadixTree(
+        workers: [String], client: WorkerClientKind = .native,
+        _ arguments: [String] = []
+    ) throws -> RouterProcess {
+        let radixTree = [
+            "--disable-health-check", "--middleware", "radix-tree",
+            "--hf-checkpoint", try TokenizerFixtures.qwen3Directory(),
+        ]
         return try RouterProcess(client: client, workers: workers, radixTree + arguments)
     }
 
-    public func request(_ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
-                        timeout: Double = requestTimeout) throws -> HTTPTestResponse {
+    public func request(
+        _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = [],
+        timeout: Double = requestTimeout
+    ) throws -> HTTPTestResponse {
         try httpRequest(method, port: port, path: path, headers: headers, body: body, timeout: timeout)
     }
 
@@ -48,8 +54,10 @@ public final class RouterProcess: @unchecked Sendable {
     }
 
     /// `POST /generate` through the router with a request id the mocks record.
-    public func generate(rid: String, maxNewTokens: Int = 4, text: String = "hello",
-                         timeout: Double = requestTimeout) throws -> HTTPTestResponse {
+    public func generate(
+        rid: String, maxNewTokens: Int = 4, text: String = "hello",
+        timeout: Double = requestTimeout
+    ) throws -> HTTPTestResponse {
         try request("POST", "/generate", json: generateBody(rid: rid, maxNewTokens: maxNewTokens, text: text), timeout: timeout)
     }
 
@@ -57,8 +65,9 @@ public final class RouterProcess: @unchecked Sendable {
     /// connection without reading the answer, for requests held in flight.
     public func startGenerate(rid: String, maxNewTokens: Int, stream: Bool = false) throws -> RawHTTPConnection {
         let connection = try RawHTTPConnection(port: port)
-        try connection.sendJSON("POST", "/generate", generateBody(rid: rid, maxNewTokens: maxNewTokens, text: "hold", stream: stream),
-                                keepAlive: false)
+        try connection.sendJSON(
+            "POST", "/generate", generateBody(rid: rid, maxNewTokens: maxNewTokens, text: "hold", stream: stream),
+            keepAlive: false)
         return connection
     }
 

@@ -9,8 +9,10 @@ extension ManagedProcess {
     /// `slime-router` logging warnings and worse, in front of `workers`
     /// (none: `--worker-urls` is left out), its worker calls on `client`,
     /// with extra `arguments`.
-    public static func slimeRouter(workers: [String] = [], client: WorkerClientKind = .native,
-                                   _ arguments: [String] = []) throws -> ManagedProcess {
+    public static func slimeRouter(
+        workers: [String] = [], client: WorkerClientKind = .native,
+        _ arguments: [String] = []
+    ) throws -> ManagedProcess {
         var all = ["--port", "0", "--log-level", "warning", "--worker-client", client.rawValue]
         if !workers.isEmpty { all += ["--worker-urls"] + workers }
         return try ManagedProcess(executable: "slime-router", arguments: all + arguments)

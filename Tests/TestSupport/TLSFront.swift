@@ -16,16 +16,22 @@ public final class TLSFront {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         certificateFile = directory.appendingPathComponent("cert.pem").path
         let keyFile = directory.appendingPathComponent("key.pem").path
-        try Self.run("/usr/bin/openssl", ["req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
-                                          "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
-                                          "-keyout", keyFile, "-out", certificateFile])
+        try Self.run(
+            "/usr/bin/openssl",
+            [
+                "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1",
+                "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+                "-keyout", keyFile, "-out", certificateFile,
+            ])
         // Tests/RouterTests/Support/TLSFront.swift → the repository root.
         var root = URL(fileURLWithPath: #filePath).resolvingSymlinksInPath()
         for _ in 0..<3 { root = root.deletingLastPathComponent() }  // Tests/TestSupport/TLSFront.swift → the repository root
-        process = try ManagedProcess(executable: "/usr/bin/python3", arguments: [
-            root.appendingPathComponent("scripts/tls_front.py").path,
-            "--cert", certificateFile, "--key", keyFile, "--upstream-port", String(upstreamPort),
-        ])
+        process = try ManagedProcess(
+            executable: "/usr/bin/python3",
+            arguments: [
+                root.appendingPathComponent("scripts/tls_front.py").path,
+                "--cert", certificateFile, "--key", keyFile, "--upstream-port", String(upstreamPort),
+            ])
         port = try process.waitForListeningPort()
     }
 

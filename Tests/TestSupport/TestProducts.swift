@@ -8,7 +8,8 @@ public enum TestProducts {
         if let override = ProcessInfo.processInfo.environment["SLIME_PRODUCTS_DIR"], !override.isEmpty {
             return override
         }
-        let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
+        let executable =
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe"))
             ?? CommandLine.arguments[0]
         return (executable as NSString).deletingLastPathComponent
     }

@@ -26,7 +26,8 @@ import Testing
         for (i, text) in corpus.enumerated() {
             let ours = tokenizer.encode(text)
             // The router keys the cache by the normalized text, then encodes it.
-            let ok = ours == ids[i] && tokenizer.encode(tokenizer.normalized(text)) == ids[i]
+            let ok =
+                ours == ids[i] && tokenizer.encode(tokenizer.normalized(text)) == ids[i]
                 && tokenizer.encode(text, addSpecialTokens: true) == withSpecial[i]
                 && tokenizer.decode(ids[i]) == decoded[i]
                 && tokenizer.decode(ids[i], skipSpecialTokens: true) == decodedSkipping[i]

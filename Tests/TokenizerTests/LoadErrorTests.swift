@@ -28,17 +28,23 @@ import Testing
         ("decoder", { $0["decoder"] = ["type": "WordPiece"] }),
         ("post-processor", { $0["post_processor"] = ["type": "BertProcessing"] }),
         ("model", { $0["model"] = ["type": "Unigram", "vocab": []] }),
-        ("byte_fallback", { root in
-            var model = root["model"] as! [String: Any]
-            model["byte_fallback"] = true
-            root["model"] = model
-        }),
+        (
+            "byte_fallback",
+            { root in
+                var model = root["model"] as! [String: Any]
+                model["byte_fallback"] = true
+                root["model"] = model
+            }
+        ),
         ("Split behavior", { $0["pre_tokenizer"] = ["type": "Split", "pattern": ["Regex": "a"], "behavior": "Sideways"] }),
-        ("bad merge", { root in
-            var model = root["model"] as! [String: Any]
-            model["merges"] = ["a zz"]
-            root["model"] = model
-        }),
+        (
+            "bad merge",
+            { root in
+                var model = root["model"] as! [String: Any]
+                model["merges"] = ["a zz"]
+                root["model"] = model
+            }
+        ),
     ]
 
     @Test(arguments: cases.indices)
@@ -65,14 +71,15 @@ import Testing
 
     /// Tables are sized by the largest id: one far beyond any vocabulary is
     /// a malformed file, not 16 GB to allocate.
-    @Test(arguments: [
-        { (root: inout [String: Any]) in
-            var model = root["model"] as! [String: Any]
-            model["vocab"] = ["a": 1 << 30]
-            root["model"] = model
-        },
-        { (root: inout [String: Any]) in root["added_tokens"] = [["id": 1 << 30, "content": "<huge>"]] },
-    ] as [@Sendable (inout [String: Any]) -> Void])
+    @Test(
+        arguments: [
+            { (root: inout [String: Any]) in
+                var model = root["model"] as! [String: Any]
+                model["vocab"] = ["a": 1 << 30]
+                root["model"] = model
+            },
+            { (root: inout [String: Any]) in root["added_tokens"] = [["id": 1 << 30, "content": "<huge>"]] },
+        ] as [@Sendable (inout [String: Any]) -> Void])
     func anIdBeyondAnyVocabularyIsALoadError(edit: @Sendable (inout [String: Any]) -> Void) throws {
         let directory = try Self.tokenizerJSON(edit)
         defer { try? FileManager.default.removeItem(atPath: directory) }

@@ -7,8 +7,9 @@ import Testing
     @Test func matchesTiktoken() throws {
         let meta = try Fixtures.json("qwen-tiktoken/meta.json") as! [String: Any]
         let specials = (meta["special_tokens"] as! [String: NSNumber]).mapValues { TokenID($0.uint32Value) }
-        let tokenizer = try Tokenizer.load(tiktokenFile: try Fixtures.path("qwen-tiktoken/qwen.tiktoken"),
-                                           pattern: meta["pattern"] as! String, specialTokens: specials)
+        let tokenizer = try Tokenizer.load(
+            tiktokenFile: try Fixtures.path("qwen-tiktoken/qwen.tiktoken"),
+            pattern: meta["pattern"] as! String, specialTokens: specials)
         let expected = try Fixtures.json("qwen-tiktoken/expected.json") as! [String: Any]
         let texts = expected["texts"] as! [String], ids = idLists(expected["ids"])
 

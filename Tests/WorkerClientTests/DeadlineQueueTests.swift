@@ -9,7 +9,7 @@ import Testing
         var queue = DeadlineQueue<String>()
         _ = queue.add("b", deadline: 200)
         _ = queue.add("d", deadline: 400)
-        _ = queue.add("a", deadline: 100) // a probe's shorter timeout, added later
+        _ = queue.add("a", deadline: 100)  // a probe's shorter timeout, added later
         _ = queue.add("c", deadline: 200)
         #expect(queue.earliestDeadline() == 100)
         #expect(queue.popDue(at: 99).isEmpty)

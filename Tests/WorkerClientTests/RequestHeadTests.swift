@@ -10,17 +10,21 @@ import Testing
     }
 
     @Test func aPostCarriesItsFieldsAndLength() {
-        let request = UpstreamRequest(method: "POST", url: "http://10.0.0.5:30001/generate?x=1",
-                                      headers: [("Content-Type", "application/json"), ("X-Request-ID", "abc")],
-                                      body: Array(repeating: 0x41, count: 1234))
-        #expect(spell(request) == "POST /generate?x=1 HTTP/1.1\r\nHost: 10.0.0.5:30001\r\n"
+        let request = UpstreamRequest(
+            method: "POST", url: "http://10.0.0.5:30001/generate?x=1",
+            headers: [("Content-Type", "application/json"), ("X-Request-ID", "abc")],
+            body: Array(repeating: 0x41, count: 1234))
+        #expect(
+            spell(request) == "POST /generate?x=1 HTTP/1.1\r\nHost: 10.0.0.5:30001\r\n"
                 + "Content-Type: application/json\r\nX-Request-ID: abc\r\nContent-Length: 1234\r\n\r\n")
     }
 
     @Test func aGetHasNoLengthAndAnEmptyPostHasZero() {
-        #expect(spell(UpstreamRequest(method: "GET", url: "http://h:1/health"))
+        #expect(
+            spell(UpstreamRequest(method: "GET", url: "http://h:1/health"))
                 == "GET /health HTTP/1.1\r\nHost: h:1\r\n\r\n")
-        #expect(spell(UpstreamRequest(method: "POST", url: "http://h:1/flush"))
+        #expect(
+            spell(UpstreamRequest(method: "POST", url: "http://h:1/flush"))
                 == "POST /flush HTTP/1.1\r\nHost: h:1\r\nContent-Length: 0\r\n\r\n")
     }
 

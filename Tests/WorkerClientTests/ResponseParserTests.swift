@@ -74,8 +74,9 @@ import Testing
 
     @Test func interimAnswersAreSkipped() {
         let reading = Reading()
-        reading.feed("HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
-                     + "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
+        reading.feed(
+            "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 103 Early Hints\r\nLink: </a>\r\n\r\n"
+                + "HTTP/1.1 201 Created\r\nContent-Length: 2\r\n\r\nok")
         #expect(reading.outcomes.last == .complete(leftover: 0))
         #expect(reading.heads == 1)
         #expect(reading.status == 201)
@@ -116,8 +117,10 @@ import Testing
     }
 
     @Test func connectionCloseAndHTTP10AreNotKeptAlive() {
-        for answer in ["HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
-                       "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n"] {
+        for answer in [
+            "HTTP/1.1 200 OK\r\nConnection: close\r\nContent-Length: 0\r\n\r\n",
+            "HTTP/1.0 200 OK\r\nContent-Length: 0\r\n\r\n",
+        ] {
             let reading = Reading()
             reading.feed(answer)
             #expect(reading.outcomes == [.complete(leftover: 0)])
@@ -139,9 +142,11 @@ import Testing
     }
 
     @Test func garbageAndConflictingLengthsFail() {
-        for answer in ["SMTP ready\r\n\r\n",
-                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
-                       "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n"] {
+        for answer in [
+            "SMTP ready\r\n\r\n",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nok",
+            "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n",
+        ] {
             let reading = Reading()
             reading.feed(answer)
             guard case .failed = reading.outcomes.last else {

@@ -30,9 +30,12 @@ struct AbortRequest {
         }
         metrics.forwardedAborts.increment("client_request")
         forward(request.body, to: targets) { statuses in
-            send(.json(200, JSONValue.object([
-                ("workers", .object(statuses.map { (key: $0.url, value: $0.status.map(JSONValue.int) ?? .null) })),
-            ]).serialized()))
+            send(
+                .json(
+                    200,
+                    JSONValue.object([
+                        ("workers", .object(statuses.map { (key: $0.url, value: $0.status.map(JSONValue.int) ?? .null) }))
+                    ]).serialized()))
         }
     }
 
@@ -51,16 +54,19 @@ struct AbortRequest {
         var statuses: [(url: String, status: Int?)] = []
         for worker in workers {
             var status: Int?
-            let upstream = UpstreamRequest(method: "POST", url: worker.url + "/abort_request",
-                                           headers: [("Content-Type", "application/json")], body: body)
-            _ = client.start(upstream, handlers: UpstreamHandlers(
-                onHead: { code, _ in status = code },
-                onBody: { _ in true },
-                onComplete: { result in
-                    if case .failure = result { status = nil }
-                    statuses.append((worker.url, status))
-                    if statuses.count == workers.count { done(statuses) }
-                }))
+            let upstream = UpstreamRequest(
+                method: "POST", url: worker.url + "/abort_request",
+                headers: [("Content-Type", "application/json")], body: body)
+            _ = client.start(
+                upstream,
+                handlers: UpstreamHandlers(
+                    onHead: { code, _ in status = code },
+                    onBody: { _ in true },
+                    onComplete: { result in
+                        if case .failure = result { status = nil }
+                        statuses.append((worker.url, status))
+                        if statuses.count == workers.count { done(statuses) }
+                    }))
         }
     }
 }

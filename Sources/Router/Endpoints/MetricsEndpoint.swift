@@ -16,22 +16,26 @@ struct MetricsEndpoint {
     func respond(_ request: HTTPRequest) -> HTTPResponse {
         if wantsPrometheus(request) {
             if let tokens { metrics.updateCacheGauges(tokens) }
-            let body = metrics.prometheusText(pool: pool, openConnections: server?.connectionCount ?? 0,
-                                              rejected: server?.rejectedRequests ?? [:])
+            let body = metrics.prometheusText(
+                pool: pool, openConnections: server?.connectionCount ?? 0,
+                rejected: server?.rejectedRequests ?? [:])
             return HTTPResponse(status: 200, headers: ["Content-Type": "text/plain; version=0.0.4; charset=utf-8"], body: body)
         }
         var sections: [(key: String, value: JSONValue)] = [
-            ("router", .object([
-                ("active_workers", .int(pool.availableWorkers.count)),
-                ("worker_loads", WorkerEndpoints(pool: pool).workerLoads()),
-                ("total_in_flight", .int(pool.totalInFlight)),
-                ("retries", .int(metrics.retries.total)),
-                ("aborted_generations", .int(metrics.aborts.total)),
-                ("forwarded_aborts", .int(metrics.forwardedAborts.total)),
-                ("cache_aware_routed", .int(cacheAware?.routedToPreferred ?? 0)),
-                ("cache_aware_diverted", .int(cacheAware?.divertedFromPreferred ?? 0)),
-                ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),
-            ])),
+            (
+                "router",
+                .object([
+                    ("active_workers", .int(pool.availableWorkers.count)),
+                    ("worker_loads", WorkerEndpoints(pool: pool).workerLoads()),
+                    ("total_in_flight", .int(pool.totalInFlight)),
+                    ("retries", .int(metrics.retries.total)),
+                    ("aborted_generations", .int(metrics.aborts.total)),
+                    ("forwarded_aborts", .int(metrics.forwardedAborts.total)),
+                    ("cache_aware_routed", .int(cacheAware?.routedToPreferred ?? 0)),
+                    ("cache_aware_diverted", .int(cacheAware?.divertedFromPreferred ?? 0)),
+                    ("event_loop_max_lag_ms", .double(lagMonitor.maxLagSeconds * 1000)),
+                ])
+            )
         ]
         if let tokens { sections.append(("cache", cacheSection(tokens))) }
         return .json(200, JSONValue.object(sections).serialized())

@@ -27,14 +27,17 @@ struct RetrieveFromText {
         let encoder = tokens.encoder
         // Parsing, matching, tokenizing and writing the answer all scale with
         // the text: one trip to the thread pool for long ones.
-        JSONWork.run(on: loop, inline: body.count < TokenCache.offloadThreshold, { () throws(ClientError) in
-            let (text, rid) = try Self.parse(body)
-            let prompt = encoder.encode(text, options: .retrieval(generation: rid))
-            if let rid, prompt.match.isMiss {
-                throw ClientError(404, "no cached generation with rid \"\(rid)\" matches this text")
+        JSONWork.run(
+            on: loop, inline: body.count < TokenCache.offloadThreshold,
+            { () throws(ClientError) in
+                let (text, rid) = try Self.parse(body)
+                let prompt = encoder.encode(text, options: .retrieval(generation: rid))
+                if let rid, prompt.match.isMiss {
+                    throw ClientError(404, "no cached generation with rid \"\(rid)\" matches this text")
+                }
+                return (prompt, Self.answer(prompt))
             }
-            return (prompt, Self.answer(prompt))
-        }) { [tokens] result in
+        ) { [tokens] result in
             switch result {
             case .failure(let error): send(error.response)
             case .success(let (prompt, answer)):

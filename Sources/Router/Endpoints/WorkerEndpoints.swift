@@ -7,19 +7,23 @@ struct WorkerEndpoints {
 
     func add(_ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
         pool.add(url: try workerURL(in: request))
-        return .json(200, JSONValue.object([
-            ("status", .string("success")),
-            ("worker_urls", workerLoads()),
-        ]).serialized())
+        return .json(
+            200,
+            JSONValue.object([
+                ("status", .string("success")),
+                ("worker_urls", workerLoads()),
+            ]).serialized())
     }
 
     func remove(_ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
         let url = try workerURL(in: request)
         guard pool.remove(url: url) else { throw ClientError(404, "worker \(url) is not registered") }
-        return .json(200, JSONValue.object([
-            ("status", .string("success")),
-            ("worker_urls", workerLoads()),
-        ]).serialized())
+        return .json(
+            200,
+            JSONValue.object([
+                ("status", .string("success")),
+                ("worker_urls", workerLoads()),
+            ]).serialized())
     }
 
     func list() -> HTTPResponse {

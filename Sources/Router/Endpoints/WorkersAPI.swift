@@ -77,7 +77,8 @@ struct WorkersAPI {
     private func percentEncoded(_ text: String) -> String {
         var out = ""
         for byte in text.utf8 {
-            let unreserved = (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+            let unreserved =
+                (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
                 || "-._~".utf8.contains(byte)
             if unreserved {
                 out.unicodeScalars.append(Unicode.Scalar(byte))

@@ -85,9 +85,13 @@ struct AccessControl {
             guard let apiKey else { return nil }
             required = (apiKey, "the API key")
         case .admin:
-            if let adminKey { required = (adminKey, "the admin key") }
-            else if let apiKey { required = (apiKey, "the API key") }
-            else { return nil }
+            if let adminKey {
+                required = (adminKey, "the admin key")
+            } else if let apiKey {
+                required = (apiKey, "the API key")
+            } else {
+                return nil
+            }
         }
         guard let presented = Self.bearerToken(in: request) else {
             return Self.unauthorized("missing credentials: send Authorization: Bearer with \(required.name)")

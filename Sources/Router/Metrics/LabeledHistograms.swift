@@ -20,8 +20,9 @@ final class LabeledHistograms {
 
     func record(_ value: Double, for labelValue: String) {
         if let histogram = histograms[labelValue] { return histogram.record(value) }
-        let histogram = registry.makeValueHistogram(descriptor: describe(name, help), labels: [(label, labelValue)],
-                                                    buckets: buckets)
+        let histogram = registry.makeValueHistogram(
+            descriptor: describe(name, help), labels: [(label, labelValue)],
+            buckets: buckets)
         histograms[labelValue] = histogram
         histogram.record(value)
     }

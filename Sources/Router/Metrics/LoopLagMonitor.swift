@@ -12,8 +12,9 @@ final class LoopLagMonitor {
 
     init(registry: PrometheusCollectorRegistry) {
         histogram = registry.makeValueHistogram(
-            descriptor: describe("slime_router_event_loop_lag_seconds",
-                                 "How long the event loop took to answer a wake-up sent every millisecond"),
+            descriptor: describe(
+                "slime_router_event_loop_lag_seconds",
+                "How long the event loop took to answer a wake-up sent every millisecond"),
             buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1])
     }
 

@@ -36,28 +36,38 @@ final class RouterMetrics {
     private let openConnections: Gauge
     private lazy var cacheGauges: [String: Gauge] = [:]
     private lazy var cacheCounters: [String: MirroredCounter] = [:]
-    private lazy var notStored = LabeledCounters(registry, name: "slime_router_trajectories_not_stored_total", label: "reason",
-                                                 help: "Finished generations not stored in the cache, by reason")
+    private lazy var notStored = LabeledCounters(
+        registry, name: "slime_router_trajectories_not_stored_total", label: "reason",
+        help: "Finished generations not stored in the cache, by reason")
 
     init() {
-        requests = LabeledCounters(registry, name: "slime_router_requests_total", label: "route",
-                                   help: "Requests received, by route")
-        proxied = LabeledCounters(registry, name: "slime_router_proxied_requests_total", label: "outcome",
-                                  help: "Requests relayed to workers, by outcome")
-        upstreamErrors = LabeledCounters(registry, name: "slime_router_upstream_errors_total", label: "kind",
-                                         help: "Failed worker calls, by kind")
-        rejected = LabeledCounters(registry, name: "slime_router_rejected_requests_total", label: "status",
-                                   help: "Requests refused by the HTTP layer (400, 408, 413, 431)")
-        retries = LabeledCounters(registry, name: "slime_router_retries_total", label: "reason",
-                                  help: "Requests sent again to a worker, by reason")
-        aborts = LabeledCounters(registry, name: "slime_router_aborted_generations_total", label: "route",
-                                 help: "Worker answers whose finish_reason was abort")
-        forwardedAborts = LabeledCounters(registry, name: "slime_router_forwarded_aborts_total", label: "reason",
-                                          help: "Aborts the router sent to workers: client_request (POST /abort_request), client_gone (a client hung up mid-generation)")
-        unauthorized = LabeledCounters(registry, name: "slime_router_unauthorized_requests_total", label: "route",
-                                       help: "Requests refused for a missing or wrong key, by route")
-        shed = LabeledCounters(registry, name: "slime_router_shed_requests_total", label: "reason",
-                               help: "Requests answered 503 with Retry-After without reaching a worker, by reason")
+        requests = LabeledCounters(
+            registry, name: "slime_router_requests_total", label: "route",
+            help: "Requests received, by route")
+        proxied = LabeledCounters(
+            registry, name: "slime_router_proxied_requests_total", label: "outcome",
+            help: "Requests relayed to workers, by outcome")
+        upstreamErrors = LabeledCounters(
+            registry, name: "slime_router_upstream_errors_total", label: "kind",
+            help: "Failed worker calls, by kind")
+        rejected = LabeledCounters(
+            registry, name: "slime_router_rejected_requests_total", label: "status",
+            help: "Requests refused by the HTTP layer (400, 408, 413, 431)")
+        retries = LabeledCounters(
+            registry, name: "slime_router_retries_total", label: "reason",
+            help: "Requests sent again to a worker, by reason")
+        aborts = LabeledCounters(
+            registry, name: "slime_router_aborted_generations_total", label: "route",
+            help: "Worker answers whose finish_reason was abort")
+        forwardedAborts = LabeledCounters(
+            registry, name: "slime_router_forwarded_aborts_total", label: "reason",
+            help: "Aborts the router sent to workers: client_request (POST /abort_request), client_gone (a client hung up mid-generation)")
+        unauthorized = LabeledCounters(
+            registry, name: "slime_router_unauthorized_requests_total", label: "route",
+            help: "Requests refused for a missing or wrong key, by route")
+        shed = LabeledCounters(
+            registry, name: "slime_router_shed_requests_total", label: "reason",
+            help: "Requests answered 503 with Retry-After without reaching a worker, by reason")
         let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
         requestDuration = LabeledHistograms(
             registry, name: "slime_router_request_duration_seconds", label: "route", buckets: durationBuckets,
@@ -66,17 +76,20 @@ final class RouterMetrics {
             registry, name: "slime_router_worker_request_duration_seconds", label: "worker", buckets: durationBuckets,
             help: "Time from a proxied request's arrival to its last response byte, by the worker that answered")
         timeToFirstToken = registry.makeValueHistogram(
-            descriptor: describe("slime_router_time_to_first_token_seconds",
-                                 "Streamed /generate: time from the request's arrival to the first answer byte relayed"),
+            descriptor: describe(
+                "slime_router_time_to_first_token_seconds",
+                "Streamed /generate: time from the request's arrival to the first answer byte relayed"),
             buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60])
         timePerOutputToken = registry.makeValueHistogram(
-            descriptor: describe("slime_router_time_per_output_token_seconds",
-                                 "Streamed /generate: time from the first answer byte to the end, per token after the first"),
+            descriptor: describe(
+                "slime_router_time_per_output_token_seconds",
+                "Streamed /generate: time from the first answer byte to the end, per token after the first"),
             buckets: [0.001, 0.0025, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.15, 0.2, 0.3, 0.5, 1])
         queueDepth = registry.makeGauge(descriptor: describe("slime_router_queue_depth", "Requests waiting for a worker now"))
         queueWait = registry.makeValueHistogram(
-            descriptor: describe("slime_router_queue_wait_seconds",
-                                 "Time a request waited for a worker, whether it then went or timed out"),
+            descriptor: describe(
+                "slime_router_queue_wait_seconds",
+                "Time a request waited for a worker, whether it then went or timed out"),
             buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120])
         activeWorkers = registry.makeGauge(descriptor: describe("slime_router_active_workers", "Healthy registered workers"))
         totalInFlight = registry.makeGauge(descriptor: describe("slime_router_in_flight_requests", "Requests at workers now"))

@@ -13,21 +13,29 @@ final class WorkerSeries {
 
     init(_ registry: PrometheusCollectorRegistry, url: String) {
         let labels = [("worker", url)]
-        inFlight = registry.makeGauge(descriptor: describe("slime_router_worker_in_flight", "Requests at this worker now"),
-                                      labels: labels)
-        healthy = registry.makeGauge(descriptor: describe("slime_router_worker_healthy", "1 when the worker receives requests"),
-                                     labels: labels)
-        requests = MirroredCounter(registry.makeCounter(
-            descriptor: describe("slime_router_worker_requests_total", "Requests sent to this worker, retries included"),
-            labels: labels))
-        errors = MirroredCounter(registry.makeCounter(
-            descriptor: describe("slime_router_worker_errors_total",
-                                 "Failed attempts at this worker: no connection, broken, timed out, or a 5xx answer"),
-            labels: labels))
+        inFlight = registry.makeGauge(
+            descriptor: describe("slime_router_worker_in_flight", "Requests at this worker now"),
+            labels: labels)
+        healthy = registry.makeGauge(
+            descriptor: describe("slime_router_worker_healthy", "1 when the worker receives requests"),
+            labels: labels)
+        requests = MirroredCounter(
+            registry.makeCounter(
+                descriptor: describe("slime_router_worker_requests_total", "Requests sent to this worker, retries included"),
+                labels: labels))
+        errors = MirroredCounter(
+            registry.makeCounter(
+                descriptor: describe(
+                    "slime_router_worker_errors_total",
+                    "Failed attempts at this worker: no connection, broken, timed out, or a 5xx answer"),
+                labels: labels))
         circuit = [CircuitBreaker.State.closed, .open, .halfOpen].map { state in
-            (state, registry.makeGauge(
-                descriptor: describe("slime_router_worker_circuit_state", "1 for the state this worker's circuit breaker is in"),
-                labels: labels + [("state", state.rawValue)]))
+            (
+                state,
+                registry.makeGauge(
+                    descriptor: describe("slime_router_worker_circuit_state", "1 for the state this worker's circuit breaker is in"),
+                    labels: labels + [("state", state.rawValue)])
+            )
         }
     }
 

@@ -20,25 +20,31 @@ public protocol Middleware: AnyObject {
     /// Looks at (and may change) a whole worker response. Only called for
     /// requests some middleware marked `needsWholeResponse` (or that the
     /// router buffers anyway: non-streaming `/generate`). Calls `done` once.
-    func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
-                  done: @escaping (ProxiedResponse) -> Void)
+    func complete(
+        _ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
+        done: @escaping (ProxiedResponse) -> Void)
 
     /// Sees a streamed response as it passes (unchanged), then its end. The
     /// client's response is closed once every middleware called `done`.
     func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext)
-    func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
-                     done: @escaping () -> Void)
+    func streamEnded(
+        for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+        done: @escaping () -> Void)
 }
 
 extension Middleware {
-    public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
-                         done: @escaping (ProxiedResponse) -> Void) {
+    public func complete(
+        _ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
+        done: @escaping (ProxiedResponse) -> Void
+    ) {
         done(response)
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {}
-    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
-                            done: @escaping () -> Void) {
+    public func streamEnded(
+        for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+        done: @escaping () -> Void
+    ) {
         done()
     }
 }

@@ -3,7 +3,7 @@
 enum MiddlewareCatalog {
     static var all: [any NamedMiddleware.Type] {
         [
-            RadixTreeMiddleware.self,
+            RadixTreeMiddleware.self
         ]
     }
 

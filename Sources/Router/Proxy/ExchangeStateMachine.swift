@@ -76,8 +76,10 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     /// when the attempts after it end without an answer of their own.
     private var lastAnswer: ProxiedResponse?
 
-    init(retry: RetryPolicy, waitsForWorkers: Bool = false,
-         jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }) {
+    init(
+        retry: RetryPolicy, waitsForWorkers: Bool = false,
+        jitterDraw: @escaping () -> Double = { Double.random(in: -1...1) }
+    ) {
         self.retry = retry
         self.waitsForWorkers = waitsForWorkers
         self.jitterDraw = jitterDraw

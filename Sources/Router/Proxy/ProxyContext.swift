@@ -22,9 +22,11 @@ final class ProxyContext {
     let middlewareContext: MiddlewareContext
     private var localResourcesWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
 
-    init(loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
-         chain: MiddlewareChain, retry: RetryPolicy, queue: QueueConfiguration = .init(), requestIDHeader: String,
-         logger: Logger) {
+    init(
+        loop: EventLoop, pool: WorkerPool, client: any WorkerCalls, health: HealthChecker, metrics: RouterMetrics,
+        chain: MiddlewareChain, retry: RetryPolicy, queue: QueueConfiguration = .init(), requestIDHeader: String,
+        logger: Logger
+    ) {
         self.loop = loop
         self.pool = pool
         self.client = client
@@ -46,7 +48,9 @@ final class ProxyContext {
         guard let unsaid = localResourcesWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) else { return }
         logger.error(
             "router ran out of local resources opening worker connections; requests shed with 503, workers not marked unhealthy",
-            metadata: ["cause": "\(message)", "shed_since_last_report": "\(unsaid + 1)",
-                       "remedy": "raise the open-file limit (ulimit -n) or lower client concurrency"])
+            metadata: [
+                "cause": "\(message)", "shed_since_last_report": "\(unsaid + 1)",
+                "remedy": "raise the open-file limit (ulimit -n) or lower client concurrency",
+            ])
     }
 }

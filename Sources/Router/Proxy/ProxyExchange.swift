@@ -53,8 +53,10 @@ final class ProxyExchange {
                 responder.send(response)
                 finish(outcome)
             case .forward:
-                perform(machine.requestForwarded(ExchangeRequest(
-                    method: request.method, path: request.path, forwarding: request.forwarding)))
+                perform(
+                    machine.requestForwarded(
+                        ExchangeRequest(
+                            method: request.method, path: request.path, forwarding: request.forwarding)))
             }
         }
     }
@@ -68,16 +70,20 @@ final class ProxyExchange {
         case .readStreamFlag:
             // Read here when no middleware read the body: off the loop for a large one.
             let body = request.body
-            JSONWork.run(on: context.loop, bodyBytes: body.count, {
-                GenerateAnswer.asksToStream(body)
-            }) { [self] (result: Result<Bool, Never>) in
+            JSONWork.run(
+                on: context.loop, bodyBytes: body.count,
+                {
+                    GenerateAnswer.asksToStream(body)
+                }
+            ) { [self] (result: Result<Bool, Never>) in
                 guard case .success(let streams) = result else { return }
                 perform(machine.streamFlagRead(streams))
             }
         case .selectWorker(let excluded, let preferring):
             // A first attempt does not pass requests waiting for a worker.
             let mayGo = machine.attempts > 0 || context.waitingRoom.admitsNewcomer(inFlight: context.pool.totalInFlight)
-            let chosen = mayGo ? context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil) : nil
+            let chosen =
+                mayGo ? context.pool.select(excluding: excluded, preferring: preferring ? request.forwarding.preferredWorker : nil) : nil
             perform(machine.workerSelected(chosen))
         case .wait:
             waitForWorker()
@@ -141,7 +147,8 @@ final class ProxyExchange {
         ticket = context.waitingRoom.enter(
             tryStart: { [self] in
                 guard context.waitingRoom.hasCapacity(inFlight: context.pool.totalInFlight),
-                      let chosen = context.pool.select(preferring: request.forwarding.preferredWorker) else { return false }
+                    let chosen = context.pool.select(preferring: request.forwarding.preferredWorker)
+                else { return false }
                 ticket = nil
                 perform(machine.waitEnded(chosen))
                 return true
@@ -238,8 +245,9 @@ final class ProxyExchange {
             .flatMap { Int($0.value.trimmingASCIISpaces()) }
         // A HEAD answer announces a length but carries no body.
         let contentLength = isChunked ? nil : (declared ?? (request.method == "HEAD" ? 0 : nil))
-        responder.startStream(status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
-                              contentLength: contentLength)
+        responder.startStream(
+            status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
+            contentLength: contentLength)
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
     }
 
@@ -283,10 +291,15 @@ final class ProxyExchange {
     /// body: one trip to the thread pool for large ones.
     private func judge(_ response: ProxiedResponse, parsesJSON: Bool) {
         let body = response.body
-        JSONWork.run(on: context.loop, bodyBytes: body.count, {
-            (json: parsesJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
-             weightVersion: MetaInfoScan.weightVersion(in: body))
-        }) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
+        JSONWork.run(
+            on: context.loop, bodyBytes: body.count,
+            {
+                (
+                    json: parsesJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
+                    weightVersion: MetaInfoScan.weightVersion(in: body)
+                )
+            }
+        ) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
             guard case .success(let (json, weightVersion)) = parsed else { return }
             if let weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
             var response = response
@@ -321,14 +334,17 @@ final class ProxyExchange {
         responder.onClientGone = nil
         responder.onWritable = nil
         let seconds = EventLoopClock.seconds(since: startedAt)
-        context.metrics.recordProxied(outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
-                                      worker: request.servedBy?.url, seconds: seconds)
-        context.logger.debug("proxied", metadata: [
-            "request_id": "\(request.headers[context.requestIDHeader] ?? "none")",
-            "method": "\(request.method)", "target": "\(request.target)",
-            "status": "\(responder.status.map(String.init) ?? "none")", "outcome": "\(outcome.rawValue)",
-            "worker": "\(request.servedBy?.url ?? "none")", "attempts": "\(machine.attempts)",
-            "ms": "\(Int((seconds * 1000).rounded()))",
-        ])
+        context.metrics.recordProxied(
+            outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
+            worker: request.servedBy?.url, seconds: seconds)
+        context.logger.debug(
+            "proxied",
+            metadata: [
+                "request_id": "\(request.headers[context.requestIDHeader] ?? "none")",
+                "method": "\(request.method)", "target": "\(request.target)",
+                "status": "\(responder.status.map(String.init) ?? "none")", "outcome": "\(outcome.rawValue)",
+                "worker": "\(request.servedBy?.url ?? "none")", "attempts": "\(machine.attempts)",
+                "ms": "\(Int((seconds * 1000).rounded()))",
+            ])
     }
 }

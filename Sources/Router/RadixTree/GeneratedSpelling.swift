@@ -102,7 +102,8 @@ func validUTF8PrefixLength(_ bytes: [UInt8]) -> Int {
         default: return index
         }
         guard index + length <= bytes.count,
-              String(validating: bytes[index..<index + length], as: UTF8.self) != nil else { return index }
+            String(validating: bytes[index..<index + length], as: UTF8.self) != nil
+        else { return index }
         index += length
     }
     return index

@@ -47,7 +47,8 @@ public final class RadixTreeMiddleware: NamedMiddleware {
     public func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void) {
         guard request.method == "POST", request.path == "/generate" else { return done(.forward) }
         let bytes = request.body
-        JSONWork.run(on: context.loop, bodyBytes: bytes.count, { () throws(ClientError) in try GenerateBody(bytes) }) { [self] (result: Result<GenerateBody, ClientError>) in
+        JSONWork.run(on: context.loop, bodyBytes: bytes.count, { () throws(ClientError) in try GenerateBody(bytes) }) {
+            [self] (result: Result<GenerateBody, ClientError>) in
             let body: GenerateBody
             switch result {
             case .success(let parsed): body = parsed
@@ -62,9 +63,12 @@ public final class RadixTreeMiddleware: NamedMiddleware {
                 if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists) }
                 let tokenizer = tokens.tokenizer, cache = tokens.cache
                 let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
-                JSONWork.run(on: context.loop, inline: inline, { () -> [PromptRecord?] in
-                    lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
-                }) { (result: Result<[PromptRecord?], Never>) in
+                JSONWork.run(
+                    on: context.loop, inline: inline,
+                    { () -> [PromptRecord?] in
+                        lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
+                    }
+                ) { (result: Result<[PromptRecord?], Never>) in
                     guard case .success(let records) = result else { return }
                     request.middlewareState[Pending.self] = Pending(prompts: records, rids: body.rids)
                     done(.forward)
@@ -73,9 +77,12 @@ public final class RadixTreeMiddleware: NamedMiddleware {
                 let encoder = tokens.encoder
                 let routesByCache = affinity != nil
                 let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
-                JSONWork.run(on: context.loop, inline: inline, { () -> PreparedPrompts in
-                    PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
-                }) { [self] (result: Result<PreparedPrompts, Never>) in
+                JSONWork.run(
+                    on: context.loop, inline: inline,
+                    { () -> PreparedPrompts in
+                        PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
+                    }
+                ) { [self] (result: Result<PreparedPrompts, Never>) in
                     guard case .success(let prepared) = result else { return }
                     tokens.countServed(prepared.prompts)
                     request.body = prepared.body
@@ -89,13 +96,16 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         }
     }
 
-    public func complete(_ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
-                         done: @escaping (ProxiedResponse) -> Void) {
+    public func complete(
+        _ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
+        done: @escaping (ProxiedResponse) -> Void
+    ) {
         // The router parsed the answer already, since `prepare` asked for it
         // whole (off the loop when large); without that parse there is
         // nothing to store.
         guard response.status == 200, let pending = request.middlewareState[Pending.self],
-              let answer = response.json else { return done(response) }
+            let answer = response.json
+        else { return done(response) }
         let answers = answer.arrayValue ?? [answer]
         guard answers.count == pending.prompts.count else { return done(response) }
         let items = zip(zip(pending.prompts, answers), pending.rids).compactMap { pair, rid in
@@ -109,12 +119,16 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         pending.stream.feed(bytes)
     }
 
-    public func streamEnded(for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
-                            done: @escaping () -> Void) {
+    public func streamEnded(
+        for request: ProxiedRequest, succeeded: Bool, context: MiddlewareContext,
+        done: @escaping () -> Void
+    ) {
         guard succeeded, let pending = request.middlewareState[Pending.self], pending.prompts.count == 1,
-              let prompt = pending.prompts[0], let answer = pending.stream.answer() else { return done() }
-        tokens.store([(prompt, answer, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
-                     completion: done)
+            let prompt = pending.prompts[0], let answer = pending.stream.answer()
+        else { return done() }
+        tokens.store(
+            [(prompt, answer, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+            completion: done)
     }
 }
 

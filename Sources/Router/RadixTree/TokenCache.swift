@@ -50,8 +50,10 @@ public final class TokenCache {
     /// finds them). Each item's generation is named by the `rid` its client
     /// gave, else by the worker's `meta_info.id`. With cache-aware routing,
     /// `affinity` learns that `worker` produced each stored trajectory.
-    func store(_ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
-               recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void) {
+    func store(
+        _ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
+        recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void
+    ) {
         var trajectories: [GeneratedTrajectory] = []
         for item in items {
             guard let output = GeneratedOutput(item.answer) else {
@@ -69,25 +71,27 @@ public final class TokenCache {
         // Always on the writer's thread, even when small: the writer also
         // frees the snapshots readers have left, which can be large (a
         // split 100K-token run, an eviction), and that must not stall the loop.
-        writer.submit({
-            stored.map { trajectory in
-                Result { () throws(RadixCacheError) -> UInt64? in
-                    var text = try trajectory.insert(into: cache, tokenizer: tokenizer)
-                    return recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil
+        writer.submit(
+            {
+                stored.map { trajectory in
+                    Result { () throws(RadixCacheError) -> UInt64? in
+                        var text = try trajectory.insert(into: cache, tokenizer: tokenizer)
+                        return recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil
+                    }
                 }
-            }
-        }, then: { [self] results in
-            for result in results {
-                switch result {
-                case .success(let key):
-                    trajectoriesStored += 1
-                    if let affinity, let worker, let key { affinity.record(key: key, worker: worker) }
-                case .failure(let error):
-                    notStored(because: error)
+            },
+            then: { [self] results in
+                for result in results {
+                    switch result {
+                    case .success(let key):
+                        trajectoriesStored += 1
+                        if let affinity, let worker, let key { affinity.record(key: key, worker: worker) }
+                    case .failure(let error):
+                        notStored(because: error)
+                    }
                 }
-            }
-            completion()
-        })
+                completion()
+            })
     }
 
     private func nextUnnamedGeneration() -> String {
@@ -102,7 +106,8 @@ public final class TokenCache {
         }
         trajectoriesNotStored[.cacheFull, default: 0] += 1
         if let skipped = fullCacheWarning.shouldWarn(now: EventLoop.monotonicNanoseconds()) {
-            logger.warning("""
+            logger.warning(
+                """
                 trajectories not cached: \(error); \(skipped + 1) refused since the last warning. \
                 Retrieve them (/retrieve_from_text), raise --cache-max-mb / --cache-max-tokens, \
                 or advance the weight version

@@ -117,7 +117,8 @@ struct GenerateBody: Sendable {
         for item in list {
             // Digits only: SGLang reads `1.0` or `1e2` as floats, and `-0` is no id.
             guard case .number(let text) = item, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                  let token = UInt32(text) else {
+                let token = UInt32(text)
+            else {
                 throw ClientError("\"input_ids\" must hold non-negative integer token ids")
             }
             ids.append(token)

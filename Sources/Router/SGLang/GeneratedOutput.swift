@@ -15,14 +15,15 @@ struct GeneratedOutput: Sendable {
     /// without one log-probability per generated token.
     init?(_ answer: JSONValue) {
         guard let meta = answer["meta_info"], let reason = meta["finish_reason"], !reason.isNull,
-              reason["type"]?.stringValue != "abort",
-              let outputIDs = answer["output_ids"]?.arrayValue,
-              let entries = meta["output_token_logprobs"]?.arrayValue, entries.count == outputIDs.count
+            reason["type"]?.stringValue != "abort",
+            let outputIDs = answer["output_ids"]?.arrayValue,
+            let entries = meta["output_token_logprobs"]?.arrayValue, entries.count == outputIDs.count
         else { return nil }
         var ids: [UInt32] = [], logprobs: [Double] = []
         for (id, entry) in zip(outputIDs, entries) {
             guard let token = id.intValue.flatMap(UInt32.init(exactly:)),
-                  let logprob = entry.arrayValue?.first?.doubleValue else { return nil }
+                let logprob = entry.arrayValue?.first?.doubleValue
+            else { return nil }
             ids.append(token)
             logprobs.append(logprob)
         }

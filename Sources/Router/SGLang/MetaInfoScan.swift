@@ -21,7 +21,8 @@ enum MetaInfoScan {
         if bytes[index] == UInt8(ascii: "\"") {
             let contents = index + 1
             guard let close = bytes[contents...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
-                  bytes[close] == UInt8(ascii: "\"") else { return nil }
+                bytes[close] == UInt8(ascii: "\"")
+            else { return nil }
             return String(decoding: bytes[contents..<close], as: UTF8.self)
         }
         let numberEnd = bytes[index...].firstIndex { !isNumberByte($0) } ?? bytes.count

@@ -6,11 +6,16 @@ extension HTTPResponse {
     /// the router takes, the HTTP server's own (400, 413, 431, 503...)
     /// included, through `RouterConfiguration.http`.
     public static func error(_ status: Int, _ message: String) -> HTTPResponse {
-        let body = JSONValue.object([("error", .object([
-            ("message", .string(message)),
-            ("type", .string(reasonPhrase(status))),
-            ("code", .int(status)),
-        ]))])
+        let body = JSONValue.object([
+            (
+                "error",
+                .object([
+                    ("message", .string(message)),
+                    ("type", .string(reasonPhrase(status))),
+                    ("code", .int(status)),
+                ])
+            )
+        ])
         return .json(status, body.serialized())
     }
 }

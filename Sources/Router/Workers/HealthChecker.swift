@@ -46,8 +46,9 @@ final class HealthChecker {
     private func probeAll() {
         for worker in pool.workers where !probing.contains(ObjectIdentifier(worker)) {
             probing.insert(ObjectIdentifier(worker))
-            let request = UpstreamRequest(method: "GET", url: worker.url + configuration.path,
-                                          timeoutMilliseconds: configuration.timeoutMilliseconds)
+            let request = UpstreamRequest(
+                method: "GET", url: worker.url + configuration.path,
+                timeoutMilliseconds: configuration.timeoutMilliseconds)
             client.fetch(request) { [weak self, worker] result in
                 guard let self else { return }
                 probing.remove(ObjectIdentifier(worker))

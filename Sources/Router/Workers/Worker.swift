@@ -59,7 +59,8 @@ public func normalizedWorkerURL(_ text: String) -> String? {
     if let colon = hostAndPort.lastIndex(of: ":"), hostAndPort[colon...].contains("]") == false {
         let port = hostAndPort[hostAndPort.index(after: colon)...]
         guard hostAndPort[..<colon].isEmpty == false, let number = Int(port), (1...65535).contains(number),
-              port.utf8.allSatisfy({ (0x30...0x39).contains($0) }) else { return nil }
+            port.utf8.allSatisfy({ (0x30...0x39).contains($0) })
+        else { return nil }
     } else if hostAndPort.isEmpty {
         return nil
     }

@@ -63,7 +63,8 @@ public final class WorkerPool {
     public func select(excluding excluded: Set<ObjectIdentifier> = [], preferring preferred: Worker? = nil) -> Worker? {
         // The common case, every worker available and none excluded, picks
         // from the registry itself without building a candidate list.
-        let candidates = excluded.isEmpty && workers.allSatisfy(\.isAvailable)
+        let candidates =
+            excluded.isEmpty && workers.allSatisfy(\.isAvailable)
             ? workers
             : workers.filter { $0.isAvailable && !excluded.contains(ObjectIdentifier($0)) }
         guard !candidates.isEmpty else { return nil }

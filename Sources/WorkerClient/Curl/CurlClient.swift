@@ -103,13 +103,15 @@ final class CurlClient {
             watchers[socket]?.idle()
             return
         }
-        let watcher = watchers[socket] ?? {
-            let watcher = SocketWatcher(loop: loop, socket: socket) { [unowned self] socket, flags in
-                socketAction(socket, flags: flags)
-            }
-            watchers[socket] = watcher
-            return watcher
-        }()
+        let watcher =
+            watchers[socket]
+            ?? {
+                let watcher = SocketWatcher(loop: loop, socket: socket) { [unowned self] socket, flags in
+                    socketAction(socket, flags: flags)
+                }
+                watchers[socket] = watcher
+                return watcher
+            }()
         var events: SocketPoll.Events = []
         if what == CURL_POLL_IN || what == CURL_POLL_INOUT { events.insert(.readable) }
         if what == CURL_POLL_OUT || what == CURL_POLL_INOUT { events.insert(.writable) }
@@ -147,7 +149,8 @@ final class CurlClient {
         var remaining: Int32 = 0
         while let message = curl_multi_info_read(multi, &remaining) {
             guard message.pointee.msg == CURLMSG_DONE, let easy = message.pointee.easy_handle,
-                  let transfer = running[easy] else { continue }
+                let transfer = running[easy]
+            else { continue }
             finish(transfer, code: message.pointee.data.result)
         }
     }

@@ -151,9 +151,11 @@ final class CurlTransfer: UpstreamTransfer {
             var valueStart = colon + 1
             while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
             if responseHeaders.isEmpty { responseHeaders.reserveCapacity(8) }
-            responseHeaders.append((
-                name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)))
+            responseHeaders.append(
+                (
+                    name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
+                    value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
+                ))
         }
         return line.count
     }

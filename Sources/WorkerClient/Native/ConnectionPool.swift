@@ -33,7 +33,7 @@ final class ConnectionPool {
 
     /// Sends `transfer` on an idle connection, or queues it for one.
     func acquire(_ transfer: NativeTransfer) {
-        isRetired = false // the worker is back
+        isRetired = false  // the worker is back
         if let connection = idle.popLast() {
             client.idleConnections -= 1
             return connection.begin(transfer)

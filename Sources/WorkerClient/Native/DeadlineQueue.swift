@@ -22,7 +22,7 @@ struct DeadlineQueue<Value> {
         nextTicket += 1
         pending[nextTicket] = value
         if let last = order.last, last.deadline > deadline {
-            var low = head, high = order.count // binary search: after every deadline not later
+            var low = head, high = order.count  // binary search: after every deadline not later
             while low < high {
                 let middle = (low + high) / 2
                 if order[middle].deadline <= deadline { low = middle + 1 } else { high = middle }

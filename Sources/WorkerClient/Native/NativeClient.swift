@@ -20,11 +20,13 @@ final class NativeClient {
     func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
         let (authority, target) = PlainHTTPURL.split(request.url)
         let key = String(authority)
-        let pool = pools[key] ?? {
-            let pool = ConnectionPool(client: self, authority: authority)
-            pools[key] = pool
-            return pool
-        }()
+        let pool =
+            pools[key]
+            ?? {
+                let pool = ConnectionPool(client: self, authority: authority)
+                pools[key] = pool
+                return pool
+            }()
         let transfer = NativeTransfer(pool: pool, request: request, target: target, handlers: handlers)
         transfer.start()
         return transfer

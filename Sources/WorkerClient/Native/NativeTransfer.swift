@@ -57,8 +57,11 @@ final class NativeTransfer: UpstreamTransfer {
         guard handlers != nil else { return }
         let wasSent = connection != nil
         leave()
-        complete(.failure(wasSent ? .timedOut("no complete answer within \(milliseconds) ms")
-                                  : .connectFailed("no connection to the worker within \(milliseconds) ms")))
+        complete(
+            .failure(
+                wasSent
+                    ? .timedOut("no complete answer within \(milliseconds) ms")
+                    : .connectFailed("no connection to the worker within \(milliseconds) ms")))
     }
 
     private func stopTimer() {

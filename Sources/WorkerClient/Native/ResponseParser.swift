@@ -154,10 +154,14 @@ final class ResponseParser {
     nonisolated(unsafe) static let settings: UnsafeMutablePointer<llhttp_settings_t> = {
         let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
         llhttp_settings_init(settings)
-        settings.pointee.on_message_begin = { owner($0).messageBegin(); return 0 }
+        settings.pointee.on_message_begin = {
+            owner($0).messageBegin(); return 0
+        }
         settings.pointee.on_header_field = { verdict(owner($0).fieldPiece(span($1, $2))) }
         settings.pointee.on_header_value = { verdict(owner($0).valuePiece(span($1, $2))) }
-        settings.pointee.on_header_value_complete = { owner($0).valueComplete(); return 0 }
+        settings.pointee.on_header_value_complete = {
+            owner($0).valueComplete(); return 0
+        }
         settings.pointee.on_headers_complete = { owner($0).headersComplete() }
         settings.pointee.on_body = { verdict(owner($0).body(span($1, $2))) }
         settings.pointee.on_message_complete = { owner($0).messageComplete() }

@@ -39,8 +39,9 @@ final class WorkerConnection {
                 let message = "\(pool.host):\(pool.port): \(error)"
                 return failConnecting(error.isLocalResourceExhaustion ? .localResources(message) : .connectFailed(message))
             }
-            tcp.setHandlers(onRead: { [self] in received($0) }, onEnd: { [self] in ended($0) },
-                            onDrained: {}, onClosed: {})
+            tcp.setHandlers(
+                onRead: { [self] in received($0) }, onEnd: { [self] in ended($0) },
+                onDrained: {}, onClosed: {})
             tcp.resumeReading()
             pool.connected(self)
         }
@@ -105,8 +106,10 @@ final class WorkerConnection {
         if case .complete? = outcome { return finish(transfer, reusable: false) }
         close()
         if answered > 0, !parser.hasInput, transfer.maySendAgain { return transfer.sendAgain() }
-        let reason = if case .failed(let message)? = outcome { message }
-                     else { "connection to the worker failed: \(error.map { "\($0)" } ?? "closed")" }
+        let reason =
+            if case .failed(let message)? = outcome { message } else {
+                "connection to the worker failed: \(error.map { "\($0)" } ?? "closed")"
+            }
         transfer.complete(.failure(.transport(reason)))
     }
 

@@ -31,8 +31,10 @@ final class Cluster: @unchecked Sendable {
     /// Sends the conversation's next user turn through the router (text
     /// only: the whole conversation so far) and reads what the worker got
     /// and answered. Does not change `conversation`; see `absorb`.
-    func send(_ conversation: Conversation, user: String, rid: String, maxNewTokens: Int = 16,
-              samplingParams: String? = nil, extraMembers: String = "") throws -> Turn {
+    func send(
+        _ conversation: Conversation, user: String, rid: String, maxNewTokens: Int = 16,
+        samplingParams: String? = nil, extraMembers: String = ""
+    ) throws -> Turn {
         let prompt = conversation.nextPrompt(user: user)
         let sampling = samplingParams ?? "{\"max_new_tokens\": \(maxNewTokens)}"
         var body = "{\"text\": \(jsonString(prompt)), \"rid\": \"\(rid)\", \"sampling_params\": \(sampling)"
@@ -45,17 +47,21 @@ final class Cluster: @unchecked Sendable {
         let answer = try jsonObject(response)
         let bodies = try workerBodies(rid: rid)
         guard let last = bodies.last else { throw FixtureError("no worker received \(rid)") }
-        return try Turn(prompt: prompt, rid: rid, answer: answer, workerBody: last.body, worker: last.worker,
-                        workerRequestCount: bodies.count)
+        return try Turn(
+            prompt: prompt, rid: rid, answer: answer, workerBody: last.body, worker: last.worker,
+            workerRequestCount: bodies.count)
     }
 
     /// `send`, the checks every text turn must pass, then `absorb`.
     @discardableResult
-    func turn(_ conversation: Conversation, user: String, rid: String, maxNewTokens: Int = 16,
-              samplingParams: String? = nil, extraMembers: String = "",
-              sourceLocation: SourceLocation = #_sourceLocation) throws -> Turn {
-        let turn = try send(conversation, user: user, rid: rid, maxNewTokens: maxNewTokens,
-                            samplingParams: samplingParams, extraMembers: extraMembers)
+    func turn(
+        _ conversation: Conversation, user: String, rid: String, maxNewTokens: Int = 16,
+        samplingParams: String? = nil, extraMembers: String = "",
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws -> Turn {
+        let turn = try send(
+            conversation, user: user, rid: rid, maxNewTokens: maxNewTokens,
+            samplingParams: samplingParams, extraMembers: extraMembers)
         check(turn, continuing: conversation, sourceLocation: sourceLocation)
         conversation.absorb(turn)
         return turn
@@ -66,45 +72,54 @@ final class Cluster: @unchecked Sendable {
     /// new text; `return_logprob` on. The generated ids are not what
     /// re-tokenizing their text gives.
     func check(_ turn: Turn, continuing conversation: Conversation, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(turn.workerRequestCount == 1, "\(turn.rid) reached workers \(turn.workerRequestCount) times", sourceLocation: sourceLocation)
+        #expect(
+            turn.workerRequestCount == 1, "\(turn.rid) reached workers \(turn.workerRequestCount) times", sourceLocation: sourceLocation)
         #expect(turn.workerBody["text"] == nil, "the worker was sent text: \(turn.workerBody)", sourceLocation: sourceLocation)
         #expect(turn.workerBody["return_logprob"] as? Bool == true, sourceLocation: sourceLocation)
         let expected = conversation.ids + tokenizer.rest(String(turn.prompt.utf8.dropFirst(conversation.text.utf8.count))!)
         #expect(turn.inputIDs == expected, "input_ids of \(turn.rid)", sourceLocation: sourceLocation)
         let generated = turn.outputIDs.last == Conversation.endOfSequence ? Array(turn.outputIDs.dropLast()) : turn.outputIDs
         #expect(!generated.isEmpty, sourceLocation: sourceLocation)
-        #expect(tokenizer.rest(turn.outputText) != generated,
-                "the fake worker must generate ids that re-tokenizing their text does not give", sourceLocation: sourceLocation)
+        #expect(
+            tokenizer.rest(turn.outputText) != generated,
+            "the fake worker must generate ids that re-tokenizing their text does not give", sourceLocation: sourceLocation)
         #expect(turn.logprobs.count == turn.outputIDs.count, sourceLocation: sourceLocation)
     }
 
     /// `/retrieve_from_text` on the conversation's text returns exactly its
     /// ids, mask 1 on generated tokens only, the worker's log-probabilities
     /// bit for bit (0.0 for prompt tokens), and `version` on every generated token.
-    func checkRetrieve(_ conversation: Conversation, text: String? = nil, version: String? = nil,
-                       sourceLocation: SourceLocation = #_sourceLocation) throws {
+    func checkRetrieve(
+        _ conversation: Conversation, text: String? = nil, version: String? = nil,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) throws {
         let retrieved = try router.retrieve(text ?? conversation.text)
-        expectTrajectory(retrieved, ids: conversation.ids, mask: conversation.mask, logp: conversation.logp,
-                         version: version, sourceLocation: sourceLocation)
+        expectTrajectory(
+            retrieved, ids: conversation.ids, mask: conversation.mask, logp: conversation.logp,
+            version: version, sourceLocation: sourceLocation)
     }
 }
 
 /// The retrieved trajectory is exactly `ids` with `mask` and `logp`, all
 /// cached; generated tokens carry `version`, prompt tokens none.
-func expectTrajectory(_ retrieved: RetrievedTrajectory, ids: [Int], mask: [Int], logp: [Double], version: String? = nil,
-                      sourceLocation: SourceLocation = #_sourceLocation) {
+func expectTrajectory(
+    _ retrieved: RetrievedTrajectory, ids: [Int], mask: [Int], logp: [Double], version: String? = nil,
+    sourceLocation: SourceLocation = #_sourceLocation
+) {
     #expect(retrieved.tokens == ids, "tokens", sourceLocation: sourceLocation)
     #expect(retrieved.lossMask == mask, "loss_mask", sourceLocation: sourceLocation)
-    #expect(retrieved.rolloutLogp.map(\.bitPattern) == logp.map(\.bitPattern),
-            "rollout_logp \(retrieved.rolloutLogp) vs \(logp)", sourceLocation: sourceLocation)
+    #expect(
+        retrieved.rolloutLogp.map(\.bitPattern) == logp.map(\.bitPattern),
+        "rollout_logp \(retrieved.rolloutLogp) vs \(logp)", sourceLocation: sourceLocation)
     #expect(retrieved.tokenLength == ids.count, sourceLocation: sourceLocation)
     #expect(retrieved.lossMaskLength == ids.count, sourceLocation: sourceLocation)
     #expect(retrieved.cacheHit, sourceLocation: sourceLocation)
     #expect(retrieved.cachedTokens == ids.count, sourceLocation: sourceLocation)
     #expect(retrieved.exact && retrieved.retokenizedTokens == 0, sourceLocation: sourceLocation)
     if let version {
-        #expect(retrieved.weightVersions == mask.map { $0 == 1 ? version : nil },
-                "weight_versions \(retrieved.weightVersions)", sourceLocation: sourceLocation)
+        #expect(
+            retrieved.weightVersions == mask.map { $0 == 1 ? version : nil },
+            "weight_versions \(retrieved.weightVersions)", sourceLocation: sourceLocation)
     }
 }
 
@@ -124,8 +139,10 @@ struct Turn: @unchecked Sendable {
     let weightVersion: String?
     let finishReason: String?
 
-    init(prompt: String, rid: String, answer: [String: Any], workerBody: [String: Any], worker: Int,
-         workerRequestCount: Int) throws {
+    init(
+        prompt: String, rid: String, answer: [String: Any], workerBody: [String: Any], worker: Int,
+        workerRequestCount: Int
+    ) throws {
         self.prompt = prompt
         self.rid = rid
         self.answer = answer
@@ -139,9 +156,11 @@ struct Turn: @unchecked Sendable {
 
     /// Output ids, text, log-probabilities, weight version and finish reason of one answer.
     static func generation(_ answer: [String: Any]) throws
-        -> (ids: [Int], text: String, logprobs: [Double], version: String?, finish: String?) {
+        -> (ids: [Int], text: String, logprobs: [Double], version: String?, finish: String?)
+    {
         guard let ids = ints(answer["output_ids"]), let text = answer["text"] as? String,
-              let meta = answer["meta_info"] as? [String: Any] else {
+            let meta = answer["meta_info"] as? [String: Any]
+        else {
             throw FixtureError("unexpected /generate answer: \(answer)")
         }
         let entries = meta["output_token_logprobs"] as? [[Any]] ?? []

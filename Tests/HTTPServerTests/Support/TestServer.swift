@@ -31,7 +31,9 @@ final class TestServer {
             do {
                 let port = try server.start(host: "127.0.0.1", port: 0)
                 let wakeup = LoopWakeup(loop: loop) {
-                    for job in jobs.withLock({ queued in defer { queued = [] }; return queued }) { job(server, loop) }
+                    for job in jobs.withLock({ queued in
+                        defer { queued = [] }; return queued
+                    }) { job(server, loop) }
                 }
                 startup.value = .success((port, wakeup))
             } catch {

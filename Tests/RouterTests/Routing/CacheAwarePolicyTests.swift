@@ -55,9 +55,9 @@ import Testing
         (10, 6, 4, 1.5, false),  // 4 more: not more than 4
         (10, 5, 4, 2.0, false),  // twice as many: not more than twice
         (11, 5, 4, 2.0, true),
-        (1, 0, 0, 1.0, true),    // the end-to-end tests' "any imbalance" setting
+        (1, 0, 0, 1.0, true),  // the end-to-end tests' "any imbalance" setting
         (0, 0, 0, 1.0, false),
-        (50, 40, 5, 1.5, false), // far over in count, not in ratio
+        (50, 40, 5, 1.5, false),  // far over in count, not in ratio
     ])
     func overloadNeedsBothThresholds(preferred: Int, least: Int, absolute: Int, relative: Double, overloaded: Bool) {
         let pool = workers(inFlight: [preferred, least])

@@ -32,7 +32,7 @@ final class BackgroundLoad: @unchecked Sendable {
 /// like the cache's new turns and the versions it drops) that never
 /// touches the cache. What it costs a reader is what any busy neighbour
 /// costs on this machine, not the cache's doing.
-final class MemoryChurn: @unchecked Sendable { // used by its one thread only
+final class MemoryChurn: @unchecked Sendable {  // used by its one thread only
     private var buffers: [[UInt8]] = Array(repeating: [], count: 1_400)
     private var next = 0
 
@@ -43,7 +43,7 @@ final class MemoryChurn: @unchecked Sendable { // used by its one thread only
 }
 
 /// A second reader's lookups: the same next-turn texts from another starting point.
-final class LookupLoop: @unchecked Sendable { // used by its one thread only
+final class LookupLoop: @unchecked Sendable {  // used by its one thread only
     private let fixture: Fixture
     private var next: Int
 
@@ -77,7 +77,7 @@ enum Neighbour: String, CaseIterable {
 }
 
 /// Counts a benchmark's iterations, for changing their order of phases.
-final class IterationCounter: @unchecked Sendable { // package-benchmark runs iterations one at a time
+final class IterationCounter: @unchecked Sendable {  // package-benchmark runs iterations one at a time
     private var count = 0
 
     func next() -> Int {

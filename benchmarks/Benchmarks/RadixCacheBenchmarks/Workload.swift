@@ -15,9 +15,11 @@ struct WordVocabulary: TokenBytes {
         var offsets = Array(0...256)
         var words = Set<[UInt8]>()
         while words.count < wordCount {
-            let word = [UInt8(ascii: " ")] + (0..<Int.random(in: 1...4, using: &random)).map { _ in
-                UInt8.random(in: 97...122, using: &random)
-            }
+            let word =
+                [UInt8(ascii: " ")]
+                + (0..<Int.random(in: 1...4, using: &random)).map { _ in
+                    UInt8.random(in: 97...122, using: &random)
+                }
             guard words.insert(word).inserted else { continue }
             bytes += word
             offsets.append(bytes.count)
@@ -51,8 +53,10 @@ struct Trajectory {
 
     /// Appends words until the text has grown by about `bytes`: one turn
     /// of a generation (a prompt's text when `generated` is false).
-    mutating func extend(by bytes: Int, generated: Bool = true, vocabulary: WordVocabulary,
-                         random: inout some RandomNumberGenerator) {
+    mutating func extend(
+        by bytes: Int, generated: Bool = true, vocabulary: WordVocabulary,
+        random: inout some RandomNumberGenerator
+    ) {
         let start = tokens.count
         defer {
             let rid = (0..<32).map { _ in String(Int.random(in: 0..<16, using: &random), radix: 16) }.joined()
@@ -69,8 +73,9 @@ struct Trajectory {
     }
 
     func insert(into cache: RadixCache, version: Int) throws {
-        try cache.insert(text: string, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: String(version),
-                         originRuns: originRuns)
+        try cache.insert(
+            text: string, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: String(version),
+            originRuns: originRuns)
     }
 }
 

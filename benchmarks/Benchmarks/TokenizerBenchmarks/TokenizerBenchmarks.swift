@@ -31,15 +31,19 @@ private func corpusChunks() -> [String] {
 let benchmarks: @Sendable () -> Void = {
     let model = fixtures + "/qwen3"
 
-    Benchmark("Load Qwen3 tokenizer.json",
-              configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 10)) { benchmark in
+    Benchmark(
+        "Load Qwen3 tokenizer.json",
+        configuration: .init(metrics: [.wallClock, .peakMemoryResident], maxDuration: .seconds(10), maxIterations: 10)
+    ) { benchmark in
         for _ in benchmark.scaledIterations {
             blackHole(try Tokenizer.load(directory: model))
         }
     }
 
-    Benchmark("Encode 8 MB corpus in 4 KB calls (Qwen3)",
-              configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(20), maxIterations: 5)) { benchmark in
+    Benchmark(
+        "Encode 8 MB corpus in 4 KB calls (Qwen3)",
+        configuration: .init(metrics: [.wallClock, .throughput, .mallocCountTotal], maxDuration: .seconds(20), maxIterations: 5)
+    ) { benchmark in
         let tokenizer = try Tokenizer.load(directory: model)
         let chunks = corpusChunks()
         benchmark.startMeasurement()

@@ -9,10 +9,11 @@ import JSON
 public func fuzzGenerateBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = Array(UnsafeBufferPointer(start: data, count: size))
     guard let body = try? GenerateBody(source) else { return 0 }
-    let ids: [[UInt32]] = switch body.prompts {
-    case .texts(let texts): texts.map { [UInt32($0.utf8.count), 151_644, 0] }
-    case .ids(let lists): lists
-    }
+    let ids: [[UInt32]] =
+        switch body.prompts {
+        case .texts(let texts): texts.map { [UInt32($0.utf8.count), 151_644, 0] }
+        case .ids(let lists): lists
+        }
     require(body.isBatch || ids.count == 1, "one prompt expected")
     let rewritten = body.rewritten(ids: ids)
     guard case .object(let members)? = try? JSONParser.parse(rewritten) else {
@@ -32,7 +33,8 @@ public func fuzzGenerateBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt 
     guard case .object(let original)? = try? JSONParser.parse(source) else { fail("accepted a non-object") }
     let kept = original.filter { !rewrittenKeys.contains($0.key) }
     let after = members.filter { !rewrittenKeys.contains($0.key) }
-    require(kept.count == after.count && zip(kept, after).allSatisfy { $0.key == $1.key && $0.value == $1.value },
-                 "other members changed")
+    require(
+        kept.count == after.count && zip(kept, after).allSatisfy { $0.key == $1.key && $0.value == $1.value },
+        "other members changed")
     return 0
 }

@@ -56,5 +56,6 @@ private func checked(_ request: HTTPRequest) -> String {
     require(request.target.hasPrefix("/") || request.target == "*", "target \(request.target)")
     require(request.method != "CONNECT", "CONNECT accepted")
     let headers = request.headers.map { "\($0.name): \($0.value)" }.joined(separator: "|")
-    return "\(request.method) \(request.target) \(request.versionMajor).\(request.versionMinor) [\(headers)] \(request.body) \(request.keepAlive)"
+    return
+        "\(request.method) \(request.target) \(request.versionMajor).\(request.versionMinor) [\(headers)] \(request.body) \(request.keepAlive)"
 }

@@ -11,7 +11,8 @@ import FuzzSupport
 public func fuzzRadixCache(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     var input = FuzzInput(data, size)
     let evicts = input.byte() & 1 == 1
-    let configuration = evicts
+    let configuration =
+        evicts
         ? RadixCache.Configuration(maxTokens: 60, maxBytes: 1 << 20, versionWindow: 2, keepsUnretrieved: false) : nil
     var check = ModelCheck(random: InputRandom(input.rest()), configuration: configuration)
     for _ in 0..<8 {

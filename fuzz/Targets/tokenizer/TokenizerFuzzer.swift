@@ -16,8 +16,9 @@ public func fuzzTokenizer(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         let text = String(decoding: bytes, as: UTF8.self)
         ids = tokenizer.encode(text)
         let decoded = tokenizer.decode(ids)
-        require(decoded == tokenizer.normalized(text) && Array(decoded.utf8) == Array(tokenizer.normalized(text).utf8),
-                     "round trip of \(Array(text.utf8)) gave \(Array(decoded.utf8))")
+        require(
+            decoded == tokenizer.normalized(text) && Array(decoded.utf8) == Array(tokenizer.normalized(text).utf8),
+            "round trip of \(Array(text.utf8)) gave \(Array(decoded.utf8))")
     } else {
         ids = bytes.withUnsafeBufferPointer { tokenizer.encode(utf8: $0) }
     }
