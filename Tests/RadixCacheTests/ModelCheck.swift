@@ -32,7 +32,9 @@ struct ModelCheck<Random: RandomNumberGenerator> {
                     evicts
                     ? found.tokens.isEmpty || model.candidates(for: query, options: options).contains { model.expected($0) == found }
                     : found == model.match(query, options: options)
-                if !agrees { mismatches.append("query \(query), \(options): cache \(found)") }
+                if !agrees {
+                    mismatches.append("query \(query), \(options): cache \(found), model \(model.match(query, options: options))")
+                }
             }
         }
         return mismatches
