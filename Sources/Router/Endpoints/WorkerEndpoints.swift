@@ -7,23 +7,18 @@ struct WorkerEndpoints {
 
     func add(_ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
         pool.add(url: try workerURL(in: request))
-        return .json(
-            200,
-            JSONValue.object([
-                ("status", .string("success")),
-                ("worker_urls", workerLoads()),
-            ]).serialized())
+        return success()
     }
 
     func remove(_ request: HTTPRequest) throws(ClientError) -> HTTPResponse {
         let url = try workerURL(in: request)
         guard pool.remove(url: url) else { throw ClientError(404, "worker \(url) is not registered") }
-        return .json(
-            200,
-            JSONValue.object([
-                ("status", .string("success")),
-                ("worker_urls", workerLoads()),
-            ]).serialized())
+        return success()
+    }
+
+    /// The original's answer to a change: `{"status": "success", "worker_urls": {url: in_flight}}`.
+    private func success() -> HTTPResponse {
+        .json(200, JSONValue.object([("status", .string("success")), ("worker_urls", workerLoads())]).serialized())
     }
 
     func list() -> HTTPResponse {
