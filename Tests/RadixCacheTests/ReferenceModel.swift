@@ -31,6 +31,9 @@ struct ReferenceModel {
                 weightVersion: version, originRuns: originRuns, tailCount: tailCount)
         }
 
+        /// Whether this trajectory marks token `position` as its tail.
+        func isTail(at position: Int) -> Bool { position >= tokens.count - tailCount }
+
         /// Whether `other`'s first `count` tokens are this one's, with the same values and origins.
         func agrees(with other: Stored, count: Int) -> Bool {
             guard count <= tokens.count, count <= other.tokens.count else { return false }
@@ -78,16 +81,25 @@ struct ReferenceModel {
         count == 0 ? stored.count - 1 : holders(of: index, count: count).last!
     }
 
-    /// Whether token `position` of trajectory `index` is marked as a tail
-    /// in the tree: by the first trajectory to store it.
-    func isTail(_ index: Int, _ position: Int) -> Bool {
-        let first = stored[holders(of: index, count: position + 1)[0]]
-        return position >= first.tokens.count - first.tailCount
+    /// How the tree may mark token `position` of trajectory `index`: as a
+    /// tail (`true`), or not (`false`). The trajectory that stored the token
+    /// marked it, and later ones sharing it leave the mark alone. Without
+    /// eviction that is the first holder; after it, any holder may have
+    /// stored the token again.
+    func tailMarks(_ index: Int, _ position: Int, afterEviction: Bool) -> Set<Bool> {
+        let holders = holders(of: index, count: position + 1)
+        return Set((afterEviction ? holders : [holders[0]]).map { stored[$0].isTail(at: position) })
     }
 
-    func candidates(for query: [UInt8], options: RadixCache.MatchOptions = .init()) -> [Candidate] {
+    /// With `afterEviction`, every match the tree may give once eviction has
+    /// taken any nodes (and later inserts stored some again); without, the
+    /// matches it may rank.
+    func candidates(
+        for query: [UInt8], options: RadixCache.MatchOptions = .init(), afterEviction: Bool = false
+    ) -> [Candidate] {
         let all = stored.indices.flatMap { index in
-            plainCandidates(of: index, query) + (options.includesTails ? tailCandidates(of: index, query) : [])
+            plainCandidates(of: index, query)
+                + (options.includesTails ? tailCandidates(of: index, query, afterEviction: afterEviction) : [])
         }
         guard let generation = options.generation else { return all }
         return all.filter { candidate in
@@ -116,23 +128,29 @@ struct ReferenceModel {
     }
 
     /// The query ends at, or inside, the first token of a tail: the match
-    /// takes the tail to its end.
-    private func tailCandidates(of index: Int, _ query: [UInt8]) -> [Candidate] {
+    /// takes the tail to its end (after eviction, to wherever the marks the
+    /// tree may hold end it).
+    private func tailCandidates(of index: Int, _ query: [UInt8], afterEviction: Bool) -> [Candidate] {
         let trajectory = stored[index], offsets = trajectory.offsets
-        return trajectory.tokens.indices.compactMap { first in
+        func marks(_ position: Int) -> Set<Bool> { tailMarks(index, position, afterEviction: afterEviction) }
+        return trajectory.tokens.indices.flatMap { first -> [Candidate] in
             let previous = first - 1
-            guard isTail(index, first), first == 0 || !isTail(index, previous),
+            guard marks(first).contains(true), first == 0 || marks(previous).contains(false),
                 first == 0 || trajectory.lossMask[previous] == 0 || trajectory.origins[previous] == trajectory.origins[first],
                 offsets[first] <= query.count, query.count < offsets[first + 1],
                 trajectory.text.prefix(query.count).elementsEqual(query)
-            else { return nil }
-            var end = first + 1
-            while end < trajectory.tokens.count, isTail(index, end), trajectory.origins[end] == trajectory.origins[first] {
-                end += 1
+            else { return [] }
+            var ends = [first + 1]
+            while let end = ends.last, end < trajectory.tokens.count, marks(end).contains(true),
+                trajectory.origins[end] == trajectory.origins[first]
+            {
+                ends.append(end + 1)
             }
-            return Candidate(
-                trajectory: index, count: end, bytes: query.count,
-                rank: [query.count, latestHolder(of: index, first), end, latestHolder(of: index, first + 1)])
+            return (afterEviction ? ends : [ends.last!]).map { end in
+                Candidate(
+                    trajectory: index, count: end, bytes: query.count,
+                    rank: [query.count, latestHolder(of: index, first), end, latestHolder(of: index, first + 1)])
+            }
         }
     }
 
