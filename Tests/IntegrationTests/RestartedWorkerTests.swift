@@ -14,7 +14,8 @@ import TestSupport
     func requestsSentWhileTheOnlyWorkerIsDeadAreAnsweredOnceItRestarts(client: WorkerClientKind) throws {
         let first = try MockWorkerProcess()
         let port = first.port
-        let router = try RouterProcess(client: client, mocks: [first], ["--health-check-interval", "0.5", "--cb-timeout-duration-secs", "2"])
+        let router = try RouterProcess(
+            client: client, mocks: [first], ["--health-check-interval", "0.5", "--cb-timeout-duration-secs", "2"])
         #expect(try router.generate(rid: "before").status == 200)
 
         first.process.send(signal: SIGKILL)
