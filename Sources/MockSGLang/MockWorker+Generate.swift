@@ -50,17 +50,7 @@ extension MockWorker {
         var isAborted = Array(repeating: injected, count: responses.count)
         let tokens = parsed.items.map(\.maxNewTokens).max() ?? 0
         let delay = injected ? 0 : UInt64(settings.latencyPerTokenMilliseconds * Double(tokens))
-        running += 1
-        let timer = LoopTimer(loop: loop)
-        // Once: an abort and the client leaving may both end it.
-        var ended = false
-        let end = { [self] in
-            guard !ended else { return }
-            ended = true
-            timer.cancel()
-            running -= 1
-            for response in responses { abortable[response.requestID] = nil }
-        }
+        let (timer, end) = beginRunning(responses.map(\.requestID))
         let finish = { [self] in
             end()
             let elapsed = Double(EventLoop.monotonicNanoseconds() - started) / 1e9
@@ -86,6 +76,23 @@ extension MockWorker {
         }
         responder.onClientGone = end
         timer.start(afterMilliseconds: delay, finish)
+    }
+
+    /// Counts a generation as running, with the timer that paces it, until
+    /// `end`: it stops the timer and forgets the abort handlers of `rids`.
+    /// Once only: an abort and the client leaving may both end it.
+    private func beginRunning(_ rids: [String]) -> (timer: LoopTimer, end: () -> Void) {
+        running += 1
+        let timer = LoopTimer(loop: loop)
+        var ended = false
+        let end = { [self] in
+            guard !ended else { return }
+            ended = true
+            timer.cancel()
+            running -= 1
+            for rid in rids { abortable[rid] = nil }
+        }
+        return (timer, end)
     }
 
     /// Tokens a generation of `total` would have produced after `seconds`.
@@ -133,18 +140,8 @@ extension MockWorker {
         var produced = 0
         let total = response.generation.outputIDs.count
         let interval = max(UInt64(settings.latencyPerTokenMilliseconds), 1)
-        running += 1
-        let timer = LoopTimer(loop: loop)
         let rid = response.requestID
-        // Once: an abort and the client leaving may both end it.
-        var ended = false
-        let end = { [self] in
-            guard !ended else { return }
-            ended = true
-            timer.cancel()
-            running -= 1
-            abortable[rid] = nil
-        }
+        let (timer, end) = beginRunning([rid])
         abortable[rid] = { [self] in
             record(response.record(produced: min(produced, total), aborted: true))
             emit(
