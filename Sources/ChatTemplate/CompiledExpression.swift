@@ -53,20 +53,26 @@ final class ConstantExpression: CompiledExpression {
 /// jinja2's globals.
 final class VariableExpression: CompiledExpression {
     let name: String
-    private let slots: [(depth: Int, slot: Int)]
+    /// The innermost slot apart from the others: most names have one slot or none.
+    private let innermost: (depth: Int, slot: Int)?
+    private let outer: [(depth: Int, slot: Int)]
     /// The index of `name` among the render's variables (`Interpreter.globals`).
     private let global: Int
 
     init(name: String, slots: [(depth: Int, slot: Int)], global: Int) {
         self.name = name
-        self.slots = slots
+        innermost = slots.first
+        outer = Array(slots.dropFirst())
         self.global = global
     }
 
     /// The variable as a frame or the render's variables hold it (not jinja2's globals).
     func lookup(_ interpreter: Interpreter) -> Value? {
-        for position in slots.indices {
-            if let value = interpreter.frame.value(depth: slots[position].depth, slot: slots[position].slot) { return value }
+        if let innermost {
+            if let value = interpreter.frame.value(depth: innermost.depth, slot: innermost.slot) { return value }
+            for position in outer.indices {
+                if let value = interpreter.frame.value(depth: outer[position].depth, slot: outer[position].slot) { return value }
+            }
         }
         return interpreter.globals[global]
     }

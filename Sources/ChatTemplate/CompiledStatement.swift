@@ -57,19 +57,22 @@ final class OutputStatement: CompiledStatement {
     }
 }
 
-/// `if`/`elif`/`else`: runs in the frame around it.
+/// `if`/`elif`/`else`: runs in the frame around it. Conditions and bodies
+/// are kept apart, not as pairs: reading a pair out of an array would retain both.
 final class IfStatement: CompiledStatement {
-    let branches: [(condition: CompiledExpression, body: [CompiledStatement])]
+    let conditions: [CompiledExpression]
+    let bodies: [[CompiledStatement]]
     let otherwise: [CompiledStatement]
 
     init(_ branches: [(condition: CompiledExpression, body: [CompiledStatement])], otherwise: [CompiledStatement]) {
-        self.branches = branches
+        conditions = branches.map(\.condition)
+        bodies = branches.map(\.body)
         self.otherwise = otherwise
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        for position in branches.indices where isTruthy(try branches[position].condition.evaluate(interpreter)) {
-            return try interpreter.execute(branches[position].body)
+        for position in conditions.indices where isTruthy(try conditions[position].evaluate(interpreter)) {
+            return try interpreter.execute(bodies[position])
         }
         return try interpreter.execute(otherwise)
     }

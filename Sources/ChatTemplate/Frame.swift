@@ -4,30 +4,46 @@
 /// hold a slot; a slot is nil until the name is set, and a lookup then goes
 /// on to the next frame out that can hold the name.
 final class Frame: RenderCycleBreaking {
-    @exclusivity(unchecked) private var slots: [Value?]
+    /// Fixed-size storage of its own: reading a slot checks no bounds and no
+    /// uniqueness, as an array in a class's `var` would on every access.
+    private let slots: UnsafeMutablePointer<Value?>
+    private let size: Int
     let parent: Frame?
     /// A macro defined here keeps this frame: it must not be reused.
     private(set) var isCaptured = false
 
     init(parent: Frame?, size: Int) {
         self.parent = parent
-        slots = Array(repeating: nil, count: size)
+        self.size = size
+        slots = .allocate(capacity: size)
+        slots.initialize(repeating: nil, count: size)
+    }
+
+    deinit {
+        slots.deinitialize(count: size)
+        slots.deallocate()
     }
 
     func capture() { isCaptured = true }
 
-    /// Empties the frame for the next loop iteration, keeping its storage.
+    /// Empties the frame for the next loop iteration.
     func clear() {
-        for slot in slots.indices { slots[slot] = nil }
+        for slot in 0..<size { slots[slot] = nil }
     }
 
-    func breakCycles() { slots = [] }
+    func breakCycles() { clear() }
 
-    /// The slot `depth` frames out. Recursing through `parent` borrows each
-    /// frame; a loop holding the current frame in a variable would retain and release every one.
+    /// The slot `depth` frames out. The walk holds the frames unowned: each
+    /// is kept alive by the one inside it, so retaining them would only cost.
     func value(depth: Int, slot: Int) -> Value? {
-        depth == 0 ? slots[slot] : parent.unsafelyUnwrapped.value(depth: depth - 1, slot: slot)
+        unowned(unsafe) var frame = self
+        for _ in 0..<depth { frame = frame.parent.unsafelyUnwrapped }
+        assert(slot < frame.size, "slot \(slot) of a frame of \(frame.size)")
+        return frame.slots[slot]
     }
 
-    func set(_ slot: Int, _ value: Value) { slots[slot] = value }
+    func set(_ slot: Int, _ value: Value) {
+        assert(slot < size, "slot \(slot) of a frame of \(size)")
+        slots[slot] = value
+    }
 }
