@@ -57,24 +57,22 @@ final class OutputStatement: CompiledStatement {
     }
 }
 
-/// `if`/`elif`/`else`: runs in the frame around it. Conditions and bodies
-/// are kept apart, not as pairs: reading a pair out of an array would retain both.
+/// `if`, runs in the frame around it; each `elif` is an `if` alone in the
+/// `else` of the one before. Its parts are properties, not array elements,
+/// so reaching them retains nothing.
 final class IfStatement: CompiledStatement {
-    let conditions: [CompiledExpression]
-    let bodies: [[CompiledStatement]]
+    let condition: CompiledExpression
+    let body: [CompiledStatement]
     let otherwise: [CompiledStatement]
 
-    init(_ branches: [(condition: CompiledExpression, body: [CompiledStatement])], otherwise: [CompiledStatement]) {
-        conditions = branches.map(\.condition)
-        bodies = branches.map(\.body)
+    init(_ condition: CompiledExpression, body: [CompiledStatement], otherwise: [CompiledStatement]) {
+        self.condition = condition
+        self.body = body
         self.otherwise = otherwise
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        for position in conditions.indices where isTruthy(try conditions[position].evaluate(interpreter)) {
-            return try interpreter.execute(bodies[position])
-        }
-        return try interpreter.execute(otherwise)
+        try interpreter.execute(isTruthy(condition.evaluate(interpreter)) ? body : otherwise)
     }
 }
 

@@ -43,7 +43,10 @@ final class Compiler {
             statements.append(OutputStatement(compile(expression)))
         case .conditional(let branches, let otherwise):
             let compiled = branches.map { (condition: compile($0.condition), body: compile($0.body)) }
-            statements.append(IfStatement(compiled, otherwise: compile(otherwise)))
+            let chain = compiled.reversed().reduce(compile(otherwise)) { otherwise, branch in
+                [IfStatement(branch.condition, body: branch.body, otherwise: otherwise)]
+            }
+            statements += chain
         case .loop(let target, let iterable, let filter, let body, let otherwise, _):
             statements.append(compileLoop(target: target, iterable: iterable, filter: filter, body: body, otherwise: otherwise))
         case .set(let target, let expression):
