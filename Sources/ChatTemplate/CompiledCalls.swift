@@ -60,10 +60,19 @@ final class CallExpression: CompiledExpression {
 /// One filter with its arguments: in `x | name(...)`, and in the head of block `set` and `filter`.
 struct CompiledFilter {
     let name: String
+    /// Nil for a name no filter has: jinja2 fails only when such a filter inside an `if` runs.
+    let filter: Filter?
     let arguments: CompiledArguments
 
+    init(name: String, arguments: CompiledArguments) {
+        self.name = name
+        filter = Filter(rawValue: name)
+        self.arguments = arguments
+    }
+
     func apply(to value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
-        try Filters.apply(name, to: value, arguments.evaluate(interpreter), interpreter)
+        guard let filter else { throw .render("no filter named '\(name)'") }
+        return try Filters.apply(filter, to: value, arguments.evaluate(interpreter), interpreter)
     }
 }
 
