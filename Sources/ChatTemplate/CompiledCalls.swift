@@ -89,6 +89,14 @@ final class FilterExpression: CompiledExpression {
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
         try filter.apply(to: target.evaluate(interpreter), interpreter)
     }
+
+    /// `tojson` gives a plain string: written straight into the rendering, not built first.
+    override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
+        guard filter.filter == .tojson else { return try super.append(interpreter) }
+        let value = try target.evaluate(interpreter)
+        try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: &interpreter.output)
+        return nil
+    }
 }
 
 /// `target is name(...)`, `target is not name(...)`.

@@ -73,12 +73,8 @@ final class ArithmeticExpression: CompiledExpression {
         guard op == .add else { return try super.append(interpreter) }
         let start = interpreter.output.count
         if let leftValue = try left.append(interpreter) { return try pythonArithmetic(.add, leftValue, right.evaluate(interpreter)) }
-        let rightValue = try right.evaluate(interpreter)
-        if case .string(let text) = rightValue {
-            interpreter.write(text)
-            return nil
-        }
-        // The left side was a plain string after all: take it back and add as Python would.
+        guard let rightValue = try right.append(interpreter) else { return nil }
+        // The left side was a plain string, the right one is not: take the left back and add as Python would.
         let leftText = String(decoding: interpreter.output[start...], as: UTF8.self)
         interpreter.output.removeSubrange(start...)
         return try pythonArithmetic(.add, .string(leftText), rightValue)
