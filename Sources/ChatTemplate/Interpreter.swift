@@ -45,11 +45,14 @@ final class Interpreter {
 
     @discardableResult
     func execute(_ statements: [CompiledStatement]) throws(TemplateError) -> Flow {
-        for position in statements.indices {
-            let flow = try statements[position].execute(self)
-            if flow != .normal { return flow }
+        // Through the buffer: no bounds check per statement, and fewer retains (callgrind).
+        try statements.withUnsafeBufferPointer { (statements) throws(TemplateError) in
+            for statement in statements {
+                let flow = try statement.execute(self)
+                if flow != .normal { return flow }
+            }
+            return .normal
         }
-        return .normal
     }
 
     /// Appends `text`'s UTF-8, copied in one go from the string's storage.
