@@ -1,12 +1,6 @@
 /// jinja2's built-in filters that chat templates use, with transformers'
 /// `tojson`. A filter jinja2 has but this engine lacks is refused at load time.
 enum Filters {
-    static let implemented: Set<String> = [
-        "abs", "attr", "capitalize", "count", "d", "default", "dictsort", "e", "escape", "first", "float", "indent",
-        "int", "items", "join", "last", "length", "list", "lower", "map", "max", "min", "reject", "rejectattr",
-        "replace", "reverse", "safe", "select", "selectattr", "sort", "string", "sum", "title", "tojson", "trim",
-        "unique", "upper",
-    ]
     /// Filters that return a changed string: on Markup they would return Markup, which this engine does not model.
     private static let markupChanging: Set<String> = ["capitalize", "indent", "lower", "replace", "reverse", "title", "trim", "upper"]
     private static let jinjaOnly: Set<String> = [
@@ -20,13 +14,15 @@ enum Filters {
         if jinjaOnly.contains(name) { throw .unsupported("the filter '\(name)'", location) }
     }
 
-    static func apply(_ name: String, to value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value {
+    static func apply(_ filter: Filter, to value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value
+    {
+        let name = filter.rawValue
         let argument = { (position: Int, name: String) in arguments.value(position, name) }
         if case .markup = value, markupChanging.contains(name) {
             throw .render("the filter '\(name)' on a Markup value (from |safe or |escape) is not supported")
         }
-        switch name {
-        case "abs":
+        switch filter {
+        case .abs:
             switch value {
             case .int(let number):
                 guard number != Int.min else { throw .render("integer result too large") }
@@ -35,49 +31,51 @@ enum Filters {
             case .bool(let flag): return .int(flag ? 1 : 0)
             default: throw .render("bad operand type for abs(): '\(typeName(value))'")
             }
-        case "attr":
+        case .attr:
             guard case .string(let attribute)? = argument(0, "name") else { throw .render("attr() needs a name") }
             return try interpreter.attribute(of: value, attribute)
-        case "capitalize": return .string(PythonString.capitalize(try pythonString(value)))
-        case "count", "length": return .int(try length(of: value))
-        case "d", "default":
+        case .capitalize: return .string(PythonString.capitalize(try pythonString(value)))
+        case .count, .length: return .int(try length(of: value))
+        case .d, .`default`:
             try arguments.check(name, names: ["default_value", "boolean"])
             let boolean = argument(1, "boolean").map(isTruthy) ?? false
             if case .undefined = value { return argument(0, "default_value") ?? .empty }
             if boolean && !isTruthy(value) { return argument(0, "default_value") ?? .empty }
             return value
-        case "dictsort": return try dictsort(value, arguments)
-        case "e", "escape":
+        case .dictsort: return try dictsort(value, arguments)
+        case .e, .escape:
             if case .markup = value { return value }
             return .markup(htmlEscapedUnlessMarkup(.string(try pythonString(value))))
-        case "first":
+        case .first:
             return try interpreter.iterate(value).first ?? .undefined(Undefined(message: "no first item, sequence was empty"))
-        case "last":
+        case .last:
             return try interpreter.iterate(value).last ?? .undefined(Undefined(message: "no last item, sequence was empty"))
-        case "float": return try toFloat(value, default: argument(0, "default") ?? .double(0))
-        case "int": return try toInt(value, default: argument(0, "default") ?? .int(0), base: argument(1, "base"))
-        case "indent": return try indent(value, arguments)
-        case "items":
+        case .float: return try toFloat(value, default: argument(0, "default") ?? .double(0))
+        case .int: return try toInt(value, default: argument(0, "default") ?? .int(0), base: argument(1, "base"))
+        case .indent: return try indent(value, arguments)
+        case .items:
             switch value {
             case .undefined: return LazyItems.generator([])
             case .dict(let dict): return LazyItems.generator(dict.items.map { .tuple([$0.key, $0.value]) })
             default: throw .render("can only get item pairs from a mapping")
             }
-        case "join":
+        case .join:
             try arguments.check(name, names: ["d", "attribute"])
             var items = try interpreter.iterate(value)
             if let attribute = argument(1, "attribute") { items = try items.map(attributeGetter(attribute, interpreter)) }
             let separator = try argument(0, "d").map(pythonString) ?? ""
             return .string(try items.map { item throws(TemplateError) in try pythonString(item) }.joined(separator: separator))
-        case "list": return .list(try interpreter.iterate(value))
-        case "lower": return .string(PythonString.lower(try pythonString(value)))
-        case "upper": return .string(PythonString.upper(try pythonString(value)))
-        case "map": return LazyItems.generator(try map(value, arguments, interpreter))
-        case "max", "min": return try extremum(value, arguments, largest: name == "max", interpreter)
-        case "select", "reject", "selectattr", "rejectattr":
+        case .list: return .list(try interpreter.iterate(value))
+        case .lower: return .string(PythonString.lower(try pythonString(value)))
+        case .upper: return .string(PythonString.upper(try pythonString(value)))
+        case .map: return LazyItems.generator(try map(value, arguments, interpreter))
+        case .max, .min: return try extremum(value, arguments, largest: filter == .max, interpreter)
+        case .select, .reject, .selectattr, .rejectattr:
             return LazyItems.generator(
-                try select(value, arguments, keeping: name.hasPrefix("select"), byAttribute: name.hasSuffix("attr"), interpreter))
-        case "replace":
+                try select(
+                    value, arguments, keeping: filter == .select || filter == .selectattr,
+                    byAttribute: filter == .selectattr || filter == .rejectattr, interpreter))
+        case .replace:
             guard case .string(let old)? = argument(0, "old"), case .string(let new)? = argument(1, "new") else {
                 throw .render("replace() needs two strings")
             }
@@ -86,31 +84,30 @@ enum Filters {
                 guard case .int(let number) = limit else { throw .render("replace() count must be an integer") }; count = number
             }
             return .string(PythonString.replace(try pythonString(value), old, new, count: count))
-        case "reverse":
+        case .reverse:
             if case .string(let text) = value { return .string(PythonString.string(text.unicodeScalars.reversed())) }
             return LazyItems.generator(try interpreter.iterate(value).reversed())
-        case "safe":
+        case .safe:
             return .markup(try pythonString(value))
-        case "string":
+        case .string:
             if case .markup = value { return value }
             return .string(try pythonString(value))
-        case "sort": return .list(try sort(value, arguments, interpreter))
-        case "sum":
+        case .sort: return .list(try sort(value, arguments, interpreter))
+        case .sum:
             var total = argument(1, "start") ?? .int(0)
             var items = try interpreter.iterate(value)
             if let attribute = argument(0, "attribute") { items = try items.map(attributeGetter(attribute, interpreter)) }
             for item in items { total = try pythonArithmetic(.add, total, item) }
             return total
-        case "title": return .string(title(try pythonString(value)))
-        case "tojson": return .string(try PythonJSON.dumps(value, arguments))
-        case "trim":
+        case .title: return .string(title(try pythonString(value)))
+        case .tojson: return .string(try PythonJSON.dumps(value, arguments))
+        case .trim:
             let chars = try argument(0, "chars").flatMap { chars throws(TemplateError) -> String? in
                 if case .none = chars { return nil }
                 return try pythonString(chars)
             }
             return .string(PythonString.strip(try pythonString(value), chars, leading: true, trailing: true))
-        case "unique": return LazyItems.generator(try unique(value, arguments, interpreter))
-        default: throw .render("no filter named '\(name)'")
+        case .unique: return LazyItems.generator(try unique(value, arguments, interpreter))
         }
     }
 
@@ -245,9 +242,9 @@ enum Filters {
             }
         }
         guard case .string(let filter)? = arguments.positional.first else { throw .render("map requires a filter argument") }
-        guard implemented.contains(filter) else { throw .render("no filter named '\(filter)'") }
+        guard let resolved = Filter(rawValue: filter) else { throw .render("no filter named '\(filter)'") }
         let rest = Arguments(Array(arguments.positional.dropFirst()), keywords: arguments.keywords)
-        return try items.map { item throws(TemplateError) in try apply(filter, to: item, rest, interpreter) }
+        return try items.map { item throws(TemplateError) in try apply(resolved, to: item, rest, interpreter) }
     }
 
     private static func select(
@@ -367,4 +364,11 @@ enum Filters {
         }
         return out
     }
+}
+
+/// A filter's name, resolved when the template is compiled rather than matched on every application.
+enum Filter: String {
+    case abs, attr, capitalize, count, d, `default`, dictsort, e, escape, first, float, indent, int, items, join, last, length
+    case list, lower, map, max, min, reject, rejectattr, replace, reverse, safe, select, selectattr, sort, string, sum, title
+    case tojson, trim, unique, upper
 }

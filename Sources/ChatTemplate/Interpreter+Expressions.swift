@@ -1,129 +1,12 @@
-/// Expression evaluation: names, attribute and item access as jinja2's
-/// sandbox resolves them, calls, operators, filters and tests.
+/// Attribute and item access as jinja2's sandbox resolves them, slices, and
+/// calling a value.
 extension Interpreter {
-    func evaluate(_ expression: Expression) throws(TemplateError) -> Value {
-        switch expression {
-        case .constant(let constant):
-            return constant.value
-        case .name(let name, _):
-            return scope.lookup(name) ?? Globals.named(name.text) ?? .missing(name.text)
-        case .list(let items):
-            return .list(try items.map { item throws(TemplateError) in try evaluate(item) })
-        case .tuple(let items):
-            return .tuple(try items.map { item throws(TemplateError) in try evaluate(item) })
-        case .dict(let pairs):
-            var dict = Dict()
-            for pair in pairs {
-                let key = try evaluate(pair.key)
-                guard DictKey(key) != nil else { throw .render("unhashable type: '\(typeName(key))'") }
-                dict[key] = try evaluate(pair.value)
-            }
-            return .dict(dict)
-        case .attribute(let target, let name):
-            return try attribute(of: evaluate(target), name)
-        case .item(let target, let index):
-            return try item(of: evaluate(target), evaluate(index))
-        case .slice(let target, let start, let stop, let step):
-            let evaluateBound = { (bound: Expression?) throws(TemplateError) -> Value? in
-                guard let bound else { return nil }
-                return try self.evaluate(bound)
-            }
-            return try slice(evaluate(target), start: evaluateBound(start), stop: evaluateBound(stop), step: evaluateBound(step))
-        case .call:
-            return try evaluate(expression, caller: nil)
-        case .filter(let target, let name, let call, let location):
-            return try applyFilter(name, to: evaluate(target), call, location)
-        case .test(let target, let name, let call, let negated, _):
-            let passed = try Tests.apply(name, to: evaluate(target), arguments(of: call), self)
-            return .bool(passed != negated)
-        case .negate(let operand):
-            let value = try evaluate(operand)
-            switch value {
-            case .int(let number):
-                guard number != Int.min else { throw .render("integer result too large") }
-                return .int(-number)
-            case .double(let number): return .double(-number)
-            case .bool(let flag): return .int(flag ? -1 : 0)
-            default: throw .render("bad operand type for unary -: '\(typeName(value))'")
-            }
-        case .plus(let operand):
-            let value = try evaluate(operand)
-            switch value {
-            case .int, .double: return value
-            case .bool(let flag): return .int(flag ? 1 : 0)
-            default: throw .render("bad operand type for unary +: '\(typeName(value))'")
-            }
-        case .not(let operand):
-            return .bool(!isTruthy(try evaluate(operand)))
-        case .and(let left, let right):
-            let value = try evaluate(left)
-            return isTruthy(value) ? try evaluate(right) : value
-        case .or(let left, let right):
-            let value = try evaluate(left)
-            return isTruthy(value) ? value : try evaluate(right)
-        case .binary(.concat, let left, let right, _):
-            return .string(try pythonString(evaluate(left)) + pythonString(evaluate(right)))
-        case .binary(let op, let left, let right, _):
-            return try pythonArithmetic(op, evaluate(left), evaluate(right))
-        case .compare(let first, let operations, _):
-            var left = try evaluate(first)
-            for (op, operand) in operations {
-                let right = try evaluate(operand)
-                guard try compare(op, left, right) else { return .bool(false) }
-                left = right
-            }
-            return .bool(true)
-        case .conditional(let then, let condition, let otherwise):
-            if isTruthy(try evaluate(condition)) { return try evaluate(then) }
-            guard let otherwise else {
-                return .undefined(Undefined(message: "the inline if expression evaluated to false and no else section was defined"))
-            }
-            return try evaluate(otherwise)
-        }
-    }
-
-    private func compare(_ op: ComparisonOperator, _ left: Value, _ right: Value) throws(TemplateError) -> Bool {
-        switch op {
-        case .equal: return pythonEquals(left, right)
-        case .notEqual: return !pythonEquals(left, right)
-        case .isIn: return try pythonContains(right, left)
-        case .notIn: return try !pythonContains(right, left)
-        case .less: return try pythonCompare(left, right) < 0
-        case .lessOrEqual: return try pythonCompare(left, right) <= 0
-        case .greater: return try pythonCompare(left, right) > 0
-        case .greaterOrEqual: return try pythonCompare(left, right) >= 0
-        }
-    }
-
-    func arguments(of call: Call) throws(TemplateError) -> Arguments {
-        Arguments(
-            try call.positional.map { item throws(TemplateError) in try evaluate(item) },
-            keywords: try call.keywords.map { keyword throws(TemplateError) in (keyword.name, try evaluate(keyword.value)) })
-    }
-
-    /// A call; a `{% call %}` block passes its body as `caller`.
-    func evaluate(_ expression: Expression, caller: Function?) throws(TemplateError) -> Value {
-        guard case .call(let callee, let call, let location) = expression else { return try evaluate(expression) }
-        var arguments = try arguments(of: call)
-        if let caller { arguments.keywords.append(("caller", .function(caller))) }
-        if case .attribute(let receiverExpression, let name) = callee {
-            let receiver = try evaluate(receiverExpression)
-            if let result = try Methods.call(name.text, on: receiver, arguments, self) { return result }
-            return try invoke(attribute(of: receiver, name), arguments, location)
-        }
-        return try invoke(evaluate(callee), arguments, location)
-    }
-
     func invoke(_ value: Value, _ arguments: Arguments, _ location: SourceLocation) throws(TemplateError) -> Value {
         switch value {
         case .function(let function): return try function.call(self, arguments)
         case .undefined(let undefined): throw .render(undefined.message)
         default: throw .render("'\(typeName(value))' object is not callable (at \(location))")
         }
-    }
-
-    func applyFilter(_ name: String, to value: Value, _ call: Call, _ location: SourceLocation) throws(TemplateError) -> Value {
-        try Filters.apply(name, to: value, arguments(of: call), self)
     }
 
     /// `value.name`: jinja2 tries the Python attribute first, then the item.
@@ -140,7 +23,10 @@ extension Interpreter {
         case .namespace(let namespace):
             return namespace.attributes[name] ?? .undefined(Undefined(message: "'Namespace' has no attribute '\(name.text)'"))
         case .loop(let loop):
-            return loop.attribute(name) ?? .undefined(Undefined(message: "'LoopContext' has no attribute '\(name.text)'"))
+            guard let attribute = LoopState.attribute(named: name.text) else {
+                return .undefined(Undefined(message: "'LoopContext' has no attribute '\(name.text)'"))
+            }
+            return loop.value(of: attribute)
         default:
             return .undefined(Undefined(message: "'\(typeName(value)) object' has no attribute '\(name.text)'"))
         }
@@ -176,7 +62,7 @@ extension Interpreter {
         return missing
     }
 
-    private func slice(_ value: Value, start: Value?, stop: Value?, step: Value?) throws(TemplateError) -> Value {
+    func slice(_ value: Value, start: Value?, stop: Value?, step: Value?) throws(TemplateError) -> Value {
         func bound(_ value: Value?) throws(TemplateError) -> Int? {
             switch value {
             case nil, .none?: return nil

@@ -1,6 +1,6 @@
-/// A variable's name with a key computed once, when the template is parsed:
-/// scope lookups compare keys instead of comparing strings for every
-/// variable they pass.
+/// An attribute name or dict key with a key computed once, when the
+/// template is parsed: dict lookups compare keys instead of comparing
+/// strings for every entry they pass.
 struct Name: Sendable {
     let text: String
     /// Names of up to 8 ASCII bytes (most of them) are their own key, so equal
@@ -35,11 +35,4 @@ struct Name: Sendable {
 
     /// Whether two equal keys are enough to know the names are the same.
     static func keyIsExact(_ key: UInt64) -> Bool { key & hashed == 0 }
-
-    static let loop = Name("loop")
-    static let caller = Name("caller")
-
-    func matches(_ other: Name) -> Bool {
-        key == other.key && (Self.keyIsExact(key) || sameBytes(text, other.text))
-    }
 }

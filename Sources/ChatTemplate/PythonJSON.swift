@@ -10,6 +10,14 @@ enum PythonJSON {
     }
 
     static func dumps(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> String {
+        var out: [UInt8] = []
+        out.reserveCapacity(256)  // a tool call's arguments or a tool's schema, mostly, without regrowing
+        try write(value, arguments, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `dumps` appended to `out`: how `{{ x | tojson }}` writes straight into the rendering.
+    static func write(_ value: Value, _ arguments: Arguments, to out: inout [UInt8]) throws(TemplateError) {
         try arguments.check("tojson", names: ["ensure_ascii", "indent", "separators", "sort_keys"])
         var options = Options()
         options.ensureASCII = arguments.value(0, "ensure_ascii").map(isTruthy) ?? false
@@ -30,10 +38,7 @@ enum PythonJSON {
         default: throw .render("tojson separators must be two strings")
         }
         options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
-        var out: [UInt8] = []
-        out.reserveCapacity(256)  // a tool call's arguments or a tool's schema, mostly, without regrowing
         try write(value, options, level: 0, to: &out)
-        return String(decoding: out, as: UTF8.self)
     }
 
     private static func write(_ value: Value, _ options: Options, level: Int, to out: inout [UInt8]) throws(TemplateError) {

@@ -1,5 +1,5 @@
-/// The parsed template: statements (`Node`) holding expressions (`Expression`).
-/// Immutable and Sendable, so one parse serves every render on every thread.
+/// The parse tree: statements (`Node`) holding expressions (`Expression`), as
+/// the parser builds and checks them. `Compiler` turns it into the tree a render runs.
 
 enum Constant: Sendable {
     case none

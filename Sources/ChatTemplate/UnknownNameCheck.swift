@@ -93,6 +93,6 @@ enum UnknownNameCheck {
 
     private static func checkFilter(_ name: String, _ call: Call, _ location: SourceLocation, soft: Bool) throws(TemplateError) {
         try check(call, soft: soft)
-        if !soft && !Filters.implemented.contains(name) { throw .syntax("no filter named '\(name)'", location) }
+        if !soft && Filter(rawValue: name) == nil { throw .syntax("no filter named '\(name)'", location) }
     }
 }

@@ -18,12 +18,13 @@ import Testing
         let template = try Template(source: source)
         var left: [() -> AnyObject?] = []
         do {
-            let interpreter = Interpreter(variables: Dict())
-            try interpreter.execute(template.nodes)
+            let interpreter = Interpreter(template.program, variables: Dict())
+            try interpreter.execute(template.program.body)
             #expect(!interpreter.output.isEmpty)
-            weak var topFrame = interpreter.scope
+            weak var topFrame = interpreter.frame
             left.append { topFrame }
-            if case .namespace(let namespace) = interpreter.scope.lookup(Name("ns")) {
+            let namespaceSlot = template.program.rootNames.firstIndex(of: "ns")
+            if let namespaceSlot, case .namespace(let namespace) = interpreter.frame.value(depth: 0, slot: namespaceSlot) {
                 weak var held = namespace
                 left.append { held }
                 for case .function(let function) in namespace.attributes.values {

@@ -1,0 +1,185 @@
+/// An expression as a render runs it: the compiler (`Compiler`) made it from
+/// the parse tree, with every variable resolved to frame slots. Subclasses are
+/// final and immutable, and calling a child's `evaluate` borrows it, so
+/// walking the tree costs no reference counting (matching an indirect enum's
+/// case copied its payload, retaining every child).
+class CompiledExpression {
+    func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        preconditionFailure("\(Self.self) does not override evaluate")
+    }
+
+    /// A call evaluated with a `{% call %}` block's body as `caller`; other expressions ignore it.
+    func evaluate(_ interpreter: Interpreter, passingCaller caller: Function) throws(TemplateError) -> Value {
+        try evaluate(interpreter)
+    }
+
+    /// The operands of an expression the compiler may compute when they are all
+    /// literals (`Compiler.folded`); nil for the others (variables, calls, filters, tests).
+    var foldableOperands: [CompiledExpression]? { nil }
+
+    /// For `{{ ... }}`: appends the value when it is a plain string and returns
+    /// nil, or returns the value to print. `+` and `~` override it to append
+    /// their operands one by one instead of building each intermediate string.
+    func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
+        let value = try evaluate(interpreter)
+        guard case .string(let text) = value else { return value }
+        interpreter.write(text)
+        return nil
+    }
+}
+
+/// A literal, or a subexpression of literals the compiler computed.
+final class ConstantExpression: CompiledExpression {
+    let value: Value
+    /// A string constant's bytes, appended without touching the string.
+    private let utf8: [UInt8]?
+
+    init(_ value: Value) {
+        self.value = value
+        if case .string(let text) = value { utf8 = Array(text.utf8) } else { utf8 = nil }
+    }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { value }
+
+    override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
+        guard let utf8 else { return value }
+        interpreter.output.append(contentsOf: utf8)
+        return nil
+    }
+}
+
+/// A variable: the frame slots that can hold it, innermost first (a slot is
+/// empty until its frame sets the name), then the render's variables, then
+/// jinja2's globals.
+final class VariableExpression: CompiledExpression {
+    let name: String
+    /// The innermost slot apart from the others: most names have one slot or none.
+    private let innermost: (depth: Int, slot: Int)?
+    private let outer: [(depth: Int, slot: Int)]
+    /// The index of `name` among the render's variables (`Interpreter.globals`).
+    private let global: Int
+
+    init(name: String, slots: [(depth: Int, slot: Int)], global: Int) {
+        self.name = name
+        innermost = slots.first
+        outer = Array(slots.dropFirst())
+        self.global = global
+    }
+
+    /// The variable as a frame or the render's variables hold it (not jinja2's globals).
+    func lookup(_ interpreter: Interpreter) -> Value? {
+        if let innermost {
+            if let value = interpreter.frame.value(depth: innermost.depth, slot: innermost.slot) { return value }
+            for position in outer.indices {
+                if let value = interpreter.frame.value(depth: outer[position].depth, slot: outer[position].slot) { return value }
+            }
+        }
+        return interpreter.globals[global]
+    }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        lookup(interpreter) ?? Globals.named(name) ?? .missing(name)
+    }
+}
+
+/// `target.name`; `loop.last` and its kin are resolved when compiled.
+final class AttributeExpression: CompiledExpression {
+    let target: CompiledExpression
+    let name: Name
+    private let loopAttribute: LoopState.Attribute?
+
+    init(_ target: CompiledExpression, _ name: Name) {
+        self.target = target
+        self.name = name
+        loopAttribute = LoopState.attribute(named: name.text)
+    }
+
+    override var foldableOperands: [CompiledExpression]? { [target] }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        let value = try target.evaluate(interpreter)
+        if let loopAttribute, case .loop(let loop) = value { return loop.value(of: loopAttribute) }
+        return try interpreter.attribute(of: value, name)
+    }
+}
+
+/// `target[index]`.
+final class ItemExpression: CompiledExpression {
+    let target: CompiledExpression
+    let index: CompiledExpression
+
+    init(_ target: CompiledExpression, _ index: CompiledExpression) {
+        self.target = target
+        self.index = index
+    }
+
+    override var foldableOperands: [CompiledExpression]? { [target, index] }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        try interpreter.item(of: target.evaluate(interpreter), index.evaluate(interpreter))
+    }
+}
+
+/// `target[start:stop:step]`.
+final class SliceExpression: CompiledExpression {
+    let target: CompiledExpression
+    let start: CompiledExpression?
+    let stop: CompiledExpression?
+    let step: CompiledExpression?
+
+    init(_ target: CompiledExpression, start: CompiledExpression?, stop: CompiledExpression?, step: CompiledExpression?) {
+        self.target = target
+        self.start = start
+        self.stop = stop
+        self.step = step
+    }
+
+    override var foldableOperands: [CompiledExpression]? { [target] + [start, stop, step].compactMap { $0 } }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        func bound(_ expression: CompiledExpression?) throws(TemplateError) -> Value? {
+            guard let expression else { return nil }
+            return try expression.evaluate(interpreter)
+        }
+        return try interpreter.slice(target.evaluate(interpreter), start: bound(start), stop: bound(stop), step: bound(step))
+    }
+}
+
+/// A list or tuple display: `[a, b]`, `(a, b)`.
+final class SequenceExpression: CompiledExpression {
+    let items: [CompiledExpression]
+    let isTuple: Bool
+
+    init(_ items: [CompiledExpression], isTuple: Bool) {
+        self.items = items
+        self.isTuple = isTuple
+    }
+
+    override var foldableOperands: [CompiledExpression]? { items }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        var values: [Value] = []
+        values.reserveCapacity(items.count)
+        for position in items.indices { values.append(try items[position].evaluate(interpreter)) }
+        return isTuple ? .tuple(values) : .list(values)
+    }
+}
+
+/// A dict display: `{key: value, ...}`.
+final class DictExpression: CompiledExpression {
+    let pairs: [(key: CompiledExpression, value: CompiledExpression)]
+
+    init(_ pairs: [(key: CompiledExpression, value: CompiledExpression)]) { self.pairs = pairs }
+
+    override var foldableOperands: [CompiledExpression]? { pairs.flatMap { [$0.key, $0.value] } }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        var dict = Dict()
+        for position in pairs.indices {
+            let key = try pairs[position].key.evaluate(interpreter)
+            guard DictKey(key) != nil else { throw .render("unhashable type: '\(typeName(key))'") }
+            dict[key] = try pairs[position].value.evaluate(interpreter)
+        }
+        return .dict(dict)
+    }
+}

@@ -1,0 +1,65 @@
+/// `{% for target in iterable if filter %}body{% else %}otherwise{% endfor %}`.
+/// Each iteration runs in a frame of its own (cleared and reused unless a
+/// macro defined inside keeps it), holding the target, `loop` and what the
+/// body sets; `else` runs in the frame around the loop.
+final class ForStatement: CompiledStatement {
+    let target: CompiledTarget
+    let iterable: CompiledExpression
+    let filter: CompiledExpression?
+    let body: [CompiledStatement]
+    let otherwise: [CompiledStatement]
+    let loopSlot: Int
+    let frameSize: Int
+
+    init(
+        target: CompiledTarget, iterable: CompiledExpression, filter: CompiledExpression?, body: [CompiledStatement],
+        otherwise: [CompiledStatement], loopSlot: Int, frameSize: Int
+    ) {
+        self.target = target
+        self.iterable = iterable
+        self.filter = filter
+        self.body = body
+        self.otherwise = otherwise
+        self.loopSlot = loopSlot
+        self.frameSize = frameSize
+    }
+
+    override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
+        var items = try interpreter.iterate(iterable.evaluate(interpreter))
+        let outer = interpreter.frame
+        defer { interpreter.frame = outer }
+        var frame = Frame(parent: outer, size: frameSize)
+        var isFresh = true
+        func nextFrame() -> Frame {
+            if isFresh {
+                isFresh = false
+            } else if frame.isCaptured {
+                frame = Frame(parent: outer, size: frameSize)
+            } else {
+                frame.clear()
+            }
+            return frame
+        }
+        if let filter {
+            var kept: [Value] = []
+            for item in items {
+                interpreter.frame = nextFrame()
+                try interpreter.assign(target, item)
+                if isTruthy(try filter.evaluate(interpreter)) { kept.append(item) }
+            }
+            items = kept
+        }
+        let loop = LoopState(items: items)
+        interpreter.breakCyclesAtTheEnd(loop)
+        for offset in items.indices {
+            interpreter.frame = nextFrame()
+            loop.index0 = offset
+            interpreter.frame.set(loopSlot, .loop(loop))
+            try interpreter.assign(target, items[offset])
+            if try interpreter.execute(body) == .breakLoop { break }
+        }
+        interpreter.frame = outer
+        if items.isEmpty { return try interpreter.execute(otherwise) }
+        return .normal
+    }
+}
