@@ -21,14 +21,14 @@ import Testing
             let interpreter = Interpreter(template.program, variables: Dict())
             try interpreter.execute(template.program.body)
             #expect(!interpreter.output.isEmpty)
-            weak var topFrame = interpreter.frame
+            weak let topFrame = interpreter.frame
             left.append { topFrame }
             let namespaceSlot = template.program.rootNames.firstIndex(of: "ns")
             if let namespaceSlot, case .namespace(let namespace) = interpreter.frame.value(depth: 0, slot: namespaceSlot) {
-                weak var held = namespace
+                weak let held = namespace
                 left.append { held }
                 for case .function(let function) in namespace.attributes.values {
-                    weak var heldFunction = function
+                    weak let heldFunction = function
                     left.append { heldFunction }
                 }
             }
