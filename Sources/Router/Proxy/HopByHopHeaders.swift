@@ -6,15 +6,16 @@ import HTTPServer
 enum HopByHopHeaders {
     /// End-to-end fields of `headers`, in order. Runs for every proxied
     /// request and answer, so it compares bytes in place: no lowercased
-    /// copies, no splitting by characters.
+    /// copies, no `Connection` list split into strings.
     static func endToEnd(_ headers: some Sequence<(name: String, value: String)>) -> [(name: String, value: String)] {
-        var named: [String] = []
+        // Usually one `Connection` field (`keep-alive`), or none.
+        var connection: String?
         for field in headers where field.name.equalsIgnoringASCIICase("connection") {
-            named += field.value.listElements
+            connection = connection.map { $0 + "," + field.value } ?? field.value
         }
         var kept: [(name: String, value: String)] = []
         kept.reserveCapacity(headers.underestimatedCount)
-        for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {
+        for field in headers where !isAlwaysDropped(field.name) && connection?.listContains(field.name) != true {
             kept.append(field)
         }
         return kept

@@ -11,16 +11,19 @@ import EventLoop
 /// failure is the transfer's.
 final class WorkerConnection {
     private unowned let pool: ConnectionPool
-    private var tcp: TCPConnection!
-    private var parser: ResponseParser!
-    private var connectTimer: LoopTimer?
-    private var transfer: NativeTransfer?
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var tcp: TCPConnection!
+    @exclusivity(unchecked) private var parser: ResponseParser!
+    @exclusivity(unchecked) private var connectTimer: LoopTimer?
+    @exclusivity(unchecked) private var transfer: NativeTransfer?
     private var head: [UInt8] = []
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
-    private var answered = 0
-    private var isIdle = false
-    private var isClosed = false
+    @exclusivity(unchecked) private var answered = 0
+    @exclusivity(unchecked) private var isIdle = false
+    @exclusivity(unchecked) private var isClosed = false
 
     init(pool: ConnectionPool) {
         self.pool = pool
