@@ -218,8 +218,13 @@ final class RequestParser {
         body = []
     }
 
+    /// The common methods without reading llhttp's C string into a new one.
     private var methodName: String {
-        String(cString: llhttp_method_name(llhttp_method_t(UInt32(parser.pointee.method))))
+        switch UInt32(parser.pointee.method) {
+        case HTTP_POST.rawValue: "POST"
+        case HTTP_GET.rawValue: "GET"
+        case let method: String(cString: llhttp_method_name(llhttp_method_t(method)))
+        }
     }
 
     // MARK: shared settings

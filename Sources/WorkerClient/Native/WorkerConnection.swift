@@ -27,9 +27,11 @@ final class WorkerConnection {
 
     init(pool: ConnectionPool) {
         self.pool = pool
+        // The parser is this connection's alone and goes with it: its
+        // handlers need no checked reference back (one per call saved).
         parser = ResponseParser(
-            onHead: { [unowned self] status, headers in transfer?.deliverHead(status, headers) ?? false },
-            onBody: { [unowned self] bytes in transfer?.deliverBody(bytes) ?? false })
+            onHead: { [unowned(unsafe) self] status, headers in transfer?.deliverHead(status, headers) ?? false },
+            onBody: { [unowned(unsafe) self] bytes in transfer?.deliverBody(bytes) ?? false })
         head.reserveCapacity(512)
     }
 
