@@ -200,10 +200,8 @@ final class RequestParser {
         return true
     }
 
-    func takeRequest() -> HTTPRequest? {
-        defer { completedRequest = nil }
-        return completedRequest
-    }
+    /// Moved out, not copied (a copy retains each of its fields).
+    func takeRequest() -> HTTPRequest? { completedRequest.take() }
 
     fileprivate func messageComplete() {
         isMidRequest = false

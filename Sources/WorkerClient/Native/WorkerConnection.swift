@@ -72,10 +72,12 @@ final class WorkerConnection {
         isIdle = false
         self.transfer = transfer
         transfer.connection = self
-        parser.begin(expectsBody: transfer.request.method != "HEAD")
-        RequestHead.spell(transfer.request, target: transfer.target, tail: pool.headTail, into: &head)
+        // Read once: each read of the transfer's request copies all its fields.
+        let request = transfer.request
+        parser.begin(expectsBody: request.method != "HEAD")
+        RequestHead.spell(request, target: transfer.target, tail: pool.headTail, into: &head)
         head.withUnsafeBytes { head in
-            transfer.request.body.withUnsafeBytes { body in tcp.write(head, body) }
+            request.body.withUnsafeBytes { body in tcp.write(head, body) }
         }
         tcp.resumeReading()
     }
