@@ -96,6 +96,15 @@ extension String {
     public func trimmingASCIISpaces() -> String { String(trimmingOptionalWhitespace(self[...].utf8)) }
 }
 
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes spell `lowercase` (an ASCII name written in
+    /// lower case), ASCII letters' case ignored: a field name picked out of
+    /// a fixed set, compared without making a `String` of the literal.
+    public func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { sameBytesIgnoringASCIICase(self, $0) }
+    }
+}
+
 /// Whether `a` and `b` hold the same bytes, ASCII letters' case ignored.
 private func sameBytesIgnoringASCIICase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
