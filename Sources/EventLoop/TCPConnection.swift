@@ -9,21 +9,24 @@ public final class TCPConnection {
 
     let loop: EventLoop
     private let handle = Handle<uv_tcp_t>()
-    private var onRead: ReadHandler?
-    private var onEnd: EndHandler?
-    private var onDrained: (() -> Void)?
-    private var onClosed: (() -> Void)?
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var onRead: ReadHandler?
+    @exclusivity(unchecked) private var onEnd: EndHandler?
+    @exclusivity(unchecked) private var onDrained: (() -> Void)?
+    @exclusivity(unchecked) private var onClosed: (() -> Void)?
     /// Set while an outgoing connection is being made (see `connect`).
-    var onConnected: ((UVError?) -> Void)?
-    private var isReading = false
+    @exclusivity(unchecked) var onConnected: ((UVError?) -> Void)?
+    @exclusivity(unchecked) private var isReading = false
     /// Closing after writes: the peer's input is read and dropped until it
     /// closes too, or until `lingerTimer` fires.
-    private var isLingering = false
-    private var lingerMilliseconds: UInt64 = 0
-    private var lingerTimer: LoopTimer?
-    public private(set) var isClosed = false
+    @exclusivity(unchecked) private var isLingering = false
+    @exclusivity(unchecked) private var lingerMilliseconds: UInt64 = 0
+    @exclusivity(unchecked) private var lingerTimer: LoopTimer?
+    @exclusivity(unchecked) public private(set) var isClosed = false
     /// Bytes handed to `uv_write` and not yet confirmed written.
-    public private(set) var queuedBytes = 0
+    @exclusivity(unchecked) public private(set) var queuedBytes = 0
     /// Bytes libuv has not yet passed to the kernel. Unlike `queuedBytes`, it
     /// shrinks while a large write goes out piece by piece.
     public var unsentBytes: Int { uv_stream_get_write_queue_size(stream) }
@@ -162,7 +165,7 @@ public final class TCPConnection {
     }
 
     /// Lengths of queued writes, oldest first (libuv completes them in order).
-    private var pendingWriteLengths: [Int] = []
+    @exclusivity(unchecked) private var pendingWriteLengths: [Int] = []
 
     private func writeCompleted(status: Int32) {
         if !pendingWriteLengths.isEmpty {

@@ -44,19 +44,20 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral {
     }
 
     /// True when a comma-separated header (e.g. `Connection`) lists `token`.
+    /// Asked for every request (`Expect`), so it reads the values in place.
     public func listContains(_ name: String, token: String) -> Bool {
-        values(name).contains { $0.listElements.contains { $0.equalsIgnoringASCIICase(token) } }
+        fields.contains { $0.name.equalsIgnoringASCIICase(name) && $0.value.listContains(token) }
     }
 }
 
 extension String {
     /// Runs for every header of every proxied request and answer, so it
     /// compares the strings' own bytes (`withUTF8` copies nothing for a
-    /// native string) rather than going through their generic views.
+    /// native string or a literal) in a plain loop.
     public func equalsIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var a = self, b = other
-        return a.withUTF8 { a in b.withUTF8 { b in (0..<a.count).allSatisfy { sameIgnoringASCIICase(a[$0], b[$0]) } } }
+        return a.withUTF8 { a in b.withUTF8 { b in sameBytesIgnoringASCIICase(a, b) } }
     }
 
     /// The elements of a comma-separated field value (`close, x-trace`),
@@ -66,8 +67,52 @@ extension String {
         utf8.split(separator: UInt8(ascii: ",")).map(trimmingOptionalWhitespace).filter { !$0.isEmpty }.map(String.init)
     }
 
+    /// Whether this comma-separated field value lists `token` (ASCII case
+    /// ignored), read in place: no element becomes a `String`.
+    public func listContains(_ token: String) -> Bool {
+        var token = token
+        return token.withUTF8 { token in containsListElement { sameBytesIgnoringASCIICase($0, token) } }
+    }
+
+    /// Whether some element of this comma-separated field value, without
+    /// the spaces and tabs around it and not empty, satisfies `predicate`.
+    private func containsListElement(where predicate: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
+        var value = self
+        return value.withUTF8 { bytes in
+            var start = 0
+            while start < bytes.count {
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: ",") { end += 1 }
+                var first = start, last = end
+                while first < last, isOptionalWhitespace(bytes[first]) { first += 1 }
+                while last > first, isOptionalWhitespace(bytes[last - 1]) { last -= 1 }
+                if first < last, predicate(UnsafeBufferPointer(rebasing: bytes[first..<last])) { return true }
+                start = end + 1
+            }
+            return false
+        }
+    }
+
     public func trimmingASCIISpaces() -> String { String(trimmingOptionalWhitespace(self[...].utf8)) }
 }
+
+extension UnsafeBufferPointer<UInt8> {
+    /// Whether these bytes spell `lowercase` (an ASCII name written in
+    /// lower case), ASCII letters' case ignored: a field name picked out of
+    /// a fixed set, compared without making a `String` of the literal.
+    public func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
+        lowercase.withUTF8Buffer { sameBytesIgnoringASCIICase(self, $0) }
+    }
+}
+
+/// Whether `a` and `b` hold the same bytes, ASCII letters' case ignored.
+private func sameBytesIgnoringASCIICase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard a.count == b.count else { return false }
+    for index in 0..<a.count where !sameIgnoringASCIICase(a[index], b[index]) { return false }
+    return true
+}
+
+private func isOptionalWhitespace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
 
 private func sameIgnoringASCIICase(_ x: UInt8, _ y: UInt8) -> Bool {
     x == y || (x | 0x20 == y | 0x20 && (x | 0x20) >= 0x61 && (x | 0x20) <= 0x7a)
@@ -76,7 +121,6 @@ private func sameIgnoringASCIICase(_ x: UInt8, _ y: UInt8) -> Bool {
 /// `bytes` without the spaces and tabs (the whitespace HTTP allows around
 /// field values and list elements) at either end.
 private func trimmingOptionalWhitespace(_ bytes: Substring.UTF8View) -> Substring {
-    let isOptionalWhitespace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
     let start = bytes.drop(while: isOptionalWhitespace)
     guard let last = start.lastIndex(where: { !isOptionalWhitespace($0) }) else { return "" }
     return Substring(start[...last])

@@ -2,7 +2,9 @@
 public struct HTTPRequest: Sendable {
     public var method: String
     /// The request target as sent: path plus `?query` when present.
-    public var target: String
+    public var target: String {
+        didSet { queryMark = Self.queryMark(in: target) }
+    }
     public var versionMajor: Int
     public var versionMinor: Int
     public var headers: HTTPHeaders
@@ -16,6 +18,7 @@ public struct HTTPRequest: Sendable {
     ) {
         self.method = method
         self.target = target
+        queryMark = Self.queryMark(in: target)
         self.versionMajor = versionMajor
         self.versionMinor = versionMinor
         self.headers = headers
@@ -28,9 +31,16 @@ public struct HTTPRequest: Sendable {
         queryMark.map { target[..<$0] } ?? target[...]
     }
 
-    /// Where `?` is: found among the bytes (read for every request, and a
-    /// search by characters would run Unicode's rules for nothing).
-    private var queryMark: String.Index? { target.utf8.firstIndex(of: UInt8(ascii: "?")) }
+    /// Where `?` is: found once per target (the path is read several times
+    /// for every request), among the bytes (a search by characters would run
+    /// Unicode's rules for nothing).
+    private var queryMark: String.Index?
+
+    private static func queryMark(in target: String) -> String.Index? {
+        let offset = target.utf8.withContiguousStorageIfAvailable { $0.firstIndex(of: UInt8(ascii: "?")) }
+        guard let offset else { return target.utf8.firstIndex(of: UInt8(ascii: "?")) }
+        return offset.map { target.utf8.index(target.utf8.startIndex, offsetBy: $0) }
+    }
 
     /// The raw query string after `?`, or nil.
     public var query: Substring? {

@@ -5,30 +5,33 @@
 /// Pipelined requests are answered in order: a responder whose request is
 /// not the oldest one pending buffers its output until it is.
 public final class HTTPResponder {
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
     /// Called once if the client goes away before the response is finished.
-    public var onClientGone: (() -> Void)?
+    @exclusivity(unchecked) public var onClientGone: (() -> Void)?
     /// Called when a slow client has drained and `isClientSlow` is false again.
-    public var onWritable: (() -> Void)?
+    @exclusivity(unchecked) public var onWritable: (() -> Void)?
 
     public let requestMethod: String
     let requestKeepAlive: Bool
     let isHTTP10: Bool
     private weak var connection: HTTPServerConnection?
     /// Output produced while an earlier response is still pending.
-    var buffered: [UInt8] = []
-    public private(set) var isFinished = false
+    @exclusivity(unchecked) var buffered: [UInt8] = []
+    @exclusivity(unchecked) public private(set) var isFinished = false
     /// The status of the response once one was begun, for access logs.
-    public private(set) var status: Int?
+    @exclusivity(unchecked) public private(set) var status: Int?
     /// Headers every response to this request carries (a request id, say),
     /// whoever produces it; one the response names itself is left as it is.
-    public var headersForEveryResponse = HTTPHeaders()
-    private var isStreaming = false
-    private var isChunked = false
+    @exclusivity(unchecked) public var headersForEveryResponse = HTTPHeaders()
+    @exclusivity(unchecked) private var isStreaming = false
+    @exclusivity(unchecked) private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
     /// the first piece of body.
-    private var heldHead: [UInt8] = []
-    private(set) var closesConnection = false
-    var isHeadOfLine = false
+    @exclusivity(unchecked) private var heldHead: [UInt8] = []
+    @exclusivity(unchecked) private(set) var closesConnection = false
+    @exclusivity(unchecked) var isHeadOfLine = false
 
     init(connection: HTTPServerConnection, request: HTTPRequest) {
         self.connection = connection

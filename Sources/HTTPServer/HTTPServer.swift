@@ -14,9 +14,11 @@ public final class HTTPServer {
     private var sweepTimer: LoopTimer?
     private var shutdownCompletion: (() -> Void)?
     private var graceTimer: LoopTimer?
-    public private(set) var isShuttingDown = false
+    /// Read for every request (`@exclusivity(unchecked)`: set once, on the
+    /// loop thread, with no call in between).
+    @exclusivity(unchecked) public private(set) var isShuttingDown = false
     /// The names the server answers to, known once it listens.
-    private(set) var authority = ServerAuthority(port: 0, hosts: [])
+    @exclusivity(unchecked) private(set) var authority = ServerAuthority(port: 0, hosts: [])
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 

@@ -7,20 +7,23 @@ final class HTTPServerConnection {
     private let parser: RequestParser
     private unowned let server: HTTPServer
     private let configuration: HTTPServerConfiguration
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
     /// Responders of requests not yet fully answered, oldest first.
-    private var pending: [HTTPResponder] = []
+    @exclusivity(unchecked) private var pending: [HTTPResponder] = []
     /// Bytes received but not parsed while the pipeline is full.
-    private var backlog: [UInt8] = []
-    private var isReadingPaused = false
+    @exclusivity(unchecked) private var backlog: [UInt8] = []
+    @exclusivity(unchecked) private var isReadingPaused = false
     /// A malformed or oversized request was seen: answer it, then close.
-    private var stopParsing = false
-    private(set) var isClosed = false
+    @exclusivity(unchecked) private var stopParsing = false
+    @exclusivity(unchecked) private(set) var isClosed = false
     /// Loop time of the first byte of the request being read, or of the last
     /// activity when idle.
-    private(set) var requestStartedAt: UInt64 = 0
-    private(set) var lastActivityAt: UInt64
+    @exclusivity(unchecked) private(set) var requestStartedAt: UInt64 = 0
+    @exclusivity(unchecked) private(set) var lastActivityAt: UInt64
     /// `tcp.unsentBytes` when the server last looked (`noteWriteProgress`).
-    private var unsentAtLastLook = 0
+    @exclusivity(unchecked) private var unsentAtLastLook = 0
 
     init(tcp: TCPConnection, server: HTTPServer, configuration: HTTPServerConfiguration) {
         self.tcp = tcp

@@ -35,27 +35,30 @@ final class RequestParser {
     /// What a 405 lists: every method but CONNECT may be served or proxied.
     static let allowedMethods = "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH, TRACE"
 
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
     /// Called when a request's head is complete (e.g. to answer 100-continue).
-    var onHead: ((HTTPHeaders) -> Void)?
+    @exclusivity(unchecked) var onHead: ((HTTPHeaders) -> Void)?
     /// The request completed by the last `.paused` outcome.
-    private(set) var completedRequest: HTTPRequest?
+    @exclusivity(unchecked) private(set) var completedRequest: HTTPRequest?
 
     private let parser: UnsafeMutablePointer<llhttp_t>
     private let limits: Limits
     private let authority: ServerAuthority
-    private var foldDetector = LineFoldDetector()
-    private var url: [UInt8] = []
+    @exclusivity(unchecked) private var foldDetector = LineFoldDetector()
+    @exclusivity(unchecked) private var url: [UInt8] = []
     /// The target handed on: `url`, or the origin form of an absolute one.
-    private var target = ""
-    private var headers = HTTPHeaders()
-    private var field: [UInt8] = []
-    private var value: [UInt8] = []
-    private var readingValue = false
-    private var headerBytes = 0
-    private var body: [UInt8] = []
-    private var failure: ParseFailure?
+    @exclusivity(unchecked) private var target = ""
+    @exclusivity(unchecked) private var headers = HTTPHeaders()
+    @exclusivity(unchecked) private var field: [UInt8] = []
+    @exclusivity(unchecked) private var value: [UInt8] = []
+    @exclusivity(unchecked) private var readingValue = false
+    @exclusivity(unchecked) private var headerBytes = 0
+    @exclusivity(unchecked) private var body: [UInt8] = []
+    @exclusivity(unchecked) private var failure: ParseFailure?
     /// True between the first byte of a request and its end.
-    private(set) var isMidRequest = false
+    @exclusivity(unchecked) private(set) var isMidRequest = false
 
     init(limits: Limits, authority: ServerAuthority) {
         self.limits = limits
@@ -197,10 +200,8 @@ final class RequestParser {
         return true
     }
 
-    func takeRequest() -> HTTPRequest? {
-        defer { completedRequest = nil }
-        return completedRequest
-    }
+    /// Moved out, not copied (a copy retains each of its fields).
+    func takeRequest() -> HTTPRequest? { completedRequest.take() }
 
     fileprivate func messageComplete() {
         isMidRequest = false
@@ -215,14 +216,24 @@ final class RequestParser {
         body = []
     }
 
+    /// The common methods without reading llhttp's C string into a new one.
     private var methodName: String {
-        String(cString: llhttp_method_name(llhttp_method_t(UInt32(parser.pointee.method))))
+        switch UInt32(parser.pointee.method) {
+        case HTTP_POST.rawValue: "POST"
+        case HTTP_GET.rawValue: "GET"
+        case let method: String(cString: llhttp_method_name(llhttp_method_t(method)))
+        }
     }
 
     // MARK: shared settings
 
-    private static func owner(_ parser: UnsafeMutablePointer<llhttp_t>?) -> RequestParser {
-        Unmanaged<RequestParser>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+    /// Calls `body` on the parser llhttp is running for: it is alive while
+    /// llhttp runs (`parse` holds it), so the call takes no reference of its
+    /// own (a retain and release per callback, a dozen per message).
+    private static func withOwner<Result>(
+        _ parser: UnsafeMutablePointer<llhttp_t>?, _ body: (RequestParser) -> Result
+    ) -> Result {
+        Unmanaged<RequestParser>.fromOpaque(parser!.pointee.data)._withUnsafeGuaranteedRef(body)
     }
 
     private static func span(_ at: UnsafePointer<CChar>?, _ length: Int) -> UnsafeRawBufferPointer {
@@ -236,15 +247,15 @@ final class RequestParser {
         let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
         llhttp_settings_init(settings)
         settings.pointee.on_message_begin = {
-            owner($0).messageBegin(); return 0
+            withOwner($0) { $0.messageBegin() }; return 0
         }
-        settings.pointee.on_url = { verdict(owner($0).appendURL(span($1, $2))) }
-        settings.pointee.on_header_field = { verdict(owner($0).appendField(span($1, $2))) }
-        settings.pointee.on_header_value = { verdict(owner($0).appendValue(span($1, $2))) }
-        settings.pointee.on_headers_complete = { verdict(owner($0).headersComplete()) }
-        settings.pointee.on_body = { verdict(owner($0).appendBody(span($1, $2))) }
+        settings.pointee.on_url = { parser, at, length in verdict(withOwner(parser) { $0.appendURL(span(at, length)) }) }
+        settings.pointee.on_header_field = { parser, at, length in verdict(withOwner(parser) { $0.appendField(span(at, length)) }) }
+        settings.pointee.on_header_value = { parser, at, length in verdict(withOwner(parser) { $0.appendValue(span(at, length)) }) }
+        settings.pointee.on_headers_complete = { verdict(withOwner($0) { $0.headersComplete() }) }
+        settings.pointee.on_body = { parser, at, length in verdict(withOwner(parser) { $0.appendBody(span(at, length)) }) }
         settings.pointee.on_message_complete = { parser in
-            owner(parser).messageComplete()
+            withOwner(parser) { $0.messageComplete() }
             return Int32(HPE_PAUSED.rawValue)
         }
         return settings

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Serializes status lines and header blocks.
 enum ResponseHead {
     /// The head of a response. `contentLength == nil` means chunked.
@@ -17,26 +19,26 @@ enum ResponseHead {
         for field in headers where !isFramingHeader(field.name) { append(field, to: &head) }
         for field in added where !isFramingHeader(field.name) && !headers.contains(field.name) { append(field, to: &head) }
         if let contentLength {
-            head += "Content-Length: ".utf8
+            head.appendUTF8("Content-Length: ")
             appendDecimal(contentLength, to: &head)
-            head += "\r\n".utf8
+            head.appendUTF8("\r\n")
         } else if framed {
-            head += "Transfer-Encoding: chunked\r\n".utf8
+            head.appendUTF8("Transfer-Encoding: chunked\r\n")
         }
         if !keepAlive {
-            head += "Connection: close\r\n".utf8
+            head.appendUTF8("Connection: close\r\n")
         } else if http10 {
-            head += "Connection: keep-alive\r\n".utf8
+            head.appendUTF8("Connection: keep-alive\r\n")
         }
-        head += "\r\n".utf8
+        head.appendUTF8("\r\n")
         return head
     }
 
     private static func append(_ field: (name: String, value: String), to head: inout [UInt8]) {
-        head += field.name.utf8
-        head += ": ".utf8
-        head += field.value.utf8
-        head += "\r\n".utf8
+        head.appendUTF8(field.name)
+        head.appendUTF8(": ")
+        head.appendUTF8(field.value)
+        head.appendUTF8("\r\n")
     }
 
     /// Status lines of the common codes, made once.
@@ -58,10 +60,14 @@ enum ResponseHead {
     }
 
     /// Headers the server sets itself from how it frames the message.
+    /// Picked by length first: most names cost no comparison.
     private static func isFramingHeader(_ name: String) -> Bool {
-        name.equalsIgnoringASCIICase("content-length")
-            || name.equalsIgnoringASCIICase("transfer-encoding")
-            || name.equalsIgnoringASCIICase("connection")
+        switch name.utf8.count {
+        case 14: name.equalsIgnoringASCIICase("content-length")
+        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
+        case 10: name.equalsIgnoringASCIICase("connection")
+        default: false
+        }
     }
 
     static let continueInterim = Array("HTTP/1.1 100 Continue\r\n\r\n".utf8)

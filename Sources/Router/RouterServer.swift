@@ -192,10 +192,30 @@ enum Route: String {
     case liveness
     case readiness
 
+    /// Decided on the path's bytes: every request asks, and most (the
+    /// proxied ones) match nothing; a `String` switch would cost ten
+    /// comparisons and a copy of the path.
     init?(path: Substring) {
-        if WorkersAPI.handles(path) { self = .workers; return }
-        guard path.first == "/", let route = Route(rawValue: String(path.dropFirst())) else { return nil }
-        self = route
+        let exact =
+            path.utf8.withContiguousStorageIfAvailable(Self.exactRoute(at:))
+            ?? Array(path.utf8).withUnsafeBufferPointer(Self.exactRoute(at:))
+        if let exact {
+            self = exact
+        } else if path.utf8.starts(with: WorkersAPI.path.utf8), WorkersAPI.handles(path) {
+            self = .workers
+        } else {
+            return nil
+        }
+    }
+
+    /// Every route's own path, as bytes.
+    private static let paths: [(bytes: [UInt8], route: Route)] = [
+        Route.addWorker, .removeWorker, .listWorkers, .workers, .abortRequest, .retrieveFromText, .metrics, .health,
+        .liveness, .readiness,
+    ].map { (Array("/\($0.rawValue)".utf8), $0) }
+
+    private static func exactRoute(at path: UnsafeBufferPointer<UInt8>) -> Route? {
+        paths.first { $0.bytes.count == path.count && $0.bytes.elementsEqual(path) }?.route
     }
 
     var allowedMethods: [String] {

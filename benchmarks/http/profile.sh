@@ -8,6 +8,7 @@
 #
 #   usage: benchmarks/http/profile.sh [--duration S] [--connections N]
 #                                     [--peers "slime-router slime-router-curl nginx"] [--no-build]
+#                                     [--slime-router BINARY]   (a binary built elsewhere, e.g. another commit)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
@@ -19,19 +20,20 @@ duration=6
 connections=32
 peers="slime-router slime-router-curl nginx"
 build=1
+router_bin=.build-release/release/slime-router
 while [ $# -gt 0 ]; do
     case $1 in
         --duration) duration=$2; shift 2 ;;
         --connections) connections=$2; shift 2 ;;
         --peers) peers=$2; shift 2 ;;
         --no-build) build=0; shift ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        --slime-router) router_bin=$2; build=0; shift 2 ;;
+        -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
         *) echo "profile.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 need wrk nginx taskset curl python3 perf
 need_cores "peer on core 1, load and upstream on core 0"
-bin=.build-release/release
 [ "$build" = 0 ] || build_release slime-router
 start_work_dir http-profile
 
@@ -49,7 +51,7 @@ for peer in $peers; do
         slime-router|slime-router-curl)
             client=native
             [ "$peer" = slime-router-curl ] && client=curl
-            taskset -c 1 "$bin/slime-router" --port "$port" --worker-urls "http://127.0.0.1:$upstream_port" \
+            taskset -c 1 "$router_bin" --port "$port" --worker-urls "http://127.0.0.1:$upstream_port" \
                 --worker-client "$client" --policy round-robin --disable-health-check --log-level warning \
                 >"$work/$peer.log" 2>&1 &
             started_pid=$!

@@ -63,17 +63,22 @@ public struct MiddlewareContext {
 }
 
 /// A request on its way to a worker, as middlewares see and change it.
+///
+/// Its fields skip the run-time exclusivity check (`@exclusivity(unchecked)`):
+/// they are read and changed on the loop thread only, never across a call
+/// that could come back to the same field, and each check cost a
+/// thread-local lookup at every step of every request.
 public final class ProxiedRequest {
     /// The request as the client sent it.
     public let original: HTTPRequest
-    public var method: String
-    public var target: String
-    public var headers: HTTPHeaders
-    public var body: [UInt8]
+    @exclusivity(unchecked) public var method: String
+    @exclusivity(unchecked) public var target: String
+    @exclusivity(unchecked) public var headers: HTTPHeaders
+    @exclusivity(unchecked) public var body: [UInt8]
     /// How the router is to carry it, as middlewares found out.
-    public var forwarding = Forwarding()
+    @exclusivity(unchecked) public var forwarding = Forwarding()
     /// The worker that answered, once known.
-    public internal(set) var servedBy: Worker?
+    @exclusivity(unchecked) public internal(set) var servedBy: Worker?
     /// Each middleware's own state for this request.
     public var middlewareState = MiddlewareState()
 

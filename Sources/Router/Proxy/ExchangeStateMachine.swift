@@ -67,6 +67,9 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     /// Attempts started, the first included.
     private(set) var attempts = 0
     private var tried: Set<ObjectIdentifier> = []
+    /// The worker of the latest attempt, which joins `tried` when another
+    /// is chosen: most requests take one attempt and never build the set.
+    private var lastTried: ObjectIdentifier?
     /// Workers that refused the connection: going round again skips them.
     private var refused: Set<ObjectIdentifier> = []
     /// The last failed attempt, until the next one starts: what the client
@@ -125,6 +128,8 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
     // MARK: choosing a worker
 
     private mutating func selectWorker() -> Action {
+        if let lastTried { tried.insert(lastTried) }
+        lastTried = nil
         phase = .selecting(secondRound: false)
         return .selectWorker(excluding: tried, preferring: true)
     }
@@ -149,7 +154,7 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
         let retrying = lastFailure?.outcome
         lastFailure = nil
         attempts += 1
-        tried.insert(ObjectIdentifier(worker))
+        lastTried = ObjectIdentifier(worker)
         phase = .attempting(worker)
         return .startAttempt(worker, mode, retrying: retrying)
     }

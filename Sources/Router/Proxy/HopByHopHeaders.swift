@@ -6,15 +6,16 @@ import HTTPServer
 enum HopByHopHeaders {
     /// End-to-end fields of `headers`, in order. Runs for every proxied
     /// request and answer, so it compares bytes in place: no lowercased
-    /// copies, no splitting by characters.
+    /// copies, no `Connection` list split into strings.
     static func endToEnd(_ headers: some Sequence<(name: String, value: String)>) -> [(name: String, value: String)] {
-        var named: [String] = []
+        // Usually one `Connection` field (`keep-alive`), or none.
+        var connection: String?
         for field in headers where field.name.equalsIgnoringASCIICase("connection") {
-            named += field.value.listElements
+            connection = connection.map { $0 + "," + field.value } ?? field.value
         }
         var kept: [(name: String, value: String)] = []
         kept.reserveCapacity(headers.underestimatedCount)
-        for field in headers where !isAlwaysDropped(field.name) && !named.contains(where: field.name.equalsIgnoringASCIICase) {
+        for field in headers where !isAlwaysDropped(field.name) && connection?.listContains(field.name) != true {
             kept.append(field)
         }
         return kept
@@ -23,18 +24,21 @@ enum HopByHopHeaders {
     /// Whether a field is hop-by-hop whatever `Connection` says: picked by
     /// its length first, so most names cost one comparison or none.
     private static func isAlwaysDropped(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 2: name.equalsIgnoringASCIICase("te")
-        case 4: name.equalsIgnoringASCIICase("host")
-        case 6: name.equalsIgnoringASCIICase("expect")
-        case 7: name.equalsIgnoringASCIICase("trailer") || name.equalsIgnoringASCIICase("upgrade")
-        case 10: name.equalsIgnoringASCIICase("connection") || name.equalsIgnoringASCIICase("keep-alive")
-        case 14: name.equalsIgnoringASCIICase("content-length")
-        case 16: name.equalsIgnoringASCIICase("proxy-connection")
-        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
-        case 18: name.equalsIgnoringASCIICase("proxy-authenticate")
-        case 19: name.equalsIgnoringASCIICase("proxy-authorization")
-        default: false
+        var name = name
+        return name.withUTF8 { name in
+            switch name.count {
+            case 2: name.equalsIgnoringASCIICase(lowercase: "te")
+            case 4: name.equalsIgnoringASCIICase(lowercase: "host")
+            case 6: name.equalsIgnoringASCIICase(lowercase: "expect")
+            case 7: name.equalsIgnoringASCIICase(lowercase: "trailer") || name.equalsIgnoringASCIICase(lowercase: "upgrade")
+            case 10: name.equalsIgnoringASCIICase(lowercase: "connection") || name.equalsIgnoringASCIICase(lowercase: "keep-alive")
+            case 14: name.equalsIgnoringASCIICase(lowercase: "content-length")
+            case 16: name.equalsIgnoringASCIICase(lowercase: "proxy-connection")
+            case 17: name.equalsIgnoringASCIICase(lowercase: "transfer-encoding")
+            case 18: name.equalsIgnoringASCIICase(lowercase: "proxy-authenticate")
+            case 19: name.equalsIgnoringASCIICase(lowercase: "proxy-authorization")
+            default: false
+            }
         }
     }
 }

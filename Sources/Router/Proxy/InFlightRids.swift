@@ -4,8 +4,11 @@
 /// It also remembers the rids a client asked to abort while they run: their
 /// aborted answer is the answer, not a failure to resend elsewhere.
 final class InFlightRids {
-    private var workers: [String: Worker] = [:]
-    private var abortRequested: Set<String> = []
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var workers: [String: Worker] = [:]
+    @exclusivity(unchecked) private var abortRequested: Set<String> = []
 
     func started(_ rids: [String], at worker: Worker) {
         for rid in rids { workers[rid] = worker }

@@ -31,9 +31,12 @@ final class WaitingRoom {
     let configuration: QueueConfiguration
     private let loop: EventLoop
     private let metrics: RouterMetrics
-    private var queue: [Ticket] = []
-    private var tick: LoopTimer?
-    private var isWaking = false
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var queue: [Ticket] = []
+    @exclusivity(unchecked) private var tick: LoopTimer?
+    @exclusivity(unchecked) private var isWaking = false
     private static let tickMilliseconds: UInt64 = 50
 
     init(loop: EventLoop, configuration: QueueConfiguration, metrics: RouterMetrics) {

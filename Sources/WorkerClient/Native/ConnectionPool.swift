@@ -12,14 +12,17 @@ final class ConnectionPool {
     /// `HTTP/1.1` and the Host field: the part of every request head that
     /// is the same for this worker, spelled once.
     let headTail: [UInt8]
-    private var idle: [WorkerConnection] = []
-    private var waiting = WaitingQueue<NativeTransfer>()
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var idle: [WorkerConnection] = []
+    @exclusivity(unchecked) private var waiting = WaitingQueue<NativeTransfer>()
     /// Connecting, busy and idle together.
-    private var open = 0
-    private var connecting = 0
+    @exclusivity(unchecked) private var open = 0
+    @exclusivity(unchecked) private var connecting = 0
     /// The worker was removed: no connection goes idle, and the pool leaves
     /// the client once its last one closed.
-    private(set) var isRetired = false
+    @exclusivity(unchecked) private(set) var isRetired = false
 
     init(client: NativeClient, authority: Substring) {
         self.client = client

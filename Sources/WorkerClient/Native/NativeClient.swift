@@ -5,9 +5,12 @@ import EventLoop
 final class NativeClient {
     let loop: EventLoop
     let configuration: WorkerClientConfiguration
-    private var pools: [String: ConnectionPool] = [:]
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var pools: [String: ConnectionPool] = [:]
     /// Idle connections, all workers together (`maxIdleConnections`).
-    var idleConnections = 0
+    @exclusivity(unchecked) var idleConnections = 0
     /// Every request's timeout, on one timer.
     private(set) lazy var timeouts = RequestTimeouts(loop: loop)
 

@@ -7,14 +7,17 @@ final class NativeTransfer: UpstreamTransfer {
     let request: UpstreamRequest
     /// Path and query, a slice of `request.url`.
     let target: Substring
-    private var handlers: UpstreamHandlers?
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var handlers: UpstreamHandlers?
     /// Set while the request is on a connection.
-    var connection: WorkerConnection?
+    @exclusivity(unchecked) var connection: WorkerConnection?
     /// The request timeout's place among the client's (`RequestTimeouts`), while it runs.
-    private var timeout: (ticket: DeadlineQueue<NativeTransfer>.Ticket, milliseconds: Int)?
+    @exclusivity(unchecked) private var timeout: (ticket: DeadlineQueue<NativeTransfer>.Ticket, milliseconds: Int)?
     /// Sent again once already after a stale connection: not a second time.
-    private(set) var maySendAgain = true
-    private(set) var isPaused = false
+    @exclusivity(unchecked) private(set) var maySendAgain = true
+    @exclusivity(unchecked) private(set) var isPaused = false
 
     init(pool: ConnectionPool, request: UpstreamRequest, target: Substring, handlers: UpstreamHandlers) {
         self.pool = pool

@@ -1,3 +1,5 @@
+import EventLoop
+
 /// Spells a request head into a reused buffer: request line, the worker's
 /// Host field (spelled once per worker), the caller's fields, and the body's
 /// length. Nothing else is added: the client's request goes on as it was.
@@ -9,14 +11,14 @@ enum RequestHead {
     /// `tail` is `" HTTP/1.1\r\nHost: …\r\n"`, spelled once per worker.
     static func spell(_ request: UpstreamRequest, target: Substring, tail: [UInt8], into head: inout [UInt8]) {
         head.removeAll(keepingCapacity: true)
-        head.append(contentsOf: request.method.utf8)
+        head.appendUTF8(request.method)
         head.append(UInt8(ascii: " "))
-        head.append(contentsOf: target.utf8)
+        head.appendUTF8(target)
         head.append(contentsOf: tail)
         for field in request.headers {
-            head.append(contentsOf: field.name.utf8)
+            head.appendUTF8(field.name)
             head.append(contentsOf: separator)
-            head.append(contentsOf: field.value.utf8)
+            head.appendUTF8(field.value)
             head.append(contentsOf: lineEnd)
         }
         if !request.body.isEmpty || sendsBody(request.method) {

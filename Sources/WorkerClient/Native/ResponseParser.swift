@@ -26,17 +26,20 @@ final class ResponseParser {
     private let parser: UnsafeMutablePointer<llhttp_t>
     private let onHead: HeadHandler
     private let onBody: BodyHandler
-    private var headers: [(name: String, value: String)] = []
-    private var field = HeadText()
-    private var value = HeadText()
-    private var headBytes = 0
-    private var expectsBody = true
-    private var isComplete = false
-    private var failure: String?
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var headers: [(name: String, value: String)] = []
+    @exclusivity(unchecked) private var field = HeadText()
+    @exclusivity(unchecked) private var value = HeadText()
+    @exclusivity(unchecked) private var headBytes = 0
+    @exclusivity(unchecked) private var expectsBody = true
+    @exclusivity(unchecked) private var isComplete = false
+    @exclusivity(unchecked) private var failure: String?
     /// Whether any byte of the current answer arrived.
-    private(set) var hasInput = false
+    @exclusivity(unchecked) private(set) var hasInput = false
     /// Whether the connection may carry another request after the answer.
-    private(set) var keepsAlive = false
+    @exclusivity(unchecked) private(set) var keepsAlive = false
 
     init(onHead: @escaping HeadHandler, onBody: @escaping BodyHandler) {
         self.onHead = onHead
@@ -140,8 +143,13 @@ final class ResponseParser {
 
     // MARK: shared settings
 
-    private static func owner(_ parser: UnsafeMutablePointer<llhttp_t>?) -> ResponseParser {
-        Unmanaged<ResponseParser>.fromOpaque(parser!.pointee.data).takeUnretainedValue()
+    /// Calls `body` on the parser llhttp is running for: it is alive while
+    /// llhttp runs (`parse` holds it), so the call takes no reference of its
+    /// own (a retain and release per callback, a dozen per message).
+    private static func withOwner<Result>(
+        _ parser: UnsafeMutablePointer<llhttp_t>?, _ body: (ResponseParser) -> Result
+    ) -> Result {
+        Unmanaged<ResponseParser>.fromOpaque(parser!.pointee.data)._withUnsafeGuaranteedRef(body)
     }
 
     private static func span(_ at: UnsafePointer<CChar>?, _ length: Int) -> UnsafeRawBufferPointer {
@@ -155,16 +163,16 @@ final class ResponseParser {
         let settings = UnsafeMutablePointer<llhttp_settings_t>.allocate(capacity: 1)
         llhttp_settings_init(settings)
         settings.pointee.on_message_begin = {
-            owner($0).messageBegin(); return 0
+            withOwner($0) { $0.messageBegin() }; return 0
         }
-        settings.pointee.on_header_field = { verdict(owner($0).fieldPiece(span($1, $2))) }
-        settings.pointee.on_header_value = { verdict(owner($0).valuePiece(span($1, $2))) }
+        settings.pointee.on_header_field = { parser, at, length in verdict(withOwner(parser) { $0.fieldPiece(span(at, length)) }) }
+        settings.pointee.on_header_value = { parser, at, length in verdict(withOwner(parser) { $0.valuePiece(span(at, length)) }) }
         settings.pointee.on_header_value_complete = {
-            owner($0).valueComplete(); return 0
+            withOwner($0) { $0.valueComplete() }; return 0
         }
-        settings.pointee.on_headers_complete = { owner($0).headersComplete() }
-        settings.pointee.on_body = { verdict(owner($0).body(span($1, $2))) }
-        settings.pointee.on_message_complete = { owner($0).messageComplete() }
+        settings.pointee.on_headers_complete = { withOwner($0) { $0.headersComplete() } }
+        settings.pointee.on_body = { parser, at, length in verdict(withOwner(parser) { $0.body(span(at, length)) }) }
+        settings.pointee.on_message_complete = { withOwner($0) { $0.messageComplete() } }
         return settings
     }()
 }

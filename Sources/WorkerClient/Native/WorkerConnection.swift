@@ -11,22 +11,27 @@ import EventLoop
 /// failure is the transfer's.
 final class WorkerConnection {
     private unowned let pool: ConnectionPool
-    private var tcp: TCPConnection!
-    private var parser: ResponseParser!
-    private var connectTimer: LoopTimer?
-    private var transfer: NativeTransfer?
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) private var tcp: TCPConnection!
+    @exclusivity(unchecked) private var parser: ResponseParser!
+    @exclusivity(unchecked) private var connectTimer: LoopTimer?
+    @exclusivity(unchecked) private var transfer: NativeTransfer?
     private var head: [UInt8] = []
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
-    private var answered = 0
-    private var isIdle = false
-    private var isClosed = false
+    @exclusivity(unchecked) private var answered = 0
+    @exclusivity(unchecked) private var isIdle = false
+    @exclusivity(unchecked) private var isClosed = false
 
     init(pool: ConnectionPool) {
         self.pool = pool
+        // The parser is this connection's alone and goes with it: its
+        // handlers need no checked reference back (one per call saved).
         parser = ResponseParser(
-            onHead: { [unowned self] status, headers in transfer?.deliverHead(status, headers) ?? false },
-            onBody: { [unowned self] bytes in transfer?.deliverBody(bytes) ?? false })
+            onHead: { [unowned(unsafe) self] status, headers in transfer?.deliverHead(status, headers) ?? false },
+            onBody: { [unowned(unsafe) self] bytes in transfer?.deliverBody(bytes) ?? false })
         head.reserveCapacity(512)
     }
 
@@ -67,10 +72,12 @@ final class WorkerConnection {
         isIdle = false
         self.transfer = transfer
         transfer.connection = self
-        parser.begin(expectsBody: transfer.request.method != "HEAD")
-        RequestHead.spell(transfer.request, target: transfer.target, tail: pool.headTail, into: &head)
+        // Read once: each read of the transfer's request copies all its fields.
+        let request = transfer.request
+        parser.begin(expectsBody: request.method != "HEAD")
+        RequestHead.spell(request, target: transfer.target, tail: pool.headTail, into: &head)
         head.withUnsafeBytes { head in
-            transfer.request.body.withUnsafeBytes { body in tcp.write(head, body) }
+            request.body.withUnsafeBytes { body in tcp.write(head, body) }
         }
         tcp.resumeReading()
     }
