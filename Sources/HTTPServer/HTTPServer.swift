@@ -19,6 +19,11 @@ public final class HTTPServer {
     @exclusivity(unchecked) public private(set) var isShuttingDown = false
     /// The names the server answers to, known once it listens.
     @exclusivity(unchecked) private(set) var authority = ServerAuthority(port: 0, hosts: [])
+    /// Decides at a request's head, before its body is read, whether to
+    /// refuse it (e.g. a missing key: a client may not make the server read
+    /// a large body only to be refused). Its answer goes out in turn, then
+    /// the connection closes; nil lets the request go on to the handler.
+    public var refusesBeforeBody: ((HTTPRequest) -> HTTPResponse?)?
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 

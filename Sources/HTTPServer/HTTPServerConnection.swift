@@ -36,11 +36,13 @@ final class HTTPServerConnection {
             authority: server.authority)
         lastActivityAt = server.loop.now
         parser.onHead = { [unowned self] headers in
+            if let refuse = server.refusesBeforeBody, let refusal = refuse(parser.head) { return refusal }
             // Only the oldest pending request may be told to continue: an
             // interim response must not overtake earlier answers.
             if pending.isEmpty, headers.listContains("expect", token: "100-continue") {
                 tcp.write(ResponseHead.continueInterim)
             }
+            return nil
         }
         tcp.setHandlers(
             onRead: { [unowned self] bytes in receive(bytes) },
@@ -105,8 +107,9 @@ final class HTTPServerConnection {
         server.handle(request, responder)
     }
 
-    /// Answers a request that could not be parsed, after the answers owed to
-    /// earlier requests, and closes the connection.
+    /// Answers a request that could not be parsed, or was refused at its
+    /// head, after the answers owed to earlier requests, and closes the
+    /// connection.
     private func reject(_ failure: RequestParser.ParseFailure) {
         stopParsing = true
         pauseReading()
@@ -117,9 +120,10 @@ final class HTTPServerConnection {
             case .bodyTooLarge: error(413, "request body exceeds \(configuration.maxBodyBytes) bytes")
             case .malformed(let reason): error(400, "malformed HTTP request: \(reason)")
             case .methodNotAllowed(let method): error(405, "\(method) is not supported")
+            case .refused(let answer): answer
             }
         if response.status == 405 { response.headers.add("Allow", RequestParser.allowedMethods) }
-        server.countRejected(status: response.status)
+        if case .refused = failure {} else { server.countRejected(status: response.status) }
         let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
         responder.isHeadOfLine = pending.isEmpty
         pending.append(responder)

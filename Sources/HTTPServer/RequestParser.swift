@@ -25,6 +25,8 @@ final class RequestParser {
         case methodNotAllowed(String)
         case headersTooLarge
         case bodyTooLarge
+        /// Refused at its head by `onHead`: this answer, the body unread.
+        case refused(HTTPResponse)
     }
 
     struct Limits {
@@ -38,8 +40,10 @@ final class RequestParser {
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
     // every access a thread-local lookup, on every request.
-    /// Called when a request's head is complete (e.g. to answer 100-continue).
-    @exclusivity(unchecked) var onHead: ((HTTPHeaders) -> Void)?
+    /// Called when a request's head is complete, before its body is read
+    /// (e.g. to answer 100-continue). An answer it returns refuses the
+    /// request there: parsing fails with `.refused`.
+    @exclusivity(unchecked) var onHead: ((HTTPHeaders) -> HTTPResponse?)?
     /// The request completed by the last `.paused` outcome.
     @exclusivity(unchecked) private(set) var completedRequest: HTTPRequest?
 
@@ -160,7 +164,10 @@ final class RequestParser {
             }
             body.reserveCapacity(Int(declared))
         }
-        onHead?(headers)
+        if let refusal = onHead?(headers) {
+            failure = .refused(refusal)
+            return false
+        }
         return true
     }
 
@@ -202,6 +209,13 @@ final class RequestParser {
 
     /// Moved out, not copied (a copy retains each of its fields).
     func takeRequest() -> HTTPRequest? { completedRequest.take() }
+
+    /// The request whose head was just read, without its body.
+    var head: HTTPRequest {
+        HTTPRequest(
+            method: methodName, target: target, versionMajor: Int(parser.pointee.http_major),
+            versionMinor: Int(parser.pointee.http_minor), headers: headers, keepAlive: false)
+    }
 
     fileprivate func messageComplete() {
         isMidRequest = false

@@ -86,6 +86,9 @@ public final class RouterServer {
         let server = HTTPServer(loop: loop, configuration: configuration.http) { [unowned self] request, responder in
             handle(request, responder)
         }
+        if !configuration.keys.isEmpty {
+            server.refusesBeforeBody = { [unowned self] head in refusal(of: head) }
+        }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
         if configuration.keys.isEmpty, !isLoopbackHost(configuration.host) {
@@ -107,23 +110,37 @@ public final class RouterServer {
         server.shutdown(gracePeriodMilliseconds: configuration.shutdownGracePeriodMilliseconds, completion: completion)
     }
 
+    /// The 401 for a request without the key it needs, decided at its head
+    /// so that its body is never read (`HTTPServer.refusesBeforeBody`);
+    /// nil when it may go on.
+    private func refusal(of head: HTTPRequest) -> HTTPResponse? {
+        let route = Route(path: head.path)
+        guard var refusal = accessControl.refusal(of: head, route: route) else { return nil }
+        var head = head
+        let requestID = requestIDs.assign(to: &head)
+        refusal.headers.add(requestIDs.headerName, requestID)
+        let label = Self.label(of: route, path: head.path)
+        metrics.requests.increment(label)
+        metrics.unauthorized.increment(label)
+        logger.debug(
+            "refused",
+            metadata: ["method": "\(head.method)", "target": "\(head.target)", "request_id": "\(requestID)"])
+        return refusal
+    }
+
+    /// A request's `route` label in the metrics.
+    private static func label(of route: Route?, path: Substring) -> String {
+        route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
+    }
+
     private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
         var request = request
         let requestID = requestIDs.assign(to: &request)
         responder.headersForEveryResponse = HTTPHeaders([(requestIDs.headerName, requestID)])
         let path = request.path
         let route = Route(path: path)
-        let label = route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
+        let label = Self.label(of: route, path: path)
         metrics.requests.increment(label)
-        if let refusal = accessControl.refusal(of: request, route: route) {
-            metrics.unauthorized.increment(label)
-            logger.debug(
-                "refused",
-                metadata: [
-                    "method": "\(request.method)", "target": "\(request.target)", "request_id": "\(requestID)",
-                ])
-            return responder.send(refusal)
-        }
         guard let route else {
             return ProxyExchange(request: request, responder: responder, context: proxyContext).start()
         }

@@ -101,4 +101,22 @@ import TestSupport
         #expect(!keyed.standardError.contains("no --api-key"))
         #expect(!loopback.standardError.contains("no --api-key"))
     }
+
+    /// A request without its key is refused at its head: the router does not
+    /// wait for (or read) a body it will not serve, here a declared 100 MB
+    /// that never comes. The 401 echoes the request id, and the connection
+    /// closes, since the unread body cannot be skipped.
+    @Test func aRequestWithoutItsKeyIsRefusedBeforeItsBody() throws {
+        let (process, port) = try router(nil, ["--api-key", "k", "--max-body-size", "200000000"])
+        let connection = try RawHTTPConnection(port: port)
+        try connection.send(
+            "POST /generate HTTP/1.1\r\nHost: x\r\nX-Request-ID: early-401\r\nContent-Type: application/json\r\n"
+                + "Content-Length: 100000000\r\n\r\n{\"text\": ")
+        let answer = String(decoding: try connection.readUntilClosed(timeout: 30), as: UTF8.self)
+        #expect(answer.hasPrefix("HTTP/1.1 401 "), "\(answer)")
+        #expect(answer.lowercased().contains("x-request-id: early-401"), "\(answer)")
+        #expect(answer.lowercased().contains("connection: close"), "\(answer)")
+        #expect(try httpRequest("GET", port: port, path: "/health").status == 200)
+        _ = process
+    }
 }

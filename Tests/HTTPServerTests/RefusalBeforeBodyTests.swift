@@ -1,0 +1,48 @@
+import Foundation
+import HTTPServer
+import Testing
+import TestSupport
+
+/// `HTTPServer.refusesBeforeBody`: a request refused at its head is answered
+/// without its body being read, in turn after earlier answers, and the
+/// connection closes; the handler never sees it.
+@Suite struct RefusalBeforeBodyTests {
+    /// Refuses every target under `/secret`.
+    func server() throws -> TestServer {
+        let server = try TestServer(handler: echoHandler)
+        server.sync { server, _ in
+            server.refusesBeforeBody = { head in
+                head.path.hasPrefix("/secret") ? HTTPResponse(status: 401, body: Array("no key\n".utf8)) : nil
+            }
+        }
+        return server
+    }
+
+    @Test func aRefusedRequestIsAnsweredWithoutItsBodyAfterTheAnswersBeforeIt() throws {
+        let server = try server()
+        let client = try RawHTTPConnection(port: server.port)
+        // A body of a megabyte is declared and never sent.
+        try client.send(
+            "GET /open HTTP/1.1\r\nHost: x\r\n\r\n" + "POST /secret HTTP/1.1\r\nHost: x\r\nContent-Length: 1000000\r\n\r\nabc")
+        #expect(try client.readResponse().text == echoed("GET", "/open"))
+        let refused = try client.readResponse()
+        #expect(refused.status == 401)
+        #expect(refused.text == "no key\n")
+        #expect(refused.header("Connection") == "close")
+        #expect(client.isClosedByPeer(timeout: 10))
+    }
+
+    @Test func aRefusedRequestExpectingContinueGetsTheRefusalInstead() throws {
+        let server = try server()
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("POST /secret HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n")
+        #expect(try client.readResponse().status == 401)
+    }
+
+    @Test func requestsItLetsThroughAreServedWhole() throws {
+        let server = try server()
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("POST /open HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nhello")
+        #expect(try client.readResponse().text == echoed("POST", "/open", body: "hello"))
+    }
+}
