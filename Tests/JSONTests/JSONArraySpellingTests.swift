@@ -13,7 +13,8 @@ import Testing
             power *= 10
         }
         let long = (0..<5_000).map { UInt32($0) &* 2_654_435_761 }
-        for list in [values, long, []] {
+        let vocabulary = (0..<200_000).map { UInt32($0) }  // every id of a large tokenizer
+        for list in [values, long, vocabulary, []] {
             var out: [UInt8] = []
             writeJSONArray(list, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]")
