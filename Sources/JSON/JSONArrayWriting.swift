@@ -3,20 +3,38 @@
 /// thousands of numbers, and appending each one's digits to an array costs
 /// several times the formatting itself (a uniqueness check, a capacity
 /// check and a copy per append).
+///
+/// Log-probabilities and loss masks come in long runs of one value (a
+/// prompt's 0.0 and 0, a generation's 1): a run is found by comparing
+/// values alone and written as repeated copies of one spelling.
 
 /// Appends `values` as a JSON array of integers.
 public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: maxDecimalBytes, to: &out) { formatDecimal(UInt64($0), into: $1) }
+    DecimalWriter.withDigitTable { decimal in
+        writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: { _ -> UInt8? in nil }) {
+            decimal.write(UInt64($0), into: $1)
+        }
+    }
 }
 
 /// Appends `values` as a JSON array of integers.
 func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: maxDecimalBytes, to: &out) { formatDecimal(UInt64($0), into: $1) }
+    // A loss mask: single digits, in runs.
+    let digitAfterComma = { (value: UInt8) -> UInt16? in
+        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
+    }
+    writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: digitAfterComma) {
+        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
+    }
 }
 
 /// Appends `values` as a JSON array of numbers, each spelled as `writeJSONDouble` does.
 func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out) { formatDouble($0, into: $1) }
+    // Most of a trajectory's values are prompt tokens' 0.0.
+    let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
+    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out, runSpelling: zeroAfterComma) {
+        formatDouble($0, into: $1)
+    }
 }
 
 /// Appends the shortest text that reads back as exactly `value` (Swift's
@@ -24,60 +42,71 @@ func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
 /// token's log-probability 0.0, are written without a String; -0.0 keeps
 /// its sign. Non-finite values become null.
 func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
-    writeJSONArrayElements(CollectionOfOne(value), maxElementBytes: maxDoubleBytes, to: &out) { formatDouble($0, into: $1) }
-}
-
-/// `[`, the elements separated by commas, `]`. Each element is written
-/// after a comma, and the first comma then becomes the `[`: the loop
-/// needs no test for the first element.
-@inline(__always)
-private func writeJSONArray<Values: Sequence>(
-    _ values: Values, maxElementBytes: Int, to out: inout [UInt8],
-    element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
-) {
-    let start = out.count
-    writeJSONArrayElements(values, maxElementBytes: maxElementBytes + 1, to: &out) { value, at in
-        at.pointee = UInt8(ascii: ",")
-        return 1 + element(value, at + 1)
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleBytes) { scratch in
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: formatDouble(value, into: scratch.baseAddress!)))
     }
-    if out.count == start { out.append(UInt8(ascii: "[")) } else { out[start] = UInt8(ascii: "[") }
-    out.append(UInt8(ascii: "]"))
 }
 
-/// Formats each value with `element`, which writes at most `maxElementBytes`
-/// bytes at the pointer it is given and returns how many of them count,
-/// into a stack buffer copied to `out` whenever it could not take one more.
+/// `[`, the elements separated by commas, `]`, staged in stack memory.
+/// Each element is written after a comma, and the first comma then becomes
+/// the `[`: the loop needs no test for the first element.
+///
+/// `element` writes a value at the pointer it is given, at most
+/// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
+/// many of them count. `runSpelling` gives, for a value that usually comes
+/// in runs, its comma and spelling as the bytes of one `Spelling`
+/// (little-endian), different for different values; a run of such a value
+/// is then written as copies of it.
 @inline(__always)
-private func writeJSONArrayElements<Values: Sequence>(
-    _ values: Values, maxElementBytes: Int, to out: inout [UInt8],
-    element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
+private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
+    _ values: [Element], maxElementBytes: Int, to out: inout [UInt8],
+    runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
-        let start = scratch.baseAddress!
-        let flushAt = scratch.count - maxElementBytes
-        var used = 0
-        for value in values {
-            if used > flushAt {
-                out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
-                used = 0
+    let spellingBytes = MemoryLayout<Spelling>.size
+    let arrayStart = out.count
+    values.withUnsafeBufferPointer { values in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
+            let start = scratch.baseAddress!
+            let flushAt = scratch.count - maxElementBytes - 1
+            var used = 0
+            var index = 0
+            while index < values.count {
+                if used > flushAt {
+                    out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+                    used = 0
+                }
+                let value = values[index]
+                if let spelling = runSpelling(value) {
+                    // The run, as far as the stage has room.
+                    let end = min(values.count, index &+ (scratch.count &- used) / spellingBytes)
+                    var runEnd = index &+ 1
+                    while runEnd < end, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
+                    // A counted loop of plain stores, which vectorizes.
+                    let copies = UnsafeMutableRawPointer(start + used)
+                    for copy in 0..<(runEnd &- index) {
+                        copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
+                    }
+                    used &+= spellingBytes &* (runEnd &- index)
+                    index = runEnd
+                } else {
+                    start[used] = UInt8(ascii: ",")
+                    used &+= 1 &+ element(value, start + used + 1)
+                    index &+= 1
+                }
             }
-            used += element(value, start + used)
+            out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
     }
+    if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
+    out.append(UInt8(ascii: "]"))
 }
 
 /// The longest spelling `formatDouble` writes: `description`'s, at most 24
 /// bytes (`-2.2250738585072014e-308`), with room to spare.
 private let maxDoubleBytes = 32
 
-/// What `formatDecimal` may write: 20 digits, in whole 8-byte stores.
-private let maxDecimalBytes = 24
-
 private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    // A prompt token's log-probability: most of a trajectory's values.
-    if value.bitPattern == 0 { return store(ascii: "0.0", into: out) }
-    if value == 0 { return store(ascii: "-0.0", into: out) }
+    if value == 0 { return store(ascii: value.sign == .minus ? "-0.0" : "0.0", into: out) }
     guard value.isFinite else { return store(ascii: "null", into: out) }
     // Whole below 1e15: the conversion is exact (not `rounded()`, a libm call).
     guard value.magnitude < 1e15, Double(Int64(value)) == value else {
@@ -90,73 +119,18 @@ private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>
     }
     var written = 0
     if value.sign == .minus { out.pointee = UInt8(ascii: "-"); written = 1 }
-    written += formatDecimal(UInt64(value.magnitude), into: out + written)
+    written += DecimalWriter.withDigitTable { $0.write(UInt64(value.magnitude), into: out + written) }
     return written + store(ascii: ".0", into: out + written)
 }
 
-/// Writes `value` in decimal; returns how many digits (at most 20) count,
-/// having stored up to 24 bytes. Eight digits at a time, without division
-/// loops: a token id is one such group.
 @inline(__always)
-private func formatDecimal(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    let group: UInt64 = 100_000_000
-    guard value >= group else { return storeLeading(value, into: out) }
-    let high = value / group
-    let low = value % group
-    guard high >= group else {
-        let written = storeLeading(high, into: out)
-        storeEightDigits(low, into: out + written)
-        return written + 8
-    }
-    let written = storeLeading(high / group, into: out)
-    storeEightDigits(high % group, into: out + written)
-    storeEightDigits(low, into: out + written + 8)
-    return written + 16
-}
-
-/// Writes `value` (below 10^8) without leading zeros; stores 8 bytes.
-@inline(__always)
-private func storeLeading(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    let digits = eightDigits(value)
-    // The first digit is the lowest byte: leading zeros are the low zero
-    // bytes. 0 itself keeps one.
-    let leadingZeros = min(digits.trailingZeroBitCount / 8, 7)
-    storeWord((digits | asciiZeros) >> (8 * leadingZeros), into: out)
-    return 8 - leadingZeros
-}
-
-@inline(__always)
-private func storeEightDigits(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) {
-    storeWord(eightDigits(value) | asciiZeros, into: out)
-}
-
-private let asciiZeros: UInt64 = 0x3030_3030_3030_3030
-
-/// The eight decimal digits of `value` (below 10^8, with leading zeros),
-/// one per byte, the most significant in the lowest byte: split into
-/// halves of four digits, then pairs, then digits, every part at once in
-/// lanes of one word (divisions by 100 and 10 as multiplications, exact
-/// for these ranges).
-@inline(__always)
-private func eightDigits(_ value: UInt64) -> UInt64 {
-    // Lanes of 32 bits: the first four digits, the last four.
-    let fours = value / 10_000 | (value % 10_000) << 32
-    // Lanes of 16 bits: each four split into two pairs.
-    let hundreds = (fours &* 10_486) >> 20 & 0x0000_007F_0000_007F
-    let pairs = (fours &- hundreds &* 100) << 16 | hundreds
-    // Lanes of 8 bits: each pair split into two digits.
-    let tens = (pairs &* 103) >> 10 & 0x000F_000F_000F_000F
-    return (pairs &- tens &* 10) << 8 | tens
-}
-
-@inline(__always)
-private func storeWord(_ word: UInt64, into out: UnsafeMutablePointer<UInt8>) {
+func storeWord(_ word: UInt64, into out: UnsafeMutablePointer<UInt8>) {
     UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
 }
 
 /// Writes a literal of at most 8 bytes with one store; returns its length.
 @inline(__always)
-private func store(ascii literal: StaticString, into out: UnsafeMutablePointer<UInt8>) -> Int {
+func store(ascii literal: StaticString, into out: UnsafeMutablePointer<UInt8>) -> Int {
     var word: UInt64 = 0
     for index in (0..<literal.utf8CodeUnitCount).reversed() { word = word << 8 | UInt64(literal.utf8Start[index]) }
     storeWord(word, into: out)

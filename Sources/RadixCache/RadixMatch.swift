@@ -29,7 +29,7 @@ public struct RadixMatch: Sendable {
     /// have `TokenOrigin.prompt`, generated ones their generation's.
     public var originRuns: [TokenOriginRun] {
         // Over the mask's memory: element reads through `MatchedValues` pay a
-        // bounds check and a lifetime fence each.
+        // bounds check and a lifetime fence each. Mask values are 0 or 1.
         values.lossMask.withContiguousStorageIfAvailable { lossMask in
             var runs: [TokenOriginRun] = []
             var position = 0
@@ -37,10 +37,8 @@ public struct RadixMatch: Sendable {
                 let end = position + nodeRun.count
                 var index = position
                 while index < end {
-                    let generated = lossMask[index] == 1
-                    var next = index + 1
-                    while next < end, (lossMask[next] == 1) == generated { next += 1 }
-                    runs.append(generated ? nodeRun.origin : .prompt, count: next - index)
+                    let next = endOfEqualBytes(lossMask.baseAddress!, from: index, to: end)
+                    runs.append(lossMask[index] == 1 ? nodeRun.origin : .prompt, count: next - index)
                     index = next
                 }
                 position = end

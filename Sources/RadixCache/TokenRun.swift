@@ -126,11 +126,11 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
         _ count: Int, tokens: UnsafeMutablePointer<UInt32>, logprobs: UnsafeMutablePointer<Double>,
         lossMask: UnsafeMutablePointer<UInt8>
     ) {
-        for index in 0..<count {
-            let entry = entries[index]
-            tokens[index] = entry & Self.maxTokenID
-            lossMask[index] = UInt8(entry >> 31)
-        }
+        // The addresses read once (a store could otherwise change the
+        // header they come from), and one loop per destination: each vectorizes.
+        let entries = entries, logprobSlots = logprobSlots
+        for index in 0..<count { tokens[index] = entries[index] & Self.maxTokenID }
+        for index in 0..<count { lossMask[index] = UInt8(entries[index] >> 31) }
         guard !hasEscapedLogprobs else {
             for index in 0..<count { logprobs[index] = logprob(at: index) }
             return
