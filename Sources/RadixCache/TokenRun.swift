@@ -131,11 +131,13 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
         let entries = entries, logprobSlots = logprobSlots
         for index in 0..<count { tokens[index] = entries[index] & Self.maxTokenID }
         for index in 0..<count { lossMask[index] = UInt8(entries[index] >> 31) }
-        guard !hasEscapedLogprobs else {
-            for index in 0..<count { logprobs[index] = logprob(at: index) }
-            return
-        }
         for index in 0..<count { logprobs[index] = Double(Float(bitPattern: logprobSlots[index])) }
+        guard hasEscapedLogprobs else { return }
+        // The few values no Float holds: their slots hold indices, put right here.
+        let escaped = escapedLogprobs
+        for index in 0..<count where TokenFlags(rawValue: UInt8(entries[index] >> 24)).isLogprobEscaped {
+            logprobs[index] = escaped[Int(logprobSlots[index])]
+        }
     }
 
     /// How many bytes of `text` the tokens in `range` spell.
