@@ -67,11 +67,17 @@ public struct JSONObjectWriter {
         return out
     }
 
-    /// Keys are literals: written from their static bytes, without a String.
+    /// Keys are literals needing no escape (checked in debug builds):
+    /// their static bytes are copied as they are.
     private mutating func writeKey(_ key: StaticString) {
         if !isFirst { out.append(UInt8(ascii: ",")) }
         isFirst = false
-        key.withUTF8Buffer { writeJSONString(utf8: $0, to: &out) }
+        out.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes in
+            assert(firstByteNeedingEscape(in: UnsafeRawBufferPointer(bytes), from: 0) == bytes.count, "a key to escape")
+            out.append(contentsOf: bytes)
+        }
+        out.append(UInt8(ascii: "\""))
         out.append(UInt8(ascii: ":"))
     }
 }

@@ -36,22 +36,19 @@ extension JSONValue {
 /// escape are copied at once.
 public func writeJSONString(_ text: String, to out: inout [UInt8]) {
     var text = text
-    text.withUTF8 { writeJSONString(utf8: $0, to: &out) }
-}
-
-/// Appends UTF-8 `bytes` as a JSON string literal (see `writeJSONString`).
-func writeJSONString(utf8 bytes: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
-    out.append(UInt8(ascii: "\""))
-    let raw = UnsafeRawBufferPointer(bytes)
-    var runStart = 0
-    while true {
-        let index = firstByteNeedingEscape(in: raw, from: runStart)
-        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
-        guard index < bytes.count else { break }
-        writeEscape(of: bytes[index], to: &out)
-        runStart = index + 1
+    text.withUTF8 { bytes in
+        out.append(UInt8(ascii: "\""))
+        let raw = UnsafeRawBufferPointer(bytes)
+        var runStart = 0
+        while true {
+            let index = firstByteNeedingEscape(in: raw, from: runStart)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index]))
+            guard index < bytes.count else { break }
+            writeEscape(of: bytes[index], to: &out)
+            runStart = index + 1
+        }
+        out.append(UInt8(ascii: "\""))
     }
-    out.append(UInt8(ascii: "\""))
 }
 
 private func writeEscape(of byte: UInt8, to out: inout [UInt8]) {
