@@ -33,7 +33,7 @@ public struct RadixMatch: Sendable {
         values.lossMask.withContiguousStorageIfAvailable { lossMask in
             var runs: [TokenOriginRun] = []
             var position = 0
-            for nodeRun in nodeOrigins.all {
+            nodeOrigins.forEachRun { nodeRun in
                 let end = position + nodeRun.count
                 var index = position
                 while index < end {
@@ -115,11 +115,9 @@ private struct NodeOriginRuns: Sendable {
         }
     }
 
-    var all: [TokenOriginRun] {
-        var all: [TokenOriginRun] = []
-        all.reserveCapacity(runCount)
-        for index in 0..<min(runCount, inline.count) { all.append(inline[index]) }
-        all.append(contentsOf: overflow)
-        return all
+    /// Calls `body` with each run, in order (without gathering them in an array).
+    func forEachRun(_ body: (TokenOriginRun) -> Void) {
+        for index in 0..<min(runCount, inline.count) { body(inline[index]) }
+        overflow.forEach(body)
     }
 }
