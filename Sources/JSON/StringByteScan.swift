@@ -34,12 +34,8 @@ private let highBits: UInt64 = 0x8080_8080_8080_8080
 @inline(__always)
 private func needsEscape(_ word: UInt64) -> UInt64 {
     let control = word &- lowBits &* 0x20
-    let quote = (word ^ lowBits &* UInt64(ascii: "\"")) &- lowBits
-    let backslash = (word ^ lowBits &* UInt64(ascii: "\\")) &- lowBits
+    let quote = (word ^ lowBits &* UInt64(UInt8(ascii: "\""))) &- lowBits
+    let backslash = (word ^ lowBits &* UInt64(UInt8(ascii: "\\"))) &- lowBits
     // Quote and backslash are below 0x80: xor-ing keeps each byte's high bit.
     return (control | quote | backslash) & ~word
-}
-
-private extension UInt64 {
-    init(ascii scalar: Unicode.Scalar) { self = UInt64(scalar.value) }
 }

@@ -44,7 +44,8 @@ import Testing
 
     @Test func maskValuesAndVersionRunsExpandInOrder() {
         // Short runs, then a prompt's and a generation's runs longer than the writer's buffer.
-        let mask = (0..<9_000).map { UInt8($0 % 7 == 0 ? 1 : 0) } + [255]
+        let mask =
+            (0..<9_000).map { UInt8($0 % 7 == 0 ? 1 : 0) } + [255]
             + Array(repeating: 0, count: 3_000) + Array(repeating: 1, count: 2_500) + [9, 10, 0]
         let runs: [(value: String?, count: Int)] = [(nil, 3), ("7", 0), ("7", 5_000), ("a\"b", 1), (nil, 2_001), ("x", 1)]
         var writer = JSONObjectWriter()
