@@ -54,11 +54,12 @@ public final class HTTPResponder {
         guard !isFinished, !isStreaming else { return }
         status = response.status
         let keepAlive = decideKeepAlive()
-        var bytes = ResponseHead.bytes(
+        let head = ResponseHead.bytes(
             status: response.status, headers: response.headers, added: headersForEveryResponse,
             contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
-        if requestMethod != "HEAD" { bytes += response.body }
-        emit(bytes)
+        // Head and body leave as two buffers of one write: copying a large
+        // body behind its head would cost about as much as writing it.
+        emit(head, body: requestMethod == "HEAD" ? [] : response.body)
         finish()
     }
 
@@ -129,11 +130,12 @@ public final class HTTPResponder {
         return !closesConnection
     }
 
-    private func emit(_ bytes: [UInt8]) {
+    private func emit(_ bytes: [UInt8], body: [UInt8] = []) {
         if isHeadOfLine {
-            connection?.write(bytes)
+            connection?.write(bytes, body)
         } else {
             buffered += bytes
+            buffered += body
         }
     }
 

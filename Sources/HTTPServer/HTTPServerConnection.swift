@@ -166,9 +166,10 @@ final class HTTPServerConnection {
 
     // MARK: writing
 
-    func write(_ bytes: [UInt8]) {
+    /// Writes `bytes`, then `more` in the same system call.
+    func write(_ bytes: [UInt8], _ more: [UInt8] = []) {
         lastActivityAt = server.loop.now
-        tcp.write(bytes)
+        bytes.withUnsafeBytes { first in more.withUnsafeBytes { tcp.write(first, $0) } }
         if isWriteQueueFull, !isReadingPaused { pauseReading() }
     }
 

@@ -3,20 +3,38 @@
 /// thousands of numbers, and appending each one's digits to an array costs
 /// several times the formatting itself (a uniqueness check, a capacity
 /// check and a copy per append).
+///
+/// Log-probabilities and loss masks come in long runs of one value (a
+/// prompt's 0.0 and 0, a generation's 1): a run is found by comparing
+/// values alone and written as repeated copies of one spelling.
 
 /// Appends `values` as a JSON array of integers.
 public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: 10, to: &out) { formatDecimal(UInt($0), into: $1) }
+    DecimalWriter.withDigitTable { decimal in
+        writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: { _ -> UInt8? in nil }) {
+            decimal.write(UInt64($0), into: $1)
+        }
+    }
 }
 
 /// Appends `values` as a JSON array of integers.
 func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: 3, to: &out) { formatDecimal(UInt($0), into: $1) }
+    // A loss mask: single digits, in runs.
+    let digitAfterComma = { (value: UInt8) -> UInt16? in
+        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
+    }
+    writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: digitAfterComma) {
+        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
+    }
 }
 
 /// Appends `values` as a JSON array of numbers, each spelled as `writeJSONDouble` does.
 func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
-    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out) { formatDouble($0, into: $1) }
+    // Most of a trajectory's values are prompt tokens' 0.0.
+    let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
+    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out, runSpelling: zeroAfterComma) {
+        formatDouble($0, into: $1)
+    }
 }
 
 /// Appends the shortest text that reads back as exactly `value` (Swift's
@@ -24,47 +42,63 @@ func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
 /// token's log-probability 0.0, are written without a String; -0.0 keeps
 /// its sign. Non-finite values become null.
 func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
-    writeJSONArrayElements(CollectionOfOne(value), maxElementBytes: maxDoubleBytes, to: &out) { formatDouble($0, into: $1) }
-}
-
-/// `[`, the elements separated by commas, `]`.
-@inline(__always)
-private func writeJSONArray<Values: Sequence>(
-    _ values: Values, maxElementBytes: Int, to out: inout [UInt8],
-    element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
-) {
-    out.append(UInt8(ascii: "["))
-    var separator = 0  // no comma before the first element
-    writeJSONArrayElements(values, maxElementBytes: maxElementBytes + 1, to: &out) { value, at in
-        at.pointee = UInt8(ascii: ",")
-        let written = separator + element(value, at + separator)
-        separator = 1
-        return written
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleBytes) { scratch in
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: formatDouble(value, into: scratch.baseAddress!)))
     }
-    out.append(UInt8(ascii: "]"))
 }
 
-/// Formats each value with `element`, which writes at most `maxElementBytes`
-/// bytes at the pointer it is given and returns how many it wrote, into a
-/// stack buffer copied to `out` whenever it could not take one more.
+/// `[`, the elements separated by commas, `]`, staged in stack memory.
+/// Each element is written after a comma, and the first comma then becomes
+/// the `[`: the loop needs no test for the first element.
+///
+/// `element` writes a value at the pointer it is given, at most
+/// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
+/// many of them count. `runSpelling` gives, for a value that usually comes
+/// in runs, its comma and spelling as the bytes of one `Spelling`
+/// (little-endian), different for different values; a run of such a value
+/// is then written as copies of it.
 @inline(__always)
-private func writeJSONArrayElements<Values: Sequence>(
-    _ values: Values, maxElementBytes: Int, to out: inout [UInt8],
-    element: (Values.Element, UnsafeMutablePointer<UInt8>) -> Int
+private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
+    _ values: [Element], maxElementBytes: Int, to out: inout [UInt8],
+    runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
-        let start = scratch.baseAddress!
-        let flushAt = scratch.count - maxElementBytes
-        var used = 0
-        for value in values {
-            if used > flushAt {
-                out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
-                used = 0
+    let spellingBytes = MemoryLayout<Spelling>.size
+    let arrayStart = out.count
+    values.withUnsafeBufferPointer { values in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
+            let start = scratch.baseAddress!
+            let flushAt = scratch.count - maxElementBytes - 1
+            var used = 0
+            var index = 0
+            while index < values.count {
+                if used > flushAt {
+                    out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+                    used = 0
+                }
+                let value = values[index]
+                if let spelling = runSpelling(value) {
+                    // The run, as far as the stage has room.
+                    let end = min(values.count, index &+ (scratch.count &- used) / spellingBytes)
+                    var runEnd = index &+ 1
+                    while runEnd < end, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
+                    // A counted loop of plain stores, which vectorizes.
+                    let copies = UnsafeMutableRawPointer(start + used)
+                    for copy in 0..<(runEnd &- index) {
+                        copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
+                    }
+                    used &+= spellingBytes &* (runEnd &- index)
+                    index = runEnd
+                } else {
+                    start[used] = UInt8(ascii: ",")
+                    used &+= 1 &+ element(value, start + used + 1)
+                    index &+= 1
+                }
             }
-            used += element(value, start + used)
+            out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
         }
-        out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
     }
+    if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
+    out.append(UInt8(ascii: "]"))
 }
 
 /// The longest spelling `formatDouble` writes: `description`'s, at most 24
@@ -72,16 +106,8 @@ private func writeJSONArrayElements<Values: Sequence>(
 private let maxDoubleBytes = 32
 
 private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    // A prompt token's log-probability: most of a trajectory's values.
-    if value == 0 {
-        let sign = value.sign == .minus ? 1 : 0
-        out.pointee = UInt8(ascii: "-")
-        out[sign] = UInt8(ascii: "0")
-        out[sign + 1] = UInt8(ascii: ".")
-        out[sign + 2] = UInt8(ascii: "0")
-        return sign + 3
-    }
-    guard value.isFinite else { return copy("null", into: out) }
+    if value == 0 { return store(ascii: value.sign == .minus ? "-0.0" : "0.0", into: out) }
+    guard value.isFinite else { return store(ascii: "null", into: out) }
     // Whole below 1e15: the conversion is exact (not `rounded()`, a libm call).
     guard value.magnitude < 1e15, Double(Int64(value)) == value else {
         var text = value.description
@@ -93,50 +119,20 @@ private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>
     }
     var written = 0
     if value.sign == .minus { out.pointee = UInt8(ascii: "-"); written = 1 }
-    written += formatDecimal(UInt(value.magnitude), into: out + written)
-    return written + copy(".0", into: out + written)
+    written += DecimalWriter.withDigitTable { $0.write(UInt64(value.magnitude), into: out + written) }
+    return written + store(ascii: ".0", into: out + written)
 }
 
-/// Writes `value` in decimal; returns the digits written (at most 20).
-/// Two digits at a time, from the last.
 @inline(__always)
-private func formatDecimal(_ value: UInt, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    if value < 10 {
-        out.pointee = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: value)
-        return 1
-    }
-    var digits = 2
-    var bound: UInt = 100
-    while digits < 20, value >= bound {
-        digits += 1
-        bound = bound &* 10  // past 10^19 only when the loop ends anyway
-    }
-    let pairs = digitPairs.utf8Start
-    var rest = value
-    var end = digits
-    while rest >= 100 {
-        let pair = Int(rest % 100) * 2
-        rest /= 100
-        end -= 2
-        out[end] = pairs[pair]
-        out[end + 1] = pairs[pair + 1]
-    }
-    if rest >= 10 {
-        out[0] = pairs[Int(rest) * 2]
-        out[1] = pairs[Int(rest) * 2 + 1]
-    } else {
-        out[0] = UInt8(ascii: "0") &+ UInt8(truncatingIfNeeded: rest)
-    }
-    return digits
+func storeWord(_ word: UInt64, into out: UnsafeMutablePointer<UInt8>) {
+    UnsafeMutableRawPointer(out).storeBytes(of: word.littleEndian, as: UInt64.self)
 }
 
-private let digitPairs: StaticString = """
-    00010203040506070809101112131415161718192021222324252627282930313233343536373839\
-    40414243444546474849505152535455565758596061626364656667686970717273747576777879\
-    8081828384858687888990919293949596979899
-    """
-
-private func copy(_ literal: StaticString, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    out.initialize(from: literal.utf8Start, count: literal.utf8CodeUnitCount)
+/// Writes a literal of at most 8 bytes with one store; returns its length.
+@inline(__always)
+func store(ascii literal: StaticString, into out: UnsafeMutablePointer<UInt8>) -> Int {
+    var word: UInt64 = 0
+    for index in (0..<literal.utf8CodeUnitCount).reversed() { word = word << 8 | UInt64(literal.utf8Start[index]) }
+    storeWord(word, into: out)
     return literal.utf8CodeUnitCount
 }

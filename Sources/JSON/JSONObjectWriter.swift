@@ -10,7 +10,7 @@ public struct JSONObjectWriter {
         out.reserveCapacity(capacity)
     }
 
-    public mutating func add(_ key: String, _ value: JSONValue) {
+    public mutating func add(_ key: StaticString, _ value: JSONValue) {
         writeKey(key)
         value.write(to: &out)
     }
@@ -18,46 +18,46 @@ public struct JSONObjectWriter {
     // Concrete element types: generic entry points would run unspecialized
     // from other modules, paying a witness-table call per element.
 
-    public mutating func add(_ key: String, integers: [UInt32]) {
+    public mutating func add(_ key: StaticString, integers: [UInt32]) {
         writeKey(key)
         writeJSONArray(integers, to: &out)
     }
 
-    public mutating func add(_ key: String, integers: [UInt8]) {
+    public mutating func add(_ key: StaticString, integers: [UInt8]) {
         writeKey(key)
         writeJSONArray(integers, to: &out)
     }
 
-    public mutating func add(_ key: String, doubles: [Double]) {
+    public mutating func add(_ key: StaticString, doubles: [Double]) {
         writeKey(key)
         writeJSONArray(doubles, to: &out)
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);
-    /// each value is escaped once, however long its run, and a run is
-    /// copied out in blocks of elements rather than one element at a time.
-    public mutating func add(_ key: String, runs: [(value: String?, count: Int)]) {
+    /// each value is escaped once, however long its run, and the rest of a
+    /// run is copied from it, doubling, in the output itself.
+    public mutating func add(_ key: StaticString, runs: [(value: String?, count: Int)]) {
         writeKey(key)
-        out.append(UInt8(ascii: "["))
-        var element: [UInt8] = [UInt8(ascii: ",")]
-        var isFirstElement = true
+        // Each element after a comma; the first comma then becomes the `[`.
+        let arrayStart = out.count
         for run in runs where run.count > 0 {
-            element.removeSubrange(1...)
-            if let value = run.value { writeJSONString(value, to: &element) } else { element += "null".utf8 }
-            var left = run.count
-            if isFirstElement {
-                out += element[1...]
-                isFirstElement = false
-                left -= 1
+            let runStart = out.count
+            out.append(UInt8(ascii: ","))
+            if let value = run.value { writeJSONString(value, to: &out) } else { out += "null".utf8 }
+            let element = out.count - runStart
+            let total = element * run.count
+            out.append(contentsOf: repeatElement(0, count: total - element))
+            out.withUnsafeMutableBufferPointer { buffer in
+                let base = buffer.baseAddress! + runStart
+                var filled = element
+                while filled < total {
+                    let copied = min(filled, total - filled)
+                    (base + filled).update(from: base, count: copied)
+                    filled += copied
+                }
             }
-            let perBlock = min(left, max(1, 4096 / element.count))
-            let block = repeated(element, count: perBlock)
-            while left >= perBlock, perBlock > 0 {
-                out += block
-                left -= perBlock
-            }
-            out += block.prefix(left * element.count)
         }
+        if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
         out.append(UInt8(ascii: "]"))
     }
 
@@ -67,26 +67,17 @@ public struct JSONObjectWriter {
         return out
     }
 
-    private mutating func writeKey(_ key: String) {
+    /// Keys are literals needing no escape (checked in debug builds):
+    /// their static bytes are copied as they are.
+    private mutating func writeKey(_ key: StaticString) {
         if !isFirst { out.append(UInt8(ascii: ",")) }
         isFirst = false
-        writeJSONString(key, to: &out)
-        out.append(UInt8(ascii: ":"))
-    }
-}
-
-/// `count` copies of `element` end to end, built by doubling.
-private func repeated(_ element: [UInt8], count: Int) -> [UInt8] {
-    guard count > 0, !element.isEmpty else { return [] }
-    return [UInt8](unsafeUninitializedCapacity: element.count * count) { buffer, initialized in
-        let base = buffer.baseAddress!
-        element.withUnsafeBufferPointer { base.initialize(from: $0.baseAddress!, count: $0.count) }
-        var filled = element.count
-        while filled < buffer.count {
-            let copied = min(filled, buffer.count - filled)
-            (base + filled).initialize(from: base, count: copied)
-            filled += copied
+        out.append(UInt8(ascii: "\""))
+        key.withUTF8Buffer { bytes in
+            assert(firstByteNeedingEscape(in: UnsafeRawBufferPointer(bytes), from: 0) == bytes.count, "a key to escape")
+            out.append(contentsOf: bytes)
         }
-        initialized = filled
+        out.append(UInt8(ascii: "\""))
+        out.append(UInt8(ascii: ":"))
     }
 }

@@ -206,7 +206,11 @@ public struct JSONParser {
             return try validatedUTF8(raw, at: start)
         }
         if bytes[index] < 0x20 { throw error("control character in string") }
-        var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        var out: [UInt8] = []
+        // The rest of the input bounds the decoded text: reserved at once
+        // (up to 64 KB, as a body may hold many strings), not grown by doubling.
+        out.reserveCapacity(min(bytes.count - start, 64 * 1024))
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
         while index < bytes.count {
             // Bytes that need no decoding are copied a run at a time.
             let run = index

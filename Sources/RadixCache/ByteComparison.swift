@@ -27,3 +27,18 @@ private func blocksDiffer(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, 
 private func word(_ bytes: UnsafePointer<UInt8>, _ offset: Int) -> UInt64 {
     UnsafeRawPointer(bytes + offset).loadUnaligned(as: UInt64.self)
 }
+
+/// The index of the first byte in `bytes[start..<end]` that differs from
+/// `bytes[start]`, or `end`: eight bytes at a time (a loss mask's runs are
+/// hundreds of tokens long).
+func endOfEqualBytes(_ bytes: UnsafePointer<UInt8>, from start: Int, to end: Int) -> Int {
+    let repeated = UInt64(bytes[start]) &* 0x0101_0101_0101_0101
+    var index = start + 1
+    while index + 8 <= end {
+        let difference = UInt64(littleEndian: word(bytes, index)) ^ repeated
+        if difference != 0 { return index + difference.trailingZeroBitCount / 8 }
+        index += 8
+    }
+    while index < end, bytes[index] == bytes[start] { index += 1 }
+    return index
+}

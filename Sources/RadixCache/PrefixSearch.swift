@@ -149,14 +149,26 @@ struct PrefixSearch: ~Copyable {
     }
 
     /// The tokens of `run` lying entirely in its first `bytes` bytes, and the
-    /// text position after them.
+    /// text position after them. Counted from the nearer end of the run: a
+    /// trainer's text usually stops a few tokens before the end of a long
+    /// node (before its stop token).
     private func tokensWithin(_ run: TokenRun, bytes: Int, at position: Int) -> (Int, Int) {
+        func length(_ token: Int) -> Int {
+            run.flags(at: token).textLength(of: run.token(at: token), vocabulary: vocabulary.tokenBytes)
+        }
         var tokens = 0, offset = 0
-        while tokens < run.count {
-            let length = run.flags(at: tokens).textLength(of: run.token(at: tokens), vocabulary: vocabulary.tokenBytes)
-            if offset + length > bytes { break }
-            offset += length
-            tokens += 1
+        if bytes > run.textCount / 2 {
+            (tokens, offset) = (run.count, run.textCount)
+            while offset > bytes {
+                tokens -= 1
+                offset -= length(tokens)
+            }
+        } else {
+            while tokens < run.count {
+                let next = offset + length(tokens)
+                if next > bytes { break }
+                (tokens, offset) = (tokens + 1, next)
+            }
         }
         return (tokens, position + offset)
     }

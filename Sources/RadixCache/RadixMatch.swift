@@ -29,18 +29,16 @@ public struct RadixMatch: Sendable {
     /// have `TokenOrigin.prompt`, generated ones their generation's.
     public var originRuns: [TokenOriginRun] {
         // Over the mask's memory: element reads through `MatchedValues` pay a
-        // bounds check and a lifetime fence each.
+        // bounds check and a lifetime fence each. Mask values are 0 or 1.
         values.lossMask.withContiguousStorageIfAvailable { lossMask in
             var runs: [TokenOriginRun] = []
             var position = 0
-            for nodeRun in nodeOrigins.all {
+            nodeOrigins.forEachRun { nodeRun in
                 let end = position + nodeRun.count
                 var index = position
                 while index < end {
-                    let generated = lossMask[index] == 1
-                    var next = index + 1
-                    while next < end, (lossMask[next] == 1) == generated { next += 1 }
-                    runs.append(generated ? nodeRun.origin : .prompt, count: next - index)
+                    let next = endOfEqualBytes(lossMask.baseAddress!, from: index, to: end)
+                    runs.append(lossMask[index] == 1 ? nodeRun.origin : .prompt, count: next - index)
                     index = next
                 }
                 position = end
@@ -117,11 +115,9 @@ private struct NodeOriginRuns: Sendable {
         }
     }
 
-    var all: [TokenOriginRun] {
-        var all: [TokenOriginRun] = []
-        all.reserveCapacity(runCount)
-        for index in 0..<min(runCount, inline.count) { all.append(inline[index]) }
-        all.append(contentsOf: overflow)
-        return all
+    /// Calls `body` with each run, in order (without gathering them in an array).
+    func forEachRun(_ body: (TokenOriginRun) -> Void) {
+        for index in 0..<min(runCount, inline.count) { body(inline[index]) }
+        overflow.forEach(body)
     }
 }

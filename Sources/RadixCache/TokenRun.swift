@@ -126,16 +126,18 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
         _ count: Int, tokens: UnsafeMutablePointer<UInt32>, logprobs: UnsafeMutablePointer<Double>,
         lossMask: UnsafeMutablePointer<UInt8>
     ) {
-        for index in 0..<count {
-            let entry = entries[index]
-            tokens[index] = entry & Self.maxTokenID
-            lossMask[index] = UInt8(entry >> 31)
-        }
-        guard !hasEscapedLogprobs else {
-            for index in 0..<count { logprobs[index] = logprob(at: index) }
-            return
-        }
+        // The addresses read once (a store could otherwise change the
+        // header they come from), and one loop per destination: each vectorizes.
+        let entries = entries, logprobSlots = logprobSlots
+        for index in 0..<count { tokens[index] = entries[index] & Self.maxTokenID }
+        for index in 0..<count { lossMask[index] = UInt8(entries[index] >> 31) }
         for index in 0..<count { logprobs[index] = Double(Float(bitPattern: logprobSlots[index])) }
+        guard hasEscapedLogprobs else { return }
+        // The few values no Float holds: their slots hold indices, put right here.
+        let escaped = escapedLogprobs
+        for index in 0..<count where TokenFlags(rawValue: UInt8(entries[index] >> 24)).isLogprobEscaped {
+            logprobs[index] = escaped[Int(logprobSlots[index])]
+        }
     }
 
     /// How many bytes of `text` the tokens in `range` spell.

@@ -13,7 +13,8 @@ import Testing
             power *= 10
         }
         let long = (0..<5_000).map { UInt32($0) &* 2_654_435_761 }
-        for list in [values, long, []] {
+        let vocabulary = (0..<200_000).map { UInt32($0) }  // every id of a large tokenizer
+        for list in [values, long, vocabulary, []] {
             var out: [UInt8] = []
             writeJSONArray(list, to: &out)
             #expect(String(decoding: out, as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]")
@@ -28,7 +29,9 @@ import Testing
             -2.5e-8, .leastNonzeroMagnitude, -.greatestFiniteMagnitude, .infinity, .nan,
         ]
         let logprobs = (0..<3_000).map { Double(Float(-Double($0) / 977.0)) }
-        let values = special + logprobs
+        // A prompt's run of 0.0, longer than the writer's buffer, broken by a -0.0.
+        let promptRun = Array(repeating: 0.0, count: 1_500) + [-0.0] + Array(repeating: 0.0, count: 2_500)
+        let values = special + promptRun + logprobs + promptRun
         var writer = JSONObjectWriter()
         writer.add("logp", doubles: values)
         let spelled = values.map { value -> String in
@@ -40,7 +43,10 @@ import Testing
     }
 
     @Test func maskValuesAndVersionRunsExpandInOrder() {
-        let mask = (0..<9_000).map { UInt8($0 % 7 == 0 ? 1 : 0) } + [255]
+        // Short runs, then a prompt's and a generation's runs longer than the writer's buffer.
+        let mask =
+            (0..<9_000).map { UInt8($0 % 7 == 0 ? 1 : 0) } + [255]
+            + Array(repeating: 0, count: 3_000) + Array(repeating: 1, count: 2_500) + [9, 10, 0]
         let runs: [(value: String?, count: Int)] = [(nil, 3), ("7", 0), ("7", 5_000), ("a\"b", 1), (nil, 2_001), ("x", 1)]
         var writer = JSONObjectWriter()
         writer.add("mask", integers: mask)

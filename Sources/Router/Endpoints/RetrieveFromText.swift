@@ -64,9 +64,12 @@ struct RetrieveFromText {
     private static func answer(_ prompt: EncodedPrompt) -> [UInt8] {
         let record = PromptRecord(prompt)
         // Prompt tokens, fresh or cached, have no version (null). The record's
-        // origins cover every token, so the runs and the generation come from them once.
+        // origins cover every token, so the runs and the generation come from
+        // them once; neighbours of one version need no merging to be written.
         let origins = record.originRuns
-        let versionRuns = origins.weightVersionRuns.map { (value: $0.version.isEmpty ? nil : $0.version, count: $0.count) }
+        let versionRuns = origins.map { run in
+            (value: run.origin.weightVersion.isEmpty ? nil : run.origin.weightVersion, count: run.count)
+        }
         var answer = JSONObjectWriter(reservingCapacity: 32 * record.ids.count + 2 * prompt.text.utf8.count + 256)
         answer.add("tokens", integers: record.ids)
         answer.add("response", .string(prompt.text))
