@@ -98,10 +98,19 @@ final class Node: Sendable {
     }
 
     /// Whether token `index` of the run and the trajectory's token `position`
-    /// are the same token with the same values and origin.
-    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
-        run.agrees(at: index, with: trajectory, at: position)
-            && (trajectory.lossMask[position] == 0 || !trajectory.namesOrigins || trajectory.origin(at: position) == origin)
+    /// are the same token with the same values and, if generated, origin.
+    /// `originIndex` is where this node's origin is among the trajectory's
+    /// (`originIndex(in:)`). Their text is the insert's to compare.
+    func valuesAgree(at index: Int, with trajectory: Trajectory, at position: Int, originIndex: Int?) -> Bool {
+        run.valuesAgree(at: index, with: trajectory, at: position)
+            && (trajectory.lossMask[position] == 0 || !trajectory.namesOrigins
+                || trajectory.hasOrigin(at: position, originIndex))
+    }
+
+    /// Where this node's origin is among the trajectory's origins (nil: not
+    /// there, or the trajectory names none and any origin agrees).
+    func originIndex(in trajectory: Trajectory) -> Int? {
+        trajectory.namesOrigins ? trajectory.origins.firstIndex(of: origin) : nil
     }
 
     func replacingChild(at index: Int, with child: Node) -> Node {

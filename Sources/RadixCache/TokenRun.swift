@@ -144,13 +144,14 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     }
 
     /// Whether token `index` is the trajectory's token `position` with the
-    /// same values: id, presence in the text, loss mask and log-probability
-    /// (bit for bit). The origin is the node's to compare; the tail mark is
-    /// not compared, since a later turn repeats a tail as part of its prompt.
-    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
-        token(at: index) == trajectory.tokens[position]
-            && flags(at: index).isOmittedFromText == (trajectory.textLength(at: position) == 0)
-            && flags(at: index).lossMask == trajectory.lossMask[position]
+    /// same values: id, loss mask and log-probability (bit for bit). The
+    /// origin is the node's to compare, the text the insert's (see
+    /// `TreeInsertion`); the tail mark is not compared, since a later turn
+    /// repeats a tail as part of its prompt.
+    func valuesAgree(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
+        let entry = entries[index]
+        return entry & Self.maxTokenID == trajectory.tokens[position]
+            && UInt8(entry >> 31) == trajectory.lossMask[position]
             && logprob(at: index).bitPattern == trajectory.logprobs[position].bitPattern
     }
 

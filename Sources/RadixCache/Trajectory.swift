@@ -1,5 +1,7 @@
-/// An insert's input once checked: the tokens spell the text, and each token
-/// knows where its bytes lie in it and which origin produced it.
+/// An insert's input, checked, and each token's origin. Whether the tokens
+/// spell the text, and where each token's bytes lie in it, is found as the
+/// insert walks the tree (see "Spelling" below): the prefix the tree holds
+/// already is spelled by its nodes, and only the rest by the vocabulary.
 struct Trajectory {
     let text: [UInt8]
     let tokens: [UInt32]
@@ -7,8 +9,9 @@ struct Trajectory {
     let lossMask: [UInt8]
     /// The insert's version: what garbage collection goes by.
     let version: WeightVersion
-    /// Where token `i`'s bytes start in `text`, plus one entry for the end.
-    let textOffsets: [Int]
+    /// Where token `i`'s bytes start in `text`, for the tokens spelled so
+    /// far, then where the next one starts.
+    private(set) var textOffsets: [Int]
     /// The distinct origins of generated tokens, and for each token the
     /// index of its origin there (prompt tokens: `TokenOrigin.prompt`).
     let origins: [TokenOrigin]
@@ -22,17 +25,19 @@ struct Trajectory {
 
     var count: Int { tokens.count }
 
+    /// The length of spelled token `index`'s bytes in the text.
     func textLength(at index: Int) -> Int { textOffsets[index + 1] - textOffsets[index] }
 
     /// The origin of token `index`: `TokenOrigin.prompt` for prompt tokens.
     func origin(at index: Int) -> TokenOrigin { origins[Int(originIndices[index])] }
 
+    /// Whether generated token `index` comes from `origins[originIndex]`.
+    func hasOrigin(at index: Int, _ originIndex: Int?) -> Bool { Int(originIndices[index]) == originIndex }
+
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
 
-    /// Each token takes its vocabulary bytes when the text continues with
-    /// them; otherwise it takes none if it may be omitted from text. The first
-    /// rule wins, so a special token whose literal text is present is read as
-    /// present.
+    /// Checks what can be checked without the tree; the spelling is checked
+    /// as the insert goes.
     init(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8],
         weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, vocabulary: any TokenBytes
@@ -64,7 +69,9 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        self.textOffsets = try Self.textOffsets(of: tokens, spelling: bytes, vocabulary: vocabulary)
+        var offsets = [0]
+        offsets.reserveCapacity(tokens.count + 1)
+        self.textOffsets = offsets
         (origins, originIndices) = Self.index(runs, lossMask: lossMask)
     }
 
@@ -87,30 +94,62 @@ struct Trajectory {
         return (origins, indices)
     }
 
-    private static func textOffsets(
-        of tokens: [UInt32], spelling text: [UInt8], vocabulary: any TokenBytes
-    ) throws(RadixCacheError) -> [Int] {
-        var offsets: [Int] = []
-        offsets.reserveCapacity(tokens.count + 1)
-        var cursor = 0
-        for (index, token) in tokens.enumerated() {
-            offsets.append(cursor)
-            let spelled: Int? = text.withUnsafeBufferPointer { text in
-                vocabulary.withBytes(of: token) { piece in
-                    guard !piece.isEmpty, piece.count <= text.count - cursor else { return nil }
-                    let shared = piece.withMemoryRebound(to: UInt8.self) {
-                        commonPrefixLength($0.baseAddress!, text.baseAddress! + cursor, count: piece.count)
-                    }
-                    return shared == piece.count ? piece.count : nil
-                }
+}
+
+// MARK: Spelling
+
+extension Trajectory {
+    /// How many tokens are spelled so far.
+    var spelledCount: Int { textOffsets.count - 1 }
+
+    /// Where the next token to spell starts in the text.
+    var spelledEnd: Int { textOffsets[textOffsets.count - 1] }
+
+    /// Spells the tokens up to and including `index` by the vocabulary.
+    /// Throws at the first that does not spell the text.
+    mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
+        while spelledCount <= index {
+            let next = spelledCount
+            guard let length = vocabularyLength(ofNext: vocabulary) else {
+                throw .tokenDoesNotSpellText(index: next, token: tokens[next], byteOffset: spelledEnd)
             }
-            guard let length = spelled ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil) else {
-                throw .tokenDoesNotSpellText(index: index, token: token, byteOffset: cursor)
-            }
-            cursor += length
+            textOffsets.append(spelledEnd + length)
         }
-        guard cursor == text.count else { throw .textNotCovered(spelledBytes: cursor, textBytes: text.count) }
-        offsets.append(cursor)
-        return offsets
+    }
+
+    /// Spells every token left and checks that they spell the whole text.
+    mutating func spellRest(vocabulary: any TokenBytes) throws(RadixCacheError) {
+        try spell(through: count - 1, vocabulary: vocabulary)
+        try checkSpelledWhole()
+    }
+
+    /// Once every token is spelled: throws unless they spell the whole text.
+    func checkSpelledWhole() throws(RadixCacheError) {
+        guard spelledEnd == text.count else { throw .textNotCovered(spelledBytes: spelledEnd, textBytes: text.count) }
+    }
+
+    /// The next token's length in the text as the vocabulary spells it: it
+    /// takes its vocabulary bytes when the text continues with them,
+    /// otherwise none if it may be omitted from text; nil if neither. The
+    /// first rule wins, so a special token whose literal text is present is
+    /// read as present.
+    func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
+        let token = tokens[spelledCount], cursor = spelledEnd
+        let present: Int? = text.withUnsafeBufferPointer { text in
+            vocabulary.withBytes(of: token) { piece in
+                guard !piece.isEmpty, piece.count <= text.count - cursor else { return nil }
+                let shared = piece.withMemoryRebound(to: UInt8.self) {
+                    commonPrefixLength($0.baseAddress!, text.baseAddress! + cursor, count: piece.count)
+                }
+                return shared == piece.count ? piece.count : nil
+            }
+        }
+        return present ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
+    }
+
+    /// Spells the next token as taking `length` bytes, known without the
+    /// vocabulary (a stored node spells the same token over the same bytes).
+    mutating func spellNext(length: Int) {
+        textOffsets.append(spelledEnd + length)
     }
 }

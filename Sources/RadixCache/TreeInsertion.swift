@@ -8,42 +8,81 @@
 /// two samples of one prompt that generated the same first tokens keep their
 /// own values side by side, and stored values are never overwritten.
 struct TreeInsertion {
-    let trajectory: Trajectory
+    /// Spelled as the insert goes (see `Trajectory`).
+    private(set) var trajectory: Trajectory
     let stamp: UInt64
     let vocabulary: any TokenBytes
     var ledger: Ledger
 
+    init(trajectory: Trajectory, stamp: UInt64, vocabulary: any TokenBytes, ledger: Ledger) {
+        self.trajectory = trajectory
+        self.stamp = stamp
+        self.vocabulary = vocabulary
+        self.ledger = ledger
+    }
+
     /// The new root, with the trajectory stored and every node on its path
-    /// raised to its version and stamped.
-    mutating func apply(to root: Node) -> Node {
-        descend(root, from: 0)
+    /// raised to its version and stamped. Throws if the tokens do not spell
+    /// the text; the tree is then unchanged.
+    mutating func apply(to root: Node) throws(RadixCacheError) -> Node {
+        try descend(root, from: 0)
     }
 
     /// `node`'s run matches the trajectory up to `position`; returns the node
     /// that replaces it.
-    private mutating func descend(_ node: Node, from position: Int) -> Node {
-        guard position < trajectory.count else { return touch(node, replacing: node, endsHere: true) }
+    private mutating func descend(_ node: Node, from position: Int) throws(RadixCacheError) -> Node {
+        guard position < trajectory.count else {
+            try trajectory.checkSpelledWhole()
+            return touch(node, replacing: node, endsHere: true)
+        }
+        try trajectory.spell(through: position, vocabulary: vocabulary)
         let key = trajectory.text.withUnsafeBufferPointer {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
-        let found = node.children.index(key: key) { $0.agrees(at: 0, with: trajectory, at: position) }
+        // The key holds the first token's length (0: omitted from the text),
+        // so a child under it with the same first token spells it as the
+        // trajectory does.
+        let found = node.children.index(key: key) {
+            $0.valuesAgree(at: 0, with: trajectory, at: position, originIndex: $0.originIndex(in: trajectory))
+        }
         guard let index = found else {
-            let branch = newBranch(from: position)
+            let branch = try newBranch(from: position)
             return touch(node.addingChild(branch), replacing: node)
         }
         let child = node.children[index].node
         let shared = sharedTokenCount(child, from: position)
         let fitted = shared < child.run.count ? split(child, at: shared) : child
-        let updated = descend(fitted, from: position + shared)
+        let updated = try descend(fitted, from: position + shared)
         return touch(node.replacingChild(at: index, with: updated), replacing: node)
     }
 
-    /// How many of `node`'s tokens the trajectory repeats from `position`.
-    private func sharedTokenCount(_ node: Node, from position: Int) -> Int {
-        var count = 0
-        while count < node.run.count, position + count < trajectory.count,
-            node.agrees(at: count, with: trajectory, at: position + count)
+    /// How many of `node`'s tokens the trajectory repeats from `position`,
+    /// whose first token agrees already; spells them as the node does.
+    ///
+    /// Where the node's text and the trajectory's have the same bytes, a
+    /// token the node holds in the text spells the same bytes in the
+    /// trajectory's (the vocabulary's rule reads it as present): one
+    /// comparison of the texts checks the whole run, and only tokens the node
+    /// omits from the text ask the vocabulary (the trajectory's text may
+    /// spell them where the node's did not).
+    private mutating func sharedTokenCount(_ node: Node, from position: Int) -> Int {
+        let run = node.run
+        let start = trajectory.textOffsets[position]
+        let sameBytes = trajectory.text.withUnsafeBufferPointer { text in
+            commonPrefixLength(run.textStart, text.baseAddress! + start, count: min(run.textCount, text.count - start))
+        }
+        let originIndex = node.originIndex(in: trajectory)
+        var count = 1
+        var spelled = trajectory.textLength(at: position)
+        while count < run.count, position + count < trajectory.count,
+            node.valuesAgree(at: count, with: trajectory, at: position + count, originIndex: originIndex)
         {
+            let length = run.flags(at: count).textLength(of: run.token(at: count), vocabulary: vocabulary)
+            let spellsAlike =
+                length > 0 ? spelled + length <= sameBytes : trajectory.vocabularyLength(ofNext: vocabulary) == 0
+            guard spellsAlike else { break }
+            trajectory.spellNext(length: length)
+            spelled += length
             count += 1
         }
         return count
@@ -52,7 +91,8 @@ struct TreeInsertion {
     /// New nodes for the trajectory's tokens from `position` on: one node per
     /// origin of generated tokens (prompt tokens join the node they are in),
     /// the last one ending the trajectory.
-    private mutating func newBranch(from position: Int) -> Node {
+    private mutating func newBranch(from position: Int) throws(RadixCacheError) -> Node {
+        try trajectory.spellRest(vocabulary: vocabulary)
         var segments: [(range: Range<Int>, origin: TokenOrigin)] = []
         var start = position
         var origin: TokenOrigin?
