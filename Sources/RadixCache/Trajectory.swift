@@ -9,9 +9,12 @@ struct Trajectory {
     let lossMask: [UInt8]
     /// The insert's version: what garbage collection goes by.
     let version: WeightVersion
-    /// Where token `i`'s bytes start in `text`, for the tokens spelled so
-    /// far, then where the next one starts.
+    /// Where token `i`'s bytes start in `text`, for `i` up to `spelledCount`
+    /// (where the next token to spell starts); one entry per token and one
+    /// for the end.
     private(set) var textOffsets: [Int]
+    /// How many tokens are spelled so far.
+    private(set) var spelledCount = 0
     /// The distinct origins of generated tokens, and for each token the
     /// index of its origin there (prompt tokens: `TokenOrigin.prompt`).
     let origins: [TokenOrigin]
@@ -31,8 +34,19 @@ struct Trajectory {
     /// The origin of token `index`: `TokenOrigin.prompt` for prompt tokens.
     func origin(at index: Int) -> TokenOrigin { origins[Int(originIndices[index])] }
 
-    /// Whether generated token `index` comes from `origins[originIndex]`.
-    func hasOrigin(at index: Int, _ originIndex: Int?) -> Bool { Int(originIndices[index]) == originIndex }
+    /// How many of the `count` tokens from `position` on are prompt tokens
+    /// or come from `origins[originIndex]` (nil: from none): those a node of
+    /// that origin can hold. All of them when the trajectory names no origins.
+    func originsAgreeingCount(from position: Int, count: Int, with originIndex: Int?) -> Int {
+        guard namesOrigins else { return count }
+        var agreeing = 0
+        while agreeing < count,
+            lossMask[position + agreeing] == 0 || Int(originIndices[position + agreeing]) == originIndex
+        {
+            agreeing += 1
+        }
+        return agreeing
+    }
 
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
 
@@ -69,9 +83,7 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        var offsets = [0]
-        offsets.reserveCapacity(tokens.count + 1)
-        self.textOffsets = offsets
+        self.textOffsets = Array(repeating: 0, count: tokens.count + 1)
         (origins, originIndices) = Self.index(runs, lossMask: lossMask)
     }
 
@@ -99,21 +111,17 @@ struct Trajectory {
 // MARK: Spelling
 
 extension Trajectory {
-    /// How many tokens are spelled so far.
-    var spelledCount: Int { textOffsets.count - 1 }
-
     /// Where the next token to spell starts in the text.
-    var spelledEnd: Int { textOffsets[textOffsets.count - 1] }
+    var spelledEnd: Int { textOffsets[spelledCount] }
 
     /// Spells the tokens up to and including `index` by the vocabulary.
     /// Throws at the first that does not spell the text.
     mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
         while spelledCount <= index {
-            let next = spelledCount
             guard let length = vocabularyLength(ofNext: vocabulary) else {
-                throw .tokenDoesNotSpellText(index: next, token: tokens[next], byteOffset: spelledEnd)
+                throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
             }
-            textOffsets.append(spelledEnd + length)
+            spellNext(length: length)
         }
     }
 
@@ -128,12 +136,48 @@ extension Trajectory {
         guard spelledEnd == text.count else { throw .textNotCovered(spelledBytes: spelledEnd, textBytes: text.count) }
     }
 
+    /// Spells the next tokens as `run`'s tokens from `index` on (at most
+    /// `limit`, all with the same ids) spell the run's text, as far as the
+    /// trajectory's text has the same bytes: the run's first `sameBytes`
+    /// bytes. Token `index` starts `runOffset` bytes into the run's text.
+    /// Returns how many tokens it spelled.
+    ///
+    /// A token the run holds in the text spells the same bytes in the
+    /// trajectory's where the texts agree (the vocabulary's rule reads it as
+    /// present), so only a token the run omits from the text asks the
+    /// vocabulary: the trajectory's text may spell it where the run's did not.
+    mutating func spell(
+        as run: TokenRun, from index: Int, limit: Int, runOffset: Int, sameBytes: Int, vocabulary: any TokenBytes
+    ) -> Int {
+        var spelled = 0, runOffset = runOffset
+        while spelled < limit {
+            let first = spelledCount
+            let ordinary = textOffsets.withUnsafeMutableBufferPointer { offsets in
+                run.writeTextEnds(
+                    from: index + spelled, limit: limit - spelled, runOffset: runOffset, runBytes: sameBytes,
+                    into: offsets.baseAddress! + first)
+            }
+            spelledCount += ordinary
+            spelled += ordinary
+            runOffset += textOffsets[spelledCount] - textOffsets[first]
+            guard spelled < limit else { break }
+            // A token omitted from the run's text, a long one, or one past `sameBytes`.
+            let length = run.flags(at: index + spelled).textLength(of: run.token(at: index + spelled), vocabulary: vocabulary)
+            let alike = length > 0 ? runOffset + length <= sameBytes : vocabularyLength(ofNext: vocabulary) == 0
+            guard alike else { break }
+            spellNext(length: length)
+            spelled += 1
+            runOffset += length
+        }
+        return spelled
+    }
+
     /// The next token's length in the text as the vocabulary spells it: it
     /// takes its vocabulary bytes when the text continues with them,
     /// otherwise none if it may be omitted from text; nil if neither. The
     /// first rule wins, so a special token whose literal text is present is
     /// read as present.
-    func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
+    private func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
         let token = tokens[spelledCount], cursor = spelledEnd
         let present: Int? = text.withUnsafeBufferPointer { text in
             vocabulary.withBytes(of: token) { piece in
@@ -147,9 +191,8 @@ extension Trajectory {
         return present ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
     }
 
-    /// Spells the next token as taking `length` bytes, known without the
-    /// vocabulary (a stored node spells the same token over the same bytes).
-    mutating func spellNext(length: Int) {
-        textOffsets.append(spelledEnd + length)
+    private mutating func spellNext(length: Int) {
+        textOffsets[spelledCount + 1] = textOffsets[spelledCount] + length
+        spelledCount += 1
     }
 }

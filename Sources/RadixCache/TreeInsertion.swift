@@ -42,9 +42,7 @@ struct TreeInsertion {
         // The key holds the first token's length (0: omitted from the text),
         // so a child under it with the same first token spells it as the
         // trajectory does.
-        let found = node.children.index(key: key) {
-            $0.valuesAgree(at: 0, with: trajectory, at: position, originIndex: $0.originIndex(in: trajectory))
-        }
+        let found = node.children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
         guard let index = found else {
             let branch = try newBranch(from: position)
             return touch(node.addingChild(branch), replacing: node)
@@ -57,35 +55,20 @@ struct TreeInsertion {
     }
 
     /// How many of `node`'s tokens the trajectory repeats from `position`,
-    /// whose first token agrees already; spells them as the node does.
-    ///
-    /// Where the node's text and the trajectory's have the same bytes, a
-    /// token the node holds in the text spells the same bytes in the
-    /// trajectory's (the vocabulary's rule reads it as present): one
-    /// comparison of the texts checks the whole run, and only tokens the node
-    /// omits from the text ask the vocabulary (the trajectory's text may
-    /// spell them where the node's did not).
+    /// whose first token agrees already; spells them as the node does (one
+    /// comparison of the texts, see `Trajectory.spell(as:...)`).
     private mutating func sharedTokenCount(_ node: Node, from position: Int) -> Int {
         let run = node.run
         let start = trajectory.textOffsets[position]
         let sameBytes = trajectory.text.withUnsafeBufferPointer { text in
             commonPrefixLength(run.textStart, text.baseAddress! + start, count: min(run.textCount, text.count - start))
         }
-        let originIndex = node.originIndex(in: trajectory)
-        var count = 1
-        var spelled = trajectory.textLength(at: position)
-        while count < run.count, position + count < trajectory.count,
-            node.valuesAgree(at: count, with: trajectory, at: position + count, originIndex: originIndex)
-        {
-            let length = run.flags(at: count).textLength(of: run.token(at: count), vocabulary: vocabulary)
-            let spellsAlike =
-                length > 0 ? spelled + length <= sameBytes : trajectory.vocabularyLength(ofNext: vocabulary) == 0
-            guard spellsAlike else { break }
-            trajectory.spellNext(length: length)
-            spelled += length
-            count += 1
-        }
-        return count
+        let limit = min(run.count, trajectory.count - position) - 1
+        let agreeing = node.agreeingCount(from: 1, with: trajectory, at: position + 1, limit: limit)
+        return 1
+            + trajectory.spell(
+                as: run, from: 1, limit: agreeing, runOffset: trajectory.textLength(at: position), sameBytes: sameBytes,
+                vocabulary: vocabulary)
     }
 
     /// New nodes for the trajectory's tokens from `position` on: one node per
