@@ -90,22 +90,25 @@ struct Trajectory {
     /// The distinct origins of generated tokens, and each token's index among them.
     private static func index(_ runs: [TokenOriginRun], lossMask: [UInt8]) -> ([TokenOrigin], [UInt32]) {
         var origins = [TokenOrigin.prompt]
-        var indices: [UInt32] = []
-        indices.reserveCapacity(lossMask.count)
-        for run in runs {
-            let index =
-                origins.firstIndex(of: run.origin)
-                ?? {
-                    origins.append(run.origin)
-                    return origins.count - 1
-                }()
-            for position in indices.count..<indices.count + run.count {
-                indices.append(lossMask[position] == 0 ? 0 : UInt32(index))
+        // The runs cover every token (checked by the caller).
+        let indices = [UInt32](unsafeUninitializedCapacity: lossMask.count) { indices, initialized in
+            lossMask.withUnsafeBufferPointer { lossMask in
+                for run in runs {
+                    let index =
+                        origins.firstIndex(of: run.origin)
+                        ?? {
+                            origins.append(run.origin)
+                            return origins.count - 1
+                        }()
+                    for position in initialized..<initialized + run.count {
+                        indices[position] = lossMask[position] == 0 ? 0 : UInt32(index)
+                    }
+                    initialized += run.count
+                }
             }
         }
         return (origins, indices)
     }
-
 }
 
 // MARK: Spelling
@@ -179,14 +182,8 @@ extension Trajectory {
     /// read as present.
     private func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
         let token = tokens[spelledCount], cursor = spelledEnd
-        let present: Int? = text.withUnsafeBufferPointer { text in
-            vocabulary.withBytes(of: token) { piece in
-                guard !piece.isEmpty, piece.count <= text.count - cursor else { return nil }
-                let shared = piece.withMemoryRebound(to: UInt8.self) {
-                    commonPrefixLength($0.baseAddress!, text.baseAddress! + cursor, count: piece.count)
-                }
-                return shared == piece.count ? piece.count : nil
-            }
+        let present = text.withUnsafeBytes { text in
+            vocabulary.spelledLength(of: token, at: UnsafeRawBufferPointer(rebasing: text[cursor...]))
         }
         return present ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
     }
