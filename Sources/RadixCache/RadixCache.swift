@@ -114,7 +114,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     ) throws(RadixCacheError) {
         let trajectory = try Trajectory(
             text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-            originRuns: originRuns, tailCount: tailCount, vocabulary: vocabulary.tokenBytes)
+            originRuns: originRuns, tailCount: tailCount)
         let stamp = newest.clock + 1
         var insertion = TreeInsertion(
             trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger)

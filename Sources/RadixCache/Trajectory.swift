@@ -54,7 +54,7 @@ struct Trajectory {
     /// as the insert goes.
     init(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8],
-        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, vocabulary: any TokenBytes
+        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
     ) throws(RadixCacheError) {
         guard !tokens.isEmpty else { throw .emptyTrajectory }
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {

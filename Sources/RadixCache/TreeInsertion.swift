@@ -9,17 +9,10 @@
 /// own values side by side, and stored values are never overwritten.
 struct TreeInsertion {
     /// Spelled as the insert goes (see `Trajectory`).
-    private(set) var trajectory: Trajectory
+    var trajectory: Trajectory
     let stamp: UInt64
     let vocabulary: any TokenBytes
     var ledger: Ledger
-
-    init(trajectory: Trajectory, stamp: UInt64, vocabulary: any TokenBytes, ledger: Ledger) {
-        self.trajectory = trajectory
-        self.stamp = stamp
-        self.vocabulary = vocabulary
-        self.ledger = ledger
-    }
 
     /// The new root, with the trajectory stored and every node on its path
     /// raised to its version and stamped. Throws if the tokens do not spell
