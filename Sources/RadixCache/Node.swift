@@ -97,11 +97,13 @@ final class Node: Sendable {
             retrieved: retrieved ?? self.retrieved.load(ordering: .relaxed))
     }
 
-    /// Whether token `index` of the run and the trajectory's token `position`
-    /// are the same token with the same values and origin.
-    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
-        run.agrees(at: index, with: trajectory, at: position)
-            && (trajectory.lossMask[position] == 0 || !trajectory.namesOrigins || trajectory.origin(at: position) == origin)
+    /// How many tokens of the run from `index` on (at most `limit`) are the
+    /// trajectory's from `position` on with the same values and, where
+    /// generated, origin. Their text is the insert's to compare.
+    func agreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
+        let values = run.valuesAgreeingCount(from: index, with: trajectory, at: position, limit: limit)
+        let originIndex = trajectory.namesOrigins ? trajectory.origins.firstIndex(of: origin) : nil
+        return trajectory.originsAgreeingCount(from: position, count: values, with: originIndex)
     }
 
     func replacingChild(at index: Int, with child: Node) -> Node {

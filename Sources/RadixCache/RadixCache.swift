@@ -114,13 +114,12 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     ) throws(RadixCacheError) {
         let trajectory = try Trajectory(
             text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-            originRuns: originRuns, tailCount: tailCount, vocabulary: vocabulary.tokenBytes)
+            originRuns: originRuns, tailCount: tailCount)
         let stamp = newest.clock + 1
-        newestRank = max(newestRank, trajectory.version.rank)
-
         var insertion = TreeInsertion(
             trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger)
-        var root = insertion.apply(to: newest.root)
+        var root = try insertion.apply(to: newest.root)
+        newestRank = max(newestRank, trajectory.version.rank)
         var ledger = insertion.ledger
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {

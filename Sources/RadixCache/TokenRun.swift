@@ -145,15 +145,54 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
         range.reduce(0) { $0 + flags(at: $1).textLength(of: token(at: $1), vocabulary: vocabulary) }
     }
 
-    /// Whether token `index` is the trajectory's token `position` with the
-    /// same values: id, presence in the text, loss mask and log-probability
-    /// (bit for bit). The origin is the node's to compare; the tail mark is
+    /// How many tokens from `index` on (at most `limit`) are the
+    /// trajectory's from `position` on with the same values: id, loss mask
+    /// and log-probability (bit for bit). The origin is the node's to
+    /// compare, the text the insert's (see `TreeInsertion`); the tail mark is
     /// not compared, since a later turn repeats a tail as part of its prompt.
-    func agrees(at index: Int, with trajectory: Trajectory, at position: Int) -> Bool {
-        token(at: index) == trajectory.tokens[position]
-            && flags(at: index).isOmittedFromText == (trajectory.textLength(at: position) == 0)
-            && flags(at: index).lossMask == trajectory.lossMask[position]
-            && logprob(at: index).bitPattern == trajectory.logprobs[position].bitPattern
+    /// Over the run's memory: an insert goes through long stored prefixes.
+    func valuesAgreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
+        let entries = entries + index, slots = logprobSlots + index
+        let escaped = hasEscapedLogprobs
+        return trajectory.tokens.withUnsafeBufferPointer { tokens in
+            trajectory.lossMask.withUnsafeBufferPointer { lossMask in
+                trajectory.logprobs.withUnsafeBufferPointer { logprobs in
+                    var agreeing = 0
+                    while agreeing < limit {
+                        let entry = entries[agreeing], at = position + agreeing
+                        let logprob =
+                            escaped ? self.logprob(at: index + agreeing) : Double(Float(bitPattern: slots[agreeing]))
+                        guard entry & Self.maxTokenID == tokens[at], UInt8(entry >> 31) == lossMask[at],
+                            logprob.bitPattern == logprobs[at].bitPattern
+                        else { break }
+                        agreeing += 1
+                    }
+                    return agreeing
+                }
+            }
+        }
+    }
+
+    /// For the tokens from `index` on (at most `limit`) that are in the text
+    /// with a length below `TokenFlags.longLength` and end within the run's
+    /// first `runBytes` bytes of text, token `index` starting `runOffset`
+    /// bytes in: writes where each ends, each after the one before
+    /// (`ends[k + 1] = ends[k] + length`), stopping at the first other.
+    /// Returns how many it wrote. An insert's hot loop (see
+    /// `Trajectory.spell(as:from:limit:runOffset:sameBytes:vocabulary:)`).
+    func writeTextEnds(
+        from index: Int, limit: Int, runOffset: Int, runBytes: Int, into ends: UnsafeMutablePointer<Int>
+    ) -> Int {
+        let entries = entries + index
+        var written = 0, end = runOffset
+        while written < limit {
+            let length = TokenFlags(rawValue: UInt8(entries[written] >> 24)).storedLength
+            guard length > 0, length < TokenFlags.longLength, end + length <= runBytes else { break }
+            end += length
+            ends[written + 1] = ends[written] + length
+            written += 1
+        }
+        return written
     }
 
     /// Whether any of the first `count` tokens is generated (loss mask 1).

@@ -1,5 +1,7 @@
-/// An insert's input once checked: the tokens spell the text, and each token
-/// knows where its bytes lie in it and which origin produced it.
+/// An insert's input, checked, and each token's origin. Whether the tokens
+/// spell the text, and where each token's bytes lie in it, is found as the
+/// insert walks the tree (see "Spelling" below): the prefix the tree holds
+/// already is spelled by its nodes, and only the rest by the vocabulary.
 struct Trajectory {
     let text: [UInt8]
     let tokens: [UInt32]
@@ -7,8 +9,12 @@ struct Trajectory {
     let lossMask: [UInt8]
     /// The insert's version: what garbage collection goes by.
     let version: WeightVersion
-    /// Where token `i`'s bytes start in `text`, plus one entry for the end.
-    let textOffsets: [Int]
+    /// Where token `i`'s bytes start in `text`, for `i` up to `spelledCount`
+    /// (where the next token to spell starts); one entry per token and one
+    /// for the end.
+    private(set) var textOffsets: [Int]
+    /// How many tokens are spelled so far.
+    private(set) var spelledCount = 0
     /// The distinct origins of generated tokens, and for each token the
     /// index of its origin there (prompt tokens: `TokenOrigin.prompt`).
     let origins: [TokenOrigin]
@@ -22,20 +28,33 @@ struct Trajectory {
 
     var count: Int { tokens.count }
 
+    /// The length of spelled token `index`'s bytes in the text.
     func textLength(at index: Int) -> Int { textOffsets[index + 1] - textOffsets[index] }
 
     /// The origin of token `index`: `TokenOrigin.prompt` for prompt tokens.
     func origin(at index: Int) -> TokenOrigin { origins[Int(originIndices[index])] }
 
+    /// How many of the `count` tokens from `position` on are prompt tokens
+    /// or come from `origins[originIndex]` (nil: from none): those a node of
+    /// that origin can hold. All of them when the trajectory names no origins.
+    func originsAgreeingCount(from position: Int, count: Int, with originIndex: Int?) -> Int {
+        guard namesOrigins else { return count }
+        var agreeing = 0
+        while agreeing < count,
+            lossMask[position + agreeing] == 0 || Int(originIndices[position + agreeing]) == originIndex
+        {
+            agreeing += 1
+        }
+        return agreeing
+    }
+
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
 
-    /// Each token takes its vocabulary bytes when the text continues with
-    /// them; otherwise it takes none if it may be omitted from text. The first
-    /// rule wins, so a special token whose literal text is present is read as
-    /// present.
+    /// Checks what can be checked without the tree; the spelling is checked
+    /// as the insert goes.
     init(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8],
-        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, vocabulary: any TokenBytes
+        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
     ) throws(RadixCacheError) {
         guard !tokens.isEmpty else { throw .emptyTrajectory }
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {
@@ -64,53 +83,113 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        self.textOffsets = try Self.textOffsets(of: tokens, spelling: bytes, vocabulary: vocabulary)
+        self.textOffsets = Array(repeating: 0, count: tokens.count + 1)
         (origins, originIndices) = Self.index(runs, lossMask: lossMask)
     }
 
     /// The distinct origins of generated tokens, and each token's index among them.
     private static func index(_ runs: [TokenOriginRun], lossMask: [UInt8]) -> ([TokenOrigin], [UInt32]) {
         var origins = [TokenOrigin.prompt]
-        var indices: [UInt32] = []
-        indices.reserveCapacity(lossMask.count)
-        for run in runs {
-            let index =
-                origins.firstIndex(of: run.origin)
-                ?? {
-                    origins.append(run.origin)
-                    return origins.count - 1
-                }()
-            for position in indices.count..<indices.count + run.count {
-                indices.append(lossMask[position] == 0 ? 0 : UInt32(index))
+        // The runs cover every token (checked by the caller).
+        let indices = [UInt32](unsafeUninitializedCapacity: lossMask.count) { indices, initialized in
+            lossMask.withUnsafeBufferPointer { lossMask in
+                for run in runs {
+                    let index =
+                        origins.firstIndex(of: run.origin)
+                        ?? {
+                            origins.append(run.origin)
+                            return origins.count - 1
+                        }()
+                    for position in initialized..<initialized + run.count {
+                        indices[position] = lossMask[position] == 0 ? 0 : UInt32(index)
+                    }
+                    initialized += run.count
+                }
             }
         }
         return (origins, indices)
     }
+}
 
-    private static func textOffsets(
-        of tokens: [UInt32], spelling text: [UInt8], vocabulary: any TokenBytes
-    ) throws(RadixCacheError) -> [Int] {
-        var offsets: [Int] = []
-        offsets.reserveCapacity(tokens.count + 1)
-        var cursor = 0
-        for (index, token) in tokens.enumerated() {
-            offsets.append(cursor)
-            let spelled: Int? = text.withUnsafeBufferPointer { text in
-                vocabulary.withBytes(of: token) { piece in
-                    guard !piece.isEmpty, piece.count <= text.count - cursor else { return nil }
-                    let shared = piece.withMemoryRebound(to: UInt8.self) {
-                        commonPrefixLength($0.baseAddress!, text.baseAddress! + cursor, count: piece.count)
-                    }
-                    return shared == piece.count ? piece.count : nil
-                }
+// MARK: Spelling
+
+extension Trajectory {
+    /// Where the next token to spell starts in the text.
+    var spelledEnd: Int { textOffsets[spelledCount] }
+
+    /// Spells the tokens up to and including `index` by the vocabulary.
+    /// Throws at the first that does not spell the text.
+    mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
+        while spelledCount <= index {
+            guard let length = vocabularyLength(ofNext: vocabulary) else {
+                throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
             }
-            guard let length = spelled ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil) else {
-                throw .tokenDoesNotSpellText(index: index, token: token, byteOffset: cursor)
-            }
-            cursor += length
+            spellNext(length: length)
         }
-        guard cursor == text.count else { throw .textNotCovered(spelledBytes: cursor, textBytes: text.count) }
-        offsets.append(cursor)
-        return offsets
+    }
+
+    /// Spells every token left and checks that they spell the whole text.
+    mutating func spellRest(vocabulary: any TokenBytes) throws(RadixCacheError) {
+        try spell(through: count - 1, vocabulary: vocabulary)
+        try checkSpelledWhole()
+    }
+
+    /// Once every token is spelled: throws unless they spell the whole text.
+    func checkSpelledWhole() throws(RadixCacheError) {
+        guard spelledEnd == text.count else { throw .textNotCovered(spelledBytes: spelledEnd, textBytes: text.count) }
+    }
+
+    /// Spells the next tokens as `run`'s tokens from `index` on (at most
+    /// `limit`, all with the same ids) spell the run's text, as far as the
+    /// trajectory's text has the same bytes: the run's first `sameBytes`
+    /// bytes. Token `index` starts `runOffset` bytes into the run's text.
+    /// Returns how many tokens it spelled.
+    ///
+    /// A token the run holds in the text spells the same bytes in the
+    /// trajectory's where the texts agree (the vocabulary's rule reads it as
+    /// present), so only a token the run omits from the text asks the
+    /// vocabulary: the trajectory's text may spell it where the run's did not.
+    mutating func spell(
+        as run: TokenRun, from index: Int, limit: Int, runOffset: Int, sameBytes: Int, vocabulary: any TokenBytes
+    ) -> Int {
+        var spelled = 0, runOffset = runOffset
+        while spelled < limit {
+            let first = spelledCount
+            let ordinary = textOffsets.withUnsafeMutableBufferPointer { offsets in
+                run.writeTextEnds(
+                    from: index + spelled, limit: limit - spelled, runOffset: runOffset, runBytes: sameBytes,
+                    into: offsets.baseAddress! + first)
+            }
+            spelledCount += ordinary
+            spelled += ordinary
+            runOffset += textOffsets[spelledCount] - textOffsets[first]
+            guard spelled < limit else { break }
+            // A token omitted from the run's text, a long one, or one past `sameBytes`.
+            let length = run.flags(at: index + spelled).textLength(of: run.token(at: index + spelled), vocabulary: vocabulary)
+            let alike = length > 0 ? runOffset + length <= sameBytes : vocabularyLength(ofNext: vocabulary) == 0
+            guard alike else { break }
+            spellNext(length: length)
+            spelled += 1
+            runOffset += length
+        }
+        return spelled
+    }
+
+    /// The next token's length in the text as the vocabulary spells it: it
+    /// takes its vocabulary bytes when the text continues with them,
+    /// otherwise none if it may be omitted from text; nil if neither. The
+    /// first rule wins, so a special token whose literal text is present is
+    /// read as present.
+    private func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
+        let token = tokens[spelledCount], cursor = spelledEnd
+        let present = text.withUnsafeBytes { text in
+            vocabulary.spelledLength(of: token, at: UnsafeRawBufferPointer(rebasing: text[cursor...]))
+        }
+        return present ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
+    }
+
+    private mutating func spellNext(length: Int) {
+        textOffsets[spelledCount + 1] = textOffsets[spelledCount] + length
+        spelledCount += 1
     }
 }

@@ -8,51 +8,67 @@
 /// two samples of one prompt that generated the same first tokens keep their
 /// own values side by side, and stored values are never overwritten.
 struct TreeInsertion {
-    let trajectory: Trajectory
+    /// Spelled as the insert goes (see `Trajectory`).
+    var trajectory: Trajectory
     let stamp: UInt64
     let vocabulary: any TokenBytes
     var ledger: Ledger
 
     /// The new root, with the trajectory stored and every node on its path
-    /// raised to its version and stamped.
-    mutating func apply(to root: Node) -> Node {
-        descend(root, from: 0)
+    /// raised to its version and stamped. Throws if the tokens do not spell
+    /// the text; the tree is then unchanged.
+    mutating func apply(to root: Node) throws(RadixCacheError) -> Node {
+        try descend(root, from: 0)
     }
 
     /// `node`'s run matches the trajectory up to `position`; returns the node
     /// that replaces it.
-    private mutating func descend(_ node: Node, from position: Int) -> Node {
-        guard position < trajectory.count else { return touch(node, replacing: node, endsHere: true) }
+    private mutating func descend(_ node: Node, from position: Int) throws(RadixCacheError) -> Node {
+        guard position < trajectory.count else {
+            try trajectory.checkSpelledWhole()
+            return touch(node, replacing: node, endsHere: true)
+        }
+        try trajectory.spell(through: position, vocabulary: vocabulary)
         let key = trajectory.text.withUnsafeBufferPointer {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
-        let found = node.children.index(key: key) { $0.agrees(at: 0, with: trajectory, at: position) }
+        // The key holds the first token's length (0: omitted from the text),
+        // so a child under it with the same first token spells it as the
+        // trajectory does.
+        let found = node.children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
         guard let index = found else {
-            let branch = newBranch(from: position)
+            let branch = try newBranch(from: position)
             return touch(node.addingChild(branch), replacing: node)
         }
         let child = node.children[index].node
         let shared = sharedTokenCount(child, from: position)
         let fitted = shared < child.run.count ? split(child, at: shared) : child
-        let updated = descend(fitted, from: position + shared)
+        let updated = try descend(fitted, from: position + shared)
         return touch(node.replacingChild(at: index, with: updated), replacing: node)
     }
 
-    /// How many of `node`'s tokens the trajectory repeats from `position`.
-    private func sharedTokenCount(_ node: Node, from position: Int) -> Int {
-        var count = 0
-        while count < node.run.count, position + count < trajectory.count,
-            node.agrees(at: count, with: trajectory, at: position + count)
-        {
-            count += 1
+    /// How many of `node`'s tokens the trajectory repeats from `position`,
+    /// whose first token agrees already; spells them as the node does (one
+    /// comparison of the texts, see `Trajectory.spell(as:...)`).
+    private mutating func sharedTokenCount(_ node: Node, from position: Int) -> Int {
+        let run = node.run
+        let start = trajectory.textOffsets[position]
+        let sameBytes = trajectory.text.withUnsafeBufferPointer { text in
+            commonPrefixLength(run.textStart, text.baseAddress! + start, count: min(run.textCount, text.count - start))
         }
-        return count
+        let limit = min(run.count, trajectory.count - position) - 1
+        let agreeing = node.agreeingCount(from: 1, with: trajectory, at: position + 1, limit: limit)
+        return 1
+            + trajectory.spell(
+                as: run, from: 1, limit: agreeing, runOffset: trajectory.textLength(at: position), sameBytes: sameBytes,
+                vocabulary: vocabulary)
     }
 
     /// New nodes for the trajectory's tokens from `position` on: one node per
     /// origin of generated tokens (prompt tokens join the node they are in),
     /// the last one ending the trajectory.
-    private mutating func newBranch(from position: Int) -> Node {
+    private mutating func newBranch(from position: Int) throws(RadixCacheError) -> Node {
+        try trajectory.spellRest(vocabulary: vocabulary)
         var segments: [(range: Range<Int>, origin: TokenOrigin)] = []
         var start = position
         var origin: TokenOrigin?

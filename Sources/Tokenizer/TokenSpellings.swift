@@ -3,12 +3,13 @@
 /// one (under its byte index, `TokenTable`); the tokenizer keeps another
 /// with its added tokens over the model's, which decoding and the radix
 /// cache read token after token.
+@usableFromInline
 struct TokenSpellings: Sendable {
-    private let arena: [UInt8]
+    @usableFromInline let arena: [UInt8]
     /// `offsets[id] ..< offsets[id + 1]` spell `id`.
-    private let offsets: [UInt32]
+    @usableFromInline let offsets: [UInt32]
     /// Whether `id` is in the vocabulary (a known token may spell nothing).
-    private let known: [Bool]
+    @usableFromInline let known: [Bool]
 
     /// Ids `0 ..< count`; `spell` appends the bytes of an id to the arena
     /// and says whether the id is known.
@@ -38,13 +39,17 @@ struct TokenSpellings: Sendable {
 
     var count: Int { known.count }
 
+    @inlinable
     func isKnown(_ id: TokenID) -> Bool { Int(id) < known.count && known[Int(id)] }
 
     /// Calls `body` with the bytes of `id`, empty for an unknown id.
+    @inlinable
     func withBytes<Result>(of id: TokenID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         guard isKnown(id) else { return try body(UnsafeRawBufferPointer(start: nil, count: 0)) }
-        let range = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
-        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+        // From the base address rather than a slice: called generically (the
+        // radix cache's `TokenBytes`), a slice costs metadata look-ups per call.
+        let start = Int(offsets[Int(id)]), end = Int(offsets[Int(id) + 1])
+        return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(start: $0.baseAddress! + start, count: end - start)) }
     }
 
     func byteCount(of id: TokenID) -> Int {

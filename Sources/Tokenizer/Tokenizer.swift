@@ -14,7 +14,10 @@ public final class Tokenizer: Sendable {
     private let rawAddedTokens: AddedTokenMatcher
     private let normalizedAddedTokens: AddedTokenMatcher
     /// Every id's bytes; an added token's take precedence over the model's.
-    private let spellings: TokenSpellings
+    /// (Visible to inlined code: `withBytes` is called token by token from
+    /// other modules, where an unspecialized generic call costs ten times
+    /// the lookup.)
+    @usableFromInline let spellings: TokenSpellings
     private let specialIds: Set<TokenID>
     private let caches = ScratchPool<WordCache> { WordCache() }
 
@@ -154,6 +157,7 @@ public final class Tokenizer: Sendable {
 
     /// Calls `body` with the bytes of `id` (empty for an unknown id) without
     /// copying them: for hot loops over many tokens.
+    @inlinable
     public func withBytes<Result>(of id: TokenID, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows -> Result {
         try spellings.withBytes(of: id, body)
     }

@@ -1,3 +1,4 @@
+import Glibc
 import Tokenizer
 
 /// How a generation's tokens spell the text its client got, and what comes
@@ -27,8 +28,8 @@ struct GeneratedSpelling: Equatable {
         let visible = clientText.flatMap { Self.spellVisible(ids, client: Array($0.utf8), tokenizer, into: &key) }
         if visible == nil { key = KeyBytes() }
         for id in ids[(visible ?? 0)...] { key.append(id, tokenizer) }
-        storedCount = key.wholeCharacterTokens
         let stored = key.wholeCharacterTokens
+        storedCount = stored
         tailCount = visible.map { max(0, stored - $0) } ?? 0
         text = key.text(ofFirst: storedCount)
     }
@@ -44,7 +45,8 @@ struct GeneratedSpelling: Equatable {
         while index < ids.count {
             let at = key.bytes.count
             let continues = tokenizer.withBytes(of: ids[index]) { piece in
-                !piece.isEmpty && client.count - at >= piece.count && client[at..<at + piece.count].elementsEqual(piece)
+                !piece.isEmpty && client.count - at >= piece.count
+                    && client.withUnsafeBytes { memcmp($0.baseAddress! + at, piece.baseAddress!, piece.count) == 0 }
             }
             if continues {
                 key.append(ids[index], tokenizer)
@@ -69,7 +71,7 @@ private struct KeyBytes {
     var ends: [Int] = []
 
     mutating func append(_ id: UInt32, _ tokenizer: Tokenizer) {
-        tokenizer.withBytes(of: id) { bytes += $0 }
+        tokenizer.withBytes(of: id) { piece in piece.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) } }
         ends.append(bytes.count)
     }
 
