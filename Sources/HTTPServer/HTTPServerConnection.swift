@@ -123,8 +123,16 @@ final class HTTPServerConnection {
             case .refused(let answer): answer
             }
         if response.status == 405 { response.headers.add("Allow", RequestParser.allowedMethods) }
-        if case .refused = failure {} else { server.countRejected(status: response.status) }
-        let responder = HTTPResponder(connection: self, request: HTTPRequest(method: "GET", target: "/", keepAlive: false))
+        // A refused request was read up to its body: answer it as itself
+        // (a HEAD gets no body). A malformed one may have no method to go by.
+        let request: HTTPRequest
+        if case .refused = failure {
+            request = parser.head
+        } else {
+            server.countRejected(status: response.status)
+            request = HTTPRequest(method: "GET", target: "/", keepAlive: false)
+        }
+        let responder = HTTPResponder(connection: self, request: request)
         responder.isHeadOfLine = pending.isEmpty
         pending.append(responder)
         responder.send(response)

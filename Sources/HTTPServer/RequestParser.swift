@@ -156,20 +156,24 @@ final class RequestParser {
             failure = refusal
             return false
         }
-        let declared = parser.pointee.content_length
-        if parser.pointee.flags & UInt16(F_CONTENT_LENGTH.rawValue) != 0 {
-            guard declared <= UInt64(limits.maxBodyBytes) else {
-                failure = .bodyTooLarge
-                return false
-            }
-            body.reserveCapacity(Int(declared))
+        let hasLength = parser.pointee.flags & UInt16(F_CONTENT_LENGTH.rawValue) != 0
+        let declared = hasLength ? parser.pointee.content_length : 0
+        if declared > UInt64(limits.maxBodyBytes) {
+            failure = .bodyTooLarge
+            return false
         }
         if let refusal = onHead?(headers) {
             failure = .refused(refusal)
             return false
         }
+        // Room for the declared body, up to a cap: a client that declares a
+        // large body and sends none does not make the server hold it; a body
+        // beyond the cap grows as it arrives.
+        body.reserveCapacity(Int(min(declared, Self.bodyReservationCap)))
         return true
     }
+
+    private static let bodyReservationCap: UInt64 = 1 << 20
 
     /// Why a head llhttp accepted is refused anyway; also sets `target`.
     private func refusal() -> ParseFailure? {

@@ -39,6 +39,15 @@ import TestSupport
         #expect(try client.readResponse().status == 401)
     }
 
+    @Test func aRefusedHEADGetsNoBody() throws {
+        let server = try server()
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("HEAD /secret HTTP/1.1\r\nHost: x\r\n\r\n")
+        let refused = String(decoding: try client.readUntilClosed(timeout: 10), as: UTF8.self)
+        #expect(refused.hasPrefix("HTTP/1.1 401 "), "\(refused)")
+        #expect(refused.hasSuffix("\r\n\r\n"), "a body followed the head: \(refused)")
+    }
+
     @Test func requestsItLetsThroughAreServedWhole() throws {
         let server = try server()
         let client = try RawHTTPConnection(port: server.port)
