@@ -46,11 +46,33 @@ import Testing
         #expect(script.waitEnded(at: "A") == "start A relayed after connect")
     }
 
-    /// A request a worker may have acted on answers as before: it does not wait.
-    @Test func aRequestThatReachedAWorkerDoesNotWait() {
+    /// A request that is not sent twice answers as before: it does not wait.
+    @Test func aRequestThatIsNotResentDoesNotWait() {
         var script = ExchangeScript(workers: ["A"], waitsForWorkers: true)
         _ = script.forward("GET", "/get_model_info")
         #expect(script.failed(.timedOut("slow")) == "fail 504 slow")
+    }
+
+    /// A generation whose worker was killed under it (the connection reset)
+    /// goes to another worker; when none is left (every other one down or
+    /// its circuit open), it waits for one rather than failing.
+    @Test func aGenerationWhoseWorkerDiedWaitsWhenNoOtherIsLeft() {
+        var script = ExchangeScript(workers: ["A", "B"], waitsForWorkers: true)
+        #expect(script.forward() == "start A buffered")
+        #expect(script.failed(.transport("ECONNRESET")) == "backoff 1000 ms")
+        script.unavailable = ["A", "B"]
+        #expect(script.backoffElapsed() == "wait")
+        #expect(script.waitEnded(at: "B") == "start B buffered after worker_error")
+    }
+
+    /// A worker's own error answer goes back to the client once no other
+    /// worker can take the request: nothing to wait for.
+    @Test func aWorkersErrorAnswerIsGivenBackRatherThanWaitedOut() {
+        var script = ExchangeScript(workers: ["A"], waitsForWorkers: true)
+        #expect(script.forward() == "start A buffered")
+        #expect(script.answer(500, "boom") == "backoff 1000 ms")
+        script.unavailable = ["A"]
+        #expect(script.backoffElapsed().hasPrefix("deliver 500"))
     }
 }
 

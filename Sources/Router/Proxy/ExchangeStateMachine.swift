@@ -142,9 +142,12 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
                 phase = .selecting(secondRound: true)
                 return .selectWorker(excluding: refused, preferring: false)
             }
-            // Nothing reached a worker yet (none tried, or every one refused
-            // the connection, as restarting workers do): wait for one when allowed.
-            if waitsForWorkers, lastFailure?.outcome.mayHaveReachedTheWorker != true {
+            // No worker to send it to now: none tried yet, every one refused
+            // the connection (restarting), or the one it went to is gone (a
+            // reset: killed) and would have been replaced at once had another
+            // been up. Wait for one when allowed. A worker that answered (a
+            // 5xx, an abort) has its answer given back instead.
+            if waitsForWorkers, lastFailure?.response == nil {
                 phase = .waiting
                 return .wait
             }
