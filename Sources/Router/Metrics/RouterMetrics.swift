@@ -165,8 +165,15 @@ final class LabeledCounters {
     private let name: String
     private let label: String
     private let help: String
-    private var counters: [String: Counter] = [:]
-    private var values: [String: Int] = [:]
+    /// Each label value's counter and its count (what `total` and `set`
+    /// read), found with one lookup on every request.
+    private var series: [String: Series] = [:]
+
+    private final class Series {
+        let counter: Counter
+        var count = 0
+        init(_ counter: Counter) { self.counter = counter }
+    }
 
     init(_ registry: PrometheusCollectorRegistry, name: String, label: String, help: String) {
         self.registry = registry
@@ -176,23 +183,24 @@ final class LabeledCounters {
     }
 
     func increment(_ value: String, by amount: Int = 1) {
-        counter(value).increment(by: Int64(amount))
-        values[value, default: 0] += amount
+        let series = series(value)
+        series.counter.increment(by: Int64(amount))
+        series.count += amount
     }
 
     /// Raises the counter to `total`, for counts kept elsewhere.
     func set(_ value: String, to total: Int) {
-        let current = values[value, default: 0]
+        let current = series[value]?.count ?? 0
         if total > current { increment(value, by: total - current) }
     }
 
-    var total: Int { values.values.reduce(0, +) }
+    var total: Int { series.values.reduce(0) { $0 + $1.count } }
 
-    private func counter(_ value: String) -> Counter {
-        if let counter = counters[value] { return counter }
-        let counter = registry.makeCounter(descriptor: describe(name, help), labels: [(label, value)])
-        counters[value] = counter
-        return counter
+    private func series(_ value: String) -> Series {
+        if let series = series[value] { return series }
+        let series = Series(registry.makeCounter(descriptor: describe(name, help), labels: [(label, value)]))
+        self.series[value] = series
+        return series
     }
 }
 
