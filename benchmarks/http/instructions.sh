@@ -43,9 +43,7 @@ done
 case $path in retrieve|radix-generate|generate) ;; *) die "unknown path '$path'" ;; esac
 need wrk nginx curl python3 valgrind callgrind_control callgrind_annotate strip
 [ -x "$binary" ] || die "$binary missing: swift build -c release --scratch-path .build-release --product slime-router"
-tokenizer=.fixtures/tokenizers/qwen3
-[ -f "$tokenizer/tokenizer.json" ] || tokenizer=${SLIME_FIXTURES_DIR:-.fixtures}/tokenizers/qwen3
-[ -f "$tokenizer/tokenizer.json" ] || die "no Qwen3 tokenizer fixture: run scripts/setup.sh"
+tokenizer=$(qwen3_tokenizer)
 
 start_work_dir http-instructions
 # valgrind 3.19 cannot read Swift 6.3's DWARF: a copy without it.

@@ -46,11 +46,10 @@ need wrk nginx taskset curl python3 timeout
 case " $peers " in *" sglang-router "*) need sglang-router ;; esac
 need_cores "router on core 1, load and upstream on core 0"
 bin=.build-release/release
-tokenizer=.fixtures/tokenizers/qwen3
+tokenizer=$(qwen3_tokenizer)
 [ "$build" = 0 ] || build_release slime-router
 router=${binary:-$bin/slime-router}
 [ -x "$router" ] || die "$router missing (drop --no-build)"
-[ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
 
 start_work_dir http-radix
 

@@ -138,3 +138,15 @@ tree_cpu_ticks() {
 core_ticks() {
     awk -v c="cpu$1" '$1 == c { busy = $2 + $3 + $4 + $7 + $8; total = busy + $5 + $6; print busy, total }' /proc/stat
 }
+
+# The Qwen3 tokenizer fixture: where SLIME_FIXTURES_DIR points (a work tree
+# sharing another's fixtures, as the tests allow), else this tree's
+# .fixtures, made there if missing.
+qwen3_tokenizer() {
+    if [ -n "${SLIME_FIXTURES_DIR:-}" ] && [ -f "$SLIME_FIXTURES_DIR/tokenizers/qwen3/tokenizer.json" ]; then
+        echo "$SLIME_FIXTURES_DIR/tokenizers/qwen3"
+        return
+    fi
+    [ -f .fixtures/tokenizers/qwen3/tokenizer.json ] || scripts/make-tokenizer-fixtures.sh >/dev/null
+    echo .fixtures/tokenizers/qwen3
+}

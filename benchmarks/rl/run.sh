@@ -56,10 +56,9 @@ case " $peers " in *" sglang-"*) need sglang-router ;; esac
 need_cores "router on core 1, driver and workers on core 0"
 
 bin=.build-release/release
-tokenizer=.fixtures/tokenizers/qwen3
+tokenizer=$(qwen3_tokenizer)
 [ "$build" = 0 ] || build_release slime-router mock-sglang
 [ -x "$bin/slime-router" ] && [ -x "$bin/mock-sglang" ] || die "$bin/slime-router or mock-sglang missing (drop --no-build)"
-[ -f "$tokenizer/tokenizer.json" ] || scripts/make-tokenizer-fixtures.sh >/dev/null
 
 # --- processes --------------------------------------------------------------
 start_work_dir rl-bench
@@ -186,7 +185,7 @@ case " $peers " in *" slime-rr "*)
         start_peer slime-rr
         wait_ready slime-rr "$started_pid" "$peer_url"
         out=$(driver lag --url "$peer_url" --label "slime-rr ($layout)" --seconds $((${seconds%.*} + 60)) \
-            --big-rounds "$lag_rounds" --corpus .fixtures/tokenizers/bench-corpus.txt) ||
+            --big-rounds "$lag_rounds" --corpus "$(dirname "$tokenizer")/bench-corpus.txt") ||
             die "lag phase failed"
         record "$out" peer=slime-rr layout="$layout"
         stop "$started_pid"
