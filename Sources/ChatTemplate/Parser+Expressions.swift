@@ -84,50 +84,32 @@ extension Parser {
     }
 
     private mutating func parseAdditive() throws(TemplateError) -> Expression {
-        try deeper { parser throws(TemplateError) in
-            var left = try parser.parseConcat()
-            while case .op(let op) = parser.current.kind, op == "+" || op == "-" {
-                let opLocation = parser.advance().location
-                try parser.descend()
-                left = .binary(op == "+" ? .add : .subtract, left, try parser.parseConcat(), opLocation)
-            }
-            return left
-        }
+        try parseOperators([.add, .subtract]) { parser throws(TemplateError) in try parser.parseConcat() }
     }
 
     private mutating func parseConcat() throws(TemplateError) -> Expression {
-        try deeper { parser throws(TemplateError) in
-            var left = try parser.parseMultiplicative()
-            while parser.isOperator("~") {
-                let opLocation = parser.advance().location
-                try parser.descend()
-                left = .binary(.concat, left, try parser.parseMultiplicative(), opLocation)
-            }
-            return left
-        }
+        try parseOperators([.concat]) { parser throws(TemplateError) in try parser.parseMultiplicative() }
     }
 
     private mutating func parseMultiplicative() throws(TemplateError) -> Expression {
-        try deeper { parser throws(TemplateError) in
-            var left = try parser.parsePower()
-            while case .op(let op) = parser.current.kind, let binary = BinaryOperator(rawValue: op),
-                [.multiply, .divide, .floorDivide, .modulo].contains(binary)
-            {
-                let opLocation = parser.advance().location
-                try parser.descend()
-                left = .binary(binary, left, try parser.parsePower(), opLocation)
-            }
-            return left
-        }
+        try parseOperators([.multiply, .divide, .floorDivide, .modulo]) { parser throws(TemplateError) in try parser.parsePower() }
     }
 
     private mutating func parsePower() throws(TemplateError) -> Expression {
+        try parseOperators([.power]) { parser throws(TemplateError) in try parser.parseUnary() }
+    }
+
+    /// One level of left-associative binary operators, `operand (op operand)*`,
+    /// the operands parsed by the next level down.
+    private mutating func parseOperators(
+        _ operators: [BinaryOperator], operand: (inout Parser) throws(TemplateError) -> Expression
+    ) throws(TemplateError) -> Expression {
         try deeper { parser throws(TemplateError) in
-            var left = try parser.parseUnary()
-            while parser.isOperator("**") {
+            var left = try operand(&parser)
+            while case .op(let spelling) = parser.current.kind, let op = BinaryOperator(rawValue: spelling), operators.contains(op) {
                 let opLocation = parser.advance().location
                 try parser.descend()
-                left = .binary(.power, left, try parser.parseUnary(), opLocation)
+                left = .binary(op, left, try operand(&parser), opLocation)
             }
             return left
         }
