@@ -13,7 +13,12 @@ protocol RenderCycleBreaking: AnyObject {
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
     @exclusivity(unchecked) var output: [UInt8] = []
-    @exclusivity(unchecked) var frame: Frame
+    @exclusivity(unchecked) var frame: Frame {
+        didSet { borrowedFrame = Unmanaged.passUnretained(frame) }
+    }
+    /// `frame` unretained, for reading and setting slots: loading `frame`
+    /// retains it, and that was most of the cost of reading a variable.
+    private var borrowedFrame: Unmanaged<Frame>
     /// The render's variables the template names, in `CompiledTemplate.globalNames` order; nil when not given.
     let globals: [Value?]
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
@@ -26,7 +31,9 @@ final class Interpreter {
     enum Flow { case normal, breakLoop, continueLoop }
 
     init(frameSize: Int, globals: [Value?]) {
-        frame = Frame(parent: nil, size: frameSize)
+        let root = Frame(parent: nil, size: frameSize)
+        frame = root
+        borrowedFrame = Unmanaged.passUnretained(root)
         self.globals = globals
     }
 
@@ -36,6 +43,11 @@ final class Interpreter {
 
     deinit {
         for object in cycleBreakers { object.breakCycles() }
+    }
+
+    /// The slot `depth` frames out from the current one, read and set in place.
+    func slot(depth: Int, _ slot: Int) -> UnsafeMutablePointer<Value?> {
+        borrowedFrame._withUnsafeGuaranteedRef { $0.slot(depth: depth, slot) }
     }
 
     /// Empties `object` when the render ends.
@@ -85,7 +97,7 @@ final class Interpreter {
     func assign(_ target: CompiledTarget, _ value: Value) throws(TemplateError) {
         switch target {
         case .slot(let slot):
-            frame.set(slot, value)
+            self.slot(depth: 0, slot).pointee = value
         case .tuple(let targets):
             let items = try iterate(value)
             guard items.count == targets.count else {
