@@ -43,7 +43,7 @@ final class ConstantExpression: CompiledExpression {
 
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         guard let utf8 else { return value }
-        interpreter.output.append(contentsOf: utf8)
+        interpreter.write(utf8)
         return nil
     }
 }

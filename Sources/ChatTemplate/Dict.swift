@@ -79,8 +79,9 @@ public struct Dict {
         return Self.converting(json).entries
     }
 
-    /// A JSON view's members when no key repeats, so that they are the dict's items as they stand.
-    private var distinctJSONMembers: [(key: String, value: JSONValue)]? {
+    /// A JSON view's members when no key repeats, so that they are the dict's
+    /// items as they stand (`tojson` writes them without converting them).
+    var distinctJSONMembers: [(key: String, value: JSONValue)]? {
         guard let json else { return nil }
         for later in json.indices.dropFirst() {
             for earlier in 0..<later where sameBytes(json[earlier].key, json[later].key) { return nil }

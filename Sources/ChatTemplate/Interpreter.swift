@@ -67,6 +67,12 @@ final class Interpreter {
         }
     }
 
+    /// Appends the bytes of a text the template holds, through its buffer:
+    /// appending the array itself retained and released it (callgrind).
+    func write(_ utf8: [UInt8]) {
+        utf8.withUnsafeBufferPointer { output.append(contentsOf: $0) }
+    }
+
     /// Appends `text`'s UTF-8, copied in one go from the string's storage.
     func write(_ text: String) {
         var text = text
