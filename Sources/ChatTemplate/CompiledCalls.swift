@@ -94,7 +94,7 @@ final class FilterExpression: CompiledExpression {
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         guard filter.filter == .tojson else { return try super.append(interpreter) }
         let value = try target.evaluate(interpreter)
-        try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: &interpreter.output)
+        try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: interpreter.output)
         return nil
     }
 }

@@ -81,12 +81,14 @@ public struct Dict {
 
     /// A JSON view's members when no key repeats, so that they are the dict's
     /// items as they stand (`tojson` writes them without converting them).
-    var distinctJSONMembers: [(key: String, value: JSONValue)]? {
-        guard let json else { return nil }
-        for later in json.indices.dropFirst() {
-            for earlier in 0..<later where sameBytes(json[earlier].key, json[later].key) { return nil }
+    var distinctJSONMembers: [(key: String, value: JSONValue)]? { json.flatMap(Self.distinct) }
+
+    /// `members` when no key repeats.
+    static func distinct(_ members: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]? {
+        for later in members.indices.dropFirst() {
+            for earlier in 0..<later where sameBytes(members[earlier].key, members[later].key) { return nil }
         }
-        return json
+        return members
     }
 
     private mutating func convertJSON() {

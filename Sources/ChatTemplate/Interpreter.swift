@@ -12,7 +12,7 @@ protocol RenderCycleBreaking: AnyObject {
 /// run themselves against it. One per render; never shared between threads.
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
-    @exclusivity(unchecked) var output: [UInt8] = []
+    let output = RenderOutput()
     @exclusivity(unchecked) var frame: Frame {
         didSet { borrowedFrame = Unmanaged.passUnretained(frame) }
     }
@@ -67,25 +67,15 @@ final class Interpreter {
         }
     }
 
-    /// Appends the bytes of a text the template holds, through its buffer:
-    /// appending the array itself retained and released it (callgrind).
-    func write(_ utf8: [UInt8]) {
-        utf8.withUnsafeBufferPointer { output.append(contentsOf: $0) }
-    }
+    func write(_ utf8: [UInt8]) { output.append(utf8) }
 
-    /// Appends `text`'s UTF-8, copied in one go from the string's storage.
-    func write(_ text: String) {
-        var text = text
-        text.withUTF8 { output.append(contentsOf: $0) }
-    }
+    func write(_ text: String) { output.append(text) }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
     func capture(_ body: [CompiledStatement]) throws(TemplateError) -> String {
-        let outer = output
-        output = []
-        defer { output = outer }
+        let start = output.count
         try execute(body)
-        return String(decoding: output, as: UTF8.self)
+        return output.removeText(from: start)
     }
 
     /// The items a `for` loop (or a filter) walks: list items, dict keys, string characters.
