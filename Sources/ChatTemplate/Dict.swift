@@ -278,11 +278,16 @@ struct DictKey: Hashable {
 }
 
 /// Python string equality: the same code points, so the same UTF-8 bytes.
+/// Inlined: most calls (a key against a message's few keys) end in the first two tests.
+@inline(__always)
 func sameBytes(_ a: String, _ b: String) -> Bool {
     // Identical representations hold identical bytes: Swift keeps a string of
     // up to 15 bytes inline, so two equal keys of a message usually compare here.
     if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
-    guard a.utf8.count == b.utf8.count else { return false }
+    return a.utf8.count == b.utf8.count && sameBytesOfEqualLength(a, b)
+}
+
+private func sameBytesOfEqualLength(_ a: String, _ b: String) -> Bool {
     let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
         b.utf8.withContiguousStorageIfAvailable { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
     }
