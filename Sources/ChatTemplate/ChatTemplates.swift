@@ -62,8 +62,8 @@ public struct ChatTemplates: Sendable {
     /// A message as the template sees it. transformers copies a message's
     /// reasoning, under whichever name it came (the first of these that is
     /// not null), to `thinking` (first, unless the message sets it) and
-    /// `reasoning_content`; done here while converting, in one dict. A message
-    /// without reasoning stays a view of its JSON.
+    /// `reasoning_content`: here two more members around the message's own,
+    /// as a dict keeps a repeated key's first place and last value.
     private func messageValue(_ fields: [(key: String, value: JSONValue)]) -> Value {
         let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
             // The last of duplicate members counts, as in a dict.
@@ -71,12 +71,12 @@ public struct ChatTemplates: Sendable {
             return field.value
         }.first
         guard let reasoning else { return .dict(Dict(checkedJSON: fields)) }
-        let reasoningValue = Value(checkedJSON: reasoning)
-        var message = Dict(capacity: fields.count + 2)
-        message.set("thinking", reasoningValue)
-        for field in fields { message.set(field.key, Value(checkedJSON: field.value)) }
-        message.set("reasoning_content", reasoningValue)
-        return .dict(message)
+        var members: [(key: String, value: JSONValue)] = []
+        members.reserveCapacity(fields.count + 2)
+        members.append(("thinking", reasoning))
+        members.append(contentsOf: fields)
+        members.append(("reasoning_content", reasoning))
+        return .dict(Dict(checkedJSON: members))
     }
 }
 

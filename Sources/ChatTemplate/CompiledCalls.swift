@@ -94,7 +94,7 @@ final class FilterExpression: CompiledExpression {
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         guard filter.filter == .tojson else { return try super.append(interpreter) }
         let value = try target.evaluate(interpreter)
-        try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: &interpreter.output)
+        try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: interpreter.output)
         return nil
     }
 }
@@ -103,18 +103,23 @@ final class FilterExpression: CompiledExpression {
 final class TestExpression: CompiledExpression {
     let target: CompiledExpression
     let name: String
+    /// Nil for a name no test has: jinja2 fails only when such a test inside an `if` runs.
+    let test: Tests.Test?
     let arguments: CompiledArguments
     let negated: Bool
 
     init(_ target: CompiledExpression, name: String, _ arguments: CompiledArguments, negated: Bool) {
         self.target = target
         self.name = name
+        test = Tests.Test(name: name)
         self.arguments = arguments
         self.negated = negated
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let passed = try Tests.apply(name, to: target.evaluate(interpreter), arguments.evaluate(interpreter), interpreter)
-        return .bool(passed != negated)
+        let value = try target.evaluate(interpreter)
+        let arguments = try arguments.evaluate(interpreter)
+        guard let test else { throw .render("no test named '\(name)'") }
+        return .bool(try Tests.apply(test, to: value, arguments, interpreter) != negated)
     }
 }

@@ -43,7 +43,7 @@ final class ConstantExpression: CompiledExpression {
 
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         guard let utf8 else { return value }
-        interpreter.output.append(contentsOf: utf8)
+        interpreter.write(utf8)
         return nil
     }
 }
@@ -69,16 +69,17 @@ final class VariableExpression: CompiledExpression {
     /// The variable as a frame or the render's variables hold it (not jinja2's globals).
     func lookup(_ interpreter: Interpreter) -> Value? {
         if let innermost {
-            if let value = interpreter.frame.value(depth: innermost.depth, slot: innermost.slot) { return value }
+            if case let value? = interpreter.slot(depth: innermost.depth, innermost.slot).pointee { return value }
             for position in outer.indices {
-                if let value = interpreter.frame.value(depth: outer[position].depth, slot: outer[position].slot) { return value }
+                if case let value? = interpreter.slot(depth: outer[position].depth, outer[position].slot).pointee { return value }
             }
         }
         return interpreter.globals[global]
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        lookup(interpreter) ?? Globals.named(name) ?? .missing(name)
+        if let value = lookup(interpreter) { return value }
+        return Globals.named(name) ?? .missing(name)
     }
 }
 

@@ -75,8 +75,7 @@ final class ArithmeticExpression: CompiledExpression {
         if let leftValue = try left.append(interpreter) { return try pythonArithmetic(.add, leftValue, right.evaluate(interpreter)) }
         guard let rightValue = try right.append(interpreter) else { return nil }
         // The left side was a plain string, the right one is not: take the left back and add as Python would.
-        let leftText = String(decoding: interpreter.output[start...], as: UTF8.self)
-        interpreter.output.removeSubrange(start...)
+        let leftText = interpreter.output.removeText(from: start)
         return try pythonArithmetic(.add, .string(leftText), rightValue)
     }
 }

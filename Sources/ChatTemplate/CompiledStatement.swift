@@ -41,7 +41,7 @@ final class TextStatement: CompiledStatement {
     init(_ text: String) { utf8 = Array(text.utf8) }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        interpreter.output.append(contentsOf: utf8)
+        interpreter.write(utf8)
         return .normal
     }
 }

@@ -20,11 +20,27 @@ public struct Dict {
         /// When set, `entries` is empty; lookups search these members, and anything
         /// that needs every entry or changes the dict converts them first.
         let json: [(key: String, value: JSONValue)]?
+        /// The JSON member last read that converts into a list or a dict, kept:
+        /// a template reads `message.tool_calls` or `tool_call.function` twice,
+        /// and converting it again allocated again.
+        @exclusivity(unchecked) private var lastContainer: (position: Int, value: Value)?
 
         init(entries: [Entry] = [], index: [DictKey: Int]? = nil, json: [(key: String, value: JSONValue)]? = nil) {
             self.entries = entries
             self.index = index
             self.json = json
+        }
+
+        /// The last JSON member named `name` (the one a Python dict keeps), converted.
+        func member(_ name: String, of members: [(key: String, value: JSONValue)]) -> Value? {
+            guard let position = members.lastIndex(where: { sameBytes($0.key, name) }) else { return nil }
+            if let lastContainer, lastContainer.position == position { return lastContainer.value }
+            let value = Value(checkedJSON: members[position].value)
+            switch value {
+            case .list, .dict: lastContainer = (position, value)
+            default: break
+            }
+            return value
         }
     }
     /// A struct rather than a tuple: freeing an array of tuples goes through the
@@ -79,25 +95,20 @@ public struct Dict {
         return Self.converting(json).entries
     }
 
-    /// A JSON view's members when no key repeats, so that they are the dict's items as they stand.
-    private var distinctJSONMembers: [(key: String, value: JSONValue)]? {
-        guard let json else { return nil }
-        for later in json.indices.dropFirst() {
-            for earlier in 0..<later where sameBytes(json[earlier].key, json[later].key) { return nil }
+    /// A JSON view's members when no key repeats, so that they are the dict's
+    /// items as they stand (`tojson` writes them without converting them).
+    var distinctJSONMembers: [(key: String, value: JSONValue)]? { json.flatMap(Self.distinct) }
+
+    /// `members` when no key repeats.
+    static func distinct(_ members: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]? {
+        for later in members.indices.dropFirst() {
+            for earlier in 0..<later where sameBytes(members[earlier].key, members[later].key) { return nil }
         }
-        return json
+        return members
     }
 
     private mutating func convertJSON() {
         if let json { self = Self.converting(json) }
-    }
-
-    /// The last member named `name` (the one a Python dict keeps), converted.
-    private static func member(_ name: String, of members: [(key: String, value: JSONValue)]) -> Value? {
-        for position in members.indices.reversed() where sameBytes(members[position].key, name) {
-            return Value(checkedJSON: members[position].value)
-        }
-        return nil
     }
 
     public init(_ pairs: [(String, Value)]) {
@@ -177,7 +188,7 @@ public struct Dict {
             if let json {
                 // A JSON object's keys are all strings.
                 guard let name = key.text else { return nil }
-                return Self.member(name, of: json)
+                return storage.member(name, of: json)
             }
             return position(of: key, code: Self.code(of: key)).map { entries[$0].value }
         }
@@ -217,7 +228,7 @@ public struct Dict {
 
     /// A string key whose code was made ahead (an attribute name in the template).
     subscript(name: Name) -> Value? {
-        if let json { return Self.member(name.text, of: json) }
+        if let json { return storage.member(name.text, of: json) }
         return position(of: name).map { entries[$0].value }
     }
 
@@ -275,8 +286,16 @@ struct DictKey: Hashable {
 }
 
 /// Python string equality: the same code points, so the same UTF-8 bytes.
+/// Inlined: most calls (a key against a message's few keys) end in the first two tests.
+@inline(__always)
 func sameBytes(_ a: String, _ b: String) -> Bool {
-    guard a.utf8.count == b.utf8.count else { return false }
+    // Identical representations hold identical bytes: Swift keeps a string of
+    // up to 15 bytes inline, so two equal keys of a message usually compare here.
+    if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+    return a.utf8.count == b.utf8.count && sameBytesOfEqualLength(a, b)
+}
+
+private func sameBytesOfEqualLength(_ a: String, _ b: String) -> Bool {
     let contiguous = a.utf8.withContiguousStorageIfAvailable { left in
         b.utf8.withContiguousStorageIfAvailable { right in left.isEmpty || memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
     }

@@ -33,13 +33,14 @@ final class Frame: RenderCycleBreaking {
 
     func breakCycles() { clear() }
 
-    /// The slot `depth` frames out. The walk holds the frames unowned: each
-    /// is kept alive by the one inside it, so retaining them would only cost.
-    func value(depth: Int, slot: Int) -> Value? {
+    /// The slot `depth` frames out, read in place. The walk holds the frames
+    /// unowned: each is kept alive by the one inside it, so retaining them
+    /// would only cost.
+    func slot(depth: Int, _ slot: Int) -> UnsafeMutablePointer<Value?> {
         unowned(unsafe) var frame = self
         for _ in 0..<depth { frame = frame.parent.unsafelyUnwrapped }
         assert(slot < frame.size, "slot \(slot) of a frame of \(frame.size)")
-        return frame.slots[slot]
+        return frame.slots + slot
     }
 
     func set(_ slot: Int, _ value: Value) {

@@ -12,8 +12,13 @@ protocol RenderCycleBreaking: AnyObject {
 /// run themselves against it. One per render; never shared between threads.
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
-    @exclusivity(unchecked) var output: [UInt8] = []
-    @exclusivity(unchecked) var frame: Frame
+    let output = RenderOutput()
+    @exclusivity(unchecked) var frame: Frame {
+        didSet { borrowedFrame = Unmanaged.passUnretained(frame) }
+    }
+    /// `frame` unretained, for reading and setting slots: loading `frame`
+    /// retains it, and that was most of the cost of reading a variable.
+    private var borrowedFrame: Unmanaged<Frame>
     /// The render's variables the template names, in `CompiledTemplate.globalNames` order; nil when not given.
     let globals: [Value?]
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
@@ -26,7 +31,9 @@ final class Interpreter {
     enum Flow { case normal, breakLoop, continueLoop }
 
     init(frameSize: Int, globals: [Value?]) {
-        frame = Frame(parent: nil, size: frameSize)
+        let root = Frame(parent: nil, size: frameSize)
+        frame = root
+        borrowedFrame = Unmanaged.passUnretained(root)
         self.globals = globals
     }
 
@@ -36,6 +43,11 @@ final class Interpreter {
 
     deinit {
         for object in cycleBreakers { object.breakCycles() }
+    }
+
+    /// The slot `depth` frames out from the current one, read and set in place.
+    func slot(depth: Int, _ slot: Int) -> UnsafeMutablePointer<Value?> {
+        borrowedFrame._withUnsafeGuaranteedRef { $0.slot(depth: depth, slot) }
     }
 
     /// Empties `object` when the render ends.
@@ -55,19 +67,15 @@ final class Interpreter {
         }
     }
 
-    /// Appends `text`'s UTF-8, copied in one go from the string's storage.
-    func write(_ text: String) {
-        var text = text
-        text.withUTF8 { output.append(contentsOf: $0) }
-    }
+    func write(_ utf8: [UInt8]) { output.append(utf8) }
+
+    func write(_ text: String) { output.append(text) }
 
     /// Renders `body` into a string of its own (block `set`, `filter`, macros).
     func capture(_ body: [CompiledStatement]) throws(TemplateError) -> String {
-        let outer = output
-        output = []
-        defer { output = outer }
+        let start = output.count
         try execute(body)
-        return String(decoding: output, as: UTF8.self)
+        return output.removeText(from: start)
     }
 
     /// The items a `for` loop (or a filter) walks: list items, dict keys, string characters.
@@ -85,7 +93,7 @@ final class Interpreter {
     func assign(_ target: CompiledTarget, _ value: Value) throws(TemplateError) {
         switch target {
         case .slot(let slot):
-            frame.set(slot, value)
+            self.slot(depth: 0, slot).pointee = value
         case .tuple(let targets):
             let items = try iterate(value)
             guard items.count == targets.count else {

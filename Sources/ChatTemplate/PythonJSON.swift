@@ -1,3 +1,5 @@
+import JSON
+
 /// transformers' `tojson` filter: Python's `json.dumps(x, ensure_ascii=False,
 /// indent=None, separators=None, sort_keys=False)`, byte for byte.
 enum PythonJSON {
@@ -10,14 +12,13 @@ enum PythonJSON {
     }
 
     static func dumps(_ value: Value, _ arguments: Arguments) throws(TemplateError) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(256)  // a tool call's arguments or a tool's schema, mostly, without regrowing
-        try write(value, arguments, to: &out)
-        return String(decoding: out, as: UTF8.self)
+        let out = RenderOutput(capacity: 256)  // a tool call's arguments or a tool's schema, mostly, without regrowing
+        try write(value, arguments, to: out)
+        return out.text
     }
 
     /// `dumps` appended to `out`: how `{{ x | tojson }}` writes straight into the rendering.
-    static func write(_ value: Value, _ arguments: Arguments, to out: inout [UInt8]) throws(TemplateError) {
+    static func write(_ value: Value, _ arguments: Arguments, to out: RenderOutput) throws(TemplateError) {
         try arguments.check("tojson", names: ["ensure_ascii", "indent", "separators", "sort_keys"])
         var options = Options()
         options.ensureASCII = arguments.value(0, "ensure_ascii").map(isTruthy) ?? false
@@ -38,38 +39,39 @@ enum PythonJSON {
         default: throw .render("tojson separators must be two strings")
         }
         options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
-        try write(value, options, level: 0, to: &out)
+        try write(value, options, level: 0, to: out)
     }
 
-    private static func write(_ value: Value, _ options: Options, level: Int, to out: inout [UInt8]) throws(TemplateError) {
+    private static func write(_ value: Value, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
         switch value {
-        case .none: append("null", to: &out)
-        case .bool(let flag): append(flag ? "true" : "false", to: &out)
-        case .int(let number): append(String(number), to: &out)
+        case .none: out.append("null")
+        case .bool(let flag): out.append(flag ? "true" : "false")
+        case .int(let number): out.append(String(number))
         case .double(let number):
-            append(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number), to: &out)
-        case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: &out)
+            out.append(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number))
+        case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: out)
         case .list(let items), .tuple(let items):
-            guard !items.isEmpty else { append("[]", to: &out); return }
+            guard !items.isEmpty else { out.append("[]"); return }
             out.append(UInt8(ascii: "["))
             for offset in items.indices {
-                if offset > 0 { append(options.itemSeparator, to: &out) }
-                newline(options, level + 1, to: &out)
-                try write(items[offset], options, level: level + 1, to: &out)
+                if offset > 0 { out.append(options.itemSeparator) }
+                newline(options, level + 1, to: out)
+                try write(items[offset], options, level: level + 1, to: out)
             }
-            newline(options, level, to: &out)
+            newline(options, level, to: out)
             out.append(UInt8(ascii: "]"))
         case .dict(let dict):
-            guard !dict.isEmpty else { append("{}", to: &out); return }
+            if !options.sortKeys, let members = dict.distinctJSONMembers { return try write(members, options, level: level, to: out) }
+            guard !dict.isEmpty else { out.append("{}"); return }
             out.append(UInt8(ascii: "{"))
             var first = true
             func member(_ key: String, _ item: Value) throws(TemplateError) {
-                if !first { append(options.itemSeparator, to: &out) }
+                if !first { out.append(options.itemSeparator) }
                 first = false
-                newline(options, level + 1, to: &out)
-                writeString(key, ensureASCII: options.ensureASCII, to: &out)
-                append(options.keySeparator, to: &out)
-                try write(item, options, level: level + 1, to: &out)
+                newline(options, level + 1, to: out)
+                writeString(key, ensureASCII: options.ensureASCII, to: out)
+                out.append(options.keySeparator)
+                try write(item, options, level: level + 1, to: out)
             }
             if options.sortKeys {
                 var pairs: [(key: String, value: Value)] = []
@@ -82,23 +84,57 @@ enum PythonJSON {
             } else {
                 for (key, item) in dict.items { try member(try keyText(key), item) }
             }
-            newline(options, level, to: &out)
+            newline(options, level, to: out)
             out.append(UInt8(ascii: "}"))
         case .undefined, .namespace, .function, .loop, .iterator:
             throw .render("Object of type \(typeName(value)) is not JSON serializable")
         }
     }
 
-    /// Appends `text`'s UTF-8 in one copy.
-    private static func append(_ text: String, to out: inout [UInt8]) {
-        var text = text
-        text.withUTF8 { out.append(contentsOf: $0) }
+    /// A JSON object from the request, written from its members (no key
+    /// repeats): converting them into values first was most of `tojson`'s time.
+    private static func write(
+        _ members: [(key: String, value: JSONValue)], _ options: Options, level: Int, to out: RenderOutput
+    ) throws(TemplateError) {
+        guard !members.isEmpty else { out.append("{}"); return }
+        out.append(UInt8(ascii: "{"))
+        for position in members.indices {
+            if position > 0 { out.append(options.itemSeparator) }
+            newline(options, level + 1, to: out)
+            writeString(members[position].key, ensureASCII: options.ensureASCII, to: out)
+            out.append(options.keySeparator)
+            try write(json: members[position].value, options, level: level + 1, to: out)
+        }
+        newline(options, level, to: out)
+        out.append(UInt8(ascii: "}"))
     }
 
-    private static func newline(_ options: Options, _ level: Int, to out: inout [UInt8]) {
+    private static func write(json: JSONValue, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
+        switch json {
+        case .string(let text): writeString(text, ensureASCII: options.ensureASCII, to: out)
+        case .array(let items):
+            guard !items.isEmpty else { out.append("[]"); return }
+            out.append(UInt8(ascii: "["))
+            for offset in items.indices {
+                if offset > 0 { out.append(options.itemSeparator) }
+                newline(options, level + 1, to: out)
+                try write(json: items[offset], options, level: level + 1, to: out)
+            }
+            newline(options, level, to: out)
+            out.append(UInt8(ascii: "]"))
+        case .object(let members):
+            if let members = Dict.distinct(members) { return try write(members, options, level: level, to: out) }
+            // Through its dict, which settles repeated keys as json.loads does.
+            try write(Value(checkedJSON: json), options, level: level, to: out)
+        // As Python prints what json.loads made of them.
+        case .null, .bool, .number: try write(Value(checkedJSON: json), options, level: level, to: out)
+        }
+    }
+
+    private static func newline(_ options: Options, _ level: Int, to out: RenderOutput) {
         guard let indent = options.indent else { return }
         out.append(UInt8(ascii: "\n"))
-        for _ in 0..<level { append(indent, to: &out) }
+        for _ in 0..<level { out.append(indent) }
     }
 
     private static func keyText(_ key: Value) throws(TemplateError) -> String {
@@ -112,7 +148,7 @@ enum PythonJSON {
         }
     }
 
-    private static func writeString(_ text: String, ensureASCII: Bool, to out: inout [UInt8]) {
+    private static func writeString(_ text: String, ensureASCII: Bool, to out: RenderOutput) {
         out.append(UInt8(ascii: "\""))
         if !ensureASCII {
             // Only ASCII bytes are ever escaped, so the UTF-8 is copied as is: whole when
@@ -121,10 +157,10 @@ enum PythonJSON {
             var text = text
             text.withUTF8 { bytes in
                 if !bytes.contains(where: needsEscape) {
-                    out.append(contentsOf: bytes)
+                    out.append(bytes)
                 } else {
                     for byte in bytes {
-                        if needsEscape(byte) { writeEscape(Unicode.Scalar(byte), to: &out) } else { out.append(byte) }
+                        if needsEscape(byte) { writeEscape(Unicode.Scalar(byte), to: out) } else { out.append(byte) }
                     }
                 }
             }
@@ -134,25 +170,25 @@ enum PythonJSON {
                     out.append(UInt8(scalar.value))
                 } else if scalar.value > 0xFFFF {
                     let offset = scalar.value - 0x10000
-                    out += (unicodeEscape(0xD800 + (offset >> 10)) + unicodeEscape(0xDC00 + (offset & 0x3FF))).utf8
+                    out.append(unicodeEscape(0xD800 + (offset >> 10)) + unicodeEscape(0xDC00 + (offset & 0x3FF)))
                 } else {
-                    writeEscape(scalar, to: &out)
+                    writeEscape(scalar, to: out)
                 }
             }
         }
         out.append(UInt8(ascii: "\""))
     }
 
-    private static func writeEscape(_ scalar: Unicode.Scalar, to out: inout [UInt8]) {
+    private static func writeEscape(_ scalar: Unicode.Scalar, to out: RenderOutput) {
         switch scalar {
-        case "\"": out += "\\\"".utf8
-        case "\\": out += "\\\\".utf8
-        case "\n": out += "\\n".utf8
-        case "\r": out += "\\r".utf8
-        case "\t": out += "\\t".utf8
-        case "\u{08}": out += "\\b".utf8
-        case "\u{0C}": out += "\\f".utf8
-        default: out += unicodeEscape(scalar.value).utf8
+        case "\"": out.append("\\\"")
+        case "\\": out.append("\\\\")
+        case "\n": out.append("\\n")
+        case "\r": out.append("\\r")
+        case "\t": out.append("\\t")
+        case "\u{08}": out.append("\\b")
+        case "\u{0C}": out.append("\\f")
+        default: out.append(unicodeEscape(scalar.value))
         }
     }
 

@@ -14,6 +14,6 @@ public struct Template: Sendable {
     public func render(_ variables: Dict) throws(TemplateError) -> String {
         let interpreter = Interpreter(program, variables: variables)
         try interpreter.execute(program.body)
-        return String(decoding: interpreter.output, as: UTF8.self)
+        return interpreter.output.text
     }
 }

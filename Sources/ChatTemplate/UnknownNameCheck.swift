@@ -75,7 +75,7 @@ enum UnknownNameCheck {
         case .test(let target, let name, let call, _, let location):
             try check(target, soft: soft)
             try check(call, soft: soft)
-            if !soft && !Tests.implemented.contains(name) { throw .syntax("no test named '\(name)'", location) }
+            if !soft && Tests.Test(name: name) == nil { throw .syntax("no test named '\(name)'", location) }
         case .and(let left, let right), .or(let left, let right), .binary(_, let left, let right, _):
             try check(left, soft: soft); try check(right, soft: soft)
         case .compare(let first, let operations, _):

@@ -90,6 +90,9 @@ import Testing
         #expect(
             try templates.render(request: request)
                 == #"{"thinking": "r", "role": "assistant", "content": "x", "reasoning": "r", "reasoning_content": "r"}"#)
+        // As `{"thinking": reasoning, **message, "reasoning_content": reasoning}`: a key keeps its first place and its last value.
+        let ownThinking = try JSONParser.parse(#"{"messages": [{"role": "assistant", "reasoning_content": "r", "thinking": "t"}]}"#)
+        #expect(try templates.render(request: ownThinking) == #"{"thinking": "t", "role": "assistant", "reasoning_content": "r"}"#)
     }
 
     @Test func absentToolsAndDocumentsAreNone() throws {

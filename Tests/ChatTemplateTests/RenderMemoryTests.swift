@@ -24,7 +24,7 @@ import Testing
             weak let topFrame = interpreter.frame
             left.append { topFrame }
             let namespaceSlot = template.program.rootNames.firstIndex(of: "ns")
-            if let namespaceSlot, case .namespace(let namespace) = interpreter.frame.value(depth: 0, slot: namespaceSlot) {
+            if let namespaceSlot, case .namespace(let namespace) = interpreter.slot(depth: 0, namespaceSlot).pointee {
                 weak let held = namespace
                 left.append { held }
                 for case .function(let function) in namespace.attributes.values {

@@ -193,6 +193,11 @@ extension RenderingTests {
             variables: #"{"m": {"x": {"y": 2.5, "w": -7}}}"#,
             expect: #"2.5 1 {"w": -7, "y": 2.5} False 2.5 {}"#),
         Case(
+            "tojson writes a request object from its JSON as json.dumps writes what json.loads made of it",
+            "{{ o|tojson }}",
+            variables: #"{"o": {"n": [1.0, 1e2, -0, 0.10, 7], "s": "é\"\n", "d": {"k": 1, "k": 2}, "e": {}, "l": [[]], "t": true, "z": null}}"#,
+            expect: #"{"n": [1.0, 100.0, 0, 0.1, 7], "s": "é\"\n", "d": {"k": 2}, "e": {}, "l": [[]], "t": true, "z": null}"#),
+        Case(
             "string filters and methods",
             "{{ '  x  '|trim }}|{{ 'a,b'.split(',') }}|{{ 'abc'.startswith('a') }}|{{ 'abc'.endswith(('x', 'c')) }}|{{ 'aXbX'.replace('X', '-') }}|{{ 'Hello World'|lower }}|{{ 'hello wORLD-x'|title }}|{{ 'hELLO'|capitalize }}|{{ 'ab'|upper }}|{{ \"they're\".title() }}",
             expect: "x|['a', 'b']|True|True|a-b-|hello world|Hello World-X|Hello|AB|They'Re"),
