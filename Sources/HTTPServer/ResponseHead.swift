@@ -12,12 +12,10 @@ enum ResponseHead {
         http10: Bool = false, framed: Bool = true
     ) -> [UInt8] {
         var head: [UInt8] = []
-        let fieldBytes = { (total: Int, field: (name: String, value: String)) in total + field.name.utf8.count + field.value.utf8.count + 4
-        }
-        head.reserveCapacity(128 + headers.fields.reduce(0, fieldBytes) + added.fields.reduce(0, fieldBytes))
+        head.reserveCapacity(128 + headers.lineBytes + added.lineBytes)
         head += statusLine(status)
-        for field in headers where !isFramingHeader(field.name) { append(field, to: &head) }
-        for field in added where !isFramingHeader(field.name) && !headers.contains(field.name) { append(field, to: &head) }
+        headers.appendLines(to: &head) { !isFramingHeader($0) }
+        added.appendLines(to: &head) { !isFramingHeader($0) && !headers.contains($0) }
         if let contentLength {
             head.appendUTF8("Content-Length: ")
             appendDecimal(contentLength, to: &head)
@@ -32,13 +30,6 @@ enum ResponseHead {
         }
         head.appendUTF8("\r\n")
         return head
-    }
-
-    private static func append(_ field: (name: String, value: String), to head: inout [UInt8]) {
-        head.appendUTF8(field.name)
-        head.appendUTF8(": ")
-        head.appendUTF8(field.value)
-        head.appendUTF8("\r\n")
     }
 
     /// Status lines of the common codes, made once.
@@ -61,11 +52,11 @@ enum ResponseHead {
 
     /// Headers the server sets itself from how it frames the message.
     /// Picked by length first: most names cost no comparison.
-    private static func isFramingHeader(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 14: name.equalsIgnoringASCIICase("content-length")
-        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
-        case 10: name.equalsIgnoringASCIICase("connection")
+    private static func isFramingHeader(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 14: name.equalsIgnoringASCIICase(lowercase: "content-length")
+        case 17: name.equalsIgnoringASCIICase(lowercase: "transfer-encoding")
+        case 10: name.equalsIgnoringASCIICase(lowercase: "connection")
         default: false
         }
     }

@@ -6,7 +6,7 @@ import Testing
 /// (PassThroughTests proves the same through both worker clients).
 @Suite struct HopByHopHeadersTests {
     func kept(_ fields: [(name: String, value: String)]) -> [String] {
-        HopByHopHeaders.endToEnd(fields).map(\.name)
+        HopByHopHeaders.endToEnd(HTTPHeaders(fields)).map(\.name)
     }
 
     @Test func framingAndConnectionFieldsAreDroppedWhateverTheirCase() {

@@ -198,7 +198,7 @@ final class ProxyExchange {
         return UpstreamHandlers(
             onHead: { [self] status, headers in
                 gathered.status = status
-                gathered.headers = HTTPHeaders(HopByHopHeaders.endToEnd(headers))
+                gathered.headers = HopByHopHeaders.endToEnd(headers)
             },
             onBody: { [self] bytes in
                 gathered.body.append(contentsOf: bytes)
@@ -244,16 +244,15 @@ final class ProxyExchange {
             })
     }
 
-    private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
+    private func relayHead(_ status: Int, _ headers: HTTPHeaders) {
         attemptAnswered(status)
         if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
-        let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
-        let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
-            .flatMap { Int($0.value.trimmingASCIISpaces()) }
+        let isChunked = headers.contains("transfer-encoding")
+        let declared = headers["content-length"].flatMap { Int($0.trimmingASCIISpaces()) }
         // A HEAD answer announces a length but carries no body.
         let contentLength = isChunked ? nil : (declared ?? (request.method == "HEAD" ? 0 : nil))
         responder.startStream(
-            status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
+            status: status, headers: HopByHopHeaders.endToEnd(headers),
             contentLength: contentLength)
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
     }

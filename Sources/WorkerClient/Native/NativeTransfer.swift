@@ -75,7 +75,7 @@ final class NativeTransfer: UpstreamTransfer {
     // MARK: from the connection
 
     /// Whether to go on parsing.
-    func deliverHead(_ status: Int, _ headers: [(name: String, value: String)]) -> Bool {
+    func deliverHead(_ status: Int, _ headers: HTTPHeaders) -> Bool {
         handlers?.onHead(status, headers)
         return handlers != nil
     }

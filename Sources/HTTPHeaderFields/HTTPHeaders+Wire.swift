@@ -1,0 +1,47 @@
+/// What the proxy path does with header fields, on their bytes: drop some
+/// by name and spell the rest into a head, one copied line per field.
+extension HTTPHeaders {
+    /// The fields whose name `isKept` accepts, in order, sharing this
+    /// list's bytes: only the list of offsets is new (and not even that
+    /// when every field is kept).
+    public func filter(keepingNames isKept: (_ name: UnsafeBufferPointer<UInt8>) -> Bool) -> HTTPHeaders {
+        bytes.withUnsafeBufferPointer { bytes in
+            guard let firstDropped = fields.firstIndex(where: { !isKept(UnsafeBufferPointer(rebasing: bytes[$0.nameRange])) }) else {
+                return self
+            }
+            var kept = HTTPHeaders()
+            kept.bytes = self.bytes
+            kept.fields.reserveCapacity(fields.count - 1)
+            kept.fields.append(contentsOf: fields[..<firstDropped])
+            for field in fields[(firstDropped + 1)...] where isKept(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) {
+                kept.fields.append(field)
+            }
+            return kept
+        }
+    }
+
+    /// Appends the `Name: value\r\n` line of each field whose name
+    /// `isWritten` accepts (every field by default).
+    public func appendLines(
+        to head: inout [UInt8], where isWritten: (_ name: UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }
+    ) {
+        bytes.withUnsafeBufferPointer { bytes in
+            for field in fields where isWritten(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) {
+                head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[field.lineRange]))
+            }
+        }
+    }
+
+    /// How many bytes `appendLines` writes for every field: room to reserve.
+    public var lineBytes: Int { fields.reduce(0) { $0 + $1.lineRange.count } }
+
+    /// Calls `body` with each field's name and value bytes, in order
+    /// (for a consumer that wants its own spelling, e.g. libcurl's list).
+    public func forEachField(_ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { bytes in
+            for field in fields {
+                body(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), UnsafeBufferPointer(rebasing: bytes[field.valueRange]))
+            }
+        }
+    }
+}
