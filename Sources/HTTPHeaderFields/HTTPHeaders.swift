@@ -72,14 +72,18 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// The same, for a token given as bytes (a field name read in place).
     public func listContains(_ name: String, token: UnsafeBufferPointer<UInt8>) -> Bool {
+        containsListElement(of: name) { sameBytesIgnoringASCIICase($0, token) }
+    }
+
+    /// Whether some element of the comma-separated fields called `name`
+    /// (trimmed, not empty) satisfies `predicate`.
+    public func containsListElement(of name: String, where predicate: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {
         var name = name
         return name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
                 fields.contains { field in
                     sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
-                        && UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement {
-                            sameBytesIgnoringASCIICase($0, token)
-                        }
+                        && UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
                 }
             }
         }
@@ -94,8 +98,10 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     /// Appends a field spelled by its bytes.
     public mutating func add(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-        reserveForFirstField()
         let start = bytes.count
+        let lineLength = name.count + value.count + 4
+        // Doubling, and room for a short field more past this one.
+        if bytes.capacity < start + lineLength { bytes.reserveCapacity(Swift.max(2 * bytes.capacity, start + lineLength + 64)) }
         bytes.append(contentsOf: name)
         bytes.append(UInt8(ascii: ":"))
         bytes.append(UInt8(ascii: " "))

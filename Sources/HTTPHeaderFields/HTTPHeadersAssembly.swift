@@ -11,17 +11,18 @@ public struct HTTPHeadersAssembly {
 
     public init() {}
 
+    // Appended as typed bytes: `append(contentsOf:)` copies those at once.
     public mutating func namePiece(_ piece: UnsafeRawBufferPointer) {
         if fieldStart == nil {
             headers.reserveForFirstField()
             fieldStart = headers.bytes.count
         }
-        headers.bytes.append(contentsOf: piece)
+        headers.bytes.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
     }
 
     public mutating func valuePiece(_ piece: UnsafeRawBufferPointer) {
         endName()
-        headers.bytes.append(contentsOf: piece)
+        headers.bytes.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
     }
 
     /// A field's value ended (llhttp's `on_header_value_complete`).

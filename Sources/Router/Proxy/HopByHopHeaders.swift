@@ -8,10 +8,11 @@ enum HopByHopHeaders {
     /// for every proxied request and answer, so it compares bytes in place:
     /// no lowercased copies, no `Connection` list split into strings.
     static func endToEnd(_ headers: HTTPHeaders) -> HTTPHeaders {
-        // Usually one `Connection` field (`keep-alive`), or none.
-        let hasConnection = headers.contains("connection")
+        // Usually one `Connection` field listing `keep-alive`, a name dropped
+        // anyway, or none: then no field needs looking for in the list.
+        let namesMore = headers.containsListElement(of: "connection") { !isAlwaysDropped($0) }
         return headers.filter { name in
-            !isAlwaysDropped(name) && !(hasConnection && headers.listContains("connection", token: name))
+            !isAlwaysDropped(name) && !(namesMore && headers.listContains("connection", token: name))
         }
     }
 
