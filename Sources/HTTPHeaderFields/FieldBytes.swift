@@ -32,6 +32,9 @@ extension UnsafeBufferPointer<UInt8> {
     /// Whether these bytes spell `lowercase` (an ASCII name written in
     /// lower case), ASCII letters' case ignored: a field name picked out of
     /// a fixed set, compared without making a `String` of the literal.
+    /// Inlinable: where the literal is known, its bytes are read without
+    /// run-time checks.
+    @inlinable
     public func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
         lowercase.withUTF8Buffer { sameBytesIgnoringASCIICase(self, $0) }
     }
@@ -54,6 +57,7 @@ extension UnsafeBufferPointer<UInt8> {
 }
 
 /// Whether `a` and `b` hold the same bytes, ASCII letters' case ignored.
+@usableFromInline
 func sameBytesIgnoringASCIICase(_ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>) -> Bool {
     guard a.count == b.count else { return false }
     for index in 0..<a.count where !sameIgnoringASCIICase(a[index], b[index]) { return false }

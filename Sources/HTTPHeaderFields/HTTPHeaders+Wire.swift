@@ -1,22 +1,13 @@
 /// What the proxy path does with header fields, on their bytes: drop some
 /// by name and spell the rest into a head, one copied line per field.
 extension HTTPHeaders {
-    /// The fields whose name `isKept` accepts, in order, sharing this
-    /// list's bytes: only the list of offsets is new (and not even that
-    /// when every field is kept).
-    public func filter(keepingNames isKept: (_ name: UnsafeBufferPointer<UInt8>) -> Bool) -> HTTPHeaders {
+    /// Drops the fields whose name `isDropped` accepts. Only the list of
+    /// offsets changes, in place when this list is the only holder of it
+    /// (a copy shares the bytes and gets a list of its own).
+    public mutating func removeAll(whereName isDropped: (_ name: UnsafeBufferPointer<UInt8>) -> Bool) {
+        let bytes = self.bytes
         bytes.withUnsafeBufferPointer { bytes in
-            guard let firstDropped = fields.firstIndex(where: { !isKept(UnsafeBufferPointer(rebasing: bytes[$0.nameRange])) }) else {
-                return self
-            }
-            var kept = HTTPHeaders()
-            kept.bytes = self.bytes
-            kept.fields.reserveCapacity(fields.count - 1)
-            kept.fields.append(contentsOf: fields[..<firstDropped])
-            for field in fields[(firstDropped + 1)...] where isKept(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) {
-                kept.fields.append(field)
-            }
-            return kept
+            fields.removeAll { isDropped(UnsafeBufferPointer(rebasing: bytes[$0.nameRange])) }
         }
     }
 

@@ -60,8 +60,9 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// What a caller learns as a transfer proceeds, on the loop thread.
 public struct UpstreamHandlers {
-    /// The response head (after any 1xx interim responses).
-    public var onHead: (_ status: Int, _ headers: HTTPHeaders) -> Void
+    /// The response head (after any 1xx interim responses); the fields are
+    /// the handler's own, to change without a copy.
+    public var onHead: (_ status: Int, _ headers: consuming HTTPHeaders) -> Void
     /// A piece of the body, taken by the handler whatever it returns;
     /// return `false` to pause the transfer until `UpstreamTransfer.resume()`
     /// (no piece is delivered twice).
@@ -70,7 +71,7 @@ public struct UpstreamHandlers {
     public var onComplete: (Result<Void, UpstreamError>) -> Void
 
     public init(
-        onHead: @escaping (Int, HTTPHeaders) -> Void,
+        onHead: @escaping (Int, consuming HTTPHeaders) -> Void,
         onBody: @escaping (UnsafeRawBufferPointer) -> Bool,
         onComplete: @escaping (Result<Void, UpstreamError>) -> Void
     ) {

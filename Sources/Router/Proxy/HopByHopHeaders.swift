@@ -4,16 +4,21 @@ import HTTPServer
 /// fields the `Connection` header names. Framing (`Content-Length`,
 /// `Transfer-Encoding`) is redone by each hop, and `Host` names the worker.
 enum HopByHopHeaders {
-    /// End-to-end fields of `headers`, in order, sharing their bytes. Runs
-    /// for every proxied request and answer, so it compares bytes in place:
-    /// no lowercased copies, no `Connection` list split into strings.
-    static func endToEnd(_ headers: HTTPHeaders) -> HTTPHeaders {
+    /// End-to-end fields of `headers`, in order, sharing their bytes (and
+    /// their list of fields too when the caller hands over the only copy,
+    /// as a worker's answer is). Runs for every proxied request and answer,
+    /// so it compares bytes in place: no lowercased copies, no `Connection`
+    /// list split into strings.
+    static func endToEnd(_ headers: consuming HTTPHeaders) -> HTTPHeaders {
         // Usually one `Connection` field listing `keep-alive`, a name dropped
         // anyway, or none: then no field needs looking for in the list.
-        let namesMore = headers.containsListElement(of: "connection") { !isAlwaysDropped($0) }
-        return headers.filter { name in
-            !isAlwaysDropped(name) && !(namesMore && headers.listContains("connection", token: name))
+        if headers.containsListElement(of: "connection", where: { !isAlwaysDropped($0) }) {
+            let lists = headers
+            headers.removeAll(whereName: { name in isAlwaysDropped(name) || lists.listContains("connection", token: name) })
+        } else {
+            headers.removeAll(whereName: isAlwaysDropped)
         }
+        return headers
     }
 
     /// Whether a field is hop-by-hop whatever `Connection` says: picked by

@@ -244,7 +244,7 @@ final class ProxyExchange {
             })
     }
 
-    private func relayHead(_ status: Int, _ headers: HTTPHeaders) {
+    private func relayHead(_ status: Int, _ headers: consuming HTTPHeaders) {
         attemptAnswered(status)
         if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
         let isChunked = headers.contains("transfer-encoding")

@@ -17,7 +17,7 @@ final class ResponseParser {
         case failed(String)
     }
 
-    typealias HeadHandler = (_ status: Int, _ headers: HTTPHeaders) -> Bool
+    typealias HeadHandler = (_ status: Int, _ headers: consuming HTTPHeaders) -> Bool
     typealias BodyHandler = (UnsafeRawBufferPointer) -> Bool
 
     /// A worker's response head beyond this is refused.
