@@ -1,5 +1,3 @@
-import EventLoop
-
 /// Serializes status lines and header blocks.
 enum ResponseHead {
     /// The head of a response. `contentLength == nil` means chunked.
@@ -17,20 +15,22 @@ enum ResponseHead {
         headers.appendLines(to: &head) { !isFramingHeader($0) }
         added.appendLines(to: &head) { !isFramingHeader($0) && !headers.contains($0) }
         if let contentLength {
-            head.appendUTF8("Content-Length: ")
+            head += contentLengthName
             appendDecimal(contentLength, to: &head)
-            head.appendUTF8("\r\n")
+            head += lineEnd
         } else if framed {
-            head.appendUTF8("Transfer-Encoding: chunked\r\n")
+            head += chunkedLine
         }
-        if !keepAlive {
-            head.appendUTF8("Connection: close\r\n")
-        } else if http10 {
-            head.appendUTF8("Connection: keep-alive\r\n")
-        }
-        head.appendUTF8("\r\n")
+        head += !keepAlive ? closeAndEnd : http10 ? keepAliveAndEnd : lineEnd
         return head
     }
+
+    // The fixed parts of every head, spelled once.
+    private static let contentLengthName = Array("Content-Length: ".utf8)
+    private static let chunkedLine = Array("Transfer-Encoding: chunked\r\n".utf8)
+    private static let closeAndEnd = Array("Connection: close\r\n\r\n".utf8)
+    private static let keepAliveAndEnd = Array("Connection: keep-alive\r\n\r\n".utf8)
+    private static let lineEnd = Array("\r\n".utf8)
 
     /// Status lines of the common codes, made once.
     private static let commonStatusLines: [Int: [UInt8]] = Dictionary(

@@ -36,7 +36,7 @@ final class ProxyExchange {
     @exclusivity(unchecked) private var streamWatch: GenerateStreamWatch?
     /// A buffered attempt's answer while it arrives (a field, not a box
     /// its three handlers share: one allocation fewer per attempt).
-    @exclusivity(unchecked) private var gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+    @exclusivity(unchecked) private var gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
     private let startedAt = EventLoopClock.now()
     /// SGLang generation (`POST /generate`): asked at several steps, decided once.
     private let isGenerate: Bool
@@ -194,7 +194,7 @@ final class ProxyExchange {
 
     /// A buffered attempt's head and body decide nothing until the answer is whole.
     private func bufferedHandlers() -> UpstreamHandlers {
-        gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+        gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
         return UpstreamHandlers(
             onHead: { [self] status, headers in
                 gathered.status = status
@@ -208,7 +208,7 @@ final class ProxyExchange {
                 switch result {
                 case .success:
                     let response = gathered
-                    gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+                    gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
                     attemptAnswered(response.status)
                     // Read before the attempt ends, which forgets the rids.
                     abortAskedFor = rids.map(context.inFlightRids.wasAbortRequested) ?? false
