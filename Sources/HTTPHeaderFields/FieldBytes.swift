@@ -16,15 +16,6 @@ extension String {
         utf8.split(separator: UInt8(ascii: ",")).map(trimmingOptionalWhitespace).filter { !$0.isEmpty }.map(String.init)
     }
 
-    /// Whether this comma-separated field value lists `token` (ASCII case
-    /// ignored), read in place: no element becomes a `String`.
-    public func listContains(_ token: String) -> Bool {
-        var value = self, token = token
-        return value.withUTF8 { value in
-            token.withUTF8 { token in value.containsListElement { sameBytesIgnoringASCIICase($0, token) } }
-        }
-    }
-
     public func trimmingASCIISpaces() -> String { String(trimmingOptionalWhitespace(self[...].utf8)) }
 }
 

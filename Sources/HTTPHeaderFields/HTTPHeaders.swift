@@ -119,12 +119,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
 
     public mutating func remove(_ name: String) {
         var name = name
-        name.withUTF8 { name in
-            let bytes = self.bytes
-            bytes.withUnsafeBufferPointer { bytes in
-                fields.removeAll { sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[$0.nameRange]), name) }
-            }
-        }
+        name.withUTF8 { name in removeAll(whereName: { sameBytesIgnoringASCIICase($0, name) }) }
     }
 
     /// Room for a usual head at once, not several regrowths.

@@ -11,7 +11,8 @@ public struct HTTPHeadersAssembly {
 
     public init() {}
 
-    // Appended as typed bytes: `append(contentsOf:)` copies those at once.
+    /// A piece of the field's name. Pieces are appended as typed bytes,
+    /// which `append(contentsOf:)` copies at once (raw ones byte by byte).
     public mutating func namePiece(_ piece: UnsafeRawBufferPointer) {
         if fieldStart == nil {
             headers.reserveForFirstField()
@@ -20,6 +21,7 @@ public struct HTTPHeadersAssembly {
         headers.bytes.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))
     }
 
+    /// A piece of the field's value.
     public mutating func valuePiece(_ piece: UnsafeRawBufferPointer) {
         endName()
         headers.bytes.append(contentsOf: piece.assumingMemoryBound(to: UInt8.self))

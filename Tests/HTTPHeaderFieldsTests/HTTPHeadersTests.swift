@@ -86,6 +86,15 @@ import Testing
         #expect(!headers.containsListElement(of: "connection") { $0.count == 3 })
     }
 
+    @Test(arguments: [
+        ("keep-alive, Upgrade", "upgrade", true), ("\t X-A \t,x-b", "X-B", true), ("x-ab, x", "x-a", false),
+        (", ,", "", false), ("", "x", false),
+    ])
+    func listElementsAreComparedWholeIgnoringCaseAndSpaces(value: String, token: String, listed: Bool) {
+        let headers: HTTPHeaders = [("Connection", value)]
+        #expect(headers.listContains("connection", token: token) == listed)
+    }
+
     @Test func fieldsAreVisitedAsBytes() {
         let headers: HTTPHeaders = [("A", "1"), ("Bb", "two")]
         var seen: [String] = []
