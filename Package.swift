@@ -4,7 +4,8 @@ import PackageDescription
 // Layers, bottom up:
 //   C wrappers        CUV (libuv), CLLHTTP (llhttp), CCurl (libcurl),
 //                     CThreadPlacement (CPU affinity calls glibc hides behind _GNU_SOURCE)
-//   loop and HTTP     EventLoop (the only one that sees libuv), HTTPServer, WorkerClient
+//   loop and HTTP     EventLoop (the only one that sees libuv), HTTPHeaderFields (the
+//                     header type both sides share), HTTPServer, WorkerClient
 //   pure logic        JSON, RadixCache, Tokenizer, ChatTemplate (no C, no I/O)
 //   the product       Router (routes, workers, policies, middleware, metrics)
 //   executables       slime-router, mock-sglang
@@ -34,8 +35,9 @@ let package = Package(
 
         .target(name: "EventLoop", dependencies: ["CUV", "CThreadPlacement"]),
         .target(name: "JSON"),
-        .target(name: "HTTPServer", dependencies: ["EventLoop", "CLLHTTP"]),
-        .target(name: "WorkerClient", dependencies: ["EventLoop", "CLLHTTP", "CCurl"]),
+        .target(name: "HTTPHeaderFields"),
+        .target(name: "HTTPServer", dependencies: ["EventLoop", "HTTPHeaderFields", "CLLHTTP"]),
+        .target(name: "WorkerClient", dependencies: ["EventLoop", "HTTPHeaderFields", "CLLHTTP", "CCurl"]),
 
         .target(name: "RadixCache"),
         .target(name: "Tokenizer", dependencies: ["JSON"]),
@@ -70,6 +72,7 @@ let package = Package(
         .target(name: "TestSupport", path: "Tests/TestSupport"),
         // Unit tests: in-process, one module each.
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "TestSupport"]),
+        .testTarget(name: "HTTPHeaderFieldsTests", dependencies: ["HTTPHeaderFields"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
         .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
         .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),

@@ -33,7 +33,7 @@ public final class HTTPResponder {
     @exclusivity(unchecked) private(set) var closesConnection = false
     @exclusivity(unchecked) var isHeadOfLine = false
 
-    init(connection: HTTPServerConnection, request: HTTPRequest) {
+    init(connection: HTTPServerConnection, request: borrowing HTTPRequest) {
         self.connection = connection
         requestMethod = request.method
         requestKeepAlive = request.keepAlive

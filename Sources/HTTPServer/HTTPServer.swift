@@ -4,7 +4,9 @@ import EventLoop
 /// `Content-Length` bodies, `Expect: 100-continue`, size limits, read and idle
 /// timeouts, and graceful shutdown.
 public final class HTTPServer {
-    public typealias Handler = (HTTPRequest, HTTPResponder) -> Void
+    /// The request is the handler's own (`consuming`): it may change it
+    /// (a request id added, say) without copying its fields.
+    public typealias Handler = (consuming HTTPRequest, HTTPResponder) -> Void
 
     let loop: EventLoop
     private let configuration: HTTPServerConfiguration
@@ -85,8 +87,8 @@ public final class HTTPServer {
             keepAlive: false) + response.body
     }()
 
-    func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        handler(request, responder)
+    func handle(_ request: consuming HTTPRequest, _ responder: HTTPResponder) {
+        handler(consume request, responder)
     }
 
     func countRejected(status: Int) {

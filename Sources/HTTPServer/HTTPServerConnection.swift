@@ -100,11 +100,11 @@ final class HTTPServerConnection {
         }
     }
 
-    private func dispatch(_ request: HTTPRequest) {
+    private func dispatch(_ request: consuming HTTPRequest) {
         let responder = HTTPResponder(connection: self, request: request)
         responder.isHeadOfLine = pending.isEmpty
         pending.append(responder)
-        server.handle(request, responder)
+        server.handle(consume request, responder)
     }
 
     /// Answers a request that could not be parsed, or was refused at its

@@ -54,10 +54,9 @@ final class RequestParser {
     @exclusivity(unchecked) private var url: [UInt8] = []
     /// The target handed on: `url`, or the origin form of an absolute one.
     @exclusivity(unchecked) private var target = ""
+    /// The fields while they are read; `headers` once the head is complete.
+    @exclusivity(unchecked) private var assembly = HTTPHeadersAssembly()
     @exclusivity(unchecked) private var headers = HTTPHeaders()
-    @exclusivity(unchecked) private var field: [UInt8] = []
-    @exclusivity(unchecked) private var value: [UInt8] = []
-    @exclusivity(unchecked) private var readingValue = false
     @exclusivity(unchecked) private var headerBytes = 0
     @exclusivity(unchecked) private var body: [UInt8] = []
     @exclusivity(unchecked) private var failure: ParseFailure?
@@ -105,10 +104,8 @@ final class RequestParser {
     fileprivate func messageBegin() {
         isMidRequest = true
         url.removeAll(keepingCapacity: true)
+        _ = assembly.take()
         headers = HTTPHeaders()
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
-        readingValue = false
         headerBytes = 0
         body = []
     }
@@ -128,8 +125,7 @@ final class RequestParser {
     }
 
     fileprivate func appendField(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        if readingValue { flushHeader() }
-        field.append(contentsOf: bytes)
+        assembly.namePiece(bytes)
         return countHeaderBytes(bytes.count)
     }
 
@@ -138,20 +134,14 @@ final class RequestParser {
             failure = .malformed("obsolete line folding in a header field")
             return false
         }
-        readingValue = true
-        value.append(contentsOf: bytes)
+        assembly.valuePiece(bytes)
         return countHeaderBytes(bytes.count)
     }
 
-    private func flushHeader() {
-        headers.add(String(decoding: field, as: UTF8.self), String(decoding: value, as: UTF8.self))
-        field.removeAll(keepingCapacity: true)
-        value.removeAll(keepingCapacity: true)
-        readingValue = false
-    }
+    fileprivate func endField() { assembly.endField() }
 
     fileprivate func headersComplete() -> Bool {
-        if readingValue || !field.isEmpty { flushHeader() }
+        headers = assembly.take()
         if let refusal = refusal() {
             failure = refusal
             return false
@@ -231,6 +221,9 @@ final class RequestParser {
             headers: headers,
             body: body,
             keepAlive: llhttp_should_keep_alive(parser) != 0)
+        // Handed over, not shared: a later change to the request's fields
+        // does not copy them.
+        headers = HTTPHeaders()
         body = []
     }
 
@@ -270,6 +263,9 @@ final class RequestParser {
         settings.pointee.on_url = { parser, at, length in verdict(withOwner(parser) { $0.appendURL(span(at, length)) }) }
         settings.pointee.on_header_field = { parser, at, length in verdict(withOwner(parser) { $0.appendField(span(at, length)) }) }
         settings.pointee.on_header_value = { parser, at, length in verdict(withOwner(parser) { $0.appendValue(span(at, length)) }) }
+        settings.pointee.on_header_value_complete = {
+            withOwner($0) { $0.endField() }; return 0
+        }
         settings.pointee.on_headers_complete = { verdict(withOwner($0) { $0.headersComplete() }) }
         settings.pointee.on_body = { parser, at, length in verdict(withOwner(parser) { $0.appendBody(span(at, length)) }) }
         settings.pointee.on_message_complete = { parser in

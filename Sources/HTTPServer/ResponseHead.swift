@@ -1,5 +1,3 @@
-import EventLoop
-
 /// Serializes status lines and header blocks.
 enum ResponseHead {
     /// The head of a response. `contentLength == nil` means chunked.
@@ -12,34 +10,27 @@ enum ResponseHead {
         http10: Bool = false, framed: Bool = true
     ) -> [UInt8] {
         var head: [UInt8] = []
-        let fieldBytes = { (total: Int, field: (name: String, value: String)) in total + field.name.utf8.count + field.value.utf8.count + 4
-        }
-        head.reserveCapacity(128 + headers.fields.reduce(0, fieldBytes) + added.fields.reduce(0, fieldBytes))
+        head.reserveCapacity(128 + headers.lineBytes + added.lineBytes)
         head += statusLine(status)
-        for field in headers where !isFramingHeader(field.name) { append(field, to: &head) }
-        for field in added where !isFramingHeader(field.name) && !headers.contains(field.name) { append(field, to: &head) }
+        headers.appendLines(to: &head) { !isFramingHeader($0) }
+        added.appendLines(to: &head) { !isFramingHeader($0) && !headers.contains($0) }
         if let contentLength {
-            head.appendUTF8("Content-Length: ")
+            head += contentLengthName
             appendDecimal(contentLength, to: &head)
-            head.appendUTF8("\r\n")
+            head += lineEnd
         } else if framed {
-            head.appendUTF8("Transfer-Encoding: chunked\r\n")
+            head += chunkedLine
         }
-        if !keepAlive {
-            head.appendUTF8("Connection: close\r\n")
-        } else if http10 {
-            head.appendUTF8("Connection: keep-alive\r\n")
-        }
-        head.appendUTF8("\r\n")
+        head += !keepAlive ? closeAndEnd : http10 ? keepAliveAndEnd : lineEnd
         return head
     }
 
-    private static func append(_ field: (name: String, value: String), to head: inout [UInt8]) {
-        head.appendUTF8(field.name)
-        head.appendUTF8(": ")
-        head.appendUTF8(field.value)
-        head.appendUTF8("\r\n")
-    }
+    // The fixed parts of every head, spelled once.
+    private static let contentLengthName = Array("Content-Length: ".utf8)
+    private static let chunkedLine = Array("Transfer-Encoding: chunked\r\n".utf8)
+    private static let closeAndEnd = Array("Connection: close\r\n\r\n".utf8)
+    private static let keepAliveAndEnd = Array("Connection: keep-alive\r\n\r\n".utf8)
+    private static let lineEnd = Array("\r\n".utf8)
 
     /// Status lines of the common codes, made once.
     private static let commonStatusLines: [Int: [UInt8]] = Dictionary(
@@ -61,11 +52,11 @@ enum ResponseHead {
 
     /// Headers the server sets itself from how it frames the message.
     /// Picked by length first: most names cost no comparison.
-    private static func isFramingHeader(_ name: String) -> Bool {
-        switch name.utf8.count {
-        case 14: name.equalsIgnoringASCIICase("content-length")
-        case 17: name.equalsIgnoringASCIICase("transfer-encoding")
-        case 10: name.equalsIgnoringASCIICase("connection")
+    private static func isFramingHeader(_ name: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch name.count {
+        case 14: name.equalsIgnoringASCIICase(lowercase: "content-length")
+        case 17: name.equalsIgnoringASCIICase(lowercase: "transfer-encoding")
+        case 10: name.equalsIgnoringASCIICase(lowercase: "connection")
         default: false
         }
     }

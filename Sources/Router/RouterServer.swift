@@ -133,10 +133,9 @@ public final class RouterServer {
         route?.rawValue ?? (path == "/generate" ? "generate" : "proxy")
     }
 
-    private func handle(_ request: HTTPRequest, _ responder: HTTPResponder) {
-        var request = request
+    private func handle(_ request: consuming HTTPRequest, _ responder: HTTPResponder) {
         let requestID = requestIDs.assign(to: &request)
-        responder.headersForEveryResponse = HTTPHeaders([(requestIDs.headerName, requestID)])
+        responder.headersForEveryResponse.add(requestIDs.headerName, requestID)
         let path = request.path
         let route = Route(path: path)
         let label = Self.label(of: route, path: path)

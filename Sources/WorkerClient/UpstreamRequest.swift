@@ -1,16 +1,20 @@
+// The header type is the server's too: a proxy hands fields from one side
+// to the other as bytes. Users of the client see it from here.
+@_exported import HTTPHeaderFields
+
 /// A request to a worker.
 public struct UpstreamRequest: Sendable {
     public var method: String
     /// Absolute URL: worker base URL + path + query.
     public var url: String
     /// End-to-end headers to send (hop-by-hop ones already removed).
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPHeaders
     public var body: [UInt8]
     /// Overrides the client's request timeout (0 = none) when set.
     public var timeoutMilliseconds: Int?
 
     public init(
-        method: String, url: String, headers: [(name: String, value: String)] = [],
+        method: String, url: String, headers: HTTPHeaders = [],
         body: [UInt8] = [], timeoutMilliseconds: Int? = nil
     ) {
         self.method = method
@@ -24,7 +28,7 @@ public struct UpstreamRequest: Sendable {
 /// A worker's complete answer.
 public struct UpstreamResponse: Sendable {
     public var status: Int
-    public var headers: [(name: String, value: String)]
+    public var headers: HTTPHeaders
     public var body: [UInt8]
 }
 
@@ -56,8 +60,9 @@ public enum UpstreamError: Error, Sendable, CustomStringConvertible, Equatable {
 
 /// What a caller learns as a transfer proceeds, on the loop thread.
 public struct UpstreamHandlers {
-    /// The response head (after any 1xx interim responses).
-    public var onHead: (_ status: Int, _ headers: [(name: String, value: String)]) -> Void
+    /// The response head (after any 1xx interim responses); the fields are
+    /// the handler's own, to change without a copy.
+    public var onHead: (_ status: Int, _ headers: consuming HTTPHeaders) -> Void
     /// A piece of the body, taken by the handler whatever it returns;
     /// return `false` to pause the transfer until `UpstreamTransfer.resume()`
     /// (no piece is delivered twice).
@@ -66,7 +71,7 @@ public struct UpstreamHandlers {
     public var onComplete: (Result<Void, UpstreamError>) -> Void
 
     public init(
-        onHead: @escaping (Int, [(name: String, value: String)]) -> Void,
+        onHead: @escaping (Int, consuming HTTPHeaders) -> Void,
         onBody: @escaping (UnsafeRawBufferPointer) -> Bool,
         onComplete: @escaping (Result<Void, UpstreamError>) -> Void
     ) {

@@ -103,7 +103,7 @@ final class ScriptedCall: UpstreamTransfer {
     func cancel() { isCancelled = true }
 
     func head(_ status: Int, _ headers: [(name: String, value: String)] = []) {
-        handlers.onHead(status, headers)
+        handlers.onHead(status, HTTPHeaders(headers))
     }
 
     /// A piece of the body; returns whether the caller wants more now.

@@ -14,7 +14,7 @@ import Testing
         lazy var parser = ResponseParser(
             onHead: { [unowned self] status, headers in
                 self.status = status
-                self.headers = headers
+                self.headers = Array(headers)
                 heads += 1
                 return true
             },

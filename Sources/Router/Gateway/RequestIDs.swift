@@ -28,15 +28,17 @@ final class RequestIDs {
 
     /// Sets the request's id under `headerName` (replacing the client's
     /// spelling there, if any) and returns it.
+    /// Reads the fields in place, no copy of them: the one change made then
+    /// does not copy them either.
     func assign(to request: inout HTTPRequest) -> String {
-        let headers = request.headers
-        if let id = acceptedNames.lazy.compactMap({ headers[$0] }).first(where: Self.isUsable) {
-            if headers[headerName] != id { request.headers.set(headerName, id) }
+        for name in acceptedNames {
+            guard let id = request.headers[name], Self.isUsable(id) else { continue }
+            if request.headers[headerName] != id { request.headers.set(headerName, id) }
             return id
         }
         let id = next()
         // Replaces an unusable id the client sent under this name.
-        if headers.contains(headerName) { request.headers.set(headerName, id) } else { request.headers.add(headerName, id) }
+        if request.headers.contains(headerName) { request.headers.set(headerName, id) } else { request.headers.add(headerName, id) }
         return id
     }
 

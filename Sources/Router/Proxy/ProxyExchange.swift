@@ -36,7 +36,7 @@ final class ProxyExchange {
     @exclusivity(unchecked) private var streamWatch: GenerateStreamWatch?
     /// A buffered attempt's answer while it arrives (a field, not a box
     /// its three handlers share: one allocation fewer per attempt).
-    @exclusivity(unchecked) private var gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+    @exclusivity(unchecked) private var gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
     private let startedAt = EventLoopClock.now()
     /// SGLang generation (`POST /generate`): asked at several steps, decided once.
     private let isGenerate: Bool
@@ -194,11 +194,11 @@ final class ProxyExchange {
 
     /// A buffered attempt's head and body decide nothing until the answer is whole.
     private func bufferedHandlers() -> UpstreamHandlers {
-        gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+        gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
         return UpstreamHandlers(
             onHead: { [self] status, headers in
                 gathered.status = status
-                gathered.headers = HTTPHeaders(HopByHopHeaders.endToEnd(headers))
+                gathered.headers = HopByHopHeaders.endToEnd(headers)
             },
             onBody: { [self] bytes in
                 gathered.body.append(contentsOf: bytes)
@@ -208,7 +208,7 @@ final class ProxyExchange {
                 switch result {
                 case .success:
                     let response = gathered
-                    gathered = ProxiedResponse(status: 0, headers: [:], body: [])
+                    gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
                     attemptAnswered(response.status)
                     // Read before the attempt ends, which forgets the rids.
                     abortAskedFor = rids.map(context.inFlightRids.wasAbortRequested) ?? false
@@ -244,16 +244,15 @@ final class ProxyExchange {
             })
     }
 
-    private func relayHead(_ status: Int, _ headers: [(name: String, value: String)]) {
+    private func relayHead(_ status: Int, _ headers: consuming HTTPHeaders) {
         attemptAnswered(status)
         if isGenerate { streamWatch = GenerateStreamWatch(startedAt: startedAt, metrics: context.metrics) }
-        let isChunked = headers.contains { $0.name.equalsIgnoringASCIICase("transfer-encoding") }
-        let declared = headers.first { $0.name.equalsIgnoringASCIICase("content-length") }
-            .flatMap { Int($0.value.trimmingASCIISpaces()) }
+        let isChunked = headers.contains("transfer-encoding")
+        let declared = headers["content-length"].flatMap { Int($0.trimmingASCIISpaces()) }
         // A HEAD answer announces a length but carries no body.
         let contentLength = isChunked ? nil : (declared ?? (request.method == "HEAD" ? 0 : nil))
         responder.startStream(
-            status: status, headers: HTTPHeaders(HopByHopHeaders.endToEnd(headers)),
+            status: status, headers: HopByHopHeaders.endToEnd(headers),
             contentLength: contentLength)
         responder.onWritable = { [weak self] in self?.transfer?.resume() }
     }

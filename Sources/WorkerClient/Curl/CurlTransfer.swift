@@ -12,7 +12,7 @@ final class CurlTransfer: UpstreamTransfer {
     private let body: UnsafeMutableRawBufferPointer
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
     private var status = 0
-    private var responseHeaders: [(name: String, value: String)] = []
+    private var responseHeaders = HTTPHeaders()
     private(set) var headDelivered = false
     /// Curl had a connection (new or reused) and began sending the request:
     /// a failure before this reached nothing at the worker.
@@ -78,41 +78,30 @@ final class CurlTransfer: UpstreamTransfer {
         }
         var line: [UInt8] = []
         line.reserveCapacity(256)
-        for field in request.headers {
-            appendHeaderLine(field.name, field.value, scratch: &line)
-        }
+        request.headers.forEachField { name, value in appendHeaderLine(name, value, scratch: &line) }
         // An empty value removes a header curl would add on its own; the
         // client's request is relayed as it was, without curl's defaults.
-        for name in ["accept", "content-type", "expect"]
-        where !request.headers.contains(where: { Self.name($0.name, equalsLowercase: name) }) {
-            appendHeaderLine(name, nil, scratch: &line)
+        for name in ["accept", "content-type", "expect"] where !request.headers.contains(name) {
+            var name = name
+            name.withUTF8 { appendHeaderLine($0, nil, scratch: &line) }
         }
         slime_easy_setopt_pointer(easy, CURLOPT_HTTPHEADER, headerList)
     }
 
     /// Adds `name: value` (or `name:`, which removes curl's own field) to
     /// the header list, spelled in `scratch`: curl copies each line.
-    private func appendHeaderLine(_ name: String, _ value: String?, scratch line: inout [UInt8]) {
+    private func appendHeaderLine(
+        _ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>?, scratch line: inout [UInt8]
+    ) {
         line.removeAll(keepingCapacity: true)
-        line.append(contentsOf: name.utf8)
+        line.append(contentsOf: name)
         line.append(UInt8(ascii: ":"))
         if let value {
             line.append(UInt8(ascii: " "))
-            line.append(contentsOf: value.utf8)
+            line.append(contentsOf: value)
         }
         line.append(0)
         headerList = line.withUnsafeBytes { curl_slist_append(headerList, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
-    }
-
-    /// Whether `name` is `lowercase` in any ASCII case, for a `lowercase`
-    /// of letters and '-' only: setting bit 5 lowercases ASCII letters and
-    /// leaves '-' as it is.
-    private static func name(_ name: String, equalsLowercase lowercase: String) -> Bool {
-        guard name.utf8.count == lowercase.utf8.count else { return false }
-        var name = name, lowercase = lowercase
-        return name.withUTF8 { name in
-            lowercase.withUTF8 { lowercase in name.indices.allSatisfy { name[$0] | 0x20 == lowercase[$0] } }
-        }
     }
 
     /// Continues a transfer paused by `onBody` returning false.
@@ -136,8 +125,8 @@ final class CurlTransfer: UpstreamTransfer {
         Unmanaged<CurlTransfer>.fromOpaque(context!).takeUnretainedValue()
     }
 
-    /// One line of the response head, parsed on its bytes (no String work
-    /// per line beyond the name and value kept).
+    /// One line of the response head, parsed on its bytes; the name and
+    /// value are kept as bytes.
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
         var end = line.count
         while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
@@ -146,16 +135,13 @@ final class CurlTransfer: UpstreamTransfer {
         } else if line.starts(with: "HTTP/".utf8) {
             // A new status line: any earlier 1xx head is discarded.
             status = Self.statusCode(in: UnsafeRawBufferPointer(rebasing: line[..<end]))
-            responseHeaders.removeAll(keepingCapacity: true)
+            responseHeaders = HTTPHeaders()
         } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
             var valueStart = colon + 1
             while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            if responseHeaders.isEmpty { responseHeaders.reserveCapacity(8) }
-            responseHeaders.append(
-                (
-                    name: String(decoding: UnsafeRawBufferPointer(rebasing: line[..<colon]), as: UTF8.self),
-                    value: String(decoding: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]), as: UTF8.self)
-                ))
+            responseHeaders.add(
+                name: UnsafeRawBufferPointer(rebasing: line[..<colon]).assumingMemoryBound(to: UInt8.self),
+                value: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]).assumingMemoryBound(to: UInt8.self))
         }
         return line.count
     }

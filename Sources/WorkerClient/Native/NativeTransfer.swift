@@ -75,8 +75,10 @@ final class NativeTransfer: UpstreamTransfer {
     // MARK: from the connection
 
     /// Whether to go on parsing.
-    func deliverHead(_ status: Int, _ headers: [(name: String, value: String)]) -> Bool {
-        handlers?.onHead(status, headers)
+    func deliverHead(_ status: Int, _ headers: consuming HTTPHeaders) -> Bool {
+        guard let onHead = handlers?.onHead else { return false }
+        onHead(status, headers)
+        // The handler may have cancelled the transfer.
         return handlers != nil
     }
 

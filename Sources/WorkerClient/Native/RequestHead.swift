@@ -4,7 +4,6 @@ import EventLoop
 /// Host field (spelled once per worker), the caller's fields, and the body's
 /// length. Nothing else is added: the client's request goes on as it was.
 enum RequestHead {
-    private static let separator = Array(": ".utf8)
     private static let lineEnd = Array("\r\n".utf8)
     private static let contentLength = Array("Content-Length: ".utf8)
 
@@ -15,12 +14,7 @@ enum RequestHead {
         head.append(UInt8(ascii: " "))
         head.appendUTF8(target)
         head.append(contentsOf: tail)
-        for field in request.headers {
-            head.appendUTF8(field.name)
-            head.append(contentsOf: separator)
-            head.appendUTF8(field.value)
-            head.append(contentsOf: lineEnd)
-        }
+        request.headers.appendLines(to: &head)
         if !request.body.isEmpty || sendsBody(request.method) {
             head.append(contentsOf: contentLength)
             appendDecimal(request.body.count, to: &head)

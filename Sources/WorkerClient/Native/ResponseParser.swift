@@ -17,7 +17,7 @@ final class ResponseParser {
         case failed(String)
     }
 
-    typealias HeadHandler = (_ status: Int, _ headers: [(name: String, value: String)]) -> Bool
+    typealias HeadHandler = (_ status: Int, _ headers: consuming HTTPHeaders) -> Bool
     typealias BodyHandler = (UnsafeRawBufferPointer) -> Bool
 
     /// A worker's response head beyond this is refused.
@@ -29,9 +29,9 @@ final class ResponseParser {
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
     // every access a thread-local lookup, on every request.
-    @exclusivity(unchecked) private var headers: [(name: String, value: String)] = []
-    @exclusivity(unchecked) private var field = HeadText()
-    @exclusivity(unchecked) private var value = HeadText()
+    /// The answer's fields, copied out of each read as they arrive (the
+    /// next read reuses the memory).
+    @exclusivity(unchecked) private var assembly = HTTPHeadersAssembly()
     @exclusivity(unchecked) private var headBytes = 0
     @exclusivity(unchecked) private var expectsBody = true
     @exclusivity(unchecked) private var isComplete = false
@@ -64,10 +64,6 @@ final class ResponseParser {
         guard let base = bytes.baseAddress?.assumingMemoryBound(to: CChar.self) else { return .needsMore }
         hasInput = true
         let status = llhttp_execute(parser, base, bytes.count)
-        // A field cut by the end of the input goes on in the next read,
-        // which reuses the memory: keep a copy of what came.
-        field.keepPiece()
-        value.keepPiece()
         switch status {
         case HPE_OK:
             return .needsMore
@@ -94,7 +90,7 @@ final class ResponseParser {
     // MARK: llhttp callbacks
 
     fileprivate func messageBegin() {
-        headers.removeAll(keepingCapacity: true)
+        _ = assembly.take()
         headBytes = 0
     }
 
@@ -108,27 +104,24 @@ final class ResponseParser {
     }
 
     fileprivate func fieldPiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        field.add(bytes)
+        assembly.namePiece(bytes)
         return countHeadBytes(bytes.count)
     }
 
     fileprivate func valuePiece(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        value.add(bytes)
+        assembly.valuePiece(bytes)
         return countHeadBytes(bytes.count)
     }
 
     /// A field's value ended: the pair is complete.
-    fileprivate func valueComplete() {
-        if headers.isEmpty { headers.reserveCapacity(8) }
-        headers.append((name: field.take(), value: value.take()))
-    }
+    fileprivate func valueComplete() { assembly.endField() }
 
     /// 0 reads the body; 1 tells llhttp there is none (HEAD, 1xx); -1 stops.
     fileprivate func headersComplete() -> Int32 {
         let status = Int(parser.pointee.status_code)
         // An interim answer: its message ends here, the real one follows.
         if status < 200 { return status == 101 ? 0 : 1 }
-        guard onHead(status, headers) else { return -1 }
+        guard onHead(status, assembly.take()) else { return -1 }
         return expectsBody ? 0 : 1
     }
 
@@ -175,38 +168,4 @@ final class ResponseParser {
         settings.pointee.on_message_complete = { withOwner($0) { $0.messageComplete() } }
         return settings
     }()
-}
-
-/// A header name or value as llhttp delivers it: most arrive whole in one
-/// piece and become a `String` straight from the input; one cut across two
-/// reads is gathered in a buffer kept for the next.
-private struct HeadText {
-    private var piece: UnsafeRawBufferPointer?
-    private var gathered: [UInt8] = []
-
-    mutating func add(_ bytes: UnsafeRawBufferPointer) {
-        if piece == nil, gathered.isEmpty {
-            piece = bytes
-        } else {
-            keepPiece()
-            gathered.append(contentsOf: bytes)
-        }
-    }
-
-    /// Copies the piece out of memory about to be reused.
-    mutating func keepPiece() {
-        guard let piece else { return }
-        gathered.append(contentsOf: piece)
-        self.piece = nil
-    }
-
-    /// The text so far, and a fresh start.
-    mutating func take() -> String {
-        if let piece {
-            self.piece = nil
-            return String(decoding: piece, as: UTF8.self)
-        }
-        defer { gathered.removeAll(keepingCapacity: true) }
-        return String(decoding: gathered, as: UTF8.self)
-    }
 }

@@ -1,0 +1,38 @@
+/// What the proxy path does with header fields, on their bytes: drop some
+/// by name and spell the rest into a head, one copied line per field.
+extension HTTPHeaders {
+    /// Drops the fields whose name `isDropped` accepts. Only the list of
+    /// offsets changes, in place when this list is the only holder of it
+    /// (a copy shares the bytes and gets a list of its own).
+    public mutating func removeAll(whereName isDropped: (_ name: UnsafeBufferPointer<UInt8>) -> Bool) {
+        let bytes = self.bytes
+        bytes.withUnsafeBufferPointer { bytes in
+            fields.removeAll { isDropped(UnsafeBufferPointer(rebasing: bytes[$0.nameRange])) }
+        }
+    }
+
+    /// Appends the `Name: value\r\n` line of each field whose name
+    /// `isWritten` accepts (every field by default).
+    public func appendLines(
+        to head: inout [UInt8], where isWritten: (_ name: UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }
+    ) {
+        bytes.withUnsafeBufferPointer { bytes in
+            for field in fields where isWritten(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) {
+                head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[field.lineRange]))
+            }
+        }
+    }
+
+    /// How many bytes `appendLines` writes for every field: room to reserve.
+    public var lineBytes: Int { fields.reduce(0) { $0 + $1.lineRange.count } }
+
+    /// Calls `body` with each field's name and value bytes, in order
+    /// (for a consumer that wants its own spelling, e.g. libcurl's list).
+    public func forEachField(_ body: (_ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>) -> Void) {
+        bytes.withUnsafeBufferPointer { bytes in
+            for field in fields {
+                body(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), UnsafeBufferPointer(rebasing: bytes[field.valueRange]))
+            }
+        }
+    }
+}
