@@ -55,7 +55,7 @@ public struct JSONParser {
 
     @usableFromInline func error(_ message: String) -> Error { Error(message: message, offset: index) }
 
-    @inlinable mutating func skipWhitespace() {
+    @inlinable @inline(__always) mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1

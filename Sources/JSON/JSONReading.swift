@@ -41,7 +41,7 @@ extension JSONParser {
     }
 
     /// The kind of the next value, which is not consumed.
-    @inlinable public mutating func nextKind() throws(Error) -> ValueKind {
+    @inlinable @inline(__always) public mutating func nextKind() throws(Error) -> ValueKind {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -130,10 +130,25 @@ extension JSONParser {
         switch try nextKind() {
         case .object: try readMembers { parser, _ throws(Error) in try parser.skipValue() }
         case .array: try readElements { parser throws(Error) in try parser.skipValue() }
-        case .string: _ = try parseString()
+        case .string: try skipString()
         case .number: _ = try scanNumber()
-        case .literal: _ = try parseValue()
+        case .literal:
+            switch bytes[index] {
+            case UInt8(ascii: "t"): try expect("true")
+            case UInt8(ascii: "f"): try expect("false")
+            default: try expect("null")
+            }
         }
+    }
+
+    /// Moves past a string: one of plain ASCII needs no `String` built.
+    private mutating func skipString() throws(Error) {
+        let end = firstByteNeedingEscape(in: bytes, from: index + 1)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isASCII(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+            index = end + 1
+            return
+        }
+        _ = try parseString()
     }
 
     /// A member name: plain ASCII without escapes is taken where it lies.
@@ -142,7 +157,7 @@ extension JSONParser {
         let end = firstByteNeedingEscape(in: bytes, from: start + 1)
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
             let name = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end])
-            if name.allSatisfy({ $0 < 0x80 }) {
+            if isASCII(name) {
                 index = end + 1
                 return Key(start: start, ascii: name, decoded: nil)
             }

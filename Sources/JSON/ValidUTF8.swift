@@ -13,7 +13,7 @@ public func validUTF8String(_ bytes: [UInt8]) -> String? {
 }
 
 /// Whether every byte is below 0x80, eight at a time.
-private func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
+func isASCII(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard let base = bytes.baseAddress else { return true }
     var index = 0
     var high: UInt64 = 0
