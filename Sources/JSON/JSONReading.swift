@@ -82,23 +82,39 @@ extension JSONParser {
 
     /// Reads an array: `element` is called for each item and must consume it.
     @inlinable public mutating func readElements(_ element: (inout JSONParser) throws(Error) -> Void) throws(Error) {
+        var more = try beginArray()
+        while more {
+            try element(&self)
+            more = try nextElement()
+        }
+    }
+
+    /// Enters an array, for a loop without closures (hot lists):
+    /// `var more = try beginArray(); while more { read one item; more = try nextElement() }`.
+    /// Whether it has an item to read.
+    @inlinable public mutating func beginArray() throws(Error) -> Bool {
         guard try nextKind() == .array else { throw error("expected an array") }
         try enter()
         index += 1
         skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            return leave()
-        }
-        while true {
-            try element(&self)
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
-            throw error("expected ',' or ']'")
-        }
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else { return true }
+        index += 1
         leave()
+        return false
+    }
+
+    /// After an array's item: whether another follows (else the array is left).
+    @inlinable public mutating func nextElement() throws(Error) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unterminated array") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        guard bytes[index] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+        index += 1
+        leave()
+        return false
     }
 
     /// Reads a string value.

@@ -131,17 +131,20 @@ private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -
         try parser.skipValue()
         return nil
     }
-    var ids: [UInt32]? = []
-    ids?.reserveCapacity(expectedListLength)
-    try parser.readElements { parser throws(JSONParser.Error) in
-        guard try parser.nextKind() == .number else {
-            ids = nil
-            return try parser.skipValue()
+    var ids: [UInt32] = []
+    ids.reserveCapacity(expectedListLength)
+    var readable = true
+    var more = try parser.beginArray()
+    while more {
+        if try parser.nextKind() == .number {
+            if let id = tokenID(try parser.readNumber()) { ids.append(id) } else { readable = false }
+        } else {
+            readable = false
+            try parser.skipValue()
         }
-        let id = tokenID(try parser.readNumber())
-        if let id { ids?.append(id) } else { ids = nil }
+        more = try parser.nextElement()
     }
-    return ids
+    return readable ? ids : nil
 }
 
 /// A number as a token id: plain digits at once, other spellings by
@@ -160,26 +163,29 @@ private func readFirstNumbers(_ parser: inout JSONParser) throws(JSONParser.Erro
         try parser.skipValue()
         return nil
     }
-    var values: [Double]? = []
-    values?.reserveCapacity(expectedListLength)
-    try parser.readElements { parser throws(JSONParser.Error) in
-        guard try parser.nextKind() == .array else {
-            values = nil
-            return try parser.skipValue()
-        }
+    var values: [Double] = []
+    values.reserveCapacity(expectedListLength)
+    var readable = true
+    var more = try parser.beginArray()
+    while more {
         var first: Double?
-        var isFirst = true
-        try parser.readElements { parser throws(JSONParser.Error) in
-            if isFirst, try parser.nextKind() == .number {
-                first = try parser.readDouble()
-            } else {
-                try parser.skipValue()
+        if try parser.nextKind() == .array {
+            var inEntry = try parser.beginArray()
+            if inEntry {
+                if try parser.nextKind() == .number { first = try parser.readDouble() } else { try parser.skipValue() }
+                inEntry = try parser.nextElement()
             }
-            isFirst = false
+            while inEntry {
+                try parser.skipValue()
+                inEntry = try parser.nextElement()
+            }
+        } else {
+            try parser.skipValue()
         }
-        if let first { values?.append(first) } else { values = nil }
+        if let first { values.append(first) } else { readable = false }
+        more = try parser.nextElement()
     }
-    return values
+    return readable ? values : nil
 }
 
 /// Whether `finish_reason` is there and not null, and whether its `type` is `abort`.
