@@ -7,12 +7,13 @@ public struct JSONParser {
         public var description: String { "invalid JSON at byte \(offset): \(message)" }
     }
 
-    private let bytes: UnsafeRawBufferPointer
-    private var index = 0
-    private var depth = 0
-    private static let maxDepth = 512
+    // Internal, and visible to the inlined readers of `JSONReading.swift`.
+    @usableFromInline let bytes: UnsafeRawBufferPointer
+    @usableFromInline var index = 0
+    @usableFromInline var depth = 0
+    @usableFromInline static let maxDepth = 512
 
-    private init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
+    @usableFromInline init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(Error) -> JSONValue {
         var parser = JSONParser(bytes)
@@ -34,37 +35,15 @@ public struct JSONParser {
     /// occupies (from its key's opening quote to its value's end), so that a
     /// caller can rewrite some members and keep the others byte for byte.
     public static func parseObjectMembers(_ bytes: UnsafeRawBufferPointer) throws(Error) -> [ObjectMember] {
-        var parser = JSONParser(bytes)
-        parser.skipWhitespace()
-        guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "{") else {
-            throw parser.error("expected a JSON object")
-        }
-        parser.index += 1
-        var members: [ObjectMember] = []
-        parser.skipWhitespace()
-        if parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: "}") {
-            parser.index += 1
-        } else {
-            while true {
-                parser.skipWhitespace()
-                let start = parser.index
-                guard start < bytes.count, bytes[start] == UInt8(ascii: "\"") else { throw parser.error("expected a member name") }
-                let key = try parser.parseString()
-                parser.skipWhitespace()
-                guard parser.index < bytes.count, bytes[parser.index] == UInt8(ascii: ":") else { throw parser.error("expected ':'") }
-                parser.index += 1
+        try read(bytes) { parser throws(Error) in
+            guard try parser.nextKind() == .object else { throw parser.error("expected a JSON object") }
+            var members: [ObjectMember] = []
+            try parser.readMembers { parser, key throws(Error) in
                 let value = try parser.parseValue()
-                members.append(ObjectMember(key: key, value: value, range: start..<parser.index))
-                parser.skipWhitespace()
-                guard parser.index < bytes.count else { throw parser.error("unterminated object") }
-                if bytes[parser.index] == UInt8(ascii: ",") { parser.index += 1; continue }
-                if bytes[parser.index] == UInt8(ascii: "}") { parser.index += 1; break }
-                throw parser.error("expected ',' or '}'")
+                members.append(ObjectMember(key: key.string, value: value, range: key.start..<parser.index))
             }
+            return members
         }
-        parser.skipWhitespace()
-        guard parser.index == bytes.count else { throw parser.error("unexpected data after the value") }
-        return members
     }
 
     public struct ObjectMember: Sendable {
@@ -74,9 +53,9 @@ public struct JSONParser {
         public let range: Range<Int>
     }
 
-    private func error(_ message: String) -> Error { Error(message: message, offset: index) }
+    @usableFromInline func error(_ message: String) -> Error { Error(message: message, offset: index) }
 
-    private mutating func skipWhitespace() {
+    @inlinable @inline(__always) mutating func skipWhitespace() {
         while index < bytes.count {
             switch bytes[index] {
             case 0x20, 0x09, 0x0A, 0x0D: index += 1
@@ -85,7 +64,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(Error) -> JSONValue {
+    mutating func parseValue() throws(Error) -> JSONValue {
         skipWhitespace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -99,7 +78,7 @@ public struct JSONParser {
         }
     }
 
-    private mutating func expect(_ literal: StaticString) throws(Error) {
+    @usableFromInline mutating func expect(_ literal: StaticString) throws(Error) {
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
         guard index + expected.count <= bytes.count,
             expected.indices.allSatisfy({ bytes[index + $0] == expected[$0] })
@@ -109,67 +88,41 @@ public struct JSONParser {
         index += expected.count
     }
 
-    private mutating func enter() throws(Error) {
+    @inlinable mutating func enter() throws(Error) {
         depth += 1
         if depth > Self.maxDepth { throw error("nesting deeper than \(Self.maxDepth)") }
     }
 
+    @inlinable mutating func leave() { depth -= 1 }
+
     private mutating func parseObject() throws(Error) -> JSONValue {
-        try enter()
-        index += 1
         var members: [(key: String, value: JSONValue)] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
-            index += 1
-            depth -= 1
-            return .object(members)
+        try readMembers { parser, key throws(Error) in
+            // Room for the small objects of answers (`finish_reason`) at once.
+            if members.isEmpty { members.reserveCapacity(4) }
+            members.append((key: key.string, value: try parser.parseValue()))
         }
-        // Likewise for the small objects of answers (`finish_reason`).
-        members.reserveCapacity(4)
-        while true {
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
-            let key = try parseString()
-            skipWhitespace()
-            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
-            index += 1
-            members.append((key: key, value: try parseValue()))
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated object") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
-            throw error("expected ',' or '}'")
-        }
-        depth -= 1
         return .object(members)
     }
 
     private mutating func parseArray() throws(Error) -> JSONValue {
-        try enter()
-        index += 1
         var values: [JSONValue] = []
-        skipWhitespace()
-        if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-            index += 1
-            depth -= 1
-            return .array(values)
+        try readElements { parser throws(Error) in
+            // Room for a small array at once: answers hold one short array per
+            // generated token (`[logprob, id, text]`), which would regrow twice.
+            if values.isEmpty { values.reserveCapacity(4) }
+            values.append(try parser.parseValue())
         }
-        // Room for a small array at once: answers hold one short array per
-        // generated token (`[logprob, id, text]`), which would regrow twice.
-        values.reserveCapacity(4)
-        while true {
-            values.append(try parseValue())
-            skipWhitespace()
-            guard index < bytes.count else { throw error("unterminated array") }
-            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
-            if bytes[index] == UInt8(ascii: "]") { index += 1; break }
-            throw error("expected ',' or ']'")
-        }
-        depth -= 1
         return .array(values)
     }
 
     private mutating func parseNumber() throws(Error) -> String {
+        let range = try scanNumber()
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    /// Moves past a number, returning where it lies.
+    @usableFromInline mutating func scanNumber() throws(Error) -> Range<Int> {
         let start = index
         if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
         guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid value") }
@@ -189,12 +142,12 @@ public struct JSONParser {
             guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
             while index < bytes.count, isDigit(bytes[index]) { index += 1 }
         }
-        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return start..<index
     }
 
     private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
-    private mutating func parseString() throws(Error) -> String {
+    @usableFromInline mutating func parseString() throws(Error) -> String {
         index += 1
         let start = index
         // Fast path: no escapes.
@@ -278,7 +231,7 @@ public struct JSONParser {
     }
 
     private func validatedUTF8(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(Error) -> String {
-        guard let text = String(validating: raw, as: UTF8.self) else {
+        guard let text = validUTF8String(raw) else {
             throw Error(message: "string is not valid UTF-8", offset: offset)
         }
         return text

@@ -1,3 +1,4 @@
+import JSON
 import Glibc
 import Tokenizer
 
@@ -91,7 +92,7 @@ private struct KeyBytes {
 
 /// The length of the longest prefix of `bytes` that is valid UTF-8.
 func validUTF8PrefixLength(_ bytes: [UInt8]) -> Int {
-    if String(validating: bytes, as: UTF8.self) != nil { return bytes.count }
+    if validUTF8String(bytes) != nil { return bytes.count }
     var index = 0
     while index < bytes.count {
         let lead = bytes[index]

@@ -1,3 +1,4 @@
+import JSON
 import RadixCache
 import Tokenizer
 
@@ -28,7 +29,7 @@ struct PromptRecord: Sendable {
         let spelled = ids.first == tokenizer.bosToken ? ids.dropFirst() : ids[...]
         var bytes: [UInt8] = []
         for id in spelled { tokenizer.withBytes(of: id) { bytes += $0 } }
-        guard let text = String(validating: bytes, as: UTF8.self) else { return nil }
+        guard let text = validUTF8String(bytes) else { return nil }
         let match = cache.match(text)
         let known = match.tokenCount <= ids.count && ids.starts(with: match.tokens) ? match.tokenCount : 0
         self.text = text

@@ -54,8 +54,10 @@ public final class RadixTreeMiddleware: NamedMiddleware {
             case .success(let parsed): body = parsed
             case .failure(let error): return done(.respond(error.response))
             }
+            // A /generate answer that is not streamed comes whole to
+            // `complete`; it reads the bytes itself, so the router need not
+            // parse them (`needsWholeResponse`).
             request.forwarding.streams = body.streams
-            request.forwarding.needsWholeResponse = !body.streams
             switch body.prompts {
             case .ids(let lists):
                 // Without the generated tokens' log-probabilities the
@@ -100,18 +102,18 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         _ response: ProxiedResponse, for request: ProxiedRequest, context: MiddlewareContext,
         done: @escaping (ProxiedResponse) -> Void
     ) {
-        // The router parsed the answer already, since `prepare` asked for it
-        // whole (off the loop when large); without that parse there is
-        // nothing to store.
-        guard response.status == 200, let pending = request.middlewareState[Pending.self],
-            let answer = response.json
-        else { return done(response) }
-        let answers = answer.arrayValue ?? [answer]
-        guard answers.count == pending.prompts.count else { return done(response) }
-        let items = zip(zip(pending.prompts, answers), pending.rids).compactMap { pair, rid in
-            pair.0.map { (prompt: $0, answer: pair.1, rid: rid) }
+        guard response.status == 200, let pending = request.middlewareState[Pending.self] else { return done(response) }
+        // Read straight from the bytes (off the loop when large): an answer
+        // that is not JSON, or not one per prompt, has nothing to store.
+        let body = response.body
+        JSONWork.run(on: context.loop, bodyBytes: body.count, { try? GeneratedOutput.read(answer: body) }) {
+            [self] (result: Result<[GeneratedOutput?]?, Never>) in
+            guard case .success(let outputs?) = result, outputs.count == pending.prompts.count else { return done(response) }
+            let items = zip(zip(pending.prompts, outputs), pending.rids).compactMap { pair, rid in
+                pair.0.map { (prompt: $0, output: pair.1, rid: rid) }
+            }
+            tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
         }
-        tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
     }
 
     public func observeStream(_ bytes: UnsafeRawBufferPointer, for request: ProxiedRequest, context: MiddlewareContext) {
@@ -124,10 +126,10 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         done: @escaping () -> Void
     ) {
         guard succeeded, let pending = request.middlewareState[Pending.self], pending.prompts.count == 1,
-            let prompt = pending.prompts[0], let answer = pending.stream.answer()
+            let prompt = pending.prompts[0], let output = pending.stream.output()
         else { return done() }
         tokens.store(
-            [(prompt, answer, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+            [(prompt, output, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
             completion: done)
     }
 }

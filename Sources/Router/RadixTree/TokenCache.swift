@@ -1,5 +1,4 @@
 import EventLoop
-import JSON
 import Logging
 import RadixCache
 import Tokenizer
@@ -51,12 +50,12 @@ public final class TokenCache {
     /// gave, else by the worker's `meta_info.id`. With cache-aware routing,
     /// `affinity` learns that `worker` produced each stored trajectory.
     func store(
-        _ items: [(prompt: PromptRecord, answer: JSONValue, rid: String?)], servedBy worker: Worker?,
+        _ items: [(prompt: PromptRecord, output: GeneratedOutput?, rid: String?)], servedBy worker: Worker?,
         recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void
     ) {
         var trajectories: [GeneratedTrajectory] = []
         for item in items {
-            guard let output = GeneratedOutput(item.answer) else {
+            guard let output = item.output else {
                 trajectoriesNotStored[.unfinished, default: 0] += 1
                 continue
             }

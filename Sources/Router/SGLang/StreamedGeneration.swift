@@ -32,8 +32,15 @@ struct StreamedGeneration {
         }
     }
 
+    /// The generation as one `/generate` answer read for the cache: nil if
+    /// there was none, or it must not be cached (`GeneratedOutput.read`).
+    mutating func output() -> GeneratedOutput? {
+        guard let answer = answer(), let outputs = try? GeneratedOutput.read(answer: answer.serialized()) else { return nil }
+        return outputs.first ?? nil
+    }
+
     /// The generation as one `/generate` answer, or nil if there was none.
-    mutating func answer() -> JSONValue? {
+    private mutating func answer() -> JSONValue? {
         if mode == .cumulative, let lastEvent, let json = try? JSONParser.parse(lastEvent) {
             absorb(json, replacing: true)
         }

@@ -1,0 +1,183 @@
+/// Reading a document value by value, without building a `JSONValue` tree:
+/// for callers that want a few members of a large answer straight into
+/// their own arrays. The same strict rules as `parse`: whatever is skipped
+/// is checked all the same, so a document `parse` refuses is refused here.
+extension JSONParser {
+    public enum ValueKind: Sendable { case object, array, string, number, literal }
+
+    /// A member's name, as the document spells it when it is plain ASCII
+    /// (no allocation), else decoded.
+    public struct Key {
+        /// Where the name's opening quote lies in the document.
+        public let start: Int
+        @usableFromInline let ascii: UnsafeRawBufferPointer
+        @usableFromInline let decoded: String?
+
+        @usableFromInline init(start: Int, ascii: UnsafeRawBufferPointer, decoded: String?) {
+            self.start = start
+            self.ascii = ascii
+            self.decoded = decoded
+        }
+
+        public var string: String { decoded ?? String(decoding: ascii, as: UTF8.self) }
+
+        @inlinable public static func == (key: Key, name: StaticString) -> Bool {
+            let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
+            return key.ascii.count == expected.count && key.ascii.elementsEqual(expected)
+        }
+    }
+
+    /// Reads `bytes` as one JSON value through `read`, which must consume
+    /// exactly that value; nothing but whitespace may follow it.
+    @inlinable public static func read<Value>(
+        _ bytes: UnsafeRawBufferPointer, _ read: (inout JSONParser) throws(Error) -> Value
+    ) throws(Error) -> Value {
+        var parser = JSONParser(bytes)
+        let value = try read(&parser)
+        parser.skipWhitespace()
+        guard parser.index == bytes.count else { throw parser.error("unexpected data after the value") }
+        return value
+    }
+
+    /// The kind of the next value, which is not consumed.
+    @inlinable @inline(__always) public mutating func nextKind() throws(Error) -> ValueKind {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unexpected end of input") }
+        switch bytes[index] {
+        case UInt8(ascii: "{"): return .object
+        case UInt8(ascii: "["): return .array
+        case UInt8(ascii: "\""): return .string
+        case UInt8(ascii: "t"), UInt8(ascii: "f"), UInt8(ascii: "n"): return .literal
+        default: return .number
+        }
+    }
+
+    /// Reads an object: `member` is called with each name and must consume its value.
+    @inlinable public mutating func readMembers(_ member: (inout JSONParser, Key) throws(Error) -> Void) throws(Error) {
+        guard try nextKind() == .object else { throw error("expected an object") }
+        try enter()
+        index += 1
+        skipWhitespace()
+        if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
+            index += 1
+            return leave()
+        }
+        while true {
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a member name") }
+            let key = try readKey()
+            skipWhitespace()
+            guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
+            index += 1
+            try member(&self, key)
+            skipWhitespace()
+            guard index < bytes.count else { throw error("unterminated object") }
+            if bytes[index] == UInt8(ascii: ",") { index += 1; continue }
+            if bytes[index] == UInt8(ascii: "}") { index += 1; break }
+            throw error("expected ',' or '}'")
+        }
+        leave()
+    }
+
+    /// Reads an array: `element` is called for each item and must consume it.
+    @inlinable public mutating func readElements(_ element: (inout JSONParser) throws(Error) -> Void) throws(Error) {
+        var more = try beginArray()
+        while more {
+            try element(&self)
+            more = try nextElement()
+        }
+    }
+
+    /// Enters an array, for a loop without closures (hot lists):
+    /// `var more = try beginArray(); while more { read one item; more = try nextElement() }`.
+    /// Whether it has an item to read.
+    @inlinable public mutating func beginArray() throws(Error) -> Bool {
+        guard try nextKind() == .array else { throw error("expected an array") }
+        try enter()
+        index += 1
+        skipWhitespace()
+        guard index < bytes.count, bytes[index] == UInt8(ascii: "]") else { return true }
+        index += 1
+        leave()
+        return false
+    }
+
+    /// After an array's item: whether another follows (else the array is left).
+    @inlinable public mutating func nextElement() throws(Error) -> Bool {
+        skipWhitespace()
+        guard index < bytes.count else { throw error("unterminated array") }
+        if bytes[index] == UInt8(ascii: ",") {
+            index += 1
+            return true
+        }
+        guard bytes[index] == UInt8(ascii: "]") else { throw error("expected ',' or ']'") }
+        index += 1
+        leave()
+        return false
+    }
+
+    /// Reads a string value.
+    public mutating func readString() throws(Error) -> String {
+        guard try nextKind() == .string else { throw error("expected a string") }
+        return try parseString()
+    }
+
+    /// Reads a number value: its bytes as written, valid as long as the document's.
+    @inlinable public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
+        guard try nextKind() == .number else { throw error("expected a number") }
+        return UnsafeRawBufferPointer(rebasing: bytes[try scanNumber()])
+    }
+
+    /// Reads a number value as the nearest double (nil if out of range, as `Double(String)`).
+    public mutating func readDouble() throws(Error) -> Double? {
+        JSONNumber.double(try readNumber())
+    }
+
+    /// Moves past the next value if it is `null`; whether it was.
+    public mutating func readNullIfAny() throws(Error) -> Bool {
+        guard try nextKind() == .literal, bytes[index] == UInt8(ascii: "n") else { return false }
+        try expect("null")
+        return true
+    }
+
+    /// Moves past the next value, checking it as `parse` would.
+    public mutating func skipValue() throws(Error) {
+        switch try nextKind() {
+        case .object: try readMembers { parser, _ throws(Error) in try parser.skipValue() }
+        case .array: try readElements { parser throws(Error) in try parser.skipValue() }
+        case .string: try skipString()
+        case .number: _ = try scanNumber()
+        case .literal:
+            switch bytes[index] {
+            case UInt8(ascii: "t"): try expect("true")
+            case UInt8(ascii: "f"): try expect("false")
+            default: try expect("null")
+            }
+        }
+    }
+
+    /// Moves past a string: one of plain ASCII needs no `String` built.
+    private mutating func skipString() throws(Error) {
+        let end = firstByteNeedingEscape(in: bytes, from: index + 1)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isASCII(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+            index = end + 1
+            return
+        }
+        _ = try parseString()
+    }
+
+    /// A member name: plain ASCII without escapes is taken where it lies.
+    @usableFromInline mutating func readKey() throws(Error) -> Key {
+        let start = index
+        let end = firstByteNeedingEscape(in: bytes, from: start + 1)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let name = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end])
+            if isASCII(name) {
+                index = end + 1
+                return Key(start: start, ascii: name, decoded: nil)
+            }
+        }
+        return Key(start: start, ascii: UnsafeRawBufferPointer(start: nil, count: 0), decoded: try parseString())
+    }
+}

@@ -1,0 +1,70 @@
+import JSON
+import Testing
+
+/// Reading a document value by value: what is skipped is checked as
+/// `parse` checks it, and numbers read as doubles as `Double(String)` reads them.
+@Suite struct JSONReadingTests {
+    private func skipped(_ text: String) throws {
+        try Array(text.utf8).withUnsafeBytes { bytes in
+            try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.skipValue() }
+        }
+    }
+
+    @Test func skippingRefusesWhatParsingRefuses() {
+        let documents = [
+            #"{"a":[1,2,{"b":null}],"c":"d"}"#, #"  [true, false, -0.5e+3, "é"]  "#, "{}", "[]", "0",
+            "{", "[1,]", #"{"a" 1}"#, #"{"a":1,}"#, "01", "1.", "-", "tru", #""\x""#, #""\ud800""#, "[1] 2",
+            "\"\u{1}\"", String(repeating: "[", count: 513) + String(repeating: "]", count: 513),
+        ]
+        for document in documents {
+            let parses = (try? JSONParser.parse(document)) != nil
+            let skips = (try? skipped(document)) != nil
+            #expect(parses == skips, "\(document)")
+        }
+        #expect(throws: JSONParser.Error.self) {
+            try [0x22, 0xC3, 0x22].withUnsafeBytes { bytes in
+                try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.skipValue() }
+            }
+        }
+    }
+
+    @Test func numbersReadAsTheNearestDouble() throws {
+        var spellings = [
+            "0", "-0", "-0.0", "1", "0.1", "-0.05", "-1.25e-3", "1E400", "-0.30000000000000004", "123456789012345",
+            "1234567890123456", "9007199254740993", "0.0000000000000000000001", "0.00000000000000000000001",
+            "-2.2250738585072014e-308", "4.9e-324", "179769313486231570000000000000000000000000",
+        ]
+        // Short decimals as workers write log-probabilities, every digit count.
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<2000 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let digits = String(state >> 11)
+            let cut = Int(state % UInt64(digits.count))
+            spellings.append("-" + digits.prefix(cut + 1) + "." + digits.dropFirst(cut + 1).prefix(Int(state >> 60)))
+            spellings.append("-0." + String(repeating: "0", count: Int(state >> 61)) + digits.prefix(cut + 1))
+        }
+        for spelling in spellings where !spelling.hasSuffix(".") {
+            let read = try Array(spelling.utf8).withUnsafeBytes { bytes in
+                try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.readDouble() }
+            }
+            let expected = Double(spelling)
+            #expect(read?.bitPattern == expected?.bitPattern, "\(spelling)")
+        }
+    }
+
+    @Test func membersAreNamedAsDecoded() throws {
+        var names: [String] = []
+        var matches = 0
+        let document = #"{"text":1,"te\u0078t":2,"é":3}"#
+        try Array(document.utf8).withUnsafeBytes { bytes in
+            try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                try parser.readMembers { parser, key throws(JSONParser.Error) in
+                    names.append(key.string)
+                    if key == "text" { matches += 1 }
+                    try parser.skipValue()
+                }
+            }
+        }
+        #expect(names == ["text", "text", "é"] && matches == 2)
+    }
+}
