@@ -32,18 +32,16 @@ func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
 func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
     // Most of a trajectory's values are prompt tokens' 0.0.
     let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
-    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out, runSpelling: zeroAfterComma) {
-        formatDouble($0, into: $1)
+    writeJSONArray(values, maxElementBytes: DoubleSpelling.maxBytes, to: &out, runSpelling: zeroAfterComma) {
+        DoubleSpelling.write($0, into: $1)
     }
 }
 
-/// Appends the shortest text that reads back as exactly `value` (Swift's
-/// `description` is shortest-round-trip); whole numbers, such as a prompt
-/// token's log-probability 0.0, are written without a String; -0.0 keeps
-/// its sign. Non-finite values become null.
+/// Appends `value` as `description` spells it (the shortest text that reads
+/// back as exactly `value`: see `DoubleSpelling`); non-finite values become null.
 func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleBytes) { scratch in
-        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: formatDouble(value, into: scratch.baseAddress!)))
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleSpelling.maxBytes) { scratch in
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: DoubleSpelling.write(value, into: scratch.baseAddress!)))
     }
 }
 
@@ -99,28 +97,6 @@ private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
     }
     if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
     out.append(UInt8(ascii: "]"))
-}
-
-/// The longest spelling `formatDouble` writes: `description`'s, at most 24
-/// bytes (`-2.2250738585072014e-308`), with room to spare.
-private let maxDoubleBytes = 32
-
-private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    if value == 0 { return store(ascii: value.sign == .minus ? "-0.0" : "0.0", into: out) }
-    guard value.isFinite else { return store(ascii: "null", into: out) }
-    // Whole below 1e15: the conversion is exact (not `rounded()`, a libm call).
-    guard value.magnitude < 1e15, Double(Int64(value)) == value else {
-        var text = value.description
-        return text.withUTF8 { utf8 in
-            precondition(utf8.count <= maxDoubleBytes, "a Double's description is at most 24 bytes")
-            out.initialize(from: utf8.baseAddress!, count: utf8.count)
-            return utf8.count
-        }
-    }
-    var written = 0
-    if value.sign == .minus { out.pointee = UInt8(ascii: "-"); written = 1 }
-    written += DecimalWriter.withDigitTable { $0.write(UInt64(value.magnitude), into: out + written) }
-    return written + store(ascii: ".0", into: out + written)
 }
 
 @inline(__always)
