@@ -57,10 +57,11 @@ struct DecimalWriter {
     /// The eight digits of `value` (below 10^8), leading zeros included, as
     /// digit values one per byte, the first in the lowest.
     @inline(__always)
-    private func eightDigits(_ value: UInt64) -> UInt64 {
+    func eightDigits(_ value: UInt64) -> UInt64 {
         let (high, low) = (value / 10_000, value % 10_000)
         return UInt64(quads[Int(high)]) | UInt64(quads[Int(low)]) &<< 32
     }
 
-    private var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
+    /// Added to eight digit values, their ASCII.
+    var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
 }

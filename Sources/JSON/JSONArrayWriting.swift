@@ -32,8 +32,10 @@ func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
 func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
     // Most of a trajectory's values are prompt tokens' 0.0.
     let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
-    writeJSONArray(values, maxElementBytes: DoubleSpelling.maxBytes, to: &out, runSpelling: zeroAfterComma) {
-        DoubleSpelling.write($0, into: $1)
+    DoubleSpelling.withTables { spelling in
+        writeJSONArray(values, maxElementBytes: DoubleSpelling.maxBytes, to: &out, runSpelling: zeroAfterComma) {
+            spelling.write($0, into: $1)
+        }
     }
 }
 
@@ -41,7 +43,8 @@ func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
 /// back as exactly `value`: see `DoubleSpelling`); non-finite values become null.
 func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleSpelling.maxBytes) { scratch in
-        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: DoubleSpelling.write(value, into: scratch.baseAddress!)))
+        let count = DoubleSpelling.withTables { $0.write(value, into: scratch.baseAddress!) }
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: count))
     }
 }
 

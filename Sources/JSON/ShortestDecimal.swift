@@ -18,13 +18,14 @@
 /// a fractional part cannot be smaller than that error: it is a multiple of
 /// 2^q (q < 0) or of 5^-k (k > 0), so q ≥ -128 and k ≤ 55. That covers
 /// magnitudes from about 1.3e-23 to 1e72, log-probabilities included; for
-/// the others `digits(of:)` gives nil.
+/// the others `digits(of:powers:)` gives nil.
 enum ShortestDecimal {
-    /// `value`'s shortest digits as an integer (it may end in zeros) and the
+    /// `value`'s shortest digits as an integer of 16 or 17 digits (it may
+    /// end in zeros: v × 10^-k is at least 2^52, below 10 × 2^53) and the
     /// power of ten that scales it: value ≈ digits × 10^exponent. `value` is
     /// positive and finite; nil outside the range above.
     @inline(__always)
-    static func digits(of value: Double) -> (digits: UInt64, exponent: Int)? {
+    static func digits(of value: Double, powers: PowersOfTen) -> (digits: UInt64, exponent: Int)? {
         let bits = value.bitPattern
         let fraction = bits & (1 &<< 52 &- 1)
         let q = Int(bits &>> 52) &- 1075  // the biased exponent's 0 (subnormals) falls below -128 too
@@ -34,7 +35,7 @@ enum ShortestDecimal {
         let irregular = fraction == 0
         let k = decimalExponent(binaryExponent: q, irregular: irregular)
         guard -k >= PowersOfTen.smallestExponent else { return nil }
-        return PowersOfTen.withTable { powers in
+        do {
             let power = powers.tenToThe(-k)
             // Scaled values are (c × 4, shifted by h) × significand / 2^192.
             let h = q &+ power.binaryExponent &+ 192
