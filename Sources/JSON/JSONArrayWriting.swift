@@ -11,29 +11,43 @@
 /// Appends `values` as a JSON array of integers.
 public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
     DecimalWriter.withDigitTable { decimal in
-        writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: { _ -> UInt8? in nil }) {
+        values.withUnsafeBufferPointer { values in
+            writeJSONArray(
+                values, thenFiller: 0, count: values.count, maxElementBytes: DecimalWriter.maxBytes, to: &out,
+                runSpelling: { _ -> UInt8? in nil }
+            ) {
+                decimal.write(UInt64($0), into: $1)
+            }
+        }
+    }
+}
+
+/// Appends `values`, then `zeros` more 0, as a JSON array of integers.
+func writeJSONArray(_ values: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int, to out: inout [UInt8]) {
+    // A loss mask: single digits, in runs.
+    let digitAfterComma = { (value: UInt8) -> UInt16? in
+        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
+    }
+    DecimalWriter.withDigitTable { decimal in
+        writeJSONArray(
+            values, thenFiller: 0, count: values.count + zeros, maxElementBytes: DecimalWriter.maxBytes, to: &out,
+            runSpelling: digitAfterComma
+        ) {
             decimal.write(UInt64($0), into: $1)
         }
     }
 }
 
-/// Appends `values` as a JSON array of integers.
-func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
-    // A loss mask: single digits, in runs.
-    let digitAfterComma = { (value: UInt8) -> UInt16? in
-        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
-    }
-    writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: digitAfterComma) {
-        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
-    }
-}
-
-/// Appends `values` as a JSON array of numbers, each spelled as `writeJSONDouble` does.
-func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
+/// Appends `values`, then `zeros` more 0.0, as a JSON array of numbers, each
+/// spelled as `writeJSONDouble` does.
+func writeJSONArray(_ values: UnsafeBufferPointer<Double>, thenZeros zeros: Int, to out: inout [UInt8]) {
     // Most of a trajectory's values are prompt tokens' 0.0.
     let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
     DoubleSpelling.withTables { spelling in
-        writeJSONArray(values, maxElementBytes: DoubleSpelling.maxBytes, to: &out, runSpelling: zeroAfterComma) {
+        writeJSONArray(
+            values, thenFiller: 0.0, count: values.count + zeros, maxElementBytes: DoubleSpelling.maxBytes, to: &out,
+            runSpelling: zeroAfterComma
+        ) {
             spelling.write($0, into: $1)
         }
     }
@@ -48,9 +62,10 @@ func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
     }
 }
 
-/// `[`, the elements separated by commas, `]`, staged in stack memory.
-/// Each element is written after a comma, and the first comma then becomes
-/// the `[`: the loop needs no test for the first element.
+/// `[`, the elements separated by commas, `]`, staged in stack memory:
+/// `values`, then `filler` up to `count` elements. Each element is written
+/// after a comma, and the first comma then becomes the `[`: the loop needs
+/// no test for the first element.
 ///
 /// `element` writes a value at the pointer it is given, at most
 /// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
@@ -60,43 +75,42 @@ func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
 /// is then written as copies of it.
 @inline(__always)
 private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
-    _ values: [Element], maxElementBytes: Int, to out: inout [UInt8],
-    runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
+    _ values: UnsafeBufferPointer<Element>, thenFiller filler: Element, count: Int, maxElementBytes: Int,
+    to out: inout [UInt8], runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
     let spellingBytes = MemoryLayout<Spelling>.size
     let arrayStart = out.count
-    values.withUnsafeBufferPointer { values in
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
-            let start = scratch.baseAddress!
-            let flushAt = scratch.count - maxElementBytes - 1
-            var used = 0
-            var index = 0
-            while index < values.count {
-                if used > flushAt {
-                    out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
-                    used = 0
-                }
-                let value = values[index]
-                if let spelling = runSpelling(value) {
-                    // The run, as far as the stage has room.
-                    let end = min(values.count, index &+ (scratch.count &- used) / spellingBytes)
-                    var runEnd = index &+ 1
-                    while runEnd < end, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
-                    // A counted loop of plain stores, which vectorizes.
-                    let copies = UnsafeMutableRawPointer(start + used)
-                    for copy in 0..<(runEnd &- index) {
-                        copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
-                    }
-                    used &+= spellingBytes &* (runEnd &- index)
-                    index = runEnd
-                } else {
-                    start[used] = UInt8(ascii: ",")
-                    used &+= 1 &+ element(value, start + used + 1)
-                    index &+= 1
-                }
+    let valueAt = { (index: Int) in index < values.count ? values[index] : filler }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
+        let start = scratch.baseAddress!
+        let flushAt = scratch.count - maxElementBytes - 1
+        var used = 0
+        var index = 0
+        while index < count {
+            if used > flushAt {
+                out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+                used = 0
             }
-            out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+            let value = valueAt(index)
+            if let spelling = runSpelling(value) {
+                // The run, as far as the stage has room.
+                let end = min(count, index &+ (scratch.count &- used) / spellingBytes)
+                var runEnd = index &+ 1
+                while runEnd < end, runSpelling(valueAt(runEnd)) == spelling { runEnd &+= 1 }
+                // A counted loop of plain stores, which vectorizes.
+                let copies = UnsafeMutableRawPointer(start + used)
+                for copy in 0..<(runEnd &- index) {
+                    copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
+                }
+                used &+= spellingBytes &* (runEnd &- index)
+                index = runEnd
+            } else {
+                start[used] = UInt8(ascii: ",")
+                used &+= 1 &+ element(value, start + used + 1)
+                index &+= 1
+            }
         }
+        out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
     }
     if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
     out.append(UInt8(ascii: "]"))

@@ -93,7 +93,7 @@ import Testing
         var generator = SeededGenerator(seed: 5)
         let values = (0..<3_000).map { _ in Double(Float(-12 * Double.random(in: 0..<1, using: &generator))) }
         var writer = JSONObjectWriter()
-        writer.add("logp", doubles: values)
+        values.withUnsafeBufferPointer { writer.add("logp", doubles: $0) }
         let written = Array(writer.finish())
         let expected = Array((#"{"logp":["# + values.map(\.description).joined(separator: ",") + "]}").utf8)
         let firstDifference = zip(written, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
