@@ -25,28 +25,24 @@ public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
 /// Appends `values`, then `zeros` more 0, as a JSON array of integers.
 func writeJSONArray(_ values: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int, to out: inout [UInt8]) {
     // A loss mask: single digits, in runs.
-    let digitAfterComma = { (value: UInt8) -> UInt16? in
-        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
-    }
-    DecimalWriter.withDigitTable { decimal in
-        writeJSONArray(
-            values, thenFiller: 0, count: values.count + zeros, maxElementBytes: DecimalWriter.maxBytes, to: &out,
-            runSpelling: digitAfterComma
-        ) {
-            decimal.write(UInt64($0), into: $1)
+    writeJSONArray(
+        values, thenFiller: 0, count: values.count + zeros, maxElementBytes: DecimalWriter.maxBytes, to: &out,
+        runSpelling: { value -> UInt16? in
+            value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
         }
+    ) {
+        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
     }
 }
 
 /// Appends `values`, then `zeros` more 0.0, as a JSON array of numbers, each
 /// spelled as `writeJSONDouble` does.
 func writeJSONArray(_ values: UnsafeBufferPointer<Double>, thenZeros zeros: Int, to out: inout [UInt8]) {
-    // Most of a trajectory's values are prompt tokens' 0.0.
-    let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
     DoubleSpelling.withTables { spelling in
         writeJSONArray(
             values, thenFiller: 0.0, count: values.count + zeros, maxElementBytes: DoubleSpelling.maxBytes, to: &out,
-            runSpelling: zeroAfterComma
+            // Most of a trajectory's values are prompt tokens' 0.0: ",0.0".
+            runSpelling: { value -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }
         ) {
             spelling.write($0, into: $1)
         }
@@ -80,7 +76,6 @@ private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
 ) {
     let spellingBytes = MemoryLayout<Spelling>.size
     let arrayStart = out.count
-    let valueAt = { (index: Int) in index < values.count ? values[index] : filler }
     withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
         let start = scratch.baseAddress!
         let flushAt = scratch.count - maxElementBytes - 1
@@ -91,12 +86,15 @@ private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
                 out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
                 used = 0
             }
-            let value = valueAt(index)
+            let value = index < values.count ? values[index] : filler
             if let spelling = runSpelling(value) {
-                // The run, as far as the stage has room.
+                // The run, as far as the stage has room: compared within the
+                // values, whole over the filler after them.
                 let end = min(count, index &+ (scratch.count &- used) / spellingBytes)
                 var runEnd = index &+ 1
-                while runEnd < end, runSpelling(valueAt(runEnd)) == spelling { runEnd &+= 1 }
+                let valuesEnd = min(end, values.count)
+                while runEnd < valuesEnd, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
+                if runEnd >= values.count, runSpelling(filler) == spelling { runEnd = end }
                 // A counted loop of plain stores, which vectorizes.
                 let copies = UnsafeMutableRawPointer(start + used)
                 for copy in 0..<(runEnd &- index) {

@@ -73,23 +73,23 @@ struct RetrieveFromText {
         let versionRuns = origins.map { run in
             (value: run.origin.weightVersion.isEmpty ? nil : run.origin.weightVersion, count: run.count)
         }
-        var answer = JSONObjectWriter(reservingCapacity: 32 * prompt.ids.count + 2 * prompt.text.utf8.count + 256)
-        answer.add("tokens", integers: prompt.ids)
-        answer.add("response", .string(prompt.text))
-        match.lossMask.withContiguousStorageIfAvailable {
-            answer.add("loss_mask", integers: $0, thenZeros: prompt.freshCount)
-        }!
-        answer.add("token_length", .int(prompt.ids.count))
-        answer.add("loss_mask_length", .int(prompt.ids.count))
-        match.logprobs.withContiguousStorageIfAvailable {
-            answer.add("rollout_logp", doubles: $0, thenZeros: prompt.freshCount)
-        }!
-        answer.add("weight_versions", runs: versionRuns)
-        answer.add("cached_tokens", .int(match.tokenCount))
-        answer.add("cache_hit", .bool(!match.isMiss))
-        answer.add("exact", .bool(prompt.freshCount == 0))
-        answer.add("retokenized_tokens", .int(prompt.freshCount))
-        answer.add("rid", origins.lastGeneration.map { .string($0) } ?? .null)
-        return answer.finish()
+        // The writer is made inside: captured by a closure, it would be
+        // copied whole by `finish`.
+        return match.withLogprobsAndLossMask { logprobs, lossMask in
+            var answer = JSONObjectWriter(reservingCapacity: 32 * prompt.ids.count + 2 * prompt.text.utf8.count + 256)
+            answer.add("tokens", integers: prompt.ids)
+            answer.add("response", .string(prompt.text))
+            answer.add("loss_mask", integers: lossMask, thenZeros: prompt.freshCount)
+            answer.add("token_length", .int(prompt.ids.count))
+            answer.add("loss_mask_length", .int(prompt.ids.count))
+            answer.add("rollout_logp", doubles: logprobs, thenZeros: prompt.freshCount)
+            answer.add("weight_versions", runs: versionRuns)
+            answer.add("cached_tokens", .int(match.tokenCount))
+            answer.add("cache_hit", .bool(!match.isMiss))
+            answer.add("exact", .bool(prompt.freshCount == 0))
+            answer.add("retokenized_tokens", .int(prompt.freshCount))
+            answer.add("rid", origins.lastGeneration.map { .string($0) } ?? .null)
+            return answer.finish()
+        }
     }
 }
