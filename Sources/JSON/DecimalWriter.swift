@@ -26,6 +26,21 @@ struct DecimalWriter {
         value < 100_000_000 ? writeLeading(value, into: out) : writeLong(value, into: out)
     }
 
+    /// Writes a comma and `value`: below 10^7, as one 8-byte store (the
+    /// eight-digit group's first byte is a zero, whose place the comma takes).
+    @inline(__always)
+    func writeAfterComma(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value < 10_000_000 else {
+            out.pointee = UInt8(ascii: ",")
+            return 1 &+ write(value, into: out + 1)
+        }
+        // The last digit's byte set, so that 0 keeps one digit without a clamp.
+        let digits = eightDigits(value)
+        let leadingZeros = (digits | 1 &<< 56).trailingZeroBitCount &>> 3
+        storeWord(((digits | asciiZeros) &>> (8 &* leadingZeros)) &<< 8 | UInt64(UInt8(ascii: ",")), into: out)
+        return 9 &- leadingZeros
+    }
+
     /// `write` of nine digits or more: apart, so that the usual case stays
     /// small enough to inline into an array's loop.
     @inline(never)

@@ -16,7 +16,7 @@ public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
                 values, thenFiller: 0, count: values.count, maxElementBytes: DecimalWriter.maxBytes, to: &out,
                 runSpelling: { _ -> UInt8? in nil }
             ) {
-                decimal.write(UInt64($0), into: $1)
+                decimal.writeAfterComma(UInt64($0), into: $1)
             }
         }
     }
@@ -31,7 +31,7 @@ func writeJSONArray(_ values: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int, 
             value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
         }
     ) {
-        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
+        value, out in DecimalWriter.withDigitTable { $0.writeAfterComma(UInt64(value), into: out) }
     }
 }
 
@@ -44,7 +44,9 @@ func writeJSONArray(_ values: UnsafeBufferPointer<Double>, thenZeros zeros: Int,
             // Most of a trajectory's values are prompt tokens' 0.0: ",0.0".
             runSpelling: { value -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }
         ) {
-            spelling.write($0, into: $1)
+            value, out in
+            out.pointee = UInt8(ascii: ",")
+            return 1 &+ spelling.write(value, into: out + 1)
         }
     }
 }
@@ -63,7 +65,7 @@ func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
 /// after a comma, and the first comma then becomes the `[`: the loop needs
 /// no test for the first element.
 ///
-/// `element` writes a value at the pointer it is given, at most
+/// `element` writes a comma and a value at the pointer it is given, at most
 /// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
 /// many of them count. `runSpelling` gives, for a value that usually comes
 /// in runs, its comma and spelling as the bytes of one `Spelling`
@@ -103,8 +105,7 @@ private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
                 used &+= spellingBytes &* (runEnd &- index)
                 index = runEnd
             } else {
-                start[used] = UInt8(ascii: ",")
-                used &+= 1 &+ element(value, start + used + 1)
+                used &+= element(value, start + used)
                 index &+= 1
             }
         }
