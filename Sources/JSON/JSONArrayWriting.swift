@@ -65,9 +65,9 @@ func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
 /// after a comma, and the first comma then becomes the `[`: the loop needs
 /// no test for the first element.
 ///
-/// `element` writes a comma and a value at the pointer it is given, at most
-/// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
-/// many of them count. `runSpelling` gives, for a value that usually comes
+/// `element` writes a comma and a value at the pointer it is given, storing
+/// at most `maxElementBytes` bytes after the comma (at least 8: whole-word
+/// stores), and returns how many of them count, the comma included. `runSpelling` gives, for a value that usually comes
 /// in runs, its comma and spelling as the bytes of one `Spelling`
 /// (little-endian), different for different values; a run of such a value
 /// is then written as copies of it.
