@@ -26,6 +26,21 @@ struct DecimalWriter {
         value < 100_000_000 ? writeLeading(value, into: out) : writeLong(value, into: out)
     }
 
+    /// Writes a comma and `value`: below 10^7, as one 8-byte store (the
+    /// eight-digit group's first byte is a zero, whose place the comma takes).
+    @inline(__always)
+    func writeAfterComma(_ value: UInt64, into out: UnsafeMutablePointer<UInt8>) -> Int {
+        guard value < 10_000_000 else {
+            out.pointee = UInt8(ascii: ",")
+            return 1 &+ write(value, into: out + 1)
+        }
+        // The last digit's byte set, so that 0 keeps one digit without a clamp.
+        let digits = eightDigits(value)
+        let leadingZeros = (digits | 1 &<< 56).trailingZeroBitCount &>> 3
+        storeWord(((digits | asciiZeros) &>> (8 &* leadingZeros)) &<< 8 | UInt64(UInt8(ascii: ",")), into: out)
+        return 9 &- leadingZeros
+    }
+
     /// `write` of nine digits or more: apart, so that the usual case stays
     /// small enough to inline into an array's loop.
     @inline(never)
@@ -57,10 +72,11 @@ struct DecimalWriter {
     /// The eight digits of `value` (below 10^8), leading zeros included, as
     /// digit values one per byte, the first in the lowest.
     @inline(__always)
-    private func eightDigits(_ value: UInt64) -> UInt64 {
+    func eightDigits(_ value: UInt64) -> UInt64 {
         let (high, low) = (value / 10_000, value % 10_000)
         return UInt64(quads[Int(high)]) | UInt64(quads[Int(low)]) &<< 32
     }
 
-    private var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
+    /// Added to eight digit values, their ASCII.
+    var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
 }

@@ -11,116 +11,108 @@
 /// Appends `values` as a JSON array of integers.
 public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
     DecimalWriter.withDigitTable { decimal in
-        writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: { _ -> UInt8? in nil }) {
-            decimal.write(UInt64($0), into: $1)
+        values.withUnsafeBufferPointer { values in
+            writeJSONArray(
+                values, thenFiller: 0, count: values.count, maxElementBytes: DecimalWriter.maxBytes, to: &out,
+                runSpelling: { _ -> UInt8? in nil }
+            ) {
+                decimal.writeAfterComma(UInt64($0), into: $1)
+            }
         }
     }
 }
 
-/// Appends `values` as a JSON array of integers.
-func writeJSONArray(_ values: [UInt8], to out: inout [UInt8]) {
+/// Appends `values`, then `zeros` more 0, as a JSON array of integers.
+func writeJSONArray(_ values: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int, to out: inout [UInt8]) {
     // A loss mask: single digits, in runs.
-    let digitAfterComma = { (value: UInt8) -> UInt16? in
-        value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
-    }
-    writeJSONArray(values, maxElementBytes: DecimalWriter.maxBytes, to: &out, runSpelling: digitAfterComma) {
-        value, out in DecimalWriter.withDigitTable { $0.write(UInt64(value), into: out) }
-    }
-}
-
-/// Appends `values` as a JSON array of numbers, each spelled as `writeJSONDouble` does.
-func writeJSONArray(_ values: [Double], to out: inout [UInt8]) {
-    // Most of a trajectory's values are prompt tokens' 0.0.
-    let zeroAfterComma = { (value: Double) -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }  // ",0.0"
-    writeJSONArray(values, maxElementBytes: maxDoubleBytes, to: &out, runSpelling: zeroAfterComma) {
-        formatDouble($0, into: $1)
+    writeJSONArray(
+        values, thenFiller: 0, count: values.count + zeros, maxElementBytes: DecimalWriter.maxBytes, to: &out,
+        runSpelling: { value -> UInt16? in
+            value < 10 ? UInt16(UInt8(ascii: ",")) | UInt16(UInt8(ascii: "0") &+ value) << 8 : nil
+        }
+    ) {
+        value, out in DecimalWriter.withDigitTable { $0.writeAfterComma(UInt64(value), into: out) }
     }
 }
 
-/// Appends the shortest text that reads back as exactly `value` (Swift's
-/// `description` is shortest-round-trip); whole numbers, such as a prompt
-/// token's log-probability 0.0, are written without a String; -0.0 keeps
-/// its sign. Non-finite values become null.
+/// Appends `values`, then `zeros` more 0.0, as a JSON array of numbers, each
+/// spelled as `writeJSONDouble` does.
+func writeJSONArray(_ values: UnsafeBufferPointer<Double>, thenZeros zeros: Int, to out: inout [UInt8]) {
+    DoubleSpelling.withTables { spelling in
+        writeJSONArray(
+            values, thenFiller: 0.0, count: values.count + zeros, maxElementBytes: DoubleSpelling.maxBytes, to: &out,
+            // Most of a trajectory's values are prompt tokens' 0.0: ",0.0".
+            runSpelling: { value -> UInt32? in value.bitPattern == 0 ? 0x302E_302C : nil }
+        ) {
+            value, out in
+            out.pointee = UInt8(ascii: ",")
+            return 1 &+ spelling.write(value, into: out + 1)
+        }
+    }
+}
+
+/// Appends `value` as `description` spells it (the shortest text that reads
+/// back as exactly `value`: see `DoubleSpelling`); non-finite values become null.
 func writeJSONDouble(_ value: Double, to out: inout [UInt8]) {
-    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxDoubleBytes) { scratch in
-        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: formatDouble(value, into: scratch.baseAddress!)))
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: DoubleSpelling.maxBytes) { scratch in
+        let count = DoubleSpelling.withTables { $0.write(value, into: scratch.baseAddress!) }
+        out.append(contentsOf: UnsafeBufferPointer(start: scratch.baseAddress!, count: count))
     }
 }
 
-/// `[`, the elements separated by commas, `]`, staged in stack memory.
-/// Each element is written after a comma, and the first comma then becomes
-/// the `[`: the loop needs no test for the first element.
+/// `[`, the elements separated by commas, `]`, staged in stack memory:
+/// `values`, then `filler` up to `count` elements. Each element is written
+/// after a comma, and the first comma then becomes the `[`: the loop needs
+/// no test for the first element.
 ///
-/// `element` writes a value at the pointer it is given, at most
-/// `maxElementBytes` bytes (at least 8: whole-word stores), and returns how
-/// many of them count. `runSpelling` gives, for a value that usually comes
+/// `element` writes a comma and a value at the pointer it is given, storing
+/// at most `maxElementBytes` bytes after the comma (at least 8: whole-word
+/// stores), and returns how many of them count, the comma included. `runSpelling` gives, for a value that usually comes
 /// in runs, its comma and spelling as the bytes of one `Spelling`
 /// (little-endian), different for different values; a run of such a value
 /// is then written as copies of it.
 @inline(__always)
 private func writeJSONArray<Element, Spelling: FixedWidthInteger>(
-    _ values: [Element], maxElementBytes: Int, to out: inout [UInt8],
-    runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
+    _ values: UnsafeBufferPointer<Element>, thenFiller filler: Element, count: Int, maxElementBytes: Int,
+    to out: inout [UInt8], runSpelling: (Element) -> Spelling?, element: (Element, UnsafeMutablePointer<UInt8>) -> Int
 ) {
     let spellingBytes = MemoryLayout<Spelling>.size
     let arrayStart = out.count
-    values.withUnsafeBufferPointer { values in
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
-            let start = scratch.baseAddress!
-            let flushAt = scratch.count - maxElementBytes - 1
-            var used = 0
-            var index = 0
-            while index < values.count {
-                if used > flushAt {
-                    out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
-                    used = 0
-                }
-                let value = values[index]
-                if let spelling = runSpelling(value) {
-                    // The run, as far as the stage has room.
-                    let end = min(values.count, index &+ (scratch.count &- used) / spellingBytes)
-                    var runEnd = index &+ 1
-                    while runEnd < end, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
-                    // A counted loop of plain stores, which vectorizes.
-                    let copies = UnsafeMutableRawPointer(start + used)
-                    for copy in 0..<(runEnd &- index) {
-                        copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
-                    }
-                    used &+= spellingBytes &* (runEnd &- index)
-                    index = runEnd
-                } else {
-                    start[used] = UInt8(ascii: ",")
-                    used &+= 1 &+ element(value, start + used + 1)
-                    index &+= 1
-                }
+    withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { scratch in
+        let start = scratch.baseAddress!
+        let flushAt = scratch.count - maxElementBytes - 1
+        var used = 0
+        var index = 0
+        while index < count {
+            if used > flushAt {
+                out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+                used = 0
             }
-            out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
+            let value = index < values.count ? values[index] : filler
+            if let spelling = runSpelling(value) {
+                // The run, as far as the stage has room: compared within the
+                // values, whole over the filler after them.
+                let end = min(count, index &+ (scratch.count &- used) / spellingBytes)
+                var runEnd = index &+ 1
+                let valuesEnd = min(end, values.count)
+                while runEnd < valuesEnd, runSpelling(values[runEnd]) == spelling { runEnd &+= 1 }
+                if runEnd >= values.count, runSpelling(filler) == spelling { runEnd = end }
+                // A counted loop of plain stores, which vectorizes.
+                let copies = UnsafeMutableRawPointer(start + used)
+                for copy in 0..<(runEnd &- index) {
+                    copies.storeBytes(of: spelling.littleEndian, toByteOffset: copy &* spellingBytes, as: Spelling.self)
+                }
+                used &+= spellingBytes &* (runEnd &- index)
+                index = runEnd
+            } else {
+                used &+= element(value, start + used)
+                index &+= 1
+            }
         }
+        out.append(contentsOf: UnsafeBufferPointer(start: start, count: used))
     }
     if out.count == arrayStart { out.append(UInt8(ascii: "[")) } else { out[arrayStart] = UInt8(ascii: "[") }
     out.append(UInt8(ascii: "]"))
-}
-
-/// The longest spelling `formatDouble` writes: `description`'s, at most 24
-/// bytes (`-2.2250738585072014e-308`), with room to spare.
-private let maxDoubleBytes = 32
-
-private func formatDouble(_ value: Double, into out: UnsafeMutablePointer<UInt8>) -> Int {
-    if value == 0 { return store(ascii: value.sign == .minus ? "-0.0" : "0.0", into: out) }
-    guard value.isFinite else { return store(ascii: "null", into: out) }
-    // Whole below 1e15: the conversion is exact (not `rounded()`, a libm call).
-    guard value.magnitude < 1e15, Double(Int64(value)) == value else {
-        var text = value.description
-        return text.withUTF8 { utf8 in
-            precondition(utf8.count <= maxDoubleBytes, "a Double's description is at most 24 bytes")
-            out.initialize(from: utf8.baseAddress!, count: utf8.count)
-            return utf8.count
-        }
-    }
-    var written = 0
-    if value.sign == .minus { out.pointee = UInt8(ascii: "-"); written = 1 }
-    written += DecimalWriter.withDigitTable { $0.write(UInt64(value.magnitude), into: out + written) }
-    return written + store(ascii: ".0", into: out + written)
 }
 
 @inline(__always)

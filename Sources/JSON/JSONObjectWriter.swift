@@ -23,14 +23,16 @@ public struct JSONObjectWriter {
         writeJSONArray(integers, to: &out)
     }
 
-    public mutating func add(_ key: StaticString, integers: [UInt8]) {
+    /// `integers`, then `zeros` more 0 (a cached prefix's values, then fresh prompt tokens').
+    public mutating func add(_ key: StaticString, integers: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int = 0) {
         writeKey(key)
-        writeJSONArray(integers, to: &out)
+        writeJSONArray(integers, thenZeros: zeros, to: &out)
     }
 
-    public mutating func add(_ key: StaticString, doubles: [Double]) {
+    /// `doubles`, then `zeros` more 0.0 (a cached prefix's values, then fresh prompt tokens').
+    public mutating func add(_ key: StaticString, doubles: UnsafeBufferPointer<Double>, thenZeros zeros: Int = 0) {
         writeKey(key)
-        writeJSONArray(doubles, to: &out)
+        writeJSONArray(doubles, thenZeros: zeros, to: &out)
     }
 
     /// An array of strings given as runs of equal values (`nil`: `null`);

@@ -25,6 +25,17 @@ public struct RadixMatch: Sendable {
     public var tokenCount: Int { values.count }
     public var isMiss: Bool { values.count == 0 }
 
+    /// Calls `body` with the log-probabilities and the loss mask in memory,
+    /// for readers that take them in bulk (valid only inside `body`).
+    @inlinable
+    public func withLogprobsAndLossMask<Result>(
+        _ body: (_ logprobs: UnsafeBufferPointer<Double>, _ lossMask: UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        logprobs.withContiguousStorageIfAvailable { logprobs in
+            lossMask.withContiguousStorageIfAvailable { body(logprobs, $0) }!
+        }!
+    }
+
     /// Runs of equal origins, in token order: prompt tokens (loss mask 0)
     /// have `TokenOrigin.prompt`, generated ones their generation's.
     public var originRuns: [TokenOriginRun] {

@@ -33,13 +33,31 @@ import Testing
         let promptRun = Array(repeating: 0.0, count: 1_500) + [-0.0] + Array(repeating: 0.0, count: 2_500)
         let values = special + promptRun + logprobs + promptRun
         var writer = JSONObjectWriter()
-        writer.add("logp", doubles: values)
+        values.withUnsafeBufferPointer { writer.add("logp", doubles: $0) }
         let spelled = values.map { value -> String in
             guard value.isFinite else { return "null" }
             guard value == value.rounded(), value.magnitude < 1e15 else { return value.description }
             return (value.sign == .minus ? "-" : "") + String(UInt64(value.magnitude)) + ".0"
         }
         #expect(String(decoding: writer.finish(), as: UTF8.self) == #"{"logp":["# + spelled.joined(separator: ",") + "]}")
+    }
+
+    /// A cached prefix's values, then the fresh prompt tokens' zeros, which
+    /// continue the prefix's own run of zeros and outgrow the writer's buffer.
+    @Test func valuesThenZeros() {
+        for count in [0, 1, 3, 5_000] {
+            let logprobs = [-0.5, 0.0, 0.0, -1e-7].prefix(count % 5)
+            let mask = [UInt8(0), 1, 0].prefix(count % 4)
+            var writer = JSONObjectWriter()
+            Array(logprobs).withUnsafeBufferPointer { writer.add("logp", doubles: $0, thenZeros: count) }
+            Array(mask).withUnsafeBufferPointer { writer.add("mask", integers: $0, thenZeros: count) }
+            let spelledLogprobs = logprobs.map(\.description) + repeatElement("0.0", count: count)
+            let spelledMask = mask.map(String.init) + repeatElement("0", count: count)
+            let expected =
+                #"{"logp":["# + spelledLogprobs.joined(separator: ",") + #"],"mask":["#
+                + spelledMask.joined(separator: ",") + "]}"
+            #expect(String(decoding: writer.finish(), as: UTF8.self) == expected, "\(count)")
+        }
     }
 
     @Test func maskValuesAndVersionRunsExpandInOrder() {
@@ -49,7 +67,7 @@ import Testing
             + Array(repeating: 0, count: 3_000) + Array(repeating: 1, count: 2_500) + [9, 10, 0]
         let runs: [(value: String?, count: Int)] = [(nil, 3), ("7", 0), ("7", 5_000), ("a\"b", 1), (nil, 2_001), ("x", 1)]
         var writer = JSONObjectWriter()
-        writer.add("mask", integers: mask)
+        mask.withUnsafeBufferPointer { writer.add("mask", integers: $0) }
         writer.add("versions", runs: runs)
         let spelled: [String?: String] = [nil: "null", "7": #""7""#, "a\"b": #""a\"b""#, "x": #""x""#]
         let versions: [String] = runs.flatMap { run in repeatElement(spelled[run.value]!, count: run.count) }

@@ -1,6 +1,7 @@
 /// A seeded random generator (SplitMix64), so that a failing case can be
-/// replayed. The tests' one generator; the radix-cache fuzz target and the
-/// radix-cache benchmarks link this file too (symlinks), so it imports nothing.
+/// replayed. The tests' one generator; the radix-cache fuzz target, the
+/// radix-cache benchmarks and JSONTests (which has no TestSupport) link this
+/// file too (symlinks), so it imports nothing.
 public struct SeededGenerator: RandomNumberGenerator, Sendable {
     public var state: UInt64
 

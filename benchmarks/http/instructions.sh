@@ -7,10 +7,11 @@
 # shutdown do not count. Every thread counts (the thread pool's, the cache
 # writer's). Prints the total per request and the costliest functions.
 #
-#   usage: benchmarks/http/instructions.sh [--path retrieve|radix-generate|generate]
+#   usage: benchmarks/http/instructions.sh [--path retrieve|retrieve-rollout|radix-generate|generate]
 #                                          [--binary FILE] [--requests-seconds S] [--top N] [--keep FILE]
 #                                          [--router-args "ARGS"]   (extra slime-router flags, e.g. "--request-timeout 60")
-#     retrieve        POST /retrieve_from_text on a stored ~2 KB trajectory
+#     retrieve        POST /retrieve_from_text on a stored ~2 KB chat trajectory (430 tokens, 12 generated)
+#     retrieve-rollout  the same on a rollout-shaped one (427 tokens, 330 generated with log-probabilities)
 #     radix-generate  POST /generate through the radix cache (radix-generate.lua)
 #     generate        pass-through POST /generate (no middleware)
 #   --binary defaults to .build-release/release/slime-router; --keep copies
@@ -21,6 +22,7 @@ here=benchmarks/http
 script=http/instructions.sh
 . benchmarks/lib/common.sh
 . benchmarks/http/nginx.sh
+. benchmarks/http/retrieve.sh
 
 path=retrieve
 binary=.build-release/release/slime-router
@@ -40,7 +42,7 @@ while [ $# -gt 0 ]; do
         *) echo "instructions.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
-case $path in retrieve|radix-generate|generate) ;; *) die "unknown path '$path'" ;; esac
+case $path in retrieve|retrieve-rollout|radix-generate|generate) ;; *) die "unknown path '$path'" ;; esac
 need wrk nginx curl python3 valgrind callgrind_control callgrind_annotate strip
 [ -x "$binary" ] || die "$binary missing: swift build -c release --scratch-path .build-release --product slime-router"
 tokenizer=$(qwen3_tokenizer)
@@ -50,11 +52,13 @@ start_work_dir http-instructions
 cp "$binary" "$work/router"
 strip -g "$work/router"
 
+trajectory=chat
+[ "$path" = retrieve-rollout ] && trajectory=rollout
 upstream_port=$(free_port)
-start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$(minified_json "$here/radix-upstream.json")"
+start_trajectory_upstream "$trajectory" "$upstream_port" "$tokenizer"
 pids+=("$started_pid")
 upstream="http://127.0.0.1:$upstream_port"
-wait_for_200 upstream "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
+wait_for_200 "$trajectory-upstream" "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
 
 middleware=(--middleware radix-tree --hf-checkpoint "$tokenizer")
 [ "$path" = generate ] && middleware=()
@@ -67,14 +71,9 @@ pids+=("$router")
 wait_for_200 router "$router" "http://127.0.0.1:$port/generate" 10 "$(cat "$here/request.json")"
 
 case $path in
-    retrieve)
-        # The trajectory radix.sh retrieves: a ~2 KB prompt stored with its answer.
-        prompt=$(python3 -c 'print("<|im_start|>system\n" + "Answer with care and show each step of the arithmetic. " * 36 + "<|im_end|>\n<|im_start|>user\nWhat is 12 * 7?<|im_end|>\n<|im_start|>assistant\n", end="")')
-        answer=$(curl -s -H 'Content-Type: application/json' --data-binary \
-            "$(python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1], "sampling_params": {"max_new_tokens": 16}}))' "$prompt")" \
-            "http://127.0.0.1:$port/generate")
-        python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1] + json.loads(sys.argv[2])["text"]}), end="")' \
-            "$prompt" "$answer" >"$work/retrieve.json"
+    retrieve|retrieve-rollout)
+        stored=$(store_trajectory "$trajectory" "http://127.0.0.1:$port" "$work/retrieve.json")
+        log "$trajectory trajectory: $stored"
         export RETRIEVE_BODY="$work/retrieve.json"
         url="http://127.0.0.1:$port/retrieve_from_text" lua=$here/retrieve.lua ;;
     radix-generate) url="http://127.0.0.1:$port/generate" lua=$here/radix-generate.lua ;;

@@ -6,8 +6,10 @@
 #        slime-router-curl  the same, worker calls on libcurl
 #        sglang-router      SGLang's Rust router, round_robin (no cache: it
 #                           relays the text)
-#   2. POST /retrieve_from_text on a stored trajectory of about 2 KB
-#      (slime-router alone: no peer has the endpoint).
+#   2. POST /retrieve_from_text on two stored trajectories of about 2 KB
+#      (retrieve.sh): a chat prompt with a short answer, and a rollout mostly
+#      generated, with log-probabilities (slime-router alone: no peer has the
+#      endpoint).
 # Each peer alone on core 1, in front of a static nginx upstream (http/run.sh's,
 # answering radix-upstream.json to every request: SGLang's shape with
 # log-probabilities, so that slime-router stores each trajectory), which
@@ -22,6 +24,7 @@ here=benchmarks/http
 script=http/radix.sh
 . benchmarks/lib/common.sh
 . benchmarks/http/nginx.sh
+. benchmarks/http/retrieve.sh
 
 duration=10
 warmup=3
@@ -54,13 +57,22 @@ router=${binary:-$bin/slime-router}
 start_work_dir http-radix
 
 upstream_port=$(free_port)
-start_nginx upstream "$here/nginx-upstream.conf.template" 0 "$upstream_port" "" "$(minified_json "$here/radix-upstream.json")"
+start_trajectory_upstream chat "$upstream_port" "$tokenizer"
 pids+=("$started_pid")
 upstream="http://127.0.0.1:$upstream_port"
-wait_for_200 upstream "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
+wait_for_200 chat-upstream "$started_pid" "$upstream/generate" 2 "$(cat "$here/request.json")"
+case " $peers " in
+    *" slime-router "*)
+        rollout_port=$(free_port)
+        start_trajectory_upstream rollout "$rollout_port" "$tokenizer"
+        pids+=("$started_pid")
+        rollout_upstream="http://127.0.0.1:$rollout_port"
+        wait_for_200 rollout-upstream "$started_pid" "$rollout_upstream/generate" 2 "$(cat "$here/request.json")" ;;
+esac
 
+# start_peer NAME PORT [UPSTREAM]: UPSTREAM defaults to the chat upstream.
 start_peer() {
-    local name=$1 port=$2
+    local name=$1 port=$2 upstream=${3:-$upstream}
     case $name in
         slime-router|slime-router-curl)
             local client=native
@@ -123,19 +135,21 @@ for peer in $peers; do
     wait_for_200 "$peer" "$started_pid" "http://127.0.0.1:$port/generate" 5 "$(cat "$here/request.json")"
     wrk_row "$peer: /generate, 1 KB shared prompt, unique turns" "$started_pid" "http://127.0.0.1:$port/generate" "$here/radix-generate.lua"
     if [ "$peer" = slime-router ]; then
-        # A trajectory of about 2 KB: a ~2 KB prompt, stored with its answer.
-        prompt=$(python3 -c 'print("<|im_start|>system\n" + "Answer with care and show each step of the arithmetic. " * 36 + "<|im_end|>\n<|im_start|>user\nWhat is 12 * 7?<|im_end|>\n<|im_start|>assistant\n", end="")')
-        answer=$(curl -s -H 'Content-Type: application/json' --data-binary \
-            "$(python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1], "sampling_params": {"max_new_tokens": 16}}))' "$prompt")" \
-            "http://127.0.0.1:$port/generate")
-        python3 -c 'import json, sys; print(json.dumps({"text": sys.argv[1] + json.loads(sys.argv[2])["text"]}), end="")' \
-            "$prompt" "$answer" >"$work/retrieve.json"
-        hit=$(curl -s -H 'Content-Type: application/json' --data-binary @"$work/retrieve.json" "http://127.0.0.1:$port/retrieve_from_text" |
-            python3 -c 'import json, sys; r = json.load(sys.stdin); print(r["cache_hit"], r["token_length"])')
-        case $hit in True*) ;; *) die "the 2 KB trajectory was not found in the cache: $hit" ;; esac
-        log "retrieve: $(wc -c <"$work/retrieve.json") bytes of text, $hit"
+        stored=$(store_trajectory chat "http://127.0.0.1:$port" "$work/retrieve.json")
+        log "chat trajectory: $stored"
         export RETRIEVE_BODY="$work/retrieve.json"
-        wrk_row "$peer: /retrieve_from_text, $(wc -c <"$work/retrieve.json") B trajectory (${hit#True } tokens)" \
+        wrk_row "$peer: /retrieve_from_text, chat trajectory ($stored)" \
+            "$started_pid" "http://127.0.0.1:$port/retrieve_from_text" "$here/retrieve.lua"
+        stop "$started_pid"
+        # The rollout's answer comes from its own upstream: another router in front of it.
+        port=$(free_port)
+        start_peer "$peer" "$port" "$rollout_upstream"
+        pids+=("$started_pid")
+        wait_for_200 "$peer" "$started_pid" "http://127.0.0.1:$port/generate" 5 "$(cat "$here/request.json")"
+        stored=$(store_trajectory rollout "http://127.0.0.1:$port" "$work/retrieve-rollout.json")
+        log "rollout trajectory: $stored"
+        export RETRIEVE_BODY="$work/retrieve-rollout.json"
+        wrk_row "$peer: /retrieve_from_text, rollout trajectory ($stored)" \
             "$started_pid" "http://127.0.0.1:$port/retrieve_from_text" "$here/retrieve.lua"
     fi
     stop "$started_pid"

@@ -60,29 +60,36 @@ struct RetrieveFromText {
     }
 
     /// The answer's bytes, written straight out: a long trajectory has
-    /// thousands of ids, log-probabilities and versions.
+    /// thousands of ids, log-probabilities and versions. The cached prefix's
+    /// values are written from the match's memory; the fresh tokens after it
+    /// are prompt (log-probability 0.0, mask 0, no origin).
     private static func answer(_ prompt: EncodedPrompt) -> [UInt8] {
-        let record = PromptRecord(prompt)
-        // Prompt tokens, fresh or cached, have no version (null). The record's
-        // origins cover every token, so the runs and the generation come from
-        // them once; neighbours of one version need no merging to be written.
-        let origins = record.originRuns
+        let match = prompt.match
+        // Prompt tokens, fresh or cached, have no version (null). The origins
+        // cover every token, so the runs and the generation come from them
+        // once; neighbours of one version need no merging to be written.
+        var origins = match.originRuns
+        origins.append(.prompt, count: prompt.freshCount)
         let versionRuns = origins.map { run in
             (value: run.origin.weightVersion.isEmpty ? nil : run.origin.weightVersion, count: run.count)
         }
-        var answer = JSONObjectWriter(reservingCapacity: 32 * record.ids.count + 2 * prompt.text.utf8.count + 256)
-        answer.add("tokens", integers: record.ids)
-        answer.add("response", .string(prompt.text))
-        answer.add("loss_mask", integers: record.lossMask)
-        answer.add("token_length", .int(record.ids.count))
-        answer.add("loss_mask_length", .int(record.lossMask.count))
-        answer.add("rollout_logp", doubles: record.logprobs)
-        answer.add("weight_versions", runs: versionRuns)
-        answer.add("cached_tokens", .int(prompt.match.tokenCount))
-        answer.add("cache_hit", .bool(!prompt.match.isMiss))
-        answer.add("exact", .bool(prompt.freshCount == 0))
-        answer.add("retokenized_tokens", .int(prompt.freshCount))
-        answer.add("rid", origins.lastGeneration.map { .string($0) } ?? .null)
-        return answer.finish()
+        // The writer is made inside: captured by a closure, it would be
+        // copied whole by `finish`.
+        return match.withLogprobsAndLossMask { logprobs, lossMask in
+            var answer = JSONObjectWriter(reservingCapacity: 32 * prompt.ids.count + 2 * prompt.text.utf8.count + 256)
+            answer.add("tokens", integers: prompt.ids)
+            answer.add("response", .string(prompt.text))
+            answer.add("loss_mask", integers: lossMask, thenZeros: prompt.freshCount)
+            answer.add("token_length", .int(prompt.ids.count))
+            answer.add("loss_mask_length", .int(prompt.ids.count))
+            answer.add("rollout_logp", doubles: logprobs, thenZeros: prompt.freshCount)
+            answer.add("weight_versions", runs: versionRuns)
+            answer.add("cached_tokens", .int(match.tokenCount))
+            answer.add("cache_hit", .bool(!match.isMiss))
+            answer.add("exact", .bool(prompt.freshCount == 0))
+            answer.add("retokenized_tokens", .int(prompt.freshCount))
+            answer.add("rid", origins.lastGeneration.map { .string($0) } ?? .null)
+            return answer.finish()
+        }
     }
 }
