@@ -11,6 +11,9 @@ public struct HTTPHeadersAssembly {
 
     public init() {}
 
+    /// Whether a field's name began and its line is not ended yet.
+    public var isReadingField: Bool { fieldStart != nil }
+
     /// A piece of the field's name. Pieces are appended as typed bytes,
     /// which `append(contentsOf:)` copies at once (raw ones byte by byte).
     public mutating func namePiece(_ piece: UnsafeRawBufferPointer) {

@@ -12,7 +12,10 @@ final class CurlTransfer: UpstreamTransfer {
     private let body: UnsafeMutableRawBufferPointer
     let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE))
     private var status = 0
-    private var responseHeaders = HTTPHeaders()
+    /// The answer's fields; a field stays open until the next line, which may fold into it.
+    private var responseFields = HTTPHeadersAssembly()
+    /// Why the answer's head was refused, when a line of it was malformed.
+    private var malformedHead: String?
     private(set) var headDelivered = false
     /// Curl had a connection (new or reused) and began sending the request:
     /// a failure before this reached nothing at the worker.
@@ -89,16 +92,22 @@ final class CurlTransfer: UpstreamTransfer {
     }
 
     /// Adds `name: value` (or `name:`, which removes curl's own field) to
-    /// the header list, spelled in `scratch`: curl copies each line.
+    /// the header list, spelled in `scratch`: curl copies each line. An
+    /// empty value is spelled `name;`, curl's way to send a field with
+    /// nothing after its colon (`name:` would remove it).
     private func appendHeaderLine(
         _ name: UnsafeBufferPointer<UInt8>, _ value: UnsafeBufferPointer<UInt8>?, scratch line: inout [UInt8]
     ) {
         line.removeAll(keepingCapacity: true)
         line.append(contentsOf: name)
-        line.append(UInt8(ascii: ":"))
-        if let value {
-            line.append(UInt8(ascii: " "))
-            line.append(contentsOf: value)
+        if let value, value.isEmpty {
+            line.append(UInt8(ascii: ";"))
+        } else {
+            line.append(UInt8(ascii: ":"))
+            if let value {
+                line.append(UInt8(ascii: " "))
+                line.append(contentsOf: value)
+            }
         }
         line.append(0)
         headerList = line.withUnsafeBytes { curl_slist_append(headerList, $0.baseAddress!.assumingMemoryBound(to: CChar.self)) }
@@ -126,24 +135,47 @@ final class CurlTransfer: UpstreamTransfer {
     }
 
     /// One line of the response head, parsed on its bytes; the name and
-    /// value are kept as bytes.
+    /// value are kept as bytes. Lines are read as llhttp reads them on the
+    /// plain-HTTP path, so both clients hand the router the same fields: an
+    /// obs-fold continues the field before it, and a line that is no field
+    /// (no name, whitespace before the colon, a bare CR or NUL) refuses the
+    /// answer.
     private func receivedHeaderLine(_ line: UnsafeRawBufferPointer) -> Int {
         var end = line.count
-        while end > 0, line[end - 1] == 0x0A || line[end - 1] == 0x0D { end -= 1 }
-        if end == 0 {
-            if status >= 200 { deliverHead() }
-        } else if line.starts(with: "HTTP/".utf8) {
+        if end > 0, line[end - 1] == 0x0A { end -= 1 }
+        if end > 0, line[end - 1] == 0x0D { end -= 1 }
+        let content = UnsafeRawBufferPointer(rebasing: line[..<end])
+        if content.isEmpty {
+            responseFields.endField()
+            if status >= 200 { deliverHead(to: handlers) }
+        } else if content.starts(with: "HTTP/".utf8) {
             // A new status line: any earlier 1xx head is discarded.
-            status = Self.statusCode(in: UnsafeRawBufferPointer(rebasing: line[..<end]))
-            responseHeaders = HTTPHeaders()
-        } else if let colon = line[..<end].firstIndex(of: UInt8(ascii: ":")) {
+            status = Self.statusCode(in: content)
+            _ = responseFields.take()
+        } else if let problem = Self.problem(inFieldLine: content, continuing: responseFields.isReadingField) {
+            malformedHead = problem
+            return 0  // curl fails the transfer with CURLE_WRITE_ERROR
+        } else if content[0] == 0x20 || content[0] == 0x09 {
+            responseFields.valuePiece(content)
+        } else {
+            let colon = content.firstIndex(of: UInt8(ascii: ":"))!
             var valueStart = colon + 1
-            while valueStart < end, line[valueStart] == 0x20 || line[valueStart] == 0x09 { valueStart += 1 }
-            responseHeaders.add(
-                name: UnsafeRawBufferPointer(rebasing: line[..<colon]).assumingMemoryBound(to: UInt8.self),
-                value: UnsafeRawBufferPointer(rebasing: line[valueStart..<end]).assumingMemoryBound(to: UInt8.self))
+            while valueStart < end, content[valueStart] == 0x20 || content[valueStart] == 0x09 { valueStart += 1 }
+            responseFields.endField()
+            responseFields.namePiece(UnsafeRawBufferPointer(rebasing: content[..<colon]))
+            responseFields.valuePiece(UnsafeRawBufferPointer(rebasing: content[valueStart...]))
         }
         return line.count
+    }
+
+    /// Why `line` (without its line end) cannot be a field line of an
+    /// answer, or nil. A line starting with whitespace continues an open field.
+    private static func problem(inFieldLine line: UnsafeRawBufferPointer, continuing: Bool) -> String? {
+        if line.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0 }) { return "a header line holds a bare CR, LF or NUL" }
+        if line[0] == 0x20 || line[0] == 0x09 { return continuing ? nil : "a folded header line continues no field" }
+        guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0 else { return "a header line has no field name" }
+        let nameIsToken = line[..<colon].allSatisfy { $0 > 0x20 && $0 < 0x7F }
+        return nameIsToken ? nil : "a header field name holds whitespace or a control byte"
     }
 
     /// The three digits after the first space of `HTTP/1.1 200 OK`.
@@ -157,15 +189,16 @@ final class CurlTransfer: UpstreamTransfer {
         return code
     }
 
-    private func deliverHead() {
+    /// Hands the fields over (moved, not copied: the handler changes them in place).
+    private func deliverHead(to handlers: UpstreamHandlers?) {
         guard !headDelivered else { return }
         headDelivered = true
-        handlers?.onHead(status, responseHeaders)
+        handlers?.onHead(status, responseFields.take())
     }
 
     private func received(_ bytes: UnsafeRawBufferPointer) -> Int {
         guard let handlers, !isCancelled else { return 0 }  // 0 aborts the transfer
-        deliverHead()
+        deliverHead(to: handlers)
         // Returning CURL_WRITEFUNC_PAUSE tells curl that nothing of the piece
         // was taken, so it delivers the same bytes again after the resume;
         // the handler did take them, so they are skipped then.
@@ -184,21 +217,15 @@ final class CurlTransfer: UpstreamTransfer {
         guard let handlers else { return }
         self.handlers = nil
         if code == CURLE_OK {
-            deliverHeadIfMissing(handlers)
+            deliverHead(to: handlers)
             handlers.onComplete(.success(()))
         } else {
             handlers.onComplete(.failure(error(for: code)))
         }
     }
 
-    private func deliverHeadIfMissing(_ handlers: UpstreamHandlers) {
-        if !headDelivered {
-            headDelivered = true
-            handlers.onHead(status, responseHeaders)
-        }
-    }
-
     private func error(for code: CURLcode) -> UpstreamError {
+        if let malformedHead { return .transport("malformed answer head: \(malformedHead)") }
         let detail = errorBuffer.pointee != 0 ? String(cString: errorBuffer) : String(cString: curl_easy_strerror(code))
         switch code {
         case CURLE_COULDNT_CONNECT, CURLE_COULDNT_RESOLVE_HOST:
