@@ -23,6 +23,19 @@ import TestSupport
         #expect(try client.readResponse().text == echoed("POST", "/chunks", body: "hello world"))
     }
 
+    /// Trailers are not header fields: none of them reaches the handler
+    /// (which would forward them to a worker as if the client had sent them).
+    @Test func trailersOfAChunkedBodyAreNotAddedToTheHeaders() throws {
+        let server = try TestServer { request, responder, _ in
+            responder.send(HTTPResponse(status: 200, body: Array(request.headers.map(\.name).joined(separator: ",").utf8)))
+        }
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send(
+            "POST /trailed HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n"
+                + "1\r\na\r\n0\r\nX-A: 1\r\nX-B: 2\r\n\r\n")
+        #expect(try client.readResponse().text == "Host,Transfer-Encoding")
+    }
+
     @Test func chunkedBodySentByteByByte() throws {
         let server = try TestServer(handler: echoHandler)
         let client = try RawHTTPConnection(port: server.port)
