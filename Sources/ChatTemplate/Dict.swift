@@ -99,8 +99,15 @@ public struct Dict {
     /// items as they stand (`tojson` writes them without converting them).
     var distinctJSONMembers: [(key: String, value: JSONValue)]? { json.flatMap(Self.distinct) }
 
-    /// `members` when no key repeats.
+    /// `members` when no key repeats. A message's few keys are compared
+    /// pairwise; more are hashed, so that a tool schema with thousands of
+    /// properties costs a pass, not their square (it runs at every `tojson`).
     static func distinct(_ members: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]? {
+        if members.count > 16 {
+            var seen = Set<DictKey>(minimumCapacity: members.count)
+            for member in members where !seen.insert(DictKey(text: member.key)).inserted { return nil }
+            return members
+        }
         for later in members.indices.dropFirst() {
             for earlier in 0..<later where sameBytes(members[earlier].key, members[later].key) { return nil }
         }
@@ -254,6 +261,8 @@ struct DictKey: Hashable {
         case string(String)
     }
     private let storage: Storage
+
+    init(text: String) { storage = .string(text) }
 
     init?(_ value: Value) {
         switch value {

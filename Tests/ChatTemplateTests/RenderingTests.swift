@@ -198,6 +198,12 @@ extension RenderingTests {
             variables: #"{"o": {"n": [1.0, 1e2, -0, 0.10, 7], "s": "é\"\n", "d": {"k": 1, "k": 2}, "e": {}, "l": [[]], "t": true, "z": null}}"#,
             expect: #"{"n": [1.0, 100.0, 0, 0.1, 7], "s": "é\"\n", "d": {"k": 2}, "e": {}, "l": [[]], "t": true, "z": null}"#),
         Case(
+            "a request object with many keys: a repeat found past the first sixteen, keys of the same text in other normal forms kept apart",
+            "{{ o|tojson }} {{ o|length }} {{ p|length }}",
+            variables: "{\"o\": {" + (0..<20).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + ", \"k2\": \"last\"}, "
+                + "\"p\": {" + (0..<20).map { "\"p\($0)\": 0" }.joined(separator: ", ") + ", \"\u{E9}\": 1, \"e\u{301}\": 2}}",
+            expect: "{" + (0..<20).map { $0 == 2 ? "\"k2\": \"last\"" : "\"k\($0)\": \($0)" }.joined(separator: ", ") + "} 20 22"),
+        Case(
             "string filters and methods",
             "{{ '  x  '|trim }}|{{ 'a,b'.split(',') }}|{{ 'abc'.startswith('a') }}|{{ 'abc'.endswith(('x', 'c')) }}|{{ 'aXbX'.replace('X', '-') }}|{{ 'Hello World'|lower }}|{{ 'hello wORLD-x'|title }}|{{ 'hELLO'|capitalize }}|{{ 'ab'|upper }}|{{ \"they're\".title() }}",
             expect: "x|['a', 'b']|True|True|a-b-|hello world|Hello World-X|Hello|AB|They'Re"),
