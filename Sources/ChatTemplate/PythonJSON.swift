@@ -51,41 +51,23 @@ enum PythonJSON {
             out.append(number.isNaN ? "NaN" : number.isInfinite ? (number < 0 ? "-Infinity" : "Infinity") : pythonFloatRepr(number))
         case .string(let text), .markup(let text): writeString(text, ensureASCII: options.ensureASCII, to: out)
         case .list(let items), .tuple(let items):
-            guard !items.isEmpty else { out.append("[]"); return }
-            out.append(UInt8(ascii: "["))
-            for offset in items.indices {
-                if offset > 0 { out.append(options.itemSeparator) }
-                newline(options, level + 1, to: out)
+            try writeArray(items.count, options, level: level, to: out) { (offset) throws(TemplateError) in
                 try write(items[offset], options, level: level + 1, to: out)
             }
-            newline(options, level, to: out)
-            out.append(UInt8(ascii: "]"))
         case .dict(let dict):
             if !options.sortKeys, let members = dict.distinctJSONMembers { return try write(members, options, level: level, to: out) }
-            guard !dict.isEmpty else { out.append("{}"); return }
-            out.append(UInt8(ascii: "{"))
-            var first = true
-            func member(_ key: String, _ item: Value) throws(TemplateError) {
-                if !first { out.append(options.itemSeparator) }
-                first = false
-                newline(options, level + 1, to: out)
-                writeString(key, ensureASCII: options.ensureASCII, to: out)
-                out.append(options.keySeparator)
-                try write(item, options, level: level + 1, to: out)
-            }
+            var pairs: [(key: String, value: Value)] = []
+            pairs.reserveCapacity(dict.count)
+            for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
             if options.sortKeys {
-                var pairs: [(key: String, value: Value)] = []
-                for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
                 for key in dict.keys {
                     guard case .string = key else { throw .render("'<' not supported between instances of keys in sort_keys") }
                 }
                 pairs.sort { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }
-                for pair in pairs { try member(pair.key, pair.value) }
-            } else {
-                for (key, item) in dict.items { try member(try keyText(key), item) }
             }
-            newline(options, level, to: out)
-            out.append(UInt8(ascii: "}"))
+            try writeObject(pairs.count, options, level: level, to: out, key: { pairs[$0].key }) { (position) throws(TemplateError) in
+                try write(pairs[position].value, options, level: level + 1, to: out)
+            }
         case .undefined, .namespace, .function, .loop, .iterator:
             throw .render("Object of type \(typeName(value)) is not JSON serializable")
         }
@@ -96,32 +78,18 @@ enum PythonJSON {
     private static func write(
         _ members: [(key: String, value: JSONValue)], _ options: Options, level: Int, to out: RenderOutput
     ) throws(TemplateError) {
-        guard !members.isEmpty else { out.append("{}"); return }
-        out.append(UInt8(ascii: "{"))
-        for position in members.indices {
-            if position > 0 { out.append(options.itemSeparator) }
-            newline(options, level + 1, to: out)
-            writeString(members[position].key, ensureASCII: options.ensureASCII, to: out)
-            out.append(options.keySeparator)
+        try writeObject(members.count, options, level: level, to: out, key: { members[$0].key }) { (position) throws(TemplateError) in
             try write(json: members[position].value, options, level: level + 1, to: out)
         }
-        newline(options, level, to: out)
-        out.append(UInt8(ascii: "}"))
     }
 
     private static func write(json: JSONValue, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
         switch json {
         case .string(let text): writeString(text, ensureASCII: options.ensureASCII, to: out)
         case .array(let items):
-            guard !items.isEmpty else { out.append("[]"); return }
-            out.append(UInt8(ascii: "["))
-            for offset in items.indices {
-                if offset > 0 { out.append(options.itemSeparator) }
-                newline(options, level + 1, to: out)
+            try writeArray(items.count, options, level: level, to: out) { (offset) throws(TemplateError) in
                 try write(json: items[offset], options, level: level + 1, to: out)
             }
-            newline(options, level, to: out)
-            out.append(UInt8(ascii: "]"))
         case .object(let members):
             if let members = Dict.distinct(members) { return try write(members, options, level: level, to: out) }
             // Through its dict, which settles repeated keys as json.loads does.
@@ -129,6 +97,40 @@ enum PythonJSON {
         // As Python prints what json.loads made of them.
         case .null, .bool, .number: try write(Value(checkedJSON: json), options, level: level, to: out)
         }
+    }
+
+    /// `[...]` of `count` items, each written by `item`, with the options'
+    /// separator and indentation: one spelling for values and request JSON.
+    private static func writeArray(
+        _ count: Int, _ options: Options, level: Int, to out: RenderOutput, item: (Int) throws(TemplateError) -> Void
+    ) throws(TemplateError) {
+        guard count > 0 else { out.append("[]"); return }
+        out.append(UInt8(ascii: "["))
+        for offset in 0..<count {
+            if offset > 0 { out.append(options.itemSeparator) }
+            newline(options, level + 1, to: out)
+            try item(offset)
+        }
+        newline(options, level, to: out)
+        out.append(UInt8(ascii: "]"))
+    }
+
+    /// `{...}` of `count` members, named by `key` and written by `value`.
+    private static func writeObject(
+        _ count: Int, _ options: Options, level: Int, to out: RenderOutput, key: (Int) -> String,
+        value: (Int) throws(TemplateError) -> Void
+    ) throws(TemplateError) {
+        guard count > 0 else { out.append("{}"); return }
+        out.append(UInt8(ascii: "{"))
+        for position in 0..<count {
+            if position > 0 { out.append(options.itemSeparator) }
+            newline(options, level + 1, to: out)
+            writeString(key(position), ensureASCII: options.ensureASCII, to: out)
+            out.append(options.keySeparator)
+            try value(position)
+        }
+        newline(options, level, to: out)
+        out.append(UInt8(ascii: "}"))
     }
 
     private static func newline(_ options: Options, _ level: Int, to out: RenderOutput) {
