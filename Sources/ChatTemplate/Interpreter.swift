@@ -71,10 +71,17 @@ final class Interpreter {
 
     func write(_ text: String) { output.append(text) }
 
-    /// Renders `body` into a string of its own (block `set`, `filter`, macros).
+    /// Renders `body` into a string of its own (block `set`, `filter`, macros),
+    /// written at the end of the output and taken back from there; on an
+    /// error too, so that no half-captured text stays in the rendering.
     func capture(_ body: [CompiledStatement]) throws(TemplateError) -> String {
         let start = output.count
-        try execute(body)
+        do {
+            try execute(body)
+        } catch {
+            _ = output.removeText(from: start)
+            throw error
+        }
         return output.removeText(from: start)
     }
 
