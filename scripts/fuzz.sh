@@ -33,7 +33,9 @@ export PKG_CONFIG_PATH="$llhttp/lib/pkgconfig${PKG_CONFIG_PATH:+:$PKG_CONFIG_PAT
 
 # Coverage of every edge plus comparison operands (what lets libFuzzer
 # guess magic bytes); -enable-testing for targets that use @testable import.
-(cd fuzz && swift build -c release --product "$target" \
+# The manifest lists Targets/ as it finds it, so SwiftPM's manifest cache
+# (keyed by the manifest's text) would hide a target added since it was filled.
+(cd fuzz && swift build -c release --product "$target" --manifest-cache none \
     --sanitize=fuzzer --sanitize=address \
     -Xswiftc -sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp \
     -Xswiftc -enable-testing)
