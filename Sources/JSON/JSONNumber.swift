@@ -34,24 +34,21 @@ enum JSONNumber {
         let count = text.count
         let negative = count > 0 && text[0] == UInt8(ascii: "-")
         if negative { index = 1 }
-        var significand: UInt64 = 0, significantDigits = 0, exponent = 0, inFraction = false
-        while index < count {
-            let byte = text[index]
-            let digit = byte &- 0x30
-            if digit < 10 {
-                if significand != 0 || digit != 0 {
-                    significantDigits &+= 1
-                    guard significantDigits <= 19 else { return nil }
-                    significand = significand &* 10 &+ UInt64(digit)
-                }
-                if inFraction { exponent &-= 1 }
-            } else if byte == UInt8(ascii: "."), !inFraction {
-                inFraction = true
-            } else {
-                break
-            }
+        var significand: UInt64 = 0, significantDigits = 0, exponent = 0
+        // Leading zeros carry nothing: the integer part's, then the fraction's if the integer part is 0.
+        while index < count, text[index] == UInt8(ascii: "0") { index &+= 1 }
+        accumulateDigits(text, from: &index, into: &significand, counting: &significantDigits)
+        if index < count, text[index] == UInt8(ascii: ".") {
             index &+= 1
+            let fractionStart = index
+            if significand == 0 {
+                while index < count, text[index] == UInt8(ascii: "0") { index &+= 1 }
+            }
+            accumulateDigits(text, from: &index, into: &significand, counting: &significantDigits)
+            exponent = fractionStart &- index
         }
+        // Beyond 19 digits the significand has wrapped: the answer is left to `Double(String)`.
+        guard significantDigits <= 19 else { return nil }
         guard index < count else { return (negative, significand, exponent) }
         guard text[index] | 0x20 == UInt8(ascii: "e") else { return nil }
         index &+= 1
@@ -67,6 +64,48 @@ enum JSONNumber {
         }
         exponent = negativeExponent ? exponent &- written : exponent &+ written
         return (negative, significand, exponent)
+    }
+
+    /// Appends the digits from `index` on to `significand` (wrapping past 19
+    /// of them: `counting` tells), eight at a time while eight follow.
+    @inline(__always)
+    private static func accumulateDigits(
+        _ text: UnsafeRawBufferPointer, from index: inout Int, into significand: inout UInt64, counting significantDigits: inout Int
+    ) {
+        let count = text.count
+        while count &- index >= 8,
+            let eight = eightDigits(UInt64(littleEndian: text.loadUnaligned(fromByteOffset: index, as: UInt64.self)))
+        {
+            significand = significand &* 100_000_000 &+ eight
+            significantDigits &+= 8
+            index &+= 8
+        }
+        while index < count {
+            let digit = text[index] &- 0x30
+            guard digit < 10 else { break }
+            significand = significand &* 10 &+ UInt64(digit)
+            significantDigits &+= 1
+            index &+= 1
+        }
+    }
+
+    /// The value of eight ASCII digits read as a little-endian word (the
+    /// first digit in the lowest byte), or nil if any byte is not a digit.
+    @inline(__always)
+    private static func eightDigits(_ word: UInt64) -> UInt64? {
+        // A byte is a digit when its high nibble is 3 and adding 6 keeps it so.
+        let highNibbles: UInt64 = 0xF0F0_F0F0_F0F0_F0F0
+        guard (word & highNibbles) | ((word &+ 0x0606_0606_0606_0606) & highNibbles) >> 4 == 0x3333_3333_3333_3333 else {
+            return nil
+        }
+        var digits = word &- 0x3030_3030_3030_3030
+        // Each even byte becomes a two-digit pair (ten times its digit plus the next one's)...
+        digits = digits &* 10 &+ digits >> 8
+        // ...and the four pairs (bytes 0, 2, 4, 6) are weighted 10^6, 10^4, 10^2, 1 in the high half.
+        let pairMask: UInt64 = 0x0000_00FF_0000_00FF
+        let firstAndThird = (digits & pairMask) &* (100 &+ 1_000_000 << 32)
+        let secondAndFourth = (digits >> 16 & pairMask) &* (1 &+ 10_000 << 32)
+        return (firstAndThird &+ secondAndFourth) >> 32
     }
 
     private static let powersOfTen: [Double] = (0...22).map { exponent in
