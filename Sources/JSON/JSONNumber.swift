@@ -3,7 +3,25 @@
 enum JSONNumber {
     /// `text` is a number as JSON spells it (`JSONParser` checked it).
     static func double(_ text: UnsafeRawBufferPointer) -> Double? {
-        exactly(text) ?? Double(String(decoding: text, as: UTF8.self))
+        if let number = decimal(text, from: 0), number.end == text.count, let value = exactly(number) { return value }
+        return Double(String(decoding: text, as: UTF8.self))
+    }
+
+    /// The number that starts at `start`, read as it is scanned: its value
+    /// and where it ends. Nil unless it is a JSON number whose nearest
+    /// double `exactly` finds; the caller then scans it as before (and
+    /// refuses it if it is no JSON number).
+    @inline(__always)
+    static func scan(_ bytes: UnsafeRawBufferPointer, from start: Int) -> (value: Double, end: Int)? {
+        guard let number = decimal(bytes, from: start), let value = exactly(number) else { return nil }
+        return (value, number.end)
+    }
+
+    private struct Decimal {
+        var negative: Bool
+        var significand: UInt64
+        var exponent: Int
+        var end: Int
     }
 
     /// The nearest double without a string, for up to 19 significant digits:
@@ -11,8 +29,9 @@ enum JSONNumber {
     /// 2^53 and the power of ten at most 22 either way: both are exact
     /// doubles, and one IEEE multiplication or division rounds correctly),
     /// else `NearestDouble`. Nil where neither can decide.
-    private static func exactly(_ text: UnsafeRawBufferPointer) -> Double? {
-        guard let (negative, significand, exponent) = decimal(text) else { return nil }
+    @inline(__always)
+    private static func exactly(_ number: Decimal) -> Double? {
+        let (significand, exponent) = (number.significand, number.exponent)
         let magnitude: Double
         if significand == 0 {
             magnitude = 0
@@ -23,24 +42,34 @@ enum JSONNumber {
         } else {
             return nil
         }
-        return negative ? -magnitude : magnitude
+        return number.negative ? -magnitude : magnitude
     }
 
-    /// The number as significand × 10^exponent; nil beyond 19 significant
-    /// digits (they may not fit 64 bits).
+    /// The JSON number that starts at `start` as significand × 10^exponent,
+    /// and where it ends (the first byte that cannot continue it). Nil if
+    /// JSON's grammar does not hold there (no digit, a leading zero followed
+    /// by digits, a point or an exponent without digits) or beyond 19
+    /// significant digits (they may not fit 64 bits).
     @inline(__always)
-    private static func decimal(_ text: UnsafeRawBufferPointer) -> (negative: Bool, significand: UInt64, exponent: Int)? {
-        var index = 0
+    private static func decimal(_ text: UnsafeRawBufferPointer, from start: Int) -> Decimal? {
+        var index = start
         let count = text.count
-        let negative = count > 0 && text[0] == UInt8(ascii: "-")
-        if negative { index = 1 }
+        let negative = index < count && text[index] == UInt8(ascii: "-")
+        if negative { index &+= 1 }
+        guard index < count, text[index] &- 0x30 < 10 else { return nil }
         var significand: UInt64 = 0, significantDigits = 0, exponent = 0
-        // Leading zeros carry nothing: the integer part's, then the fraction's if the integer part is 0.
-        while index < count, text[index] == UInt8(ascii: "0") { index &+= 1 }
-        accumulateDigits(text, from: &index, into: &significand, counting: &significantDigits)
+        if text[index] == UInt8(ascii: "0") {
+            // A leading zero stands alone.
+            index &+= 1
+            if index < count, text[index] &- 0x30 < 10 { return nil }
+        } else {
+            accumulateDigits(text, from: &index, into: &significand, counting: &significantDigits)
+        }
         if index < count, text[index] == UInt8(ascii: ".") {
             index &+= 1
+            guard index < count, text[index] &- 0x30 < 10 else { return nil }
             let fractionStart = index
+            // Zeros before the first significant digit carry nothing.
             if significand == 0 {
                 while index < count, text[index] == UInt8(ascii: "0") { index &+= 1 }
             }
@@ -49,21 +78,23 @@ enum JSONNumber {
         }
         // Beyond 19 digits the significand has wrapped: the answer is left to `Double(String)`.
         guard significantDigits <= 19 else { return nil }
-        guard index < count else { return (negative, significand, exponent) }
-        guard text[index] | 0x20 == UInt8(ascii: "e") else { return nil }
+        guard index < count, text[index] | 0x20 == UInt8(ascii: "e") else {
+            return Decimal(negative: negative, significand: significand, exponent: exponent, end: index)
+        }
         index &+= 1
         let negativeExponent = index < count && text[index] == UInt8(ascii: "-")
         if index < count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") { index &+= 1 }
+        guard index < count, text[index] &- 0x30 < 10 else { return nil }
         var written = 0
         while index < count {
             let digit = text[index] &- 0x30
-            guard digit < 10 else { return nil }
+            guard digit < 10 else { break }
             // Beyond any table: kept finite, the answer left to `Double(String)`.
             if written < 100_000 { written = written &* 10 &+ Int(digit) }
             index &+= 1
         }
         exponent = negativeExponent ? exponent &- written : exponent &+ written
-        return (negative, significand, exponent)
+        return Decimal(negative: negative, significand: significand, exponent: exponent, end: index)
     }
 
     /// Appends the digits from `index` on to `significand` (wrapping past 19

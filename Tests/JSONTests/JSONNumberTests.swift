@@ -7,13 +7,48 @@ import Testing
 /// paths (Clinger's, `NearestDouble`) decide: workers' log-probabilities are
 /// float32 values widened to double, spelled with 16 to 19 digits.
 @Suite struct JSONNumberTests {
+    /// Each spelling read alone (`JSONNumber.double`, as a checked number's
+    /// text) and by the reader inside an array, where it is converted as it
+    /// is scanned and the bytes after it are not its own.
     private func expectSameAsDoubleString(_ spellings: [String]) {
         var differences: [String] = []
         for spelling in spellings {
-            let read = Array(spelling.utf8).withUnsafeBytes { JSONNumber.double($0) }
-            if read?.bitPattern != Double(spelling)?.bitPattern { differences.append(spelling) }
+            let expected = Double(spelling)?.bitPattern
+            let alone = Array(spelling.utf8).withUnsafeBytes { JSONNumber.double($0) }
+            let inArray = try? readDoubles("[\(spelling),7]")
+            if alone?.bitPattern != expected || inArray?.map(\.?.bitPattern) != [expected, 7.0.bitPattern] {
+                differences.append(spelling)
+            }
         }
         #expect(differences.isEmpty, "\(differences.count) of \(spellings.count) differ: \(differences.prefix(10))")
+    }
+
+    private func readDoubles(_ document: String) throws -> [Double?] {
+        try Array(document.utf8).withUnsafeBytes { bytes in
+            try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                var values: [Double?] = []
+                try parser.readElements { parser throws(JSONParser.Error) in values.append(try parser.readDouble()) }
+                return values
+            }
+        }
+    }
+
+    /// What JSON's grammar refuses, the reader refuses (as `parse` does),
+    /// however far the number's digits would convert.
+    @Test func malformedNumbersAreRefusedAsParsingRefusesThem() throws {
+        let numbers = [
+            "01", "-01", "00", "01.5", "1.", "1.e5", "-", "--1", ".5", "+1", "1e", "1e+", "1E-", "0x10", "1.5.2", "1e5e5",
+            "-0.0.1", "1.2345678901234567", "-0.12300000339746475x", "12345678-", "1.5 ", " -2.5e-07", "0", "-0", "1e5",
+        ]
+        for number in numbers {
+            let document = "[\(number)]"
+            let parsed = try? JSONParser.parse(Array(document.utf8))
+            let read = try? readDoubles(document)
+            #expect((parsed == nil) == (read == nil), "\(document)")
+            if let read, let parsed {
+                #expect(read.map(\.?.bitPattern) == parsed.arrayValue?.map { $0.doubleValue?.bitPattern }, "\(document)")
+            }
+        }
     }
 
     /// Python's repr and Swift's `description` both write the shortest
