@@ -68,7 +68,9 @@ import Testing
         for _ in 0..<40_000 {
             // Confident tokens (close to 0) and uncertain ones, as a worker sends them.
             let confident = Double.random(in: -7 ... -1, using: &generator)
-            let value = Bool.random(using: &generator) ? -Double(Float(pow(10, confident))) : -Double(Float(Double.random(in: 0..<30, using: &generator)))
+            let value =
+                Bool.random(using: &generator)
+                ? -Double(Float(pow(10, confident))) : -Double(Float(Double.random(in: 0..<30, using: &generator)))
             spellings += spelledFourWays(value)
         }
         // Every float32 of two stretches: near -1e-6 and across -1.
@@ -103,7 +105,9 @@ import Testing
     /// where a truncated power of ten could round the wrong way.
     @Test func halfwayCases() {
         var generator = SeededGenerator(seed: 19)
-        var spellings: [String] = ["9007199254740993", "9007199254740995", "2.5e-324", "1.00000000000000011102230246251565404236316680908203125"]
+        var spellings: [String] = [
+            "9007199254740993", "9007199254740995", "2.5e-324", "1.00000000000000011102230246251565404236316680908203125",
+        ]
         for _ in 0..<3_000 {
             let value = Double(bitPattern: (generator.next() % 2046 + 1) << 52 | generator.next() & ((1 << 52) - 1))
             let exact = ExactDecimal(midpointAbove: value)
@@ -147,8 +151,9 @@ private struct ExactDecimal {
 
     /// The point halfway between `value` and the next double up.
     init(midpointAbove value: Double) {
-        self.init(mantissa: (value.significandBitPattern | 1 << 52) << 1 | 1,
-                  binaryExponent: Int(value.exponentBitPattern) - 1076)
+        self.init(
+            mantissa: (value.significandBitPattern | 1 << 52) << 1 | 1,
+            binaryExponent: Int(value.exponentBitPattern) - 1076)
     }
 
     private init(mantissa: UInt64, binaryExponent: Int) {
