@@ -131,7 +131,13 @@ extension JSONParser {
 
     /// Reads a number value as the nearest double (nil if out of range, as `Double(String)`).
     public mutating func readDouble() throws(Error) -> Double? {
-        JSONNumber.double(try readNumber())
+        guard try nextKind() == .number else { throw error("expected a number") }
+        // Converted as it is scanned when it can be; else scanned (and checked), then converted.
+        if let (value, end) = JSONNumber.scan(bytes, from: index) {
+            index = end
+            return value
+        }
+        return JSONNumber.double(UnsafeRawBufferPointer(rebasing: bytes[try scanNumber()]))
     }
 
     /// Moves past the next value if it is `null`; whether it was.

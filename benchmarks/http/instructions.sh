@@ -2,10 +2,12 @@
 # User-space instructions per request on one of the router's paths, by
 # callgrind (issue 17): robust where requests per second are not, on a busy
 # machine. The router runs under valgrind in front of a static nginx upstream
-# answering radix-upstream.json (SGLang's shape with log-probabilities);
-# instrumentation is switched on only after a warm-up, so start-up and
-# shutdown do not count. Every thread counts (the thread pool's, the cache
-# writer's). Prints the total per request and the costliest functions.
+# answering radix-upstream.json (SGLang's shape with log-probabilities,
+# float32 values widened to double and spelled as Python's repr, 16 to 19
+# digits, as SGLang sends them); instrumentation is switched on only after
+# a warm-up, so start-up and shutdown do not count. Every thread counts (the
+# thread pool's, the cache writer's). Prints the total per request and the
+# costliest functions.
 #
 #   usage: benchmarks/http/instructions.sh [--path retrieve|retrieve-rollout|radix-generate|generate]
 #                                          [--binary FILE] [--requests-seconds S] [--top N] [--keep FILE]
@@ -38,7 +40,7 @@ while [ $# -gt 0 ]; do
         --top) top=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
         --router-args) router_args=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,20p' "$0"; exit 0 ;;
         *) echo "instructions.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done

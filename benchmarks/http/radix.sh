@@ -12,7 +12,8 @@
 #      endpoint).
 # Each peer alone on core 1, in front of a static nginx upstream (http/run.sh's,
 # answering radix-upstream.json to every request: SGLang's shape with
-# log-probabilities, so that slime-router stores each trajectory), which
+# log-probabilities, float32 values widened and spelled as Python's repr, so
+# that slime-router stores each trajectory), which
 # shares core 0 with wrk. Prints a markdown table; the results file quotes it.
 #
 #   usage: benchmarks/http/radix.sh [--duration S] [--warmup S] [--connections N]
