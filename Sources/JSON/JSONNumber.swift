@@ -85,14 +85,16 @@ enum JSONNumber {
         let negativeExponent = index < count && text[index] == UInt8(ascii: "-")
         if index < count, text[index] == UInt8(ascii: "-") || text[index] == UInt8(ascii: "+") { index &+= 1 }
         guard index < count, text[index] &- 0x30 < 10 else { return nil }
-        var written = 0
+        var written = 0, beyondAnyTable = false
         while index < count {
             let digit = text[index] &- 0x30
             guard digit < 10 else { break }
-            // Beyond any table: kept finite, the answer left to `Double(String)`.
-            if written < 100_000 { written = written &* 10 &+ Int(digit) }
+            // Kept finite, and the answer left to `Double(String)`: a capped
+            // exponent added to a long fraction's could land back in range.
+            if written < 100_000 { written = written &* 10 &+ Int(digit) } else { beyondAnyTable = true }
             index &+= 1
         }
+        guard !beyondAnyTable else { return nil }
         exponent = negativeExponent ? exponent &- written : exponent &+ written
         return Decimal(negative: negative, significand: significand, exponent: exponent, end: index)
     }

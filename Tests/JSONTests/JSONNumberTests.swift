@@ -135,6 +135,8 @@ import Testing
             "1e-342", "1e-343", "1e308", "1e-300", "1E+2", "1e+0", "-2.384185791015625e-07", "-0.12300000339746475",
             "0.1", "0.3", "-1.5e1", "123e-5", "100000000000000000000000000000000000000000000000000",
             "1" + String(repeating: "0", count: 308), "0." + String(repeating: "0", count: 320) + "1",
+            // An exponent past any table after a long fraction: their sum must not be taken as in range (it is +inf).
+            "0." + String(repeating: "0", count: 99_999) + "1e1000000", "0." + String(repeating: "0", count: 99_999) + "15e1000000",
         ]
         for exponent in -350...320 {
             spellings += ["1e\(exponent)", "-9.999999999999999e\(exponent)", "5e\(exponent)", "1.8446744073709551615e\(exponent)"]
