@@ -114,7 +114,7 @@ struct ExchangeScript {
         case .startAttempt(let worker, let mode, let retrying):
             "start \(worker.name) \(mode)" + (retrying.map { " after \($0.metricLabel)" } ?? "")
         case .relayHead: "relay head"
-        case .judge(let parsesJSON): "judge \(answerAtHand?.status ?? 0)" + (parsesJSON ? " parsing" : "")
+        case .judge: "judge \(answerAtHand?.status ?? 0)"
         case .scheduleBackoff(let milliseconds): "backoff \(milliseconds) ms"
         case .deliverAnswer: "deliver " + Self.describe(answerAtHand)
         case .deliverLastAnswer(let response): "deliver " + Self.describe(response)

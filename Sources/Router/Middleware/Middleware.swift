@@ -1,6 +1,5 @@
 import EventLoop
 import HTTPServer
-import JSON
 
 /// A step every proxied request passes on its way to a worker and back.
 ///
@@ -96,9 +95,8 @@ public final class ProxiedRequest {
 /// What middlewares tell the router about carrying a request; read once
 /// the chain let the request through.
 public struct Forwarding {
-    /// Buffer the worker's answer so `complete` runs, with the answer parsed
-    /// as JSON (`ProxiedResponse.json`). Without it the router parses an
-    /// answer only when it may be an abort to retry.
+    /// Buffer the worker's answer so `complete` runs on any route (the
+    /// router buffers a `/generate` that is not streamed anyway).
     public var needsWholeResponse = false
     /// Whether the client asked for a stream, when a middleware already
     /// read the body (saves the router a look).
@@ -111,18 +109,11 @@ public struct Forwarding {
 public struct ProxiedResponse {
     public var status: Int
     public var headers: HTTPHeaders
-    public var body: [UInt8] {
-        didSet { json = nil }
-    }
-    /// The body parsed as JSON, when the router already did: for a
-    /// `/generate` answer a middleware asked to buffer (`needsWholeResponse`),
-    /// and for one that may be an abort. Saves middlewares a second parse.
-    public var json: JSONValue?
+    public var body: [UInt8]
 
-    public init(status: Int, headers: HTTPHeaders, body: [UInt8], json: JSONValue? = nil) {
+    public init(status: Int, headers: HTTPHeaders, body: [UInt8]) {
         self.status = status
         self.headers = headers
         self.body = body
-        self.json = json
     }
 }

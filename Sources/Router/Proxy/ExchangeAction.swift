@@ -13,9 +13,8 @@ extension ExchangeStateMachine {
         case startAttempt(Candidate, Mode, retrying: AttemptOutcome?)
         /// Start the client's answer with the worker's head (relayed mode).
         case relayHead
-        /// Read the 2xx `/generate` answer at hand for an abort (parsing it
-        /// as JSON too when `parsesJSON`), then `answerJudged`.
-        case judge(parsesJSON: Bool)
+        /// Read the 2xx `/generate` answer at hand for an abort, then `answerJudged`.
+        case judge
         /// Wait, then `backoffElapsed`.
         case scheduleBackoff(milliseconds: UInt64)
         /// Pass the answer at hand (the one just arrived or judged) through

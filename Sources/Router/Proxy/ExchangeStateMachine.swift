@@ -221,7 +221,7 @@ struct ExchangeStateMachine<Candidate: AnyObject> {
             return retryOrGiveUp(FailedAttempt(.workerError("worker answered \(response.status)"), response: response))
         }
         phase = .judging
-        return .judge(parsesJSON: request.needsWholeResponse)
+        return .judge
     }
 
     /// A 2xx `/generate` answer was read: SGLang aborted it, or not. An

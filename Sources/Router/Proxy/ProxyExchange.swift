@@ -96,8 +96,8 @@ final class ProxyExchange {
             startAttempt(at: worker, mode, retrying: retrying)
         case .relayHead:
             break  // done by `relayHead(_:_:)`, which holds the head
-        case .judge(let parsesJSON):
-            if let answer { judge(answer, parsesJSON: parsesJSON) }
+        case .judge:
+            if let answer { judge(answer) }
         case .scheduleBackoff(let milliseconds):
             backoff = context.loop.schedule(afterMilliseconds: milliseconds) { [self] in
                 backoff = nil
@@ -292,24 +292,21 @@ final class ProxyExchange {
     }
 
     /// A 2xx `/generate` answer: only an abort matters, which most bodies
-    /// cannot spell. A middleware that asked for the whole answer reads it as
-    /// JSON: parse it for them. Scanning and parsing both scale with the
-    /// body: one trip to the thread pool for large ones.
-    private func judge(_ response: ProxiedResponse, parsesJSON: Bool) {
+    /// cannot spell. Scanning and parsing both scale with the body: one trip
+    /// to the thread pool for large ones.
+    private func judge(_ response: ProxiedResponse) {
         let body = response.body
         JSONWork.run(
             on: context.loop, bodyBytes: body.count,
             {
                 (
-                    json: parsesJSON || GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
+                    json: GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
                     weightVersion: MetaInfoScan.weightVersion(in: body)
                 )
             }
         ) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
             guard case .success(let (json, weightVersion)) = parsed else { return }
             if let weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
-            var response = response
-            response.json = json
             let aborted = json.map(GenerateAnswer.isAborted) ?? false
             if aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
             perform(machine.answerJudged(response, aborted: aborted, askedFor: abortAskedFor), answer: response)
