@@ -31,41 +31,39 @@ enum ShortestDecimal {
         let q = Int(bits &>> 52) &- 1075  // the biased exponent's 0 (subnormals) falls below -128 too
         guard q >= -128 else { return nil }
         let c = fraction | 1 &<< 52
-        // Just above a power of two, the spacing below v is half that above.
+        // At a power of two (no fraction bits), the spacing below v is half that above.
         let irregular = fraction == 0
         let k = decimalExponent(binaryExponent: q, irregular: irregular)
         guard -k >= PowersOfTen.smallestExponent else { return nil }
-        do {
-            let power = powers.tenToThe(-k)
-            // Scaled values are (c × 4, shifted by h) × significand / 2^192.
-            let h = q &+ power.binaryExponent &+ 192
-            assert((1...4).contains(h))
-            let scale = { (quarters: UInt64) in
-                roundedToOdd(quarters &<< h, times: (power.high, power.middle, power.low))
-            }
-            let centre = c &<< 2
-            let scaled = scale(centre)
-            let lower = scale(irregular ? centre &- 1 : centre &- 2)
-            let upper = scale(centre &+ 2)
-            let excluded: UInt64 = c & 1  // an odd c's interval is open
-
-            let below = scaled &>> 2
-            if below >= 10 {
-                let belowTen = below / 10 &* 10
-                let aboveTen = belowTen &+ 10
-                let belowIn = lower &+ excluded <= belowTen &<< 2
-                let aboveIn = aboveTen &<< 2 &+ excluded <= upper
-                if belowIn != aboveIn { return (belowIn ? belowTen : aboveTen, k) }
-            }
-            let above = below &+ 1
-            let belowIn = lower &+ excluded <= below &<< 2
-            let aboveIn = above &<< 2 &+ excluded <= upper
-            if belowIn != aboveIn { return (belowIn ? below : above, k) }
-            // Both in: the nearer, or the even one at equal distance.
-            let midpoint = (below &+ above) &<< 1
-            let nearer = scaled < midpoint || (scaled == midpoint && below & 1 == 0) ? below : above
-            return (nearer, k)
+        let power = powers.tenToThe(-k)
+        // Scaled values are (c × 4, shifted by h) × significand / 2^192.
+        let h = q &+ power.binaryExponent &+ 192
+        assert((1...4).contains(h))
+        let scale = { (quarters: UInt64) in
+            roundedToOdd(quarters &<< h, times: (power.high, power.middle, power.low))
         }
+        let centre = c &<< 2
+        let scaled = scale(centre)
+        let lower = scale(irregular ? centre &- 1 : centre &- 2)
+        let upper = scale(centre &+ 2)
+        let excluded: UInt64 = c & 1  // an odd c's interval is open
+
+        let below = scaled &>> 2
+        if below >= 10 {
+            let belowTen = below / 10 &* 10
+            let aboveTen = belowTen &+ 10
+            let belowIn = lower &+ excluded <= belowTen &<< 2
+            let aboveIn = aboveTen &<< 2 &+ excluded <= upper
+            if belowIn != aboveIn { return (belowIn ? belowTen : aboveTen, k) }
+        }
+        let above = below &+ 1
+        let belowIn = lower &+ excluded <= below &<< 2
+        let aboveIn = above &<< 2 &+ excluded <= upper
+        if belowIn != aboveIn { return (belowIn ? below : above, k) }
+        // Both in: the nearer, or the even one at equal distance.
+        let midpoint = (below &+ above) &<< 1
+        let nearer = scaled < midpoint || (scaled == midpoint && below & 1 == 0) ? below : above
+        return (nearer, k)
     }
 
     /// floor(log10(2^q)), or floor(log10(3/4 × 2^q)) when `irregular`:
