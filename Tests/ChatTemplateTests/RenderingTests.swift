@@ -195,7 +195,8 @@ extension RenderingTests {
         Case(
             "tojson writes a request object from its JSON as json.dumps writes what json.loads made of it",
             "{{ o|tojson }}",
-            variables: #"{"o": {"n": [1.0, 1e2, -0, 0.10, 7], "s": "é\"\n", "d": {"k": 1, "k": 2}, "e": {}, "l": [[]], "t": true, "z": null}}"#,
+            variables:
+                #"{"o": {"n": [1.0, 1e2, -0, 0.10, 7], "s": "é\"\n", "d": {"k": 1, "k": 2}, "e": {}, "l": [[]], "t": true, "z": null}}"#,
             expect: #"{"n": [1.0, 100.0, 0, 0.1, 7], "s": "é\"\n", "d": {"k": 2}, "e": {}, "l": [[]], "t": true, "z": null}"#),
         Case(
             "a request object with many keys: a repeat found past the first sixteen, keys of the same text in other normal forms kept apart",

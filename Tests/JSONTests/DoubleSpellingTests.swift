@@ -97,7 +97,8 @@ import Testing
         let written = Array(writer.finish())
         let expected = Array((#"{"logp":["# + values.map(\.description).joined(separator: ",") + "]}").utf8)
         let firstDifference = zip(written, expected).enumerated().first { $0.element.0 != $0.element.1 }?.offset
-        #expect(written == expected, "first difference at byte \(firstDifference ?? min(written.count, expected.count)) of \(expected.count)")
+        #expect(
+            written == expected, "first difference at byte \(firstDifference ?? min(written.count, expected.count)) of \(expected.count)")
     }
 
     private func expectDescription(_ values: [Double], sourceLocation: SourceLocation = #_sourceLocation) {

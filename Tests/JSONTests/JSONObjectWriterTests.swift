@@ -17,7 +17,8 @@ import Testing
 
         #expect(parsed["ids"] == .array(["0", "7", "151645", "4294967295"].map(JSONValue.number)))
         let logprobs = try #require(parsed["logp"]?.arrayValue).compactMap(\.doubleValue)
-        #expect(logprobs.map(\.bitPattern) == [0.0, -0.0, -0.5, -1.25e-7, -3.4028234663852886e+38, 2.0, -17.0, 1e300, 0, 0].map(\.bitPattern))
+        #expect(
+            logprobs.map(\.bitPattern) == [0.0, -0.0, -0.5, -1.25e-7, -3.4028234663852886e+38, 2.0, -17.0, 1e300, 0, 0].map(\.bitPattern))
         #expect(parsed["versions"] == .array([.string("12"), .string("12"), .null, .string("a\"b")]))
         #expect(parsed["empty"] == .array([]))
         #expect(parsed["text"]?.stringValue == "line\nnext \u{1} \\ \"quoted\" é")
