@@ -55,8 +55,7 @@ public final class RadixTreeMiddleware: NamedMiddleware {
             case .failure(let error): return done(.respond(error.response))
             }
             // A /generate answer that is not streamed comes whole to
-            // `complete`; it reads the bytes itself, so the router need not
-            // parse them (`needsWholeResponse`).
+            // `complete` (the router buffers it anyway), which reads its bytes.
             request.forwarding.streams = body.streams
             switch body.prompts {
             case .ids(let lists):
