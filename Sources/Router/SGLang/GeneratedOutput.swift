@@ -125,26 +125,36 @@ private func readStringIfAny(_ parser: inout JSONParser) throws(JSONParser.Error
 /// a few tokens, and growing from one by doubling costs an allocation each time.
 private let expectedListLength = 32
 
-/// A list of token ids; nil (the value skipped) for anything else.
-private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -> [UInt32]? {
+/// A list whose every item `item` reads (it consumes the item, nil when it
+/// cannot read it); nil (the value skipped) for anything else.
+@inline(__always)
+private func readList<Item>(
+    _ parser: inout JSONParser, item: (inout JSONParser) throws(JSONParser.Error) -> Item?
+) throws(JSONParser.Error) -> [Item]? {
     guard try parser.nextKind() == .array else {
         try parser.skipValue()
         return nil
     }
-    var ids: [UInt32] = []
-    ids.reserveCapacity(expectedListLength)
+    var items: [Item] = []
+    items.reserveCapacity(expectedListLength)
     var readable = true
     var more = try parser.beginArray()
     while more {
-        if try parser.nextKind() == .number {
-            if let id = tokenID(try parser.readNumber()) { ids.append(id) } else { readable = false }
-        } else {
-            readable = false
-            try parser.skipValue()
-        }
+        if let read = try item(&parser) { items.append(read) } else { readable = false }
         more = try parser.nextElement()
     }
-    return readable ? ids : nil
+    return readable ? items : nil
+}
+
+/// A list of token ids; nil (the value skipped) for anything else.
+private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -> [UInt32]? {
+    try readList(&parser) { (parser) throws(JSONParser.Error) -> UInt32? in
+        guard try parser.nextKind() == .number else {
+            try parser.skipValue()
+            return nil
+        }
+        return tokenID(try parser.readNumber())
+    }
 }
 
 /// A number as a token id: plain digits at once, other spellings by
@@ -159,33 +169,23 @@ private func tokenID(_ text: UnsafeRawBufferPointer) -> UInt32? {
 /// The first item of each entry of a list of lists (`[[logprob, id, text], …]`);
 /// nil when the value is not such a list or an entry does not start with a number.
 private func readFirstNumbers(_ parser: inout JSONParser) throws(JSONParser.Error) -> [Double]? {
-    guard try parser.nextKind() == .array else {
-        try parser.skipValue()
-        return nil
-    }
-    var values: [Double] = []
-    values.reserveCapacity(expectedListLength)
-    var readable = true
-    var more = try parser.beginArray()
-    while more {
-        var first: Double?
-        if try parser.nextKind() == .array {
-            var inEntry = try parser.beginArray()
-            if inEntry {
-                if try parser.nextKind() == .number { first = try parser.readDouble() } else { try parser.skipValue() }
-                inEntry = try parser.nextElement()
-            }
-            while inEntry {
-                try parser.skipValue()
-                inEntry = try parser.nextElement()
-            }
-        } else {
+    try readList(&parser) { (parser) throws(JSONParser.Error) -> Double? in
+        guard try parser.nextKind() == .array else {
             try parser.skipValue()
+            return nil
         }
-        if let first { values.append(first) } else { readable = false }
-        more = try parser.nextElement()
+        var first: Double?
+        var inEntry = try parser.beginArray()
+        if inEntry {
+            if try parser.nextKind() == .number { first = try parser.readDouble() } else { try parser.skipValue() }
+            inEntry = try parser.nextElement()
+        }
+        while inEntry {
+            try parser.skipValue()
+            inEntry = try parser.nextElement()
+        }
+        return first
     }
-    return readable ? values : nil
 }
 
 /// Whether `finish_reason` is there and not null, and whether its `type` is `abort`.
