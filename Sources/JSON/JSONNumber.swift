@@ -1,12 +1,6 @@
 /// Reading a JSON number's text as a `Double`, the nearest double as
 /// `Double(String)` gives it.
 enum JSONNumber {
-    /// `text` is a number as JSON spells it (`JSONParser` checked it).
-    static func double(_ text: UnsafeRawBufferPointer) -> Double? {
-        if let number = decimal(text, from: 0), number.end == text.count, let value = exactly(number) { return value }
-        return Double(String(decoding: text, as: UTF8.self))
-    }
-
     /// The number that starts at `start`, read as it is scanned: its value
     /// and where it ends. Nil unless it is a JSON number whose nearest
     /// double `exactly` finds; the caller then scans it as before (and

@@ -137,7 +137,7 @@ extension JSONParser {
             index = end
             return value
         }
-        return JSONNumber.double(UnsafeRawBufferPointer(rebasing: bytes[try scanNumber()]))
+        return Double(String(decoding: bytes[try scanNumber()], as: UTF8.self))
     }
 
     /// Moves past the next value if it is `null`; whether it was.

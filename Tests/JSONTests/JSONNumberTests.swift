@@ -3,19 +3,18 @@ import Testing
 
 @testable import JSON
 
-/// `JSONNumber.double` against `Double(String)`, bit for bit, where its own
+/// The reader's `readDouble` against `Double(String)`, bit for bit, where its own
 /// paths (Clinger's, `NearestDouble`) decide: workers' log-probabilities are
 /// float32 values widened to double, spelled with 16 to 19 digits.
 @Suite struct JSONNumberTests {
-    /// Each spelling read alone (`JSONNumber.double`, as a checked number's
-    /// text) and by the reader inside an array, where it is converted as it
-    /// is scanned and the bytes after it are not its own.
+    /// Each spelling read alone (the document ends with its last digit) and
+    /// inside an array, where the bytes after it are not its own.
     private func expectSameAsDoubleString(_ spellings: [String]) {
         var differences: [String] = []
         for spelling in spellings {
             let expected = Double(spelling)?.bitPattern
-            let alone = Array(spelling.utf8).withUnsafeBytes { JSONNumber.double($0) }
-            let inArray = try? readDoubles("[\(spelling),7]")
+            let alone = try? readDoubles(spelling, inArray: false).first ?? nil
+            let inArray = try? readDoubles("[\(spelling),7]", inArray: true)
             if alone?.bitPattern != expected || inArray?.map(\.?.bitPattern) != [expected, 7.0.bitPattern] {
                 differences.append(spelling)
             }
@@ -23,9 +22,10 @@ import Testing
         #expect(differences.isEmpty, "\(differences.count) of \(spellings.count) differ: \(differences.prefix(10))")
     }
 
-    private func readDoubles(_ document: String) throws -> [Double?] {
+    private func readDoubles(_ document: String, inArray: Bool) throws -> [Double?] {
         try Array(document.utf8).withUnsafeBytes { bytes in
             try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                guard inArray else { return [try parser.readDouble()] }
                 var values: [Double?] = []
                 try parser.readElements { parser throws(JSONParser.Error) in values.append(try parser.readDouble()) }
                 return values
@@ -43,7 +43,7 @@ import Testing
         for number in numbers {
             let document = "[\(number)]"
             let parsed = try? JSONParser.parse(Array(document.utf8))
-            let read = try? readDoubles(document)
+            let read = try? readDoubles(document, inArray: true)
             #expect((parsed == nil) == (read == nil), "\(document)")
             if let read, let parsed {
                 #expect(read.map(\.?.bitPattern) == parsed.arrayValue?.map { $0.doubleValue?.bitPattern }, "\(document)")
