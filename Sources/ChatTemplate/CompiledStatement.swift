@@ -72,7 +72,7 @@ final class IfStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        try interpreter.execute(isTruthy(condition.evaluate(interpreter)) ? body : otherwise)
+        try interpreter.execute(isTruthy(condition.read(interpreter)) ? body : otherwise)
     }
 }
 
@@ -87,7 +87,7 @@ final class SetStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        try interpreter.assign(target, expression.evaluate(interpreter))
+        try interpreter.assign(target, expression.read(interpreter))
         return .normal
     }
 }

@@ -25,7 +25,7 @@ final class ForStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        var items = try interpreter.iterate(iterable.evaluate(interpreter))
+        var items = try interpreter.iterate(iterable.read(interpreter))
         let outer = interpreter.frame
         defer { interpreter.frame = outer }
         var frame = Frame(parent: outer, size: frameSize)

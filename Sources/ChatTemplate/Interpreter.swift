@@ -21,6 +21,8 @@ final class Interpreter {
     private var borrowedFrame: Unmanaged<Frame>
     /// The render's variables the template names, in `CompiledTemplate.globalNames` order; nil when not given.
     let globals: [Value?]
+    /// What the request's values (`.request`) point into: kept as long as the render.
+    private let request: RequestStore?
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
     private var callDepth = 0
     private static let maximumCallDepth = 50
@@ -30,15 +32,16 @@ final class Interpreter {
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
 
-    init(frameSize: Int, globals: [Value?]) {
+    init(frameSize: Int, globals: [Value?], request: RequestStore? = nil) {
         let root = Frame(parent: nil, size: frameSize)
         frame = root
         borrowedFrame = Unmanaged.passUnretained(root)
         self.globals = globals
+        self.request = request
     }
 
-    convenience init(_ template: CompiledTemplate, variables: Dict) {
-        self.init(frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] })
+    convenience init(_ template: CompiledTemplate, variables: Dict, request: RequestStore? = nil) {
+        self.init(frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] }, request: request)
     }
 
     deinit {
@@ -92,17 +95,20 @@ final class Interpreter {
         case .dict(let dict): return dict.keys
         case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
         case .iterator(let lazy): return lazy.take()
+        case .request(let reference): return reference.isDict ? try iterate(reference.converted) : reference.elements
         case .undefined: return []
         default: throw .render("'\(typeName(value))' object is not iterable")
         }
     }
 
+    /// `value` may be a request's list or dict in place (`CompiledExpression.read`):
+    /// a slot keeps it so, a namespace (which the template can print or walk) gets it converted.
     func assign(_ target: CompiledTarget, _ value: Value) throws(TemplateError) {
         switch target {
         case .slot(let slot):
             self.slot(depth: 0, slot).pointee = value
         case .tuple(let targets):
-            let items = try iterate(value)
+            let items = try iterate(value.resolved())
             guard items.count == targets.count else {
                 throw .render(
                     items.count < targets.count
@@ -114,7 +120,7 @@ final class Interpreter {
             guard case .namespace(let namespace) = variable.lookup(self) else {
                 throw .render("cannot assign attribute on non-namespace object ('\(variable.name)' at \(location))")
             }
-            namespace.attributes[attribute] = value
+            namespace.attributes[attribute] = value.resolved()
         }
     }
 

@@ -43,8 +43,8 @@ public final class LoopState: RenderCycleBreaking {
         case .length: return .int(length)
         case .depth: return .int(1)
         case .depth0: return .int(0)
-        case .previtem: return index0 > 0 ? items[index0 - 1] : .undefined(Undefined(message: "there is no previous item"))
-        case .nextitem: return index0 + 1 < length ? items[index0 + 1] : .undefined(Undefined(message: "there is no next item"))
+        case .previtem: return index0 > 0 ? items[index0 - 1].resolved() : .undefined(Undefined(message: "there is no previous item"))
+        case .nextitem: return index0 + 1 < length ? items[index0 + 1].resolved() : .undefined(Undefined(message: "there is no next item"))
         case .cycle:
             return .function(
                 Function(name: "loop.cycle") { _, arguments throws(TemplateError) in
