@@ -54,7 +54,7 @@ final class ForStatement: CompiledStatement {
         for offset in items.indices {
             interpreter.frame = nextFrame()
             loop.index0 = offset
-            interpreter.frame.set(loopSlot, .loop(loop))
+            interpreter.frame.set(loopSlot, .loop(LoopReference(loop)))
             try interpreter.assign(target, items[offset])
             if try interpreter.execute(body) == .breakLoop { break }
         }

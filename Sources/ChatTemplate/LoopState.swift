@@ -1,3 +1,14 @@
+/// `loop` as a value. The render keeps every loop state until it ends
+/// (`Interpreter.breakCyclesAtTheEnd`), so a value reaches it unretained:
+/// reading `loop.index0` copies it, and retaining it was most of that read.
+public struct LoopReference {
+    private let state: Unmanaged<LoopState>
+
+    init(_ state: LoopState) { self.state = .passUnretained(state) }
+
+    func value(of attribute: LoopState.Attribute) -> Value { state._withUnsafeGuaranteedRef { $0.value(of: attribute) } }
+}
+
 /// The `loop` variable of one `for` iteration.
 public final class LoopState: RenderCycleBreaking {
     let items: [Value]

@@ -17,7 +17,7 @@ public enum Value {
     case dict(Dict)
     case namespace(Namespace)
     case function(Function)
-    case loop(LoopState)
+    case loop(LoopReference)
     /// What jinja2's `map`, `select`, ... and dict's `items()` return: not a list.
     case iterator(LazyItems)
     /// A list or dict of the chat request, read in place. Only the
