@@ -108,14 +108,27 @@ final class AttributeExpression: CompiledExpression {
     override var foldableOperands: [CompiledExpression]? { [target] }
 
     override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        try attribute(of: target.read(interpreter), interpreter)
+    }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
+
+    /// A message's string field is written straight from the request's store.
+    override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         let value = try target.read(interpreter)
+        if case .request(let reference) = value, reference.write(member: name, to: interpreter.output) { return nil }
+        let field = try attribute(of: value, interpreter).resolved()
+        guard case .string(let text) = field else { return field }
+        interpreter.write(text)
+        return nil
+    }
+
+    private func attribute(of value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         // The common case first: a field of a message, in place.
         if case .request(let reference) = value, let field = reference.member(name) { return field }
         if let loopAttribute, case .loop(let loop) = value { return loop.value(of: loopAttribute) }
         return try interpreter.attribute(of: value, name)
     }
-
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
 }
 
 /// `target[index]`.

@@ -72,6 +72,18 @@ final class RequestStore {
         }
     }
 
+    /// The node of the dict `node`'s last member named `name`; nil for a list or a missing key.
+    func member(_ name: Name, of node: Int32) -> Int32? {
+        guard case .dict(let start, let count) = nodes[Int(node)] else { return nil }
+        var position = Int(start + count)
+        while position > Int(start) {
+            position -= 1
+            guard members[position].code == name.key else { continue }
+            if Name.keyIsExact(name.key) || sameBytes(key(of: position), name.text) { return members[position].value }
+        }
+        return nil
+    }
+
     /// A new list of `positions` of the list `node` (a slice), read in place like the request's.
     func list(_ positions: [Int], of node: Int32) -> Value {
         guard case .list(let start, _) = nodes[Int(node)] else { preconditionFailure("slicing a dict of the request") }
@@ -120,17 +132,17 @@ public struct RequestReference {
 
     /// A dict's last member named `name` (the one a Python dict keeps); nil for a list or a missing key.
     func member(_ name: Name) -> Value? {
+        unretainedStore._withUnsafeGuaranteedRef { store in store.member(name, of: node).map(store.value(at:)) }
+    }
+
+    /// Writes a dict's member named `name` when it is a string, from where the
+    /// store holds it (copying it out retained and released it); false, writing
+    /// nothing, for anything else.
+    func write(member name: Name, to out: RenderOutput) -> Bool {
         unretainedStore._withUnsafeGuaranteedRef { store in
-            guard case .dict(let start, let count) = store.nodes[Int(node)] else { return nil }
-            var position = Int(start + count)
-            while position > Int(start) {
-                position -= 1
-                guard store.members[position].code == name.key else { continue }
-                if Name.keyIsExact(name.key) || sameBytes(store.key(of: position), name.text) {
-                    return store.value(at: store.members[position].value)
-                }
-            }
-            return nil
+            guard let member = store.member(name, of: node), case .string(let index) = store.nodes[Int(member)] else { return false }
+            store.strings.withElement(Int(index)) { text in text.withUTF8 { out.append($0) } }
+            return true
         }
     }
 

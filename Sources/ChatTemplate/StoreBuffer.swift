@@ -23,6 +23,12 @@ struct StoreBuffer<Element> {
         }
     }
 
+    /// `body` given the element in place, not copied out.
+    func withElement<Result>(_ position: Int, _ body: (inout Element) -> Result) -> Result {
+        assert(position >= 0 && position < count, "position \(position) of \(count)")
+        return body(&base[position])
+    }
+
     mutating func append(_ element: Element) {
         if count == capacity { grow(to: capacity * 2) }
         (base + count).initialize(to: element)
