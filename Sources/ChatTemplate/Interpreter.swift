@@ -12,7 +12,8 @@ protocol RenderCycleBreaking: AnyObject {
 /// run themselves against it. One per render; never shared between threads.
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
-    let output = RenderOutput()
+    /// Room for a long conversation from the start: growing it copied everything written so far.
+    let output = RenderOutput(capacity: 16 * 1024)
     @exclusivity(unchecked) var frame: Frame {
         didSet { borrowedFrame = Unmanaged.passUnretained(frame) }
     }

@@ -11,11 +11,11 @@ public struct LoopReference {
 
 /// The `loop` variable of one `for` iteration.
 public final class LoopState: RenderCycleBreaking {
-    let items: [Value]
+    let items: LoopItems
     var index0 = 0
     private var lastChanged: [Value]?
 
-    init(items: [Value]) { self.items = items }
+    init(items: LoopItems) { self.items = items }
 
     func breakCycles() { lastChanged = nil }
 

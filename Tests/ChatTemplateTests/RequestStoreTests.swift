@@ -21,6 +21,8 @@ import Testing
     @Test(arguments: [
         "{% for m in messages %}{{ m.role }}:{{ m['content'] }}|{% endfor %}",
         "{% for m in messages[::-1] %}{{ loop.index }}{{ m.role }}{{ loop.previtem.role if not loop.first }};{% endfor %}",
+        "{% for m in messages %}{{ loop.length }}{{ loop.revindex }}{{ loop.nextitem if not loop.last }}{{ loop.changed(m.role) }};{% endfor %}",
+        "{% for m in messages if m.role != 'tool' %}{{ m.role }}{{ loop.length }}{% else %}none{% endfor %}{% for x in messages[9:] %}{% else %}empty{% endfor %}",
         "{{ messages[-1].content }} {{ messages[9] is defined }} {{ messages|length }} {{ messages[1]|length }} {{ messages[1:]|length }}",
         "{{ messages[2]|tojson }} {{ messages[2]|tojson(sort_keys=true) }} {{ messages[1]|tojson }} {{ tools|tojson(indent=1) }}",
         "{% for k in messages[1] %}{{ k }}={{ messages[1][k] }};{% endfor %} {{ messages[1].items()|list }}",
