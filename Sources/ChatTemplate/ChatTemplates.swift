@@ -80,14 +80,20 @@ public struct ChatTemplates: Sendable {
     /// `reasoning_content`: here two more members around the message's own,
     /// as a dict keeps a repeated key's first place and last value.
     private func add(message fields: [(key: String, value: JSONValue)], to store: RequestStore) throws(TemplateError) -> Int32 {
-        let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
-            // The last of duplicate members counts, as in a dict.
-            guard let field = fields.last(where: { sameBytes($0.key, name) }), !field.value.isNull else { return nil }
-            return field.value
-        }.first
-        guard let reasoning else { return try store.add(fields) }
-        let node = try store.add(reasoning)
+        guard let reasoning = Self.reasoning(of: fields) else { return try store.add(fields) }
+        let node = try store.add(fields[reasoning].value)
         return try store.add(fields, first: ("thinking", node), last: ("reasoning_content", node))
+    }
+
+    private static let reasoningNames = ["reasoning_content", "thinking", "reasoning"]
+
+    /// The position of the message's reasoning among `fields`, if it has one not null.
+    private static func reasoning(of fields: [(key: String, value: JSONValue)]) -> Int? {
+        for name in reasoningNames {
+            // The last of duplicate members counts, as in a dict.
+            if let position = fields.lastIndex(where: { sameBytes($0.key, name) }), !fields[position].value.isNull { return position }
+        }
+        return nil
     }
 }
 
