@@ -53,6 +53,7 @@ final class ForStatement: CompiledStatement {
             items = .values(kept)
         }
         let loop = LoopState(items: items)
+        // Also what keeps it alive to the end of the render: `LoopReference` reaches it unretained.
         interpreter.breakCyclesAtTheEnd(loop)
         for offset in 0..<items.count {
             interpreter.frame = nextFrame()
