@@ -100,7 +100,8 @@ final class Interpreter {
         case .dict(let dict): return dict.keys
         case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
         case .iterator(let lazy): return lazy.take()
-        case .request(let reference): return reference.isDict ? try iterate(reference.converted) : reference.elements
+        // A `for` walks a request list in place (`LoopItems`); a dict's repeated keys count once, so it is converted.
+        case .request(let reference): return try iterate(reference.converted)
         case .undefined: return []
         default: throw .render("'\(typeName(value))' object is not iterable")
         }
