@@ -23,28 +23,43 @@ public struct ChatTemplates: Sendable {
         guard let messages = request["messages"]?.arrayValue else { throw .invalid("'messages' must be an array") }
         let tools = request["tools"].flatMap { $0.isNull ? nil : $0 }
         let template = try select(name: request["chat_template"]?.stringValue, hasTools: tools != nil)
-        do { try Value.checkNumbers(in: request) } catch { throw .invalid(error.description) }
-        var variables = Dict()
-        for (name, value) in specialTokens { variables[name] = .string(value) }
-        var converted: [Value] = []
-        converted.reserveCapacity(messages.count)
-        for message in messages {
-            guard case .object(let fields) = message else { throw .invalid("every message must be a JSON object") }
-            converted.append(messageValue(fields))
-        }
-        variables["messages"] = .list(converted)
-        variables["tools"] = tools.map(Value.init(checkedJSON:)) ?? Value.none
-        variables["documents"] = request["documents"].map(Value.init(checkedJSON:)) ?? Value.none
-        variables["add_generation_prompt"] = request["add_generation_prompt"].map(Value.init(checkedJSON:)) ?? .bool(false)
-        for member in members where !["messages", "tools", "documents", "add_generation_prompt", "chat_template"].contains(member.key) {
-            if member.key == "continue_final_message" { throw .invalid("continue_final_message is not supported") }
-            variables[member.key] = Value(checkedJSON: member.value)
-        }
+        let store = RequestStore()
+        let variables: Dict
+        // A number this engine cannot hold fails first, wherever it is.
+        do { variables = try self.variables(of: members, messages: messages, in: store) } catch { throw .invalid(error.description) }
+        guard messages.allSatisfy({ $0.objectMembers != nil }) else { throw .invalid("every message must be a JSON object") }
+        if members.contains(where: { $0.key == "continue_final_message" }) { throw .invalid("continue_final_message is not supported") }
         do {
-            return try template.render(variables)
+            return try template.render(variables, request: store)
         } catch {
             throw .template(error)
         }
+    }
+
+    /// The template's variables: the special tokens, then the request's members read into `store`.
+    private func variables(
+        of members: [(key: String, value: JSONValue)], messages: [JSONValue], in store: RequestStore
+    ) throws(TemplateError) -> Dict {
+        var variables = Dict()
+        for (name, value) in specialTokens { variables[name] = .string(value) }
+        let start = store.elements.count
+        store.elements.append(repeating: 0, count: messages.count)
+        for position in messages.indices {
+            let message = messages[position]
+            if let fields = message.objectMembers {
+                store.elements[start + position] = try add(message: fields, to: store)
+            } else {
+                store.elements[start + position] = try store.add(message)  // refused after its numbers are checked
+            }
+        }
+        variables["messages"] = store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count))))
+        variables["tools"] = Value.none
+        variables["documents"] = Value.none
+        variables["add_generation_prompt"] = .bool(false)
+        for member in members where !["messages", "chat_template"].contains(member.key) {
+            variables[member.key] = store.value(at: try store.add(member.value))
+        }
+        return variables
     }
 
     /// transformers' choice: the named template, else `tool_use` when tools are given, else `default`.
@@ -64,19 +79,21 @@ public struct ChatTemplates: Sendable {
     /// not null), to `thinking` (first, unless the message sets it) and
     /// `reasoning_content`: here two more members around the message's own,
     /// as a dict keeps a repeated key's first place and last value.
-    private func messageValue(_ fields: [(key: String, value: JSONValue)]) -> Value {
-        let reasoning = ["reasoning_content", "thinking", "reasoning"].lazy.compactMap { name -> JSONValue? in
+    private func add(message fields: [(key: String, value: JSONValue)], to store: RequestStore) throws(TemplateError) -> Int32 {
+        guard let reasoning = Self.reasoning(of: fields) else { return try store.add(fields) }
+        let node = try store.add(fields[reasoning].value)
+        return try store.add(fields, first: ("thinking", node), last: ("reasoning_content", node))
+    }
+
+    private static let reasoningNames = ["reasoning_content", "thinking", "reasoning"]
+
+    /// The position of the message's reasoning among `fields`, if it has one not null.
+    private static func reasoning(of fields: [(key: String, value: JSONValue)]) -> Int? {
+        for name in reasoningNames {
             // The last of duplicate members counts, as in a dict.
-            guard let field = fields.last(where: { sameBytes($0.key, name) }), !field.value.isNull else { return nil }
-            return field.value
-        }.first
-        guard let reasoning else { return .dict(Dict(checkedJSON: fields)) }
-        var members: [(key: String, value: JSONValue)] = []
-        members.reserveCapacity(fields.count + 2)
-        members.append(("thinking", reasoning))
-        members.append(contentsOf: fields)
-        members.append(("reasoning_content", reasoning))
-        return .dict(Dict(checkedJSON: members))
+            if let position = fields.lastIndex(where: { sameBytes($0.key, name) }), !fields[position].value.isNull { return position }
+        }
+        return nil
     }
 }
 

@@ -70,6 +70,9 @@ struct CompiledFilter {
         self.arguments = arguments
     }
 
+    /// The filters that take a request's list or dict in place (`CompiledExpression.read`).
+    var readsRequest: Bool { filter == .length || filter == .count || filter == .tojson }
+
     func apply(to value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         guard let filter else { throw .render("no filter named '\(name)'") }
         return try Filters.apply(filter, to: value, arguments.evaluate(interpreter), interpreter)
@@ -87,13 +90,13 @@ final class FilterExpression: CompiledExpression {
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        try filter.apply(to: target.evaluate(interpreter), interpreter)
+        try filter.apply(to: filter.readsRequest ? target.read(interpreter) : target.evaluate(interpreter), interpreter)
     }
 
     /// `tojson` gives a plain string: written straight into the rendering, not built first.
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         guard filter.filter == .tojson else { return try super.append(interpreter) }
-        let value = try target.evaluate(interpreter)
+        let value = try target.read(interpreter)
         try PythonJSON.write(value, filter.arguments.evaluate(interpreter), to: interpreter.output)
         return nil
     }
@@ -117,7 +120,7 @@ final class TestExpression: CompiledExpression {
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try target.evaluate(interpreter)
+        let value = try target.read(interpreter)
         let arguments = try arguments.evaluate(interpreter)
         guard let test else { throw .render("no test named '\(name)'") }
         return .bool(try Tests.apply(test, to: value, arguments, interpreter) != negated)

@@ -4,8 +4,16 @@
 /// walking the tree costs no reference counting (matching an indirect enum's
 /// case copied its payload, retaining every child).
 class CompiledExpression {
+    /// The value, never a `.request`: the request's lists and dicts converted.
     func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
         preconditionFailure("\(Self.self) does not override evaluate")
+    }
+
+    /// The value, with the request's lists and dicts left in place (`.request`):
+    /// for the readers that handle them (attributes, items, slices, `for`,
+    /// `if`, `set`, `length`, `tojson`), so that reading a message copies nothing.
+    func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        try evaluate(interpreter)
     }
 
     /// A call evaluated with a `{% call %}` block's body as `caller`; other expressions ignore it.
@@ -77,10 +85,12 @@ final class VariableExpression: CompiledExpression {
         return interpreter.globals[global]
     }
 
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+    override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
         if let value = lookup(interpreter) { return value }
         return Globals.named(name) ?? .missing(name)
     }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
 }
 
 /// `target.name`; `loop.last` and its kin are resolved when compiled.
@@ -97,8 +107,25 @@ final class AttributeExpression: CompiledExpression {
 
     override var foldableOperands: [CompiledExpression]? { [target] }
 
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try target.evaluate(interpreter)
+    override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        try attribute(of: target.read(interpreter), interpreter)
+    }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
+
+    /// A message's string field is written straight from the request's store.
+    override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
+        let value = try target.read(interpreter)
+        if case .request(let reference) = value, reference.write(member: name, to: interpreter.output) { return nil }
+        let field = try attribute(of: value, interpreter).resolved()
+        guard case .string(let text) = field else { return field }
+        interpreter.write(text)
+        return nil
+    }
+
+    private func attribute(of value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
+        // The common case first: a field of a message, in place.
+        if case .request(let reference) = value, let field = reference.member(name) { return field }
         if let loopAttribute, case .loop(let loop) = value { return loop.value(of: loopAttribute) }
         return try interpreter.attribute(of: value, name)
     }
@@ -116,9 +143,11 @@ final class ItemExpression: CompiledExpression {
 
     override var foldableOperands: [CompiledExpression]? { [target, index] }
 
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        try interpreter.item(of: target.evaluate(interpreter), index.evaluate(interpreter))
+    override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        try interpreter.item(of: target.read(interpreter), index.evaluate(interpreter))
     }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
 }
 
 /// `target[start:stop:step]`.
@@ -137,13 +166,15 @@ final class SliceExpression: CompiledExpression {
 
     override var foldableOperands: [CompiledExpression]? { [target] + [start, stop, step].compactMap { $0 } }
 
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+    override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
         func bound(_ expression: CompiledExpression?) throws(TemplateError) -> Value? {
             guard let expression else { return nil }
             return try expression.evaluate(interpreter)
         }
-        return try interpreter.slice(target.evaluate(interpreter), start: bound(start), stop: bound(stop), step: bound(step))
+        return try interpreter.slice(target.read(interpreter), start: bound(start), stop: bound(stop), step: bound(step))
     }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
 }
 
 /// A list or tuple display: `[a, b]`, `(a, b)`.

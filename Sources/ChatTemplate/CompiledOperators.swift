@@ -15,7 +15,8 @@ final class UnaryExpression: CompiledExpression {
     override var foldableOperands: [CompiledExpression]? { [operand] }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try operand.evaluate(interpreter)
+        // In place: `not` asks only whether it is empty, and `-` and `+` refuse a list or dict.
+        let value = try operand.read(interpreter)
         switch (op, value) {
         case (.not, _): return .bool(!isTruthy(value))
         case (.negate, .int(let number)):
@@ -45,10 +46,12 @@ final class LogicalExpression: CompiledExpression {
 
     override var foldableOperands: [CompiledExpression]? { [left, right] }
 
-    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try left.evaluate(interpreter)
-        return isTruthy(value) == isAnd ? try right.evaluate(interpreter) : value
+    override func read(_ interpreter: Interpreter) throws(TemplateError) -> Value {
+        let value = try left.read(interpreter)
+        return isTruthy(value) == isAnd ? try right.read(interpreter) : value
     }
+
+    override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value { try read(interpreter).resolved() }
 }
 
 /// Arithmetic; `+` of strings appends its operands straight to the output in `{{ }}`.
@@ -152,9 +155,9 @@ final class StringEqualityExpression: CompiledExpression {
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try operand.evaluate(interpreter)
+        let value = try operand.read(interpreter)
         if case .string(let text) = value { return .bool(sameBytes(text, literal) != negated) }
-        return .bool(pythonEquals(value, .string(literal)) != negated)
+        return .bool(pythonEquals(value.resolved(), .string(literal)) != negated)
     }
 }
 
@@ -173,7 +176,7 @@ final class ConditionalExpression: CompiledExpression {
     override var foldableOperands: [CompiledExpression]? { [then, condition] + (otherwise.map { [$0] } ?? []) }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        if isTruthy(try condition.evaluate(interpreter)) { return try then.evaluate(interpreter) }
+        if isTruthy(try condition.read(interpreter)) { return try then.evaluate(interpreter) }
         guard let otherwise else {
             return .undefined(Undefined(message: "the inline if expression evaluated to false and no else section was defined"))
         }

@@ -72,7 +72,9 @@ final class IfStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        try interpreter.execute(isTruthy(condition.evaluate(interpreter)) ? body : otherwise)
+        // Not a conditional expression: choosing the array that way copied (retained) it.
+        if isTruthy(try condition.read(interpreter)) { return try interpreter.execute(body) }
+        return try interpreter.execute(otherwise)
     }
 }
 
@@ -87,7 +89,7 @@ final class SetStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        try interpreter.assign(target, expression.evaluate(interpreter))
+        try interpreter.assign(target, expression.read(interpreter))
         return .normal
     }
 }

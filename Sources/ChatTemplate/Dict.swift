@@ -1,10 +1,9 @@
 import Glibc
-import JSON
 
 /// A Python dict: insertion-ordered, keys compared as Python compares them.
 /// Small dicts (a message's few fields) are searched linearly; larger ones
-/// get a hash index. A JSON object from the request stays a view of its
-/// members until something needs more than a lookup.
+/// get a hash index. (The request's own dicts are read in place from its
+/// `RequestStore` and become one only when converted.)
 public struct Dict {
     /// Everything in one object, so that a dict (and a `Value` holding one) is
     /// a single reference: copying it retains once, and `Value` takes 17 bytes, not 25.
@@ -14,33 +13,10 @@ public struct Dict {
         /// Entries in insertion order.
         @exclusivity(unchecked) var entries: [Entry]
         @exclusivity(unchecked) var index: [DictKey: Int]?
-        /// A JSON object's members, not converted until read: a template reads a
-        /// few fields of each message, and converting every member of the request
-        /// and freeing it after the render was a quarter of the render's time.
-        /// When set, `entries` is empty; lookups search these members, and anything
-        /// that needs every entry or changes the dict converts them first.
-        let json: [(key: String, value: JSONValue)]?
-        /// The JSON member last read that converts into a list or a dict, kept:
-        /// a template reads `message.tool_calls` or `tool_call.function` twice,
-        /// and converting it again allocated again.
-        @exclusivity(unchecked) private var lastContainer: (position: Int, value: Value)?
 
-        init(entries: [Entry] = [], index: [DictKey: Int]? = nil, json: [(key: String, value: JSONValue)]? = nil) {
+        init(entries: [Entry] = [], index: [DictKey: Int]? = nil) {
             self.entries = entries
             self.index = index
-            self.json = json
-        }
-
-        /// The last JSON member named `name` (the one a Python dict keeps), converted.
-        func member(_ name: String, of members: [(key: String, value: JSONValue)]) -> Value? {
-            guard let position = members.lastIndex(where: { sameBytes($0.key, name) }) else { return nil }
-            if let lastContainer, lastContainer.position == position { return lastContainer.value }
-            let value = Value(checkedJSON: members[position].value)
-            switch value {
-            case .list, .dict: lastContainer = (position, value)
-            default: break
-            }
-            return value
         }
     }
     /// A struct rather than a tuple: freeing an array of tuples goes through the
@@ -64,59 +40,18 @@ public struct Dict {
         get { storage.index }
         _modify { yield &unique.index }
     }
-    private var json: [(key: String, value: JSONValue)]? { storage.json }
 
     /// The storage, copied first if another dict shares it.
     private var unique: Storage {
         mutating get {
             if !isKnownUniquelyReferenced(&storage) {
-                storage = Storage(entries: storage.entries, index: storage.index, json: storage.json)
+                storage = Storage(entries: storage.entries, index: storage.index)
             }
             return storage
         }
     }
 
     public init() { storage = Storage() }
-
-    /// A view of a JSON object whose numbers were checked (`Value.checkNumbers`).
-    init(checkedJSON members: [(key: String, value: JSONValue)]) {
-        storage = Storage(json: members)
-    }
-
-    /// The JSON members converted: a duplicate key keeps its first place and its last value, as `json.loads` gives.
-    private static func converting(_ members: [(key: String, value: JSONValue)]) -> Dict {
-        var dict = Dict(capacity: members.count)
-        for member in members { dict.set(member.key, Value(checkedJSON: member.value)) }
-        return dict
-    }
-
-    private var allEntries: [Entry] {
-        guard let json else { return entries }
-        return Self.converting(json).entries
-    }
-
-    /// A JSON view's members when no key repeats, so that they are the dict's
-    /// items as they stand (`tojson` writes them without converting them).
-    var distinctJSONMembers: [(key: String, value: JSONValue)]? { json.flatMap(Self.distinct) }
-
-    /// `members` when no key repeats. A message's few keys are compared
-    /// pairwise; more are hashed, so that a tool schema with thousands of
-    /// properties costs a pass, not their square (it runs at every `tojson`).
-    static func distinct(_ members: [(key: String, value: JSONValue)]) -> [(key: String, value: JSONValue)]? {
-        if members.count > 16 {
-            var seen = Set<DictKey>(minimumCapacity: members.count)
-            for member in members where !seen.insert(DictKey(text: member.key)).inserted { return nil }
-            return members
-        }
-        for later in members.indices.dropFirst() {
-            for earlier in 0..<later where sameBytes(members[earlier].key, members[later].key) { return nil }
-        }
-        return members
-    }
-
-    private mutating func convertJSON() {
-        if let json { self = Self.converting(json) }
-    }
 
     public init(_ pairs: [(String, Value)]) {
         self.init()
@@ -129,31 +64,24 @@ public struct Dict {
         entries.reserveCapacity(capacity)
     }
 
-    public var count: Int { distinctJSONMembers?.count ?? allEntries.count }
-    /// Without converting a JSON view (duplicate keys do not change whether there are any).
-    public var isEmpty: Bool { json?.isEmpty ?? entries.isEmpty }
+    public var count: Int { entries.count }
+    public var isEmpty: Bool { entries.isEmpty }
     public var keys: [Value] { items.map(\.key) }
     public var values: [Value] { items.map(\.value) }
-    /// The entries in order; a JSON view's converted one by one as they are reached.
-    public var items: Items {
-        if let members = distinctJSONMembers { return Items(entries: [], members: members) }
-        return Items(entries: allEntries, members: [])
-    }
+    /// The entries in order.
+    public var items: Items { Items(entries: entries) }
 
-    /// A dict's items: converted entries, or a JSON view's members (the other is empty).
     public struct Items: Sequence {
         fileprivate let entries: [Entry]
-        fileprivate let members: [(key: String, value: JSONValue)]
 
         public struct Iterator: IteratorProtocol {
             fileprivate let items: Items
             fileprivate var position = 0
 
             public mutating func next() -> (key: Value, value: Value)? {
+                guard position < items.entries.count else { return nil }
                 defer { position += 1 }
-                if position < items.entries.count { return (items.entries[position].key, items.entries[position].value) }
-                guard position < items.members.count else { return nil }
-                return (.string(items.members[position].key), Value(checkedJSON: items.members[position].value))
+                return (items.entries[position].key, items.entries[position].value)
             }
         }
 
@@ -192,16 +120,10 @@ public struct Dict {
 
     public subscript(key: Value) -> Value? {
         get {
-            if let json {
-                // A JSON object's keys are all strings.
-                guard let name = key.text else { return nil }
-                return storage.member(name, of: json)
-            }
-            return position(of: key, code: Self.code(of: key)).map { entries[$0].value }
+            position(of: key, code: Self.code(of: key)).map { entries[$0].value }
         }
         set {
             guard DictKey(key) != nil else { return }
-            convertJSON()
             let code = Self.code(of: key)
             if let position = position(of: key, code: code) {
                 if let newValue { entries[position].value = newValue } else { remove(at: position) }
@@ -222,7 +144,6 @@ public struct Dict {
     /// `self[name] = value` for a string key, without the checks other keys
     /// need: how request fields and JSON members go in.
     mutating func set(_ name: String, _ value: Value) {
-        convertJSON()
         let code = Name.key(of: name)
         let existing = index == nil ? position(ofText: name, code: code) : position(of: .string(name), code: code)
         if let existing {
@@ -235,8 +156,7 @@ public struct Dict {
 
     /// A string key whose code was made ahead (an attribute name in the template).
     subscript(name: Name) -> Value? {
-        if let json { return storage.member(name.text, of: json) }
-        return position(of: name).map { entries[$0].value }
+        position(of: name).map { entries[$0].value }
     }
 
     private mutating func remove(at position: Int) {

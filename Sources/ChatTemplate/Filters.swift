@@ -120,6 +120,8 @@ enum Filters {
             guard let items = lazy.viewItems else { throw .render("object of type 'generator' has no len()") }
             return items.count
         case .dict(let dict): return dict.count
+        // A dict's repeated keys count once: converted first.
+        case .request(let reference): return reference.isDict ? try length(of: reference.converted) : reference.count
         default: throw .render("object of type '\(typeName(value))' has no len()")
         }
     }

@@ -25,7 +25,9 @@ final class ForStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        var items = try interpreter.iterate(iterable.evaluate(interpreter))
+        let iterated = try iterable.read(interpreter)
+        var items: LoopItems
+        if case .request(let list) = iterated, !list.isDict { items = .request(list) } else { items = .values(try interpreter.iterate(iterated)) }
         let outer = interpreter.frame
         defer { interpreter.frame = outer }
         var frame = Frame(parent: outer, size: frameSize)
@@ -42,19 +44,21 @@ final class ForStatement: CompiledStatement {
         }
         if let filter {
             var kept: [Value] = []
-            for item in items {
+            for position in 0..<items.count {
+                let item = items[position]
                 interpreter.frame = nextFrame()
                 try interpreter.assign(target, item)
                 if isTruthy(try filter.evaluate(interpreter)) { kept.append(item) }
             }
-            items = kept
+            items = .values(kept)
         }
         let loop = LoopState(items: items)
+        // Also what keeps it alive to the end of the render: `LoopReference` reaches it unretained.
         interpreter.breakCyclesAtTheEnd(loop)
-        for offset in items.indices {
+        for offset in 0..<items.count {
             interpreter.frame = nextFrame()
             loop.index0 = offset
-            interpreter.frame.set(loopSlot, .loop(loop))
+            interpreter.frame.set(loopSlot, .loop(LoopReference(loop)))
             try interpreter.assign(target, items[offset])
             if try interpreter.execute(body) == .breakLoop { break }
         }

@@ -20,6 +20,9 @@ extension Interpreter {
             throw .render(undefined.message)
         case .dict(let dict):
             return dict[name] ?? .undefined(Undefined(message: "'dict object' has no attribute '\(name.text)'"))
+        case .request(let reference):
+            guard reference.isDict else { return try attribute(of: reference.converted, name) }
+            return reference.member(name) ?? .undefined(Undefined(message: "'dict object' has no attribute '\(name.text)'"))
         case .namespace(let namespace):
             return namespace.attributes[name] ?? .undefined(Undefined(message: "'Namespace' has no attribute '\(name.text)'"))
         case .loop(let loop):
@@ -40,6 +43,10 @@ extension Interpreter {
         switch (value, index) {
         case (.undefined(let undefined), _):
             throw .render(undefined.message)
+        case let (.request(reference), .int(position)):
+            if let found = reference.element(position) { return found }
+        case let (.request(reference), .string(key)) where reference.isDict:
+            return reference.member(Name(key)) ?? .undefined(Undefined(message: "'dict object' has no attribute '\(key)'"))
         case let (.dict(dict), key):
             if let found = dict[key] { return found }
         case let (.list(items), .int(position)), let (.tuple(items), .int(position)):
@@ -55,6 +62,7 @@ extension Interpreter {
         default:
             break
         }
+        if case .request(let reference) = value { return try item(of: reference.converted, index) }
         if case .string(let name) = index, case .dict = value {
             return .undefined(Undefined(message: "'dict object' has no attribute '\(name)'"))
         }
@@ -78,6 +86,10 @@ extension Interpreter {
             return positions.map { items[$0] }
         }
         switch value {
+        case .request(let reference) where !reference.isDict:
+            let positions = try slicePositions(count: reference.count, start: bound(start), stop: bound(stop), step: stride)
+            return reference.store.list(positions, of: reference.node)
+        case .request(let reference): return try slice(reference.converted, start: start, stop: stop, step: step)
         case .list(let items): return .list(try pick(items))
         case .tuple(let items): return .tuple(try pick(items))
         case .string(let text):

@@ -12,7 +12,8 @@ protocol RenderCycleBreaking: AnyObject {
 /// run themselves against it. One per render; never shared between threads.
 final class Interpreter {
     /// The rendering so far, as UTF-8 (appending bytes is cheaper than growing a String).
-    let output = RenderOutput()
+    /// Room for a long conversation from the start: growing it copied everything written so far.
+    let output = RenderOutput(capacity: 16 * 1024)
     @exclusivity(unchecked) var frame: Frame {
         didSet { borrowedFrame = Unmanaged.passUnretained(frame) }
     }
@@ -21,6 +22,8 @@ final class Interpreter {
     private var borrowedFrame: Unmanaged<Frame>
     /// The render's variables the template names, in `CompiledTemplate.globalNames` order; nil when not given.
     let globals: [Value?]
+    /// What the request's values (`.request`) point into: kept as long as the render.
+    private let request: RequestStore?
     /// Macro calls in progress: bounded like Python's recursion limit, so a recursive macro fails instead of exhausting the stack.
     private var callDepth = 0
     private static let maximumCallDepth = 50
@@ -30,15 +33,16 @@ final class Interpreter {
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
 
-    init(frameSize: Int, globals: [Value?]) {
+    init(frameSize: Int, globals: [Value?], request: RequestStore? = nil) {
         let root = Frame(parent: nil, size: frameSize)
         frame = root
         borrowedFrame = Unmanaged.passUnretained(root)
         self.globals = globals
+        self.request = request
     }
 
-    convenience init(_ template: CompiledTemplate, variables: Dict) {
-        self.init(frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] })
+    convenience init(_ template: CompiledTemplate, variables: Dict, request: RequestStore? = nil) {
+        self.init(frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] }, request: request)
     }
 
     deinit {
@@ -57,10 +61,14 @@ final class Interpreter {
 
     @discardableResult
     func execute(_ statements: [CompiledStatement]) throws(TemplateError) -> Flow {
-        // Through the buffer: no bounds check per statement, and fewer retains (callgrind).
+        // Through the buffer: no bounds check per statement; each called unretained,
+        // as the array holds it (read from the buffer, it was retained around every call).
         try statements.withUnsafeBufferPointer { (statements) throws(TemplateError) in
-            for statement in statements {
-                let flow = try statement.execute(self)
+            for position in statements.indices {
+                let outcome = Unmanaged.passUnretained(statements[position])._withUnsafeGuaranteedRef { statement in
+                    Result { () throws(TemplateError) in try statement.execute(self) }
+                }
+                let flow = try outcome.get()
                 if flow != .normal { return flow }
             }
             return .normal
@@ -92,17 +100,21 @@ final class Interpreter {
         case .dict(let dict): return dict.keys
         case .string(let text), .markup(let text): return text.unicodeScalars.map { .string(String($0)) }
         case .iterator(let lazy): return lazy.take()
+        // A `for` walks a request list in place (`LoopItems`); a dict's repeated keys count once, so it is converted.
+        case .request(let reference): return try iterate(reference.converted)
         case .undefined: return []
         default: throw .render("'\(typeName(value))' object is not iterable")
         }
     }
 
+    /// `value` may be a request's list or dict in place (`CompiledExpression.read`):
+    /// a slot keeps it so, a namespace (which the template can print or walk) gets it converted.
     func assign(_ target: CompiledTarget, _ value: Value) throws(TemplateError) {
         switch target {
         case .slot(let slot):
             self.slot(depth: 0, slot).pointee = value
         case .tuple(let targets):
-            let items = try iterate(value)
+            let items = try iterate(value.resolved())
             guard items.count == targets.count else {
                 throw .render(
                     items.count < targets.count
@@ -114,7 +126,7 @@ final class Interpreter {
             guard case .namespace(let namespace) = variable.lookup(self) else {
                 throw .render("cannot assign attribute on non-namespace object ('\(variable.name)' at \(location))")
             }
-            namespace.attributes[attribute] = value
+            namespace.attributes[attribute] = value.resolved()
         }
     }
 

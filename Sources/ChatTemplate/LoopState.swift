@@ -1,10 +1,21 @@
+/// `loop` as a value. The render keeps every loop state until it ends
+/// (`Interpreter.breakCyclesAtTheEnd`), so a value reaches it unretained:
+/// reading `loop.index0` copies it, and retaining it was most of that read.
+public struct LoopReference {
+    private let state: Unmanaged<LoopState>
+
+    init(_ state: LoopState) { self.state = .passUnretained(state) }
+
+    func value(of attribute: LoopState.Attribute) -> Value { state._withUnsafeGuaranteedRef { $0.value(of: attribute) } }
+}
+
 /// The `loop` variable of one `for` iteration.
 public final class LoopState: RenderCycleBreaking {
-    let items: [Value]
+    let items: LoopItems
     var index0 = 0
     private var lastChanged: [Value]?
 
-    init(items: [Value]) { self.items = items }
+    init(items: LoopItems) { self.items = items }
 
     func breakCycles() { lastChanged = nil }
 
@@ -43,8 +54,8 @@ public final class LoopState: RenderCycleBreaking {
         case .length: return .int(length)
         case .depth: return .int(1)
         case .depth0: return .int(0)
-        case .previtem: return index0 > 0 ? items[index0 - 1] : .undefined(Undefined(message: "there is no previous item"))
-        case .nextitem: return index0 + 1 < length ? items[index0 + 1] : .undefined(Undefined(message: "there is no next item"))
+        case .previtem: return index0 > 0 ? items[index0 - 1].resolved() : .undefined(Undefined(message: "there is no previous item"))
+        case .nextitem: return index0 + 1 < length ? items[index0 + 1].resolved() : .undefined(Undefined(message: "there is no next item"))
         case .cycle:
             return .function(
                 Function(name: "loop.cycle") { _, arguments throws(TemplateError) in

@@ -13,6 +13,7 @@ func isTruthy(_ value: Value) -> Bool {
     case .list(let items), .tuple(let items): !items.isEmpty
     case .iterator(let lazy): lazy.viewItems.map { !$0.isEmpty } ?? true
     case .dict(let dict): !dict.isEmpty
+    case .request(let reference): reference.count > 0
     case .namespace, .function, .loop: true
     }
 }
@@ -110,6 +111,7 @@ func typeName(_ value: Value) -> String {
     case .list: "list"
     case .tuple: "tuple"
     case .dict: "dict"
+    case .request(let reference): reference.isDict ? "dict" : "list"
     case .namespace: "Namespace"
     case .function: "function"
     case .loop: "LoopContext"

@@ -34,6 +34,7 @@ func pythonRepr(_ value: Value) throws(TemplateError) -> String {
         return "{" + parts.joined(separator: ", ") + "}"
     case .namespace(let namespace):
         return "<Namespace " + (try pythonRepr(.dict(namespace.attributes))) + ">"
+    case .request(let reference): return try pythonRepr(reference.converted)
     case .function, .loop:
         // Python prints these with memory addresses: no byte-exact rendering exists.
         throw .render("cannot print a \(typeName(value)) object")

@@ -19,6 +19,12 @@ enum PythonJSON {
 
     /// `dumps` appended to `out`: how `{{ x | tojson }}` writes straight into the rendering.
     static func write(_ value: Value, _ arguments: Arguments, to out: RenderOutput) throws(TemplateError) {
+        // Nearly always called without arguments: then there is nothing to check or read.
+        let isPlain = arguments.positional.isEmpty && arguments.keywords.isEmpty
+        try write(value, isPlain ? Options() : options(arguments), level: 0, to: out)
+    }
+
+    private static func options(_ arguments: Arguments) throws(TemplateError) -> Options {
         try arguments.check("tojson", names: ["ensure_ascii", "indent", "separators", "sort_keys"])
         var options = Options()
         options.ensureASCII = arguments.value(0, "ensure_ascii").map(isTruthy) ?? false
@@ -39,7 +45,7 @@ enum PythonJSON {
         default: throw .render("tojson separators must be two strings")
         }
         options.sortKeys = arguments.value(3, "sort_keys").map(isTruthy) ?? false
-        try write(value, options, level: 0, to: out)
+        return options
     }
 
     private static func write(_ value: Value, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
@@ -54,8 +60,9 @@ enum PythonJSON {
             try writeArray(items.count, options, level: level, to: out) { (offset) throws(TemplateError) in
                 try write(items[offset], options, level: level + 1, to: out)
             }
+        case .request(let reference):
+            try write(reference, options, level: level, to: out)
         case .dict(let dict):
-            if !options.sortKeys, let members = dict.distinctJSONMembers { return try write(members, options, level: level, to: out) }
             var pairs: [(key: String, value: Value)] = []
             pairs.reserveCapacity(dict.count)
             for (key, item) in dict.items { pairs.append((try keyText(key), item)) }
@@ -73,29 +80,23 @@ enum PythonJSON {
         }
     }
 
-    /// A JSON object from the request, written from its members (no key
-    /// repeats): converting them into values first was most of `tojson`'s time.
-    private static func write(
-        _ members: [(key: String, value: JSONValue)], _ options: Options, level: Int, to out: RenderOutput
-    ) throws(TemplateError) {
-        try writeObject(members.count, options, level: level, to: out, key: { members[$0].key }) { (position) throws(TemplateError) in
-            try write(json: members[position].value, options, level: level + 1, to: out)
-        }
-    }
-
-    private static func write(json: JSONValue, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
-        switch json {
-        case .string(let text): writeString(text, ensureASCII: options.ensureASCII, to: out)
-        case .array(let items):
-            try writeArray(items.count, options, level: level, to: out) { (offset) throws(TemplateError) in
-                try write(json: items[offset], options, level: level + 1, to: out)
+    /// A list or dict of the request, written from its store: converting it
+    /// into values first was most of `tojson`'s time. A dict whose keys repeat
+    /// goes through its conversion, which settles them as `json.loads` does.
+    private static func write(_ reference: RequestReference, _ options: Options, level: Int, to out: RenderOutput) throws(TemplateError) {
+        if !reference.isDict {
+            let elements = reference.elements
+            try writeArray(elements.count, options, level: level, to: out) { (offset) throws(TemplateError) in
+                try write(elements[offset], options, level: level + 1, to: out)
             }
-        case .object(let members):
-            if let members = Dict.distinct(members) { return try write(members, options, level: level, to: out) }
-            // Through its dict, which settles repeated keys as json.loads does.
-            try write(Value(checkedJSON: json), options, level: level, to: out)
-        // As Python prints what json.loads made of them.
-        case .null, .bool, .number: try write(Value(checkedJSON: json), options, level: level, to: out)
+        } else if !options.sortKeys, let members = reference.distinctMembers {
+            let store = reference.store
+            try writeObject(members.count, options, level: level, to: out, key: { store.key(of: members.lowerBound + $0) }) {
+                (position) throws(TemplateError) in
+                try write(store.value(at: store.members[members.lowerBound + position].value), options, level: level + 1, to: out)
+            }
+        } else {
+            try write(reference.converted, options, level: level, to: out)
         }
     }
 

@@ -12,7 +12,12 @@ public struct Template: Sendable {
 
     /// Renders with `variables` as the template's top-level names.
     public func render(_ variables: Dict) throws(TemplateError) -> String {
-        let interpreter = Interpreter(program, variables: variables)
+        try render(variables, request: nil)
+    }
+
+    /// Renders `variables`, whose `.request` values point into `request`.
+    func render(_ variables: Dict, request: RequestStore?) throws(TemplateError) -> String {
+        let interpreter = Interpreter(program, variables: variables, request: request)
         try interpreter.execute(program.body)
         return interpreter.output.text
     }

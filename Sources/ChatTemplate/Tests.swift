@@ -54,7 +54,16 @@ enum Tests {
         return try apply(test, to: value, arguments, interpreter)
     }
 
+    /// `value` may be a request's list or dict in place: a test of its kind alone does not convert it.
     static func apply(_ test: Test, to value: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Bool {
+        if case .request(let reference) = value {
+            switch test {
+            case .mapping: return reference.isDict
+            case .defined, .sequence, .iterable: return true
+            case .undefined, .none, .boolean, .isTrue, .isFalse, .integer, .float, .number, .string, .callable: return false
+            default: return try apply(test, to: reference.converted, arguments, interpreter)
+            }
+        }
         var other: Value { arguments.positional.first ?? .undefined(Undefined(message: "missing test argument")) }
         switch test {
         case .defined: if case .undefined = value { return false } else { return true }

@@ -17,15 +17,26 @@ public enum Value {
     case dict(Dict)
     case namespace(Namespace)
     case function(Function)
-    case loop(LoopState)
+    case loop(LoopReference)
     /// What jinja2's `map`, `select`, ... and dict's `items()` return: not a list.
     case iterator(LazyItems)
+    /// A list or dict of the chat request, read in place. Only the
+    /// interpreter's readers see one (`CompiledExpression.read`): everything
+    /// else gets values from `evaluate`, which converts it (`resolved`).
+    case request(RequestReference)
 
     static var empty: Value { .string("") }
     static func missing(_ name: String) -> Value { .undefined(Undefined(message: "'\(name)' is undefined")) }
 }
 
 extension Value {
+    /// The value with a request's list or dict converted into a `.list` or `.dict`.
+    /// Consuming: the common case (not a `.request`) hands the value on without copying it.
+    consuming func resolved() -> Value {
+        if case .request(let reference) = self { return reference.converted }
+        return self
+    }
+
     /// The text of a string or Markup value.
     var text: String? {
         switch self {
