@@ -134,8 +134,9 @@ public final class RouterServer {
     }
 
     private func handle(_ request: consuming HTTPRequest, _ responder: HTTPResponder) {
-        let requestID = requestIDs.assign(to: &request)
-        responder.headersForEveryResponse.add(requestIDs.headerName, requestID)
+        requestIDs.assign(to: &request)
+        // The request's own line, its bytes shared: no buffer of its own.
+        responder.headersForEveryResponse = request.headers.fields(named: requestIDs.headerName)
         let path = request.path
         let route = Route(path: path)
         let label = Self.label(of: route, path: path)

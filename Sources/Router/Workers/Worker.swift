@@ -1,10 +1,14 @@
 import EventLoop
 import HTTPServer
+import Prometheus
+import WorkerClient
 
 /// One inference worker as the router sees it.
 public final class Worker {
     /// Base URL without a trailing slash, e.g. `http://10.0.0.5:30001`.
     public let url: String
+    /// The URL read once, for the worker client.
+    public let address: WorkerAddress
     /// Requests sent to it and not yet answered.
     public internal(set) var inFlight = 0
     public internal(set) var isHealthy = true
@@ -16,12 +20,16 @@ public final class Worker {
     public internal(set) var errors = 0
     /// `meta_info.weight_version` of the last `/generate` answer from it.
     public internal(set) var weightVersion: String?
+    /// Its series of the per-worker request duration, once it answered
+    /// (see `RouterMetrics.recordProxied`).
+    var requestDurationSeries: ValueHistogram?
     var consecutiveFailures = 0
     var consecutiveSuccesses = 0
     var circuit: CircuitBreaker
 
     init(url: String, circuitBreaker: CircuitBreakerConfiguration = .init()) {
         self.url = url
+        address = WorkerAddress(url)
         circuit = CircuitBreaker(circuitBreaker)
     }
 

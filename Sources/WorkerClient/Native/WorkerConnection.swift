@@ -75,7 +75,7 @@ final class WorkerConnection {
         // Read once: each read of the transfer's request copies all its fields.
         let request = transfer.request
         parser.begin(expectsBody: request.method != "HEAD")
-        RequestHead.spell(request, target: transfer.target, tail: pool.headTail, into: &head)
+        RequestHead.spell(request, tail: pool.headTail, into: &head)
         head.withUnsafeBytes { head in
             request.body.withUnsafeBytes { body in tcp.write(head, body) }
         }
