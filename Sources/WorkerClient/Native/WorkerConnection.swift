@@ -76,9 +76,7 @@ final class WorkerConnection {
         let request = transfer.request
         parser.begin(expectsBody: request.method != "HEAD")
         RequestHead.spell(request, tail: pool.headTail, into: &head)
-        head.withUnsafeBytes { head in
-            request.body.withUnsafeBytes { body in tcp.write(head, body) }
-        }
+        tcp.writeBatched(head, request.body)
         tcp.resumeReading()
     }
 
