@@ -143,7 +143,7 @@ public final class TCPConnection {
 
     /// Writes held back are at most this large: a larger one goes at once,
     /// where copying what the kernel does not take costs more than a wake-up.
-    static let largestHeldWrite = 64 * 1024
+    public static let largestHeldWrite = 64 * 1024
 
     /// Writes `first` then `second` as `write` does, at the end of the
     /// loop's iteration with the iteration's other writes (see
