@@ -96,10 +96,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         var name = name
         return name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                fields.contains { field in
-                    sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
-                        && UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
+                for field in fields where Int(field.nameLength) == name.count {
+                    if sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name),
+                        UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
+                    {
+                        return true
+                    }
                 }
+                return false
             }
         }
     }

@@ -17,7 +17,9 @@ final class RequestIDs {
     /// short, so that an id (prefix, dash, counter) fits in a Swift small
     /// string, stored inline without an allocation, for 16 million requests.
     private let prefix = Array((String(UInt32.random(in: 0...UInt32.max), radix: 16) + "-").utf8)
-    private var counter: UInt64 = 0
+    /// Unchecked: loop thread only, plain reads and writes (a checked
+    /// access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var counter: UInt64 = 0
 
     /// `headerNames` must not be empty (the command line checks it).
     init(headerNames: [String]) {

@@ -10,7 +10,9 @@ final class LabeledHistograms {
     private let buckets: [Double]
     /// Label values are few (routes), or looked up once per worker (see
     /// `RouterMetrics.recordProxied`).
-    private var histograms = LabelTable<ValueHistogram>()
+    /// Unchecked: loop thread only, plain reads and writes (a checked
+    /// access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var histograms = LabelTable<ValueHistogram>()
 
     init(_ registry: PrometheusCollectorRegistry, name: String, label: String, buckets: [Double], help: String) {
         self.registry = registry

@@ -174,11 +174,13 @@ final class LabeledCounters {
     /// read). Label values are few (routes, outcomes, reasons): a scan
     /// comparing strings, which the literals every request passes match at
     /// once, costs less than hashing them.
-    private var series = LabelTable<Series>()
+    /// Unchecked, as `count`: loop thread only, plain reads and writes
+    /// (a checked access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var series = LabelTable<Series>()
 
     private final class Series {
         let counter: Counter
-        var count = 0
+        @exclusivity(unchecked) var count = 0
         init(_ counter: Counter) { self.counter = counter }
     }
 

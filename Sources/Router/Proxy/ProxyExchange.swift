@@ -300,10 +300,16 @@ final class ProxyExchange {
         }
     }
 
-    /// What the router reads in a 2xx `/generate` answer.
-    private static func readAnswer(_ body: [UInt8]) -> (aborted: Bool, weightVersion: String?) {
+    /// What the router reads in a 2xx `/generate` answer. (A struct, not a
+    /// tuple: passed through a generic, a tuple needs a thunk allocated.)
+    private struct AnswerReading {
+        let aborted: Bool
+        let weightVersion: String?
+    }
+
+    private static func readAnswer(_ body: [UInt8]) -> AnswerReading {
         let aborted = GenerateAnswer.mayBeAborted(body) && (try? JSONParser.parse(body)).map(GenerateAnswer.isAborted) == true
-        return (aborted, MetaInfoScan.weightVersion(in: body))
+        return AnswerReading(aborted: aborted, weightVersion: MetaInfoScan.weightVersion(in: body))
     }
 
     // MARK: ending

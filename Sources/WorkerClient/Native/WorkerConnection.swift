@@ -18,7 +18,7 @@ final class WorkerConnection {
     @exclusivity(unchecked) private var parser: ResponseParser!
     @exclusivity(unchecked) private var connectTimer: LoopTimer?
     @exclusivity(unchecked) private var transfer: NativeTransfer?
-    private var head: [UInt8] = []
+    @exclusivity(unchecked) private var head: [UInt8] = []
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
     @exclusivity(unchecked) private var answered = 0
