@@ -27,6 +27,15 @@ enum JSONWork {
         then completion: @escaping (Value) -> Void
     ) {
         if bodyBytes <= inlineLimit { return completion(work(input)) }
+        offload(on: loop, input, work, then: completion)
+    }
+
+    /// Apart, so that the closure it makes is made only for a large body.
+    @inline(never)
+    private static func offload<Input: Sendable, Value>(
+        on loop: EventLoop, _ input: Input, _ work: @escaping @Sendable (Input) -> Value,
+        then completion: @escaping (Value) -> Void
+    ) {
         loop.offload({ work(input) }, then: completion)
     }
 
