@@ -10,6 +10,8 @@ public final class EventLoop {
     /// One read buffer for every connection of the loop: read callbacks run
     /// one at a time on the loop thread and consume the bytes before returning.
     let readBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 64 * 1024, alignment: 16)
+    /// Small writes wait here for the end of the iteration.
+    let writeBatch: WriteBatch
     /// Where the loop's background threads run (see `dedicateCPU`).
     public internal(set) var backgroundPlacement = ThreadPlacement.inherited
 
@@ -18,6 +20,7 @@ public final class EventLoop {
         uvLoop = .allocate(capacity: 1)
         let status = uv_loop_init(uvLoop)
         precondition(status == 0, "uv_loop_init failed: \(UVError(status))")
+        writeBatch = WriteBatch(uvLoop: uvLoop)
     }
 
     deinit {

@@ -2,6 +2,8 @@ internal import CUV
 
 /// An accepted TCP stream: reads into a loop-wide buffer, writes with
 /// `uv_try_write` first and queues only what the kernel did not take.
+/// Small answers and requests (`writeBatched`) wait for the end of the
+/// loop's iteration (`WriteBatch`).
 public final class TCPConnection {
     public typealias ReadHandler = (UnsafeRawBufferPointer) -> Void
     /// Called once when the peer closed (`nil`) or the stream failed.
@@ -26,10 +28,16 @@ public final class TCPConnection {
     @exclusivity(unchecked) private var lingerTimer: LoopTimer?
     @exclusivity(unchecked) public private(set) var isClosed = false
     /// Bytes handed to `uv_write` and not yet confirmed written.
-    @exclusivity(unchecked) public private(set) var queuedBytes = 0
-    /// Bytes libuv has not yet passed to the kernel. Unlike `queuedBytes`, it
-    /// shrinks while a large write goes out piece by piece.
-    public var unsentBytes: Int { uv_stream_get_write_queue_size(stream) }
+    @exclusivity(unchecked) private var writeQueueBytes = 0
+    /// A write held back until the end of the loop's iteration, kept as
+    /// given (no copy): at most one, as two buffers.
+    @exclusivity(unchecked) private var heldFirst: [UInt8] = []
+    @exclusivity(unchecked) private var heldSecond: [UInt8] = []
+    /// Bytes not yet confirmed written: held back or queued.
+    public var queuedBytes: Int { writeQueueBytes + heldFirst.count + heldSecond.count }
+    /// Bytes not yet passed to the kernel. Unlike `queuedBytes`, it shrinks
+    /// while a large write goes out piece by piece.
+    public var unsentBytes: Int { uv_stream_get_write_queue_size(stream) + heldFirst.count + heldSecond.count }
 
     init(loop: EventLoop) {
         self.loop = loop
@@ -105,12 +113,11 @@ public final class TCPConnection {
     public func write(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) {
         let total = first.count + second.count
         guard !isClosed, total > 0 else { return }
+        // What was held back goes first.
+        releaseHeldWrite()
         var written = 0
-        if queuedBytes == 0 {
-            var buffers = (Self.buffer(first), Self.buffer(second))
-            let status = withUnsafeMutableBytes(of: &buffers) { raw in
-                uv_try_write(stream, raw.baseAddress!.assumingMemoryBound(to: uv_buf_t.self), second.isEmpty ? 1 : 2)
-            }
+        if writeQueueBytes == 0 {
+            let status = tryWrite(first, second)
             if status == total { return }
             if status > 0 {
                 written = Int(status)
@@ -122,8 +129,56 @@ public final class TCPConnection {
         enqueue(first, second, skipping: written)
     }
 
+    /// `uv_try_write` of both: the bytes the kernel took, or an error.
+    private func tryWrite(_ first: UnsafeRawBufferPointer, _ second: UnsafeRawBufferPointer) -> Int32 {
+        var buffers = (Self.buffer(first), Self.buffer(second))
+        return withUnsafeMutableBytes(of: &buffers) { raw in
+            uv_try_write(stream, raw.baseAddress!.assumingMemoryBound(to: uv_buf_t.self), second.isEmpty ? 1 : 2)
+        }
+    }
+
     public func write(_ bytes: [UInt8]) {
         bytes.withUnsafeBytes { write($0) }
+    }
+
+    /// Writes held back are at most this large: a larger one goes at once,
+    /// where copying what the kernel does not take costs more than a wake-up.
+    public static let largestHeldWrite = 64 * 1024
+
+    /// Writes `first` then `second` as `write` does, at the end of the
+    /// loop's iteration with the iteration's other writes (see
+    /// `WriteBatch`), keeping the arrays (no copy) until then. A large
+    /// write, or one behind a queue, goes at once; a write held back
+    /// before this one goes now.
+    public func writeBatched(_ first: [UInt8], _ second: [UInt8]) {
+        let total = first.count + second.count
+        guard !isClosed, total > 0 else { return }
+        guard writeQueueBytes == 0, total <= Self.largestHeldWrite else {
+            return first.withUnsafeBytes { first in second.withUnsafeBytes { write(first, $0) } }
+        }
+        if !releaseHeldWrite() { loop.writeBatch.add(self) }
+        heldFirst = first
+        heldSecond = second
+    }
+
+    /// Sends the write held back at the end of the iteration (`WriteBatch`).
+    /// Once everything is out, the connection is drained, as after a
+    /// queued write.
+    func sendHeldWrite() {
+        guard releaseHeldWrite(), !isClosed, writeQueueBytes == 0 else { return }
+        onDrained?()
+    }
+
+    /// Sends the write held back, if any, and tells no one (a write that
+    /// must follow it is under way); whether there was one.
+    @discardableResult
+    private func releaseHeldWrite() -> Bool {
+        guard !heldFirst.isEmpty || !heldSecond.isEmpty else { return false }
+        let first = heldFirst, second = heldSecond
+        heldFirst = []
+        heldSecond = []
+        first.withUnsafeBytes { first in second.withUnsafeBytes { write(first, $0) } }
+        return true
     }
 
     private static func buffer(_ bytes: UnsafeRawBufferPointer) -> uv_buf_t {
@@ -144,7 +199,7 @@ public final class TCPConnection {
         let request = UnsafeMutablePointer<uv_write_t>.allocate(capacity: 1)
         request.initialize(to: uv_write_t())
         request.pointee.data = copy.baseAddress
-        queuedBytes += length
+        writeQueueBytes += length
         var buffer = uv_buf_init(copy.baseAddress!.assumingMemoryBound(to: CChar.self), UInt32(length))
         let status = uv_write(request, stream, &buffer, 1) { request, status in
             guard let request else { return }
@@ -157,7 +212,7 @@ public final class TCPConnection {
         if status < 0 {
             copy.deallocate()
             request.deallocate()
-            queuedBytes -= length
+            writeQueueBytes -= length
             finishReading(UVError(status))
         } else {
             pendingWriteLengths.append(length)
@@ -169,7 +224,7 @@ public final class TCPConnection {
 
     private func writeCompleted(status: Int32) {
         if !pendingWriteLengths.isEmpty {
-            queuedBytes -= pendingWriteLengths.removeFirst()
+            writeQueueBytes -= pendingWriteLengths.removeFirst()
         }
         if status < 0 {
             finishReading(UVError(status))
@@ -186,6 +241,8 @@ public final class TCPConnection {
     /// lingering close). Only `onClosed` is called from here on.
     public func closeAfterWrites(lingerMilliseconds: UInt64) {
         guard !isClosed, !isLingering else { return }
+        releaseHeldWrite()
+        guard !isClosed else { return }
         self.lingerMilliseconds = lingerMilliseconds
         pauseReading()
         onRead = nil
@@ -212,9 +269,15 @@ public final class TCPConnection {
         resumeReading()
     }
 
-    /// Closes now; writes still queued are dropped.
+    /// Closes now; writes still queued are dropped. One held back is tried
+    /// first, as it would have been when made.
     public func close() {
         guard !isClosed else { return }
+        if writeQueueBytes == 0, !heldFirst.isEmpty || !heldSecond.isEmpty {
+            _ = heldFirst.withUnsafeBytes { first in heldSecond.withUnsafeBytes { tryWrite(first, $0) } }
+        }
+        heldFirst = []
+        heldSecond = []
         isClosed = true
         isReading = false
         lingerTimer?.cancel()

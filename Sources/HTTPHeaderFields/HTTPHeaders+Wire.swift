@@ -4,10 +4,21 @@ extension HTTPHeaders {
     /// Drops the fields whose name `isDropped` accepts. Only the list of
     /// offsets changes, in place when this list is the only holder of it
     /// (a copy shares the bytes and gets a list of its own).
+    /// The list is read before it is written to: one with nothing to drop
+    /// is not even made unique. Kept fields move down over dropped ones.
     public mutating func removeAll(whereName isDropped: (_ name: UnsafeBufferPointer<UInt8>) -> Bool) {
         let bytes = self.bytes
         bytes.withUnsafeBufferPointer { bytes in
-            fields.removeAll { isDropped(UnsafeBufferPointer(rebasing: bytes[$0.nameRange])) }
+            func isFieldDropped(_ field: Field) -> Bool { isDropped(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) }
+            guard let firstDropped = fields.firstIndex(where: isFieldDropped) else { return }
+            var kept = firstDropped
+            fields.withUnsafeMutableBufferPointer { fields in
+                for index in firstDropped + 1..<fields.count where !isFieldDropped(fields[index]) {
+                    fields[kept] = fields[index]
+                    kept += 1
+                }
+            }
+            fields.removeLast(fields.count - kept)
         }
     }
 

@@ -56,6 +56,21 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         return name.withUTF8 { name in fields.indices.filter { hasName(name, at: $0) }.map(value(at:)) }
     }
 
+    /// The fields called `name`, sharing these fields' bytes.
+    public func fields(named name: String) -> HTTPHeaders {
+        var name = name
+        var named = HTTPHeaders()
+        named.bytes = bytes
+        name.withUTF8 { name in
+            bytes.withUnsafeBufferPointer { bytes in
+                for field in fields where sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name) {
+                    named.fields.append(field)
+                }
+            }
+        }
+        return named
+    }
+
     public func contains(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { firstIndex(named: $0) != nil }
@@ -81,10 +96,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         var name = name
         return name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                fields.contains { field in
-                    sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
-                        && UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
+                for field in fields where Int(field.nameLength) == name.count {
+                    if sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name),
+                        UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
+                    {
+                        return true
+                    }
                 }
+                return false
             }
         }
     }

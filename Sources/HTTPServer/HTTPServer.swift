@@ -25,7 +25,8 @@ public final class HTTPServer {
     /// refuse it (e.g. a missing key: a client may not make the server read
     /// a large body only to be refused). Its answer goes out in turn, then
     /// the connection closes; nil lets the request go on to the handler.
-    public var refusesBeforeBody: ((HTTPRequest) -> HTTPResponse?)?
+    /// Unchecked: set once at start, read for every request's head.
+    @exclusivity(unchecked) public var refusesBeforeBody: ((HTTPRequest) -> HTTPResponse?)?
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 

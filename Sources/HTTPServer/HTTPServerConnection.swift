@@ -174,10 +174,11 @@ final class HTTPServerConnection {
 
     // MARK: writing
 
-    /// Writes `bytes`, then `more` in the same system call.
+    /// Writes `bytes`, then `more` in the same system call, with the loop
+    /// iteration's other writes.
     func write(_ bytes: [UInt8], _ more: [UInt8] = []) {
         lastActivityAt = server.loop.now
-        bytes.withUnsafeBytes { first in more.withUnsafeBytes { tcp.write(first, $0) } }
+        tcp.writeBatched(bytes, more)
         if isWriteQueueFull, !isReadingPaused { pauseReading() }
     }
 

@@ -36,8 +36,12 @@ enum ResponseHead {
     private static let commonStatusLines: [Int: [UInt8]] = Dictionary(
         uniqueKeysWithValues: [200, 201, 204, 400, 404, 405, 408, 413, 431, 500, 502, 503, 504].map { ($0, makeStatusLine($0)) })
 
+    /// Nearly every answer's, found without hashing.
+    private static let okStatusLine = makeStatusLine(200)
+
     private static func statusLine(_ status: Int) -> [UInt8] {
-        commonStatusLines[status] ?? makeStatusLine(status)
+        if status == 200 { return okStatusLine }
+        return commonStatusLines[status] ?? makeStatusLine(status)
     }
 
     private static func makeStatusLine(_ status: Int) -> [UInt8] {

@@ -134,8 +134,9 @@ public final class RouterServer {
     }
 
     private func handle(_ request: consuming HTTPRequest, _ responder: HTTPResponder) {
-        let requestID = requestIDs.assign(to: &request)
-        responder.headersForEveryResponse.add(requestIDs.headerName, requestID)
+        requestIDs.assign(to: &request)
+        // The request's own line, its bytes shared: no buffer of its own.
+        responder.headersForEveryResponse = request.headers.fields(named: requestIDs.headerName)
         let path = request.path
         let route = Route(path: path)
         let label = Self.label(of: route, path: path)
@@ -212,16 +213,21 @@ enum Route: String {
     /// proxied ones) match nothing; a `String` switch would cost ten
     /// comparisons and a copy of the path.
     init?(path: Substring) {
-        let exact =
-            path.utf8.withContiguousStorageIfAvailable(Self.exactRoute(at:))
-            ?? Array(path.utf8).withUnsafeBufferPointer(Self.exactRoute(at:))
-        if let exact {
-            self = exact
-        } else if path.utf8.starts(with: WorkersAPI.path.utf8), WorkersAPI.handles(path) {
-            self = .workers
-        } else {
-            return nil
+        let match =
+            path.utf8.withContiguousStorageIfAvailable(Self.match(at:))
+            ?? Array(path.utf8).withUnsafeBufferPointer(Self.match(at:))
+        switch match {
+        case .exact(let route): self = route
+        case .underWorkers where WorkersAPI.handles(path): self = .workers
+        case .underWorkers, .none: return nil
         }
+    }
+
+    private enum Match {
+        case exact(Route)
+        /// Starts with `/workers`: the workers API's, if it names one of its paths.
+        case underWorkers
+        case none
     }
 
     /// Every route's own path, as bytes.
@@ -230,10 +236,20 @@ enum Route: String {
         .liveness, .readiness,
     ].map { (Array("/\($0.rawValue)".utf8), $0) }
 
-    private static func exactRoute(at path: UnsafeBufferPointer<UInt8>) -> Route? {
-        paths.first { $0.bytes.count == path.count && $0.bytes.elementsEqual(path) }?.route
-    }
+    /// Bit n set: some route's path is n bytes long. Most proxied paths are
+    /// told apart by their length alone.
+    private static let pathLengths: UInt64 = paths.reduce(0) { $0 | 1 << UInt64($1.bytes.count) }
 
+    private static let workersPath = Array(WorkersAPI.path.utf8)
+
+    private static func match(at path: UnsafeBufferPointer<UInt8>) -> Match {
+        if path.count < 64, pathLengths & 1 << UInt64(path.count) != 0 {
+            for entry in paths where entry.bytes.count == path.count && entry.bytes.elementsEqual(path) {
+                return .exact(entry.route)
+            }
+        }
+        return path.starts(with: workersPath) ? .underWorkers : .none
+    }
     var allowedMethods: [String] {
         switch self {
         case .addWorker, .retrieveFromText, .abortRequest: ["POST"]

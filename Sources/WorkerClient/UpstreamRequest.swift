@@ -5,20 +5,39 @@
 /// A request to a worker.
 public struct UpstreamRequest: Sendable {
     public var method: String
-    /// Absolute URL: worker base URL + path + query.
-    public var url: String
+    /// The worker, read once; `target` follows its URL.
+    public var worker: WorkerAddress
+    /// Path and query after the worker's URL (`/generate?x=1`), or empty
+    /// when the worker's URL names the whole resource.
+    public var target: String
+    /// Absolute URL: the worker's URL, then `target`.
+    public var url: String { worker.url + target }
     /// End-to-end headers to send (hop-by-hop ones already removed).
     public var headers: HTTPHeaders
     public var body: [UInt8]
     /// Overrides the client's request timeout (0 = none) when set.
     public var timeoutMilliseconds: Int?
 
+    /// A request to an absolute URL, read for the occasion.
     public init(
         method: String, url: String, headers: HTTPHeaders = [],
         body: [UInt8] = [], timeoutMilliseconds: Int? = nil
     ) {
+        self.init(
+            method: method, worker: WorkerAddress(url), target: "", headers: headers, body: body,
+            timeoutMilliseconds: timeoutMilliseconds)
+    }
+
+    /// A request to `target` at a worker whose address was read before:
+    /// a proxied request is neither joined to the worker's URL nor split
+    /// again.
+    public init(
+        method: String, worker: WorkerAddress, target: String, headers: HTTPHeaders = [],
+        body: [UInt8] = [], timeoutMilliseconds: Int? = nil
+    ) {
         self.method = method
-        self.url = url
+        self.worker = worker
+        self.target = target
         self.headers = headers
         self.body = body
         self.timeoutMilliseconds = timeoutMilliseconds

@@ -19,7 +19,7 @@ public final class WorkerClient {
     /// from inside this call.
     @discardableResult
     public func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> any UpstreamTransfer {
-        if configuration.plainHTTPClient == .native, PlainHTTPURL.isPlain(request.url) {
+        if configuration.plainHTTPClient == .native, request.worker.isPlain {
             return native.start(request, handlers: handlers)
         }
         return curl.start(request, handlers: handlers)

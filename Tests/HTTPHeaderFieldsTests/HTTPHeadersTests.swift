@@ -75,6 +75,22 @@ import Testing
         #expect(lines(headers) { $0.count != 4 } == "A: 1\r\nConnection: close\r\nB: 2\r\n")
     }
 
+    @Test func droppingNothingOrEveryOtherFieldKeepsTheRestInOrder() {
+        var headers: HTTPHeaders = [("A", "1"), ("Bb", "2"), ("C", "3"), ("Dd", "4"), ("E", "5")]
+        headers.removeAll(whereName: { $0.count == 3 })
+        #expect(lines(headers) == "A: 1\r\nBb: 2\r\nC: 3\r\nDd: 4\r\nE: 5\r\n")
+        headers.removeAll(whereName: { $0.count == 2 })
+        #expect(lines(headers) == "A: 1\r\nC: 3\r\nE: 5\r\n")
+    }
+
+    @Test func fieldsNamedOneNameAreTakenApartFromTheRest() {
+        let headers: HTTPHeaders = [("Host", "h"), ("X-Request-ID", "a"), ("B", "2"), ("x-request-id", "b")]
+        let named = headers.fields(named: "x-request-id")
+        #expect(lines(named) == "X-Request-ID: a\r\nx-request-id: b\r\n")
+        #expect(headers.fields(named: "missing").isEmpty)
+        #expect(lines(headers) == "Host: h\r\nX-Request-ID: a\r\nB: 2\r\nx-request-id: b\r\n")
+    }
+
     @Test func listValuesAreSearchedByWholeElement() {
         let headers: HTTPHeaders = [("Connection", " close ,\tX-Trace , ,"), ("connection", "x-other")]
         #expect(headers.listContains("connection", token: "x-trace"))

@@ -13,10 +13,11 @@ import Testing
 
     @Test func aWorkerItemIsTheWorkersRoute() {
         #expect(Route(path: "/workers/http%3A%2F%2Fh%3A1") == .workers)
+        #expect(Route(path: ("/workers/" + String(repeating: "a", count: 80))[...]) == .workers)
     }
 
     @Test func otherPathsAreProxied() {
-        for path in ["/generate", "/", "", "/health/", "/Health", "/workersx", "health", "/add_worke", "/add_workers", "/liveness2"] {
+        for path in ["/generate", "/", "", "/health/", "/Health", "/workersx", "health", "/add_worke", "/add_workers", "/liveness2", "/" + String(repeating: "h", count: 80)] {
             #expect(Route(path: path[...]) == nil, "\(path)")
         }
     }

@@ -3,9 +3,8 @@ import Testing
 
 @Suite struct RequestHeadTests {
     private func spell(_ request: UpstreamRequest) -> String {
-        let (authority, target) = PlainHTTPURL.split(request.url)
         var head: [UInt8] = []
-        RequestHead.spell(request, target: target, tail: RequestHead.tail(host: authority), into: &head)
+        RequestHead.spell(request, tail: RequestHead.tail(host: request.worker.authority[...]), into: &head)
         return String(decoding: head, as: UTF8.self)
     }
 
@@ -29,8 +28,14 @@ import Testing
     }
 
     @Test func aWorkerURLWithAPrefixKeepsItAndABareOneGetsASlash() {
-        #expect(PlainHTTPURL.split("http://h:1/v1/generate") == ("h:1", "/v1/generate"))
-        #expect(PlainHTTPURL.split("http://h:1") == ("h:1", "/"))
+        let prefixed = WorkerAddress("http://h:1/v1")
+        #expect(
+            spell(UpstreamRequest(method: "GET", worker: prefixed, target: "/generate?x=1"))
+                == "GET /v1/generate?x=1 HTTP/1.1\r\nHost: h:1\r\n\r\n")
+        #expect(spell(UpstreamRequest(method: "GET", url: "http://h:1")) == "GET / HTTP/1.1\r\nHost: h:1\r\n\r\n")
+        let bare = UpstreamRequest(method: "GET", worker: WorkerAddress("http://h:1"), target: "/health")
+        #expect(bare.url == "http://h:1/health")
+        #expect(spell(bare) == "GET /health HTTP/1.1\r\nHost: h:1\r\n\r\n")
     }
 
     @Test func hostAndPortComeOutOfEveryAuthority() {

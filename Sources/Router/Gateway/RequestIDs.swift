@@ -16,8 +16,10 @@ final class RequestIDs {
     /// Random per process, so that ids from two routers rarely collide;
     /// short, so that an id (prefix, dash, counter) fits in a Swift small
     /// string, stored inline without an allocation, for 16 million requests.
-    private let prefix = String(UInt32.random(in: 0...UInt32.max), radix: 16) + "-"
-    private var counter: UInt64 = 0
+    private let prefix = Array((String(UInt32.random(in: 0...UInt32.max), radix: 16) + "-").utf8)
+    /// Unchecked: loop thread only, plain reads and writes (a checked
+    /// access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var counter: UInt64 = 0
 
     /// `headerNames` must not be empty (the command line checks it).
     init(headerNames: [String]) {
@@ -30,6 +32,7 @@ final class RequestIDs {
     /// spelling there, if any) and returns it.
     /// Reads the fields in place, no copy of them: the one change made then
     /// does not copy them either.
+    @discardableResult
     func assign(to request: inout HTTPRequest) -> String {
         for name in acceptedNames {
             guard let id = request.headers[name], Self.isUsable(id) else { continue }
@@ -42,10 +45,23 @@ final class RequestIDs {
         return id
     }
 
+    /// The prefix and the counter in hexadecimal, spelled straight into
+    /// the string (no string per part to join).
     private func next() -> String {
         counter += 1
-        return prefix + String(counter, radix: 16)
+        let digits = max(1, (UInt64.bitWidth - counter.leadingZeroBitCount + 3) / 4)
+        return String(unsafeUninitializedCapacity: prefix.count + digits) { id in
+            _ = id.initialize(fromContentsOf: prefix)
+            var rest = counter
+            for index in (prefix.count..<prefix.count + digits).reversed() {
+                id[index] = Self.hexDigits[Int(rest & 0xF)]
+                rest >>= 4
+            }
+            return prefix.count + digits
+        }
     }
+
+    private static let hexDigits = Array("0123456789abcdef".utf8)
 
     static func isUsable(_ id: String) -> Bool {
         !id.isEmpty && id.utf8.count <= maxLength && id.utf8.allSatisfy { (0x21...0x7E).contains($0) }

@@ -8,7 +8,11 @@ final class LabeledHistograms {
     private let label: String
     private let help: String
     private let buckets: [Double]
-    private var histograms: [String: ValueHistogram] = [:]
+    /// Label values are few (routes), or looked up once per worker (see
+    /// `RouterMetrics.recordProxied`).
+    /// Unchecked: loop thread only, plain reads and writes (a checked
+    /// access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var histograms = LabelTable<ValueHistogram>()
 
     init(_ registry: PrometheusCollectorRegistry, name: String, label: String, buckets: [Double], help: String) {
         self.registry = registry
@@ -19,17 +23,22 @@ final class LabeledHistograms {
     }
 
     func record(_ value: Double, for labelValue: String) {
-        if let histogram = histograms[labelValue] { return histogram.record(value) }
+        histogram(for: labelValue).record(value)
+    }
+
+    /// The histogram of a label value, made on first use.
+    func histogram(for labelValue: String) -> ValueHistogram {
+        if let histogram = histograms[labelValue] { return histogram }
         let histogram = registry.makeValueHistogram(
             descriptor: describe(name, help), labels: [(label, labelValue)],
             buckets: buckets)
-        histograms[labelValue] = histogram
-        histogram.record(value)
+        histograms.add(labelValue, histogram)
+        return histogram
     }
 
     /// Drops a label value's series (a worker that left).
     func remove(_ labelValue: String) {
-        guard let histogram = histograms.removeValue(forKey: labelValue) else { return }
+        guard let histogram = histograms.remove(labelValue) else { return }
         registry.unregisterValueHistogram(histogram)
     }
 }

@@ -96,10 +96,15 @@ final class RouterMetrics {
         openConnections = registry.makeGauge(descriptor: describe("slime_router_open_connections", "Client connections open"))
     }
 
-    func recordProxied(outcome: String, route: String, worker: String?, seconds: Double) {
+    func recordProxied(outcome: String, route: String, worker: Worker?, seconds: Double) {
         proxied.increment(outcome)
         recordRequest(route: route, seconds: seconds)
-        if let worker { workerRequestDuration.record(seconds, for: worker) }
+        guard let worker else { return }
+        // Found by URL once per worker, then held by it: a fleet's URLs are
+        // not hashed on every request.
+        let series = worker.requestDurationSeries ?? workerRequestDuration.histogram(for: worker.url)
+        worker.requestDurationSeries = series
+        series.record(seconds)
     }
 
     func recordRequest(route: String, seconds: Double) {
@@ -166,12 +171,16 @@ final class LabeledCounters {
     private let label: String
     private let help: String
     /// Each label value's counter and its count (what `total` and `set`
-    /// read), found with one lookup on every request.
-    private var series: [String: Series] = [:]
+    /// read). Label values are few (routes, outcomes, reasons): a scan
+    /// comparing strings, which the literals every request passes match at
+    /// once, costs less than hashing them.
+    /// Unchecked, as `count`: loop thread only, plain reads and writes
+    /// (a checked access costs a thread-local lookup per request).
+    @exclusivity(unchecked) private var series = LabelTable<Series>()
 
     private final class Series {
         let counter: Counter
-        var count = 0
+        @exclusivity(unchecked) var count = 0
         init(_ counter: Counter) { self.counter = counter }
     }
 
@@ -199,7 +208,7 @@ final class LabeledCounters {
     private func series(_ value: String) -> Series {
         if let series = series[value] { return series }
         let series = Series(registry.makeCounter(descriptor: describe(name, help), labels: [(label, value)]))
-        self.series[value] = series
+        self.series.add(value, series)
         return series
     }
 }

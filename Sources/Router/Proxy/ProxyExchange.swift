@@ -75,13 +75,7 @@ final class ProxyExchange {
         case .readStreamFlag:
             // Read here when no middleware read the body: off the loop for a large one.
             let body = request.body
-            JSONWork.run(
-                on: context.loop, bodyBytes: body.count,
-                {
-                    GenerateAnswer.asksToStream(body)
-                }
-            ) { [self] (result: Result<Bool, Never>) in
-                guard case .success(let streams) = result else { return }
+            JSONWork.run(on: context.loop, bodyBytes: body.count, body, GenerateAnswer.asksToStream) { [self] streams in
                 perform(machine.streamFlagRead(streams))
             }
         case .selectWorker(let excluded, let preferring):
@@ -173,7 +167,7 @@ final class ProxyExchange {
         request.servedBy = worker
         context.pool.requestStarted(at: worker)
         let upstream = UpstreamRequest(
-            method: request.method, url: worker.url + request.target,
+            method: request.method, worker: worker.address, target: request.target,
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
         // Strong captures: the transfer keeps this exchange alive until done.
         transfer = context.client.start(upstream, handlers: mode == .buffered ? bufferedHandlers() : relayHandlers())
@@ -185,8 +179,7 @@ final class ProxyExchange {
     private func trackRids(at worker: Worker) {
         if let rids { return context.inFlightRids.started(rids, at: worker) }
         let body = request.body
-        JSONWork.run(on: context.loop, bodyBytes: body.count, { GenerateAnswer.rids(body) }) { [self] (read: Result<[String], Never>) in
-            guard case .success(let read) = read else { return }
+        JSONWork.run(on: context.loop, bodyBytes: body.count, body, GenerateAnswer.rids) { [self] read in
             rids = read
             if let current = self.worker { context.inFlightRids.started(read, at: current) }
         }
@@ -293,24 +286,30 @@ final class ProxyExchange {
 
     /// A 2xx `/generate` answer: only an abort matters, which most bodies
     /// cannot spell. Scanning and parsing both scale with the body: one trip
-    /// to the thread pool for large ones.
+    /// to the thread pool for large ones. The answer waits in `gathered`
+    /// meanwhile, so that a small one, judged at once, costs no closure
+    /// context.
     private func judge(_ response: ProxiedResponse) {
-        let body = response.body
-        JSONWork.run(
-            on: context.loop, bodyBytes: body.count,
-            {
-                (
-                    json: GenerateAnswer.mayBeAborted(body) ? try? JSONParser.parse(body) : nil,
-                    weightVersion: MetaInfoScan.weightVersion(in: body)
-                )
-            }
-        ) { [self] (parsed: Result<(json: JSONValue?, weightVersion: String?), Never>) in
-            guard case .success(let (json, weightVersion)) = parsed else { return }
-            if let weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
-            let aborted = json.map(GenerateAnswer.isAborted) ?? false
-            if aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
-            perform(machine.answerJudged(response, aborted: aborted, askedFor: abortAskedFor), answer: response)
+        gathered = response
+        JSONWork.run(on: context.loop, bodyBytes: response.body.count, response.body, Self.readAnswer) { [self] reading in
+            let response = gathered
+            gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
+            if let weightVersion = reading.weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
+            if reading.aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
+            perform(machine.answerJudged(response, aborted: reading.aborted, askedFor: abortAskedFor), answer: response)
         }
+    }
+
+    /// What the router reads in a 2xx `/generate` answer. (A struct, not a
+    /// tuple: passed through a generic, a tuple needs a thunk allocated.)
+    private struct AnswerReading {
+        let aborted: Bool
+        let weightVersion: String?
+    }
+
+    private static func readAnswer(_ body: [UInt8]) -> AnswerReading {
+        let aborted = GenerateAnswer.mayBeAborted(body) && (try? JSONParser.parse(body)).map(GenerateAnswer.isAborted) == true
+        return AnswerReading(aborted: aborted, weightVersion: MetaInfoScan.weightVersion(in: body))
     }
 
     // MARK: ending
@@ -339,7 +338,7 @@ final class ProxyExchange {
         let seconds = EventLoopClock.seconds(since: startedAt)
         context.metrics.recordProxied(
             outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
-            worker: request.servedBy?.url, seconds: seconds)
+            worker: request.servedBy, seconds: seconds)
         context.logger.debug(
             "proxied",
             metadata: [

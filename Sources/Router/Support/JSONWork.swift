@@ -16,6 +16,29 @@ enum JSONWork {
         run(on: loop, inline: bodyBytes <= inlineLimit, work, then: completion)
     }
 
+    /// Runs `work` on `input`, a JSON body or what was read from one, of
+    /// `bodyBytes` bytes. For the per-request checks of the proxy path:
+    /// `work` is a plain function and `input` goes as an argument, so a small
+    /// body, worked on at once, costs no closure context to allocate (nor,
+    /// inlined, a thunk to pass a result of the caller's type generically).
+    @inline(__always)
+    static func run<Input: Sendable, Value>(
+        on loop: EventLoop, bodyBytes: Int, _ input: Input, _ work: @escaping @Sendable (Input) -> Value,
+        then completion: @escaping (Value) -> Void
+    ) {
+        if bodyBytes <= inlineLimit { return completion(work(input)) }
+        offload(on: loop, input, work, then: completion)
+    }
+
+    /// Apart, so that the closure it makes is made only for a large body.
+    @inline(never)
+    private static func offload<Input: Sendable, Value>(
+        on loop: EventLoop, _ input: Input, _ work: @escaping @Sendable (Input) -> Value,
+        then completion: @escaping (Value) -> Void
+    ) {
+        loop.offload({ work(input) }, then: completion)
+    }
+
     /// Runs `work` on the loop when `inline`, else on the thread pool.
     static func run<Value, Failure: Error>(
         on loop: EventLoop, inline: Bool, _ work: @escaping @Sendable () throws(Failure) -> Value,

@@ -1,27 +1,38 @@
 import EventLoop
 import HTTPServer
+import Prometheus
+import WorkerClient
 
 /// One inference worker as the router sees it.
 public final class Worker {
     /// Base URL without a trailing slash, e.g. `http://10.0.0.5:30001`.
     public let url: String
+    /// The URL read once, for the worker client.
+    public let address: WorkerAddress
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
     /// Requests sent to it and not yet answered.
-    public internal(set) var inFlight = 0
-    public internal(set) var isHealthy = true
+    @exclusivity(unchecked) public internal(set) var inFlight = 0
+    @exclusivity(unchecked) public internal(set) var isHealthy = true
     /// Set once removed: in-flight requests finish, no new ones come.
-    public internal(set) var isRemoved = false
-    public internal(set) var totalRequests = 0
+    @exclusivity(unchecked) public internal(set) var isRemoved = false
+    @exclusivity(unchecked) public internal(set) var totalRequests = 0
     /// Attempts here that failed: no connection, a broken one, a timeout,
     /// a 5xx answer. 4xx answers are the client's doing and do not count.
-    public internal(set) var errors = 0
+    @exclusivity(unchecked) public internal(set) var errors = 0
     /// `meta_info.weight_version` of the last `/generate` answer from it.
-    public internal(set) var weightVersion: String?
-    var consecutiveFailures = 0
-    var consecutiveSuccesses = 0
-    var circuit: CircuitBreaker
+    @exclusivity(unchecked) public internal(set) var weightVersion: String?
+    /// Its series of the per-worker request duration, once it answered
+    /// (see `RouterMetrics.recordProxied`).
+    @exclusivity(unchecked) var requestDurationSeries: ValueHistogram?
+    @exclusivity(unchecked) var consecutiveFailures = 0
+    @exclusivity(unchecked) var consecutiveSuccesses = 0
+    @exclusivity(unchecked) var circuit: CircuitBreaker
 
     init(url: String, circuitBreaker: CircuitBreakerConfiguration = .init()) {
         self.url = url
+        address = WorkerAddress(url)
         circuit = CircuitBreaker(circuitBreaker)
     }
 

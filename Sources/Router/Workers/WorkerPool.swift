@@ -1,10 +1,13 @@
 /// The registered workers, in registration order, and the routing policy
 /// that picks among them.
 public final class WorkerPool {
-    public private(set) var workers: [Worker] = []
+    // `@exclusivity(unchecked)`: touched on the loop thread only, each access
+    // a plain read or write that calls nothing back; the run-time check cost
+    // every access a thread-local lookup, on every request.
+    @exclusivity(unchecked) public private(set) var workers: [Worker] = []
     /// Removed workers whose requests still run there: they count in
     /// `totalInFlight` until those finish.
-    private var draining: [Worker] = []
+    @exclusivity(unchecked) private var draining: [Worker] = []
     let policy: any RoutingPolicy
     /// Told each removed worker's URL (the router frees its connections).
     var onRemove: ((String) -> Void)?

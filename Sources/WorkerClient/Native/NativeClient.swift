@@ -21,16 +21,15 @@ final class NativeClient {
 
     /// Starts a request to an `http://` URL.
     func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
-        let (authority, target) = PlainHTTPURL.split(request.url)
-        let key = String(authority)
+        let authority = request.worker.authority
         let pool =
-            pools[key]
+            pools[authority]
             ?? {
-                let pool = ConnectionPool(client: self, authority: authority)
-                pools[key] = pool
+                let pool = ConnectionPool(client: self, authority: authority[...])
+                pools[authority] = pool
                 return pool
             }()
-        let transfer = NativeTransfer(pool: pool, request: request, target: target, handlers: handlers)
+        let transfer = NativeTransfer(pool: pool, request: request, handlers: handlers)
         transfer.start()
         return transfer
     }

@@ -5,8 +5,6 @@ import EventLoop
 final class NativeTransfer: UpstreamTransfer {
     private let pool: ConnectionPool
     let request: UpstreamRequest
-    /// Path and query, a slice of `request.url`.
-    let target: Substring
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
     // every access a thread-local lookup, on every request.
@@ -19,10 +17,9 @@ final class NativeTransfer: UpstreamTransfer {
     @exclusivity(unchecked) private(set) var maySendAgain = true
     @exclusivity(unchecked) private(set) var isPaused = false
 
-    init(pool: ConnectionPool, request: UpstreamRequest, target: Substring, handlers: UpstreamHandlers) {
+    init(pool: ConnectionPool, request: UpstreamRequest, handlers: UpstreamHandlers) {
         self.pool = pool
         self.request = request
-        self.target = target
         self.handlers = handlers
     }
 

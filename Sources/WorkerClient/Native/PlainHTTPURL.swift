@@ -9,8 +9,8 @@ enum PlainHTTPURL {
         return url.withUTF8 { $0.count >= scheme.count && $0[..<scheme.count].elementsEqual(scheme) }
     }
 
-    /// `host[:port]` and the request target (path and query, `/` at least),
-    /// as slices of `url`, which starts with `http://`.
+    /// `host[:port]` and the rest (path and query, empty when there is
+    /// none), as slices of `url`, which starts with `http://`.
     static func split(_ url: String) -> (authority: Substring, target: Substring) {
         var url = url
         let (start, slash) = url.withUTF8 { bytes in
@@ -20,8 +20,7 @@ enum PlainHTTPURL {
         let bytes = url.utf8
         let authorityStart = bytes.index(bytes.startIndex, offsetBy: start)
         let end = bytes.index(bytes.startIndex, offsetBy: slash)
-        let target = url[end...]
-        return (url[authorityStart..<end], target.isEmpty ? "/" : target)
+        return (url[authorityStart..<end], url[end...])
     }
 
     /// Host and port of an authority: user information dropped, an IPv6

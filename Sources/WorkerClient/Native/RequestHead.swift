@@ -1,18 +1,26 @@
 import EventLoop
 
-/// Spells a request head into a reused buffer: request line, the worker's
-/// Host field (spelled once per worker), the caller's fields, and the body's
-/// length. Nothing else is added: the client's request goes on as it was.
+/// Spells a request head into a reused buffer: request line (the target
+/// is the worker URL's path, then the request's target; `/` when both are
+/// empty), the worker's Host field (spelled once per worker), the caller's
+/// fields, and the body's length. Nothing else is added: the client's
+/// request goes on as it was.
 enum RequestHead {
     private static let lineEnd = Array("\r\n".utf8)
     private static let contentLength = Array("Content-Length: ".utf8)
 
     /// `tail` is `" HTTP/1.1\r\nHost: …\r\n"`, spelled once per worker.
-    static func spell(_ request: UpstreamRequest, target: Substring, tail: [UInt8], into head: inout [UInt8]) {
+    static func spell(_ request: UpstreamRequest, tail: [UInt8], into head: inout [UInt8]) {
         head.removeAll(keepingCapacity: true)
         head.appendUTF8(request.method)
         head.append(UInt8(ascii: " "))
-        head.appendUTF8(target)
+        let path = request.worker.path
+        if path.isEmpty, request.target.isEmpty {
+            head.append(UInt8(ascii: "/"))
+        } else {
+            head.appendUTF8(path)
+            head.appendUTF8(request.target)
+        }
         head.append(contentsOf: tail)
         request.headers.appendLines(to: &head)
         if !request.body.isEmpty || sendsBody(request.method) {

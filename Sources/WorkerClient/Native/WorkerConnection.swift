@@ -18,7 +18,7 @@ final class WorkerConnection {
     @exclusivity(unchecked) private var parser: ResponseParser!
     @exclusivity(unchecked) private var connectTimer: LoopTimer?
     @exclusivity(unchecked) private var transfer: NativeTransfer?
-    private var head: [UInt8] = []
+    @exclusivity(unchecked) private var head: [UInt8] = []
     /// Answers this connection carried: a failure on a connection used
     /// before, with nothing of the answer received, is a stale connection.
     @exclusivity(unchecked) private var answered = 0
@@ -75,10 +75,8 @@ final class WorkerConnection {
         // Read once: each read of the transfer's request copies all its fields.
         let request = transfer.request
         parser.begin(expectsBody: request.method != "HEAD")
-        RequestHead.spell(request, target: transfer.target, tail: pool.headTail, into: &head)
-        head.withUnsafeBytes { head in
-            request.body.withUnsafeBytes { body in tcp.write(head, body) }
-        }
+        RequestHead.spell(request, tail: pool.headTail, into: &head)
+        tcp.writeBatched(head, request.body)
         tcp.resumeReading()
     }
 
