@@ -140,6 +140,20 @@ extension JSONParser {
         return Double(String(decoding: bytes[try scanNumber()], as: UTF8.self))
     }
 
+    /// Where the reader stands: the offset of the next byte to read (after
+    /// a value, where the value ended).
+    public var offset: Int { index }
+
+    /// Reads the next value if it is `true` or `false`; nil (nothing read) for anything else.
+    public mutating func readBoolIfAny() throws(Error) -> Bool? {
+        guard try nextKind() == .literal else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "t"): try expect("true"); return true
+        case UInt8(ascii: "f"): try expect("false"); return false
+        default: return nil
+        }
+    }
+
     /// Moves past the next value if it is `null`; whether it was.
     public mutating func readNullIfAny() throws(Error) -> Bool {
         guard try nextKind() == .literal, bytes[index] == UInt8(ascii: "n") else { return false }
