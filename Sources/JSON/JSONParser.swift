@@ -80,11 +80,8 @@ public struct JSONParser {
 
     @usableFromInline mutating func expect(_ literal: StaticString) throws(Error) {
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        guard index + expected.count <= bytes.count,
-            expected.indices.allSatisfy({ bytes[index + $0] == expected[$0] })
-        else {
-            throw error("invalid literal")
-        }
+        guard index + expected.count <= bytes.count else { throw error("invalid literal") }
+        for offset in 0..<expected.count where bytes[index + offset] != expected[offset] { throw error("invalid literal") }
         index += expected.count
     }
 

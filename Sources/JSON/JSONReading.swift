@@ -24,7 +24,11 @@ extension JSONParser {
         @inlinable public static func == (key: Key, name: StaticString) -> Bool {
             let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
-            return key.ascii.count == expected.count && key.ascii.elementsEqual(expected)
+            // Most names a reader compares differ in length or first byte:
+            // an indexed loop, not a generic sequence comparison.
+            guard key.ascii.count == expected.count else { return false }
+            for offset in 0..<expected.count where key.ascii[offset] != expected[offset] { return false }
+            return true
         }
     }
 
@@ -188,15 +192,19 @@ extension JSONParser {
     }
 
     /// A member name: plain ASCII without escapes is taken where it lies.
+    /// Names are short: a byte loop finds a plain one's end sooner than
+    /// the word scan of string values would.
     @usableFromInline mutating func readKey() throws(Error) -> Key {
         let start = index
-        let end = firstByteNeedingEscape(in: bytes, from: start + 1)
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            let name = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end])
-            if isASCII(name) {
+        var end = start + 1
+        while end < bytes.count {
+            let byte = bytes[end]
+            if byte == UInt8(ascii: "\"") {
                 index = end + 1
-                return Key(start: start, ascii: name, decoded: nil)
+                return Key(start: start, ascii: UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end]), decoded: nil)
             }
+            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { break }
+            end += 1
         }
         return Key(start: start, ascii: UnsafeRawBufferPointer(start: nil, count: 0), decoded: try parseString())
     }

@@ -255,7 +255,7 @@ private enum IDsValue {
         var ids: [UInt32] = []
         while more {
             if try parser.nextKind() == .number {
-                if let id = tokenID(try parser.readNumber()) { ids.append(id) } else if problem == nil { problem = notAnID }
+                if let id = plainTokenID(try parser.readNumber()) { ids.append(id) } else if problem == nil { problem = notAnID }
             } else {
                 if problem == nil { problem = notAnID }
                 try parser.skipValue()
@@ -263,17 +263,6 @@ private enum IDsValue {
             more = try parser.nextElement()
         }
         return ids
-    }
-
-    /// Plain digits up to `UInt32.max`.
-    private static func tokenID(_ digits: UnsafeRawBufferPointer) -> UInt32? {
-        guard !digits.isEmpty, digits.count <= 10 else { return nil }
-        var value: UInt64 = 0
-        for byte in digits {
-            guard byte >= 0x30 && byte <= 0x39 else { return nil }
-            value = value * 10 + UInt64(byte - 0x30)
-        }
-        return UInt32(exactly: value)
     }
 
     func prompts() throws(ClientError) -> (GenerateBody.Prompts, Bool) {
