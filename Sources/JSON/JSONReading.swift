@@ -96,7 +96,7 @@ extension JSONParser {
     /// Enters an array, for a loop without closures (hot lists):
     /// `var more = try beginArray(); while more { read one item; more = try nextElement() }`.
     /// Whether it has an item to read.
-    @inlinable public mutating func beginArray() throws(Error) -> Bool {
+    @inlinable @inline(__always) public mutating func beginArray() throws(Error) -> Bool {
         guard try nextKind() == .array else { throw error("expected an array") }
         try enter()
         index += 1
@@ -108,7 +108,7 @@ extension JSONParser {
     }
 
     /// After an array's item: whether another follows (else the array is left).
-    @inlinable public mutating func nextElement() throws(Error) -> Bool {
+    @inlinable @inline(__always) public mutating func nextElement() throws(Error) -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw error("unterminated array") }
         if bytes[index] == UInt8(ascii: ",") {
@@ -128,7 +128,7 @@ extension JSONParser {
     }
 
     /// Reads a number value: its bytes as written, valid as long as the document's.
-    @inlinable public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
+    @inlinable @inline(__always) public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
         guard try nextKind() == .number else { throw error("expected a number") }
         return UnsafeRawBufferPointer(rebasing: bytes[try scanNumber()])
     }
@@ -165,8 +165,17 @@ extension JSONParser {
         return true
     }
 
-    /// Moves past the next value, checking it as `parse` would.
-    public mutating func skipValue() throws(Error) {
+    /// Moves past the next value, checking it as `parse` would. A number,
+    /// the value skipped most (ids beside log-probabilities), is scanned at once.
+    @inlinable @inline(__always) public mutating func skipValue() throws(Error) {
+        if try nextKind() == .number {
+            _ = try scanNumber()
+        } else {
+            try skipNonNumber()
+        }
+    }
+
+    @usableFromInline mutating func skipNonNumber() throws(Error) {
         switch try nextKind() {
         case .object: try readMembers { parser, _ throws(Error) in try parser.skipValue() }
         case .array: try readElements { parser throws(Error) in try parser.skipValue() }

@@ -1,6 +1,7 @@
 /// A token id spelled as plain decimal digits (no sign, point or exponent)
 /// that fits in 32 bits; nil for any other spelling. A loop over the bytes
 /// where they lie: ids come by the hundred in requests and answers.
+@inline(__always)
 func plainTokenID(_ digits: UnsafeRawBufferPointer) -> UInt32? {
     guard !digits.isEmpty, digits.count <= 10 else { return nil }
     var value: UInt64 = 0
