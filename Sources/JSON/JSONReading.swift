@@ -192,8 +192,9 @@ extension JSONParser {
 
     /// Moves past a string: one of plain ASCII needs no `String` built.
     private mutating func skipString() throws(Error) {
-        let end = firstByteNeedingEscape(in: bytes, from: index + 1)
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isASCII(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+        var ascii = true
+        let end = firstByteNeedingEscape(in: bytes, from: index + 1, ascii: &ascii)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), ascii {
             index = end + 1
             return
         }
