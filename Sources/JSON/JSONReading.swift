@@ -202,19 +202,12 @@ extension JSONParser {
     }
 
     /// A member name: plain ASCII without escapes is taken where it lies.
-    /// Names are short: a byte loop finds a plain one's end sooner than
-    /// the word scan of string values would.
     @usableFromInline mutating func readKey() throws(Error) -> Key {
         let start = index
-        var end = start + 1
-        while end < bytes.count {
-            let byte = bytes[end]
-            if byte == UInt8(ascii: "\"") {
-                index = end + 1
-                return Key(start: start, ascii: UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end]), decoded: nil)
-            }
-            if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\\") { break }
-            end += 1
+        let end = firstByteNotPlainASCII(in: bytes, from: start + 1)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            index = end + 1
+            return Key(start: start, ascii: UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end]), decoded: nil)
         }
         return Key(start: start, ascii: UnsafeRawBufferPointer(start: nil, count: 0), decoded: try parseString())
     }

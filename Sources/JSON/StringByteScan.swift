@@ -49,6 +49,25 @@ private func scanToByteNeedingEscape(
     return index
 }
 
+/// Finds the first byte that is not plain ASCII string content: one
+/// `firstByteNeedingEscape` finds, or any byte from 0x80. For member names,
+/// short and almost always plain: eight bytes at a time, then one.
+func firstByteNotPlainASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    guard let base = bytes.baseAddress else { return start }
+    var index = start
+    while index + 8 <= bytes.count {
+        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if (needsEscape(word) | word) & highBits != 0 { break }
+        index += 8
+    }
+    while index < bytes.count {
+        let byte = base.load(fromByteOffset: index, as: UInt8.self)
+        if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+        index += 1
+    }
+    return index
+}
+
 private let lowBits: UInt64 = 0x0101_0101_0101_0101
 private let highBits: UInt64 = 0x8080_8080_8080_8080
 
