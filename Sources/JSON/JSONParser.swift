@@ -80,11 +80,8 @@ public struct JSONParser {
 
     @usableFromInline mutating func expect(_ literal: StaticString) throws(Error) {
         let expected = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
-        guard index + expected.count <= bytes.count,
-            expected.indices.allSatisfy({ bytes[index + $0] == expected[$0] })
-        else {
-            throw error("invalid literal")
-        }
+        guard index + expected.count <= bytes.count else { throw error("invalid literal") }
+        for offset in 0..<expected.count where bytes[index + offset] != expected[offset] { throw error("invalid literal") }
         index += expected.count
     }
 
@@ -150,13 +147,15 @@ public struct JSONParser {
     @usableFromInline mutating func parseString() throws(Error) -> String {
         index += 1
         let start = index
+        // Plain ASCII runs need no UTF-8 check (escapes decode to valid UTF-8).
+        var ascii = true
         // Fast path: no escapes.
-        index = firstByteNeedingEscape(in: bytes, from: index)
+        index = firstByteNeedingEscape(in: bytes, from: index, ascii: &ascii)
         guard index < bytes.count else { throw error("unterminated string") }
         if bytes[index] == UInt8(ascii: "\"") {
             let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<index])
             index += 1
-            return try validatedUTF8(raw, at: start)
+            return ascii ? String(decoding: raw, as: UTF8.self) : try validatedUTF8(raw, at: start)
         }
         if bytes[index] < 0x20 { throw error("control character in string") }
         var out: [UInt8] = []
@@ -167,12 +166,13 @@ public struct JSONParser {
         while index < bytes.count {
             // Bytes that need no decoding are copied a run at a time.
             let run = index
-            index = firstByteNeedingEscape(in: bytes, from: index)
+            index = firstByteNeedingEscape(in: bytes, from: index, ascii: &ascii)
             out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
             guard index < bytes.count else { break }
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
+                if ascii { return String(decoding: out, as: UTF8.self) }
                 return try out.withUnsafeBytes { raw in Result { () throws(Error) in try validatedUTF8(raw, at: start) } }.get()
             case UInt8(ascii: "\\"):
                 index += 1

@@ -24,7 +24,11 @@ extension JSONParser {
         @inlinable public static func == (key: Key, name: StaticString) -> Bool {
             let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
-            return key.ascii.count == expected.count && key.ascii.elementsEqual(expected)
+            // Most names a reader compares differ in length or first byte:
+            // an indexed loop, not a generic sequence comparison.
+            guard key.ascii.count == expected.count else { return false }
+            for offset in 0..<expected.count where key.ascii[offset] != expected[offset] { return false }
+            return true
         }
     }
 
@@ -92,7 +96,7 @@ extension JSONParser {
     /// Enters an array, for a loop without closures (hot lists):
     /// `var more = try beginArray(); while more { read one item; more = try nextElement() }`.
     /// Whether it has an item to read.
-    @inlinable public mutating func beginArray() throws(Error) -> Bool {
+    @inlinable @inline(__always) public mutating func beginArray() throws(Error) -> Bool {
         guard try nextKind() == .array else { throw error("expected an array") }
         try enter()
         index += 1
@@ -104,7 +108,7 @@ extension JSONParser {
     }
 
     /// After an array's item: whether another follows (else the array is left).
-    @inlinable public mutating func nextElement() throws(Error) -> Bool {
+    @inlinable @inline(__always) public mutating func nextElement() throws(Error) -> Bool {
         skipWhitespace()
         guard index < bytes.count else { throw error("unterminated array") }
         if bytes[index] == UInt8(ascii: ",") {
@@ -124,7 +128,7 @@ extension JSONParser {
     }
 
     /// Reads a number value: its bytes as written, valid as long as the document's.
-    @inlinable public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
+    @inlinable @inline(__always) public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
         guard try nextKind() == .number else { throw error("expected a number") }
         return UnsafeRawBufferPointer(rebasing: bytes[try scanNumber()])
     }
@@ -140,6 +144,20 @@ extension JSONParser {
         return Double(String(decoding: bytes[try scanNumber()], as: UTF8.self))
     }
 
+    /// Where the reader stands: the offset of the next byte to read (after
+    /// a value, where the value ended).
+    public var offset: Int { index }
+
+    /// Reads the next value if it is `true` or `false`; nil (nothing read) for anything else.
+    public mutating func readBoolIfAny() throws(Error) -> Bool? {
+        guard try nextKind() == .literal else { return nil }
+        switch bytes[index] {
+        case UInt8(ascii: "t"): try expect("true"); return true
+        case UInt8(ascii: "f"): try expect("false"); return false
+        default: return nil
+        }
+    }
+
     /// Moves past the next value if it is `null`; whether it was.
     public mutating func readNullIfAny() throws(Error) -> Bool {
         guard try nextKind() == .literal, bytes[index] == UInt8(ascii: "n") else { return false }
@@ -147,8 +165,17 @@ extension JSONParser {
         return true
     }
 
-    /// Moves past the next value, checking it as `parse` would.
-    public mutating func skipValue() throws(Error) {
+    /// Moves past the next value, checking it as `parse` would. A number,
+    /// the value skipped most (ids beside log-probabilities), is scanned at once.
+    @inlinable @inline(__always) public mutating func skipValue() throws(Error) {
+        if try nextKind() == .number {
+            _ = try scanNumber()
+        } else {
+            try skipNonNumber()
+        }
+    }
+
+    @usableFromInline mutating func skipNonNumber() throws(Error) {
         switch try nextKind() {
         case .object: try readMembers { parser, _ throws(Error) in try parser.skipValue() }
         case .array: try readElements { parser throws(Error) in try parser.skipValue() }
@@ -165,8 +192,9 @@ extension JSONParser {
 
     /// Moves past a string: one of plain ASCII needs no `String` built.
     private mutating func skipString() throws(Error) {
-        let end = firstByteNeedingEscape(in: bytes, from: index + 1)
-        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), isASCII(UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])) {
+        var ascii = true
+        let end = firstByteNeedingEscape(in: bytes, from: index + 1, ascii: &ascii)
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\""), ascii {
             index = end + 1
             return
         }
@@ -176,13 +204,10 @@ extension JSONParser {
     /// A member name: plain ASCII without escapes is taken where it lies.
     @usableFromInline mutating func readKey() throws(Error) -> Key {
         let start = index
-        let end = firstByteNeedingEscape(in: bytes, from: start + 1)
+        let end = firstByteNotPlainASCII(in: bytes, from: start + 1)
         if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
-            let name = UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end])
-            if isASCII(name) {
-                index = end + 1
-                return Key(start: start, ascii: name, decoded: nil)
-            }
+            index = end + 1
+            return Key(start: start, ascii: UnsafeRawBufferPointer(rebasing: bytes[(start + 1)..<end]), decoded: nil)
         }
         return Key(start: start, ascii: UnsafeRawBufferPointer(start: nil, count: 0), decoded: try parseString())
     }

@@ -5,19 +5,64 @@
 ///
 /// Returns the byte's index at or after `start`, or `bytes.count` if none.
 func firstByteNeedingEscape(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    var seen: UInt64 = 0
+    return scanToByteNeedingEscape(bytes, from: start, trackingHighBits: false, &seen)
+}
+
+/// `firstByteNeedingEscape`, also clearing `ascii` if a byte before the
+/// one found is not ASCII: a reader then needs no second pass over the
+/// bytes to know they are valid UTF-8.
+func firstByteNeedingEscape(in bytes: UnsafeRawBufferPointer, from start: Int, ascii: inout Bool) -> Int {
+    var seen: UInt64 = 0
+    let index = scanToByteNeedingEscape(bytes, from: start, trackingHighBits: true, &seen)
+    if seen & highBits != 0 { ascii = false }
+    return index
+}
+
+/// The scan; with `trackingHighBits`, every byte passed is or-ed into `seen`.
+@inline(__always)
+private func scanToByteNeedingEscape(
+    _ bytes: UnsafeRawBufferPointer, from start: Int, trackingHighBits: Bool, _ seen: inout UInt64
+) -> Int {
     guard let base = bytes.baseAddress else { return start }
-    func word(_ offset: Int) -> UInt64 { needsEscape(base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    func load(_ offset: Int) -> UInt64 { base.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
     var index = start
     while index + 32 <= bytes.count {
-        if (word(index) | word(index + 8) | word(index + 16) | word(index + 24)) & highBits != 0 { break }
+        let words = (load(index), load(index + 8), load(index + 16), load(index + 24))
+        let found = needsEscape(words.0) | needsEscape(words.1) | needsEscape(words.2) | needsEscape(words.3)
+        if found & highBits != 0 { break }
+        if trackingHighBits { seen |= words.0 | words.1 | words.2 | words.3 }
         index += 32
     }
-    while index + 8 <= bytes.count, word(index) & highBits == 0 {
+    while index + 8 <= bytes.count {
+        let word = load(index)
+        if needsEscape(word) & highBits != 0 { break }
+        if trackingHighBits { seen |= word }
         index += 8
     }
     while index < bytes.count {
         let byte = base.load(fromByteOffset: index, as: UInt8.self)
         if byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
+        if trackingHighBits { seen |= UInt64(byte) }
+        index += 1
+    }
+    return index
+}
+
+/// Finds the first byte that is not plain ASCII string content: one
+/// `firstByteNeedingEscape` finds, or any byte from 0x80. For member names,
+/// short and almost always plain: eight bytes at a time, then one.
+func firstByteNotPlainASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
+    guard let base = bytes.baseAddress else { return start }
+    var index = start
+    while index + 8 <= bytes.count {
+        let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+        if (needsEscape(word) | word) & highBits != 0 { break }
+        index += 8
+    }
+    while index < bytes.count {
+        let byte = base.load(fromByteOffset: index, as: UInt8.self)
+        if byte < 0x20 || byte >= 0x80 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { break }
         index += 1
     }
     return index

@@ -15,34 +15,63 @@ struct AddedToken: Sendable {
 struct AddedTokenMatcher: Sendable {
     private let tokens: [AddedToken]
     private let startsToken: [Bool]
-    /// Byte trie: `children[node << 8 | byte]` is the next node.
-    private let children: [Int: Int32]
+    /// Byte trie: node `n`'s edges are `edgeStart[n]..<edgeStart[n + 1]`,
+    /// sorted by byte (`edgeByte`) with the node each leads to (`edgeChild`).
+    /// Most nodes have one edge; a lookup is a short binary search, no hashing.
+    private let edgeStart: [Int32]
+    private let edgeByte: [UInt8]
+    private let edgeChild: [Int32]
     /// Index into `tokens` of the token ending at each node, or -1.
     private let terminal: [Int32]
 
     init(_ tokens: [AddedToken]) {
         self.tokens = tokens
         var startsToken = [Bool](repeating: false, count: 256)
-        var children: [Int: Int32] = [:]
+        var edges: [[(byte: UInt8, child: Int32)]] = [[]]
         var terminal: [Int32] = [-1]
         for (index, token) in tokens.enumerated() where !token.content.isEmpty {
             var node = 0
             for byte in token.content.utf8 {
-                let key = node << 8 | Int(byte)
-                if let child = children[key] {
-                    node = Int(child)
+                if let edge = edges[node].first(where: { $0.byte == byte }) {
+                    node = Int(edge.child)
                 } else {
                     terminal.append(-1)
-                    children[key] = Int32(terminal.count - 1)
+                    edges.append([])
+                    edges[node].append((byte, Int32(terminal.count - 1)))
                     node = terminal.count - 1
                 }
             }
             terminal[node] = Int32(index)
             startsToken[Int(token.content.utf8.first!)] = true
         }
+        var edgeStart: [Int32] = [0]
+        var edgeByte: [UInt8] = []
+        var edgeChild: [Int32] = []
+        for nodeEdges in edges {
+            for edge in nodeEdges.sorted(by: { $0.byte < $1.byte }) {
+                edgeByte.append(edge.byte)
+                edgeChild.append(edge.child)
+            }
+            edgeStart.append(Int32(edgeByte.count))
+        }
         self.startsToken = startsToken
-        self.children = children
+        self.edgeStart = edgeStart
+        self.edgeByte = edgeByte
+        self.edgeChild = edgeChild
         self.terminal = terminal
+    }
+
+    /// The node the edge labelled `byte` leads to from `node`, if any.
+    @inline(__always)
+    private func child(of node: Int, _ byte: UInt8) -> Int? {
+        var low = Int(edgeStart[node]), high = Int(edgeStart[node + 1])
+        while low < high {
+            let middle = (low + high) >> 1
+            let label = edgeByte[middle]
+            if label == byte { return Int(edgeChild[middle]) }
+            if label < byte { low = middle + 1 } else { high = middle }
+        }
+        return nil
     }
 
     var isEmpty: Bool { tokens.isEmpty }
@@ -80,8 +109,8 @@ struct AddedTokenMatcher: Sendable {
         while i < end {
             if startsToken[Int(p[i])] {
                 var node = 0, j = i, best: (Int, Int32)? = nil
-                while j < end, let child = children[node << 8 | Int(p[j])] {
-                    node = Int(child)
+                while j < end, let next = child(of: node, p[j]) {
+                    node = next
                     j += 1
                     if terminal[node] >= 0 { best = (j, terminal[node]) }
                 }

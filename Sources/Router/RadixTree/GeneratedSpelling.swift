@@ -25,9 +25,9 @@ struct GeneratedSpelling: Equatable {
     /// With no client text, or one the tokens do not spell, every token is
     /// spelled out and none counts as a tail.
     init(ids: [UInt32], clientText: String?, tokenizer: Tokenizer) {
-        var key = KeyBytes()
+        var key = KeyBytes(room: ids, tokenizer)
         let visible = clientText.flatMap { Self.spellVisible(ids, client: Array($0.utf8), tokenizer, into: &key) }
-        if visible == nil { key = KeyBytes() }
+        if visible == nil { key.removeAll() }
         for id in ids[(visible ?? 0)...] { key.append(id, tokenizer) }
         let stored = key.wholeCharacterTokens
         storedCount = stored
@@ -70,6 +70,18 @@ struct GeneratedSpelling: Equatable {
 private struct KeyBytes {
     var bytes: [UInt8] = []
     var ends: [Int] = []
+
+    /// Room for every token of `ids` at once: grown by doubling, the two
+    /// arrays would be reallocated several times per generation.
+    init(room ids: [UInt32], _ tokenizer: Tokenizer) {
+        bytes.reserveCapacity(ids.reduce(0) { $0 + tokenizer.byteLength(of: $1) })
+        ends.reserveCapacity(ids.count)
+    }
+
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        ends.removeAll(keepingCapacity: true)
+    }
 
     mutating func append(_ id: UInt32, _ tokenizer: Tokenizer) {
         tokenizer.withBytes(of: id) { piece in piece.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) } }

@@ -2,6 +2,11 @@ import JSON
 
 /// The parts of a client's `/generate` body the radix-tree middleware reads,
 /// and the rewrite that sends `input_ids` instead of `text`.
+///
+/// Read member by member with `JSONParser`'s reader, without a tree: the
+/// members the middleware needs go straight into their values, every other
+/// one is skipped (but checked, so a body `parse` refuses is refused), and
+/// the rewrite copies the source around the members it replaces.
 struct GenerateBody: Sendable {
     enum Prompts {
         case texts([String])
@@ -15,53 +20,50 @@ struct GenerateBody: Sendable {
         }
     }
 
-    var editor: JSONObjectEditor
+    let source: [UInt8]
     let prompts: Prompts
     let isBatch: Bool
     let streams: Bool
     /// Each prompt's `rid`, when the client named it (a string, or a list
     /// for a batch): the generation's name in the cache.
     let rids: [String?]
+    /// `return_logprob` is `true`.
+    let clientAskedForLogprobs: Bool
+    /// Where the `text` member lies (key to value's end), when the prompts are texts.
+    private let textMember: Range<Int>?
+    /// Where the last `return_logprob` member lies, if any.
+    private let logprobMember: Range<Int>?
 
     init(_ bytes: [UInt8]) throws(ClientError) {
-        do { editor = try JSONObjectEditor(bytes) } catch {
+        let members: BodyMembers
+        do {
+            members = try bytes.withUnsafeBytes { buffer in
+                Result { () throws(JSONParser.Error) in try BodyMembers(buffer) }
+            }.get()
+        } catch {
             throw ClientError("request body must be a JSON object: \(error)")
         }
-        for key in ["text", "input_ids"] where editor.count(of: key) > 1 {
+        source = bytes
+        for (key, count) in [("text", members.textCount), ("input_ids", members.idsCount)] where count > 1 {
             throw ClientError("\"\(key)\" appears more than once")
         }
-        let text = editor["text"].flatMap { $0.isNull ? nil : $0 }
-        let ids = editor["input_ids"].flatMap { $0.isNull ? nil : $0 }
-        switch (text, ids) {
+        switch (members.text, members.ids) {
         case (.some, .some):
             throw ClientError("give either \"text\" or \"input_ids\", not both")
         case (.none, .none):
             throw ClientError("\"text\" or \"input_ids\" is required")
         case (.some(let text), .none):
-            (prompts, isBatch) = try Self.texts(text)
+            (prompts, isBatch) = try text.prompts()
+            textMember = members.textRange
         case (.none, .some(let ids)):
-            (prompts, isBatch) = try Self.idLists(ids)
+            (prompts, isBatch) = try ids.prompts()
+            textMember = nil
         }
-        rids = try Self.rids(editor["rid"], count: prompts.count, isBatch: isBatch)
-        guard let stream = editor["stream"], !stream.isNull else {
-            streams = false
-            return
-        }
-        guard let flag = stream.boolValue else { throw ClientError("\"stream\" must be a boolean") }
-        streams = flag
+        rids = try members.rid.rids(count: prompts.count, isBatch: isBatch)
+        streams = try members.stream.flag()
+        clientAskedForLogprobs = members.returnLogprob
+        logprobMember = members.returnLogprobRange
     }
-
-    /// SGLang takes a string for one prompt and a list of strings for a batch.
-    private static func rids(_ value: JSONValue?, count: Int, isBatch: Bool) throws(ClientError) -> [String?] {
-        guard let value, !value.isNull else { return Array(repeating: nil, count: count) }
-        if !isBatch, let rid = value.stringValue { return [rid] }
-        guard isBatch, let list = value.arrayValue, list.count == count, list.allSatisfy({ $0.stringValue != nil }) else {
-            throw ClientError(isBatch ? "\"rid\" must be a list of \(count) strings, one per prompt" : "\"rid\" must be a string")
-        }
-        return list.map(\.stringValue)
-    }
-
-    var clientAskedForLogprobs: Bool { editor["return_logprob"]?.boolValue ?? false }
 
     /// The body with `text` replaced in place by `input_ids` (a body that
     /// already has `input_ids` keeps them), and `return_logprob` on (the
@@ -69,60 +71,275 @@ struct GenerateBody: Sendable {
     /// its exact bytes.
     func rewritten(ids: [[UInt32]]) -> [UInt8] {
         precondition(isBatch || ids.count == 1, "one id list for a body with one prompt")
-        var editor = editor
-        if case .texts = prompts {
-            var encoded: [UInt8] = []
-            encoded.reserveCapacity(7 * ids.reduce(0) { $0 + $1.count } + 2 * ids.count + 2)
-            if isBatch { encoded.append(UInt8(ascii: "[")) }
-            for (index, list) in ids.enumerated() {
-                if index > 0 { encoded.append(UInt8(ascii: ",")) }
-                writeJSONArray(list, to: &encoded)
+        var out: [UInt8] = []
+        out.reserveCapacity(source.count + 7 * ids.reduce(0) { $0 + $1.count } + 2 * ids.count + 32)
+        var copied = 0
+        // The two edits, in the order they lie (they never overlap).
+        let idsFirst = textMember.map { text in logprobMember.map { text.lowerBound < $0.lowerBound } ?? true } ?? false
+        if idsFirst { replaceText(with: ids, in: &out, copied: &copied) }
+        if !clientAskedForLogprobs {
+            if let member = logprobMember {
+                out += source[copied..<member.lowerBound]
+                out += Self.logprobOn
+                copied = member.upperBound
             }
-            if isBatch { encoded.append(UInt8(ascii: "]")) }
-            editor.set("input_ids", encoded: encoded, replacing: "text")
         }
-        if !clientAskedForLogprobs { editor.set("return_logprob", .bool(true)) }
-        return editor.serialized()
+        if !idsFirst { replaceText(with: ids, in: &out, copied: &copied) }
+        if !clientAskedForLogprobs, logprobMember == nil, let close = source.lastIndex(of: UInt8(ascii: "}")) {
+            // A body always has a prompt member, so the addition follows one.
+            out += source[copied..<close]
+            out.append(UInt8(ascii: ","))
+            out += Self.logprobOn
+            copied = close
+        }
+        out += source[copied...]
+        return out
     }
 
-    private static func texts(_ value: JSONValue) throws(ClientError) -> (Prompts, Bool) {
-        if let text = value.stringValue { return (.texts([text]), false) }
-        guard let list = value.arrayValue, !list.isEmpty else {
-            throw ClientError("\"text\" must be a string or a non-empty list of strings")
+    private static let logprobOn = Array(#""return_logprob":true"#.utf8)
+
+    /// Copies the source up to the `text` member, then writes `"input_ids"` with `ids` in its place.
+    private func replaceText(with ids: [[UInt32]], in out: inout [UInt8], copied: inout Int) {
+        guard let member = textMember else { return }
+        out += source[copied..<member.lowerBound]
+        out += #""input_ids":"#.utf8
+        if isBatch { out.append(UInt8(ascii: "[")) }
+        for (index, list) in ids.enumerated() {
+            if index > 0 { out.append(UInt8(ascii: ",")) }
+            writeJSONArray(list, to: &out)
         }
-        var texts: [String] = []
-        for item in list {
-            guard let text = item.stringValue else { throw ClientError("\"text\" must be a string or a non-empty list of strings") }
-            texts.append(text)
+        if isBatch { out.append(UInt8(ascii: "]")) }
+        copied = member.upperBound
+    }
+}
+
+/// The members of a `/generate` body the middleware reads, as read, before
+/// they are judged: a member named twice counts by its last occurrence
+/// (JSON's "last one wins"), and a value of the wrong type is remembered,
+/// so that the body's JSON errors come first, then the prompts', then the
+/// others'.
+private struct BodyMembers {
+    var text: TextValue?
+    var textCount = 0
+    var textRange: Range<Int>?
+    var ids: IDsValue?
+    var idsCount = 0
+    var rid = RidValue.absent
+    var stream = StreamValue.absent
+    var returnLogprob = false
+    var returnLogprobRange: Range<Int>?
+
+    init(_ bytes: UnsafeRawBufferPointer) throws(JSONParser.Error) {
+        self = try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+            var members = BodyMembers()
+            try parser.readMembers { parser, key throws(JSONParser.Error) in
+                if key == "text" {
+                    members.textCount += 1
+                    members.text = try TextValue(&parser)
+                    members.textRange = key.start..<parser.offset
+                } else if key == "input_ids" {
+                    members.idsCount += 1
+                    members.ids = try IDsValue(&parser)
+                } else if key == "rid" {
+                    members.rid = try RidValue(&parser)
+                } else if key == "stream" {
+                    members.stream = try StreamValue(&parser)
+                } else if key == "return_logprob" {
+                    if let flag = try parser.readBoolIfAny() { members.returnLogprob = flag } else {
+                        members.returnLogprob = false
+                        try parser.skipValue()
+                    }
+                    members.returnLogprobRange = key.start..<parser.offset
+                } else {
+                    try parser.skipValue()
+                }
+            }
+            return members
         }
-        return (.texts(texts), true)
     }
 
-    private static func idLists(_ value: JSONValue) throws(ClientError) -> (Prompts, Bool) {
-        guard let list = value.arrayValue, !list.isEmpty else {
-            throw ClientError("\"input_ids\" must be a non-empty list of token ids or of lists of them")
+    private init() {}
+}
+
+/// `text`: one string, or a list of them for a batch.
+private enum TextValue {
+    case one(String)
+    case batch([String])
+    case invalid
+
+    /// Nil for `null` (as if absent).
+    init?(_ parser: inout JSONParser) throws(JSONParser.Error) {
+        switch try parser.nextKind() {
+        case .string:
+            self = .one(try parser.readString())
+        case .array:
+            var texts: [String] = []
+            var readable = true
+            var more = try parser.beginArray()
+            while more {
+                if try parser.nextKind() == .string { texts.append(try parser.readString()) } else {
+                    readable = false
+                    try parser.skipValue()
+                }
+                more = try parser.nextElement()
+            }
+            self = readable && !texts.isEmpty ? .batch(texts) : .invalid
+        default:
+            if try parser.readNullIfAny() { return nil }
+            try parser.skipValue()
+            self = .invalid
         }
-        if list[0].arrayValue != nil {
-            var lists: [[UInt32]] = []
-            for item in list { lists.append(try ids(item)) }
-            return (.ids(lists), true)
-        }
-        return (.ids([try ids(value)]), false)
     }
 
-    private static func ids(_ value: JSONValue) throws(ClientError) -> [UInt32] {
-        guard let list = value.arrayValue else { throw ClientError("\"input_ids\" items must be lists of token ids") }
+    func prompts() throws(ClientError) -> (GenerateBody.Prompts, Bool) {
+        switch self {
+        case .one(let text): return (.texts([text]), false)
+        case .batch(let texts): return (.texts(texts), true)
+        case .invalid: throw ClientError("\"text\" must be a string or a non-empty list of strings")
+        }
+    }
+}
+
+/// `input_ids`: one list of token ids, or a list of such lists for a batch.
+/// Ids are plain digits: SGLang reads `1.0` or `1e2` as floats, and `-0` is no id.
+private enum IDsValue {
+    case one([UInt32])
+    case batch([[UInt32]])
+    case invalid(String)
+
+    static let notAList = "\"input_ids\" must be a non-empty list of token ids or of lists of them"
+    static let notALists = "\"input_ids\" items must be lists of token ids"
+    static let notAnID = "\"input_ids\" must hold non-negative integer token ids"
+
+    /// Nil for `null` (as if absent).
+    init?(_ parser: inout JSONParser) throws(JSONParser.Error) {
+        guard try parser.nextKind() == .array else {
+            if try parser.readNullIfAny() { return nil }
+            try parser.skipValue()
+            self = .invalid(Self.notAList)
+            return
+        }
+        var more = try parser.beginArray()
+        guard more else {
+            self = .invalid(Self.notAList)
+            return
+        }
+        // The first item tells a batch (a list of lists) from one list.
+        guard try parser.nextKind() == .array else {
+            var problem: String?
+            let ids = try Self.readIDs(&parser, afterFirst: &more, problem: &problem)
+            self = problem.map { .invalid($0) } ?? .one(ids)
+            return
+        }
+        var lists: [[UInt32]] = []
+        var problem: String?
+        while more {
+            if try parser.nextKind() == .array {
+                var inList = try parser.beginArray()
+                let ids = inList ? try Self.readIDs(&parser, afterFirst: &inList, problem: &problem) : []
+                lists.append(ids)
+            } else {
+                if problem == nil { problem = Self.notALists }
+                try parser.skipValue()
+            }
+            more = try parser.nextElement()
+        }
+        self = problem.map { .invalid($0) } ?? .batch(lists)
+    }
+
+    /// The items of a list already entered (`more` true: an item is next)
+    /// up to its end; the first problem found, if any, goes to `problem`.
+    private static func readIDs(
+        _ parser: inout JSONParser, afterFirst more: inout Bool, problem: inout String?
+    ) throws(JSONParser.Error) -> [UInt32] {
         var ids: [UInt32] = []
-        ids.reserveCapacity(list.count)
-        for item in list {
-            // Digits only: SGLang reads `1.0` or `1e2` as floats, and `-0` is no id.
-            guard case .number(let text) = item, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }),
-                let token = UInt32(text)
-            else {
-                throw ClientError("\"input_ids\" must hold non-negative integer token ids")
+        while more {
+            if try parser.nextKind() == .number {
+                if let id = plainTokenID(try parser.readNumber()) { ids.append(id) } else if problem == nil { problem = notAnID }
+            } else {
+                if problem == nil { problem = notAnID }
+                try parser.skipValue()
             }
-            ids.append(token)
+            more = try parser.nextElement()
         }
         return ids
+    }
+
+    func prompts() throws(ClientError) -> (GenerateBody.Prompts, Bool) {
+        switch self {
+        case .one(let ids): return (.ids([ids]), false)
+        case .batch(let lists): return (.ids(lists), true)
+        case .invalid(let message): throw ClientError(message)
+        }
+    }
+}
+
+/// `rid`: SGLang takes a string for one prompt and a list of strings for a batch.
+private enum RidValue {
+    case absent
+    case one(String)
+    case list([String])
+    case invalid
+
+    init(_ parser: inout JSONParser) throws(JSONParser.Error) {
+        switch try parser.nextKind() {
+        case .string:
+            self = .one(try parser.readString())
+        case .array:
+            var rids: [String] = []
+            var readable = true
+            var more = try parser.beginArray()
+            while more {
+                if try parser.nextKind() == .string { rids.append(try parser.readString()) } else {
+                    readable = false
+                    try parser.skipValue()
+                }
+                more = try parser.nextElement()
+            }
+            self = readable ? .list(rids) : .invalid
+        default:
+            if try parser.readNullIfAny() {
+                self = .absent
+                return
+            }
+            try parser.skipValue()
+            self = .invalid
+        }
+    }
+
+    func rids(count: Int, isBatch: Bool) throws(ClientError) -> [String?] {
+        switch self {
+        case .absent: return Array(repeating: nil, count: count)
+        case .one(let rid) where !isBatch: return [rid]
+        case .list(let rids) where isBatch && rids.count == count: return rids
+        default:
+            throw ClientError(isBatch ? "\"rid\" must be a list of \(count) strings, one per prompt" : "\"rid\" must be a string")
+        }
+    }
+}
+
+/// `stream`: a boolean, or null for false.
+private enum StreamValue {
+    case absent
+    case flag(Bool)
+    case invalid
+
+    init(_ parser: inout JSONParser) throws(JSONParser.Error) {
+        if let flag = try parser.readBoolIfAny() {
+            self = .flag(flag)
+        } else if try parser.readNullIfAny() {
+            self = .absent
+        } else {
+            try parser.skipValue()
+            self = .invalid
+        }
+    }
+
+    func flag() throws(ClientError) -> Bool {
+        switch self {
+        case .absent: return false
+        case .flag(let flag): return flag
+        case .invalid: throw ClientError("\"stream\" must be a boolean")
+        }
     }
 }

@@ -160,9 +160,7 @@ private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -
 /// A number as a token id: plain digits at once, other spellings by
 /// `JSONValue.intValue`'s rule (`1e2` is 100).
 private func tokenID(_ text: UnsafeRawBufferPointer) -> UInt32? {
-    if text.count <= 9, text.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) {
-        return text.reduce(0) { $0 * 10 + UInt32($1 - 0x30) }
-    }
+    if let id = plainTokenID(text) { return id }
     return JSONValue.number(String(decoding: text, as: UTF8.self)).intValue.flatMap(UInt32.init(exactly:))
 }
 

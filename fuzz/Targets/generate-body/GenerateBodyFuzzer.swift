@@ -3,12 +3,20 @@ import JSON
 @testable import Router
 
 /// The `/generate` body rewrite: whatever a client sends is refused with a
-/// clear error or rewritten into a valid object where `text` became
-/// `input_ids`, `return_logprob` is on, and every other member is unchanged.
+/// clear error (a JSON one exactly when the parser refuses it) or rewritten
+/// into a valid object where `text` became `input_ids`, `return_logprob` is
+/// on, and every other member is unchanged.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzGenerateBody(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let source = Array(UnsafeBufferPointer(start: data, count: size))
-    guard let body = try? GenerateBody(source) else { return 0 }
+    let body: GenerateBody
+    do { body = try GenerateBody(source) } catch {
+        // The reader refuses as JSON exactly what the parser refuses (or what is no object).
+        let isObject: Bool
+        if case .object? = try? JSONParser.parse(source) { isObject = true } else { isObject = false }
+        require(error.message.hasPrefix("request body must be a JSON object") == !isObject, "\(error.message)")
+        return 0
+    }
     let ids: [[UInt32]] =
         switch body.prompts {
         case .texts(let texts): texts.map { [UInt32($0.utf8.count), 151_644, 0] }
