@@ -22,11 +22,26 @@ struct TreeInsertion {
     }
 
     /// `node`'s run matches the trajectory up to `position`; returns the node
-    /// that replaces it.
+    /// that replaces it (one copy, whatever changes below it).
     private mutating func descend(_ node: Node, from position: Int) throws(RadixCacheError) -> Node {
+        let (children, endsHere) = try storing(below: node.children, from: position)
+        let touched = node.copy(
+            children: children, versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
+            isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp),
+            retrieved: endsHere && !node.isTerminal ? false : nil)
+        ledger.replace(node, withCopy: touched)
+        return touched
+    }
+
+    /// Stores the trajectory from `position` on below a node whose run it
+    /// has gone through, among `children`: returns the children that replace
+    /// them (nil when the trajectory ends there), and whether it ends there.
+    private mutating func storing(
+        below children: ChildList, from position: Int
+    ) throws(RadixCacheError) -> (children: ChildList?, endsHere: Bool) {
         guard position < trajectory.count else {
             try trajectory.checkSpelledWhole()
-            return touch(node, replacing: node, endsHere: true)
+            return (nil, true)
         }
         try trajectory.spell(through: position, vocabulary: vocabulary)
         let key = trajectory.text.withUnsafeBufferPointer {
@@ -35,16 +50,17 @@ struct TreeInsertion {
         // The key holds the first token's length (0: omitted from the text),
         // so a child under it with the same first token spells it as the
         // trajectory does.
-        let found = node.children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
+        let found = children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
         guard let index = found else {
             let branch = try newBranch(from: position)
-            return touch(node.addingChild(branch), replacing: node)
+            return (children.adding(Node.Child(key: branch.key, node: branch)), false)
         }
-        let child = node.children[index].node
+        let child = children[index].node
         let shared = sharedTokenCount(child, from: position)
-        let fitted = shared < child.run.count ? split(child, at: shared) : child
-        let updated = try descend(fitted, from: position + shared)
-        return touch(node.replacingChild(at: index, with: updated), replacing: node)
+        let updated =
+            shared < child.run.count
+            ? try split(child, at: shared, from: position + shared) : try descend(child, from: position + shared)
+        return (children.replacing(at: index, with: updated), false)
     }
 
     /// How many of `node`'s tokens the trajectory repeats from `position`,
@@ -94,24 +110,20 @@ struct TreeInsertion {
         return below!
     }
 
-    /// Cuts `node` after `count` tokens; returns the upper half, whose only
-    /// child is the lower half (which keeps the children and terminal mark).
-    private mutating func split(_ node: Node, at count: Int) -> Node {
+    /// Cuts `node` after `count` tokens, where the trajectory, at
+    /// `position`, leaves it: returns the upper half, whose children are the
+    /// lower half (which keeps the node's children and terminal mark) and
+    /// the rest of the trajectory.
+    private mutating func split(_ node: Node, at count: Int, from position: Int) throws(RadixCacheError) -> Node {
         let lower = node.copy(run: node.run.slice(count..<node.run.count, vocabulary: vocabulary))
-        let upper = node.copy(
-            run: node.run.slice(0..<count, vocabulary: vocabulary),
-            children: ChildList([Node.Child(key: lower.key, node: lower)]), isTerminal: false, retrieved: false)
+        let onlyLower = ChildList([Node.Child(key: lower.key, node: lower)])
+        let (children, endsHere) = try storing(below: onlyLower, from: position)
+        let upper = Node(
+            run: node.run.slice(0..<count, vocabulary: vocabulary), children: children ?? onlyLower,
+            versionRank: max(node.versionRank, trajectory.version.rank), origin: node.origin, stamp: stamp,
+            isTerminal: endsHere, lastUsed: Node.usedByInsert(stamp))
         ledger.replace(node, with: lower)
         ledger.add(upper)
         return upper
-    }
-
-    private mutating func touch(_ node: Node, replacing old: Node, endsHere: Bool = false) -> Node {
-        let touched = node.copy(
-            versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
-            isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp),
-            retrieved: endsHere && !node.isTerminal ? false : nil)
-        ledger.replace(old, with: touched)
-        return touched
     }
 }
