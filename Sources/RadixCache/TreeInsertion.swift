@@ -85,18 +85,7 @@ struct TreeInsertion {
     /// the last one ending the trajectory.
     private mutating func newBranch(from position: Int) throws(RadixCacheError) -> Node {
         try trajectory.spellRest(vocabulary: vocabulary)
-        var segments: [(range: Range<Int>, origin: TokenOrigin)] = []
-        var start = position
-        var origin: TokenOrigin?
-        for index in position..<trajectory.count where trajectory.lossMask[index] == 1 {
-            let tokenOrigin = trajectory.origin(at: index)
-            if let current = origin, current != tokenOrigin {
-                segments.append((start..<index, current))
-                start = index
-            }
-            origin = tokenOrigin
-        }
-        segments.append((start..<trajectory.count, origin ?? .prompt))
+        let segments = trajectory.originStretches(from: position)
         var below: Node?
         for segment in segments.reversed() {
             let node = Node(
