@@ -13,17 +13,24 @@ struct TreeInsertion {
     let stamp: UInt64
     let vocabulary: any TokenBytes
     var ledger: Ledger
+    /// Runs of more tokens than this are not split: the insertion stops
+    /// instead (`InsertionStop.wouldSplitLongRun`). Nil: any run is.
+    let splitLimit: Int?
+    /// Whether a run longer than `RadixCache.quickSplitLimit` was split:
+    /// freeing the version this insertion replaces frees that run.
+    private(set) var splitLongRun = false
 
     /// The new root, with the trajectory stored and every node on its path
     /// raised to its version and stamped. Throws if the tokens do not spell
-    /// the text; the tree is then unchanged.
-    mutating func apply(to root: Node) throws(RadixCacheError) -> Node {
+    /// the text, or a run to split is over `splitLimit`; the tree is then
+    /// unchanged.
+    mutating func apply(to root: Node) throws(InsertionStop) -> Node {
         try descend(root, from: 0)
     }
 
     /// `node`'s run matches the trajectory up to `position`; returns the node
     /// that replaces it (one copy, whatever changes below it).
-    private mutating func descend(_ node: Node, from position: Int) throws(RadixCacheError) -> Node {
+    private mutating func descend(_ node: Node, from position: Int) throws(InsertionStop) -> Node {
         let (children, endsHere) = try storing(below: node.children, from: position)
         let touched = node.copy(
             children: children, versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
@@ -38,12 +45,14 @@ struct TreeInsertion {
     /// them (nil when the trajectory ends there), and whether it ends there.
     private mutating func storing(
         below children: ChildList, from position: Int
-    ) throws(RadixCacheError) -> (children: ChildList?, endsHere: Bool) {
+    ) throws(InsertionStop) -> (children: ChildList?, endsHere: Bool) {
         guard position < trajectory.count else {
-            try trajectory.checkSpelledWhole()
+            try InsertionStop.refusing { () throws(RadixCacheError) in try trajectory.checkSpelledWhole() }
             return (nil, true)
         }
-        try trajectory.spell(through: position, vocabulary: vocabulary)
+        try InsertionStop.refusing { () throws(RadixCacheError) in
+            try trajectory.spell(through: position, vocabulary: vocabulary)
+        }
         let key = trajectory.text.withUnsafeBufferPointer {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
@@ -83,8 +92,8 @@ struct TreeInsertion {
     /// New nodes for the trajectory's tokens from `position` on: one node per
     /// origin of generated tokens (prompt tokens join the node they are in),
     /// the last one ending the trajectory.
-    private mutating func newBranch(from position: Int) throws(RadixCacheError) -> Node {
-        try trajectory.spellRest(vocabulary: vocabulary)
+    private mutating func newBranch(from position: Int) throws(InsertionStop) -> Node {
+        try InsertionStop.refusing { () throws(RadixCacheError) in try trajectory.spellRest(vocabulary: vocabulary) }
         let segments = trajectory.originStretches(from: position)
         var below: Node?
         for segment in segments.reversed() {
@@ -103,7 +112,9 @@ struct TreeInsertion {
     /// `position`, leaves it: returns the upper half, whose children are the
     /// lower half (which keeps the node's children and terminal mark) and
     /// the rest of the trajectory.
-    private mutating func split(_ node: Node, at count: Int, from position: Int) throws(RadixCacheError) -> Node {
+    private mutating func split(_ node: Node, at count: Int, from position: Int) throws(InsertionStop) -> Node {
+        if let splitLimit, node.run.count > splitLimit { throw .wouldSplitLongRun }
+        splitLongRun = splitLongRun || node.run.count > RadixCache.quickSplitLimit
         let lower = node.copy(run: node.run.slice(count..<node.run.count, vocabulary: vocabulary))
         let onlyLower = ChildList([Node.Child(key: lower.key, node: lower)])
         let (children, endsHere) = try storing(below: onlyLower, from: position)
@@ -114,5 +125,18 @@ struct TreeInsertion {
         ledger.replace(node, with: lower)
         ledger.add(upper)
         return upper
+    }
+}
+
+/// Why an insertion stopped before its end; the tree is unchanged.
+enum InsertionStop: Error {
+    /// The trajectory is refused.
+    case refused(RadixCacheError)
+    /// It would split a run over the insertion's `splitLimit`.
+    case wouldSplitLongRun
+
+    /// Runs `body`, its refusal becoming the insertion's stop.
+    static func refusing(_ body: () throws(RadixCacheError) -> Void) throws(InsertionStop) {
+        do { try body() } catch { throw .refused(error) }
     }
 }
