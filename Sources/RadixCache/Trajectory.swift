@@ -90,7 +90,11 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        self.textOffsets = Array(repeating: 0, count: tokens.count + 1)
+        // Written as tokens are spelled, and read only up to `spelledCount`.
+        self.textOffsets = [Int](unsafeUninitializedCapacity: tokens.count + 1) { offsets, initialized in
+            offsets[0] = 0
+            initialized = tokens.count + 1
+        }
         origins = TrajectoryOrigins(runs)
     }
 

@@ -11,13 +11,15 @@ struct TrajectoryOrigins {
     let distinct: [TokenOrigin]
     /// Where each run ends, and the index of its origin in `distinct`;
     /// neighbouring runs of one origin are merged, empty runs left out.
-    private let runEnds: [Int]
-    private let runOrigins: [Int]
+    private let runs: [(end: Int, origin: Int)]
 
     /// `runs` must cover the trajectory's tokens (checked by the caller).
     init(_ runs: [TokenOriginRun]) {
-        var distinct = [TokenOrigin.prompt]
-        var runEnds: [Int] = [], runOrigins: [Int] = []
+        var distinct: [TokenOrigin] = []
+        var merged: [(end: Int, origin: Int)] = []
+        distinct.reserveCapacity(runs.count + 1)
+        merged.reserveCapacity(runs.count)
+        distinct.append(.prompt)
         var end = 0
         for run in runs where run.count > 0 {
             let origin =
@@ -27,16 +29,14 @@ struct TrajectoryOrigins {
                     return distinct.count - 1
                 }()
             end += run.count
-            if runOrigins.last == origin {
-                runEnds[runEnds.count - 1] = end
+            if merged.last?.origin == origin {
+                merged[merged.count - 1].end = end
             } else {
-                runEnds.append(end)
-                runOrigins.append(origin)
+                merged.append((end, origin))
             }
         }
         self.distinct = distinct
-        self.runEnds = runEnds
-        self.runOrigins = runOrigins
+        self.runs = merged
     }
 
     /// The index of `origin` in `distinct`, nil if no run has it.
@@ -48,8 +48,8 @@ struct TrajectoryOrigins {
         let end = position + count
         var start = position, run = self.run(containing: position)
         while start < end {
-            let runEnd = min(runEnds[run], end)
-            if runOrigins[run] != origin {
+            let runEnd = min(runs[run].end, end)
+            if runs[run].origin != origin {
                 let generated = firstGenerated(lossMask, from: start, to: runEnd)
                 if generated < runEnd { return generated - position }
             }
@@ -70,15 +70,15 @@ struct TrajectoryOrigins {
         var stretchStart = position, origin: Int?
         var start = position, run = self.run(containing: position)
         while start < end {
-            let runEnd = min(runEnds[run], end)
+            let runEnd = min(runs[run].end, end)
             // A run's generated tokens all have its origin: its first one decides.
             let generated = firstGenerated(lossMask, from: start, to: runEnd)
             if generated < runEnd {
-                if let current = origin, current != runOrigins[run] {
+                if let current = origin, current != runs[run].origin {
                     stretches.append((stretchStart..<generated, distinct[current]))
                     stretchStart = generated
                 }
-                origin = runOrigins[run]
+                origin = runs[run].origin
             }
             start = runEnd
             run += 1
@@ -88,7 +88,7 @@ struct TrajectoryOrigins {
     }
 
     private func run(containing position: Int) -> Int {
-        partitionPoint(count: runEnds.count) { runEnds[$0] <= position }
+        partitionPoint(count: runs.count) { runs[$0].end <= position }
     }
 }
 
