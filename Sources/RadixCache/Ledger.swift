@@ -16,6 +16,14 @@ struct Ledger: Sendable, Equatable {
         add(new)
     }
 
+    /// `new` is a copy of `old` with the same run and origin: only their
+    /// child lists and terminal marks can differ, so only those are counted
+    /// (an insert replaces every node on its path so).
+    mutating func replace(_ old: Node, withCopy new: Node) {
+        bytes += new.children.allocatedBytes - old.children.allocatedBytes
+        entries += (new.isTerminal ? 1 : 0) - (old.isTerminal ? 1 : 0)
+    }
+
     /// The ledger of the tree under `root`, counted node by node.
     static func counting(_ root: Node) -> Ledger {
         var ledger = Ledger()

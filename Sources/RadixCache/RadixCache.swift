@@ -26,9 +26,11 @@
 ///
 /// ## Concurrency
 ///
-/// One writer (the router's event loop) calls `insert`; any thread calls
-/// `match` and `statistics`, lock-free, never waiting for the writer. The
-/// single-writer rule is the caller's to keep; it is not checked.
+/// One writer at a time calls `insert` and `insertIfQuick` (the router's
+/// writer thread, or its event loop while that thread is idle, handing over
+/// through a lock); any thread calls `match` and `statistics`, lock-free,
+/// never waiting for the writer. The single-writer rule is the caller's to
+/// keep; it is not checked.
 ///
 /// Published trees are immutable. An insert or eviction builds a new
 /// version by path copying: nodes on the changed paths are replaced by new
@@ -41,7 +43,7 @@
 /// So it follows nodes without retaining them (no reference-count writes
 /// to the nodes every reader shares). The writer drops a replaced snapshot
 /// only once no reader can still be using it; Swift reference counting
-/// then frees, on the writer's thread, the nodes no newer version shares.
+/// then frees, in the writer, the nodes no newer version shares.
 /// The only memory readers write are atomics: the `lastUsed` (LRU order)
 /// of the last node of their match, and the lookup counters. So the read
 /// path has no lock, and no data race.
@@ -77,7 +79,7 @@
 /// A reader's path is never taken from under it (it keeps the version it
 /// loaded until it is done), and the insert that triggered an eviction
 /// keeps its leaf.
-public final class RadixCache: @unchecked Sendable {  // writer state is confined to the writer thread
+public final class RadixCache: @unchecked Sendable {  // writer state is confined to one writer at a time
     /// The largest token id the cache stores: ids share 32 bits with
     /// per-token flags. Vocabularies are far smaller (Qwen: 151,669).
     public static let maxTokenID = TokenRun.maxTokenID
@@ -86,7 +88,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private let vocabulary: SharedTokenBytes
     private let published: SnapshotCell<Snapshot>
     private let lookups = LookupCounters()
-    // Writer thread only.
+    // Writer only.
     private var newest: Snapshot
     private var newestRank = WeightVersion.unnumberedRank
 
@@ -104,7 +106,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     /// (`originRuns`, covering every token; without them, generated tokens
     /// go through stored ones of any origin where their values agree, and
     /// new ones come from an unnamed generation of `weightVersion`), and how many of
-    /// the last tokens are the generation's tail. Writer thread only.
+    /// the last tokens are the generation's tail. Writer only.
     ///
     /// Throws if the lengths differ, the tokens do not spell the text, or
     /// there is no room for it (see `Configuration.keepsUnretrieved`).
@@ -115,12 +117,62 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         let trajectory = try Trajectory(
             text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
             originRuns: originRuns, tailCount: tailCount)
+        let stored = try store(trajectory, quickly: false)
+        assert(stored, "an insert not asked to be quick stores or throws")
+    }
+
+    /// Runs longer than this make an insert slow: splitting one copies it
+    /// (a 100K-token conversation), and so does freeing it later.
+    static let quickSplitLimit = 1024
+
+    /// Inserts as `insert` does if that is quick, for a writer that must not
+    /// stall (the event loop, while the writer thread is idle); returns
+    /// false, the cache unchanged, where it would not be: where the insert
+    /// would split a run of more than `quickSplitLimit` tokens, or evict,
+    /// or where the replaced versions its publication frees may be large
+    /// (see `SnapshotCell.mayFreeSlowly`). Its work otherwise grows with the
+    /// trajectory: the caller bounds that. Throws as `insert` does.
+    public func insertIfQuick(
+        text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
+        originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
+    ) throws(RadixCacheError) -> Bool {
+        guard !published.mayFreeSlowly else { return false }
+        let trajectory = try Trajectory(
+            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
+            originRuns: originRuns, tailCount: tailCount)
+        // A full cache would have every insert evict (or be refused): give
+        // up before the work rather than after it.
+        guard !mayGoOverBudget(adding: trajectory) else { return false }
+        return try store(trajectory, quickly: true)
+    }
+
+    /// Whether storing `trajectory` could take the cache over a budget,
+    /// counting all of it as new, at twice its bytes and 4 KB for its nodes
+    /// (a generous estimate: the insert checks again).
+    private func mayGoOverBudget(adding trajectory: Trajectory) -> Bool {
+        let ledger = newest.ledger
+        return ledger.tokens + trajectory.count > configuration.maxTokens
+            || ledger.bytes + 16 * trajectory.count + trajectory.text.count + 4096 > configuration.maxBytes
+    }
+
+    /// Stores `trajectory`; false if asked to be `quickly` and it would not be.
+    private func store(_ trajectory: Trajectory, quickly: Bool) throws(RadixCacheError) -> Bool {
         let stamp = newest.clock + 1
         var insertion = TreeInsertion(
-            trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger)
-        var root = try insertion.apply(to: newest.root)
-        newestRank = max(newestRank, trajectory.version.rank)
+            trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
+            splitLimit: quickly ? Self.quickSplitLimit : nil)
+        var root: Node
+        do {
+            root = try insertion.apply(to: newest.root)
+        } catch {
+            switch error {
+            case .refused(let refusal): throw refusal
+            case .wouldSplitLongRun: return false
+            }
+        }
         var ledger = insertion.ledger
+        if quickly, isOverBudget(ledger) { return false }
+        newestRank = max(newestRank, trajectory.version.rank)
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {
             var eviction = evicting(ledger: ledger, protectedStamp: stamp)
@@ -130,8 +182,10 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             evictedTokens += eviction.evictedTokens
             if isOverBudget(ledger), eviction.keptUnretrieved { try refuse(stamp: stamp) }
         }
+        let evicted = evictedNodes > newest.evictedNodes
         newest = Snapshot(root: root, ledger: ledger, clock: stamp, evictedNodes: evictedNodes, evictedTokens: evictedTokens)
-        published.publish(newest)
+        published.publish(newest, replacedIsLarge: evicted || insertion.splitLongRun)
+        return true
     }
 
     private func isOverBudget(_ ledger: Ledger) -> Bool {
@@ -156,7 +210,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             newest = Snapshot(
                 root: root, ledger: eviction.ledger, clock: stamp, evictedNodes: newest.evictedNodes + eviction.evictedNodes,
                 evictedTokens: newest.evictedTokens + eviction.evictedTokens)
-            published.publish(newest)
+            published.publish(newest, replacedIsLarge: true)
         }
         throw .fullOfUnretrievedTrajectories(bytes: newest.ledger.bytes, tokens: newest.ledger.tokens)
     }

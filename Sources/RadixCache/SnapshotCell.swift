@@ -37,6 +37,13 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
     // Writer only.
     private var retired: [Value] = []
     private var retiring: [Value] = []
+    /// Whether a value in `retired`, in `retiring`, was published as large.
+    private var retiredIsLarge = false
+    private var retiringIsLarge = false
+
+    /// More replaced values held than this (a reader slow to leave) may
+    /// take long to free.
+    static var quickFreeLimit: Int { 4 }
 
     init(_ value: Value) {
         current = Atomic(Unmanaged.passRetained(value))
@@ -83,12 +90,19 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
         readers.wrappingSubtract(visit.reader, ordering: .sequentiallyConsistent)
     }
 
-    /// Makes `value` the newest. Writer thread only.
-    func publish(_ value: Value) {
+    /// Makes `value` the newest. `replacedIsLarge`: what the replaced
+    /// value holds that `value` does not may take long to free (an
+    /// eviction's nodes, a long run). Writer only.
+    func publish(_ value: Value, replacedIsLarge: Bool = false) {
         let replaced = current.exchange(Unmanaged.passRetained(value), ordering: .sequentiallyConsistent)
         retired.append(replaced.takeRetainedValue())
+        retiredIsLarge = retiredIsLarge || replacedIsLarge
         reclaim()
     }
+
+    /// Whether the next `publish` may free something large (it frees
+    /// replaced values no reader can still be using). Writer only.
+    var mayFreeSlowly: Bool { retiredIsLarge || retiringIsLarge || heldCount > Self.quickFreeLimit }
 
     /// How many replaced values the writer still holds (for tests).
     var heldCount: Int { retired.count + retiring.count }
@@ -99,9 +113,11 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
         let active = (readers.load(ordering: .sequentiallyConsistent) / Self.oneReader(in: previous)) & 0xFFFF_FFFF
         if !retiring.isEmpty, active == 0 {
             retiring.removeAll()
+            retiringIsLarge = false
         }
         if retiring.isEmpty, !retired.isEmpty {
             swap(&retiring, &retired)
+            swap(&retiringIsLarge, &retiredIsLarge)
             epoch.store(now &+ 1, ordering: .sequentiallyConsistent)
         }
     }

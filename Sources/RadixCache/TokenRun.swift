@@ -17,6 +17,9 @@
 struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     static let maxTokenID: UInt32 = (1 << 23) - 1
     private static let tailBit: UInt32 = 1 << 23
+    /// The bits of an entry that hold the token's values, its
+    /// log-probability's aside: loss mask, escape and id (see `TokenFlags`).
+    static let valueBits: UInt32 = 0xC000_0000 | maxTokenID
 
     static let empty = build(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
         fatalError("an empty run has no entries")
@@ -150,25 +153,36 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     /// and log-probability (bit for bit). The origin is the node's to
     /// compare, the text the insert's (see `TreeInsertion`); the tail mark is
     /// not compared, since a later turn repeats a tail as part of its prompt.
-    /// Over the run's memory: an insert goes through long stored prefixes.
+    /// Over the run's memory, eight tokens a test: an insert goes through
+    /// long stored prefixes.
     func valuesAgreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
+        guard limit > 0 else { return 0 }
         let entries = entries + index, slots = logprobSlots + index
-        let escaped = hasEscapedLogprobs
-        return trajectory.tokens.withUnsafeBufferPointer { tokens in
-            trajectory.lossMask.withUnsafeBufferPointer { lossMask in
-                trajectory.logprobs.withUnsafeBufferPointer { logprobs in
-                    var agreeing = 0
-                    while agreeing < limit {
-                        let entry = entries[agreeing], at = position + agreeing
-                        let logprob =
-                            escaped ? self.logprob(at: index + agreeing) : Double(Float(bitPattern: slots[agreeing]))
-                        guard entry & Self.maxTokenID == tokens[at], UInt8(entry >> 31) == lossMask[at],
-                            logprob.bitPattern == logprobs[at].bitPattern
-                        else { break }
-                        agreeing += 1
+        return trajectory.valueKeys.withUnsafeBufferPointer { keys in
+            trajectory.narrowLogprobs.withUnsafeBufferPointer { narrowed in
+                let keys = keys.baseAddress! + position, narrowed = narrowed.baseAddress! + position
+                var agreeing = 0
+                // An escaped slot holds an index, not a value: compared one by one below.
+                if !hasEscapedLogprobs {
+                    while agreeing + 8 <= limit {
+                        var difference: UInt32 = 0
+                        for lane in agreeing..<agreeing + 8 {
+                            difference |= (entries[lane] & Self.valueBits ^ keys[lane]) | (slots[lane] ^ narrowed[lane])
+                        }
+                        guard difference == 0 else { break }
+                        agreeing += 8
                     }
-                    return agreeing
                 }
+                while agreeing < limit, entries[agreeing] & Self.valueBits == keys[agreeing] {
+                    // Equal keys: both escaped or neither.
+                    let same =
+                        TokenFlags(rawValue: UInt8(entries[agreeing] >> 24)).isLogprobEscaped
+                        ? logprob(at: index + agreeing).bitPattern == trajectory.logprobs[position + agreeing].bitPattern
+                        : slots[agreeing] == narrowed[agreeing]
+                    guard same else { break }
+                    agreeing += 1
+                }
+                return agreeing
             }
         }
     }

@@ -7,6 +7,12 @@ struct Trajectory {
     let tokens: [UInt32]
     let logprobs: [Double]
     let lossMask: [UInt8]
+    /// Each token's id, loss mask and whether its log-probability needs an
+    /// escape, where a run's entry holds them (`TokenRun.valueBits`), and its
+    /// log-probability narrowed to a `Float`: what the insert compares with
+    /// stored tokens, several at a time (see `TokenRun.valuesAgreeingCount`).
+    let valueKeys: [UInt32]
+    let narrowLogprobs: [UInt32]
     /// The insert's version: what garbage collection goes by.
     let version: WeightVersion
     /// Where token `i`'s bytes start in `text`, for `i` up to `spelledCount`
@@ -15,10 +21,8 @@ struct Trajectory {
     private(set) var textOffsets: [Int]
     /// How many tokens are spelled so far.
     private(set) var spelledCount = 0
-    /// The distinct origins of generated tokens, and for each token the
-    /// index of its origin there (prompt tokens: `TokenOrigin.prompt`).
-    let origins: [TokenOrigin]
-    private let originIndices: [UInt32]
+    /// Who produced the generated tokens.
+    let origins: TrajectoryOrigins
     /// Whether the caller named the origins. Without them, generated tokens
     /// agree with stored ones of any origin where their values agree, and
     /// new nodes take an unnamed generation of the insert's version.
@@ -31,21 +35,20 @@ struct Trajectory {
     /// The length of spelled token `index`'s bytes in the text.
     func textLength(at index: Int) -> Int { textOffsets[index + 1] - textOffsets[index] }
 
-    /// The origin of token `index`: `TokenOrigin.prompt` for prompt tokens.
-    func origin(at index: Int) -> TokenOrigin { origins[Int(originIndices[index])] }
-
     /// How many of the `count` tokens from `position` on are prompt tokens
-    /// or come from `origins[originIndex]` (nil: from none): those a node of
-    /// that origin can hold. All of them when the trajectory names no origins.
+    /// or come from `origins.distinct[originIndex]` (nil: from none): those
+    /// a node of that origin can hold. All of them when the trajectory
+    /// names no origins.
     func originsAgreeingCount(from position: Int, count: Int, with originIndex: Int?) -> Int {
-        guard namesOrigins else { return count }
-        var agreeing = 0
-        while agreeing < count,
-            lossMask[position + agreeing] == 0 || Int(originIndices[position + agreeing]) == originIndex
-        {
-            agreeing += 1
+        guard namesOrigins, count > 0 else { return count }
+        return lossMask.withUnsafeBufferPointer {
+            origins.agreeingCount(from: position, count: count, with: originIndex, lossMask: $0.baseAddress!)
         }
-        return agreeing
+    }
+
+    /// The tokens from `position` on in stretches of one origin (see `TrajectoryOrigins.stretches`).
+    func originStretches(from position: Int) -> [(range: Range<Int>, origin: TokenOrigin)] {
+        lossMask.withUnsafeBufferPointer { origins.stretches(from: position, to: count, lossMask: $0.baseAddress!) }
     }
 
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
@@ -60,11 +63,15 @@ struct Trajectory {
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {
             throw .lengthMismatch(tokens: tokens.count, logprobs: logprobs.count, lossMask: lossMask.count)
         }
-        if let index = tokens.firstIndex(where: { $0 > RadixCache.maxTokenID }) {
-            throw .tokenIDTooLarge(index: index, token: tokens[index])
-        }
-        if let index = lossMask.firstIndex(where: { $0 > 1 }) {
-            throw .invalidLossMask(index: index, value: lossMask[index])
+        var isValid = true
+        (valueKeys, narrowLogprobs) = Self.valueKeys(tokens: tokens, logprobs: logprobs, lossMask: lossMask, isValid: &isValid)
+        if !isValid {
+            if let index = tokens.firstIndex(where: { $0 > RadixCache.maxTokenID }) {
+                throw .tokenIDTooLarge(index: index, token: tokens[index])
+            }
+            if let index = lossMask.firstIndex(where: { $0 > 1 }) {
+                throw .invalidLossMask(index: index, value: lossMask[index])
+            }
         }
         // A tail is generated: tokens the client's text did not show.
         guard tailCount >= 0, tailCount <= tokens.count, !lossMask.suffix(tailCount).contains(0) else {
@@ -83,31 +90,46 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        self.textOffsets = Array(repeating: 0, count: tokens.count + 1)
-        (origins, originIndices) = Self.index(runs, lossMask: lossMask)
+        // Written as tokens are spelled, and read only up to `spelledCount`.
+        self.textOffsets = [Int](unsafeUninitializedCapacity: tokens.count + 1) { offsets, initialized in
+            offsets[0] = 0
+            initialized = tokens.count + 1
+        }
+        origins = TrajectoryOrigins(runs)
     }
 
-    /// The distinct origins of generated tokens, and each token's index among them.
-    private static func index(_ runs: [TokenOriginRun], lossMask: [UInt8]) -> ([TokenOrigin], [UInt32]) {
-        var origins = [TokenOrigin.prompt]
-        // The runs cover every token (checked by the caller).
-        let indices = [UInt32](unsafeUninitializedCapacity: lossMask.count) { indices, initialized in
-            lossMask.withUnsafeBufferPointer { lossMask in
-                for run in runs {
-                    let index =
-                        origins.firstIndex(of: run.origin)
-                        ?? {
-                            origins.append(run.origin)
-                            return origins.count - 1
-                        }()
-                    for position in initialized..<initialized + run.count {
-                        indices[position] = lossMask[position] == 0 ? 0 : UInt32(index)
+    /// Each token's value key and narrowed log-probability (see
+    /// `valueKeys`), in one pass that also checks ids and loss mask:
+    /// `isValid` is false if an id is above `RadixCache.maxTokenID` or a
+    /// loss mask above 1.
+    private static func valueKeys(
+        tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], isValid: inout Bool
+    ) -> ([UInt32], [UInt32]) {
+        let count = tokens.count
+        var outOfRange: UInt32 = 0
+        var narrowed: [UInt32] = []
+        let keys = [UInt32](unsafeUninitializedCapacity: count) { keys, initialized in
+            narrowed = [UInt32](unsafeUninitializedCapacity: count) { narrowed, narrowedCount in
+                tokens.withUnsafeBufferPointer { tokens in
+                    logprobs.withUnsafeBufferPointer { logprobs in
+                        lossMask.withUnsafeBufferPointer { lossMask in
+                            for index in 0..<count {
+                                let logprob = logprobs[index], narrow = Float(logprob)
+                                let escaped: UInt32 = Double(narrow).bitPattern == logprob.bitPattern ? 0 : 1
+                                let mask = UInt32(lossMask[index]), token = tokens[index]
+                                outOfRange |= token & ~RadixCache.maxTokenID | mask & ~1
+                                keys[index] = mask << 31 | escaped << 30 | token
+                                narrowed[index] = narrow.bitPattern
+                            }
+                        }
                     }
-                    initialized += run.count
                 }
+                narrowedCount = count
             }
+            initialized = count
         }
-        return (origins, indices)
+        isValid = outOfRange == 0
+        return (keys, narrowed)
     }
 }
 

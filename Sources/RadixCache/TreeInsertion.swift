@@ -13,38 +13,63 @@ struct TreeInsertion {
     let stamp: UInt64
     let vocabulary: any TokenBytes
     var ledger: Ledger
+    /// Runs of more tokens than this are not split: the insertion stops
+    /// instead (`InsertionStop.wouldSplitLongRun`). Nil: any run is.
+    let splitLimit: Int?
+    /// Whether a run longer than `RadixCache.quickSplitLimit` was split:
+    /// freeing the version this insertion replaces frees that run.
+    private(set) var splitLongRun = false
 
     /// The new root, with the trajectory stored and every node on its path
     /// raised to its version and stamped. Throws if the tokens do not spell
-    /// the text; the tree is then unchanged.
-    mutating func apply(to root: Node) throws(RadixCacheError) -> Node {
+    /// the text, or a run to split is over `splitLimit`; the tree is then
+    /// unchanged.
+    mutating func apply(to root: Node) throws(InsertionStop) -> Node {
         try descend(root, from: 0)
     }
 
     /// `node`'s run matches the trajectory up to `position`; returns the node
-    /// that replaces it.
-    private mutating func descend(_ node: Node, from position: Int) throws(RadixCacheError) -> Node {
+    /// that replaces it (one copy, whatever changes below it).
+    private mutating func descend(_ node: Node, from position: Int) throws(InsertionStop) -> Node {
+        let (children, endsHere) = try storing(below: node.children, from: position)
+        let touched = node.copy(
+            children: children, versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
+            isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp),
+            retrieved: endsHere && !node.isTerminal ? false : nil)
+        ledger.replace(node, withCopy: touched)
+        return touched
+    }
+
+    /// Stores the trajectory from `position` on below a node whose run it
+    /// has gone through, among `children`: returns the children that replace
+    /// them (nil when the trajectory ends there), and whether it ends there.
+    private mutating func storing(
+        below children: ChildList, from position: Int
+    ) throws(InsertionStop) -> (children: ChildList?, endsHere: Bool) {
         guard position < trajectory.count else {
-            try trajectory.checkSpelledWhole()
-            return touch(node, replacing: node, endsHere: true)
+            try InsertionStop.refusing { () throws(RadixCacheError) in try trajectory.checkSpelledWhole() }
+            return (nil, true)
         }
-        try trajectory.spell(through: position, vocabulary: vocabulary)
+        try InsertionStop.refusing { () throws(RadixCacheError) in
+            try trajectory.spell(through: position, vocabulary: vocabulary)
+        }
         let key = trajectory.text.withUnsafeBufferPointer {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
         // The key holds the first token's length (0: omitted from the text),
         // so a child under it with the same first token spells it as the
         // trajectory does.
-        let found = node.children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
+        let found = children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
         guard let index = found else {
             let branch = try newBranch(from: position)
-            return touch(node.addingChild(branch), replacing: node)
+            return (children.adding(Node.Child(key: branch.key, node: branch)), false)
         }
-        let child = node.children[index].node
+        let child = children[index].node
         let shared = sharedTokenCount(child, from: position)
-        let fitted = shared < child.run.count ? split(child, at: shared) : child
-        let updated = try descend(fitted, from: position + shared)
-        return touch(node.replacingChild(at: index, with: updated), replacing: node)
+        let updated =
+            shared < child.run.count
+            ? try split(child, at: shared, from: position + shared) : try descend(child, from: position + shared)
+        return (children.replacing(at: index, with: updated), false)
     }
 
     /// How many of `node`'s tokens the trajectory repeats from `position`,
@@ -67,20 +92,9 @@ struct TreeInsertion {
     /// New nodes for the trajectory's tokens from `position` on: one node per
     /// origin of generated tokens (prompt tokens join the node they are in),
     /// the last one ending the trajectory.
-    private mutating func newBranch(from position: Int) throws(RadixCacheError) -> Node {
-        try trajectory.spellRest(vocabulary: vocabulary)
-        var segments: [(range: Range<Int>, origin: TokenOrigin)] = []
-        var start = position
-        var origin: TokenOrigin?
-        for index in position..<trajectory.count where trajectory.lossMask[index] == 1 {
-            let tokenOrigin = trajectory.origin(at: index)
-            if let current = origin, current != tokenOrigin {
-                segments.append((start..<index, current))
-                start = index
-            }
-            origin = tokenOrigin
-        }
-        segments.append((start..<trajectory.count, origin ?? .prompt))
+    private mutating func newBranch(from position: Int) throws(InsertionStop) -> Node {
+        try InsertionStop.refusing { () throws(RadixCacheError) in try trajectory.spellRest(vocabulary: vocabulary) }
+        let segments = trajectory.originStretches(from: position)
         var below: Node?
         for segment in segments.reversed() {
             let node = Node(
@@ -94,24 +108,35 @@ struct TreeInsertion {
         return below!
     }
 
-    /// Cuts `node` after `count` tokens; returns the upper half, whose only
-    /// child is the lower half (which keeps the children and terminal mark).
-    private mutating func split(_ node: Node, at count: Int) -> Node {
+    /// Cuts `node` after `count` tokens, where the trajectory, at
+    /// `position`, leaves it: returns the upper half, whose children are the
+    /// lower half (which keeps the node's children and terminal mark) and
+    /// the rest of the trajectory.
+    private mutating func split(_ node: Node, at count: Int, from position: Int) throws(InsertionStop) -> Node {
+        if let splitLimit, node.run.count > splitLimit { throw .wouldSplitLongRun }
+        splitLongRun = splitLongRun || node.run.count > RadixCache.quickSplitLimit
         let lower = node.copy(run: node.run.slice(count..<node.run.count, vocabulary: vocabulary))
-        let upper = node.copy(
-            run: node.run.slice(0..<count, vocabulary: vocabulary),
-            children: ChildList([Node.Child(key: lower.key, node: lower)]), isTerminal: false, retrieved: false)
+        let onlyLower = ChildList([Node.Child(key: lower.key, node: lower)])
+        let (children, endsHere) = try storing(below: onlyLower, from: position)
+        let upper = Node(
+            run: node.run.slice(0..<count, vocabulary: vocabulary), children: children ?? onlyLower,
+            versionRank: max(node.versionRank, trajectory.version.rank), origin: node.origin, stamp: stamp,
+            isTerminal: endsHere, lastUsed: Node.usedByInsert(stamp))
         ledger.replace(node, with: lower)
         ledger.add(upper)
         return upper
     }
+}
 
-    private mutating func touch(_ node: Node, replacing old: Node, endsHere: Bool = false) -> Node {
-        let touched = node.copy(
-            versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
-            isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp),
-            retrieved: endsHere && !node.isTerminal ? false : nil)
-        ledger.replace(old, with: touched)
-        return touched
+/// Why an insertion stopped before its end; the tree is unchanged.
+enum InsertionStop: Error {
+    /// The trajectory is refused.
+    case refused(RadixCacheError)
+    /// It would split a run over the insertion's `splitLimit`.
+    case wouldSplitLongRun
+
+    /// Runs `body`, its refusal becoming the insertion's stop.
+    static func refusing(_ body: () throws(RadixCacheError) -> Void) throws(InsertionStop) {
+        do { try body() } catch { throw .refused(error) }
     }
 }

@@ -50,7 +50,7 @@ import TestSupport
             let trajectory = generator.next(after: model.stored)
             newest = max(newest, WeightVersion(trajectory.version).rank)
             do {
-                try trajectory.insert(into: cache)
+                try trajectory.insert(into: cache, quickly: Bool.random(using: &generator.random))
                 model.insert(trajectory)
                 kept.append(trajectory)
             } catch RadixCacheError.fullOfUnretrievedTrajectories {

@@ -25,10 +25,21 @@ struct ReferenceModel {
             origins.reduce(into: []) { $0.append($1, count: 1) }
         }
 
-        func insert(into cache: RadixCache) throws {
+        /// Stores it as the router does: `quickly`, by `insertIfQuick`
+        /// where the cache calls that quick (on the event loop), else by
+        /// `insert` (on the writer thread).
+        func insert(into cache: RadixCache, quickly: Bool = false) throws {
+            let text = String(decoding: text, as: UTF8.self)
+            if quickly,
+                try cache.insertIfQuick(
+                    text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: version,
+                    originRuns: originRuns, tailCount: tailCount)
+            {
+                return
+            }
             try cache.insert(
-                text: String(decoding: text, as: UTF8.self), tokens: tokens, logprobs: logprobs, lossMask: lossMask,
-                weightVersion: version, originRuns: originRuns, tailCount: tailCount)
+                text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: version,
+                originRuns: originRuns, tailCount: tailCount)
         }
 
         /// Whether this trajectory marks token `position` as its tail.

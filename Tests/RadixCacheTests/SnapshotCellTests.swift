@@ -54,4 +54,22 @@ import Testing
         #expect(taken.value == 0)
         #expect(cell.heldCount <= 2)
     }
+
+    /// Whether the writer's next publish may free something large: a value
+    /// published as large and not freed yet, or many held back by a reader.
+    @Test func saysWhenItsNextPublishMayFreeSlowly() {
+        let cell = SnapshotCell(Box(0))
+        cell.publish(Box(1), replacedIsLarge: true)
+        #expect(cell.mayFreeSlowly)
+        cell.publish(Box(2))  // frees the large one
+        #expect(!cell.mayFreeSlowly)
+
+        let visit = cell.enter()
+        for value in 3...(3 + SnapshotCell<Box>.quickFreeLimit) { cell.publish(Box(value)) }
+        #expect(cell.mayFreeSlowly)
+        cell.leave(visit)
+        cell.publish(Box(100))  // retires the values the reader held back
+        cell.publish(Box(101))  // and frees them
+        #expect(!cell.mayFreeSlowly)
+    }
 }

@@ -8,8 +8,10 @@ import Tokenizer
 /// `/retrieve_from_text` endpoint and `/metrics`.
 ///
 /// Work that grows with the text (matching and tokenizing long prompts)
-/// runs on the thread pool; inserts run on a writer thread of their own
-/// (`SerialOffload`), as the cache allows a single writer at a time.
+/// runs on the thread pool. Inserts run on a writer thread of their own
+/// (`SerialOffload`), as the cache allows a single writer at a time, but
+/// for short ones the cache calls quick while that thread is idle: those
+/// the loop stores itself (see `store`).
 public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
@@ -27,6 +29,10 @@ public final class TokenCache {
     private var unnamedGenerations = 0
     /// Texts at least this long are matched and tokenized off the loop.
     static let offloadThreshold = 4 * 1024
+    /// Trajectories of more tokens than this are stored by the writer thread
+    /// (the cost of an insert grows with its tokens; at this length it is
+    /// below tokenizing a prompt of `offloadThreshold` bytes on the loop).
+    static let loopInsertTokenLimit = 2048
 
     public init(tokenizer: Tokenizer, configuration: RadixCache.Configuration, loop: EventLoop, logger: Logger) {
         self.tokenizer = tokenizer
@@ -63,34 +69,64 @@ public final class TokenCache {
             trajectories.append(GeneratedTrajectory(prompt: item.prompt, output: output, generation: generation))
         }
         guard !trajectories.isEmpty else { return completion() }
-        let cache = cache, tokenizer = tokenizer, stored = trajectories
+        let cache = cache, tokenizer = tokenizer
         // Hashing the stored text costs about as much as a short insert:
         // only cache-aware routing needs it.
         let recordsAffinity = affinity != nil && worker != nil
-        // Always on the writer's thread, even when small: the writer also
-        // frees the snapshots readers have left, which can be large (a
-        // split 100K-token run, an eviction), and that must not stall the loop.
-        writer.submit(
+        // Handing an insert to the writer costs a wake-up of the writer and
+        // one of the loop (two context switches when they share a core):
+        // more than a short insert. So while the writer is idle (nothing
+        // queued: no insert can run beside this one), the loop stores a
+        // short trajectory itself when the cache can do it quickly: no long
+        // run split, no eviction, nothing large left to free (a split
+        // 100K-token run, an eviction). The rest, in order, goes to the writer.
+        var results: [Result<UInt64?, RadixCacheError>] = []
+        var rest = trajectories[...]
+        if writer.queuedCount == 0 {
+            while let next = rest.first, next.prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit,
+                let result = Self.insert(next, into: cache, tokenizer: tokenizer, quickly: true, recordsAffinity)
             {
-                stored.map { trajectory in
-                    Result { () throws(RadixCacheError) -> UInt64? in
-                        var text = try trajectory.insert(into: cache, tokenizer: tokenizer)
-                        return recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil
-                    }
-                }
-            },
-            then: { [self] results in
-                for result in results {
-                    switch result {
-                    case .success(let key):
-                        trajectoriesStored += 1
-                        if let affinity, let worker, let key { affinity.record(key: key, worker: worker) }
-                    case .failure(let error):
-                        notStored(because: error)
-                    }
-                }
-                completion()
+                results.append(result)
+                rest.removeFirst()
+            }
+        }
+        guard !rest.isEmpty else { return finishStoring(results, servedBy: worker, recordingIn: affinity, completion) }
+        let queued = Array(rest)
+        writer.submit(
+            { queued.map { Self.insert($0, into: cache, tokenizer: tokenizer, quickly: false, recordsAffinity)! } },
+            then: { [self] written in
+                finishStoring(results + written, servedBy: worker, recordingIn: affinity, completion)
             })
+    }
+
+    /// Stores one trajectory; returns its affinity key when `recordsAffinity`,
+    /// or nil when asked to be `quickly` and the cache would not be quick.
+    private static func insert(
+        _ trajectory: GeneratedTrajectory, into cache: RadixCache, tokenizer: Tokenizer, quickly: Bool,
+        _ recordsAffinity: Bool
+    ) -> Result<UInt64?, RadixCacheError>? {
+        do {
+            guard var text = try trajectory.insert(into: cache, tokenizer: tokenizer, quickly: quickly) else { return nil }
+            return .success(recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil)
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    private func finishStoring(
+        _ results: [Result<UInt64?, RadixCacheError>], servedBy worker: Worker?, recordingIn affinity: WorkerAffinity?,
+        _ completion: () -> Void
+    ) {
+        for result in results {
+            switch result {
+            case .success(let key):
+                trajectoriesStored += 1
+                if let affinity, let worker, let key { affinity.record(key: key, worker: worker) }
+            case .failure(let error):
+                notStored(because: error)
+            }
+        }
+        completion()
     }
 
     private func nextUnnamedGeneration() -> String {
