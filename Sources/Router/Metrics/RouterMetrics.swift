@@ -153,9 +153,12 @@ final class RouterMetrics {
         }
         for (url, series) in workerSeries where !seen.contains(url) {
             series.unregister(from: registry)
-            workerRequestDuration.remove(url)
             workerSeries[url] = nil
         }
+        // Not with the series above: a worker's duration series is made at
+        // its first answer, which may come with no scrape between its coming
+        // and going, or after the scrape that saw it go.
+        workerRequestDuration.removeAll(except: seen)
         activeWorkers.set(Int64(pool.availableWorkers.count))
         totalInFlight.set(Int64(pool.totalInFlight))
         openConnections.set(Int64(connections))
