@@ -44,15 +44,19 @@ import Testing
         #expect(!hasSeries(scrape(), worker.url))
     }
 
-    @Test func aWorkerRemovedAndAddedAgainKeepsOneSeries() {
-        let first = pool.add(url: "http://127.0.0.1:9004")
-        answered(first)
+    /// A worker that restarts registers again under its URL while its old
+    /// registration's requests still finish: they count in the URL's series.
+    @Test func aWorkerAddedAgainCountsTheLastAnswersOfItsOldSelf() {
+        let old = pool.add(url: "http://127.0.0.1:9004")
+        answered(old)
+        pool.requestStarted(at: old)
         _ = scrape()
-        pool.remove(url: first.url)
+        pool.remove(url: old.url)
         _ = scrape()
-        let again = pool.add(url: first.url)
+        let again = pool.add(url: old.url)
         answered(again)
-        let text = scrape()
-        #expect(text.contains("slime_router_worker_request_duration_seconds_count{worker=\"\(first.url)\"} 1\n"))
+        answered(old)
+        pool.requestEnded(at: old)
+        #expect(scrape().contains("slime_router_worker_request_duration_seconds_count{worker=\"\(old.url)\"} 2\n"))
     }
 }

@@ -100,6 +100,10 @@ final class RouterMetrics {
         proxied.increment(outcome)
         recordRequest(route: route, seconds: seconds)
         guard let worker else { return }
+        // A removed worker's series goes at the next scrape, and the worker
+        // may be registered again meanwhile: its last answers count in its
+        // URL's series of the moment.
+        if worker.isRemoved { return workerRequestDuration.record(seconds, for: worker.url) }
         // Found by URL once per worker, then held by it: a fleet's URLs are
         // not hashed on every request.
         let series = worker.requestDurationSeries ?? workerRequestDuration.histogram(for: worker.url)
