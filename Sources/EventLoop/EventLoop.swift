@@ -24,6 +24,7 @@ public final class EventLoop {
     }
 
     deinit {
+        writeBatch.close()
         // Handles still open at this point are closed and their callbacks run
         // so that their memory is returned before the loop goes.
         uv_walk(

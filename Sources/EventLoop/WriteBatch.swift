@@ -31,6 +31,13 @@ final class WriteBatch {
         uv_unref(prepare.raw)
     }
 
+    /// Closes both handles, for a loop going away: their close callbacks
+    /// free them and release this batch, which each handle holds.
+    func close() {
+        check.close()
+        prepare.close()
+    }
+
     /// `connection` now holds a write back.
     func add(_ connection: TCPConnection) {
         connections.append(connection)

@@ -56,6 +56,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         return name.withUTF8 { name in fields.indices.filter { hasName(name, at: $0) }.map(value(at:)) }
     }
 
+    /// How many fields are called `name`.
+    public func count(named name: String) -> Int {
+        var name = name
+        return name.withUTF8 { name in fields.indices.reduce(0) { hasName(name, at: $1) ? $0 + 1 : $0 } }
+    }
+
     /// The fields called `name`, sharing these fields' bytes.
     public func fields(named name: String) -> HTTPHeaders {
         var name = name

@@ -32,9 +32,9 @@ enum ResponseHead {
     private static let keepAliveAndEnd = Array("Connection: keep-alive\r\n\r\n".utf8)
     private static let lineEnd = Array("\r\n".utf8)
 
-    /// Status lines of the common codes, made once.
+    /// Status lines of the other common codes, made once.
     private static let commonStatusLines: [Int: [UInt8]] = Dictionary(
-        uniqueKeysWithValues: [200, 201, 204, 400, 404, 405, 408, 413, 431, 500, 502, 503, 504].map { ($0, makeStatusLine($0)) })
+        uniqueKeysWithValues: [201, 204, 400, 404, 405, 408, 413, 431, 500, 502, 503, 504].map { ($0, makeStatusLine($0)) })
 
     /// Nearly every answer's, found without hashing.
     private static let okStatusLine = makeStatusLine(200)

@@ -1,4 +1,4 @@
-import EventLoop
+@testable import EventLoop
 import Testing
 
 /// Writes held back to the end of the loop's iteration (`writeBatched`)
@@ -58,5 +58,16 @@ import Testing
             client.closeAfterWrites(lingerMilliseconds: 1000)
         }
         #expect(text.utf8.count == large.count)
+    }
+
+    /// The batch's libuv handles are closed with the loop and free it:
+    /// a loop made and dropped (every test, every tool run) leaks nothing.
+    @Test func theWriteBatchGoesWithItsLoop() {
+        weak var batch: WriteBatch?
+        do {
+            let loop = EventLoop()
+            batch = loop.writeBatch
+        }
+        #expect(batch == nil)
     }
 }

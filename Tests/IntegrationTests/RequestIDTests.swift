@@ -78,6 +78,17 @@ import TestSupport
         #expect(try echoedHeader(generated, "X-Correlation-ID") == id)
     }
 
+    /// Sent twice under the id's name, the first is the request's id: the
+    /// worker sees it alone, and the answer carries it alone.
+    @Test func anIDSentTwiceComesBackOnce() throws {
+        let mock = try MockWorkerProcess()
+        let router = try RouterProcess(mocks: [mock])
+        let answer = try router.request("GET", "/mock/echo", headers: [("X-Request-ID", "first-1"), ("x-request-id", "second-2")])
+        #expect(answer.headers.filter { $0.name.lowercased() == "x-request-id" }.map(\.value) == ["first-1"])
+        let echoed = try #require(jsonObject(answer)["headers"] as? [[String]])
+        #expect(echoed.filter { $0.first?.lowercased() == "x-request-id" }.compactMap(\.last) == ["first-1"])
+    }
+
     @Test func logLinesCarryTheID() throws {
         let mock = try MockWorkerProcess()
         let router = try RouterProcess(mocks: [mock], ["--log-level", "debug"])

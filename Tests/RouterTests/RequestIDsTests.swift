@@ -23,4 +23,14 @@ import Testing
         #expect(ids.assign(to: &brought) == "abc-1")
         #expect(brought.headers["X-Request-ID"] == "abc-1")
     }
+
+    /// A client that sends its id twice under the id's name gets one back,
+    /// the id kept, and the worker sees only that one: every answer carries
+    /// the request's field under that name as it is.
+    @Test func anIdSentTwiceUnderTheNameIsKeptOnce() {
+        let ids = RequestIDs(headerNames: ["X-Request-ID"])
+        var request = HTTPRequest(method: "GET", target: "/", headers: [("X-Request-ID", "a-1"), ("x-request-id", "b-2")])
+        #expect(ids.assign(to: &request) == "a-1")
+        #expect(request.headers.values("X-Request-ID") == ["a-1"])
+    }
 }

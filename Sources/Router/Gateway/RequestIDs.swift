@@ -36,7 +36,11 @@ final class RequestIDs {
     func assign(to request: inout HTTPRequest) -> String {
         for name in acceptedNames {
             guard let id = request.headers[name], Self.isUsable(id) else { continue }
-            if request.headers[headerName] != id { request.headers.set(headerName, id) }
+            // The id alone under `headerName`: every answer carries that
+            // field as the request has it, a second one the client sent too.
+            if request.headers[headerName] != id || request.headers.count(named: headerName) > 1 {
+                request.headers.set(headerName, id)
+            }
             return id
         }
         let id = next()

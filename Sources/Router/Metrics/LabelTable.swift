@@ -17,8 +17,14 @@ struct LabelTable<Series> {
         entries.append((value, series))
     }
 
-    mutating func remove(_ value: String) -> Series? {
-        guard let index = entries.firstIndex(where: { $0.value == value }) else { return nil }
-        return entries.remove(at: index).series
+    /// Removes the values `isRemoved` accepts; returns their series.
+    mutating func removeAll(where isRemoved: (String) -> Bool) -> [Series] {
+        var removed: [Series] = []
+        entries.removeAll { entry in
+            guard isRemoved(entry.value) else { return false }
+            removed.append(entry.series)
+            return true
+        }
+        return removed
     }
 }

@@ -36,9 +36,10 @@ final class LabeledHistograms {
         return histogram
     }
 
-    /// Drops a label value's series (a worker that left).
-    func remove(_ labelValue: String) {
-        guard let histogram = histograms.remove(labelValue) else { return }
-        registry.unregisterValueHistogram(histogram)
+    /// Drops the series of every label value but `kept` (workers that left).
+    func removeAll(except kept: Set<String>) {
+        for histogram in histograms.removeAll(where: { !kept.contains($0) }) {
+            registry.unregisterValueHistogram(histogram)
+        }
     }
 }

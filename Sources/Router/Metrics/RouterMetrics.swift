@@ -100,6 +100,10 @@ final class RouterMetrics {
         proxied.increment(outcome)
         recordRequest(route: route, seconds: seconds)
         guard let worker else { return }
+        // A removed worker's series goes at the next scrape, and the worker
+        // may be registered again meanwhile: its last answers count in its
+        // URL's series of the moment.
+        if worker.isRemoved { return workerRequestDuration.record(seconds, for: worker.url) }
         // Found by URL once per worker, then held by it: a fleet's URLs are
         // not hashed on every request.
         let series = worker.requestDurationSeries ?? workerRequestDuration.histogram(for: worker.url)
@@ -153,9 +157,12 @@ final class RouterMetrics {
         }
         for (url, series) in workerSeries where !seen.contains(url) {
             series.unregister(from: registry)
-            workerRequestDuration.remove(url)
             workerSeries[url] = nil
         }
+        // Not with the series above: a worker's duration series is made at
+        // its first answer, which may come with no scrape between its coming
+        // and going, or after the scrape that saw it go.
+        workerRequestDuration.removeAll(except: seen)
         activeWorkers.set(Int64(pool.availableWorkers.count))
         totalInFlight.set(Int64(pool.totalInFlight))
         openConnections.set(Int64(connections))

@@ -37,8 +37,9 @@ final class NativeClient {
     /// The worker at `url` was removed: its idle connections close, and its
     /// pool goes once the requests still running there have ended.
     func forget(workerURL url: String) {
-        guard PlainHTTPURL.isPlain(url) else { return }
-        pools[String(PlainHTTPURL.split(url).authority)]?.retire()
+        let address = WorkerAddress(url)
+        guard address.isPlain else { return }
+        pools[address.authority]?.retire()
     }
 
     /// Called by a retired pool whose last connection closed.
