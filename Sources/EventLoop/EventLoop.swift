@@ -41,6 +41,9 @@ public final class EventLoop {
     /// Runs until no active handles remain or `stop()` is called.
     public func run() {
         uv_run(uvLoop, UV_RUN_DEFAULT)
+        // From libuv 1.45 timers run at the end of an iteration, after the
+        // check phase: writes a timer held back before `stop()` go out here.
+        writeBatch.flush()
     }
 
     /// Runs one iteration without blocking; used by deterministic tests.

@@ -43,7 +43,8 @@ final class WriteBatch {
         connections.append(connection)
     }
 
-    private func flush() {
+    /// Sends every write held back, in the order they were made.
+    func flush() {
         guard !connections.isEmpty else { return }
         // A write sent may lead to another held back (a drained connection
         // goes on with its work): that one goes out in this same round.
