@@ -93,4 +93,19 @@ import Testing
         #expect(rendered == String(repeating: "r36", count: 40))
         #expect(store.elements.count == elements)
     }
+    /// Requests whose reading grows the store's buffers while a list or dict
+    /// of them is being filled (many messages, long lists of lists), against transformers.
+    @Test func readsLargeRequestsAsTransformers() throws {
+        let messages = (0..<100).map { #"{"role": "user", "content": [{"type": "text", "text": "\#($0)"}]}"# }
+        let lists = (0..<100).map { "[\($0)]" }
+        let request = try JSONParser.parse(
+            #"{"messages": [\#(messages.joined(separator: ", "))], "lists": [\#(lists.joined(separator: ", "))]}"#)
+        let source = "{{ lists|tojson }} {% for m in messages %}{{ m.content[0].text }},{% endfor %} {{ messages[-1]|tojson }}"
+        let answers = try Corpus.transformersAnswers(templates: [(name: "large", source: source)], requests: [request])
+        guard case .results(let results) = answers["large"], case .success(let expected) = results.first else {
+            Issue.record("transformers did not render it: \(String(describing: answers["large"]))")
+            return
+        }
+        #expect(try ChatTemplates(defaultTemplate: Template(source: source)).render(request: request) == expected)
+    }
 }
