@@ -66,17 +66,7 @@ import Testing
     ]
 
     @Test func slicesRenderAsTransformers() throws {
-        let request = try JSONParser.parse(Self.request)
-        let answers = try Corpus.transformersAnswers(
-            templates: Self.slices.enumerated().map { (name: "slice \($0.offset)", source: $0.element) }, requests: [request])
-        for (offset, source) in Self.slices.enumerated() {
-            guard case .results(let results) = answers["slice \(offset)"], case .success(let expected) = results.first else {
-                Issue.record("transformers did not render \(source): \(String(describing: answers["slice \(offset)"]))")
-                continue
-            }
-            let rendered = try ChatTemplates(defaultTemplate: Template(source: source)).render(request: request)
-            #expect(rendered == expected, "\(source)")
-        }
+        try expectRendersAsTransformers(Self.slices, request: JSONParser.parse(Self.request))
     }
 
     /// A slice of a request list is a view of its elements: slicing in a loop
@@ -93,6 +83,7 @@ import Testing
         #expect(rendered == String(repeating: "r36", count: 40))
         #expect(store.elements.count == elements)
     }
+
     /// Requests whose reading grows the store's buffers while a list or dict
     /// of them is being filled (many messages, long lists of lists), against transformers.
     @Test func readsLargeRequestsAsTransformers() throws {
@@ -100,12 +91,7 @@ import Testing
         let lists = (0..<100).map { "[\($0)]" }
         let request = try JSONParser.parse(
             #"{"messages": [\#(messages.joined(separator: ", "))], "lists": [\#(lists.joined(separator: ", "))]}"#)
-        let source = "{{ lists|tojson }} {% for m in messages %}{{ m.content[0].text }},{% endfor %} {{ messages[-1]|tojson }}"
-        let answers = try Corpus.transformersAnswers(templates: [(name: "large", source: source)], requests: [request])
-        guard case .results(let results) = answers["large"], case .success(let expected) = results.first else {
-            Issue.record("transformers did not render it: \(String(describing: answers["large"]))")
-            return
-        }
-        #expect(try ChatTemplates(defaultTemplate: Template(source: source)).render(request: request) == expected)
+        try expectRendersAsTransformers(
+            ["{{ lists|tojson }} {% for m in messages %}{{ m.content[0].text }},{% endfor %} {{ messages[-1]|tojson }}"], request: request)
     }
 }
