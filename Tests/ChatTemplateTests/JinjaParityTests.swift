@@ -20,4 +20,12 @@ import Testing
                 "{% for m in messages %}{{ loop is iterable }} {{ loop is callable }} {{ loop is sequence }};{% endfor %}",
             ], request: JSONParser.parse(Self.request))
     }
+    /// An undefined value prints as nothing, but as `Undefined` inside a list, tuple or dict (its repr).
+    @Test func undefinedInsideAContainerPrintsItsRepr() throws {
+        try expectRendersAsTransformers(
+            [
+                "{{ messages|map(attribute='nope')|list }} [{{ nope }}] {{ [nope, 1] }} {{ (nope,) }} {{ {'k': nope} }}",
+                "{{ messages[0].nope }}|{{ [messages[0].nope] ~ '' }}|{{ [nope]|string }}|{{ [nope]|join(',') }}",
+            ], request: JSONParser.parse(Self.request))
+    }
 }
