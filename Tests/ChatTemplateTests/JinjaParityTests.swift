@@ -39,4 +39,10 @@ import Testing
                 "{{ messages|map(attribute='role')|unique|list }} {{ [1, 1.0, true, 'a', 'A']|unique|list }}",
             ], request: JSONParser.parse(Self.request))
     }
+    /// `json.dumps` takes a boolean indent as the integer it is (`True` one space, `False` none, each item on its line).
+    @Test func tojsonTakesABooleanIndentAsAnInteger() throws {
+        try expectRendersAsTransformers(
+            ["{{ m|tojson(indent=true) }}|{{ l|tojson(indent=false) }}|{{ messages[1]|tojson(indent=true) }}"],
+            request: JSONParser.parse(Self.request))
+    }
 }
