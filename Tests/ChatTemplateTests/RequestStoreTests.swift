@@ -53,6 +53,7 @@ import Testing
         // A repeated key keeps its first place and its last value, as json.loads builds the dict.
         #expect(rendered == #"user2 {"role": "user2", "content": "Hi"} taus {"a": [1.5, null, true], "b": 1} True"#)
     }
+
     /// Slices of the request's lists, alone, composed and inside loops, against transformers.
     static let slices = [
         "{% for m in messages[1:] %}{{ m.role }}{% endfor %} {{ messages[::-1][1::2]|map(attribute='role')|join(',') }}",
@@ -78,7 +79,9 @@ import Testing
         let list = try store.add(JSONParser.parse("[\(messages)]"))
         let elements = store.elements.count
         let template = try Template(
-            source: "{% for m in messages %}{% for later in messages[loop.index0 + 1:] %}{% endfor %}{{ messages[::-3][1:][0].role }}{% endfor %}")
+            source:
+                "{% for m in messages %}{% for later in messages[loop.index0 + 1:] %}{% endfor %}{{ messages[::-3][1:][0].role }}{% endfor %}"
+        )
         let rendered = try template.render(Dict([("messages", store.value(at: list))]), request: store)
         #expect(rendered == String(repeating: "r36", count: 40))
         #expect(store.elements.count == elements)
@@ -93,5 +96,25 @@ import Testing
             #"{"messages": [\#(messages.joined(separator: ", "))], "lists": [\#(lists.joined(separator: ", "))]}"#)
         try expectRendersAsTransformers(
             ["{{ lists|tojson }} {% for m in messages %}{{ m.content[0].text }},{% endfor %} {{ messages[-1]|tojson }}"], request: request)
+    }
+
+    /// Messages with up to 40 keys (past the store's 32 remembered keys and
+    /// its 16 compared pairwise), keys longer than a string holds inline, and
+    /// repeated keys (the last value kept at the first place), against transformers.
+    @Test func readsManyAndRepeatedKeysAsTransformers() throws {
+        let messages = (0..<45).map { index in
+            var members = [
+                #""role": "user""#, #""a_rather_long_key_name_\#(index % 3)": \#(index)"#, #""content": "c\#(index)""#,
+                #""a_rather_long_key_name_\#(index % 3)": "repeated \#(index)""#,
+            ]
+            members += (0..<index % 40).map { #""k\#($0)": \#($0)"# }
+            if index % 5 == 0 { members.append(#""k3": "last""#) }
+            return "{" + members.joined(separator: ", ") + "}"
+        }
+        try expectRendersAsTransformers(
+            [
+                "{% for m in messages %}{{ m|length }}:{{ m.k3 }}:{{ m['a_rather_long_key_name_' ~ (loop.index0 % 3)] }}:{{ m|tojson|length }};{% endfor %}",
+                "{{ messages[44]|tojson }} {{ messages[40]|tojson(sort_keys=true) }} {{ messages[39].keys()|list|length }} {{ messages[20]|list }}",
+            ], request: JSONParser.parse(#"{"messages": [\#(messages.joined(separator: ", "))]}"#))
     }
 }

@@ -4,8 +4,11 @@ import Testing
 
 /// Renders each of `sources` with `request` here and with transformers (the
 /// differential oracle), and records every template whose renderings differ,
-/// or that renders on one side only.
-func expectRendersAsTransformers(_ sources: [String], request: JSONValue, sourceLocation: Testing.SourceLocation = #_sourceLocation) throws {
+/// or that renders on one side only; with `failing`, templates may fail on
+/// both sides (else that is recorded too: a comparison of two failures shows little).
+func expectRendersAsTransformers(
+    _ sources: [String], request: JSONValue, failing: Bool = false, sourceLocation: Testing.SourceLocation = #_sourceLocation
+) throws {
     let names = sources.indices.map { "template \($0)" }
     let answers = try Corpus.transformersAnswers(templates: Array(zip(names, sources)), requests: [request])
     for (name, source) in zip(names, sources) {
@@ -17,7 +20,8 @@ func expectRendersAsTransformers(_ sources: [String], request: JSONValue, source
         switch (theirs, ours) {
         case (.success(let expected), .success(let rendered)):
             #expect(rendered == expected, "\(source)", sourceLocation: sourceLocation)
-        case (.failure, .failure): break
+        case (.failure(let error), .failure):
+            if !failing { Issue.record("both fail on \(source): \(error)", sourceLocation: sourceLocation) }
         case (.success, .failure(let error)):
             Issue.record("transformers renders \(source), we fail: \(error)", sourceLocation: sourceLocation)
         case (.failure(let error), .success):
