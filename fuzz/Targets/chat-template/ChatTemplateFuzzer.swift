@@ -27,24 +27,45 @@ private let chatRequest: JSONValue = {
     let parts = (0..<40).map { turn in
         JSONValue.object([
             ("role", .string(turn % 2 == 0 ? "user" : "assistant")),
-            ("content", .array([
-                .object([("type", .string("text")), ("text", .string("part \(turn)"))]),
-                .object([("type", .string("image")), ("url", .string("x"))]),
-            ])),
+            (
+                "content",
+                .array([
+                    .object([("type", .string("text")), ("text", .string("part \(turn)"))]),
+                    .object([("type", .string("image")), ("url", .string("x"))]),
+                ])
+            ),
         ])
     }
     let parameters = (0..<40).map { (key: "p\($0)", value: JSONValue.object([("type", .string("string"))])) }
     return .object([
-        ("messages", .array([
-            .object([("role", .string("system")), ("content", .string("Be brief."))]),
-            .object([("role", .string("user")), ("content", .string("Hi <|im_end|> é"))]),
-            .object([("role", .string("assistant")), ("content", .string("")), ("reasoning_content", .string("…")), ("tool_calls", .array([call]))]),
-            .object([("role", .string("tool")), ("content", .string("{\"rain\": 0.1}"))]),
-        ] + parts)),
-        ("tools", .array([.object([
-            ("type", .string("function")),
-            ("function", .object([("name", .string("get_weather")), ("parameters", .object([("type", .string("object")), ("properties", .object(parameters))]))])),
-        ])])),
+        (
+            "messages",
+            .array(
+                [
+                    .object([("role", .string("system")), ("content", .string("Be brief."))]),
+                    .object([("role", .string("user")), ("content", .string("Hi <|im_end|> é"))]),
+                    .object([
+                        ("role", .string("assistant")), ("content", .string("")), ("reasoning_content", .string("…")),
+                        ("tool_calls", .array([call])),
+                    ]),
+                    .object([("role", .string("tool")), ("content", .string("{\"rain\": 0.1}"))]),
+                ] + parts)
+        ),
+        (
+            "tools",
+            .array([
+                .object([
+                    ("type", .string("function")),
+                    (
+                        "function",
+                        .object([
+                            ("name", .string("get_weather")),
+                            ("parameters", .object([("type", .string("object")), ("properties", .object(parameters))])),
+                        ])
+                    ),
+                ])
+            ])
+        ),
         ("add_generation_prompt", .bool(true)),
     ])
 }()
