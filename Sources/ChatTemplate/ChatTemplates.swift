@@ -52,7 +52,7 @@ public struct ChatTemplates: Sendable {
                 store.elements[start + position] = try store.add(message)  // refused after its numbers are checked
             }
         }
-        variables["messages"] = store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count))))
+        variables["messages"] = store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count), step: 1)))
         variables["tools"] = Value.none
         variables["documents"] = Value.none
         variables["add_generation_prompt"] = .bool(false)

@@ -204,6 +204,7 @@ enum Filters {
         var kept: [Value] = []
         for item in try interpreter.iterate(value) {
             let key = sortKey(try getter?(item) ?? item, caseSensitive: caseSensitive)
+            try requireHashable(key)  // jinja2 keeps the keys seen in a set
             if !seen.contains(where: { pythonEquals($0, key) }) {
                 seen.append(key)
                 kept.append(item)

@@ -27,7 +27,11 @@ final class ForStatement: CompiledStatement {
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
         let iterated = try iterable.read(interpreter)
         var items: LoopItems
-        if case .request(let list) = iterated, !list.isDict { items = .request(list) } else { items = .values(try interpreter.iterate(iterated)) }
+        if case .request(let list) = iterated, !list.isDict {
+            items = .request(list)
+        } else {
+            items = .values(try interpreter.iterate(iterated))
+        }
         let outer = interpreter.frame
         defer { interpreter.frame = outer }
         var frame = Frame(parent: outer, size: frameSize)

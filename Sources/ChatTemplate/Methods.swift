@@ -44,6 +44,7 @@ enum Methods {
             guard let key = arguments.positional.first, arguments.positional.count <= 2, arguments.keywords.isEmpty else {
                 throw .render("get expected 1 or 2 arguments")
             }
+            try requireHashable(key)
             return dict[key] ?? (arguments.positional.count > 1 ? arguments.positional[1] : .none)
         case "items": return .iterator(LazyItems(dict.items.map { .tuple([$0.key, $0.value]) }, kind: .view("dict_items")))
         case "keys": return .iterator(LazyItems(dict.keys, kind: .view("dict_keys")))

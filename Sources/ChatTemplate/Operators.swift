@@ -81,6 +81,15 @@ func pythonCompare(_ left: Value, _ right: Value) throws(TemplateError) -> Int {
     }
 }
 
+/// Python's refusal to look a list or dict (or a tuple holding one) up in a dict or a set: they are unhashable.
+func requireHashable(_ value: Value) throws(TemplateError) {
+    switch value {
+    case .list, .dict, .request: throw .render("unhashable type: '\(typeName(value))'")
+    case .tuple(let items): for item in items { try requireHashable(item) }
+    default: break
+    }
+}
+
 /// Python's `in`.
 func pythonContains(_ container: Value, _ element: Value) throws(TemplateError) -> Bool {
     switch container {
@@ -90,7 +99,9 @@ func pythonContains(_ container: Value, _ element: Value) throws(TemplateError) 
         }
         return PythonString.contains(text, needle)
     case .list(let items), .tuple(let items): return items.contains { pythonEquals($0, element) }
-    case .dict(let dict): return dict[element] != nil
+    case .dict(let dict):
+        try requireHashable(element)
+        return dict[element] != nil
     case .namespace(let namespace): return namespace.attributes[element] != nil
     case .undefined: return false
     case .iterator(let lazy): return lazy.take().contains { pythonEquals($0, element) }

@@ -11,7 +11,7 @@ func pythonString(_ value: Value) throws(TemplateError) -> String {
 
 func pythonRepr(_ value: Value) throws(TemplateError) -> String {
     switch value {
-    case .undefined: return ""
+    case .undefined: return "Undefined"  // `str` of one is empty, its `repr` (inside a list, say) is not
     case .none: return "None"
     case .bool(let flag): return flag ? "True" : "False"
     case .int(let number): return String(number)

@@ -31,6 +31,7 @@ enum PythonJSON {
         switch arguments.value(1, "indent") {
         case nil, .none?: break
         case .int(let width)?: options.indent = String(repeating: " ", count: max(width, 0))
+        case .bool(let flag)?: options.indent = flag ? " " : ""  // Python's bool is the integer 1 or 0
         case .string(let text)?: options.indent = text
         default: throw .render("tojson indent must be an integer or a string")
         }

@@ -24,7 +24,7 @@ extension RequestStore {
         try items.withUnsafeBufferPointer { (items) throws(TemplateError) in
             for offset in items.indices { elements[start + offset] = try add(items[offset]) }
         }
-        return addNode(.list(start: Int32(start), count: Int32(items.count)))
+        return addNode(.list(start: Int32(start), count: Int32(items.count), step: 1))
     }
 
     /// A dict of `fields`, after `first` and before `last` (a message's reasoning, see `ChatTemplates`).

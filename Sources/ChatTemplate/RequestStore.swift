@@ -11,8 +11,10 @@ final class RequestStore {
         case int(Int)
         case double(Double)
         case string(Int32)
-        /// `elements[start ..< start + count]`.
-        case list(start: Int32, count: Int32)
+        /// `elements[start + i * step]` for `i` in `0 ..< count`: the request's
+        /// lists step by 1; a slice of one is a view of its elements, so slicing
+        /// in a loop (`messages[loop.index0 + 1:]`) copies none of them.
+        case list(start: Int32, count: Int32, step: Int32)
         /// `members[start ..< start + count]`, in the JSON's order, duplicate keys included.
         case dict(start: Int32, count: Int32)
     }
@@ -24,7 +26,7 @@ final class RequestStore {
         var value: Int32
     }
 
-    // Unchecked: a render runs on one thread, and these only grow (a slice adds a list).
+    // Unchecked: a render runs on one thread, and these only grow (a slice adds a node).
     @exclusivity(unchecked) var nodes = StoreBuffer<Node>(capacity: 256)
     @exclusivity(unchecked) var strings = StoreBuffer<String>(capacity: 128)
     @exclusivity(unchecked) var elements = StoreBuffer<Int32>(capacity: 64)
@@ -61,8 +63,8 @@ final class RequestStore {
     /// repeated key's first place and last value, as `json.loads` gives.
     func converted(_ node: Int32) -> Value {
         switch nodes[Int(node)] {
-        case .list(let start, let count):
-            return .list((start..<start + count).map { converted(elements[Int($0)]) })
+        case .list(let start, let count, let step):
+            return .list((0..<Int(count)).map { converted(element($0, start: start, step: step)) })
         case .dict(let start, let count):
             var dict = Dict(capacity: Int(count))
             for position in Int(start)..<Int(start + count) { dict.set(key(of: position), converted(members[position].value)) }
@@ -84,12 +86,19 @@ final class RequestStore {
         return nil
     }
 
-    /// A new list of `positions` of the list `node` (a slice), read in place like the request's.
+    /// The node of the element at `position` of the list starting at `start` by `step`.
+    func element(_ position: Int, start: Int32, step: Int32) -> Int32 {
+        elements[Int(start) + position * Int(step)]
+    }
+
+    /// The list of `positions` of the list `node` (a slice: evenly spaced, in
+    /// range), a view of the same elements read in place like the request's.
     func list(_ positions: [Int], of node: Int32) -> Value {
-        guard case .list(let start, _) = nodes[Int(node)] else { preconditionFailure("slicing a dict of the request") }
-        let first = Int32(elements.count)
-        for position in positions { elements.append(elements[Int(start) + position]) }
-        return value(at: addNode(.list(start: first, count: Int32(positions.count))))
+        guard case .list(let start, _, let step) = nodes[Int(node)] else { preconditionFailure("slicing a dict of the request") }
+        // Both are places in `elements`, so they fit its Int32 indices; a slice of one element or none needs no step.
+        let first = positions.first.map { Int(start) + $0 * Int(step) } ?? 0
+        let stride = positions.count > 1 ? (positions[1] - positions[0]) * Int(step) : 1
+        return value(at: addNode(.list(start: Int32(first), count: Int32(positions.count), step: Int32(stride))))
     }
 
     func addNode(_ node: Node) -> Int32 {
@@ -122,7 +131,7 @@ public struct RequestReference {
     /// Elements of a list, members of a dict (duplicate keys counted: callers that care convert it).
     var count: Int {
         switch shape {
-        case .list(_, let count), .dict(_, let count): Int(count)
+        case .list(_, let count, _), .dict(_, let count): Int(count)
         default: 0
         }
     }
@@ -149,18 +158,18 @@ public struct RequestReference {
     /// A list's element at `position` (negative from the end, as in Python); nil for a dict or out of range.
     func element(_ position: Int) -> Value? {
         unretainedStore._withUnsafeGuaranteedRef { store in
-            guard case .list(let start, let count) = store.nodes[Int(node)] else { return nil }
+            guard case .list(let start, let count, let step) = store.nodes[Int(node)] else { return nil }
             let resolved = position < 0 ? position + Int(count) : position
             guard resolved >= 0, resolved < Int(count) else { return nil }
-            return store.value(at: store.elements[Int(start) + resolved])
+            return store.value(at: store.element(resolved, start: start, step: step))
         }
     }
 
     /// A list's elements as values (lists and dicts among them still references).
     var elements: [Value] {
         unretainedStore._withUnsafeGuaranteedRef { store in
-            guard case .list(let start, let count) = store.nodes[Int(node)] else { return [] }
-            return (Int(start)..<Int(start + count)).map { store.value(at: store.elements[$0]) }
+            guard case .list(let start, let count, let step) = store.nodes[Int(node)] else { return [] }
+            return (0..<Int(count)).map { store.value(at: store.element($0, start: start, step: step)) }
         }
     }
 

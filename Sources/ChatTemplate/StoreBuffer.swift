@@ -12,12 +12,15 @@ struct StoreBuffer<Element> {
         base = .allocate(capacity: self.capacity)
     }
 
+    /// Setting is mutating so that `buffer[i] = try add(...)` reads `base` after
+    /// `add` ran: a nonmutating setter wrote through the base read before it,
+    /// which `add` had freed when it grew the same buffer.
     subscript(position: Int) -> Element {
         get {
             assert(position >= 0 && position < count, "position \(position) of \(count)")
             return base[position]
         }
-        nonmutating set {
+        set {
             assert(position >= 0 && position < count, "position \(position) of \(count)")
             base[position] = newValue
         }

@@ -81,19 +81,21 @@ enum Tests {
             }
         case .string: return value.text != nil
         case .mapping: if case .dict = value { return true } else { return false }
+        // As jinja2 answers from Python's special methods: `Undefined` has `__len__`,
+        // `__getitem__` and `__call__` (failing when used), the loop object `__iter__` and `__call__`.
         case .sequence:
             switch value {
-            case .string, .markup, .list, .tuple, .dict: return true;
+            case .string, .markup, .list, .tuple, .dict, .undefined: return true;
             default: return false
             }
         case .iterable:
             switch value {
-            case .string, .markup, .list, .tuple, .dict, .undefined, .iterator: return true;
+            case .string, .markup, .list, .tuple, .dict, .undefined, .iterator, .loop: return true;
             default: return false
             }
         case .callable:
             switch value {
-            case .function: return true;
+            case .function, .undefined, .loop: return true;
             default: return false
             }
         case .odd, .even:

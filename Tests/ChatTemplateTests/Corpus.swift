@@ -64,12 +64,15 @@ enum Corpus {
         let description: String
     }
 
-    static let oracle: Result<[String: Answer], Error> = Result { try runOracle() }
+    static let oracle: Result<[String: Answer], Error> = Result {
+        var templates: [(name: String, source: String)] = []
+        for name in templateNames { templates.append((name, try source(name))) }
+        return try transformersAnswers(templates: templates, requests: conversations.get().map(\.request))
+    }
 
-    private static func runOracle() throws -> [String: Answer] {
-        let requests = try conversations.get().map(\.request)
-        var templates: [(key: String, value: JSONValue)] = []
-        for name in templateNames { templates.append((name, .string(try source(name)))) }
+    /// What transformers renders for each template (by name) and request.
+    static func transformersAnswers(templates: [(name: String, source: String)], requests: [JSONValue]) throws -> [String: Answer] {
+        let templates = templates.map { (key: $0.name, value: JSONValue.string($0.source)) }
         let job = JSONValue.object([("templates", .object(templates)), ("requests", .array(requests))])
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chat-template-oracle-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)

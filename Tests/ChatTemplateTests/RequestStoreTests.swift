@@ -1,4 +1,4 @@
-import ChatTemplate
+@testable import ChatTemplate
 import JSON
 import Testing
 
@@ -52,5 +52,69 @@ import Testing
         let rendered = try ChatTemplates(defaultTemplate: Template(source: source)).render(request: JSONParser.parse(Self.request))
         // A repeated key keeps its first place and its last value, as json.loads builds the dict.
         #expect(rendered == #"user2 {"role": "user2", "content": "Hi"} taus {"a": [1.5, null, true], "b": 1} True"#)
+    }
+
+    /// Slices of the request's lists, alone, composed and inside loops, against transformers.
+    static let slices = [
+        "{% for m in messages[1:] %}{{ m.role }}{% endfor %} {{ messages[::-1][1::2]|map(attribute='role')|join(',') }}",
+        "{{ messages[3:0:-2]|map(attribute='role')|join(',') }} {{ messages[-1:-10:-1][::-1][1:][0].role }} {{ messages[::-1][::-1][0].content }}",
+        "{% for m in messages %}{% for later in messages[loop.index0 + 1:] %}{{ later.role }}{% endfor %};{% endfor %}",
+        "{{ messages[::-2]|tojson }} {{ messages[1:3][::-1]|length }} {{ messages[5:]|tojson }} {{ messages[2:][::-1][1:]|tojson }}",
+        "{% for m in messages[::-1][:3] %}{{ loop.index }}{{ m.role }}{{ loop.nextitem.role if not loop.last }}|{% endfor %}",
+        "{{ messages[2].tool_calls[::-1][0].function.name }} {{ messages[2:][0].tool_calls[0].function.arguments.a[::-1] }}",
+        "{{ messages[::3] == [messages[0], messages[3]] }} {{ messages[::-1000000000000][::-1000000000000][0].role }} {{ messages[1::1000000000000]|length }}",
+        "{{ messages[::2][::-1]|map(attribute='role')|list }} {{ messages[1:][1:][1:][0].role }} {{ messages[3:][:-1] }} {{ not messages[2:2] }}",
+    ]
+
+    @Test func slicesRenderAsTransformers() throws {
+        try expectRendersAsTransformers(Self.slices, request: JSONParser.parse(Self.request))
+    }
+
+    /// A slice of a request list is a view of its elements: slicing in a loop
+    /// (`messages[loop.index0 + 1:]`, as gpt-oss and Command R templates do)
+    /// must not grow the store with every iteration, to a square of the request.
+    @Test func aSliceCopiesNoElements() throws {
+        let store = RequestStore()
+        let messages = (0..<40).map { #"{"role": "r\#($0)"}"# }.joined(separator: ", ")
+        let list = try store.add(JSONParser.parse("[\(messages)]"))
+        let elements = store.elements.count
+        let template = try Template(
+            source:
+                "{% for m in messages %}{% for later in messages[loop.index0 + 1:] %}{% endfor %}{{ messages[::-3][1:][0].role }}{% endfor %}"
+        )
+        let rendered = try template.render(Dict([("messages", store.value(at: list))]), request: store)
+        #expect(rendered == String(repeating: "r36", count: 40))
+        #expect(store.elements.count == elements)
+    }
+
+    /// Requests whose reading grows the store's buffers while a list or dict
+    /// of them is being filled (many messages, long lists of lists), against transformers.
+    @Test func readsLargeRequestsAsTransformers() throws {
+        let messages = (0..<100).map { #"{"role": "user", "content": [{"type": "text", "text": "\#($0)"}]}"# }
+        let lists = (0..<100).map { "[\($0)]" }
+        let request = try JSONParser.parse(
+            #"{"messages": [\#(messages.joined(separator: ", "))], "lists": [\#(lists.joined(separator: ", "))]}"#)
+        try expectRendersAsTransformers(
+            ["{{ lists|tojson }} {% for m in messages %}{{ m.content[0].text }},{% endfor %} {{ messages[-1]|tojson }}"], request: request)
+    }
+
+    /// Messages with up to 40 keys (past the store's 32 remembered keys and
+    /// its 16 compared pairwise), keys longer than a string holds inline, and
+    /// repeated keys (the last value kept at the first place), against transformers.
+    @Test func readsManyAndRepeatedKeysAsTransformers() throws {
+        let messages = (0..<45).map { index in
+            var members = [
+                #""role": "user""#, #""a_rather_long_key_name_\#(index % 3)": \#(index)"#, #""content": "c\#(index)""#,
+                #""a_rather_long_key_name_\#(index % 3)": "repeated \#(index)""#,
+            ]
+            members += (0..<index % 40).map { #""k\#($0)": \#($0)"# }
+            if index % 5 == 0 { members.append(#""k3": "last""#) }
+            return "{" + members.joined(separator: ", ") + "}"
+        }
+        try expectRendersAsTransformers(
+            [
+                "{% for m in messages %}{{ m|length }}:{{ m.k3 }}:{{ m['a_rather_long_key_name_' ~ (loop.index0 % 3)] }}:{{ m|tojson|length }};{% endfor %}",
+                "{{ messages[44]|tojson }} {{ messages[40]|tojson(sort_keys=true) }} {{ messages[39].keys()|list|length }} {{ messages[20]|list }}",
+            ], request: JSONParser.parse(#"{"messages": [\#(messages.joined(separator: ", "))]}"#))
     }
 }

@@ -1,0 +1,54 @@
+import ChatTemplate
+import JSON
+import Testing
+
+/// Corners of jinja2's semantics the corpus's templates do not reach, each
+/// rendered here and by transformers: the same bytes, or both fail.
+@Suite struct JinjaParityTests {
+    static let request = #"""
+        {"messages": [{"role": "user", "content": "Hi"}, {"role": "assistant", "content": "Hello", "tool_calls": [{"id": 1}]}],
+         "m": {"a": 1}, "l": [1, [2]]}
+        """#
+
+    /// jinja2's `Undefined` has `__len__`, `__getitem__` and `__call__` (each failing
+    /// when used), and its loop object `__iter__` and `__call__`: the tests see them.
+    @Test func undefinedAndLoopAnswerTestsAsJinja2() throws {
+        try expectRendersAsTransformers(
+            [
+                "{{ nope is sequence }} {{ nope is callable }} {{ nope is iterable }} {{ nope is mapping }}",
+                "{% for m in messages %}{{ m.tool_calls is sequence }} {{ m.tool_calls is iterable }};{% endfor %}",
+                "{% for m in messages %}{{ loop is iterable }} {{ loop is callable }} {{ loop is sequence }};{% endfor %}",
+            ], request: JSONParser.parse(Self.request))
+    }
+
+    /// An undefined value prints as nothing, but as `Undefined` inside a list, tuple or dict (its repr).
+    @Test func undefinedInsideAContainerPrintsItsRepr() throws {
+        try expectRendersAsTransformers(
+            [
+                "{{ messages|map(attribute='nope')|list }} [{{ nope }}] {{ [nope, 1] }} {{ (nope,) }} {{ {'k': nope} }}",
+                "{{ messages[0].nope }}|{{ [messages[0].nope] ~ '' }}|{{ [nope]|string }}|{{ [nope]|join(',') }}",
+            ], request: JSONParser.parse(Self.request))
+    }
+
+    /// Looking a list or dict up in a dict (or a set, as `unique` does) fails in Python: they are unhashable.
+    @Test func unhashableLookupsFailAsInPython() throws {
+        try expectRendersAsTransformers(
+            [
+                "{{ [1] in m }}", "{{ m in m }}", "{{ messages[0] in m }}", "{{ (1, [2]) in m }}", "{{ l|unique|list }}",
+                "{{ messages|unique|list }}", "{{ m.get(l) }}", "{{ m.get(messages) }}",
+            ], request: JSONParser.parse(Self.request), failing: true)
+        // Still fine: hashable lookups, and an item lookup, which jinja2 turns into undefined.
+        try expectRendersAsTransformers(
+            [
+                "{{ 'a' in m }} {{ (1, 2) in m }} {{ none in m }} {{ m.get((1,)) }} {{ m[l] is defined }} {{ [[1], [1], 2]|length }}",
+                "{{ messages|map(attribute='role')|unique|list }} {{ [1, 1.0, true, 'a', 'A']|unique|list }}",
+            ], request: JSONParser.parse(Self.request))
+    }
+
+    /// `json.dumps` takes a boolean indent as the integer it is (`True` one space, `False` none, each item on its line).
+    @Test func tojsonTakesABooleanIndentAsAnInteger() throws {
+        try expectRendersAsTransformers(
+            ["{{ m|tojson(indent=true) }}|{{ l|tojson(indent=false) }}|{{ messages[1]|tojson(indent=true) }}"],
+            request: JSONParser.parse(Self.request))
+    }
+}
