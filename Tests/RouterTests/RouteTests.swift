@@ -17,7 +17,10 @@ import Testing
     }
 
     @Test func otherPathsAreProxied() {
-        for path in ["/generate", "/", "", "/health/", "/Health", "/workersx", "health", "/add_worke", "/add_workers", "/liveness2", "/" + String(repeating: "h", count: 80)] {
+        for path in [
+            "/generate", "/", "", "/health/", "/Health", "/workersx", "health", "/add_worke", "/add_workers", "/liveness2",
+            "/" + String(repeating: "h", count: 80),
+        ] {
             #expect(Route(path: path[...]) == nil, "\(path)")
         }
     }

@@ -145,7 +145,9 @@ private struct BodyMembers {
                 } else if key == "stream" {
                     members.stream = try StreamValue(&parser)
                 } else if key == "return_logprob" {
-                    if let flag = try parser.readBoolIfAny() { members.returnLogprob = flag } else {
+                    if let flag = try parser.readBoolIfAny() {
+                        members.returnLogprob = flag
+                    } else {
                         members.returnLogprob = false
                         try parser.skipValue()
                     }
@@ -177,7 +179,9 @@ private enum TextValue {
             var readable = true
             var more = try parser.beginArray()
             while more {
-                if try parser.nextKind() == .string { texts.append(try parser.readString()) } else {
+                if try parser.nextKind() == .string {
+                    texts.append(try parser.readString())
+                } else {
                     readable = false
                     try parser.skipValue()
                 }
@@ -290,7 +294,9 @@ private enum RidValue {
             var readable = true
             var more = try parser.beginArray()
             while more {
-                if try parser.nextKind() == .string { rids.append(try parser.readString()) } else {
+                if try parser.nextKind() == .string {
+                    rids.append(try parser.readString())
+                } else {
                     readable = false
                     try parser.skipValue()
                 }
