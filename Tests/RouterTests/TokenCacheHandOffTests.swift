@@ -19,8 +19,9 @@ import Tokenizer
 
     /// One client: a conversation that sends its next turn once the last one is stored.
     final class Conversation {
-        let name: String
+        let number: Int
         let turns: Int
+        var name: String { "conversation \(number)" }
         var turn = 0
         /// The last stored trajectory's text and values.
         var text = ""
@@ -28,8 +29,8 @@ import Tokenizer
         var logprobs: [Double] = []
         var lossMask: [UInt8] = []
 
-        init(name: String, turns: Int) {
-            self.name = name
+        init(number: Int, turns: Int) {
+            self.number = number
             self.turns = turns
         }
     }
@@ -68,19 +69,48 @@ import Tokenizer
             """.utf8)
     }
 
+    /// While the writer thread has an insert to do, the loop stores
+    /// nothing itself: a short trajectory that finishes meanwhile waits its
+    /// turn behind it (one writer at a time, in order). Once the writer is
+    /// idle, the loop stores a short one at once.
+    @Test func whileTheWriterHasWorkShortTrajectoriesQueueBehindIt() throws {
+        let tokenizer = try Self.tokenizer.get()
+        let loop = EventLoop()
+        let tokens = TokenCache(
+            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
+            logger: Logger(label: "token-cache-hand-off"))
+        var completed: [String] = []
+        func store(_ name: String, words: Int) throws {
+            let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
+            let answer = String(repeating: " word", count: words) + "."
+            let ids = tokenizer.encode(answer)
+            let output = try #require(
+                try GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: ids.map { _ in -0.5 })).first ?? nil)
+            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed.append(name) }
+        }
+        try store("long", words: TokenCache.loopInsertTokenLimit)
+        try store("short", words: 3)
+        #expect(completed.isEmpty)
+        loop.run()
+        #expect(completed == ["long", "short"])
+        try store("short, the writer idle", words: 3)
+        #expect(completed == ["long", "short", "short, the writer idle"])
+        #expect(tokens.trajectoriesStored == 3)
+    }
+
     @Test func conversationsStoredByTheLoopAndTheWriterComeBackExactly() throws {
         let tokenizer = try Self.tokenizer.get()
         let loop = EventLoop()
         let tokens = TokenCache(
             tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
             logger: Logger(label: "token-cache-hand-off"))
-        let conversations = (0..<6).map { Conversation(name: "conversation \($0)", turns: 4) }
-        // Readers on threads of their own, lock-free beside both writers.
+        let turns = 6
+        let conversations = (0..<8).map { Conversation(number: $0, turns: turns) }
+        // A reader on a thread of its own, lock-free beside both writers
+        // (one: the writer thread must get a core while the loop stores).
         let cache = tokens.cache, readers = Readers()
-        for reader in 0..<2 {
-            readers.start { round in
-                _ = cache.match("conversation \(round % 6), turn \(round % 4): ", options: .init(includesTails: reader == 0))
-            }
+        readers.start { round in
+            _ = cache.match("conversation \(round % 8), turn \(round % turns): ", options: .init(includesTails: round % 2 == 0))
         }
 
         var storedOnTheLoop = 0, storedByTheWriter = 0, finished = 0
@@ -94,9 +124,12 @@ import Tokenizer
                 promptMismatches.append("\(conversation.name) turn \(turn): \(known) tokens matched")
             }
             let record = PromptRecord(prompt)
-            // Every third turn is too long for the loop; log-probabilities
-            // alternate between values a Float holds and values it does not.
-            let answer = String(repeating: " word", count: turn % 3 == 1 ? TokenCache.loopInsertTokenLimit : 12) + "."
+            // Every third turn is too long for the loop, at other turns in
+            // different conversations: while the writer thread stores one,
+            // others finish. Log-probabilities alternate between values a
+            // Float holds and values it does not.
+            let isLong = (turn + conversation.number) % 3 == 1
+            let answer = String(repeating: " word", count: isLong ? TokenCache.loopInsertTokenLimit : 12) + "."
             let ids = tokenizer.encode(answer)
             let logprobs = ids.indices.map { $0 % 2 == 0 ? -Double($0 + turn) / 8 : -Double($0 + turn) / 10 }
             guard let output = try? GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: logprobs)).first ?? nil
@@ -126,7 +159,7 @@ import Tokenizer
 
         #expect(finished == conversations.count)
         #expect(promptMismatches.isEmpty, "\(promptMismatches)")
-        #expect(tokens.trajectoriesStored == conversations.count * 4 && tokens.trajectoriesNotStored.isEmpty)
+        #expect(tokens.trajectoriesStored == conversations.count * turns && tokens.trajectoriesNotStored.isEmpty)
         #expect(storedOnTheLoop > 0 && storedByTheWriter > 0)
         for conversation in conversations {
             let found = tokens.cache.match(conversation.text, options: .retrieval())
