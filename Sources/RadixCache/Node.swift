@@ -106,14 +106,6 @@ final class Node: Sendable {
         return trajectory.originsAgreeingCount(from: position, count: values, with: originIndex)
     }
 
-    func replacingChild(at index: Int, with child: Node) -> Node {
-        copy(children: children.replacing(at: index, with: child))
-    }
-
-    func addingChild(_ child: Node) -> Node {
-        copy(children: children.adding(Child(key: child.key, node: child)))
-    }
-
     /// Heap bytes of this node alone: the object, its child list and its run.
     var footprint: Int {
         heapObjectBytes(

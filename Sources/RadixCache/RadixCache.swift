@@ -1,3 +1,5 @@
+import Synchronization
+
 /// A text-keyed cache of the exact tokens a model saw and produced.
 ///
 /// ## Shape
@@ -30,7 +32,7 @@
 /// writer thread, or its event loop while that thread is idle, handing over
 /// through a lock); any thread calls `match` and `statistics`, lock-free,
 /// never waiting for the writer. The single-writer rule is the caller's to
-/// keep; it is not checked.
+/// keep; debug builds stop at a second writer inside at once.
 ///
 /// Published trees are immutable. An insert or eviction builds a new
 /// version by path copying: nodes on the changed paths are replaced by new
@@ -88,6 +90,8 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private let vocabulary: SharedTokenBytes
     private let published: SnapshotCell<Snapshot>
     private let lookups = LookupCounters()
+    /// Whether a writer is inside `insert` or `insertIfQuick` (debug builds).
+    private let writing = Atomic<Bool>(false)
     // Writer only.
     private var newest: Snapshot
     private var newestRank = WeightVersion.unnumberedRank
@@ -114,11 +118,13 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
         originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
     ) throws(RadixCacheError) {
-        let trajectory = try Trajectory(
-            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-            originRuns: originRuns, tailCount: tailCount)
-        let stored = try store(trajectory, quickly: false)
-        assert(stored, "an insert not asked to be quick stores or throws")
+        try asOnlyWriter { () throws(RadixCacheError) in
+            let trajectory = try Trajectory(
+                text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
+                originRuns: originRuns, tailCount: tailCount)
+            let stored = try store(trajectory, quickly: false)
+            assert(stored, "an insert not asked to be quick stores or throws")
+        }
     }
 
     /// Runs longer than this make an insert slow: splitting one copies it
@@ -136,14 +142,28 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
         originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
     ) throws(RadixCacheError) -> Bool {
-        guard !published.mayFreeSlowly else { return false }
-        let trajectory = try Trajectory(
-            text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-            originRuns: originRuns, tailCount: tailCount)
-        // A full cache would have every insert evict (or be refused): give
-        // up before the work rather than after it.
-        guard !mayGoOverBudget(adding: trajectory) else { return false }
-        return try store(trajectory, quickly: true)
+        try asOnlyWriter { () throws(RadixCacheError) -> Bool in
+            guard !published.mayFreeSlowly else { return false }
+            let trajectory = try Trajectory(
+                text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
+                originRuns: originRuns, tailCount: tailCount)
+            // A full cache would have every insert evict (or be refused): give
+            // up before the work rather than after it.
+            guard !mayGoOverBudget(adding: trajectory) else { return false }
+            return try store(trajectory, quickly: true)
+        }
+    }
+
+    /// Runs `body`, a writer's; in debug builds, stops the process if
+    /// another writer is inside meanwhile (the caller broke the
+    /// single-writer rule: the router's hand-off between its event loop and
+    /// its writer thread, say). Relaxed: a check, not a lock.
+    private func asOnlyWriter<Result>(_ body: () throws(RadixCacheError) -> Result) throws(RadixCacheError) -> Result {
+        #if DEBUG
+            precondition(!writing.exchange(true, ordering: .relaxed), "two writers in the radix cache at once")
+            defer { writing.store(false, ordering: .relaxed) }
+        #endif
+        return try body()
     }
 
     /// Whether storing `trajectory` could take the cache over a budget,

@@ -56,7 +56,7 @@ struct TrajectoryGenerator<Random: RandomNumberGenerator> {
                 guard end <= bytes.count, base.text[cursor..<end].elementsEqual(bytes[cursor..<end]) else { break }
                 tokens.append(base.tokens[index])
                 lengths.append(base.lengths[index])
-                logprobs.append(copyValues ? base.logprobs[index] : randomLogprob())
+                logprobs.append(copyValues ? nearlyTheSame(base.logprobs[index]) : randomLogprob())
                 lossMask.append(copyValues ? base.lossMask[index] : UInt8.random(in: 0...1, using: &random))
                 origins.append(copyValues ? base.origins[index] : lossMask.last == 1 ? origin : .prompt)
                 cursor = end
@@ -96,6 +96,14 @@ struct TrajectoryGenerator<Random: RandomNumberGenerator> {
         let most = min(generated, lossMask.count - 1, 3)
         guard most > 0, Bool.random(using: &random) else { return 0 }
         return Int.random(in: 1...most, using: &random)
+    }
+
+    /// Mostly `value` itself; sometimes one that differs from it by less
+    /// than a `Float` tells apart (one double ulp, the other zero): a
+    /// sample whose values differ from a stored one's only just.
+    private mutating func nearlyTheSame(_ value: Double) -> Double {
+        guard Int.random(in: 0..<16, using: &random) == 0 else { return value }
+        return value == 0 ? -value : value.nextUp
     }
 
     /// Usually a float32 widened to double, as SGLang sends; sometimes not.

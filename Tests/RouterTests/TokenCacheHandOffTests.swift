@@ -1,0 +1,172 @@
+import EventLoop
+import Foundation
+import Logging
+import RadixCache
+import Synchronization
+import Testing
+import TestSupport
+import Tokenizer
+@testable import Router
+
+/// `TokenCache.store` hands inserts between the event loop (short ones,
+/// while the writer thread is idle) and the writer thread (the rest), one
+/// writer at a time, while readers on other threads match. Multi-turn
+/// conversations, some turns too long for the loop, must come back with
+/// exactly the values generated. Run under ThreadSanitizer by
+/// scripts/tsan-radix.sh. In-process, with the Qwen3 tokenizer.
+@Suite struct TokenCacheHandOffTests {
+    static let tokenizer = Result { try Tokenizer.load(directory: try TokenizerFixtures.qwen3Directory()) }
+
+    /// One client: a conversation that sends its next turn once the last one is stored.
+    final class Conversation {
+        let number: Int
+        let turns: Int
+        var name: String { "conversation \(number)" }
+        var turn = 0
+        /// The last stored trajectory's text and values.
+        var text = ""
+        var ids: [UInt32] = []
+        var logprobs: [Double] = []
+        var lossMask: [UInt8] = []
+
+        init(number: Int, turns: Int) {
+            self.number = number
+            self.turns = turns
+        }
+    }
+
+    /// Threads that call `body` with a round number until stopped.
+    final class Readers: Sendable {
+        private let stopped = Atomic<Bool>(false)
+        private let done = DispatchGroup()
+
+        func start(_ body: @escaping @Sendable (Int) -> Void) {
+            done.enter()
+            Thread { [self] in
+                var round = 0
+                while !stopped.load(ordering: .relaxed) {
+                    body(round)
+                    round += 1
+                }
+                done.leave()
+            }.start()
+        }
+
+        /// Stops them and waits until each has.
+        func stop() {
+            stopped.store(true, ordering: .relaxed)
+            done.wait()
+        }
+    }
+
+    /// A worker's finished `/generate` answer (`text` needs no escapes).
+    static func answer(text: String, ids: [UInt32], logprobs: [Double]) -> [UInt8] {
+        let entries = zip(logprobs, ids).map { "[\($0), \($1), null]" }.joined(separator: ",")
+        return Array(
+            """
+            {"text": "\(text)", "output_ids": [\(ids.map(String.init).joined(separator: ","))], "meta_info": \
+            {"finish_reason": {"type": "stop"}, "weight_version": "1", "output_token_logprobs": [\(entries)]}}
+            """.utf8)
+    }
+
+    /// While the writer thread has an insert to do, the loop stores
+    /// nothing itself: a short trajectory that finishes meanwhile waits its
+    /// turn behind it (one writer at a time, in order). Once the writer is
+    /// idle, the loop stores a short one at once.
+    @Test func whileTheWriterHasWorkShortTrajectoriesQueueBehindIt() throws {
+        let tokenizer = try Self.tokenizer.get()
+        let loop = EventLoop()
+        let tokens = TokenCache(
+            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
+            logger: Logger(label: "token-cache-hand-off"))
+        var completed: [String] = []
+        func store(_ name: String, words: Int) throws {
+            let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
+            let answer = String(repeating: " word", count: words) + "."
+            let ids = tokenizer.encode(answer)
+            let output = try #require(
+                try GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: ids.map { _ in -0.5 })).first ?? nil)
+            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed.append(name) }
+        }
+        try store("long", words: TokenCache.loopInsertTokenLimit)
+        try store("short", words: 3)
+        #expect(completed.isEmpty)
+        loop.run()
+        #expect(completed == ["long", "short"])
+        try store("short, the writer idle", words: 3)
+        #expect(completed == ["long", "short", "short, the writer idle"])
+        #expect(tokens.trajectoriesStored == 3)
+    }
+
+    @Test func conversationsStoredByTheLoopAndTheWriterComeBackExactly() throws {
+        let tokenizer = try Self.tokenizer.get()
+        let loop = EventLoop()
+        let tokens = TokenCache(
+            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
+            logger: Logger(label: "token-cache-hand-off"))
+        let turns = 6
+        let conversations = (0..<8).map { Conversation(number: $0, turns: turns) }
+        // A reader on a thread of its own, lock-free beside both writers
+        // (one: the writer thread must get a core while the loop stores).
+        let cache = tokens.cache, readers = Readers()
+        readers.start { round in
+            _ = cache.match("conversation \(round % 8), turn \(round % turns): ", options: .init(includesTails: round % 2 == 0))
+        }
+
+        var storedOnTheLoop = 0, storedByTheWriter = 0, finished = 0
+        var promptMismatches: [String] = []
+        func send(_ conversation: Conversation) {
+            let turn = conversation.turn
+            let prompt = tokens.encoder.encode(conversation.text + "\(conversation.name), turn \(turn): ")
+            // The earlier turns come back as stored, values and all.
+            let known = prompt.match.tokenCount
+            if turn > 0, known == 0 || Array(prompt.ids.prefix(known)) != Array(conversation.ids.prefix(known)) {
+                promptMismatches.append("\(conversation.name) turn \(turn): \(known) tokens matched")
+            }
+            let record = PromptRecord(prompt)
+            // Every third turn is too long for the loop, at other turns in
+            // different conversations: while the writer thread stores one,
+            // others finish. Log-probabilities alternate between values a
+            // Float holds and values it does not.
+            let isLong = (turn + conversation.number) % 3 == 1
+            let answer = String(repeating: " word", count: isLong ? TokenCache.loopInsertTokenLimit : 12) + "."
+            let ids = tokenizer.encode(answer)
+            let logprobs = ids.indices.map { $0 % 2 == 0 ? -Double($0 + turn) / 8 : -Double($0 + turn) / 10 }
+            guard let output = try? GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: logprobs)).first ?? nil
+            else {
+                Issue.record("the answer to \(conversation.name) turn \(turn) was not read")
+                return
+            }
+            var returned = false
+            tokens.store([(record, output, "\(conversation.name)/\(turn)")], servedBy: nil, recordingIn: nil) {
+                if returned { storedByTheWriter += 1 } else { storedOnTheLoop += 1 }
+                conversation.text = record.text + answer
+                conversation.ids = record.ids + ids
+                conversation.logprobs = record.logprobs + logprobs
+                conversation.lossMask = record.lossMask + Array(repeating: 1, count: ids.count)
+                conversation.turn += 1
+                if conversation.turn < conversation.turns {
+                    send(conversation)
+                } else {
+                    finished += 1
+                }
+            }
+            returned = true
+        }
+        conversations.forEach(send)
+        loop.run()
+        readers.stop()
+
+        #expect(finished == conversations.count)
+        #expect(promptMismatches.isEmpty, "\(promptMismatches)")
+        #expect(tokens.trajectoriesStored == conversations.count * turns && tokens.trajectoriesNotStored.isEmpty)
+        #expect(storedOnTheLoop > 0 && storedByTheWriter > 0)
+        for conversation in conversations {
+            let found = tokens.cache.match(conversation.text, options: .retrieval())
+            #expect(found.tokenCount == conversation.ids.count, "\(conversation.name)")
+            #expect(Array(found.tokens) == conversation.ids, "\(conversation.name)")
+            #expect(found.logprobs.map(\.bitPattern) == conversation.logprobs.map(\.bitPattern), "\(conversation.name)")
+            #expect(Array(found.lossMask) == conversation.lossMask, "\(conversation.name)")
+        }
+    }
+}
