@@ -134,7 +134,15 @@ struct PrefixSearch: ~Copyable {
         let wholeRun = shared == runText.count
         var (tokens, end) = wholeRun ? (run.count, position + shared) : tokensWithin(run, bytes: shared, at: position)
         if options.includesTails, position + shared == text.count {
-            considerTail(of: node, depth: depth, after: tokens, tokensBefore: tokensBefore)
+            // The text ends right at a tail whose first tokens spell nothing:
+            // the count took them in, but the tail starts before them. (Not
+            // when it ends inside a token after them: the client's text ended
+            // before that token.)
+            var beforeTail = tokens
+            while end == text.count, beforeTail > 0, run.isTail(at: beforeTail - 1), isOmitted(beforeTail - 1) {
+                beforeTail -= 1
+            }
+            considerTail(of: node, depth: depth, after: beforeTail, tokensBefore: tokensBefore)
         }
         while tokens > 0, end < text.count, isContinuationByte(text[end]) || isOmitted(tokens - 1) {
             tokens -= 1

@@ -138,7 +138,8 @@ struct ReferenceModel {
         }
     }
 
-    /// The query ends at, or inside, the first token of a tail: the match
+    /// The query ends at, or inside, the first token of a tail (at: where
+    /// that token spells nothing, right where the query ends): the match
     /// takes the tail to its end (after eviction, to wherever the marks the
     /// tree may hold end it).
     private func tailCandidates(of index: Int, _ query: [UInt8], afterEviction: Bool) -> [Candidate] {
@@ -148,7 +149,8 @@ struct ReferenceModel {
             let previous = first - 1
             guard marks(first).contains(true), first == 0 || marks(previous).contains(false),
                 first == 0 || trajectory.lossMask[previous] == 0 || trajectory.origins[previous] == trajectory.origins[first],
-                offsets[first] <= query.count, query.count < offsets[first + 1],
+                offsets[first] <= query.count,
+                query.count < offsets[first + 1] || (trajectory.lengths[first] == 0 && offsets[first] == query.count),
                 trajectory.text.prefix(query.count).elementsEqual(query)
             else { return [] }
             var ends = [first + 1]
