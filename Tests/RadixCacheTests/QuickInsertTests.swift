@@ -36,10 +36,11 @@ import Testing
             #expect(Array(got.tokens) == Array(expected.tokens) && Array(got.lossMask) == Array(expected.lossMask))
             #expect(got.logprobs.map(\.bitPattern) == expected.logprobs.map(\.bitPattern))
         }
+        // Not `bytesUsed`: it counts arrays' capacities, which the allocator
+        // rounds differently from one run to the next (the ledger's sums are
+        // checked against a recount by PropertyTests, on both paths).
         let (got, expected) = (quick.statistics, plain.statistics)
-        #expect(
-            got.nodes == expected.nodes && got.cachedTokens == expected.cachedTokens && got.bytesUsed == expected.bytesUsed
-                && got.entries == expected.entries)
+        #expect(got.nodes == expected.nodes && got.cachedTokens == expected.cachedTokens && got.entries == expected.entries)
     }
 
     @Test func leavesSplittingALongRunToTheWriter() throws {
