@@ -175,19 +175,8 @@ private enum TextValue {
         case .string:
             self = .one(try parser.readString())
         case .array:
-            var texts: [String] = []
-            var readable = true
-            var more = try parser.beginArray()
-            while more {
-                if try parser.nextKind() == .string {
-                    texts.append(try parser.readString())
-                } else {
-                    readable = false
-                    try parser.skipValue()
-                }
-                more = try parser.nextElement()
-            }
-            self = readable && !texts.isEmpty ? .batch(texts) : .invalid
+            let texts = try parser.readStringList()
+            self = texts.map { $0.isEmpty ? .invalid : .batch($0) } ?? .invalid
         default:
             if try parser.readNullIfAny() { return nil }
             try parser.skipValue()
@@ -290,19 +279,7 @@ private enum RidValue {
         case .string:
             self = .one(try parser.readString())
         case .array:
-            var rids: [String] = []
-            var readable = true
-            var more = try parser.beginArray()
-            while more {
-                if try parser.nextKind() == .string {
-                    rids.append(try parser.readString())
-                } else {
-                    readable = false
-                    try parser.skipValue()
-                }
-                more = try parser.nextElement()
-            }
-            self = readable ? .list(rids) : .invalid
+            self = try parser.readStringList().map { .list($0) } ?? .invalid
         default:
             if try parser.readNullIfAny() {
                 self = .absent
@@ -347,5 +324,24 @@ private enum StreamValue {
         case .flag(let flag): return flag
         case .invalid: throw ClientError("\"stream\" must be a boolean")
         }
+    }
+}
+
+extension JSONParser {
+    /// The array at hand, when every element is a string; nil (the array
+    /// read to its end) when one is not.
+    fileprivate mutating func readStringList() throws(JSONParser.Error) -> [String]? {
+        var strings: [String]? = []
+        var more = try beginArray()
+        while more {
+            if try nextKind() == .string, strings != nil {
+                strings!.append(try readString())
+            } else {
+                strings = nil
+                try skipValue()
+            }
+            more = try nextElement()
+        }
+        return strings
     }
 }
