@@ -10,22 +10,13 @@ import Testing
     /// client's end.
     private func received(_ send: @escaping (TCPConnection) -> Void) throws -> String {
         let loop = EventLoop()
-        var received: [UInt8] = []
-        var accepted: [TCPConnection] = []
-        let listener = try TCPListener(loop: loop, host: "127.0.0.1", port: 0) { connection in
-            accepted.append(connection)
-            connection.setHandlers(onRead: { received += $0 }, onEnd: { _ in loop.stop() }, onDrained: {}, onClosed: {})
-            connection.resumeReading()
+        return try loop.readFromLoopback { port in
+            var client: TCPConnection!
+            client = TCPConnection.connect(loop: loop, host: "127.0.0.1", port: port) { error in
+                guard error == nil else { return loop.stop() }
+                send(client)
+            }
         }
-        var client: TCPConnection!
-        client = TCPConnection.connect(loop: loop, host: "127.0.0.1", port: listener.port) { error in
-            guard error == nil else { return loop.stop() }
-            send(client)
-        }
-        #expect(loop.runUntilStopped())
-        listener.close()
-        for connection in accepted { connection.close() }
-        return String(decoding: received, as: UTF8.self)
     }
 
     private func bytes(_ text: String) -> [UInt8] { Array(text.utf8) }
