@@ -1,5 +1,3 @@
-import Synchronization
-
 public typealias TokenID = UInt32
 
 /// A byte-level BPE tokenizer giving exactly the ids of Hugging Face
@@ -170,27 +168,4 @@ public final class Tokenizer: Sendable {
     public func isSpecial(_ id: TokenID) -> Bool {
         specialIds.contains(id)
     }
-}
-
-/// Hands out mutable per-call state (word caches) so concurrent callers
-/// never share one; a lock is taken only to borrow and return.
-final class ScratchPool<Value: AnyObject>: Sendable {
-    private let free = Mutex<[UnsafeSendable<Value>]>([])
-    private let make: @Sendable () -> Value
-
-    init(_ make: @escaping @Sendable () -> Value) {
-        self.make = make
-    }
-
-    func withValue<R>(_ body: (Value) -> R) -> R {
-        let value = free.withLock { $0.popLast() }?.value ?? make()
-        defer { free.withLock { $0.append(UnsafeSendable(value)) } }
-        return body(value)
-    }
-}
-
-/// A value only ever used by one thread at a time (see `ScratchPool`).
-struct UnsafeSendable<Value>: @unchecked Sendable {
-    let value: Value
-    init(_ value: Value) { self.value = value }
 }

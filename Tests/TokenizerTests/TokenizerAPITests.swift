@@ -86,6 +86,26 @@ import Testing
         #expect(concurrent.count == 4)
         #expect(concurrent.allSatisfy { $0 == sequential })
     }
+
+    /// Short texts make the scratch pool's lock the busiest part of an
+    /// encode, so threads meet there (under ThreadSanitizer, scripts/tsan-radix.sh,
+    /// this is what shows a lock TSan cannot see).
+    @Test func shortEncodingsFromManyThreadsAgree() async throws {
+        let tokenizer = try Fixtures.qwen3.get()
+        let texts = ["a", " b", "hi", "ok.", "x y"]
+        let sequential = texts.map { tokenizer.encode($0) }
+        let agreeing = await withTaskGroup(of: Bool.self) { group in
+            for _ in 0..<8 {
+                group.addTask {
+                    (0..<3_000).allSatisfy { round in
+                        tokenizer.encode(texts[round % texts.count]) == sequential[round % texts.count]
+                    }
+                }
+            }
+            return await group.reduce(into: 0) { count, agreed in count += agreed ? 1 : 0 }
+        }
+        #expect(agreeing == 8)
+    }
 }
 
 /// The native scanner against the same pattern run by a regex engine (ICU),
