@@ -74,8 +74,10 @@ let package = Package(
         .testTarget(name: "EventLoopTests", dependencies: ["EventLoop", "TestSupport"]),
         .testTarget(name: "HTTPHeaderFieldsTests", dependencies: ["HTTPHeaderFields"]),
         .testTarget(name: "HTTPServerTests", dependencies: ["HTTPServer", "EventLoop", "TestSupport"]),
-        .testTarget(name: "RouterTests", dependencies: ["TestSupport", "Router", "Tokenizer"]),
-        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient"]),
+        .testTarget(
+            name: "RouterTests",
+            dependencies: ["TestSupport", "Router", "Tokenizer", .product(name: "Prometheus", package: "swift-prometheus")]),
+        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient", "EventLoop"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),

@@ -270,10 +270,12 @@ public final class TCPConnection {
     }
 
     /// Closes now; writes still queued are dropped. One held back is tried
-    /// first, as it would have been when made.
-    public func close() {
+    /// first, as it would have been when made, unless `sendingHeldWrite` is
+    /// false: a request to a worker cancelled before it left must not reach
+    /// the worker.
+    public func close(sendingHeldWrite: Bool = true) {
         guard !isClosed else { return }
-        if writeQueueBytes == 0, !heldFirst.isEmpty || !heldSecond.isEmpty {
+        if sendingHeldWrite, writeQueueBytes == 0, !heldFirst.isEmpty || !heldSecond.isEmpty {
             _ = heldFirst.withUnsafeBytes { first in heldSecond.withUnsafeBytes { tryWrite(first, $0) } }
         }
         heldFirst = []

@@ -69,7 +69,10 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         named.bytes = bytes
         name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                for field in fields where sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name) {
+                for field in fields
+                where Int(field.nameLength) == name.count
+                    && sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
+                {
                     named.fields.append(field)
                 }
             }

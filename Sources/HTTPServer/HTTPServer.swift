@@ -23,10 +23,11 @@ public final class HTTPServer {
     @exclusivity(unchecked) private(set) var authority = ServerAuthority(port: 0, hosts: [])
     /// Decides at a request's head, before its body is read, whether to
     /// refuse it (e.g. a missing key: a client may not make the server read
-    /// a large body only to be refused). Its answer goes out in turn, then
-    /// the connection closes; nil lets the request go on to the handler.
+    /// a large body only to be refused). A refusal goes out in turn, then
+    /// the connection closes; a request let through reaches the handler
+    /// with the check's classification (`HTTPRequest.classification`).
     /// Unchecked: set once at start, read for every request's head.
-    @exclusivity(unchecked) public var refusesBeforeBody: ((HTTPRequest) -> HTTPResponse?)?
+    @exclusivity(unchecked) public var refusesBeforeBody: ((HTTPRequest) -> HeadVerdict)?
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 

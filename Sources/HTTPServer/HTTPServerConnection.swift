@@ -22,6 +22,9 @@ final class HTTPServerConnection {
     /// activity when idle.
     @exclusivity(unchecked) private(set) var requestStartedAt: UInt64 = 0
     @exclusivity(unchecked) private(set) var lastActivityAt: UInt64
+    /// What the head check made of the request being read, until it is
+    /// dispatched (a request's head is read only once the one before it was).
+    @exclusivity(unchecked) private var classificationAtHead: Int?
     /// `tcp.unsentBytes` when the server last looked (`noteWriteProgress`).
     @exclusivity(unchecked) private var unsentAtLastLook = 0
 
@@ -36,7 +39,12 @@ final class HTTPServerConnection {
             authority: server.authority)
         lastActivityAt = server.loop.now
         parser.onHead = { [unowned self] headers in
-            if let refuse = server.refusesBeforeBody, let refusal = refuse(parser.head) { return refusal }
+            if let check = server.refusesBeforeBody {
+                switch check(parser.head) {
+                case .refuse(let refusal): return refusal
+                case .proceed(let classification): classificationAtHead = classification
+                }
+            }
             // Only the oldest pending request may be told to continue: an
             // interim response must not overtake earlier answers.
             if pending.isEmpty, headers.listContains("expect", token: "100-continue") {
@@ -101,6 +109,7 @@ final class HTTPServerConnection {
     }
 
     private func dispatch(_ request: consuming HTTPRequest) {
+        request.classification = classificationAtHead.take()
         let responder = HTTPResponder(connection: self, request: request)
         responder.isHeadOfLine = pending.isEmpty
         pending.append(responder)

@@ -87,7 +87,7 @@ public final class RouterServer {
             handle(request, responder)
         }
         if !configuration.keys.isEmpty {
-            server.refusesBeforeBody = { [unowned self] head in refusal(of: head) }
+            server.refusesBeforeBody = { [unowned self] head in check(head) }
         }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
@@ -111,11 +111,13 @@ public final class RouterServer {
     }
 
     /// The 401 for a request without the key it needs, decided at its head
-    /// so that its body is never read (`HTTPServer.refusesBeforeBody`);
-    /// nil when it may go on.
-    private func refusal(of head: HTTPRequest) -> HTTPResponse? {
+    /// so that its body is never read (`HTTPServer.refusesBeforeBody`). A
+    /// request that may go on takes its route along to `handle`.
+    private func check(_ head: HTTPRequest) -> HeadVerdict {
         let route = Route(path: head.path)
-        guard var refusal = accessControl.refusal(of: head, route: route) else { return nil }
+        guard var refusal = accessControl.refusal(of: head, route: route) else {
+            return .proceed(classification: Route.classification(of: route))
+        }
         var head = head
         let requestID = requestIDs.assign(to: &head)
         refusal.headers.add(requestIDs.headerName, requestID)
@@ -125,7 +127,7 @@ public final class RouterServer {
         logger.debug(
             "refused",
             metadata: ["method": "\(head.method)", "target": "\(head.target)", "request_id": "\(requestID)"])
-        return refusal
+        return .refuse(refusal)
     }
 
     /// A request's `route` label in the metrics.
@@ -138,7 +140,9 @@ public final class RouterServer {
         // The request's own line, its bytes shared: no buffer of its own.
         responder.headersForEveryResponse = request.headers.fields(named: requestIDs.headerName)
         let path = request.path
-        let route = Route(path: path)
+        // Found at the head already when keys are checked there.
+        let route =
+            if let classification = request.classification { Route(classification: classification) } else { Route(path: path) }
         let label = Self.label(of: route, path: path)
         metrics.requests.increment(label)
         guard let route else {
@@ -197,7 +201,7 @@ public struct RouterSetupError: Error, CustomStringConvertible {
 }
 
 /// The router's own endpoints; every other path is proxied.
-enum Route: String {
+enum Route: String, CaseIterable {
     case addWorker = "add_worker"
     case removeWorker = "remove_worker"
     case listWorkers = "list_workers"
@@ -250,6 +254,22 @@ enum Route: String {
         }
         return path.starts(with: workersPath) ? .underWorkers : .none
     }
+
+    /// A request's route as the head check hands it to `handle`
+    /// (`HTTPRequest.classification`): its place among the routes, or -1
+    /// for a proxied request.
+    static func classification(of route: Route?) -> Int {
+        route.flatMap { byClassification.firstIndex(of: $0) } ?? -1
+    }
+
+    /// The route `classification(of:)` gave; nil for a proxied request.
+    init?(classification: Int) {
+        guard Self.byClassification.indices.contains(classification) else { return nil }
+        self = Self.byClassification[classification]
+    }
+
+    private static let byClassification = allCases
+
     var allowedMethods: [String] {
         switch self {
         case .addWorker, .retrieveFromText, .abortRequest: ["POST"]

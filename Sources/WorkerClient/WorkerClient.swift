@@ -16,9 +16,10 @@ public final class WorkerClient {
     }
 
     /// Starts a transfer; its handlers are called on the loop thread, never
-    /// from inside this call.
+    /// from inside this call. The request is the transfer's (`consuming`):
+    /// moved into it, not copied (a copy retains each of its fields).
     @discardableResult
-    public func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> any UpstreamTransfer {
+    public func start(_ request: consuming UpstreamRequest, handlers: UpstreamHandlers) -> any UpstreamTransfer {
         if configuration.plainHTTPClient == .native, request.worker.isPlain {
             return native.start(request, handlers: handlers)
         }

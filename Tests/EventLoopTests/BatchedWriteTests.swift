@@ -3,7 +3,8 @@ import Testing
 
 /// Writes held back to the end of the loop's iteration (`writeBatched`)
 /// reach the peer in the order they were made, mixed with immediate writes,
-/// and are not lost when the connection closes right after them.
+/// and are not lost when the connection closes right after them, unless
+/// the close drops them.
 @Suite struct BatchedWriteTests {
     /// Connects to a listener of the same loop, lets `send` write on the
     /// client connection, and returns what the listener read until the
@@ -39,6 +40,14 @@ import Testing
             client.close()
         }
         #expect(text == "last words")
+    }
+
+    @Test func aHeldWriteIsDroppedByACloseNotSendingIt() throws {
+        let text = try received { client in
+            client.writeBatched(bytes("cancelled "), bytes("request"))
+            client.close(sendingHeldWrite: false)
+        }
+        #expect(text == "")
     }
 
     @Test func aLargeWriteIsNotHeldBack() throws {

@@ -5,17 +5,41 @@ import TestSupport
 
 /// `HTTPServer.refusesBeforeBody`: a request refused at its head is answered
 /// without its body being read, in turn after earlier answers, and the
-/// connection closes; the handler never sees it.
+/// connection closes; the handler never sees it. A request let through
+/// reaches the handler with what the check made of its head.
 @Suite struct RefusalBeforeBodyTests {
-    /// Refuses every target under `/secret`.
-    func server() throws -> TestServer {
-        let server = try TestServer(handler: echoHandler)
+    /// Refuses every target under `/secret`, and classifies the others by
+    /// the length of their path.
+    func server(handler: @escaping TestServer.Handler = echoHandler) throws -> TestServer {
+        let server = try TestServer(handler: handler)
         server.sync { server, _ in
             server.refusesBeforeBody = { head in
-                head.path.hasPrefix("/secret") ? HTTPResponse(status: 401, body: Array("no key\n".utf8)) : nil
+                head.path.hasPrefix("/secret")
+                    ? .refuse(HTTPResponse(status: 401, body: Array("no key\n".utf8)))
+                    : .proceed(classification: head.path.utf8.count)
             }
         }
         return server
+    }
+
+    @Test func eachRequestLetThroughCarriesItsOwnClassification() throws {
+        let server = try server { request, responder, _ in
+            responder.send(HTTPResponse(status: 200, body: Array("\(request.classification ?? -1)".utf8)))
+        }
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send(
+            "GET /a HTTP/1.1\r\nHost: x\r\n\r\n" + "POST /abcd?q=1 HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\nhi")
+        #expect(try client.readResponse().text == "2")
+        #expect(try client.readResponse().text == "5")
+    }
+
+    @Test func withoutACheckRequestsCarryNoClassification() throws {
+        let server = try TestServer { request, responder, _ in
+            responder.send(HTTPResponse(status: 200, body: Array("\(request.classification ?? -1)".utf8)))
+        }
+        let client = try RawHTTPConnection(port: server.port)
+        try client.send("GET /a HTTP/1.1\r\nHost: x\r\n\r\n")
+        #expect(try client.readResponse().text == "-1")
     }
 
     @Test func aRefusedRequestIsAnsweredWithoutItsBodyAfterTheAnswersBeforeIt() throws {

@@ -34,8 +34,13 @@ final class RequestIDs {
     /// does not copy them either.
     @discardableResult
     func assign(to request: inout HTTPRequest) -> String {
-        for name in acceptedNames {
-            guard let id = request.headers[name], Self.isUsable(id) else { continue }
+        // Whether the client sent a field called `headerName`, the first
+        // name looked up: then not looked up a second time below.
+        var sentUnderHeaderName = false
+        for (index, name) in acceptedNames.enumerated() {
+            guard let id = request.headers[name] else { continue }
+            if index == 0 { sentUnderHeaderName = true }
+            guard Self.isUsable(id) else { continue }
             // The id alone under `headerName`: every answer carries that
             // field as the request has it, a second one the client sent too.
             if request.headers[headerName] != id || request.headers.count(named: headerName) > 1 {
@@ -45,7 +50,7 @@ final class RequestIDs {
         }
         let id = next()
         // Replaces an unusable id the client sent under this name.
-        if request.headers.contains(headerName) { request.headers.set(headerName, id) } else { request.headers.add(headerName, id) }
+        if sentUnderHeaderName { request.headers.set(headerName, id) } else { request.headers.add(headerName, id) }
         return id
     }
 

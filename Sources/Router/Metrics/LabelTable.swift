@@ -3,7 +3,8 @@
 /// value a request passes is mostly a literal, which matches a stored copy
 /// of itself on its bits alone, where a dictionary would hash it first.
 struct LabelTable<Series> {
-    private var entries: [(value: String, series: Series)] = []
+    /// In the order added.
+    private(set) var entries: [(value: String, series: Series)] = []
 
     subscript(value: String) -> Series? {
         for entry in entries where entry.value == value { return entry.series }

@@ -2,7 +2,8 @@ import EventLoop
 import Prometheus
 
 /// Counters and histograms of the router, kept in a Prometheus registry
-/// (swift-prometheus). Gauges that mirror state (worker loads, health) are
+/// (swift-prometheus), but for the two histograms every request records,
+/// which the loop keeps itself (`LabeledHistograms`). Gauges that mirror state (worker loads, health) are
 /// set when scraped rather than on every request, and so are counters kept
 /// elsewhere (the cache's, the workers'): raised to their totals.
 ///
@@ -70,10 +71,10 @@ final class RouterMetrics {
             help: "Requests answered 503 with Retry-After without reaching a worker, by reason")
         let durationBuckets = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120]
         requestDuration = LabeledHistograms(
-            registry, name: "slime_router_request_duration_seconds", label: "route", buckets: durationBuckets,
+            name: "slime_router_request_duration_seconds", label: "route", buckets: durationBuckets,
             help: "Time from a request's arrival to its last response byte, by route")
         workerRequestDuration = LabeledHistograms(
-            registry, name: "slime_router_worker_request_duration_seconds", label: "worker", buckets: durationBuckets,
+            name: "slime_router_worker_request_duration_seconds", label: "worker", buckets: durationBuckets,
             help: "Time from a proxied request's arrival to its last response byte, by the worker that answered")
         timeToFirstToken = registry.makeValueHistogram(
             descriptor: describe(
@@ -167,7 +168,10 @@ final class RouterMetrics {
         totalInFlight.set(Int64(pool.totalInFlight))
         openConnections.set(Int64(connections))
         for (status, count) in counts { rejected.set(String(status), to: count) }
-        return registry.emitToBuffer()
+        var loopHistograms = ""
+        requestDuration.emit(into: &loopHistograms)
+        workerRequestDuration.emit(into: &loopHistograms)
+        return registry.emitToBuffer() + Array(loopHistograms.utf8)
     }
 }
 

@@ -81,12 +81,14 @@ public final class ProxiedRequest {
     /// Each middleware's own state for this request.
     public var middlewareState = MiddlewareState()
 
-    init(_ request: HTTPRequest) {
-        original = request
+    /// Moved in (`consuming`): the request is not copied whole, only its
+    /// fields are shared with the working copies.
+    init(_ request: consuming HTTPRequest) {
         method = request.method
         target = request.target
         headers = request.headers
         body = request.body
+        original = request
     }
 
     public var path: Substring { original.path }

@@ -41,9 +41,9 @@ final class ProxyExchange {
     /// SGLang generation (`POST /generate`): asked at several steps, decided once.
     private let isGenerate: Bool
 
-    init(request: HTTPRequest, responder: any ClientAnswer, context: ProxyContext) {
-        self.request = ProxiedRequest(request)
+    init(request: consuming HTTPRequest, responder: any ClientAnswer, context: ProxyContext) {
         isGenerate = ExchangeRequest.isGenerate(method: request.method, path: request.path)
+        self.request = ProxiedRequest(request)
         self.responder = responder
         self.context = context
         machine = ExchangeStateMachine(retry: context.retry, waitsForWorkers: context.waitingRoom.waits)
@@ -170,7 +170,7 @@ final class ProxyExchange {
             method: request.method, worker: worker.address, target: request.target,
             headers: HopByHopHeaders.endToEnd(request.headers), body: request.body)
         // Strong captures: the transfer keeps this exchange alive until done.
-        transfer = context.client.start(upstream, handlers: mode == .buffered ? bufferedHandlers() : relayHandlers())
+        transfer = context.client.start(consume upstream, handlers: mode == .buffered ? bufferedHandlers() : relayHandlers())
         if isGenerate { trackRids(at: worker) }
     }
 

@@ -1,6 +1,5 @@
 import EventLoop
 import HTTPServer
-import Prometheus
 import WorkerClient
 
 /// One inference worker as the router sees it.
@@ -25,7 +24,7 @@ public final class Worker {
     @exclusivity(unchecked) public internal(set) var weightVersion: String?
     /// Its series of the per-worker request duration, once it answered
     /// (see `RouterMetrics.recordProxied`).
-    @exclusivity(unchecked) var requestDurationSeries: ValueHistogram?
+    @exclusivity(unchecked) var requestDurationSeries: LoopHistogram?
     @exclusivity(unchecked) var consecutiveFailures = 0
     @exclusivity(unchecked) var consecutiveSuccesses = 0
     @exclusivity(unchecked) var circuit: CircuitBreaker

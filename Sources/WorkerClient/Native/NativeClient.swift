@@ -20,7 +20,7 @@ final class NativeClient {
     }
 
     /// Starts a request to an `http://` URL.
-    func start(_ request: UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
+    func start(_ request: consuming UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
         let authority = request.worker.authority
         let pool =
             pools[authority]

@@ -17,7 +17,7 @@ final class NativeTransfer: UpstreamTransfer {
     @exclusivity(unchecked) private(set) var maySendAgain = true
     @exclusivity(unchecked) private(set) var isPaused = false
 
-    init(pool: ConnectionPool, request: UpstreamRequest, handlers: UpstreamHandlers) {
+    init(pool: ConnectionPool, request: consuming UpstreamRequest, handlers: UpstreamHandlers) {
         self.pool = pool
         self.request = request
         self.handlers = handlers

@@ -126,7 +126,9 @@ final class WorkerConnection {
         transfer.complete(.success(()))
     }
 
-    /// Closes now; a request on it is the caller's to finish.
+    /// Closes now; a request on it is the caller's to finish. A request
+    /// still held back for the end of the loop's iteration is dropped, not
+    /// sent: it was cancelled, or its connection failed.
     func close() {
         guard !isClosed else { return }
         isClosed = true
@@ -134,7 +136,7 @@ final class WorkerConnection {
         connectTimer = nil
         transfer?.connection = nil
         transfer = nil
-        tcp.close()
+        tcp.close(sendingHeldWrite: false)
         pool.closed(self, wasIdle: isIdle)
     }
 }
