@@ -24,24 +24,26 @@ public struct ChatTemplates: Sendable {
         let tools = request["tools"].flatMap { $0.isNull ? nil : $0 }
         let template = try select(name: request["chat_template"]?.stringValue, hasTools: tools != nil)
         let store = RequestStore()
-        let variables: Dict
+        let variables: [(name: String, value: Value)]
         // A number this engine cannot hold fails first, wherever it is.
         do { variables = try self.variables(of: members, messages: messages, in: store) } catch { throw .invalid(error.description) }
         guard Self.allObjects(messages) else { throw .invalid("every message must be a JSON object") }
         if members.contains(where: { $0.key == "continue_final_message" }) { throw .invalid("continue_final_message is not supported") }
         do {
-            return try template.render(variables, request: store)
+            return try template.render(request: store) { name in Self.value(of: name, in: variables) }
         } catch {
             throw .template(error)
         }
     }
 
-    /// The template's variables: the special tokens, then the request's members read into `store`.
+    /// The template's variables, a later one of a name over an earlier: the
+    /// special tokens, then the request's members read into `store`. Only the
+    /// few names the template reads are looked up: building a `Dict` of them
+    /// and looking them up there cost a few per cent of a render.
     private func variables(
         of members: [(key: String, value: JSONValue)], messages: [JSONValue], in store: RequestStore
-    ) throws(TemplateError) -> Dict {
-        var variables = Dict()
-        for (name, value) in specialTokens { variables[name] = .string(value) }
+    ) throws(TemplateError) -> [(name: String, value: Value)] {
+        var variables = specialTokens.map { (name: $0.name, value: Value.string($0.value)) }
         let start = store.elements.count
         store.elements.append(repeating: 0, count: messages.count)
         // Through the buffer: copying each message out of the array retained and released it.
@@ -54,14 +56,20 @@ public struct ChatTemplates: Sendable {
                 }
             }
         }
-        variables["messages"] = store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count), step: 1)))
-        variables["tools"] = Value.none
-        variables["documents"] = Value.none
-        variables["add_generation_prompt"] = .bool(false)
+        variables.append(("messages", store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count), step: 1)))))
+        variables.append(("tools", .none))
+        variables.append(("documents", .none))
+        variables.append(("add_generation_prompt", .bool(false)))
         for member in members where member.key != "messages" && member.key != "chat_template" {
-            variables[member.key] = store.value(at: try store.add(member.value))
+            variables.append((member.key, store.value(at: try store.add(member.value))))
         }
         return variables
+    }
+
+    /// The last of `variables` named `name`.
+    private static func value(of name: String, in variables: [(name: String, value: Value)]) -> Value? {
+        for position in variables.indices.reversed() where sameBytes(variables[position].name, name) { return variables[position].value }
+        return nil
     }
 
     /// transformers' choice: the named template, else `tool_use` when tools are given, else `default`.

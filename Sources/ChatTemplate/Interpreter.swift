@@ -46,10 +46,9 @@ final class Interpreter {
         self.request = request
     }
 
-    convenience init(_ template: CompiledTemplate, variables: Dict, request: RequestStore? = nil) {
-        self.init(
-            frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] }, request: request,
-            loopCount: template.loopCount)
+    /// `globals` in `template.globalNames` order.
+    convenience init(_ template: CompiledTemplate, globals: [Value?], request: RequestStore? = nil) {
+        self.init(frameSize: template.rootNames.count, globals: globals, request: request, loopCount: template.loopCount)
     }
 
     deinit {

@@ -85,7 +85,7 @@ import Testing
             source:
                 "{% for m in messages %}{% for later in messages[loop.index0 + 1:] %}{% endfor %}{{ messages[::-3][1:][0].role }}{% endfor %}"
         )
-        let rendered = try template.render(Dict([("messages", store.value(at: list))]), request: store)
+        let rendered = try template.render(request: store) { $0 == "messages" ? store.value(at: list) : nil }
         #expect(rendered == String(repeating: "r36", count: 40))
         #expect(store.elements.count == elements)
     }
