@@ -24,42 +24,52 @@ public struct ChatTemplates: Sendable {
         let tools = request["tools"].flatMap { $0.isNull ? nil : $0 }
         let template = try select(name: request["chat_template"]?.stringValue, hasTools: tools != nil)
         let store = RequestStore()
-        let variables: Dict
+        let variables: [(name: String, value: Value)]
         // A number this engine cannot hold fails first, wherever it is.
         do { variables = try self.variables(of: members, messages: messages, in: store) } catch { throw .invalid(error.description) }
-        guard messages.allSatisfy({ $0.objectMembers != nil }) else { throw .invalid("every message must be a JSON object") }
+        guard Self.allObjects(messages) else { throw .invalid("every message must be a JSON object") }
         if members.contains(where: { $0.key == "continue_final_message" }) { throw .invalid("continue_final_message is not supported") }
         do {
-            return try template.render(variables, request: store)
+            return try template.render(request: store) { name in Self.value(of: name, in: variables) }
         } catch {
             throw .template(error)
         }
     }
 
-    /// The template's variables: the special tokens, then the request's members read into `store`.
+    /// The template's variables, a later one of a name over an earlier: the
+    /// special tokens, then the request's members read into `store`. Only the
+    /// few names the template reads are looked up: building a `Dict` of them
+    /// and looking them up there cost a few per cent of a render.
     private func variables(
         of members: [(key: String, value: JSONValue)], messages: [JSONValue], in store: RequestStore
-    ) throws(TemplateError) -> Dict {
-        var variables = Dict()
-        for (name, value) in specialTokens { variables[name] = .string(value) }
+    ) throws(TemplateError) -> [(name: String, value: Value)] {
+        var variables = specialTokens.map { (name: $0.name, value: Value.string($0.value)) }
         let start = store.elements.count
         store.elements.append(repeating: 0, count: messages.count)
-        for position in messages.indices {
-            let message = messages[position]
-            if let fields = message.objectMembers {
-                store.elements[start + position] = try add(message: fields, to: store)
-            } else {
-                store.elements[start + position] = try store.add(message)  // refused after its numbers are checked
+        // Through the buffer: copying each message out of the array retained and released it.
+        try messages.withUnsafeBufferPointer { (messages) throws(TemplateError) in
+            for position in messages.indices {
+                if case .object(let fields) = messages[position] {
+                    store.elements[start + position] = try add(message: fields, to: store)
+                } else {
+                    store.elements[start + position] = try store.add(messages[position])  // refused after its numbers are checked
+                }
             }
         }
-        variables["messages"] = store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count), step: 1)))
-        variables["tools"] = Value.none
-        variables["documents"] = Value.none
-        variables["add_generation_prompt"] = .bool(false)
-        for member in members where !["messages", "chat_template"].contains(member.key) {
-            variables[member.key] = store.value(at: try store.add(member.value))
+        variables.append(("messages", store.value(at: store.addNode(.list(start: Int32(start), count: Int32(messages.count), step: 1)))))
+        variables.append(("tools", .none))
+        variables.append(("documents", .none))
+        variables.append(("add_generation_prompt", .bool(false)))
+        for member in members where member.key != "messages" && member.key != "chat_template" {
+            variables.append((member.key, store.value(at: try store.add(member.value))))
         }
         return variables
+    }
+
+    /// The last of `variables` named `name`.
+    private static func value(of name: String, in variables: [(name: String, value: Value)]) -> Value? {
+        for position in variables.indices.reversed() where sameBytes(variables[position].name, name) { return variables[position].value }
+        return nil
     }
 
     /// transformers' choice: the named template, else `tool_use` when tools are given, else `default`.
@@ -90,10 +100,17 @@ public struct ChatTemplates: Sendable {
     /// The position of the message's reasoning among `fields`, if it has one not null.
     private static func reasoning(of fields: [(key: String, value: JSONValue)]) -> Int? {
         for name in reasoningNames {
-            // The last of duplicate members counts, as in a dict.
-            if let position = fields.lastIndex(where: { sameBytes($0.key, name) }), !fields[position].value.isNull { return position }
+            // The last of duplicate members counts, as in a dict. By index: `lastIndex(where:)` copied each member.
+            if let position = fields.indices.last(where: { sameBytes(fields[$0].key, name) }), !fields[position].value.isNull { return position }
         }
         return nil
+    }
+
+    /// Whether every message is a JSON object, read in place.
+    private static func allObjects(_ messages: [JSONValue]) -> Bool {
+        messages.withUnsafeBufferPointer { messages in
+            messages.indices.allSatisfy { if case .object = messages[$0] { true } else { false } }
+        }
     }
 }
 

@@ -73,6 +73,9 @@ struct CompiledFilter {
     /// The filters that take a request's list or dict in place (`CompiledExpression.read`).
     var readsRequest: Bool { filter == .length || filter == .count || filter == .tojson }
 
+    /// `length` or `count` without arguments.
+    var isPlainLength: Bool { (filter == .length || filter == .count) && arguments.isEmpty }
+
     func apply(to value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         guard let filter else { throw .render("no filter named '\(name)'") }
         return try Filters.apply(filter, to: value, arguments.evaluate(interpreter), interpreter)
@@ -90,7 +93,9 @@ final class FilterExpression: CompiledExpression {
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        try filter.apply(to: filter.readsRequest ? target.read(interpreter) : target.evaluate(interpreter), interpreter)
+        // `messages|length` counts in place: the general path built the filter's arguments and name each time.
+        if filter.isPlainLength { return .int(try Filters.length(of: target.read(interpreter))) }
+        return try filter.apply(to: filter.readsRequest ? target.read(interpreter) : target.evaluate(interpreter), interpreter)
     }
 
     /// `tojson` gives a plain string: written straight into the rendering, not built first.

@@ -123,6 +123,14 @@ final class AttributeExpression: CompiledExpression {
         return nil
     }
 
+    /// `target.name == literal`: a message's string field compared in the
+    /// request's store (reading it out retained and released it).
+    func isEqual(to literal: String, _ interpreter: Interpreter) throws(TemplateError) -> Bool {
+        let value = try target.read(interpreter)
+        if case .request(let reference) = value, let same = reference.member(name, isString: literal) { return same }
+        return pythonEquals(try attribute(of: value, interpreter), literal: literal)
+    }
+
     private func attribute(of value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         // The common case first: a field of a message, in place.
         if case .request(let reference) = value, let field = reference.member(name) { return field }

@@ -145,19 +145,21 @@ final class ComparisonExpression: CompiledExpression {
 /// `x == 'literal'` and `x != 'literal'` (`message.role == "user"`): compares bytes when `x` is a plain string.
 final class StringEqualityExpression: CompiledExpression {
     let operand: CompiledExpression
+    /// The operand when it is an attribute (`message.role`): compared where the request holds it.
+    private let field: AttributeExpression?
     let literal: String
     let negated: Bool
 
     init(_ operand: CompiledExpression, _ literal: String, negated: Bool) {
         self.operand = operand
+        field = operand as? AttributeExpression
         self.literal = literal
         self.negated = negated
     }
 
     override func evaluate(_ interpreter: Interpreter) throws(TemplateError) -> Value {
-        let value = try operand.read(interpreter)
-        if case .string(let text) = value { return .bool(sameBytes(text, literal) != negated) }
-        return .bool(pythonEquals(value.resolved(), .string(literal)) != negated)
+        if let same = try field?.isEqual(to: literal, interpreter) { return .bool(same != negated) }
+        return .bool(pythonEquals(try operand.read(interpreter), literal: literal) != negated)
     }
 }
 

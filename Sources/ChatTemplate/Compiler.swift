@@ -7,6 +7,8 @@
 final class Compiler {
     /// Names the template reads, in the order `Interpreter.globals` holds the render's variables.
     private var globalNames: [String] = []
+    /// The `for` statements so far: each is numbered for its frame kept between runs (`Interpreter.takeLoopFrame`).
+    private var loopCount = 0
     private var scope: CompileScope
 
     private init(scope: CompileScope) { self.scope = scope }
@@ -16,7 +18,7 @@ final class Compiler {
         root.addNamesSet(by: nodes)
         let compiler = Compiler(scope: root)
         let body = compiler.compile(nodes)
-        return CompiledTemplate(body: body, rootNames: root.names, globalNames: compiler.globalNames)
+        return CompiledTemplate(body: body, rootNames: root.names, globalNames: compiler.globalNames, loopCount: compiler.loopCount)
     }
 
     /// Compiles with `inner` as the current frame.
@@ -88,10 +90,12 @@ final class Compiler {
         let loopSlot = inner.add("loop")
         inner.addNames(of: target)
         inner.addNamesSet(by: body)
+        let number = loopCount
+        loopCount += 1
         return within(inner) {
             ForStatement(
                 target: compile(target), iterable: compiledIterable, filter: filter.map(compile), body: compile(body),
-                otherwise: compiledOtherwise, loopSlot: loopSlot, frameSize: inner.names.count)
+                otherwise: compiledOtherwise, loopSlot: loopSlot, frameSize: inner.names.count, number: number)
         }
     }
 
@@ -214,4 +218,6 @@ struct CompiledTemplate: @unchecked Sendable {
     let body: [CompiledStatement]
     let rootNames: [String]
     let globalNames: [String]
+    /// How many `for` statements the template has.
+    let loopCount: Int
 }

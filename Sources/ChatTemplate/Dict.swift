@@ -220,7 +220,11 @@ struct DictKey: Hashable {
 func sameBytes(_ a: String, _ b: String) -> Bool {
     // Identical representations hold identical bytes: Swift keeps a string of
     // up to 15 bytes inline, so two equal keys of a message usually compare here.
-    if unsafeBitCast(a, to: (UInt64, UInt64).self) == unsafeBitCast(b, to: (UInt64, UInt64).self) { return true }
+    let (aBits, bBits) = (unsafeBitCast(a, to: (UInt64, UInt64).self), unsafeBitCast(b, to: (UInt64, UInt64).self))
+    if aBits == bBits { return true }
+    // An inline string's spelling is unique to its bytes (zero-filled, its
+    // length in the top byte, bit 61 marking it inline): two that differ differ.
+    if aBits.1 & bBits.1 & (1 << 61) != 0 { return false }
     return a.utf8.count == b.utf8.count && sameBytesOfEqualLength(a, b)
 }
 

@@ -1,7 +1,7 @@
 /// `{% for target in iterable if filter %}body{% else %}otherwise{% endfor %}`.
 /// Each iteration runs in a frame of its own (cleared and reused unless a
-/// macro defined inside keeps it), holding the target, `loop` and what the
-/// body sets; `else` runs in the frame around the loop.
+/// macro defined inside keeps it, and kept for the loop's next run), holding
+/// the target, `loop` and what the body sets; `else` runs in the frame around the loop.
 final class ForStatement: CompiledStatement {
     let target: CompiledTarget
     let iterable: CompiledExpression
@@ -10,10 +10,12 @@ final class ForStatement: CompiledStatement {
     let otherwise: [CompiledStatement]
     let loopSlot: Int
     let frameSize: Int
+    /// Its place among the template's loops (`Interpreter.takeLoopFrame`).
+    let number: Int
 
     init(
         target: CompiledTarget, iterable: CompiledExpression, filter: CompiledExpression?, body: [CompiledStatement],
-        otherwise: [CompiledStatement], loopSlot: Int, frameSize: Int
+        otherwise: [CompiledStatement], loopSlot: Int, frameSize: Int, number: Int
     ) {
         self.target = target
         self.iterable = iterable
@@ -22,6 +24,7 @@ final class ForStatement: CompiledStatement {
         self.otherwise = otherwise
         self.loopSlot = loopSlot
         self.frameSize = frameSize
+        self.number = number
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
@@ -33,8 +36,11 @@ final class ForStatement: CompiledStatement {
             items = .values(try interpreter.iterate(iterated))
         }
         let outer = interpreter.frame
-        defer { interpreter.frame = outer }
-        var frame = Frame(parent: outer, size: frameSize)
+        var frame = interpreter.takeLoopFrame(number, parent: outer, size: frameSize)
+        defer {
+            interpreter.frame = outer
+            interpreter.keepLoopFrame(frame, number)
+        }
         var isFresh = true
         func nextFrame() -> Frame {
             if isFresh {

@@ -9,8 +9,9 @@ final class Frame: RenderCycleBreaking {
     private let slots: UnsafeMutablePointer<Value?>
     private let size: Int
     let parent: Frame?
-    /// A macro defined here keeps this frame: it must not be reused.
-    private(set) var isCaptured = false
+    /// A macro defined here keeps this frame: it must not be reused. Unchecked:
+    /// a render runs on one thread, and each loop run reads it.
+    @exclusivity(unchecked) private(set) var isCaptured = false
 
     init(parent: Frame?, size: Int) {
         self.parent = parent

@@ -28,21 +28,27 @@ final class Interpreter {
     private var callDepth = 0
     private static let maximumCallDepth = 50
     /// Objects this render made that values can lead back to: emptied when it ends.
-    private var cycleBreakers: [any RenderCycleBreaking] = []
+    /// Unchecked, as `loopFrames`: a render runs on one thread, and checking each access was a runtime call.
+    @exclusivity(unchecked) private var cycleBreakers: [any RenderCycleBreaking] = []
+    /// Each loop's frame from its last run, for its next (`ForStatement.number`):
+    /// making and freeing one for each run of an inner loop was two allocations.
+    @exclusivity(unchecked) private var loopFrames: [Frame?]
 
     /// What a statement asks of the loop around it.
     enum Flow { case normal, breakLoop, continueLoop }
 
-    init(frameSize: Int, globals: [Value?], request: RequestStore? = nil) {
+    init(frameSize: Int, globals: [Value?], request: RequestStore? = nil, loopCount: Int = 0) {
         let root = Frame(parent: nil, size: frameSize)
+        loopFrames = Array(repeating: nil, count: loopCount)
         frame = root
         borrowedFrame = Unmanaged.passUnretained(root)
         self.globals = globals
         self.request = request
     }
 
-    convenience init(_ template: CompiledTemplate, variables: Dict, request: RequestStore? = nil) {
-        self.init(frameSize: template.rootNames.count, globals: template.globalNames.map { variables[$0] }, request: request)
+    /// `globals` in `template.globalNames` order.
+    convenience init(_ template: CompiledTemplate, globals: [Value?], request: RequestStore? = nil) {
+        self.init(frameSize: template.rootNames.count, globals: globals, request: request, loopCount: template.loopCount)
     }
 
     deinit {
@@ -52,6 +58,23 @@ final class Interpreter {
     /// The slot `depth` frames out from the current one, read and set in place.
     func slot(depth: Int, _ slot: Int) -> UnsafeMutablePointer<Value?> {
         borrowedFrame._withUnsafeGuaranteedRef { $0.slot(depth: depth, slot) }
+    }
+
+    /// An empty frame for a run of loop `number`: the one its last run used,
+    /// when that run is over (a loop inside a recursive macro runs within
+    /// itself) and the frame around it is the same.
+    func takeLoopFrame(_ number: Int, parent: Frame, size: Int) -> Frame {
+        if let frame = loopFrames[number], frame.parent === parent {
+            loopFrames[number] = nil
+            frame.clear()
+            return frame
+        }
+        return Frame(parent: parent, size: size)
+    }
+
+    /// Keeps a loop's frame for its next run, unless a macro defined in it holds it.
+    func keepLoopFrame(_ frame: Frame, _ number: Int) {
+        if !frame.isCaptured { loopFrames[number] = frame }
     }
 
     /// Empties `object` when the render ends.

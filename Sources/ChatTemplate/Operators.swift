@@ -40,6 +40,12 @@ private enum Number {
     }
 }
 
+/// Python `value == literal` for a string literal; `value` may be a request's list or dict in place.
+func pythonEquals(_ value: Value, literal: String) -> Bool {
+    if case .string(let text) = value { return sameBytes(text, literal) }
+    return pythonEquals(value.resolved(), .string(literal))
+}
+
 /// Python `==`. Strings compare by code points, never by canonical equivalence.
 func pythonEquals(_ left: Value, _ right: Value) -> Bool {
     switch (left, right) {

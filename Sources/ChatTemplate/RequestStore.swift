@@ -155,6 +155,15 @@ public struct RequestReference {
         }
     }
 
+    /// Whether a dict's member named `name` is the string `literal`, compared
+    /// where the store holds it; nil when there is no such member or it is not a string.
+    func member(_ name: Name, isString literal: String) -> Bool? {
+        unretainedStore._withUnsafeGuaranteedRef { store in
+            guard let member = store.member(name, of: node), case .string(let index) = store.nodes[Int(member)] else { return nil }
+            return store.strings.withElement(Int(index)) { text in sameBytes(text, literal) }
+        }
+    }
+
     /// A list's element at `position` (negative from the end, as in Python); nil for a dict or out of range.
     func element(_ position: Int) -> Value? {
         unretainedStore._withUnsafeGuaranteedRef { store in

@@ -12,12 +12,13 @@ public struct Template: Sendable {
 
     /// Renders with `variables` as the template's top-level names.
     public func render(_ variables: Dict) throws(TemplateError) -> String {
-        try render(variables, request: nil)
+        try render(request: nil) { variables[$0] }
     }
 
-    /// Renders `variables`, whose `.request` values point into `request`.
-    func render(_ variables: Dict, request: RequestStore?) throws(TemplateError) -> String {
-        let interpreter = Interpreter(program, variables: variables, request: request)
+    /// Renders with `variable(name)` as each top-level name the template reads
+    /// (nil when not given), whose `.request` values point into `request`.
+    func render(request: RequestStore?, variable: (String) -> Value?) throws(TemplateError) -> String {
+        let interpreter = Interpreter(program, globals: program.globalNames.map(variable), request: request)
         try interpreter.execute(program.body)
         return interpreter.output.text
     }

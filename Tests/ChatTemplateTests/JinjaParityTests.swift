@@ -21,6 +21,17 @@ import Testing
             ], request: JSONParser.parse(Self.request))
     }
 
+    /// A loop's frame is kept for its next run: each run starts empty, a loop
+    /// inside a recursive macro runs within itself, a macro defined in a loop keeps its frame.
+    @Test func loopsRunAgainAsNew() throws {
+        try expectRendersAsTransformers(
+            [
+                "{% for m in messages %}{% for c in m.tool_calls %}{{ seen is defined }}{% set seen = c.id %}{{ seen }}{% endfor %};{% endfor %}",
+                "{% macro r(n) %}{% for i in range(n) %}{{ n }}{{ i }}({{ r(n - 1) }}){{ i }}{% endfor %}{% endmacro %}{{ r(3) }}",
+                "{% for m in messages %}{% for x in l %}{% macro g() %}{{ x }}{% endmacro %}{{ g() }}{% endfor %}{% endfor %}",
+            ], request: JSONParser.parse(Self.request))
+    }
+
     /// An undefined value prints as nothing, but as `Undefined` inside a list, tuple or dict (its repr).
     @Test func undefinedInsideAContainerPrintsItsRepr() throws {
         try expectRendersAsTransformers(

@@ -18,7 +18,7 @@ import Testing
         let template = try Template(source: source)
         var left: [() -> AnyObject?] = []
         do {
-            let interpreter = Interpreter(template.program, variables: Dict())
+            let interpreter = Interpreter(template.program, globals: template.program.globalNames.map { _ in nil })
             try interpreter.execute(template.program.body)
             #expect(!interpreter.output.isEmpty)
             weak let topFrame = interpreter.frame
