@@ -274,7 +274,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
                 search.bestLastNode?._withUnsafeGuaranteedRef { node in
                     node.markUsed(Node.usedByReader(after: snapshot.clock))
                     if options.marksRetrieved, node.isTerminal, search.best?.lastNodeTokenCount == node.run.count {
-                        node.retrieved.store(true, ordering: .relaxed)
+                        node.markRetrieved()
                     }
                 }
                 return RadixMatch(search)
