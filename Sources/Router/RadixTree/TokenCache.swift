@@ -59,13 +59,16 @@ public final class TokenCache {
         _ items: [(prompt: PromptRecord, output: GeneratedOutput?, rid: String?)], servedBy worker: Worker?,
         recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void
     ) {
-        var finished: [(prompt: PromptRecord, output: GeneratedOutput, generation: String)] = []
-        for item in items {
-            guard let output = item.output else {
+        // Finished items (an unfinished one is not stored) by index, with
+        // their generation names: prompts are read in place, as copying one
+        // retains each of its arrays.
+        var finished: [(index: Int, output: GeneratedOutput, generation: String)] = []
+        for index in items.indices {
+            guard let output = items[index].output else {
                 trajectoriesNotStored[.unfinished, default: 0] += 1
                 continue
             }
-            finished.append((item.prompt, output, item.rid ?? output.workerID ?? nextUnnamedGeneration()))
+            finished.append((index, output, items[index].rid ?? output.workerID ?? nextUnnamedGeneration()))
         }
         guard !finished.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
@@ -86,11 +89,11 @@ public final class TokenCache {
         var declined: GeneratedTrajectory?
         if writer.queuedCount == 0 {
             while declined == nil, let next = rest.first,
-                next.prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit
+                items[next.index].prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit
             {
                 rest.removeFirst()
                 let trajectory = GeneratedTrajectory(
-                    prompt: next.prompt, output: next.output, generation: next.generation, tokenizer: tokenizer)
+                    prompt: items[next.index].prompt, output: next.output, generation: next.generation, tokenizer: tokenizer)
                 let result = Self.insert(trajectory, into: cache, onlyIfQuick: true, recordsAffinity)
                 if case .failure(.wouldNotBeQuick) = result { declined = trajectory } else { results.append(result) }
             }
@@ -105,7 +108,8 @@ public final class TokenCache {
                 return first
                     + queued.map {
                         let trajectory = GeneratedTrajectory(
-                            prompt: $0.prompt, output: $0.output, generation: $0.generation, tokenizer: tokenizer)
+                            prompt: items[$0.index].prompt, output: $0.output, generation: $0.generation,
+                            tokenizer: tokenizer)
                         return Self.insert(trajectory, into: cache, onlyIfQuick: false, recordsAffinity)
                     }
             },
