@@ -137,7 +137,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             let trajectory = try Trajectory(
                 text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
                 originRuns: originRuns, tailCount: tailCount)
-            try store(trajectory, quickly: onlyIfQuick)
+            try store(consume trajectory, quickly: onlyIfQuick)
         }
     }
 
@@ -168,10 +168,13 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
 
     /// Stores `trajectory`; throws `wouldNotBeQuick`, the cache unchanged,
     /// if asked to be `quickly` and it would not be.
-    private func store(_ trajectory: Trajectory, quickly: Bool) throws(RadixCacheError) {
+    /// Consumes `trajectory`: the insertion spells it in place, and a copy
+    /// left here would make it copy the text offsets.
+    private func store(_ trajectory: consuming Trajectory, quickly: Bool) throws(RadixCacheError) {
         let stamp = newest.clock + 1
+        let rank = trajectory.version.rank
         var insertion = TreeInsertion(
-            trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
+            trajectory: consume trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
             splitLimit: quickly ? Self.quickSplitLimit : nil)
         var root: Node
         do {
@@ -184,7 +187,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         }
         var ledger = insertion.ledger
         if quickly, isOverBudget(ledger) { throw .wouldNotBeQuick }
-        newestRank = max(newestRank, trajectory.version.rank)
+        newestRank = max(newestRank, rank)
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {
             var eviction = evicting(ledger: ledger, protectedStamp: stamp)
