@@ -88,7 +88,7 @@ struct Eviction {
 
     /// A trajectory the trainer has not fetched yet, from a version not stale.
     private func mustKeep(_ leaf: Node) -> Bool {
-        keepsUnretrieved && leaf.isTerminal && !leaf.retrieved.load(ordering: .relaxed)
+        keepsUnretrieved && leaf.isTerminal && !leaf.isRetrieved
             && leaf.versionRank >= staleBelowRank
     }
 
@@ -96,7 +96,7 @@ struct Eviction {
         var children: [Node.Child] = []
         var changed = false
         var lastUsed = node.lastUsed.load(ordering: .relaxed)
-        var retrieved = node.retrieved.load(ordering: .relaxed)
+        var handedUpRetrieval = false
         for entry in node.children {
             let child = entry.node
             if victims.contains(ObjectIdentifier(child)) {
@@ -104,7 +104,7 @@ struct Eviction {
                 evictedNodes += 1
                 evictedTokens += child.run.count
                 lastUsed = max(lastUsed, child.lastUsed.load(ordering: .relaxed))
-                retrieved = retrieved || child.retrieved.load(ordering: .relaxed)
+                handedUpRetrieval = handedUpRetrieval || child.isRetrieved
                 changed = true
                 continue
             }
@@ -113,7 +113,10 @@ struct Eviction {
             children.append(Node.Child(key: entry.key, node: pruned))
         }
         guard changed else { return node }
-        let copy = node.copy(children: ChildList(children), lastUsed: lastUsed, retrieved: retrieved)
+        // A mark is only ever set, so setting the one the copy shares is safe.
+        if handedUpRetrieval { node.retrieval?.set() }
+        let handedUp = handedUpRetrieval && node.retrieval == nil ? RetrievalMark(retrieved: true) : nil
+        let copy = node.copy(children: ChildList(children), lastUsed: lastUsed, retrieval: handedUp)
         ledger.replace(node, with: copy)
         return copy
     }

@@ -17,10 +17,10 @@ struct Ledger: Sendable, Equatable {
     }
 
     /// `new` is a copy of `old` with the same run and origin: only their
-    /// child lists and terminal marks can differ, so only those are counted
-    /// (an insert replaces every node on its path so).
+    /// child lists, retrieval marks and terminal marks can differ, so only
+    /// those are counted (an insert replaces every node on its path so).
     mutating func replace(_ old: Node, withCopy new: Node) {
-        bytes += new.children.allocatedBytes - old.children.allocatedBytes
+        bytes += new.copiedBytes - old.copiedBytes
         entries += (new.isTerminal ? 1 : 0) - (old.isTerminal ? 1 : 0)
     }
 

@@ -1,9 +1,9 @@
 import Synchronization
 
 /// A tree node: an edge of one or more tokens (its `run`) and the subtrees
-/// after it. Nodes never change once published, except `lastUsed` and
-/// `retrieved`; the
-/// writer replaces a node by building a new one (see `RadixCache`).
+/// after it. Nodes never change once published, except `lastUsed` and their
+/// `retrieval` mark; the writer replaces a node by building a new one (see
+/// `RadixCache`).
 final class Node: Sendable {
     /// A child and its `ChildKey`. Children are sorted by key; two children
     /// start with the same token only where that token's values or origin
@@ -33,9 +33,10 @@ final class Node: Sendable {
     /// Set by a lookup that retrieved the trajectory ending here for a
     /// trainer (see `RadixCache.match(_:options:)`). Until then, and while
     /// its version is not stale, eviction keeps the trajectory: it is
-    /// training data nobody has fetched yet. (Declared here to share a word
-    /// with `textCount` and `isTerminal`.)
-    let retrieved: Atomic<Bool>
+    /// training data nobody has fetched yet. Every terminal node has one,
+    /// shared with its copies; another node only one that eviction handed
+    /// up to it (see `Eviction`).
+    let retrieval: RetrievalMark?
     /// When this node was last used, in LRU order (see `usedByInsert` and
     /// `usedByReader`). A lookup marks only the last node of its match:
     /// its ancestors cannot be evicted before it, and `Eviction` hands the
@@ -59,7 +60,7 @@ final class Node: Sendable {
     init(
         run: TokenRun, children: ChildList = .empty,
         versionRank: Int64, origin: TokenOrigin, stamp: UInt64, isTerminal: Bool, lastUsed: UInt64,
-        retrieved: Bool = false
+        retrieval: RetrievalMark? = nil
     ) {
         self.run = run
         self.children = children
@@ -69,8 +70,14 @@ final class Node: Sendable {
         self.textCount = UInt32(run.textCount)
         self.isTerminal = isTerminal
         self.lastUsed = Atomic(lastUsed)
-        self.retrieved = Atomic(retrieved)
+        self.retrieval = retrieval ?? (isTerminal ? RetrievalMark() : nil)
     }
+
+    var isRetrieved: Bool { retrieval?.isSet ?? false }
+
+    /// What a trainer's lookup does to the last node of its match, on the
+    /// version it loaded (see `RetrievalMark` for why that is enough).
+    func markRetrieved() { retrieval?.set() }
 
     static func root() -> Node {
         Node(run: .empty, versionRank: WeightVersion.unnumberedRank, origin: .prompt, stamp: 0, isTerminal: false, lastUsed: 0)
@@ -86,15 +93,16 @@ final class Node: Sendable {
 
     // MARK: Copies the writer publishes in place of this node
 
+    /// A copy with what is given changed; it shares this node's retrieval
+    /// mark unless given another.
     func copy(
         run: TokenRun? = nil, children: ChildList? = nil, versionRank: Int64? = nil,
-        stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil, retrieved: Bool? = nil
+        stamp: UInt64? = nil, isTerminal: Bool? = nil, lastUsed: UInt64? = nil, retrieval: RetrievalMark? = nil
     ) -> Node {
         Node(
             run: run ?? self.run, children: children ?? self.children, versionRank: versionRank ?? self.versionRank,
             origin: origin, stamp: stamp ?? self.stamp, isTerminal: isTerminal ?? self.isTerminal,
-            lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed),
-            retrieved: retrieved ?? self.retrieved.load(ordering: .relaxed))
+            lastUsed: lastUsed ?? self.lastUsed.load(ordering: .relaxed), retrieval: retrieval ?? self.retrieval)
     }
 
     /// How many tokens of the run from `index` on (at most `limit`) are the
@@ -111,7 +119,14 @@ final class Node: Sendable {
         heapObjectBytes(
             properties: MemoryLayout<TokenRun>.size + MemoryLayout<ChildList>.size
                 + MemoryLayout<TokenOrigin>.size + MemoryLayout<Int64>.size
-                + MemoryLayout<UInt64>.size * 3)  // stamp, lastUsed, and textCount with isTerminal and retrieved
-            + children.allocatedBytes + run.allocatedBytes + origin.heapBytes
+                + MemoryLayout<UInt64>.size * 3  // stamp, lastUsed, and textCount with isTerminal
+                + MemoryLayout<RetrievalMark?>.size)
+            + copiedBytes + run.allocatedBytes + origin.heapBytes
+    }
+
+    /// Heap bytes a copy keeping the run and origin may not share with this
+    /// node: its child list, and its retrieval mark.
+    var copiedBytes: Int {
+        children.allocatedBytes + (retrieval == nil ? 0 : RetrievalMark.footprint)
     }
 }

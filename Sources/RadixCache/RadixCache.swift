@@ -28,7 +28,7 @@ import Synchronization
 ///
 /// ## Concurrency
 ///
-/// One writer at a time calls `insert` and `insertIfQuick` (the router's
+/// One writer at a time calls `insert` (the router's
 /// writer thread, or its event loop while that thread is idle, handing over
 /// through a lock); any thread calls `match` and `statistics`, lock-free,
 /// never waiting for the writer. The single-writer rule is the caller's to
@@ -90,7 +90,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private let vocabulary: SharedTokenBytes
     private let published: SnapshotCell<Snapshot>
     private let lookups = LookupCounters()
-    /// Whether a writer is inside `insert` or `insertIfQuick` (debug builds).
+    /// Whether a writer is inside `insert` (debug builds).
     private let writing = Atomic<Bool>(false)
     // Writer only.
     private var newest: Snapshot
@@ -112,47 +112,38 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     /// new ones come from an unnamed generation of `weightVersion`), and how many of
     /// the last tokens are the generation's tail. Writer only.
     ///
+    /// `onlyIfQuick`, for a writer that must not stall (the event loop,
+    /// while the writer thread is idle): the insert gives up, throwing
+    /// `wouldNotBeQuick` with the cache unchanged, where it would split a
+    /// run of more than `quickSplitLimit` tokens, or evict, or where the
+    /// replaced versions its publication frees may be large (see
+    /// `SnapshotCell.mayFreeSlowly`). Its work otherwise grows with the
+    /// trajectory: the caller bounds that.
+    ///
     /// Throws if the lengths differ, the tokens do not spell the text, or
     /// there is no room for it (see `Configuration.keepsUnretrieved`).
     public func insert(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
-        originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
+        originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, onlyIfQuick: Bool = false
     ) throws(RadixCacheError) {
         try asOnlyWriter { () throws(RadixCacheError) in
+            // A full cache would have every insert evict (or be refused): give
+            // up before the work rather than after it.
+            if onlyIfQuick,
+                published.mayFreeSlowly || mayGoOverBudget(addingTokens: tokens.count, textBytes: text.utf8.count)
+            {
+                throw .wouldNotBeQuick
+            }
             let trajectory = try Trajectory(
                 text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
                 originRuns: originRuns, tailCount: tailCount)
-            let stored = try store(trajectory, quickly: false)
-            assert(stored, "an insert not asked to be quick stores or throws")
+            try store(consume trajectory, quickly: onlyIfQuick)
         }
     }
 
     /// Runs longer than this make an insert slow: splitting one copies it
     /// (a 100K-token conversation), and so does freeing it later.
     static let quickSplitLimit = 1024
-
-    /// Inserts as `insert` does if that is quick, for a writer that must not
-    /// stall (the event loop, while the writer thread is idle); returns
-    /// false, the cache unchanged, where it would not be: where the insert
-    /// would split a run of more than `quickSplitLimit` tokens, or evict,
-    /// or where the replaced versions its publication frees may be large
-    /// (see `SnapshotCell.mayFreeSlowly`). Its work otherwise grows with the
-    /// trajectory: the caller bounds that. Throws as `insert` does.
-    public func insertIfQuick(
-        text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], weightVersion: String,
-        originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
-    ) throws(RadixCacheError) -> Bool {
-        try asOnlyWriter { () throws(RadixCacheError) -> Bool in
-            guard !published.mayFreeSlowly else { return false }
-            let trajectory = try Trajectory(
-                text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-                originRuns: originRuns, tailCount: tailCount)
-            // A full cache would have every insert evict (or be refused): give
-            // up before the work rather than after it.
-            guard !mayGoOverBudget(adding: trajectory) else { return false }
-            return try store(trajectory, quickly: true)
-        }
-    }
 
     /// Runs `body`, a writer's; in debug builds, stops the process if
     /// another writer is inside meanwhile (the caller broke the
@@ -166,20 +157,24 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         return try body()
     }
 
-    /// Whether storing `trajectory` could take the cache over a budget,
+    /// Whether storing a trajectory could take the cache over a budget,
     /// counting all of it as new, at twice its bytes and 4 KB for its nodes
     /// (a generous estimate: the insert checks again).
-    private func mayGoOverBudget(adding trajectory: Trajectory) -> Bool {
+    private func mayGoOverBudget(addingTokens tokens: Int, textBytes: Int) -> Bool {
         let ledger = newest.ledger
-        return ledger.tokens + trajectory.count > configuration.maxTokens
-            || ledger.bytes + 16 * trajectory.count + trajectory.text.count + 4096 > configuration.maxBytes
+        return ledger.tokens + tokens > configuration.maxTokens
+            || ledger.bytes + 16 * tokens + textBytes + 4096 > configuration.maxBytes
     }
 
-    /// Stores `trajectory`; false if asked to be `quickly` and it would not be.
-    private func store(_ trajectory: Trajectory, quickly: Bool) throws(RadixCacheError) -> Bool {
+    /// Stores `trajectory`; throws `wouldNotBeQuick`, the cache unchanged,
+    /// if asked to be `quickly` and it would not be.
+    /// Consumes `trajectory`: the insertion spells it in place, and a copy
+    /// left here would make it copy the text offsets.
+    private func store(_ trajectory: consuming Trajectory, quickly: Bool) throws(RadixCacheError) {
         let stamp = newest.clock + 1
+        let rank = trajectory.version.rank
         var insertion = TreeInsertion(
-            trajectory: trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
+            trajectory: consume trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
             splitLimit: quickly ? Self.quickSplitLimit : nil)
         var root: Node
         do {
@@ -187,12 +182,12 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         } catch {
             switch error {
             case .refused(let refusal): throw refusal
-            case .wouldSplitLongRun: return false
+            case .wouldSplitLongRun: throw .wouldNotBeQuick
             }
         }
         var ledger = insertion.ledger
-        if quickly, isOverBudget(ledger) { return false }
-        newestRank = max(newestRank, trajectory.version.rank)
+        if quickly, isOverBudget(ledger) { throw .wouldNotBeQuick }
+        newestRank = max(newestRank, rank)
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {
             var eviction = evicting(ledger: ledger, protectedStamp: stamp)
@@ -205,7 +200,6 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         let evicted = evictedNodes > newest.evictedNodes
         newest = Snapshot(root: root, ledger: ledger, clock: stamp, evictedNodes: evictedNodes, evictedTokens: evictedTokens)
         published.publish(newest, replacedIsLarge: evicted || insertion.splitLongRun)
-        return true
     }
 
     private func isOverBudget(_ ledger: Ledger) -> Bool {
@@ -274,7 +268,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
                 search.bestLastNode?._withUnsafeGuaranteedRef { node in
                     node.markUsed(Node.usedByReader(after: snapshot.clock))
                     if options.marksRetrieved, node.isTerminal, search.best?.lastNodeTokenCount == node.run.count {
-                        node.retrieved.store(true, ordering: .relaxed)
+                        node.markRetrieved()
                     }
                 }
                 return RadixMatch(search)

@@ -1,6 +1,7 @@
 /// Why an insert was refused: the trajectory is not stored. Only
 /// `fullOfUnretrievedTrajectories` may change the cache (it evicts what
-/// may be evicted); the others leave it as it was.
+/// may be evicted); the others leave it as it was. `wouldNotBeQuick`
+/// refuses nothing for good: the insert, asked to be quick, was not done.
 public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
     /// A trajectory needs at least one token.
     case emptyTrajectory
@@ -22,6 +23,9 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
     /// Over budget, with only trajectories that must be kept (not yet
     /// retrieved, and not stale) left to evict: the new one is not stored.
     case fullOfUnretrievedTrajectories(bytes: Int, tokens: Int)
+    /// Asked to be quick (`onlyIfQuick`), the insert would not be: a writer
+    /// that may stall is to store it.
+    case wouldNotBeQuick
 
     public var description: String {
         switch self {
@@ -43,6 +47,8 @@ public enum RadixCacheError: Error, Equatable, CustomStringConvertible {
             "a tail of \(tailCount) tokens does not fit \(tokens) tokens, or holds prompt tokens"
         case let .fullOfUnretrievedTrajectories(bytes, tokens):
             "the cache is full (\(tokens) tokens, \(bytes) bytes) of trajectories not yet retrieved and not stale"
+        case .wouldNotBeQuick:
+            "the insert would not be quick (a long run split, an eviction, or a large version to free)"
         }
     }
 }

@@ -35,7 +35,7 @@ struct TreeInsertion {
         let touched = node.copy(
             children: children, versionRank: max(node.versionRank, trajectory.version.rank), stamp: stamp,
             isTerminal: node.isTerminal || endsHere, lastUsed: Node.usedByInsert(stamp),
-            retrieved: endsHere && !node.isTerminal ? false : nil)
+            retrieval: endsHere && !node.isTerminal ? RetrievalMark() : nil)
         ledger.replace(node, withCopy: touched)
         return touched
     }

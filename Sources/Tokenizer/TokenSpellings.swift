@@ -52,6 +52,21 @@ struct TokenSpellings: Sendable {
         return try arena.withUnsafeBytes { try body(UnsafeRawBufferPointer(start: $0.baseAddress! + start, count: end - start)) }
     }
 
+    /// How many bytes `id` spells if `text` starts with them; nil if it
+    /// does not, or if the id spells nothing. Byte by byte where they lie:
+    /// tokens are a few bytes long, and a radix-cache insert asks this of
+    /// every token it has not stored yet.
+    @inlinable
+    func spelledLength(of id: TokenID, at text: UnsafeRawBufferPointer) -> Int? {
+        guard isKnown(id) else { return nil }
+        let start = Int(offsets[Int(id)]), count = Int(offsets[Int(id) + 1]) - start
+        guard count > 0, count <= text.count else { return nil }
+        return arena.withUnsafeBufferPointer { arena in
+            for offset in 0..<count where arena[start + offset] != text[offset] { return nil }
+            return count
+        }
+    }
+
     func byteCount(of id: TokenID) -> Int {
         isKnown(id) ? Int(offsets[Int(id) + 1] - offsets[Int(id)]) : 0
     }

@@ -160,6 +160,13 @@ public final class Tokenizer: Sendable {
         try spellings.withBytes(of: id, body)
     }
 
+    /// How many bytes `id` spells if `text` starts with them; nil if it
+    /// does not, or if `id` spells nothing (unknown ids included).
+    @inlinable
+    public func spelledLength(of id: TokenID, at text: UnsafeRawBufferPointer) -> Int? {
+        spellings.spelledLength(of: id, at: text)
+    }
+
     /// Number of bytes `bytes(of:)` would return (0 for unknown ids).
     public func byteLength(of id: TokenID) -> Int {
         spellings.byteCount(of: id)

@@ -28,6 +28,43 @@ import Testing
         }
     }
 
+    /// Plain digits for a 32-bit integer are read; anything else is left
+    /// unread for the caller's general path, which reads it as before
+    /// (and refuses `01`, as `parse` does).
+    @Test func plainUInt32sAreReadAndOtherValuesLeft() throws {
+        let cases: [(String, UInt32?)] = [
+            ("0", 0), ("7", 7), (" 220 ", 220), ("151645", 151_645), ("4294967295", UInt32.max), ("4294967296", nil),
+            ("12345678901", nil), ("01", nil), ("-1", nil), ("12.5", nil), ("1e2", nil), ("1E2", nil), ("null", nil),
+            ("\"7\"", nil), ("[7]", nil),
+        ]
+        for (document, expected) in cases {
+            var value: UInt32?, unreadAt = -1
+            let parsed = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                        let start = parser.offset
+                        value = try parser.readPlainUInt32IfAny()
+                        if value == nil {
+                            unreadAt = parser.offset - start
+                            try parser.skipValue()
+                        }
+                    }
+                }
+            }
+            #expect(value == expected, "\(document)")
+            if value == nil { #expect(unreadAt == document.prefix { $0 == " " }.count, "\(document): nothing read") }
+            #expect(((try? parsed.get()) != nil) == ((try? JSONParser.parse(document)) != nil), "\(document)")
+        }
+    }
+
+    @Test func nullIsSkippedAndItsMisspellingsRefused() {
+        for document in ["null", " null ", "[null,null]", #"{"a":null}"#, "nul", "nulL", "[null", "nullnull", "[nul]"] {
+            let parses = (try? JSONParser.parse(document)) != nil
+            let skips = (try? skipped(document)) != nil
+            #expect(parses == skips, "\(document)")
+        }
+    }
+
     @Test func numbersReadAsTheNearestDouble() throws {
         var spellings = [
             "0", "-0", "-0.0", "1", "0.1", "-0.05", "-1.25e-3", "1E400", "-0.30000000000000004", "123456789012345",

@@ -1,7 +1,7 @@
 import Testing
 @testable import RadixCache
 
-/// `insertIfQuick`: what the event loop stores itself while the cache's
+/// `insert(onlyIfQuick: true)`: what the event loop stores itself while the cache's
 /// writer thread is idle. It stores as `insert` does, or gives up with the
 /// cache unchanged where `insert` would split a long run, evict, or free a
 /// large replaced version.
@@ -12,11 +12,17 @@ import Testing
         RadixCache(configuration: .init(maxTokens: maxTokens, keepsUnretrieved: false), tokenBytes: vocabulary)
     }
 
+    /// Whether it was stored; false when the cache would not be quick.
     func insertIfQuick(_ text: String, into cache: RadixCache, generatedFrom: Int = 0) throws(RadixCacheError) -> Bool {
         let tokens = vocabulary.bytewise(text)
-        return try cache.insertIfQuick(
-            text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0 + 1) / 8 },
-            lossMask: tokens.indices.map { $0 >= generatedFrom ? 1 : 0 }, weightVersion: "1")
+        do {
+            try cache.insert(
+                text: text, tokens: tokens, logprobs: tokens.indices.map { -Double($0 + 1) / 8 },
+                lossMask: tokens.indices.map { $0 >= generatedFrom ? 1 : 0 }, weightVersion: "1", onlyIfQuick: true)
+            return true
+        } catch .wouldNotBeQuick {
+            return false
+        }
     }
 
     func insert(_ text: String, into cache: RadixCache, generatedFrom: Int = 0) throws {
@@ -85,8 +91,9 @@ import Testing
     @Test func refusesWhatAnInsertRefuses() {
         let cache = cache()
         #expect(throws: RadixCacheError.textNotCovered(spelledBytes: 2, textBytes: 3)) {
-            try cache.insertIfQuick(
-                text: "abc", tokens: vocabulary.bytewise("ab"), logprobs: [0, 0], lossMask: [0, 0], weightVersion: "1")
+            try cache.insert(
+                text: "abc", tokens: vocabulary.bytewise("ab"), logprobs: [0, 0], lossMask: [0, 0], weightVersion: "1",
+                onlyIfQuick: true)
         }
         #expect(cache.statistics.nodes == 1)
     }

@@ -25,21 +25,21 @@ struct ReferenceModel {
             origins.reduce(into: []) { $0.append($1, count: 1) }
         }
 
-        /// Stores it as the router does: `quickly`, by `insertIfQuick`
-        /// where the cache calls that quick (on the event loop), else by
-        /// `insert` (on the writer thread).
+        /// Stores it as the router does: `quickly`, only if quick where
+        /// the cache calls that quick (on the event loop), else as the
+        /// writer thread does.
         func insert(into cache: RadixCache, quickly: Bool = false) throws {
-            let text = String(decoding: text, as: UTF8.self)
-            if quickly,
-                try cache.insertIfQuick(
-                    text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: version,
-                    originRuns: originRuns, tailCount: tailCount)
-            {
-                return
+            do {
+                try insert(into: cache, onlyIfQuick: quickly)
+            } catch .wouldNotBeQuick {
+                try insert(into: cache, onlyIfQuick: false)
             }
+        }
+
+        private func insert(into cache: RadixCache, onlyIfQuick: Bool) throws(RadixCacheError) {
             try cache.insert(
-                text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: version,
-                originRuns: originRuns, tailCount: tailCount)
+                text: String(decoding: text, as: UTF8.self), tokens: tokens, logprobs: logprobs, lossMask: lossMask,
+                weightVersion: version, originRuns: originRuns, tailCount: tailCount, onlyIfQuick: onlyIfQuick)
         }
 
         /// Whether this trajectory marks token `position` as its tail.

@@ -98,6 +98,36 @@ import Tokenizer
         #expect(tokens.trajectoriesStored == 3)
     }
 
+    /// A short trajectory the cache would not store quickly (it must evict)
+    /// goes to the writer thread as the loop built it, and its completion
+    /// waits for it.
+    @Test func aShortTrajectoryTheCacheDeclinesIsStoredByTheWriter() throws {
+        let tokenizer = try Self.tokenizer.get()
+        let loop = EventLoop()
+        let tokens = TokenCache(
+            tokenizer: tokenizer, configuration: .init(maxTokens: 40, keepsUnretrieved: false), loop: loop,
+            logger: Logger(label: "token-cache-hand-off"))
+        var completed: [String] = []
+        func store(_ name: String) throws {
+            let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
+            let answer = String(repeating: " word", count: 20) + "."
+            let ids = tokenizer.encode(answer)
+            let output = try #require(
+                try GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: ids.map { _ in -0.25 })).first ?? nil)
+            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed.append(name) }
+        }
+        try store("first")
+        #expect(completed == ["first"])  // on the loop: it fits
+        try store("second")
+        #expect(completed == ["first"])  // it evicts: the writer stores it
+        loop.run()
+        #expect(completed == ["first", "second"])
+        #expect(tokens.trajectoriesStored == 2 && tokens.trajectoriesNotStored.isEmpty)
+        #expect(tokens.cache.statistics.evictedNodes > 0)
+        let found = tokens.cache.match("second: " + String(repeating: " word", count: 20) + ".")
+        #expect(found.logprobs.suffix(3).allSatisfy { $0 == -0.25 })
+    }
+
     @Test func conversationsStoredByTheLoopAndTheWriterComeBackExactly() throws {
         let tokenizer = try Self.tokenizer.get()
         let loop = EventLoop()

@@ -71,6 +71,24 @@ import Testing
         #expect(qwen.bytes(of: 999_999) == nil)
     }
 
+    /// A token spells the start of a text when the text starts with its
+    /// bytes: the whole token, a longer text, one byte short, one byte off.
+    @Test func spelledLengthIsTheTokensBytesAtTheTextsStart() throws {
+        let qwen = try Fixtures.qwen3.get()
+        func spelled(_ token: TokenID, _ text: [UInt8]) -> Int? {
+            text.withUnsafeBytes { qwen.spelledLength(of: token, at: $0) }
+        }
+        for id in Array(stride(from: 0, to: 151_643, by: 97)) + Array(151_643...151_668) {
+            let token = TokenID(id), bytes = try #require(qwen.bytes(of: token))
+            #expect(spelled(token, bytes) == bytes.count, "id \(id)")
+            #expect(spelled(token, bytes + Array("tail".utf8)) == bytes.count, "id \(id)")
+            #expect(spelled(token, Array(bytes.dropLast())) == nil, "id \(id)")
+            #expect(spelled(token, bytes.dropLast() + [bytes.last! ^ 1]) == nil, "id \(id)")
+        }
+        #expect(spelled(999_999, Array("any".utf8)) == nil)
+        #expect(spelled(220, []) == nil)
+    }
+
     @Test func concurrentEncodingAgreesWithSequential() async throws {
         let tokenizer = try Fixtures.qwen3.get()
         let texts = Array(try Fixtures.corpus().suffix(400))

@@ -59,16 +59,18 @@ public final class TokenCache {
         _ items: [(prompt: PromptRecord, output: GeneratedOutput?, rid: String?)], servedBy worker: Worker?,
         recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void
     ) {
-        var trajectories: [GeneratedTrajectory] = []
-        for item in items {
-            guard let output = item.output else {
+        // Finished items (an unfinished one is not stored) by index, with
+        // their generation names: prompts are read in place, as copying one
+        // retains each of its arrays.
+        var finished: [(index: Int, output: GeneratedOutput, generation: String)] = []
+        for index in items.indices {
+            guard let output = items[index].output else {
                 trajectoriesNotStored[.unfinished, default: 0] += 1
                 continue
             }
-            let generation = item.rid ?? output.workerID ?? nextUnnamedGeneration()
-            trajectories.append(GeneratedTrajectory(prompt: item.prompt, output: output, generation: generation))
+            finished.append((index, output, items[index].rid ?? output.workerID ?? nextUnnamedGeneration()))
         }
-        guard !trajectories.isEmpty else { return completion() }
+        guard !finished.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
         // Hashing the stored text costs about as much as a short insert:
         // only cache-aware routing needs it.
@@ -79,34 +81,50 @@ public final class TokenCache {
         // queued: no insert can run beside this one), the loop stores a
         // short trajectory itself when the cache can do it quickly: no long
         // run split, no eviction, nothing large left to free (a split
-        // 100K-token run, an eviction). The rest, in order, goes to the writer.
+        // 100K-token run, an eviction). The rest, in order, goes to the
+        // writer, which also builds their arrays (long ones are costly);
+        // one the loop built and the cache declined goes as it is.
         var results: [Result<UInt64?, RadixCacheError>] = []
-        var rest = trajectories[...]
+        var rest = finished[...]
+        var declined: GeneratedTrajectory?
         if writer.queuedCount == 0 {
-            while let next = rest.first, next.prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit,
-                let result = Self.insert(next, into: cache, tokenizer: tokenizer, quickly: true, recordsAffinity)
+            while declined == nil, let next = rest.first,
+                items[next.index].prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit
             {
-                results.append(result)
                 rest.removeFirst()
+                let trajectory = GeneratedTrajectory(
+                    prompt: items[next.index].prompt, output: next.output, generation: next.generation, tokenizer: tokenizer)
+                let result = Self.insert(trajectory, into: cache, onlyIfQuick: true, recordsAffinity)
+                if case .failure(.wouldNotBeQuick) = result { declined = trajectory } else { results.append(result) }
             }
         }
-        guard !rest.isEmpty else { return finishStoring(results, servedBy: worker, recordingIn: affinity, completion) }
-        let queued = Array(rest)
+        guard declined != nil || !rest.isEmpty else {
+            return finishStoring(results, servedBy: worker, recordingIn: affinity, completion)
+        }
+        let queued = Array(rest), declinedOnTheLoop = declined
         writer.submit(
-            { queued.map { Self.insert($0, into: cache, tokenizer: tokenizer, quickly: false, recordsAffinity)! } },
+            {
+                let first = declinedOnTheLoop.map { [Self.insert($0, into: cache, onlyIfQuick: false, recordsAffinity)] } ?? []
+                return first
+                    + queued.map {
+                        let trajectory = GeneratedTrajectory(
+                            prompt: items[$0.index].prompt, output: $0.output, generation: $0.generation,
+                            tokenizer: tokenizer)
+                        return Self.insert(trajectory, into: cache, onlyIfQuick: false, recordsAffinity)
+                    }
+            },
             then: { [self] written in
                 finishStoring(results + written, servedBy: worker, recordingIn: affinity, completion)
             })
     }
 
-    /// Stores one trajectory; returns its affinity key when `recordsAffinity`,
-    /// or nil when asked to be `quickly` and the cache would not be quick.
+    /// Stores one trajectory; returns its affinity key when `recordsAffinity`.
     private static func insert(
-        _ trajectory: GeneratedTrajectory, into cache: RadixCache, tokenizer: Tokenizer, quickly: Bool,
-        _ recordsAffinity: Bool
-    ) -> Result<UInt64?, RadixCacheError>? {
+        _ trajectory: GeneratedTrajectory, into cache: RadixCache, onlyIfQuick: Bool, _ recordsAffinity: Bool
+    ) -> Result<UInt64?, RadixCacheError> {
         do {
-            guard var text = try trajectory.insert(into: cache, tokenizer: tokenizer, quickly: quickly) else { return nil }
+            try trajectory.insert(into: cache, onlyIfQuick: onlyIfQuick)
+            var text = trajectory.text
             return .success(recordsAffinity ? text.withUTF8 { WorkerAffinity.key($0) } : nil)
         } catch {
             return .failure(error)

@@ -9,10 +9,10 @@ struct TokenizerBytes: TokenBytes {
         try tokenizer.withBytes(of: token, body)
     }
 
-    /// Specialized here: through the protocol's generic `withBytes` each
+    /// The tokenizer's own: through the protocol's generic `withBytes` each
     /// call would cost several times the lookup.
     func spelledLength(of token: UInt32, at text: UnsafeRawBufferPointer) -> Int? {
-        tokenizer.withBytes(of: token) { $0.spells(at: text) }
+        tokenizer.spelledLength(of: token, at: text)
     }
 
     /// Special tokens (BOS a tokenizer adds, a stop token the worker's text

@@ -149,6 +149,7 @@ private func readList<Item>(
 /// A list of token ids; nil (the value skipped) for anything else.
 private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -> [UInt32]? {
     try readList(&parser) { (parser) throws(JSONParser.Error) -> UInt32? in
+        if let id = try parser.readPlainUInt32IfAny() { return id }
         guard try parser.nextKind() == .number else {
             try parser.skipValue()
             return nil
