@@ -34,7 +34,7 @@ final class LabeledHistograms {
 
     /// Drops the series of every label value but `kept` (workers that left).
     func removeAll(except kept: Set<String>) {
-        _ = histograms.removeAll(where: { !kept.contains($0) })
+        histograms.removeAll(where: { !kept.contains($0) })
     }
 
     /// Appends the family: its help and type, then each series in the
