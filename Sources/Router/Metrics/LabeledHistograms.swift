@@ -50,7 +50,7 @@ final class LabeledHistograms {
     }
 
     /// A label value in the text format: backslash, quote and line feed escaped.
-    static func escapedLabelValue(_ value: String) -> String {
+    private static func escapedLabelValue(_ value: String) -> String {
         var escaped = ""
         for character in value.unicodeScalars {
             switch character {
