@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(
             name: "RouterTests",
             dependencies: ["TestSupport", "Router", "Tokenizer", .product(name: "Prometheus", package: "swift-prometheus")]),
-        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient", "EventLoop"]),
+        .testTarget(name: "WorkerClientTests", dependencies: ["WorkerClient", "EventLoop", "TestSupport"]),
         .testTarget(name: "JSONTests", dependencies: ["JSON"]),
         .testTarget(name: "RadixCacheTests", dependencies: ["RadixCache", "TestSupport"]),
         .testTarget(name: "TokenizerTests", dependencies: ["Tokenizer", "TestSupport"]),

@@ -18,6 +18,14 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
             return valueStart..<valueStart + Int(valueLength)
         }
         var lineRange: Range<Int> { Int(start)..<Int(start + nameLength + valueLength) + 4 }
+
+        /// Whether its name, in `bytes`, is `name` (ASCII case ignored). A
+        /// name of another length is told apart by the length alone, before
+        /// any slice of `bytes` is made: most lookups pass most fields so.
+        @inline(__always)
+        func isNamed(_ name: UnsafeBufferPointer<UInt8>, in bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+            Int(nameLength) == name.count && sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[nameRange]), name)
+        }
     }
 
     /// Every line ever added; a removed field's line stays, unreferenced.
@@ -69,10 +77,7 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         named.bytes = bytes
         name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                for field in fields
-                where Int(field.nameLength) == name.count
-                    && sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
-                {
+                for field in fields where field.isNamed(name, in: bytes) {
                     named.fields.append(field)
                 }
             }
@@ -105,12 +110,8 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         var name = name
         return name.withUTF8 { name in
             bytes.withUnsafeBufferPointer { bytes in
-                for field in fields where Int(field.nameLength) == name.count {
-                    if sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name),
-                        UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate)
-                    {
-                        return true
-                    }
+                for field in fields where field.isNamed(name, in: bytes) {
+                    if UnsafeBufferPointer(rebasing: bytes[field.valueRange]).containsListElement(where: predicate) { return true }
                 }
                 return false
             }
@@ -176,15 +177,12 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
     func value(at index: Int) -> String { String(decoding: bytes[fields[index].valueRange], as: UTF8.self) }
 
     private func hasName(_ name: UnsafeBufferPointer<UInt8>, at index: Int) -> Bool {
-        bytes.withUnsafeBufferPointer { sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: $0[fields[index].nameRange]), name) }
+        bytes.withUnsafeBufferPointer { fields[index].isNamed(name, in: $0) }
     }
 
     private func firstIndex(named name: UnsafeBufferPointer<UInt8>) -> Int? {
         bytes.withUnsafeBufferPointer { bytes in
-            fields.firstIndex { field in
-                Int(field.nameLength) == name.count
-                    && sameBytesIgnoringASCIICase(UnsafeBufferPointer(rebasing: bytes[field.nameRange]), name)
-            }
+            fields.firstIndex { $0.isNamed(name, in: bytes) }
         }
     }
 }

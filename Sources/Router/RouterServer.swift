@@ -235,10 +235,7 @@ enum Route: String, CaseIterable {
     }
 
     /// Every route's own path, as bytes.
-    private static let paths: [(bytes: [UInt8], route: Route)] = [
-        Route.addWorker, .removeWorker, .listWorkers, .workers, .abortRequest, .retrieveFromText, .metrics, .health,
-        .liveness, .readiness,
-    ].map { (Array("/\($0.rawValue)".utf8), $0) }
+    private static let paths: [(bytes: [UInt8], route: Route)] = allCases.map { (Array("/\($0.rawValue)".utf8), $0) }
 
     /// Bit n set: some route's path is n bytes long. Most proxied paths are
     /// told apart by their length alone.

@@ -84,11 +84,14 @@ import Testing
     }
 
     @Test func fieldsNamedOneNameAreTakenApartFromTheRest() {
-        let headers: HTTPHeaders = [("Host", "h"), ("X-Request-ID", "a"), ("B", "2"), ("x-request-id", "b")]
+        let headers: HTTPHeaders = [
+            ("Host", "h"), ("X-Request-ID", "a"), ("X-Request-IDs", "c"), ("B", "2"), ("x-request-id", "b"), ("X-Request", "d"),
+        ]
         let named = headers.fields(named: "x-request-id")
         #expect(lines(named) == "X-Request-ID: a\r\nx-request-id: b\r\n")
         #expect(headers.fields(named: "missing").isEmpty)
-        #expect(lines(headers) == "Host: h\r\nX-Request-ID: a\r\nB: 2\r\nx-request-id: b\r\n")
+        #expect(lines(headers.fields(named: "x-request")) == "X-Request: d\r\n")
+        #expect(lines(headers) == "Host: h\r\nX-Request-ID: a\r\nX-Request-IDs: c\r\nB: 2\r\nx-request-id: b\r\nX-Request: d\r\n")
     }
 
     @Test func listValuesAreSearchedByWholeElement() {

@@ -119,4 +119,27 @@ import TestSupport
         #expect(try httpRequest("GET", port: port, path: "/health").status == 200)
         _ = process
     }
+
+    /// With keys, each request's route is found at its head and goes with
+    /// that request to the handler: on one pipelined connection, a proxied
+    /// path, a probe, the router's own route and the workers API are each
+    /// served as themselves.
+    @Test func pipelinedRequestsEachGoTheirOwnRoute() throws {
+        let mock = try MockWorkerProcess()
+        let (process, port) = try router(mock, ["--api-key", "k"])
+        let connection = try RawHTTPConnection(port: port)
+        let key = "Authorization: Bearer k\r\n"
+        try connection.send(
+            "GET /get_model_info HTTP/1.1\r\nHost: x\r\n\(key)\r\n" + "GET /health HTTP/1.1\r\nHost: x\r\n\r\n"
+                + "GET /list_workers HTTP/1.1\r\nHost: x\r\n\(key)\r\n" + "GET /workers HTTP/1.1\r\nHost: x\r\n\(key)\r\n")
+        let proxied = try connection.readResponse()
+        #expect(proxied.status == 200, "\(proxied.text)")
+        #expect(proxied.text.contains("model_path"), "\(proxied.text)")
+        #expect(try connection.readResponse().text == #"{"status":"ok"}"#)
+        let list = try connection.readResponse().text
+        #expect(list.contains(#""urls""#) && list.contains(mock.url), "\(list)")
+        let workers = try connection.readResponse().text
+        #expect(workers.contains(#""workers""#) && workers.contains(mock.url), "\(workers)")
+        withExtendedLifetime(process) {}
+    }
 }

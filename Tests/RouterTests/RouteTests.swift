@@ -4,11 +4,15 @@ import Testing
 /// Which of the router's own routes a path names (the rest is proxied).
 @Suite struct RouteTests {
     @Test func everyRouteIsFoundByItsPath() {
-        let routes: [Route] = [
-            .addWorker, .removeWorker, .listWorkers, .workers, .abortRequest, .retrieveFromText, .metrics, .health,
-            .liveness, .readiness,
-        ]
-        for route in routes { #expect(Route(path: "/\(route.rawValue)"[...]) == route) }
+        for route in Route.allCases { #expect(Route(path: "/\(route.rawValue)"[...]) == route) }
+    }
+
+    /// What the head check hands to the handler with keys set
+    /// (`HTTPRequest.classification`) gives back the route it was made of.
+    @Test func everyRouteComesBackFromItsClassification() {
+        for route in Route.allCases { #expect(Route(classification: Route.classification(of: route)) == route) }
+        #expect(Route(classification: Route.classification(of: nil)) == nil)
+        #expect(Route(classification: Route.allCases.count) == nil)
     }
 
     @Test func aWorkerItemIsTheWorkersRoute() {

@@ -18,14 +18,8 @@ struct LabelTable<Series> {
         entries.append((value, series))
     }
 
-    /// Removes the values `isRemoved` accepts; returns their series.
-    mutating func removeAll(where isRemoved: (String) -> Bool) -> [Series] {
-        var removed: [Series] = []
-        entries.removeAll { entry in
-            guard isRemoved(entry.value) else { return false }
-            removed.append(entry.series)
-            return true
-        }
-        return removed
+    /// Removes the values `isRemoved` accepts, with their series.
+    mutating func removeAll(where isRemoved: (String) -> Bool) {
+        entries.removeAll { isRemoved($0.value) }
     }
 }

@@ -34,7 +34,7 @@ final class LabeledHistograms {
 
     /// Drops the series of every label value but `kept` (workers that left).
     func removeAll(except kept: Set<String>) {
-        _ = histograms.removeAll(where: { !kept.contains($0) })
+        histograms.removeAll(where: { !kept.contains($0) })
     }
 
     /// Appends the family: its help and type, then each series in the
@@ -50,7 +50,7 @@ final class LabeledHistograms {
     }
 
     /// A label value in the text format: backslash, quote and line feed escaped.
-    static func escapedLabelValue(_ value: String) -> String {
+    private static func escapedLabelValue(_ value: String) -> String {
         var escaped = ""
         for character in value.unicodeScalars {
             switch character {

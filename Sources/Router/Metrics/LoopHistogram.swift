@@ -4,11 +4,11 @@
 /// the value falls in, about 430 instructions, and a proxied request
 /// records two. The cumulative counts are added up when scraped.
 final class LoopHistogram {
-    let upperBounds: [Double]
+    private let upperBounds: [Double]
     /// Observations per bucket, not cumulative; the last one is `+Inf`'s.
     @exclusivity(unchecked) private var counts: [Int]
-    @exclusivity(unchecked) private(set) var sum = 0.0
-    @exclusivity(unchecked) private(set) var count = 0
+    @exclusivity(unchecked) private var sum = 0.0
+    @exclusivity(unchecked) private var count = 0
 
     init(upperBounds: [Double]) {
         self.upperBounds = upperBounds
@@ -26,18 +26,17 @@ final class LoopHistogram {
     }
 
     /// Appends the series' lines in Prometheus's text format, `labels`
-    /// (already spelled, `name="value"`) on each: a `_bucket` line per
-    /// bound with its cumulative count, then `+Inf`, `_sum` and `_count`.
+    /// (already spelled, `name="value"`; every series has its label) on
+    /// each: a `_bucket` line per bound with its cumulative count, then
+    /// `+Inf`, `_sum` and `_count`.
     func emit(name: String, labels: String, into text: inout String) {
-        let labelPrefix = labels.isEmpty ? "" : labels + ","
-        let labelSet = labels.isEmpty ? " " : "{\(labels)} "
         var cumulative = 0
         for (bound, bucketCount) in zip(upperBounds, counts) {
             cumulative += bucketCount
-            text += "\(name)_bucket{\(labelPrefix)le=\"\(bound)\"} \(cumulative)\n"
+            text += "\(name)_bucket{\(labels),le=\"\(bound)\"} \(cumulative)\n"
         }
-        text += "\(name)_bucket{\(labelPrefix)le=\"+Inf\"} \(count)\n"
-        text += "\(name)_sum\(labelSet)\(sum)\n"
-        text += "\(name)_count\(labelSet)\(count)\n"
+        text += "\(name)_bucket{\(labels),le=\"+Inf\"} \(count)\n"
+        text += "\(name)_sum{\(labels)} \(sum)\n"
+        text += "\(name)_count{\(labels)} \(count)\n"
     }
 }
