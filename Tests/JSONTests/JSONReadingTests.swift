@@ -35,7 +35,8 @@ import Testing
         let cases: [(String, UInt32?)] = [
             ("0", 0), ("7", 7), (" 220 ", 220), ("151645", 151_645), ("4294967295", UInt32.max), ("4294967296", nil),
             ("12345678901", nil), ("01", nil), ("-1", nil), ("12.5", nil), ("1e2", nil), ("1E2", nil), ("null", nil),
-            ("\"7\"", nil), ("[7]", nil),
+            ("\"7\"", nil), ("[7]", nil), ("-0", nil), ("00", nil), ("0.0", nil), ("0e1", nil), ("1e+3", nil),
+            ("9999999999", nil),
         ]
         for (document, expected) in cases {
             var value: UInt32?, unreadAt = -1

@@ -64,4 +64,36 @@ import Testing
         #expect(try #require(terminalNode(spelling: "aaaa", in: cache.currentSnapshot)).isRetrieved)
         #expect(try !#require(terminalNode(spelling: "aa", in: cache.currentSnapshot)).isRetrieved)
     }
+
+    /// GRPO: two samples of one prompt share the prompt and their first
+    /// generated tokens (a split node). Retrieving one, and evicting it,
+    /// leaves the other protected: its own tail is never evicted silently.
+    @Test func retrievingOneSampleKeepsItsSiblingProtected() throws {
+        let cache = RadixCache(configuration: .init(maxTokens: 14, keepsUnretrieved: true), tokenBytes: vocabulary)
+        try cache.insert("ppppaaaa", vocabulary.bytewise("ppppaaaa"), generatedFrom: 4)
+        try cache.insert("ppppaabb", vocabulary.bytewise("ppppaabb"), generatedFrom: 4)
+        #expect(cache.match("ppppaaaa", options: .retrieval()).tokenCount == 8)
+
+        try insert("zzzzzz", into: cache)
+        #expect(cache.match("ppppaaaa").tokenCount == 6, "the retrieved sample's own tail is evicted")
+        #expect(cache.match("ppppaabb").tokenCount == 8)
+        #expect(try !#require(terminalNode(spelling: "ppppaabb", in: cache.currentSnapshot)).isRetrieved)
+        #expect(throws: RadixCacheError.self) { try insert("yyyyyy", into: cache) }
+        #expect(cache.match("ppppaabb").tokenCount == 8)
+    }
+
+    /// A trainer that retrieves a trajectory which is a prefix of another
+    /// (it ends where a split cut the other's node) marks only its own end;
+    /// a lookup that ends inside a node marks nothing.
+    @Test func retrievingAPrefixLeavesTheLongerTrajectoryUnmarked() throws {
+        let cache = RadixCache(configuration: .init(maxTokens: 100), tokenBytes: vocabulary)
+        try insert("aaaabbbb", into: cache)
+        _ = cache.match("aaaabb", options: .retrieval())
+        #expect(try !#require(terminalNode(spelling: "aaaabbbb", in: cache.currentSnapshot)).isRetrieved)
+
+        try insert("aaaa", into: cache)
+        _ = cache.match("aaaa", options: .retrieval())
+        #expect(try #require(terminalNode(spelling: "aaaa", in: cache.currentSnapshot)).isRetrieved)
+        #expect(try !#require(terminalNode(spelling: "aaaabbbb", in: cache.currentSnapshot)).isRetrieved)
+    }
 }

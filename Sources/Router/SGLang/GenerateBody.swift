@@ -247,8 +247,8 @@ private enum IDsValue {
     ) throws(JSONParser.Error) -> [UInt32] {
         var ids: [UInt32] = []
         while more {
-            if try parser.nextKind() == .number {
-                if let id = plainTokenID(try parser.readNumber()) { ids.append(id) } else if problem == nil { problem = notAnID }
+            if let id = try parser.readPlainUInt32IfAny() {
+                ids.append(id)
             } else {
                 if problem == nil { problem = notAnID }
                 try parser.skipValue()

@@ -158,11 +158,10 @@ private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -
     }
 }
 
-/// A number as a token id: plain digits at once, other spellings by
-/// `JSONValue.intValue`'s rule (`1e2` is 100).
+/// A number not spelled as plain digits (those are read at once) as a token
+/// id, by `JSONValue.intValue`'s rule (`1e2` is 100).
 private func tokenID(_ text: UnsafeRawBufferPointer) -> UInt32? {
-    if let id = plainTokenID(text) { return id }
-    return JSONValue.number(String(decoding: text, as: UTF8.self)).intValue.flatMap(UInt32.init(exactly:))
+    JSONValue.number(String(decoding: text, as: UTF8.self)).intValue.flatMap(UInt32.init(exactly:))
 }
 
 /// The first item of each entry of a list of lists (`[[logprob, id, text], …]`);
