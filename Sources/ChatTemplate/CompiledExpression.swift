@@ -98,11 +98,14 @@ final class AttributeExpression: CompiledExpression {
     let target: CompiledExpression
     let name: Name
     private let loopAttribute: LoopState.Attribute?
+    /// A dict method's name (`items`): never a message's member, so the in-place reads below are skipped.
+    private let isDictAttribute: Bool
 
     init(_ target: CompiledExpression, _ name: Name) {
         self.target = target
         self.name = name
         loopAttribute = LoopState.attribute(named: name.text)
+        isDictAttribute = Methods.isDictAttribute(name.text)
     }
 
     override var foldableOperands: [CompiledExpression]? { [target] }
@@ -116,7 +119,7 @@ final class AttributeExpression: CompiledExpression {
     /// A message's string field is written straight from the request's store.
     override func append(_ interpreter: Interpreter) throws(TemplateError) -> Value? {
         let value = try target.read(interpreter)
-        if case .request(let reference) = value, reference.write(member: name, to: interpreter.output) { return nil }
+        if !isDictAttribute, case .request(let reference) = value, reference.write(member: name, to: interpreter.output) { return nil }
         let field = try attribute(of: value, interpreter).resolved()
         guard case .string(let text) = field else { return field }
         interpreter.write(text)
@@ -127,13 +130,13 @@ final class AttributeExpression: CompiledExpression {
     /// request's store (reading it out retained and released it).
     func isEqual(to literal: String, _ interpreter: Interpreter) throws(TemplateError) -> Bool {
         let value = try target.read(interpreter)
-        if case .request(let reference) = value, let same = reference.member(name, isString: literal) { return same }
+        if !isDictAttribute, case .request(let reference) = value, let same = reference.member(name, isString: literal) { return same }
         return pythonEquals(try attribute(of: value, interpreter), literal: literal)
     }
 
     private func attribute(of value: Value, _ interpreter: Interpreter) throws(TemplateError) -> Value {
         // The common case first: a field of a message, in place.
-        if case .request(let reference) = value, let field = reference.member(name) { return field }
+        if !isDictAttribute, case .request(let reference) = value, let field = reference.member(name) { return field }
         if let loopAttribute, case .loop(let loop) = value { return loop.value(of: loopAttribute) }
         return try interpreter.attribute(of: value, name)
     }
