@@ -105,7 +105,7 @@ final class AttributeExpression: CompiledExpression {
         self.target = target
         self.name = name
         loopAttribute = LoopState.attribute(named: name.text)
-        isDictAttribute = Methods.isDictAttribute(name.text)
+        isDictAttribute = Methods.isDictAttribute(name)
     }
 
     override var foldableOperands: [CompiledExpression]? { [target] }

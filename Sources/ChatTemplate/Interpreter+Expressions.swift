@@ -15,7 +15,7 @@ extension Interpreter {
     }
 
     func attribute(of value: Value, _ name: Name) throws(TemplateError) -> Value {
-        if Methods.isDictAttribute(name.text), Self.isDict(value) { return Methods.dictAttribute(name.text, of: value) }
+        if Self.isDict(value), Methods.isDictAttribute(name) { return Methods.dictAttribute(name.text, of: value) }
         switch value {
         case .undefined(let undefined):
             throw .render(undefined.message)

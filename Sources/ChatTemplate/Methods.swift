@@ -21,11 +21,14 @@ enum Methods {
     /// Python dict's own attributes. jinja2 reads `d.name` as an attribute
     /// before a member, so one of these is the method even where the dict has
     /// a member of that name (a JSON schema's `items`).
-    private static let dictAttributes: Set<String> = [
+    /// By their keys (`Name.key`): a few integer compares, no hashing of the name.
+    private static let dictAttributes = [
         "clear", "copy", "fromkeys", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values",
-    ]
+    ].map(Name.init)
 
-    static func isDictAttribute(_ name: String) -> Bool { dictAttributes.contains(name) }
+    static func isDictAttribute(_ name: Name) -> Bool {
+        dictAttributes.contains { $0.key == name.key && (Name.keyIsExact(name.key) || sameBytes($0.text, name.text)) }
+    }
 
     /// `dict.name` for one of `dictAttributes`: the bound method, or the
     /// sandbox's undefined for one that changes the dict.
