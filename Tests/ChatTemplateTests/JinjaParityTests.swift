@@ -43,6 +43,8 @@ import Testing
                 "{% for m in messages %}{{ m.pop is defined }} {{ m.keys is callable }} {{ m['items'].type }} {{ m.get('pop') }} {{ m.role }};{% endfor %}",
                 "{% set d = {'items': 1, 'copy': 2, 'update': 3} %}{{ d.items is callable }} {{ d.copy is callable }} {{ d.update is defined }} {{ d['items'] }}",
                 "{% for m in messages %}{% set f = m.items %}{{ f()|list|length }}{% endfor %}",
+                // `attr` reads attributes only, never a member.
+                "{% for m in messages %}{{ m|attr('role') is defined }} {{ m|attr('items') is callable }} {{ m|attr('pop') is defined }};{% endfor %}",
             ], request: JSONParser.parse(request))
     }
 
