@@ -33,6 +33,10 @@ enum Filters {
             }
         case .attr:
             guard case .string(let attribute)? = argument(0, "name") else { throw .render("attr() needs a name") }
+            // jinja2's `attr` reads attributes only: a dict's members are not among them.
+            if case .dict = value, !Methods.isDictAttribute(Name(attribute)) {
+                return .undefined(Undefined(message: "'dict object' has no attribute '\(attribute)'"))
+            }
             return try interpreter.attribute(of: value, attribute)
         case .capitalize: return .string(PythonString.capitalize(try pythonString(value)))
         case .count, .length: return .int(try length(of: value))

@@ -15,6 +15,7 @@ extension Interpreter {
     }
 
     func attribute(of value: Value, _ name: Name) throws(TemplateError) -> Value {
+        if Self.isDict(value), Methods.isDictAttribute(name) { return Methods.dictAttribute(name.text, of: value) }
         switch value {
         case .undefined(let undefined):
             throw .render(undefined.message)
@@ -32,6 +33,14 @@ extension Interpreter {
             return loop.value(of: attribute)
         default:
             return .undefined(Undefined(message: "'\(typeName(value)) object' has no attribute '\(name.text)'"))
+        }
+    }
+
+    private static func isDict(_ value: Value) -> Bool {
+        switch value {
+        case .dict: true
+        case .request(let reference): reference.isDict
+        default: false
         }
     }
 

@@ -18,6 +18,33 @@ enum Methods {
     /// Every method name a template may call; any other `x.name(...)` is refused at load time.
     static let callableNames = stringMethods.union(dictMethods).union(mutatingMethods).union(loopMethods)
 
+    /// Python dict's own attributes. jinja2 reads `d.name` as an attribute
+    /// before a member, so one of these is the method even where the dict has
+    /// a member of that name (a JSON schema's `items`).
+    /// By their keys (`Name.key`): a few integer compares, no hashing of the name.
+    private static let dictAttributes = [
+        "clear", "copy", "fromkeys", "get", "items", "keys", "pop", "popitem", "setdefault", "update", "values",
+    ].map(Name.init)
+
+    static func isDictAttribute(_ name: Name) -> Bool {
+        dictAttributes.contains { $0.key == name.key && (Name.keyIsExact(name.key) || sameBytes($0.text, name.text)) }
+    }
+
+    /// `dict.name` for one of `dictAttributes`: the bound method, or the
+    /// sandbox's undefined for one that changes the dict.
+    static func dictAttribute(_ name: String, of dict: Value) -> Value {
+        if mutatingMethods.contains(name) {
+            return .undefined(Undefined(message: "access to attribute '\(name)' of 'dict' object is unsafe"))
+        }
+        return .function(
+            Function(name: name) { interpreter, arguments throws(TemplateError) in
+                guard let result = try call(name, on: dict.resolved(), arguments, interpreter) else {
+                    throw .render("the dict method '\(name)()' is not supported")
+                }
+                return result
+            })
+    }
+
     /// The method's result, or nil when `receiver` has no such method (the caller then looks the name up).
     static func call(_ name: String, on receiver: Value, _ arguments: Arguments, _ interpreter: Interpreter) throws(TemplateError) -> Value?
     {

@@ -144,23 +144,13 @@ public struct RequestReference {
         unretainedStore._withUnsafeGuaranteedRef { store in store.member(name, of: node).map(store.value(at:)) }
     }
 
-    /// Writes a dict's member named `name` when it is a string, from where the
-    /// store holds it (copying it out retained and released it); false, writing
-    /// nothing, for anything else.
-    func write(member name: Name, to out: RenderOutput) -> Bool {
-        unretainedStore._withUnsafeGuaranteedRef { store in
-            guard let member = store.member(name, of: node), case .string(let index) = store.nodes[Int(member)] else { return false }
-            store.strings.withElement(Int(index)) { text in text.withUTF8 { out.append($0) } }
-            return true
-        }
-    }
-
-    /// Whether a dict's member named `name` is the string `literal`, compared
-    /// where the store holds it; nil when there is no such member or it is not a string.
-    func member(_ name: Name, isString literal: String) -> Bool? {
+    /// `body` on a dict's member named `name` when it is a string, where the
+    /// store holds it (copying it out retained and released it); nil, calling
+    /// nothing, when there is no such member or it is not a string.
+    func withString<Result>(member name: Name, _ body: (inout String) -> Result) -> Result? {
         unretainedStore._withUnsafeGuaranteedRef { store in
             guard let member = store.member(name, of: node), case .string(let index) = store.nodes[Int(member)] else { return nil }
-            return store.strings.withElement(Int(index)) { text in sameBytes(text, literal) }
+            return store.strings.withElement(Int(index), body)
         }
     }
 

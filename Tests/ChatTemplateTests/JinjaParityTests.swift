@@ -32,6 +32,22 @@ import Testing
             ], request: JSONParser.parse(Self.request))
     }
 
+    /// jinja2 reads `d.name` as an attribute before a member: a dict method's
+    /// name is the method even where the dict has a member of that name (a JSON
+    /// schema's `items`), and one that changes the dict is the sandbox's undefined.
+    @Test func aDictMethodsNameIsTheMethodNotTheMember() throws {
+        let request = #"{"messages": [{"role": "user", "content": "Hi", "items": {"type": "string"}, "get": "g", "pop": "p"}]}"#
+        try expectRendersAsTransformers(
+            [
+                "{% for m in messages %}{{ m.items is callable }} {{ m.items == 'x' }} {{ m.items.type is defined }} {{ m.get is callable }};{% endfor %}",
+                "{% for m in messages %}{{ m.pop is defined }} {{ m.keys is callable }} {{ m['items'].type }} {{ m.get('pop') }} {{ m.role }};{% endfor %}",
+                "{% set d = {'items': 1, 'copy': 2, 'update': 3} %}{{ d.items is callable }} {{ d.copy is callable }} {{ d.update is defined }} {{ d['items'] }}",
+                "{% for m in messages %}{% set f = m.items %}{{ f()|list|length }}{% endfor %}",
+                // `attr` reads attributes only, never a member.
+                "{% for m in messages %}{{ m|attr('role') is defined }} {{ m|attr('items') is callable }} {{ m|attr('pop') is defined }};{% endfor %}",
+            ], request: JSONParser.parse(request))
+    }
+
     /// An undefined value prints as nothing, but as `Undefined` inside a list, tuple or dict (its repr).
     @Test func undefinedInsideAContainerPrintsItsRepr() throws {
         try expectRendersAsTransformers(
