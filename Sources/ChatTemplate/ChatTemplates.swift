@@ -101,7 +101,9 @@ public struct ChatTemplates: Sendable {
     private static func reasoning(of fields: [(key: String, value: JSONValue)]) -> Int? {
         for name in reasoningNames {
             // The last of duplicate members counts, as in a dict. By index: `lastIndex(where:)` copied each member.
-            if let position = fields.indices.last(where: { sameBytes(fields[$0].key, name) }), !fields[position].value.isNull { return position }
+            if let position = fields.indices.last(where: { sameBytes(fields[$0].key, name) }), !fields[position].value.isNull {
+                return position
+            }
         }
         return nil
     }

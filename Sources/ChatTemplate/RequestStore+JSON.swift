@@ -46,7 +46,9 @@ extension RequestStore {
             for position in fields.indices { members.append(member(named: Self.key(of: fields.baseAddress! + position))) }
             if let last { addMember(last.key, last.value) }
             let count = members.count - start
-            for position in fields.indices { members[fieldsStart + position].value = try add(at: Self.value(of: fields.baseAddress! + position)) }
+            for position in fields.indices {
+                members[fieldsStart + position].value = try add(at: Self.value(of: fields.baseAddress! + position))
+            }
             return count
         }
         return addNode(.dict(start: Int32(start), count: Int32(count)))
