@@ -69,6 +69,20 @@ import Tokenizer
             """.utf8)
     }
 
+    /// Stores one generation, `words` words after the prompt "`name`: ",
+    /// each token with `logprob`; `completed` gets `name` once it is stored.
+    static func store(
+        _ name: String, words: Int, logprob: Double, in tokens: TokenCache, tokenizer: Tokenizer,
+        completed: @escaping (String) -> Void
+    ) throws {
+        let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
+        let text = String(repeating: " word", count: words) + "."
+        let ids = tokenizer.encode(text)
+        let output = try #require(
+            try GeneratedOutput.read(answer: answer(text: text, ids: ids, logprobs: ids.map { _ in logprob })).first ?? nil)
+        tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed(name) }
+    }
+
     /// While the writer thread has an insert to do, the loop stores
     /// nothing itself: a short trajectory that finishes meanwhile waits its
     /// turn behind it (one writer at a time, in order). Once the writer is
@@ -81,12 +95,7 @@ import Tokenizer
             logger: Logger(label: "token-cache-hand-off"))
         var completed: [String] = []
         func store(_ name: String, words: Int) throws {
-            let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
-            let answer = String(repeating: " word", count: words) + "."
-            let ids = tokenizer.encode(answer)
-            let output = try #require(
-                try GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: ids.map { _ in -0.5 })).first ?? nil)
-            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed.append(name) }
+            try Self.store(name, words: words, logprob: -0.5, in: tokens, tokenizer: tokenizer) { completed.append($0) }
         }
         try store("long", words: TokenCache.loopInsertTokenLimit)
         try store("short", words: 3)
@@ -109,12 +118,7 @@ import Tokenizer
             logger: Logger(label: "token-cache-hand-off"))
         var completed: [String] = []
         func store(_ name: String) throws {
-            let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
-            let answer = String(repeating: " word", count: 20) + "."
-            let ids = tokenizer.encode(answer)
-            let output = try #require(
-                try GeneratedOutput.read(answer: Self.answer(text: answer, ids: ids, logprobs: ids.map { _ in -0.25 })).first ?? nil)
-            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed.append(name) }
+            try Self.store(name, words: 20, logprob: -0.25, in: tokens, tokenizer: tokenizer) { completed.append($0) }
         }
         try store("first")
         #expect(completed == ["first"])  // on the loop: it fits
