@@ -83,11 +83,12 @@ public final class RouterServer {
     /// Starts listening and health checking; returns the bound port.
     @discardableResult
     public func start() throws -> Int {
-        let server = HTTPServer(loop: loop, configuration: configuration.http) { [unowned self] request, responder in
+        // The router owns its server: its handlers need no checked reference back.
+        let server = HTTPServer(loop: loop, configuration: configuration.http) { [unowned(unsafe) self] request, responder in
             handle(request, responder)
         }
         if !configuration.keys.isEmpty {
-            server.refusesBeforeBody = { [unowned self] head in check(head) }
+            server.refusesBeforeBody = { [unowned(unsafe) self] head in check(head) }
         }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
