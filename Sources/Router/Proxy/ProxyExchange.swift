@@ -339,6 +339,7 @@ final class ProxyExchange {
         context.metrics.recordProxied(
             outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
             worker: request.servedBy, seconds: seconds)
+        guard context.logsExchanges else { return }
         context.logger.debug(
             "proxied",
             metadata: [
