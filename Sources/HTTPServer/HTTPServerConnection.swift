@@ -43,7 +43,7 @@ final class HTTPServerConnection {
             authority: server.authority)
         lastActivityAt = server.loop.now
         parser.onHead = { [unowned(unsafe) self] headers in
-            if let check = server.refusesBeforeBody {
+            if let check = server.headCheck {
                 switch check(parser.head) {
                 case .refuse(let refusal): return refusal
                 case .proceed(let classification): classificationAtHead = classification
