@@ -174,9 +174,11 @@ public final class TCPConnection {
     @discardableResult
     private func releaseHeldWrite() -> Bool {
         guard !heldFirst.isEmpty || !heldSecond.isEmpty else { return false }
-        let first = heldFirst, second = heldSecond
-        heldFirst = []
-        heldSecond = []
+        // Moved out, not copied: a copy retains each array, and emptying
+        // the fields releases it again.
+        var first: [UInt8] = [], second: [UInt8] = []
+        swap(&first, &heldFirst)
+        swap(&second, &heldSecond)
         first.withUnsafeBytes { first in second.withUnsafeBytes { write(first, $0) } }
         return true
     }

@@ -28,9 +28,20 @@ extension HTTPHeaders {
         to head: inout [UInt8], where isWritten: (_ name: UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }
     ) {
         bytes.withUnsafeBufferPointer { bytes in
+            // Lines that follow each other in `bytes` (most do: a parsed
+            // head's fields are its lines in order) go in one append; each
+            // append costs about 70 instructions whatever its length.
+            var run = 0..<0
             for field in fields where isWritten(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) {
-                head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[field.lineRange]))
+                let line = field.lineRange
+                if !run.isEmpty, line.lowerBound == run.upperBound {
+                    run = run.lowerBound..<line.upperBound
+                } else {
+                    if !run.isEmpty { head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run])) }
+                    run = line
+                }
             }
+            if !run.isEmpty { head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run])) }
         }
     }
 

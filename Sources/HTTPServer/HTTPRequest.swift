@@ -11,7 +11,7 @@ public struct HTTPRequest: Sendable {
     public var body: [UInt8]
     /// Whether the connection may carry another request after this one.
     public var keepAlive: Bool
-    /// What the server's head check (`HTTPServer.refusesBeforeBody`) made
+    /// What the server's head check (`HTTPServer.headCheck`) made
     /// of the request's head, handed to the handler so that it need not
     /// work it out again (the router: its route). nil when no check ran.
     public var classification: Int?

@@ -27,7 +27,7 @@ public final class HTTPServer {
     /// the connection closes; a request let through reaches the handler
     /// with the check's classification (`HTTPRequest.classification`).
     /// Unchecked: set once at start, read for every request's head.
-    @exclusivity(unchecked) public var refusesBeforeBody: ((HTTPRequest) -> HeadVerdict)?
+    @exclusivity(unchecked) public var headCheck: ((HTTPRequest) -> HeadVerdict)?
     /// Requests answered with an error before reaching the handler, by status.
     public private(set) var rejectedRequests: [Int: Int] = [:]
 

@@ -5,7 +5,11 @@ import EventLoop
 final class HTTPServerConnection {
     private let tcp: TCPConnection
     private let parser: RequestParser
-    private unowned let server: HTTPServer
+    /// The server keeps each connection until its socket closed, and the
+    /// handlers below are not called after that: neither reference outlives
+    /// its object, so neither is checked (`unowned` safe retained and
+    /// released the object at every use, a dozen times per request).
+    private unowned(unsafe) let server: HTTPServer
     private let configuration: HTTPServerConfiguration
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
@@ -38,8 +42,8 @@ final class HTTPServerConnection {
                 maxBodyBytes: configuration.maxBodyBytes),
             authority: server.authority)
         lastActivityAt = server.loop.now
-        parser.onHead = { [unowned self] headers in
-            if let check = server.refusesBeforeBody {
+        parser.onHead = { [unowned(unsafe) self] headers in
+            if let check = server.headCheck {
                 switch check(parser.head) {
                 case .refuse(let refusal): return refusal
                 case .proceed(let classification): classificationAtHead = classification
@@ -53,9 +57,9 @@ final class HTTPServerConnection {
             return nil
         }
         tcp.setHandlers(
-            onRead: { [unowned self] bytes in receive(bytes) },
-            onEnd: { [unowned self] _ in close() },
-            onDrained: { [unowned self] in drained() },
+            onRead: { [unowned(unsafe) self] bytes in receive(bytes) },
+            onEnd: { [unowned(unsafe) self] _ in close() },
+            onDrained: { [unowned(unsafe) self] in drained() },
             // A connection closing after its last answer stays the server's
             // until its socket is closed: shutdown waits for it, and the
             // sweep still times out a client that does not read. Weak: the

@@ -1,4 +1,4 @@
-/// What `HTTPServer.refusesBeforeBody` decides at a request's head.
+/// What `HTTPServer.headCheck` decides at a request's head.
 public enum HeadVerdict {
     /// Answer this, without reading the body, and close the connection.
     case refuse(HTTPResponse)

@@ -83,11 +83,12 @@ public final class RouterServer {
     /// Starts listening and health checking; returns the bound port.
     @discardableResult
     public func start() throws -> Int {
-        let server = HTTPServer(loop: loop, configuration: configuration.http) { [unowned self] request, responder in
+        // The router owns its server: its handlers need no checked reference back.
+        let server = HTTPServer(loop: loop, configuration: configuration.http) { [unowned(unsafe) self] request, responder in
             handle(request, responder)
         }
         if !configuration.keys.isEmpty {
-            server.refusesBeforeBody = { [unowned self] head in check(head) }
+            server.headCheck = { [unowned(unsafe) self] head in check(head) }
         }
         let port = try server.start(host: configuration.host, port: configuration.port)
         self.server = server
@@ -111,7 +112,7 @@ public final class RouterServer {
     }
 
     /// The 401 for a request without the key it needs, decided at its head
-    /// so that its body is never read (`HTTPServer.refusesBeforeBody`). A
+    /// so that its body is never read (`HTTPServer.headCheck`). A
     /// request that may go on takes its route along to `handle`.
     private func check(_ head: HTTPRequest) -> HeadVerdict {
         let route = Route(path: head.path)

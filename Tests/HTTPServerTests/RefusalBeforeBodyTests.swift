@@ -3,7 +3,7 @@ import HTTPServer
 import Testing
 import TestSupport
 
-/// `HTTPServer.refusesBeforeBody`: a request refused at its head is answered
+/// `HTTPServer.headCheck`: a request refused at its head is answered
 /// without its body being read, in turn after earlier answers, and the
 /// connection closes; the handler never sees it. A request let through
 /// reaches the handler with what the check made of its head.
@@ -13,7 +13,7 @@ import TestSupport
     func server(handler: @escaping TestServer.Handler = echoHandler) throws -> TestServer {
         let server = try TestServer(handler: handler)
         server.sync { server, _ in
-            server.refusesBeforeBody = { head in
+            server.headCheck = { head in
                 head.path.hasPrefix("/secret")
                     ? .refuse(HTTPResponse(status: 401, body: Array("no key\n".utf8)))
                     : .proceed(classification: head.path.utf8.count)

@@ -19,7 +19,8 @@ final class LoopLagMonitor {
     }
 
     func start(loop: EventLoop) {
-        probe = LoopLagProbe(loop: loop, intervalMicroseconds: 1000) { [unowned self] nanoseconds in
+        // The monitor owns its probe: no checked reference back.
+        probe = LoopLagProbe(loop: loop, intervalMicroseconds: 1000) { [unowned(unsafe) self] nanoseconds in
             let lag = Double(nanoseconds) / 1e9
             maxLagSeconds = max(maxLagSeconds, lag)
             histogram.record(lag)

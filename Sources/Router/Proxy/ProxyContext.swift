@@ -19,6 +19,10 @@ final class ProxyContext {
     /// Where the request's id is (Gateway/RequestIDs.swift), for log lines.
     let requestIDHeader: String
     let logger: Logger
+    /// Whether each exchange's debug line is written: the logger is a copy
+    /// whose level never changes, and asking it copies its handler (about
+    /// 200 instructions per request, for a line seldom wanted).
+    let logsExchanges: Bool
     let middlewareContext: MiddlewareContext
     private var localResourcesWarning = RateLimitedWarning(intervalNanoseconds: 10_000_000_000)
 
@@ -38,6 +42,7 @@ final class ProxyContext {
         aborts = AbortRequest(pool: pool, rids: inFlightRids, client: client, metrics: metrics)
         self.requestIDHeader = requestIDHeader
         self.logger = logger
+        logsExchanges = logger.logLevel <= .debug
         middlewareContext = MiddlewareContext(loop: loop, pool: pool)
     }
 

@@ -200,8 +200,7 @@ final class ProxyExchange {
             onComplete: { [self] result in
                 switch result {
                 case .success:
-                    let response = gathered
-                    gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
+                    let response = takeGathered()
                     attemptAnswered(response.status)
                     // Read before the attempt ends, which forgets the rids.
                     abortAskedFor = rids.map(context.inFlightRids.wasAbortRequested) ?? false
@@ -292,12 +291,19 @@ final class ProxyExchange {
     private func judge(_ response: ProxiedResponse) {
         gathered = response
         JSONWork.run(on: context.loop, bodyBytes: response.body.count, response.body, Self.readAnswer) { [self] reading in
-            let response = gathered
-            gathered = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
+            let response = takeGathered()
             if let weightVersion = reading.weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
             if reading.aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
             perform(machine.answerJudged(response, aborted: reading.aborted, askedFor: abortAskedFor), answer: response)
         }
+    }
+
+    /// The answer in `gathered`, moved out: a copy would retain each of its
+    /// arrays, and emptying the field release them again.
+    private func takeGathered() -> ProxiedResponse {
+        var response = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
+        swap(&response, &gathered)
+        return response
     }
 
     /// What the router reads in a 2xx `/generate` answer. (A struct, not a
@@ -339,6 +345,7 @@ final class ProxyExchange {
         context.metrics.recordProxied(
             outcome: outcome.rawValue, route: isGenerate ? "generate" : "proxy",
             worker: request.servedBy, seconds: seconds)
+        guard context.logsExchanges else { return }
         context.logger.debug(
             "proxied",
             metadata: [

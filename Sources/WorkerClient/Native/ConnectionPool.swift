@@ -6,7 +6,9 @@ import EventLoop
 /// queue). A connection is opened for a waiting request and goes to
 /// whichever request waits first once it is up.
 final class ConnectionPool {
-    unowned let client: NativeClient
+    /// The client keeps its pools and outlives them: no checked reference
+    /// (`unowned` safe retained and released the client at every use).
+    unowned(unsafe) let client: NativeClient
     let host: String
     let port: Int
     /// `HTTP/1.1` and the Host field: the part of every request head that

@@ -10,7 +10,9 @@ import EventLoop
 /// request is sent once more on a fresh connection, as curl does; any other
 /// failure is the transfer's.
 final class WorkerConnection {
-    private unowned let pool: ConnectionPool
+    /// A pool leaves its client only once its last connection closed, and a
+    /// closed connection touches it no more: no checked reference.
+    private unowned(unsafe) let pool: ConnectionPool
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
     // every access a thread-local lookup, on every request.
