@@ -89,7 +89,8 @@ final class SetStatement: CompiledStatement {
     }
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
-        try interpreter.assign(target, expression.read(interpreter))
+        // Where a value can grow from one loop iteration to the next (in a namespace) or one call to the next.
+        try interpreter.assign(target, ValueNesting.checked(expression.read(interpreter)))
         return .normal
     }
 }

@@ -68,6 +68,8 @@ public struct Dict {
     public var isEmpty: Bool { entries.isEmpty }
     public var keys: [Value] { items.map(\.key) }
     public var values: [Value] { items.map(\.value) }
+    /// Which storage the dict holds: the same for its copies until one of them changes.
+    var identity: ObjectIdentifier { ObjectIdentifier(storage) }
     /// The entries in order.
     public var items: Items { Items(entries: entries) }
 

@@ -53,6 +53,8 @@ final class Interpreter {
 
     deinit {
         for object in cycleBreakers { object.breakCycles() }
+        // A kept loop frame is not captured, but may hold a macro defined in a frame inside it.
+        for case let frame? in loopFrames { frame.clear() }
     }
 
     /// The slot `depth` frames out from the current one, read and set in place.

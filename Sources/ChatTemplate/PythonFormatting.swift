@@ -9,7 +9,13 @@ func pythonString(_ value: Value) throws(TemplateError) -> String {
     }
 }
 
-func pythonRepr(_ value: Value) throws(TemplateError) -> String {
+/// `namespaces` are those whose repr is being written around this one, `depth`
+/// how many values are: a namespace can hold itself, or a chain of namespaces
+/// built in a loop (which `ValueNesting` does not bound), so as Python's, the
+/// repr of one inside itself is `{...}` and one nested too deep is an error.
+func pythonRepr(_ value: Value, inside namespaces: [ObjectIdentifier] = [], depth: Int = 0) throws(TemplateError) -> String {
+    if depth > maximumReprDepth { throw .render("maximum recursion depth exceeded while getting the repr of an object") }
+    let depth = depth + 1
     switch value {
     case .undefined: return "Undefined"  // `str` of one is empty, its `repr` (inside a list, say) is not
     case .none: return "None"
@@ -22,24 +28,34 @@ func pythonRepr(_ value: Value) throws(TemplateError) -> String {
         guard let items = lazy.viewItems, case .view(let name) = lazy.kind else {
             throw .render("cannot print a generator object")  // Python prints its memory address
         }
-        return "\(name)(" + (try pythonRepr(.list(items))) + ")"
+        return "\(name)(" + (try pythonRepr(.list(items), inside: namespaces, depth: depth)) + ")"
     case .list(let items):
-        return "[" + (try items.map { item throws(TemplateError) in try pythonRepr(item) }).joined(separator: ", ") + "]"
+        return "["
+            + (try items.map { item throws(TemplateError) in try pythonRepr(item, inside: namespaces, depth: depth) }).joined(
+                separator: ", ") + "]"
     case .tuple(let items):
-        let inner = try items.map { item throws(TemplateError) in try pythonRepr(item) }.joined(separator: ", ")
+        let inner = try items.map { item throws(TemplateError) in try pythonRepr(item, inside: namespaces, depth: depth) }.joined(
+            separator: ", ")
         return items.count == 1 ? "(\(inner),)" : "(\(inner))"
     case .dict(let dict):
         var parts: [String] = []
-        for (key, item) in dict.items { parts.append(try pythonRepr(key) + ": " + pythonRepr(item)) }
+        for (key, item) in dict.items {
+            parts.append(try pythonRepr(key, inside: namespaces, depth: depth) + ": " + pythonRepr(item, inside: namespaces, depth: depth))
+        }
         return "{" + parts.joined(separator: ", ") + "}"
     case .namespace(let namespace):
-        return "<Namespace " + (try pythonRepr(.dict(namespace.attributes))) + ">"
-    case .request(let reference): return try pythonRepr(reference.converted)
+        let identity = ObjectIdentifier(namespace)
+        if namespaces.contains(identity) { return "<Namespace {...}>" }
+        return "<Namespace " + (try pythonRepr(.dict(namespace.attributes), inside: namespaces + [identity], depth: depth)) + ">"
+    case .request(let reference): return try pythonRepr(reference.converted, inside: namespaces, depth: depth)
     case .function, .loop:
         // Python prints these with memory addresses: no byte-exact rendering exists.
         throw .render("cannot print a \(typeName(value)) object")
     }
 }
+
+/// Python's recursion limit, near enough: above what `ValueNesting` and the JSON reader let a value nest.
+private let maximumReprDepth = 1_100
 
 /// `repr(float)`: the shortest digits that read back exactly, fixed notation
 /// for exponents -4 ..< 16, scientific otherwise.

@@ -51,7 +51,8 @@ extension Value {
 public final class LazyItems {
     enum Kind: Equatable { case generator, view(String) }
     let kind: Kind
-    private let items: [Value]
+    /// Read directly only to measure nesting (`ValueNesting`); iterate with `take`.
+    let items: [Value]
     private var consumed = false
 
     init(_ items: [Value], kind: Kind) {

@@ -13,6 +13,8 @@ import Testing
         "{% set ns = namespace(m=none) %}{% macro m() %}m{% endmacro %}{% set ns.m = m %}{% set f = ns.m %}{{ f() }}",
         "{% set ns = namespace(n=0) %}{% set ns.itself = ns %}{{ ns.n }}",
         "{% set ns = namespace(f=none) %}{% for i in [1, 2] %}{% set f = loop.changed %}{% set ns.f = f %}{{ f(f) }}{% endfor %}",
+        // The loop's frame is kept for its next run, and holds a macro whose frame (the `with`'s) leads back to it.
+        "{% set ns = namespace(f=none) %}{% for i in [1] %}{% with j = i %}{% macro m() %}{{ j }}{% endmacro %}{% set ns.f = m %}{% endwith %}{% set g = ns.f %}{{ g() }}{% endfor %}",
     ])
     func nothingOutlivesTheRender(source: String) throws {
         let template = try Template(source: source)

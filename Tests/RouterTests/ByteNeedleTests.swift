@@ -1,4 +1,6 @@
+import TestSupport
 import Testing
+
 @testable import Router
 
 /// `ByteNeedle` against the plain search it stands for.
@@ -30,12 +32,13 @@ import Testing
         #expect(atTheEnd && !cutShort && !headless)
     }
 
-    /// Random haystacks over the needle's own letters, so that near misses are common.
+    /// Random haystacks over the needle's own letters, so that near misses are
+    /// common; seeded, so that a failing haystack comes back on the next run.
     @Test(arguments: [("abort", "b"), ("abort", "t"), (#"\u"#, "\\"), (#""stream""#, "m"), ("aaab", "a")] as [(String, Unicode.Scalar)])
     func agreesWithAPlainSearch(text: String, rareByte: Unicode.Scalar) {
         let needle = ByteNeedle(text, rareByte: rareByte)
         let letters = Array(text.utf8) + [UInt8(ascii: "x")]
-        var random = SystemRandomNumberGenerator()
+        var random = SeededGenerator(seed: 7)
         for _ in 0..<2_000 {
             let haystack = (0..<Int.random(in: 0...24, using: &random)).map { _ in letters.randomElement(using: &random)! }
             #expect(

@@ -68,6 +68,30 @@ import Testing
         #expect(circuit.state(now: at(12)) == .halfOpen)
     }
 
+    /// A restarted worker answers its health check: it takes a probe at once, not after the cool-down.
+    @Test func anAnsweredHealthCheckHalfOpensItBeforeTheCoolDown() {
+        var circuit = breaker()
+        for _ in 0..<3 { circuit.recordFailure(now: at(0)) }
+        circuit.recordHealthy(now: at(1))
+        #expect(circuit.state(now: at(1)) == .halfOpen)
+        #expect(circuit.admits(now: at(1), inFlight: 0))
+        // Requests still decide: a failed probe opens it for a whole cool-down again.
+        circuit.recordFailure(now: at(2))
+        #expect(circuit.state(now: at(6)) == .open)
+        #expect(circuit.state(now: at(7)) == .halfOpen)
+    }
+
+    @Test func anAnsweredHealthCheckLeavesAClosedOrHalfOpenCircuitAlone() {
+        var circuit = breaker()
+        circuit.recordHealthy(now: at(0))
+        #expect(circuit.state(now: at(0)) == .closed)
+        for _ in 0..<3 { circuit.recordFailure(now: at(0)) }
+        circuit.recordSuccess(now: at(6))
+        circuit.recordHealthy(now: at(6))
+        circuit.recordSuccess(now: at(6))
+        #expect(circuit.state(now: at(6)) == .closed)
+    }
+
     @Test func successesWhileClosedOrOpenChangeNothing() {
         var circuit = breaker()
         for _ in 0..<3 { circuit.recordFailure(now: at(0)) }

@@ -2,7 +2,8 @@ import Foundation
 
 /// A child process for integration tests, with stdout and stderr captured.
 /// It is terminated (SIGTERM, then SIGKILL after 5 s) when the object goes
-/// away, so a failing test cannot leak processes.
+/// away, so a failing test cannot leak processes, and killed when the test
+/// runner dies.
 public final class ManagedProcess {
     public let processIdentifier: Int32
     private let output: OutputCapture
@@ -44,11 +45,15 @@ public final class ManagedProcess {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let merged = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-        let argv = Self.lineBuffered([path] + arguments)
+        let argv = Self.diesWithParent(Self.lineBuffered([path] + arguments))
+        let environmentStrings = merged.map { "\($0.key)=\($0.value)" }
         var pid: pid_t = 0
-        let status = Self.withCStrings(argv) { argvPointers in
-            Self.withCStrings(merged.map { "\($0.key)=\($0.value)" }) { envPointers in
-                posix_spawn(&pid, argv[0], &actions, &attributes, argvPointers, envPointers)
+        var status: Int32 = 0
+        SpawningThread.shared.run {
+            status = Self.withCStrings(argv) { argvPointers in
+                Self.withCStrings(environmentStrings) { envPointers in
+                    posix_spawn(&pid, argv[0], &actions, &attributes, argvPointers, envPointers)
+                }
             }
         }
         Glibc.close(stdout.write)
@@ -139,6 +144,14 @@ public final class ManagedProcess {
         let stdbuf = "/usr/bin/stdbuf"
         guard FileManager.default.isExecutableFile(atPath: stdbuf) else { return argv }
         return [stdbuf, "-oL", "-eL"] + argv
+    }
+
+    /// `argv` run so that the kernel kills it when the test runner dies
+    /// (SIGKILLed by a CI timeout, say), rather than leaving it holding its
+    /// ports. `setpriv` (util-linux, on every Debian) sets that and execs, so the
+    /// process identifier stays the child's. Public for the test that checks it.
+    public static func diesWithParent(_ argv: [String]) -> [String] {
+        ["/usr/bin/setpriv", "--pdeathsig", "KILL", "--"] + argv
     }
 
     private static let spawnLock = NSLock()

@@ -16,9 +16,10 @@ public struct CircuitBreakerConfiguration: Sendable {
 ///
 /// Closed, requests flow; `failureThreshold` failures within the window
 /// open it. Open, the worker gets no requests until the cool-down has
-/// passed; it is then half-open: one request at a time goes as a probe.
-/// A failed probe opens it again for another cool-down; `successThreshold`
-/// successful ones in a row close it. What counts as a failure is the
+/// passed, or until the worker answers a health check (a restarted worker
+/// takes traffic again at once, as with SGLang's router); it is then
+/// half-open: one request at a time goes as a probe. A failed probe opens it
+/// again for another cool-down; `successThreshold` successful ones in a row close it. What counts as a failure is the
 /// caller's call (the worker's own failures, never 4xx or the router's).
 struct CircuitBreaker {
     enum State: String {
@@ -28,8 +29,8 @@ struct CircuitBreaker {
     }
 
     let configuration: CircuitBreakerConfiguration
-    /// When it opened; nil when closed.
-    private var openedAt: UInt64?
+    /// When it goes half-open; nil when closed.
+    private var halfOpensAt: UInt64?
     /// The most recent failures while closed, oldest first, at most `failureThreshold`.
     private var recentFailures: [UInt64] = []
     /// Successful probes in a row while half-open.
@@ -40,8 +41,8 @@ struct CircuitBreaker {
     }
 
     func state(now: UInt64) -> State {
-        guard let openedAt else { return .closed }
-        return now - openedAt >= configuration.coolDownMilliseconds * 1_000_000 ? .halfOpen : .open
+        guard let halfOpensAt else { return .closed }
+        return now >= halfOpensAt ? .halfOpen : .open
     }
 
     /// Whether the worker may take a request now, with `inFlight` already running there.
@@ -74,13 +75,19 @@ struct CircuitBreaker {
         guard case .halfOpen = state(now: now) else { return }
         probeSuccesses += 1
         if probeSuccesses >= configuration.successThreshold {
-            openedAt = nil
+            halfOpensAt = nil
             probeSuccesses = 0
         }
     }
 
+    /// The worker answered a health check: an open circuit goes half-open now
+    /// rather than at the end of its cool-down; requests then decide.
+    mutating func recordHealthy(now: UInt64) {
+        if case .open = state(now: now) { halfOpensAt = now }
+    }
+
     private mutating func open(now: UInt64) {
-        openedAt = now
+        halfOpensAt = now + configuration.coolDownMilliseconds * 1_000_000
         recentFailures.removeAll()
         probeSuccesses = 0
     }

@@ -54,7 +54,9 @@ final class HealthChecker {
                 probing.remove(ObjectIdentifier(worker))
                 guard !worker.isRemoved else { return }
                 switch result {
-                case .success(let response) where (200..<300).contains(response.status): recordSuccess(worker)
+                case .success(let response) where (200..<300).contains(response.status):
+                    worker.healthCheckSucceeded()
+                    recordSuccess(worker)
                 // The router out of descriptors or ports learns nothing of the worker.
                 case .failure(.localResources): break
                 default: recordFailure(worker)

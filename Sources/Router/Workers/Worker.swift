@@ -52,6 +52,11 @@ public final class Worker {
     func attemptSucceeded() {
         circuit.recordSuccess(now: EventLoop.monotonicNanoseconds())
     }
+
+    /// The worker answered a health check.
+    func healthCheckSucceeded() {
+        circuit.recordHealthy(now: EventLoop.monotonicNanoseconds())
+    }
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`; returns it without a trailing slash.
