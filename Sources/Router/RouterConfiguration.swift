@@ -26,6 +26,12 @@ public struct RouterConfiguration: Sendable {
     /// Model directory with tokenizer.json; required by the radix-tree middleware.
     public var tokenizerPath: String?
     public var cache = RadixCache.Configuration()
+    /// How often the lag probe wakes the loop (`LoopLagMonitor`); 0: never.
+    /// Each probe is a thread's wake-up and one of the loop, on the loop's
+    /// core: at 1 ms they were about as many context switches as an RL
+    /// workload's turns, so the default samples every 10 ms (Node.js's
+    /// `monitorEventLoopDelay` default resolution too).
+    public var loopLagProbeIntervalMilliseconds: UInt64 = 10
     /// How long in-flight requests may take to finish on SIGINT/SIGTERM.
     public var shutdownGracePeriodMilliseconds: UInt64 = 30_000
 

@@ -98,7 +98,7 @@ public final class RouterServer {
                 metadata: ["host": "\(configuration.host)"])
         }
         health.start(loop: loop)
-        lagMonitor.start(loop: loop)
+        lagMonitor.start(loop: loop, intervalMilliseconds: configuration.loopLagProbeIntervalMilliseconds)
         return port
     }
 

@@ -148,6 +148,9 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "Run the event loop alone on this CPU; background work (tokenizing, large JSON) uses the process's other CPUs.")
     var loopCPU: Int?
 
+    @Option(help: "Milliseconds between the event-loop lag probe's wake-ups (slime_router_event_loop_lag_seconds); 0 = no probe.")
+    var eventLoopLagIntervalMs = 10
+
     func validate() throws {
         guard RoutingPolicyName(parsing: policy) != nil else {
             throw ValidationError("unknown policy '\(policy)'; use one of \(RoutingPolicyName.known)")
@@ -166,6 +169,7 @@ struct SlimeRouterCommand: ParsableCommand {
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
+        guard eventLoopLagIntervalMs >= 0 else { throw ValidationError("--event-loop-lag-interval-ms must be 0 (no probe) or more") }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
         if let chatTemplate {
             // Nothing renders chats yet; loading now makes a bad template fail at start, not on the first chat.
@@ -254,6 +258,7 @@ struct SlimeRouterCommand: ParsableCommand {
         configuration.health.failureThreshold = healthFailureThreshold
         configuration.health.successThreshold = healthSuccessThreshold
         configuration.shutdownGracePeriodMilliseconds = UInt64(shutdownGracePeriod * 1000)
+        configuration.loopLagProbeIntervalMilliseconds = UInt64(eventLoopLagIntervalMs)
         return configuration
     }
 }

@@ -51,6 +51,24 @@ extension EndToEnd {
             }
         }
 
+        /// `--event-loop-lag-interval-ms` sets how often the lag probe
+        /// samples; 0 starts no probe, so the histogram stays empty.
+        @Test func lagProbeIntervalFlag() throws {
+            func lagSamples(_ cluster: Cluster) throws -> Double? {
+                let text = try cluster.router.request("GET", "/metrics?format=prometheus").text
+                return Self.sample("slime_router_event_loop_lag_seconds_count", in: text)
+            }
+            let probing = try Cluster(workers: 1, ["--event-loop-lag-interval-ms", "1"])
+            let deadline = Date().addingTimeInterval(30)
+            while try lagSamples(probing) ?? 0 < 50, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+            #expect(try lagSamples(probing).map { $0 >= 50 } == true)
+
+            let silent = try Cluster(workers: 1, ["--event-loop-lag-interval-ms", "0"])
+            // Long enough for the default 10 ms probe to have sampled many times.
+            Thread.sleep(forTimeInterval: 0.5)
+            #expect(try lagSamples(silent) == 0)
+        }
+
         /// The value of an unlabelled sample `name value` in exposition text.
         static func sample(_ name: String, in text: String) -> Double? {
             for line in text.split(separator: "\n") where line.hasPrefix(name + " ") {

@@ -240,7 +240,7 @@ if lag:
             w(f"| {name} | {mx:.2f} | {h.get('count', 0):.0f} | " + " | ".join(hist_cells(h)) + f" | {trio(pr)} | {trio(li)} |")
         w("")
     w("The lag probe (`Sources/EventLoop/LoopLagProbe.swift`) is a thread that wakes the loop through an "
-      "eventfd every millisecond; lag = how long the loop took to answer, measured with a nanosecond clock. "
+      "eventfd every millisecond in this phase (`--event-loop-lag-interval-ms 1`; 10 ms by default); lag = how long the loop took to answer, measured with a nanosecond clock. "
       "A stall of the loop (a long callback, or its thread waiting for a CPU) is answered late by its whole "
       "length, so every stall over 1 ms is caught. The driver's probe latency is the outside view "
       "(it also includes the driver's own scheduling on the busy core 0).\n")

@@ -171,16 +171,17 @@ for c in $concurrency; do
     done
 done
 
-# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router):
+# 4. event-loop lag while ~100K-token prompts are tokenized (fresh router,
+# probing every millisecond rather than the default 10 ms, to catch every stall):
 # the whole router on core 1; on both cores; on both with the loop alone on
 # core 1 (--loop-cpu), its other threads on core 0.
 case " $peers " in *" slime-rr "*)
     for layout in shared-core two-cores own-core; do
         log "slime-router ($layout): event-loop lag while ~100K-token prompts are tokenized"
         case $layout in
-            shared-core) router_cpus=1; router_flags=() ;;
-            two-cores) router_cpus=0,1; router_flags=() ;;
-            own-core) router_cpus=0,1; router_flags=(--loop-cpu 1) ;;
+            shared-core) router_cpus=1; router_flags=(--event-loop-lag-interval-ms 1) ;;
+            two-cores) router_cpus=0,1; router_flags=(--event-loop-lag-interval-ms 1) ;;
+            own-core) router_cpus=0,1; router_flags=(--event-loop-lag-interval-ms 1 --loop-cpu 1) ;;
         esac
         start_peer slime-rr
         wait_ready slime-rr "$started_pid" "$peer_url"

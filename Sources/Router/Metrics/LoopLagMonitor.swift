@@ -14,13 +14,15 @@ final class LoopLagMonitor {
         histogram = registry.makeValueHistogram(
             descriptor: describe(
                 "slime_router_event_loop_lag_seconds",
-                "How long the event loop took to answer a wake-up sent every millisecond"),
+                "How long the event loop took to answer a probe's wake-up (--event-loop-lag-interval-ms)"),
             buckets: [0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1])
     }
 
-    func start(loop: EventLoop) {
+    /// Probes every `intervalMilliseconds`; 0 starts no probe.
+    func start(loop: EventLoop, intervalMilliseconds: UInt64) {
+        guard intervalMilliseconds > 0 else { return }
         // The monitor owns its probe: no checked reference back.
-        probe = LoopLagProbe(loop: loop, intervalMicroseconds: 1000) { [unowned(unsafe) self] nanoseconds in
+        probe = LoopLagProbe(loop: loop, intervalMicroseconds: intervalMilliseconds * 1000) { [unowned(unsafe) self] nanoseconds in
             let lag = Double(nanoseconds) / 1e9
             maxLagSeconds = max(maxLagSeconds, lag)
             histogram.record(lag)
