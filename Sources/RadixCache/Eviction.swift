@@ -54,21 +54,38 @@ struct Eviction {
         tokens > maxTokens || bytes > maxBytes
     }
 
-    private mutating func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
-        var leaves: [Node] = []
+    /// Whether it may take none of `root`'s leaves.
+    func keepsEveryLeaf(of root: Node) -> Bool {
+        forEachLeaf(of: root) { leaf in leaf.stamp == protectedStamp || mustKeep(leaf) }
+    }
+
+    /// Calls `body` with each leaf under `root` while it returns true;
+    /// returns whether it went through them all.
+    private func forEachLeaf(of root: Node, _ body: (Node) -> Bool) -> Bool {
         var pending = root.children.map(\.node)
         while let node = pending.popLast() {
             if node.children.isEmpty {
-                if node.stamp == protectedStamp { continue }
-                if mustKeep(node) {
-                    keptUnretrieved = true
-                } else {
-                    leaves.append(node)
-                }
+                if !body(node) { return false }
             } else {
                 pending.append(contentsOf: node.children.map(\.node))
             }
         }
+        return true
+    }
+
+    private mutating func chooseVictims(in root: Node) -> Set<ObjectIdentifier> {
+        var leaves: [Node] = []
+        var kept = false
+        _ = forEachLeaf(of: root) { node in
+            if node.stamp == protectedStamp { return true }
+            if mustKeep(node) {
+                kept = true
+            } else {
+                leaves.append(node)
+            }
+            return true
+        }
+        keptUnretrieved = keptUnretrieved || kept
         let ordered = leaves.map {
             (
                 node: $0, isStale: $0.versionRank < staleBelowRank,

@@ -77,7 +77,9 @@ final class Node: Sendable {
 
     /// What a trainer's lookup does to the last node of its match, on the
     /// version it loaded (see `RetrievalMark` for why that is enough).
-    func markRetrieved() { retrieval?.set() }
+    /// Returns whether this marked it (it was not marked before).
+    @discardableResult
+    func markRetrieved() -> Bool { retrieval?.set() ?? false }
 
     static func root() -> Node {
         Node(run: .empty, versionRank: WeightVersion.unnumberedRank, origin: .prompt, stamp: 0, isTerminal: false, lastUsed: 0)

@@ -90,11 +90,20 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private let vocabulary: SharedTokenBytes
     private let published: SnapshotCell<Snapshot>
     private let lookups = LookupCounters()
+    /// Trajectories readers have marked retrieved: with a newer weight
+    /// version, the only thing that makes a kept trajectory evictable.
+    private let retrievals = Atomic<Int>(0)
     /// Whether a writer is inside `insert` (debug builds).
     private let writing = Atomic<Bool>(false)
     // Writer only.
     private var newest: Snapshot
     private var newestRank = WeightVersion.unnumberedRank
+    /// Set by a refusal that left nothing evictable: the retrievals and the
+    /// newest rank then. While both stay so, nothing became evictable
+    /// (inserts since only added kept trajectories), so an insert going over
+    /// budget is refused at once: no eviction pass over the whole tree, and
+    /// on the loop too (`onlyIfQuick`).
+    private var fullSince: (retrievals: Int, rank: Int64)?
 
     public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
         self.configuration = configuration
@@ -118,7 +127,9 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     /// run of more than `quickSplitLimit` tokens, or evict, or where the
     /// replaced versions its publication frees may be large (see
     /// `SnapshotCell.mayFreeSlowly`). Its work otherwise grows with the
-    /// trajectory: the caller bounds that.
+    /// trajectory: the caller bounds that. Once only kept trajectories fill
+    /// the budget, a trajectory going over it is refused at once, quick or
+    /// not, until a retrieval or a newer version may have freed room.
     ///
     /// Throws if the lengths differ, the tokens do not spell the text, or
     /// there is no room for it (see `Configuration.keepsUnretrieved`).
@@ -130,7 +141,9 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             // A full cache would have every insert evict (or be refused): give
             // up before the work rather than after it.
             if onlyIfQuick,
-                published.mayFreeSlowly || mayGoOverBudget(addingTokens: tokens.count, textBytes: text.utf8.count)
+                published.mayFreeSlowly
+                    || (!isStillFull(withRank: newestRank)
+                        && mayGoOverBudget(addingTokens: tokens.count, textBytes: text.utf8.count))
             {
                 throw .wouldNotBeQuick
             }
@@ -186,16 +199,23 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             }
         }
         var ledger = insertion.ledger
-        if quickly, isOverBudget(ledger) { throw .wouldNotBeQuick }
+        if isOverBudget(ledger) {
+            if isStillFull(withRank: rank) { throw fullOfUnretrieved }
+            if quickly { throw .wouldNotBeQuick }
+        }
         newestRank = max(newestRank, rank)
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {
+            // Read before the pass reads the marks (acquiring: the marks
+            // counted are seen), so a retrieval during it counts as later.
+            let retrievalsBefore = retrievals.load(ordering: .acquiring)
             var eviction = evicting(ledger: ledger, protectedStamp: stamp)
             root = eviction.apply(to: root)
             ledger = eviction.ledger
             evictedNodes += eviction.evictedNodes
             evictedTokens += eviction.evictedTokens
-            if isOverBudget(ledger), eviction.keptUnretrieved { try refuse(stamp: stamp) }
+            fullSince = nil
+            if isOverBudget(ledger), eviction.keptUnretrieved { try refuse(stamp: stamp, retrievals: retrievalsBefore) }
         }
         let evicted = evictedNodes > newest.evictedNodes
         newest = Snapshot(root: root, ledger: ledger, clock: stamp, evictedNodes: evictedNodes, evictedTokens: evictedTokens)
@@ -214,10 +234,22 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             protectedStamp: protectedStamp, keepsUnretrieved: configuration.keepsUnretrieved, ledger: ledger)
     }
 
+    /// Whether the last refusal still holds for a trajectory of version
+    /// `rank`: nothing retrieved since, no newer version (see `fullSince`).
+    private func isStillFull(withRank rank: Int64) -> Bool {
+        guard let fullSince else { return false }
+        return max(newestRank, rank) == fullSince.rank && retrievals.load(ordering: .acquiring) == fullSince.retrievals
+    }
+
+    private var fullOfUnretrieved: RadixCacheError {
+        .fullOfUnretrievedTrajectories(bytes: newest.ledger.bytes, tokens: newest.ledger.tokens)
+    }
+
     /// Only trajectories that must be kept fill the budget: the tree without
     /// the new trajectory, but with what could be evicted gone, is published,
-    /// and the insert is refused.
-    private func refuse(stamp: UInt64) throws(RadixCacheError) {
+    /// and the insert is refused. `retrievals`: the count before the marks
+    /// were read.
+    private func refuse(stamp: UInt64, retrievals: Int) throws(RadixCacheError) {
         var eviction = evicting(ledger: newest.ledger, protectedStamp: 0)
         let root = eviction.apply(to: newest.root)
         if root !== newest.root {
@@ -226,7 +258,9 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
                 evictedTokens: newest.evictedTokens + eviction.evictedTokens)
             published.publish(newest, replacedIsLarge: true)
         }
-        throw .fullOfUnretrievedTrajectories(bytes: newest.ledger.bytes, tokens: newest.ledger.tokens)
+        // It may have stopped at its target with leaves it could take left.
+        if eviction.keepsEveryLeaf(of: newest.root) { fullSince = (retrievals, newestRank) }
+        throw fullOfUnretrieved
     }
 
     /// How a lookup reads the tree: a prompt's (the defaults) or a trainer's.
@@ -267,8 +301,11 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             PrefixSearch.searching(text, options: options, vocabulary: vocabulary, from: snapshot.root) { search in
                 search.bestLastNode?._withUnsafeGuaranteedRef { node in
                     node.markUsed(Node.usedByReader(after: snapshot.clock))
-                    if options.marksRetrieved, node.isTerminal, search.best?.lastNodeTokenCount == node.run.count {
+                    if options.marksRetrieved, node.isTerminal, search.best?.lastNodeTokenCount == node.run.count,
                         node.markRetrieved()
+                    {
+                        // Releasing: a writer that sees the count sees the mark.
+                        retrievals.wrappingAdd(1, ordering: .releasing)
                     }
                 }
                 return RadixMatch(search)

@@ -17,9 +17,12 @@ final class RetrievalMark: Sendable {
     var isSet: Bool { retrieved.load(ordering: .relaxed) }
 
     /// Relaxed: readers of the mark (eviction, on the writer) need no order
-    /// with anything else the reader did.
-    func set() {
-        if !isSet { retrieved.store(true, ordering: .relaxed) }
+    /// with anything else the reader did. Returns whether it was unset.
+    @discardableResult
+    func set() -> Bool {
+        guard !isSet else { return false }
+        retrieved.store(true, ordering: .relaxed)
+        return true
     }
 
     /// What the ledger counts for one mark.

@@ -69,13 +69,14 @@ import Tokenizer
             """.utf8)
     }
 
-    /// Stores one generation, `words` words after the prompt "`name`: ",
-    /// each token with `logprob`; `completed` gets `name` once it is stored.
+    /// Stores one generation, `words` words after the prompt
+    /// "`context``name`: ", each token with `logprob`; `completed` gets
+    /// `name` once it is stored.
     static func store(
-        _ name: String, words: Int, logprob: Double, in tokens: TokenCache, tokenizer: Tokenizer,
-        completed: @escaping (String) -> Void
+        _ name: String, after context: String = "", words: Int, logprob: Double, in tokens: TokenCache,
+        tokenizer: Tokenizer, completed: @escaping (String) -> Void
     ) throws {
-        let prompt = PromptRecord(tokens.encoder.encode("\(name): "))
+        let prompt = PromptRecord(tokens.encoder.encode("\(context)\(name): "))
         let text = String(repeating: " word", count: words) + "."
         let ids = tokenizer.encode(text)
         let output = try #require(
@@ -105,6 +106,31 @@ import Tokenizer
         try store("short, the writer idle", words: 3)
         #expect(completed == ["long", "short", "short, the writer idle"])
         #expect(tokens.trajectoriesStored == 3)
+    }
+
+    /// A conversation past `loopInsertTokenLimit` tokens whose earlier turn
+    /// is cached: its next turn adds a few tokens, and the loop stores it.
+    @Test func aLongConversationsShortNextTurnIsStoredOnTheLoop() throws {
+        let tokenizer = try Self.tokenizer.get()
+        let loop = EventLoop()
+        let tokens = TokenCache(
+            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
+            logger: Logger(label: "token-cache-hand-off"))
+        var completed: [String] = []
+        func store(_ name: String, after context: String = "", words: Int) throws {
+            try Self.store(name, after: context, words: words, logprob: -0.5, in: tokens, tokenizer: tokenizer) {
+                completed.append($0)
+            }
+        }
+        let words = TokenCache.loopInsertTokenLimit
+        try store("first", words: words)
+        loop.run()
+        #expect(completed == ["first"])  // the writer's: a fresh trajectory over the limit
+        let firstTurn = "first: " + String(repeating: " word", count: words) + "."
+        try store("next", after: firstTurn, words: 3)
+        #expect(completed == ["first", "next"])
+        let found = tokens.cache.match(firstTurn + "next:  word word word.")
+        #expect(found.tokenCount > words && found.logprobs.suffix(3).allSatisfy { $0 == -0.5 })
     }
 
     /// A short trajectory the cache would not store quickly (it must evict)

@@ -159,6 +159,16 @@ for c in concurrencies:
           f"| {router_cpu} | {per_turn_cpu} | {r['driver_cpu_pct']:.0f} % | {r.get('core0_busy_pct', '?')} / {r.get('core1_busy_pct', '?')} % "
           f"| {f(loc.get('same_worker_pct'), 0)} % | {' / '.join(map(str, loc.get('requests_per_worker', [])))} | {hit} |")
     w("")
+    counted = [(p, r) for p, r in rs.items() if "kernel_syscalls" in r]
+    if counted:
+        w("Kernel work per turn over the same phase (`--count-kernel`: perf on the router process, all its threads):\n")
+        w("| configuration | system calls | context switches | CPU migrations |")
+        w("|---|---:|---:|---:|")
+        for peer, r in counted:
+            turns = max(1, r["turns"])
+            w(f"| {PEERS[peer]} | {int(r['kernel_syscalls']) / turns:.1f} "
+              f"| {int(r.get('kernel_context_switches', 0)) / turns:.2f} | {int(r.get('kernel_cpu_migrations', 0)) / turns:.3f} |")
+        w("")
     errs = [f"{p}: {r['error_count']}" for p, r in rs.items() if r.get("error_count")]
     if errs:
         w(f"Errors: {', '.join(errs)}.\n")

@@ -17,7 +17,11 @@
 #
 #   usage: benchmarks/rl/run.sh [--seconds S] [--concurrency "32 256"] [--turns N]
 #            [--latency-ms MS] [--max-new-tokens N] [--peers "direct slime-rr ..."]
-#            [--lag-rounds N] [--no-build] [--output FILE]
+#            [--lag-rounds N] [--no-build] [--count-kernel] [--output FILE]
+# --count-kernel: perf counts each router's system calls, context switches and
+# CPU migrations (all its threads) over the free-running phase; the report gives
+# them per turn. The tracepoint costs a little per call: compare router CPU per
+# turn between runs of the same setting.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/rl
@@ -33,6 +37,7 @@ max_new_tokens=64
 peers="direct slime-rr slime-rr-turns slime-ca sglang-rr sglang-ca"
 lag_rounds=3
 build=1
+count_kernel=0
 output=benchmarks/results/rl-workload.md
 while [ $# -gt 0 ]; do
     case $1 in
@@ -44,14 +49,16 @@ while [ $# -gt 0 ]; do
         --peers) peers=$2; shift 2 ;;
         --lag-rounds) lag_rounds=$2; shift 2 ;;
         --no-build) build=0; shift ;;
+        --count-kernel) count_kernel=1; shift ;;
         --output) output=$2; shift 2 ;;
-        -h|--help) sed -n '2,18p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
         *) echo "rl/run.sh: unknown argument '$1' (see --help)" >&2; exit 2 ;;
     esac
 done
 
 need taskset curl python3 timeout
 [ "$build" = 0 ] || need swift
+[ "$count_kernel" = 0 ] || need perf
 case " $peers " in *" sglang-"*) need sglang-router ;; esac
 need_cores "router on core 1, driver and workers on core 0"
 
@@ -145,15 +152,27 @@ for c in $concurrency; do
         before=$( [ -n "$pid" ] && process_cpu_ticks "$pid" || echo 0)
         wbefore=$(( $(process_cpu_ticks "${worker_pids[0]}") + $(process_cpu_ticks "${worker_pids[1]}") ))
         read -r c0b c0t < <(core_ticks 0); read -r c1b c1t < <(core_ticks 1)
+        perf_pid=""
+        if [ "$count_kernel" = 1 ] && [ -n "$pid" ]; then
+            perf stat -x, -o "$work/kernel-$peer-$c.csv" \
+                -e raw_syscalls:sys_enter,context-switches,cpu-migrations -p "$pid" &
+            perf_pid=$!
+        fi
         out=$(driver conversations "${targets[@]}" --label "$peer" --concurrency "$c" --turns "$turns" \
             --max-new-tokens "$max_new_tokens" --seconds "$seconds" "${resets[@]}" "${metrics[@]}" "${extra[@]}" \
             --texts-out "$work/texts-$peer-$c.json") || die "$peer free-running run failed"
+        kernel=()
+        if [ -n "$perf_pid" ]; then
+            kill -INT "$perf_pid"; wait "$perf_pid" || true
+            kernel=($(awk -F, '$1 ~ /^[0-9]+$/ { sub(/^raw_syscalls:sys_enter$/, "syscalls", $3); gsub(/-/, "_", $3); print "kernel_" $3 "=" $1 }' \
+                "$work/kernel-$peer-$c.csv"))
+        fi
         after=$( [ -n "$pid" ] && process_cpu_ticks "$pid" || echo 0)
         wafter=$(( $(process_cpu_ticks "${worker_pids[0]}") + $(process_cpu_ticks "${worker_pids[1]}") ))
         read -r c0b2 c0t2 < <(core_ticks 0); read -r c1b2 c1t2 < <(core_ticks 1)
         record "$out" peer="$peer" peer_cpu_ticks=$((after - before)) worker_cpu_ticks=$((wafter - wbefore)) \
             hz="$(getconf CLK_TCK)" core0_busy_pct=$(( 100 * (c0b2 - c0b) / (c0t2 - c0t + 1) )) \
-            core1_busy_pct=$(( 100 * (c1b2 - c1b) / (c1t2 - c1t + 1) ))
+            core1_busy_pct=$(( 100 * (c1b2 - c1b) / (c1t2 - c1t + 1) )) "${kernel[@]}"
         reset_workers
 
         # 3. /retrieve_from_text throughput on the texts just stored

@@ -11,10 +11,14 @@ struct PromptRecord: Sendable {
     let logprobs: [Double]
     let lossMask: [UInt8]
     let originRuns: [TokenOriginRun]
+    /// Leading tokens whose values came from the cache: an insert finds
+    /// them stored (unless evicted since), which makes it cheaper.
+    let cachedCount: Int
 
     init(_ prompt: EncodedPrompt) {
         text = prompt.text
         ids = prompt.ids
+        cachedCount = prompt.match.tokenCount
         logprobs = padded(prompt.match.logprobs, with: 0.0, toCount: prompt.ids.count)
         lossMask = padded(prompt.match.lossMask, with: 0, toCount: prompt.ids.count)
         var origins = prompt.match.originRuns
@@ -34,6 +38,7 @@ struct PromptRecord: Sendable {
         let known = match.tokenCount <= ids.count && ids.starts(with: match.tokens) ? match.tokenCount : 0
         self.text = text
         self.ids = ids
+        cachedCount = known
         logprobs = padded(match.logprobs.prefix(known), with: 0.0, toCount: ids.count)
         lossMask = padded(match.lossMask.prefix(known), with: 0, toCount: ids.count)
         var origins: [TokenOriginRun] = []

@@ -10,7 +10,7 @@ import Tokenizer
 /// Work that grows with the text (matching and tokenizing long prompts)
 /// runs on the thread pool. Inserts run on a writer thread of their own
 /// (`SerialOffload`), as the cache allows a single writer at a time, but
-/// for short ones the cache calls quick while that thread is idle: those
+/// for bounded ones the cache calls quick while that thread is idle: those
 /// the loop stores itself (see `store`).
 public final class TokenCache {
     public let cache: RadixCache
@@ -29,10 +29,25 @@ public final class TokenCache {
     private var unnamedGenerations = 0
     /// Texts at least this long are matched and tokenized off the loop.
     static let offloadThreshold = 4 * 1024
-    /// Trajectories of more tokens than this are stored by the writer thread
-    /// (the cost of an insert grows with its tokens; at this length it is
-    /// below tokenizing a prompt of `offloadThreshold` bytes on the loop).
+    /// The longest trajectory with no cached prefix the loop stores itself
+    /// (`isShortEnoughForTheLoop`).
     static let loopInsertTokenLimit = 2048
+
+    /// Whether storing `prompt` + `generated` tokens is bounded enough for
+    /// the loop. An insert's work grows with the whole trajectory (building
+    /// it, comparing the stored prefix with it: ~65 instructions a token
+    /// in callgrind), and a token the tree lacks costs about five times that
+    /// (spelling it, building its run, the generation's key). Weighted so,
+    /// the bound is what a fresh `loopInsertTokenLimit`
+    /// trajectory costs (~0.65 M instructions, as before), and a long
+    /// conversation's next turn, its earlier turns cached, stays on the
+    /// loop up to ~10 K tokens. A prefix evicted since the prompt's
+    /// lookup makes it dearer than counted: rare, and still bounded.
+    static func isShortEnoughForTheLoop(_ prompt: PromptRecord, generated: Int) -> Bool {
+        let tokens = prompt.ids.count + generated
+        let new = tokens - prompt.cachedCount
+        return tokens + 4 * new <= 5 * loopInsertTokenLimit
+    }
 
     public init(tokenizer: Tokenizer, configuration: RadixCache.Configuration, loop: EventLoop, logger: Logger) {
         self.tokenizer = tokenizer
@@ -79,7 +94,7 @@ public final class TokenCache {
         // one of the loop (two context switches when they share a core):
         // more than a short insert. So while the writer is idle (nothing
         // queued: no insert can run beside this one), the loop stores a
-        // short trajectory itself when the cache can do it quickly: no long
+        // bounded one itself when the cache can do it quickly: no long
         // run split, no eviction, nothing large left to free (a split
         // 100K-token run, an eviction). The rest, in order, goes to the
         // writer, which also builds their arrays (long ones are costly);
@@ -89,7 +104,7 @@ public final class TokenCache {
         var declined: GeneratedTrajectory?
         if writer.queuedCount == 0 {
             while declined == nil, let next = rest.first,
-                items[next.index].prompt.ids.count + next.output.ids.count <= Self.loopInsertTokenLimit
+                Self.isShortEnoughForTheLoop(items[next.index].prompt, generated: next.output.ids.count)
             {
                 rest.removeFirst()
                 let trajectory = GeneratedTrajectory(
