@@ -22,6 +22,28 @@ public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
     }
 }
 
+/// The room `writeJSONArray(_:at:)` needs for `count` integers: eleven
+/// bytes each (a comma and up to ten digits), the brackets, and the
+/// whole-word stores that may reach past the last one.
+public func jsonArrayRoom(forIntegers count: Int) -> Int {
+    count &* 11 &+ 2 &+ DecimalWriter.maxBytes
+}
+
+/// Writes `values` as a JSON array of integers at `out`, which has room for
+/// `jsonArrayRoom(forIntegers:)` bytes; returns how many count. Straight into
+/// the caller's memory, in one pass: for a body built in room sized at once.
+public func writeJSONArray(_ values: UnsafeBufferPointer<UInt32>, at out: UnsafeMutablePointer<UInt8>) -> Int {
+    DecimalWriter.withDigitTable { decimal in
+        // Each element after a comma; the first comma then becomes the `[`.
+        var used = 0
+        for value in values { used &+= decimal.writeAfterComma(UInt64(value), into: out + used) }
+        out.pointee = UInt8(ascii: "[")
+        used = max(used, 1)
+        out[used] = UInt8(ascii: "]")
+        return used &+ 1
+    }
+}
+
 /// Appends `values`, then `zeros` more 0, as a JSON array of integers.
 func writeJSONArray(_ values: UnsafeBufferPointer<UInt8>, thenZeros zeros: Int, to out: inout [UInt8]) {
     // A loss mask: single digits, in runs.

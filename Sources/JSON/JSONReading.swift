@@ -187,25 +187,78 @@ extension JSONParser {
     /// hundred. Nil, nothing read, for anything else, which the caller
     /// reads as a number as before (and so gets its errors, `01` say).
     @inlinable @inline(__always) public mutating func readPlainUInt32IfAny() throws(Error) -> UInt32? {
-        guard try nextKind() == .number else { return nil }
-        var end = index, value: UInt64 = 0
-        while end < bytes.count, end - index < 11 {
-            let digit = bytes[end] &- UInt8(ascii: "0")
-            guard digit < 10 else { break }
-            value = value &* 10 &+ UInt64(digit)
-            end += 1
-        }
-        let digits = end - index
-        guard digits > 0, digits <= 10, value <= UInt64(UInt32.max), digits == 1 || bytes[index] != UInt8(ascii: "0")
-        else { return nil }
-        if end < bytes.count {
-            switch bytes[end] {
-            case UInt8(ascii: "."), UInt8(ascii: "e"), UInt8(ascii: "E"): return nil
-            default: break
-            }
+        guard try nextKind() == .number, let (value, end) = plainInteger(at: index), value <= UInt64(UInt32.max) else {
+            return nil
         }
         index = end
         return UInt32(value)
+    }
+
+    /// The unsigned integer spelled by the plain digits at `start` (no sign,
+    /// no leading zero, no fraction or exponent after them; at most 19
+    /// digits, so that it fits 64 bits) and where it ends; nil for anything else.
+    @inlinable @inline(__always) func plainInteger(at start: Int) -> (value: UInt64, end: Int)? {
+        guard start < bytes.count else { return nil }
+        // Over the base pointer: the buffer's subscript tests it for nil at every byte.
+        let base = bytes.baseAddress.unsafelyUnwrapped, count = bytes.count
+        var end = start, value: UInt64 = 0
+        while end < count {
+            let digit = base.load(fromByteOffset: end, as: UInt8.self) &- UInt8(ascii: "0")
+            guard digit < 10 else { break }
+            value = value &* 10 &+ UInt64(digit)
+            end &+= 1
+        }
+        let digits = end &- start
+        guard digits > 0, digits <= 19, digits == 1 || base.load(fromByteOffset: start, as: UInt8.self) != UInt8(ascii: "0")
+        else { return nil }
+        if end < count {
+            let next = base.load(fromByteOffset: end, as: UInt8.self)
+            if next == UInt8(ascii: ".") || next | 0x20 == UInt8(ascii: "e") { return nil }
+        }
+        return (value, end)
+    }
+
+    /// Reads the next value if it is an array of a number followed only by
+    /// plain unsigned integers and nulls, as SGLang spells each generated
+    /// token's log-probability (`[-0.0069, 220, null]`): returns the number,
+    /// the nearest double as `readDouble` gives it. Nil, nothing read, for
+    /// anything else (or a number `readDouble` converts the slow way), which
+    /// the caller reads in general and so gets its errors. One pass, without
+    /// the general reader's dispatch on every value: an answer holds one such
+    /// array per generated token.
+    public mutating func readNumberLedArrayIfPlain() -> Double? {
+        // The array's depth checked as `enter` checks it.
+        guard depth < Self.maxDepth else { return nil }
+        let base = bytes.baseAddress, count = bytes.count
+        func byte(_ offset: Int) -> UInt8 { base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self) }
+        func afterWhitespace(_ offset: Int) -> Int {
+            var offset = offset
+            while offset < count {
+                switch byte(offset) {
+                case 0x20, 0x09, 0x0A, 0x0D: offset &+= 1
+                default: return offset
+                }
+            }
+            return offset
+        }
+        let open = afterWhitespace(index)
+        guard open < count, byte(open) == UInt8(ascii: "["),
+            let (value, numberEnd) = JSONNumber.scan(bytes, from: afterWhitespace(open &+ 1))
+        else { return nil }
+        var next = afterWhitespace(numberEnd)
+        while next < count, byte(next) == UInt8(ascii: ",") {
+            let item = afterWhitespace(next &+ 1)
+            if isNull(at: item) {
+                next = afterWhitespace(item &+ 4)
+            } else if let (_, end) = plainInteger(at: item) {
+                next = afterWhitespace(end)
+            } else {
+                return nil
+            }
+        }
+        guard next < count, byte(next) == UInt8(ascii: "]") else { return nil }
+        index = next &+ 1
+        return value
     }
 
     @usableFromInline mutating func skipNonNumber() throws(Error) {

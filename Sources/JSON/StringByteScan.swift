@@ -36,7 +36,13 @@ private func scanToByteNeedingEscape(
     }
     while index + 8 <= bytes.count {
         let word = load(index)
-        if needsEscape(word) & highBits != 0 { break }
+        let found = needsEscape(word) & highBits
+        if found != 0 {
+            // The lowest flagged byte is the first such byte: no byte loop.
+            let offset = found.trailingZeroBitCount &>> 3
+            if trackingHighBits { seen |= word & (1 &<< (offset &* 8) &- 1) }
+            return index &+ offset
+        }
         if trackingHighBits { seen |= word }
         index += 8
     }
@@ -57,7 +63,8 @@ func firstByteNotPlainASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -
     var index = start
     while index + 8 <= bytes.count {
         let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-        if (needsEscape(word) | word) & highBits != 0 { break }
+        let found = (needsEscape(word) | word) & highBits
+        if found != 0 { return index &+ found.trailingZeroBitCount &>> 3 }
         index += 8
     }
     while index < bytes.count {
@@ -74,8 +81,9 @@ private let highBits: UInt64 = 0x8080_8080_8080_8080
 /// Has the high bit of some byte set if a byte of `word` is below 0x20, a
 /// quote or a backslash: subtracting a bound from each byte borrows into the
 /// high bit exactly for those below it that had it clear (a quote or a
-/// backslash is a byte below 1 once xor-ed with itself). Exact as a yes or
-/// no once masked with `highBits`; the byte loop then finds which.
+/// backslash is a byte below 1 once xor-ed with itself). Once masked with
+/// `highBits`, exact as a yes or no, and its lowest flagged byte is the first
+/// such byte: a borrow only runs upward, from a byte that needs escaping.
 @inline(__always)
 private func needsEscape(_ word: UInt64) -> UInt64 {
     let control = word &- lowBits &* 0x20

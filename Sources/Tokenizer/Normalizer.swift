@@ -15,14 +15,20 @@ enum Normalizer: Sendable {
 
     /// Scalars below U+0300 are never changed or combined by NFC; their
     /// UTF-8 bytes are all below 0xCC.
-    /// ASCII is skipped eight bytes at a time (prompts are mostly ASCII).
+    /// ASCII is skipped 32 bytes at a time, then eight (prompts are mostly
+    /// ASCII, and every request's is checked whole).
     private static func isTriviallyNFC(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
         let raw = UnsafeRawBufferPointer(text)
+        let highBits: UInt64 = 0x8080_8080_8080_8080
+        func word(_ offset: Int) -> UInt64 { raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self) }
         var index = 0
-        while index + 8 <= raw.count {
-            let word = raw.loadUnaligned(fromByteOffset: index, as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { break }
-            index += 8
+        while index &+ 32 <= raw.count {
+            if (word(index) | word(index &+ 8) | word(index &+ 16) | word(index &+ 24)) & highBits != 0 { break }
+            index &+= 32
+        }
+        while index &+ 8 <= raw.count {
+            if word(index) & highBits != 0 { break }
+            index &+= 8
         }
         for byte in text[index...] where byte >= 0xCC { return false }
         return true

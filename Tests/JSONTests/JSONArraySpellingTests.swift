@@ -21,6 +21,23 @@ import Testing
         }
     }
 
+    /// The same spelling written straight into room sized by
+    /// `jsonArrayRoom`: nothing stored past it (guard bytes after it stay).
+    @Test func integersWrittenIntoSizedRoomStayWithinIt() {
+        var values: [UInt32] = [0, 9, 10, 9_999_999, 10_000_000, 99_999_999, 100_000_000, UInt32.max]
+        values += (0..<3_000).map { UInt32($0) &* 2_654_435_761 }
+        let lists = [[], [0], [UInt32.max], [UInt32.max, UInt32.max], values, Array(values.reversed())]
+        for list in lists {
+            let room = jsonArrayRoom(forIntegers: list.count), guardBytes = 32
+            var buffer = [UInt8](repeating: 0xA5, count: room + guardBytes)
+            let written = buffer.withUnsafeMutableBufferPointer { out in
+                list.withUnsafeBufferPointer { writeJSONArray($0, at: out.baseAddress!) }
+            }
+            #expect(String(decoding: buffer[..<written], as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]")
+            #expect(buffer[room...].allSatisfy { $0 == 0xA5 }, "\(list.count) values")
+        }
+    }
+
     /// Whole numbers as `N.0`, others as Swift's shortest round-trip
     /// `description`, non-finite ones as null.
     @Test func doublesKeepTheirSpelling() throws {

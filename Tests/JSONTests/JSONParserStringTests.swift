@@ -19,6 +19,29 @@ import Testing
         #expect(try JSONParser.parse(Array(#""a\u00e9\ud83d\ude00\/b\n""#.utf8)).stringValue == "aé😀/b\n")
     }
 
+    /// A byte to escape, or one not ASCII, at every offset of the scan's
+    /// words and blocks, with another after it: strings and member names
+    /// decode exactly, and a byte that is no UTF-8 before an escape in the
+    /// same word is still refused.
+    @Test func escapesAndOtherBytesAreFoundAtEveryOffset() throws {
+        let plain = Array(repeating: UInt8(ascii: "a"), count: 40)
+        let quote = UInt8(ascii: "\"")
+        for first in 0..<40 {
+            for (inserted, decoded) in [(#"\n"#, "\n"), ("é", "é"), (#"\""#, "\"")] {
+                var text = plain
+                text.insert(contentsOf: Array(inserted.utf8), at: first)
+                text += Array(#"\tz"#.utf8)
+                let expected = String(repeating: "a", count: first) + decoded + String(repeating: "a", count: 40 - first) + "\tz"
+                let document = Array("{".utf8) + [quote] + text + [quote] + Array(":".utf8) + [quote] + text + [quote] + Array("}".utf8)
+                let members = try document.withUnsafeBytes { bytes in try JSONParser.parseObjectMembers(bytes) }
+                #expect(members.map(\.key) == [expected] && members.first?.value.stringValue == expected, "at \(first)")
+            }
+            // Just before the escape, in the word that finds it (or the one before).
+            let invalid = [quote] + plain.prefix(first) + [0xFF] + Array(#"\n"#.utf8) + plain + [quote]
+            #expect(throws: JSONParser.Error.self, "at \(first)") { try JSONParser.parse(invalid) }
+        }
+    }
+
     @Test func aControlCharacterAfterAnEscapeIsRefusedAtItsOffset() {
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array("\"a\\nbc\u{1}\"".utf8)) }
         do {

@@ -58,6 +58,74 @@ import Testing
         }
     }
 
+    /// An array of a number then plain integers and nulls (SGLang's
+    /// log-probability entries) gives its number, bit for bit what
+    /// `Double(String)` reads; anything else is left unread for the general
+    /// path, which then accepts or refuses the document as `parse` does.
+    @Test func numberLedArraysAreReadAndOtherValuesLeft() {
+        let read: [(String, String)] = [
+            ("[-0.006920614745467901, 220, null]", "-0.006920614745467901"),
+            ("[-4.5811265181328054e-07,353,null]", "-4.5811265181328054e-07"), ("[0.5]", "0.5"),
+            (" [ -1.0230815410614014 , 151645 , null , 0 ] ", "-1.0230815410614014"), ("[-0.0,0]", "-0.0"),
+            ("[\n1E2\t,\r7]", "1E2"), ("[3, 1234567890123456789]", "3"),
+        ]
+        let left = [
+            "[-0.5, \"a\", null]", "[-0.5, 01, null]", "[-0.5, 1.5]", "[-0.5, -1]", "[-0.5, 1e2]", "[-0.5, nul]",
+            "[-0.5, null", "[-0.5,]", "[]", "[null, 1]", "[01]", "[1.]", "-0.5", "{}", "[-0.5 1]", "[-0.5, [1]]",
+            "[-0.5, 12345678901234567890]", "[1.2345678901234567890123, 1]", "[1e400]", "[-0.5, nullx]", "[-0.5,",
+        ]
+        for (document, first) in read + left.map({ ($0, "") }) {
+            var value: Double?, unreadAt = -1, start = 0
+            let parsed = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                        start = parser.offset
+                        value = parser.readNumberLedArrayIfPlain()
+                        if value == nil {
+                            unreadAt = parser.offset
+                            try parser.skipValue()
+                        }
+                    }
+                }
+            }
+            if first.isEmpty {
+                #expect(value == nil && unreadAt == start, "\(document): nothing read")
+                #expect(((try? parsed.get()) != nil) == ((try? JSONParser.parse(document)) != nil), "\(document)")
+            } else {
+                #expect(value?.bitPattern == Double(first)?.bitPattern, "\(document)")
+                #expect((try? parsed.get()) != nil, "\(document)")
+            }
+        }
+    }
+
+    /// The array counts toward the nesting limit as the general reader's do.
+    @Test func numberLedArraysKeepTheNestingLimit() {
+        func entryRead(inside levels: Int) -> (Double?, Bool) {
+            let document = String(repeating: "[", count: levels) + "[0.5]" + String(repeating: "]", count: levels)
+            var value: Double?
+            let parsed = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                        func descend(_ parser: inout JSONParser, _ levels: Int) throws(JSONParser.Error) {
+                            guard levels > 0 else {
+                                value = parser.readNumberLedArrayIfPlain()
+                                if value == nil { try parser.skipValue() }
+                                return
+                            }
+                            try parser.readElements { parser throws(JSONParser.Error) in try descend(&parser, levels - 1) }
+                        }
+                        try descend(&parser, levels)
+                    }
+                }
+            }
+            return (value, (try? parsed.get()) != nil)
+        }
+        let deepest = entryRead(inside: 511), tooDeep = entryRead(inside: 512)
+        #expect(deepest.0 == 0.5 && deepest.1)
+        #expect(tooDeep.0 == nil && !tooDeep.1)
+        #expect((try? JSONParser.parse(String(repeating: "[", count: 513) + String(repeating: "]", count: 513))) == nil)
+    }
+
     @Test func nullIsSkippedAndItsMisspellingsRefused() {
         for document in ["null", " null ", "[null,null]", #"{"a":null}"#, "nul", "nulL", "[null", "nullnull", "[nul]"] {
             let parses = (try? JSONParser.parse(document)) != nil

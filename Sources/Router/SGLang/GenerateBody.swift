@@ -68,48 +68,78 @@ struct GenerateBody: Sendable {
     /// The body with `text` replaced in place by `input_ids` (a body that
     /// already has `input_ids` keeps them), and `return_logprob` on (the
     /// cache stores the generated tokens' values). Every other member keeps
-    /// its exact bytes.
+    /// its exact bytes. Written in one pass into room sized at once, the
+    /// ids' digits straight where they go.
     func rewritten(ids: [[UInt32]]) -> [UInt8] {
         precondition(isBatch || ids.count == 1, "one id list for a body with one prompt")
-        var out: [UInt8] = []
-        out.reserveCapacity(source.count + 7 * ids.reduce(0) { $0 + $1.count } + 2 * ids.count + 32)
-        var copied = 0
-        // The two edits, in the order they lie (they never overlap).
-        let idsFirst = textMember.map { text in logprobMember.map { text.lowerBound < $0.lowerBound } ?? true } ?? false
-        if idsFirst { replaceText(with: ids, in: &out, copied: &copied) }
-        if !clientAskedForLogprobs {
-            if let member = logprobMember {
-                out += source[copied..<member.lowerBound]
-                out += Self.logprobOn
-                copied = member.upperBound
+        let room = ids.reduce(source.count + Self.logprobOn.count + Self.idsKey.count + 3) {
+            $0 + 1 + jsonArrayRoom(forIntegers: $1.count)
+        }
+        return source.withUnsafeBufferPointer { source in
+            [UInt8](unsafeUninitializedCapacity: room) { buffer, count in
+                var out = ByteCursor(start: buffer.baseAddress!)
+                var copied = 0
+                // The two edits, in the order they lie (they never overlap).
+                let idsFirst = textMember.map { text in logprobMember.map { text.lowerBound < $0.lowerBound } ?? true } ?? false
+                if idsFirst { replaceText(with: ids, in: &out, from: source, copied: &copied) }
+                if !clientAskedForLogprobs, let member = logprobMember {
+                    out.append(source, copied..<member.lowerBound)
+                    out.append(Self.logprobOn)
+                    copied = member.upperBound
+                }
+                if !idsFirst { replaceText(with: ids, in: &out, from: source, copied: &copied) }
+                if !clientAskedForLogprobs, logprobMember == nil, let close = source.lastIndex(of: UInt8(ascii: "}")) {
+                    // A body always has a prompt member, so the addition follows one.
+                    out.append(source, copied..<close)
+                    out.append(UInt8(ascii: ","))
+                    out.append(Self.logprobOn)
+                    copied = close
+                }
+                out.append(source, copied..<source.count)
+                count = out.count
             }
         }
-        if !idsFirst { replaceText(with: ids, in: &out, copied: &copied) }
-        if !clientAskedForLogprobs, logprobMember == nil, let close = source.lastIndex(of: UInt8(ascii: "}")) {
-            // A body always has a prompt member, so the addition follows one.
-            out += source[copied..<close]
-            out.append(UInt8(ascii: ","))
-            out += Self.logprobOn
-            copied = close
-        }
-        out += source[copied...]
-        return out
     }
 
     private static let logprobOn = Array(#""return_logprob":true"#.utf8)
+    private static let idsKey = Array(#""input_ids":"#.utf8)
 
     /// Copies the source up to the `text` member, then writes `"input_ids"` with `ids` in its place.
-    private func replaceText(with ids: [[UInt32]], in out: inout [UInt8], copied: inout Int) {
+    private func replaceText(
+        with ids: [[UInt32]], in out: inout ByteCursor, from source: UnsafeBufferPointer<UInt8>, copied: inout Int
+    ) {
         guard let member = textMember else { return }
-        out += source[copied..<member.lowerBound]
-        out += #""input_ids":"#.utf8
+        out.append(source, copied..<member.lowerBound)
+        out.append(Self.idsKey)
         if isBatch { out.append(UInt8(ascii: "[")) }
         for (index, list) in ids.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
-            writeJSONArray(list, to: &out)
+            let at = out.start + out.count
+            out.count += list.withUnsafeBufferPointer { writeJSONArray($0, at: at) }
         }
         if isBatch { out.append(UInt8(ascii: "]")) }
         copied = member.upperBound
+    }
+}
+
+/// Bytes written at a pointer, into room the caller reserved.
+private struct ByteCursor {
+    let start: UnsafeMutablePointer<UInt8>
+    var count = 0
+
+    mutating func append(_ byte: UInt8) {
+        start[count] = byte
+        count += 1
+    }
+
+    mutating func append(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) {
+        guard !range.isEmpty else { return }
+        (start + count).initialize(from: bytes.baseAddress! + range.lowerBound, count: range.count)
+        count += range.count
+    }
+
+    mutating func append(_ bytes: [UInt8]) {
+        bytes.withUnsafeBufferPointer { append($0, 0..<$0.count) }
     }
 }
 

@@ -168,6 +168,8 @@ private func tokenID(_ text: UnsafeRawBufferPointer) -> UInt32? {
 /// nil when the value is not such a list or an entry does not start with a number.
 private func readFirstNumbers(_ parser: inout JSONParser) throws(JSONParser.Error) -> [Double]? {
     try readList(&parser) { (parser) throws(JSONParser.Error) -> Double? in
+        // SGLang's `[logprob, id, null]` at once; anything else in general.
+        if let first = parser.readNumberLedArrayIfPlain() { return first }
         guard try parser.nextKind() == .array else {
             try parser.skipValue()
             return nil
