@@ -1,5 +1,5 @@
 /// What the proxy path does with header fields, on their bytes: drop some
-/// by name and spell the rest into a head, one copied line per field.
+/// by name and spell the rest into a head, copying their lines as they are.
 extension HTTPHeaders {
     /// Drops the fields whose name `isDropped` accepts. Only the list of
     /// offsets changes, in place when this list is the only holder of it

@@ -299,7 +299,7 @@ final class ProxyExchange {
     }
 
     /// The answer in `gathered`, moved out: a copy would retain each of its
-    /// arrays, and emptying the field release them again.
+    /// arrays, and emptying the field would release them again.
     private func takeGathered() -> ProxiedResponse {
         var response = ProxiedResponse(status: 0, headers: HTTPHeaders(), body: [])
         swap(&response, &gathered)
