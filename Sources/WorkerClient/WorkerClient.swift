@@ -7,7 +7,7 @@ import EventLoop
 public final class WorkerClient {
     private let loop: EventLoop
     private let configuration: WorkerClientConfiguration
-    private lazy var native = NativeClient(loop: loop, configuration: configuration)
+    private(set) lazy var native = NativeClient(loop: loop, configuration: configuration)
     private lazy var curl = CurlClient(loop: loop, configuration: configuration)
 
     public init(loop: EventLoop, configuration: WorkerClientConfiguration = .init()) {

@@ -96,6 +96,8 @@ final class ConnectionPool {
         let first = waiting.popFirst()
         openConnections()
         first?.complete(.failure(error))
+        // A removed worker's last connection may be one that never came up.
+        leaveClientIfUnused()
     }
 
     /// A connection whose answer ended and which may carry another request.

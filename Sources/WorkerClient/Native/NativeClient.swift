@@ -8,7 +8,7 @@ final class NativeClient {
     // `@exclusivity(unchecked)`: touched on the loop thread only, each access
     // a plain read or write that calls nothing back; the run-time check cost
     // every access a thread-local lookup, on every request.
-    @exclusivity(unchecked) private var pools: [String: ConnectionPool] = [:]
+    @exclusivity(unchecked) private(set) var pools: [String: ConnectionPool] = [:]
     /// Idle connections, all workers together (`maxIdleConnections`).
     @exclusivity(unchecked) var idleConnections = 0
     /// Every request's timeout, on one timer.
