@@ -42,6 +42,10 @@ public final class LoopLagProbe {
     /// before the read. Any thread.
     public var rounds: Int { probe.rounds.load(ordering: .acquiring) }
 
+    /// A probe let go without `stop` stops too: its reports go to an owner
+    /// that may be gone (the router's monitor holds no checked reference).
+    deinit { stop() }
+
     /// Stops the probe thread (waiting for its current sleep to end) and
     /// closes the wake-up. Loop thread only.
     public func stop() {

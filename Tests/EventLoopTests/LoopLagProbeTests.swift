@@ -41,4 +41,21 @@ import Testing
         loop.run()
         #expect(answered == 3)
     }
+
+    @Test func aProbeLetGoWithoutStopReportsNoMore() {
+        let loop = EventLoop()
+        var answered = 0
+        var probe: LoopLagProbe? = LoopLagProbe(loop: loop, intervalMicroseconds: 200) { _ in answered += 1 }
+        loop.schedule(afterMilliseconds: 5) {
+            probe = nil
+            let answeredWhenLetGo = answered
+            // 250 probe rounds later.
+            loop.schedule(afterMilliseconds: 50) {
+                #expect(answered == answeredWhenLetGo)
+                loop.stop()
+            }
+        }
+        loop.run()
+        #expect(probe == nil)
+    }
 }
