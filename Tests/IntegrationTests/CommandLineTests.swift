@@ -108,6 +108,10 @@ import TestSupport
         (["--max-concurrent-requests", "0"], "--max-concurrent-requests"),
         (["--queue-size", "-1"], "--queue-size"),
         (["--queue-timeout", "0"], "--queue-timeout"),
+        (["--event-loop-lag-interval-ms", "-1"], "--event-loop-lag-interval-ms"),
+        // Its nanoseconds overflowed: the router crashed once listening.
+        (["--event-loop-lag-interval-ms", "99999999999999999"], "--event-loop-lag-interval-ms"),
+        (["--event-loop-lag-interval-ms", "1001"], "--event-loop-lag-interval-ms"),
     ])
     func badRetryFlagsAreRefused(arguments: [String], flag: String) throws {
         let process = try ManagedProcess(executable: "slime-router", arguments: ["--port", "0"] + arguments)
