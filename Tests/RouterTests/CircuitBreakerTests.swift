@@ -105,6 +105,18 @@ import Testing
         #expect(circuit.state(now: at(13)) == .halfOpen)
     }
 
+    /// A failed health check says the worker went down: once back (restarted),
+    /// its answered health check half-opens the circuit again, failed probe or not.
+    @Test func aFailedHealthCheckLetsTheNextAnsweredOneEndTheCoolDownAgain() {
+        var circuit = breaker()
+        for _ in 0..<3 { circuit.recordFailure(now: at(0)) }
+        circuit.recordHealthy(now: at(1))
+        circuit.recordFailure(now: at(1))
+        circuit.recordUnhealthy()
+        circuit.recordHealthy(now: at(2))
+        #expect(circuit.state(now: at(2)) == .halfOpen)
+    }
+
     @Test func anAnsweredHealthCheckLeavesAClosedOrHalfOpenCircuitAlone() {
         var circuit = breaker()
         circuit.recordHealthy(now: at(0))

@@ -20,8 +20,9 @@ public struct CircuitBreakerConfiguration: Sendable {
 /// takes traffic again at once; SGLang's gateway waits out the cool-down);
 /// it is then half-open: one request at a time goes as a probe. A failed
 /// probe opens it again for a whole cool-down, which health checks no longer
-/// cut short until it has closed: a worker that answers them but fails its
-/// requests gets a probe per cool-down, not one per health-check interval.
+/// cut short until it has closed or a health check has failed: a worker that
+/// answers them but fails its requests gets a probe per cool-down, not one
+/// per health-check interval.
 /// `successThreshold` successful probes in a row close it. What counts as a
 /// failure is the caller's call (the worker's own failures, never 4xx or the
 /// router's).
@@ -39,7 +40,8 @@ struct CircuitBreaker {
     private var recentFailures: [UInt64] = []
     /// Successful probes in a row while half-open.
     private var probeSuccesses = 0
-    /// A probe failed since the circuit last closed: health checks vouch for the worker no more.
+    /// A probe failed since the circuit last closed, or since the worker last
+    /// failed a health check: health checks vouch for the worker no more.
     private var probeFailed = false
 
     init(_ configuration: CircuitBreakerConfiguration) {
@@ -93,6 +95,12 @@ struct CircuitBreaker {
     /// since it last closed; requests then decide.
     mutating func recordHealthy(now: UInt64) {
         if !probeFailed, case .open = state(now: now) { halfOpensAt = now }
+    }
+
+    /// The worker failed a health check: it went down, so once it answers
+    /// again (restarted), that may end the cool-down, failed probe or not.
+    mutating func recordUnhealthy() {
+        probeFailed = false
     }
 
     private mutating func open(now: UInt64) {
