@@ -90,7 +90,7 @@ final class SetStatement: CompiledStatement {
 
     override func execute(_ interpreter: Interpreter) throws(TemplateError) -> Interpreter.Flow {
         // Where a value can grow from one loop iteration to the next (in a namespace) or one call to the next.
-        try interpreter.assign(target, ValueNesting.checked(expression.read(interpreter)))
+        try interpreter.assign(target, ValueNesting.checked(expression.read(interpreter), storedBy: "{% set %}"))
         return .normal
     }
 }

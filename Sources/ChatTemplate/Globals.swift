@@ -14,7 +14,7 @@ enum Globals {
                 Function(name: "namespace") { interpreter, arguments throws(TemplateError) in
                     let initial = try dict(arguments)
                     guard case .dict(let attributes) = initial else { return initial }
-                    _ = try ValueNesting.checked(initial)
+                    _ = try ValueNesting.checked(initial, storedBy: "namespace()")
                     for key in attributes.keys {
                         if case .string(let name) = key, name.hasPrefix("_") {
                             throw .render("chat templates cannot store underscore-prefixed attributes on a namespace, but got '\(name)'")

@@ -13,20 +13,21 @@ enum ValueNesting {
     /// `value`, or an error when it nests deeper than `maximumDepth`. Namespaces
     /// count as one level: their attributes were checked when set, and a
     /// namespace may hold itself. Inlined, and handing the value on: most
-    /// values stored are scalars, namespaces or the request's own.
+    /// values stored are scalars, namespaces or the request's own. `storer`
+    /// names what stores it, for the error.
     @inline(__always)
-    static func checked(_ value: consuming Value) throws(TemplateError) -> Value {
+    static func checked(_ value: consuming Value, storedBy storer: StaticString) throws(TemplateError) -> Value {
         switch value {
-        case .list, .tuple, .dict, .iterator: try measure(value)
+        case .list, .tuple, .dict, .iterator: try measure(value, storedBy: storer)
         default: break
         }
         return value
     }
 
-    private static func measure(_ value: Value) throws(TemplateError) {
+    private static func measure(_ value: Value, storedBy storer: StaticString) throws(TemplateError) {
         var probe = Probe()
         if probe.depth(of: value, within: maximumDepth) > maximumDepth {
-            throw .render("lists and dicts nested deeper than \(maximumDepth) levels")
+            throw .render("\(storer) cannot store lists, tuples and dicts nested deeper than \(maximumDepth) levels")
         }
     }
 

@@ -22,7 +22,7 @@ public final class LoopLagProbe {
 
     /// Starts probing every `intervalMicroseconds`; `report` runs on the
     /// loop thread with each delay, in nanoseconds.
-    public init(loop: EventLoop, intervalMicroseconds: UInt64 = 1000, report: @escaping (UInt64) -> Void) {
+    public init(loop: EventLoop, intervalMicroseconds: UInt64, report: @escaping (UInt64) -> Void) {
         let sentAt = SentAt()
         let wakeup = LoopWakeup(loop: loop) {
             let sent = sentAt.value.exchange(0, ordering: .relaxed)

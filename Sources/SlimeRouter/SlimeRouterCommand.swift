@@ -148,7 +148,8 @@ struct SlimeRouterCommand: ParsableCommand {
     @Option(help: "Run the event loop alone on this CPU; background work (tokenizing, large JSON) uses the process's other CPUs.")
     var loopCPU: Int?
 
-    @Option(help: "Milliseconds between the event-loop lag probe's wake-ups (slime_router_event_loop_lag_seconds); 0 = no probe.")
+    @Option(
+        help: "Milliseconds between the event-loop lag probe's wake-ups (slime_router_event_loop_lag_seconds), at most 1000; 0 = no probe.")
     var eventLoopLagIntervalMs = 10
 
     func validate() throws {
@@ -169,7 +170,11 @@ struct SlimeRouterCommand: ParsableCommand {
         guard maxIdleWorkerConnections >= 1 else { throw ValidationError("--max-idle-worker-connections must be at least 1") }
         guard maxConnectionsPerWorker >= 0 else { throw ValidationError("--max-connections-per-worker must be 0 (no limit) or more") }
         guard Logger.Level(rawValue: logLevel) != nil else { throw ValidationError("unknown log level '\(logLevel)'") }
-        guard eventLoopLagIntervalMs >= 0 else { throw ValidationError("--event-loop-lag-interval-ms must be 0 (no probe) or more") }
+        // Beyond a second the probe says little of the loop, and stopping the
+        // router waits out the probe's sleep.
+        guard (0...1000).contains(eventLoopLagIntervalMs) else {
+            throw ValidationError("--event-loop-lag-interval-ms must be 0 (no probe) to 1000")
+        }
         guard (0...65535).contains(port) else { throw ValidationError("port must be 0...65535") }
         if let chatTemplate {
             // Nothing renders chats yet; loading now makes a bad template fail at start, not on the first chat.

@@ -81,6 +81,42 @@ import Testing
         #expect(circuit.state(now: at(7)) == .halfOpen)
     }
 
+    /// A worker that answers its health checks but fails its requests gets a
+    /// probe once per cool-down, not once per health-check interval: once a
+    /// probe has failed, health checks no longer cut the cool-down short,
+    /// until the circuit has closed again.
+    @Test func afterAFailedProbeAnAnsweredHealthCheckWaitsForTheCoolDown() {
+        var circuit = breaker()
+        for _ in 0..<3 { circuit.recordFailure(now: at(0)) }
+        circuit.recordHealthy(now: at(1))
+        circuit.recordFailure(now: at(1))
+        circuit.recordHealthy(now: at(2))
+        #expect(circuit.state(now: at(2)) == .open)
+        #expect(circuit.state(now: at(6)) == .halfOpen)
+        circuit.recordFailure(now: at(6))
+        circuit.recordHealthy(now: at(7))
+        #expect(circuit.state(now: at(7)) == .open)
+        #expect(circuit.state(now: at(11)) == .halfOpen)
+        circuit.recordSuccess(now: at(11))
+        circuit.recordSuccess(now: at(11))
+        #expect(circuit.state(now: at(11)) == .closed)
+        for _ in 0..<3 { circuit.recordFailure(now: at(12)) }
+        circuit.recordHealthy(now: at(13))
+        #expect(circuit.state(now: at(13)) == .halfOpen)
+    }
+
+    /// A failed health check says the worker went down: once back (restarted),
+    /// its answered health check half-opens the circuit again, failed probe or not.
+    @Test func aFailedHealthCheckLetsTheNextAnsweredOneEndTheCoolDownAgain() {
+        var circuit = breaker()
+        for _ in 0..<3 { circuit.recordFailure(now: at(0)) }
+        circuit.recordHealthy(now: at(1))
+        circuit.recordFailure(now: at(1))
+        circuit.recordUnhealthy()
+        circuit.recordHealthy(now: at(2))
+        #expect(circuit.state(now: at(2)) == .halfOpen)
+    }
+
     @Test func anAnsweredHealthCheckLeavesAClosedOrHalfOpenCircuitAlone() {
         var circuit = breaker()
         circuit.recordHealthy(now: at(0))

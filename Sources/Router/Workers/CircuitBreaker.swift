@@ -17,10 +17,15 @@ public struct CircuitBreakerConfiguration: Sendable {
 /// Closed, requests flow; `failureThreshold` failures within the window
 /// open it. Open, the worker gets no requests until the cool-down has
 /// passed, or until the worker answers a health check (a restarted worker
-/// takes traffic again at once, as with SGLang's router); it is then
-/// half-open: one request at a time goes as a probe. A failed probe opens it
-/// again for another cool-down; `successThreshold` successful ones in a row close it. What counts as a failure is the
-/// caller's call (the worker's own failures, never 4xx or the router's).
+/// takes traffic again at once; SGLang's gateway waits out the cool-down);
+/// it is then half-open: one request at a time goes as a probe. A failed
+/// probe opens it again for a whole cool-down, which health checks no longer
+/// cut short until it has closed or a health check has failed: a worker that
+/// answers them but fails its requests gets a probe per cool-down, not one
+/// per health-check interval.
+/// `successThreshold` successful probes in a row close it. What counts as a
+/// failure is the caller's call (the worker's own failures, never 4xx or the
+/// router's).
 struct CircuitBreaker {
     enum State: String {
         case closed
@@ -35,6 +40,9 @@ struct CircuitBreaker {
     private var recentFailures: [UInt64] = []
     /// Successful probes in a row while half-open.
     private var probeSuccesses = 0
+    /// A probe failed since the circuit last closed, or since the worker last
+    /// failed a health check: health checks vouch for the worker no more.
+    private var probeFailed = false
 
     init(_ configuration: CircuitBreakerConfiguration) {
         self.configuration = configuration
@@ -66,6 +74,7 @@ struct CircuitBreaker {
             }
         case .halfOpen:
             open(now: now)
+            probeFailed = true
         case .open:
             break  // an attempt started before it opened
         }
@@ -77,13 +86,21 @@ struct CircuitBreaker {
         if probeSuccesses >= configuration.successThreshold {
             halfOpensAt = nil
             probeSuccesses = 0
+            probeFailed = false
         }
     }
 
     /// The worker answered a health check: an open circuit goes half-open now
-    /// rather than at the end of its cool-down; requests then decide.
+    /// rather than at the end of its cool-down, unless a probe has failed
+    /// since it last closed; requests then decide.
     mutating func recordHealthy(now: UInt64) {
-        if case .open = state(now: now) { halfOpensAt = now }
+        if !probeFailed, case .open = state(now: now) { halfOpensAt = now }
+    }
+
+    /// The worker failed a health check: it went down, so once it answers
+    /// again (restarted), that may end the cool-down, failed probe or not.
+    mutating func recordUnhealthy() {
+        probeFailed = false
     }
 
     private mutating func open(now: UInt64) {

@@ -59,7 +59,9 @@ final class HealthChecker {
                     recordSuccess(worker)
                 // The router out of descriptors or ports learns nothing of the worker.
                 case .failure(.localResources): break
-                default: recordFailure(worker)
+                default:
+                    worker.healthCheckFailed()
+                    recordFailure(worker)
                 }
             }
         }

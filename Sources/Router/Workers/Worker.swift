@@ -57,6 +57,11 @@ public final class Worker {
     func healthCheckSucceeded() {
         circuit.recordHealthy(now: EventLoop.monotonicNanoseconds())
     }
+
+    /// The worker failed a health check.
+    func healthCheckFailed() {
+        circuit.recordUnhealthy()
+    }
 }
 
 /// Accepts `http(s)://host[:port][/prefix]`; returns it without a trailing slash.
