@@ -99,10 +99,11 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private var newest: Snapshot
     private var newestRank = WeightVersion.unnumberedRank
     /// Set by a refusal that left nothing evictable: the retrievals and the
-    /// newest rank then. While both stay so, nothing became evictable
-    /// (inserts since only added kept trajectories), so an insert going over
-    /// budget is refused at once: no eviction pass over the whole tree, and
-    /// on the loop too (`onlyIfQuick`).
+    /// newest rank then. While both stay so and no stale trajectory is
+    /// stored, nothing became evictable (inserts since only added kept
+    /// trajectories), so an insert going over budget is refused at once:
+    /// no eviction pass over the whole tree, and on the loop too
+    /// (`onlyIfQuick`).
     private var fullSince: (retrievals: Int, rank: Int64)?
 
     public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
@@ -204,6 +205,9 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             if quickly { throw .wouldNotBeQuick }
         }
         newestRank = max(newestRank, rank)
+        // A stale trajectory is evictable once stored: the cache is no
+        // longer only kept ones.
+        if rank < staleBelowRank { fullSince = nil }
         var evictedNodes = newest.evictedNodes, evictedTokens = newest.evictedTokens
         if isOverBudget(ledger) {
             // Read before the pass reads the marks (acquiring: the marks
@@ -230,8 +234,14 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         Eviction(
             maxTokens: Int(Double(configuration.maxTokens) * Configuration.evictionTarget),
             maxBytes: Int(Double(configuration.maxBytes) * Configuration.evictionTarget),
-            staleBelowRank: newestRank - Int64(clamping: max(0, configuration.versionWindow)),
-            protectedStamp: protectedStamp, keepsUnretrieved: configuration.keepsUnretrieved, ledger: ledger)
+            staleBelowRank: staleBelowRank, protectedStamp: protectedStamp,
+            keepsUnretrieved: configuration.keepsUnretrieved, ledger: ledger)
+    }
+
+    /// Versions ranked below this are stale: eviction takes them first,
+    /// retrieved or not.
+    private var staleBelowRank: Int64 {
+        newestRank - Int64(clamping: max(0, configuration.versionWindow))
     }
 
     /// Whether the last refusal still holds for a trajectory of version

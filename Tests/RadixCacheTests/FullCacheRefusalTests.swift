@@ -76,6 +76,23 @@ import Testing
         #expect(cache.match("dddddd").tokenCount == 6)
     }
 
+    /// A trajectory of a stale version stored while full is evictable at
+    /// once: the next one going over the budget evicts it, as without the
+    /// earlier refusal, and is stored.
+    @Test func aStaleTrajectoryStoredMakesRoomAgain() throws {
+        let cache = cache()
+        #expect(try insert("aaaa", into: cache, version: "2") == .stored)
+        #expect(try insert("bbbb", into: cache, version: "2") == .stored)
+        #expect(try insert("cccccc", into: cache, version: "2") == .full)
+        // Version 1 is stale beside 2 (no window): 10 stored, evictable.
+        #expect(try insert("ee", into: cache, version: "1") == .stored)
+        // 14 over 12: evicting "ee" leaves 12, within the budget.
+        #expect(try insert("ffff", into: cache, version: "2") == .stored)
+        #expect(cache.match("ee").tokenCount == 0)
+        #expect(cache.match("ffff").tokenCount == 4)
+        #expect(cache.match("aaaa").tokenCount == 4 && cache.match("bbbb").tokenCount == 4)
+    }
+
     /// A refusal whose eviction stopped at its target, with a retrieved
     /// trajectory left, does not hold: a smaller trajectory fits once that
     /// one is evicted.
