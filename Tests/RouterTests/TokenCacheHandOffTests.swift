@@ -69,19 +69,36 @@ import Tokenizer
             """.utf8)
     }
 
-    /// Stores one generation, `words` words after the prompt
-    /// "`context``name`: ", each token with `logprob`; `completed` gets
-    /// `name` once it is stored.
-    static func store(
-        _ name: String, after context: String = "", words: Int, logprob: Double, in tokens: TokenCache,
-        tokenizer: Tokenizer, completed: @escaping (String) -> Void
-    ) throws {
-        let prompt = PromptRecord(tokens.encoder.encode("\(context)\(name): "))
-        let text = String(repeating: " word", count: words) + "."
-        let ids = tokenizer.encode(text)
-        let output = try #require(
-            try GeneratedOutput.read(answer: answer(text: text, ids: ids, logprobs: ids.map { _ in logprob })).first ?? nil)
-        tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { completed(name) }
+    /// A token cache on a loop of its own, with the Qwen3 tokenizer, and the
+    /// names of the generations it has stored, in order.
+    final class Harness {
+        // Before the loop: stored properties go in order, and the cache's
+        // wake-up handle must close before its loop does.
+        let tokens: TokenCache
+        let loop: EventLoop
+        let tokenizer: Tokenizer
+        var completed: [String] = []
+
+        init(_ configuration: RadixCache.Configuration = .init(keepsUnretrieved: false)) throws {
+            let loop = EventLoop()
+            self.loop = loop
+            tokenizer = try TokenCacheHandOffTests.tokenizer.get()
+            tokens = TokenCache(
+                tokenizer: tokenizer, configuration: configuration, loop: loop,
+                logger: Logger(label: "token-cache-hand-off"))
+        }
+
+        /// Stores one generation, `words` words after the prompt
+        /// "`context``name`: ", each token with `logprob`; `completed` gets
+        /// `name` once it is stored.
+        func store(_ name: String, after context: String = "", words: Int, logprob: Double = -0.5) throws {
+            let prompt = PromptRecord(tokens.encoder.encode("\(context)\(name): "))
+            let text = String(repeating: " word", count: words) + "."
+            let ids = tokenizer.encode(text)
+            let answer = TokenCacheHandOffTests.answer(text: text, ids: ids, logprobs: ids.map { _ in logprob })
+            let output = try #require(try GeneratedOutput.read(answer: answer).first ?? nil)
+            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { self.completed.append(name) }
+        }
     }
 
     /// While the writer thread has an insert to do, the loop stores
@@ -89,47 +106,29 @@ import Tokenizer
     /// turn behind it (one writer at a time, in order). Once the writer is
     /// idle, the loop stores a short one at once.
     @Test func whileTheWriterHasWorkShortTrajectoriesQueueBehindIt() throws {
-        let tokenizer = try Self.tokenizer.get()
-        let loop = EventLoop()
-        let tokens = TokenCache(
-            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
-            logger: Logger(label: "token-cache-hand-off"))
-        var completed: [String] = []
-        func store(_ name: String, words: Int) throws {
-            try Self.store(name, words: words, logprob: -0.5, in: tokens, tokenizer: tokenizer) { completed.append($0) }
-        }
-        try store("long", words: TokenCache.loopInsertTokenLimit)
-        try store("short", words: 3)
-        #expect(completed.isEmpty)
-        loop.run()
-        #expect(completed == ["long", "short"])
-        try store("short, the writer idle", words: 3)
-        #expect(completed == ["long", "short", "short, the writer idle"])
-        #expect(tokens.trajectoriesStored == 3)
+        let harness = try Harness()
+        try harness.store("long", words: TokenCache.loopInsertTokenLimit)
+        try harness.store("short", words: 3)
+        #expect(harness.completed.isEmpty)
+        harness.loop.run()
+        #expect(harness.completed == ["long", "short"])
+        try harness.store("short, the writer idle", words: 3)
+        #expect(harness.completed == ["long", "short", "short, the writer idle"])
+        #expect(harness.tokens.trajectoriesStored == 3)
     }
 
     /// A conversation past `loopInsertTokenLimit` tokens whose earlier turn
     /// is cached: its next turn adds a few tokens, and the loop stores it.
     @Test func aLongConversationsShortNextTurnIsStoredOnTheLoop() throws {
-        let tokenizer = try Self.tokenizer.get()
-        let loop = EventLoop()
-        let tokens = TokenCache(
-            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
-            logger: Logger(label: "token-cache-hand-off"))
-        var completed: [String] = []
-        func store(_ name: String, after context: String = "", words: Int) throws {
-            try Self.store(name, after: context, words: words, logprob: -0.5, in: tokens, tokenizer: tokenizer) {
-                completed.append($0)
-            }
-        }
+        let harness = try Harness()
         let words = TokenCache.loopInsertTokenLimit
-        try store("first", words: words)
-        loop.run()
-        #expect(completed == ["first"])  // the writer's: a fresh trajectory over the limit
+        try harness.store("first", words: words)
+        harness.loop.run()
+        #expect(harness.completed == ["first"])  // the writer's: a fresh trajectory over the limit
         let firstTurn = "first: " + String(repeating: " word", count: words) + "."
-        try store("next", after: firstTurn, words: 3)
-        #expect(completed == ["first", "next"])
-        let found = tokens.cache.match(firstTurn + "next:  word word word.")
+        try harness.store("next", after: firstTurn, words: 3)
+        #expect(harness.completed == ["first", "next"])
+        let found = harness.tokens.cache.match(firstTurn + "next:  word word word.")
         #expect(found.tokenCount > words && found.logprobs.suffix(3).allSatisfy { $0 == -0.5 })
     }
 
@@ -137,21 +136,14 @@ import Tokenizer
     /// goes to the writer thread as the loop built it, and its completion
     /// waits for it.
     @Test func aShortTrajectoryTheCacheDeclinesIsStoredByTheWriter() throws {
-        let tokenizer = try Self.tokenizer.get()
-        let loop = EventLoop()
-        let tokens = TokenCache(
-            tokenizer: tokenizer, configuration: .init(maxTokens: 40, keepsUnretrieved: false), loop: loop,
-            logger: Logger(label: "token-cache-hand-off"))
-        var completed: [String] = []
-        func store(_ name: String) throws {
-            try Self.store(name, words: 20, logprob: -0.25, in: tokens, tokenizer: tokenizer) { completed.append($0) }
-        }
-        try store("first")
-        #expect(completed == ["first"])  // on the loop: it fits
-        try store("second")
-        #expect(completed == ["first"])  // it evicts: the writer stores it
-        loop.run()
-        #expect(completed == ["first", "second"])
+        let harness = try Harness(.init(maxTokens: 40, keepsUnretrieved: false))
+        try harness.store("first", words: 20, logprob: -0.25)
+        #expect(harness.completed == ["first"])  // on the loop: it fits
+        try harness.store("second", words: 20, logprob: -0.25)
+        #expect(harness.completed == ["first"])  // it evicts: the writer stores it
+        harness.loop.run()
+        #expect(harness.completed == ["first", "second"])
+        let tokens = harness.tokens
         #expect(tokens.trajectoriesStored == 2 && tokens.trajectoriesNotStored.isEmpty)
         #expect(tokens.cache.statistics.evictedNodes > 0)
         let found = tokens.cache.match("second: " + String(repeating: " word", count: 20) + ".")
@@ -159,11 +151,8 @@ import Tokenizer
     }
 
     @Test func conversationsStoredByTheLoopAndTheWriterComeBackExactly() throws {
-        let tokenizer = try Self.tokenizer.get()
-        let loop = EventLoop()
-        let tokens = TokenCache(
-            tokenizer: tokenizer, configuration: .init(keepsUnretrieved: false), loop: loop,
-            logger: Logger(label: "token-cache-hand-off"))
+        let harness = try Harness()
+        let tokenizer = harness.tokenizer, loop = harness.loop, tokens = harness.tokens
         let turns = 6
         let conversations = (0..<8).map { Conversation(number: $0, turns: turns) }
         // A reader on a thread of its own, lock-free beside both writers
