@@ -8,8 +8,9 @@ import TestSupport
 import Tokenizer
 @testable import Router
 
-/// `TokenCache.store` hands inserts between the event loop (short ones,
-/// while the writer thread is idle) and the writer thread (the rest), one
+/// `TokenCache.store` hands inserts between the event loop (those bounded
+/// by `isShortEnoughForTheLoop`, while the writer thread is idle) and the
+/// writer thread (the rest), one
 /// writer at a time, while readers on other threads match. Multi-turn
 /// conversations, some turns too long for the loop, must come back with
 /// exactly the values generated. Run under ThreadSanitizer by
