@@ -16,7 +16,13 @@ public final class HTTPResponder {
     public let requestMethod: String
     let requestKeepAlive: Bool
     let isHTTP10: Bool
-    private weak var connection: HTTPServerConnection?
+    /// Strong, not weak: a weak reference cost a side-table load and a
+    /// retain at each of the three reads per answer. The two hold each other
+    /// only while this responder waits in the connection's line: a closing
+    /// connection lets go of the responders left in it (`clientWentAway`),
+    /// and one answered and out of the line holds a connection that no
+    /// longer holds it.
+    @exclusivity(unchecked) private var connection: HTTPServerConnection?
     /// Output produced while an earlier response is still pending.
     @exclusivity(unchecked) var buffered: [UInt8] = []
     @exclusivity(unchecked) public private(set) var isFinished = false
@@ -146,7 +152,9 @@ public final class HTTPResponder {
         connection?.responderFinished(self)
     }
 
+    /// The connection closed: it is gone for this responder too.
     func clientWentAway() {
+        connection = nil
         guard !isFinished else { return }
         let gone = onClientGone
         onClientGone = nil
