@@ -30,7 +30,14 @@ public final class HTTPResponder {
     @exclusivity(unchecked) public private(set) var status: Int?
     /// Headers every response to this request carries (a request id, say),
     /// whoever produces it; one the response names itself is left as it is.
-    @exclusivity(unchecked) public var headersForEveryResponse = HTTPHeaders()
+    /// Computed over a field of this module's: set from another module, the
+    /// stored property itself was accessed with the run-time exclusivity
+    /// check its attribute turns off here.
+    public var headersForEveryResponse: HTTPHeaders {
+        get { everyResponseHeaders }
+        set { everyResponseHeaders = newValue }
+    }
+    @exclusivity(unchecked) private var everyResponseHeaders = HTTPHeaders()
     @exclusivity(unchecked) private var isStreaming = false
     @exclusivity(unchecked) private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
@@ -61,7 +68,7 @@ public final class HTTPResponder {
         status = response.status
         let keepAlive = decideKeepAlive()
         let head = ResponseHead.bytes(
-            status: response.status, headers: response.headers, added: headersForEveryResponse,
+            status: response.status, headers: response.headers, added: everyResponseHeaders,
             contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         // Head and body leave as two buffers of one write: copying a large
         // body behind its head would cost about as much as writing it.
@@ -80,7 +87,7 @@ public final class HTTPResponder {
         }
         let keepAlive = decideKeepAlive()
         heldHead = ResponseHead.bytes(
-            status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
+            status: status, headers: headers, added: everyResponseHeaders, contentLength: contentLength,
             keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 
