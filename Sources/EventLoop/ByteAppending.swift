@@ -14,4 +14,12 @@ extension Array where Element == UInt8 {
         var text = text
         text.withUTF8 { append(contentsOf: $0) }
     }
+
+    /// Appends a fixed spelling (`"\r\n"`, `"Content-Length: "`): its bytes
+    /// are in the binary, where a constant array would be retained and
+    /// released around every append.
+    @inlinable
+    public mutating func appendUTF8(_ text: StaticString) {
+        text.withUTF8Buffer { append(contentsOf: $0) }
+    }
 }

@@ -16,7 +16,13 @@ public final class HTTPResponder {
     public let requestMethod: String
     let requestKeepAlive: Bool
     let isHTTP10: Bool
-    private weak var connection: HTTPServerConnection?
+    /// Strong, not weak: a weak reference cost a side-table load and a
+    /// retain at each of the three reads per answer. The two hold each other
+    /// only while this responder waits in the connection's line: a closing
+    /// connection lets go of the responders left in it (`clientWentAway`),
+    /// and one answered and out of the line holds a connection that no
+    /// longer holds it.
+    @exclusivity(unchecked) private var connection: HTTPServerConnection?
     /// Output produced while an earlier response is still pending.
     @exclusivity(unchecked) var buffered: [UInt8] = []
     @exclusivity(unchecked) public private(set) var isFinished = false
@@ -24,7 +30,14 @@ public final class HTTPResponder {
     @exclusivity(unchecked) public private(set) var status: Int?
     /// Headers every response to this request carries (a request id, say),
     /// whoever produces it; one the response names itself is left as it is.
-    @exclusivity(unchecked) public var headersForEveryResponse = HTTPHeaders()
+    /// Computed over a field of this module's: set from another module, the
+    /// stored property itself was accessed with the run-time exclusivity
+    /// check its attribute turns off here.
+    public var headersForEveryResponse: HTTPHeaders {
+        get { everyResponseHeaders }
+        set { everyResponseHeaders = newValue }
+    }
+    @exclusivity(unchecked) private var everyResponseHeaders = HTTPHeaders()
     @exclusivity(unchecked) private var isStreaming = false
     @exclusivity(unchecked) private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
@@ -55,7 +68,7 @@ public final class HTTPResponder {
         status = response.status
         let keepAlive = decideKeepAlive()
         let head = ResponseHead.bytes(
-            status: response.status, headers: response.headers, added: headersForEveryResponse,
+            status: response.status, headers: response.headers, added: everyResponseHeaders,
             contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         // Head and body leave as two buffers of one write: copying a large
         // body behind its head would cost about as much as writing it.
@@ -74,7 +87,7 @@ public final class HTTPResponder {
         }
         let keepAlive = decideKeepAlive()
         heldHead = ResponseHead.bytes(
-            status: status, headers: headers, added: headersForEveryResponse, contentLength: contentLength,
+            status: status, headers: headers, added: everyResponseHeaders, contentLength: contentLength,
             keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 
@@ -146,7 +159,9 @@ public final class HTTPResponder {
         connection?.responderFinished(self)
     }
 
+    /// The connection closed: it is gone for this responder too.
     func clientWentAway() {
+        connection = nil
         guard !isFinished else { return }
         let gone = onClientGone
         onClientGone = nil

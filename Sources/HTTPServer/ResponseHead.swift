@@ -15,22 +15,22 @@ enum ResponseHead {
         headers.appendLines(to: &head) { !isFramingHeader($0) }
         added.appendLines(to: &head) { !isFramingHeader($0) && !headers.contains($0) }
         if let contentLength {
-            head += contentLengthName
+            head.appendUTF8(contentLengthName)
             appendDecimal(contentLength, to: &head)
-            head += lineEnd
+            head.appendUTF8(lineEnd)
         } else if framed {
-            head += chunkedLine
+            head.appendUTF8(chunkedLine)
         }
-        head += !keepAlive ? closeAndEnd : http10 ? keepAliveAndEnd : lineEnd
+        head.appendUTF8(!keepAlive ? closeAndEnd : http10 ? keepAliveAndEnd : lineEnd)
         return head
     }
 
-    // The fixed parts of every head, spelled once.
-    private static let contentLengthName = Array("Content-Length: ".utf8)
-    private static let chunkedLine = Array("Transfer-Encoding: chunked\r\n".utf8)
-    private static let closeAndEnd = Array("Connection: close\r\n\r\n".utf8)
-    private static let keepAliveAndEnd = Array("Connection: keep-alive\r\n\r\n".utf8)
-    private static let lineEnd = Array("\r\n".utf8)
+    // The fixed parts of every head.
+    private static let contentLengthName: StaticString = "Content-Length: "
+    private static let chunkedLine: StaticString = "Transfer-Encoding: chunked\r\n"
+    private static let closeAndEnd: StaticString = "Connection: close\r\n\r\n"
+    private static let keepAliveAndEnd: StaticString = "Connection: keep-alive\r\n\r\n"
+    private static let lineEnd: StaticString = "\r\n"
 
     /// Status lines of the other common codes, made once.
     private static let commonStatusLines: [Int: [UInt8]] = Dictionary(

@@ -286,16 +286,26 @@ final class ProxyExchange {
     /// A 2xx `/generate` answer: only an abort matters, which most bodies
     /// cannot spell. Scanning and parsing both scale with the body: one trip
     /// to the thread pool for large ones. The answer waits in `gathered`
-    /// meanwhile, so that a small one, judged at once, costs no closure
-    /// context.
+    /// meanwhile. A small one is read right here, not through
+    /// `JSONWork.run`: there the reading's closure context was allocated
+    /// for every answer, also those read at once.
     private func judge(_ response: ProxiedResponse) {
+        let body = response.body
         gathered = response
-        JSONWork.run(on: context.loop, bodyBytes: response.body.count, response.body, Self.readAnswer) { [self] reading in
-            let response = takeGathered()
-            if let weightVersion = reading.weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
-            if reading.aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
-            perform(machine.answerJudged(response, aborted: reading.aborted, askedFor: abortAskedFor), answer: response)
-        }
+        if body.count <= JSONWork.inlineLimit { return judged(Self.readAnswer(body)) }
+        judgeOffTheLoop(body)
+    }
+
+    @inline(never)
+    private func judgeOffTheLoop(_ body: [UInt8]) {
+        JSONWork.run(on: context.loop, bodyBytes: body.count, body, Self.readAnswer) { [self] in judged($0) }
+    }
+
+    private func judged(_ reading: AnswerReading) {
+        let response = takeGathered()
+        if let weightVersion = reading.weightVersion, !machine.isDone { request.servedBy?.weightVersion = weightVersion }
+        if reading.aborted, !machine.isDone { context.metrics.aborts.increment("generate") }
+        perform(machine.answerJudged(response, aborted: reading.aborted, askedFor: abortAskedFor), answer: response)
     }
 
     /// The answer in `gathered`, moved out: a copy would retain each of its

@@ -5,7 +5,7 @@ import EventLoop
 /// hop costs ~10 µs; parsing a megabyte costs milliseconds the loop must
 /// not spend).
 enum JSONWork {
-    private static let inlineLimit = 64 * 1024
+    static let inlineLimit = 64 * 1024
 
     /// Runs `work` on a JSON body of `bodyBytes` bytes: on the loop up to
     /// `inlineLimit`, else on the thread pool.

@@ -80,9 +80,10 @@ final class NativeTransfer: UpstreamTransfer {
     }
 
     func deliverBody(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let handlers else { return false }
-        if !handlers.onBody(bytes) { isPaused = true }
-        return self.handlers != nil
+        // The one handler, not all three: each closure copied is retained.
+        guard let onBody = handlers?.onBody else { return false }
+        if !onBody(bytes) { isPaused = true }
+        return handlers != nil
     }
 
     func sendAgain() {
@@ -92,8 +93,9 @@ final class NativeTransfer: UpstreamTransfer {
 
     /// Calls `onComplete`, once.
     func complete(_ result: Result<Void, UpstreamError>) {
-        guard let handlers else { return }
-        self.handlers = nil
+        // Moved out, not copied: a copy retains each closure, and emptying
+        // the field releases them again.
+        guard let handlers = handlers.take() else { return }
         stopTimer()
         handlers.onComplete(result)
     }

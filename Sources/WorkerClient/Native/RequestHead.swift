@@ -6,8 +6,8 @@ import EventLoop
 /// fields, and the body's length. Nothing else is added: the client's
 /// request goes on as it was.
 enum RequestHead {
-    private static let lineEnd = Array("\r\n".utf8)
-    private static let contentLength = Array("Content-Length: ".utf8)
+    private static let lineEnd: StaticString = "\r\n"
+    private static let contentLength: StaticString = "Content-Length: "
 
     /// `tail` is `" HTTP/1.1\r\nHost: …\r\n"`, spelled once per worker.
     static func spell(_ request: UpstreamRequest, tail: [UInt8], into head: inout [UInt8]) {
@@ -24,11 +24,11 @@ enum RequestHead {
         head.append(contentsOf: tail)
         request.headers.appendLines(to: &head)
         if !request.body.isEmpty || sendsBody(request.method) {
-            head.append(contentsOf: contentLength)
+            head.appendUTF8(contentLength)
             appendDecimal(request.body.count, to: &head)
-            head.append(contentsOf: lineEnd)
+            head.appendUTF8(lineEnd)
         }
-        head.append(contentsOf: lineEnd)
+        head.appendUTF8(lineEnd)
     }
 
     /// Methods whose requests carry a length even when empty (RFC 9110 §8.6).
