@@ -1,4 +1,5 @@
 import EventLoop
+import JSON
 import Logging
 import RadixCache
 import Tokenizer
@@ -16,6 +17,8 @@ public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
     let encoder: PromptEncoder
+    /// The spellings of the tokenizer's ids in a worker's `input_ids`.
+    let idSpellings: IntegerSpellings
     private let writer: SerialOffload
     private let logger: Logger
     /// Prompt tokens served from the cache, and tokenized afresh.
@@ -53,6 +56,7 @@ public final class TokenCache {
         self.tokenizer = tokenizer
         cache = RadixCache(configuration: configuration, tokenBytes: TokenizerBytes(tokenizer: tokenizer))
         encoder = PromptEncoder(cache: cache, tokenizer: tokenizer)
+        idSpellings = IntegerSpellings(below: tokenizer.vocabularySize)
         writer = SerialOffload(loop: loop, threadName: "slime-writer")
         self.logger = logger
     }
