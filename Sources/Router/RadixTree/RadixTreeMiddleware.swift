@@ -110,10 +110,9 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         JSONWork.run(on: context.loop, bodyBytes: body.count, { try? GeneratedOutput.read(answer: body) }) {
             [self] (result: Result<[GeneratedOutput?]?, Never>) in
             guard case .success(let outputs?) = result, outputs.count == pending.prompts.count else { return done(response) }
-            let items = zip(zip(pending.prompts, outputs), pending.rids).compactMap { pair, rid in
-                pair.0.map { (prompt: $0, output: pair.1, rid: rid) }
+            tokens.store(pending.prompts, outputs, rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity) {
+                done(response)
             }
-            tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
         }
     }
 
@@ -127,10 +126,10 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         done: @escaping () -> Void
     ) {
         guard succeeded, let pending = request.middlewareState[Pending.self], pending.prompts.count == 1,
-            let prompt = pending.prompts[0], let output = pending.stream.output()
+            let output = pending.stream.output()
         else { return done() }
         tokens.store(
-            [(prompt, output, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+            pending.prompts, [output], rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity,
             completion: done)
     }
 }
@@ -141,13 +140,14 @@ public final class RadixTreeMiddleware: NamedMiddleware {
 private struct PreparedPrompts: Sendable {
     let prompts: [EncodedPrompt]
     let body: [UInt8]
-    let records: [PromptRecord]
+    /// Optional as `Pending` keeps them: built so, rather than cast (a copy).
+    let records: [PromptRecord?]
     let affinityKey: UInt64?
 
     init(texts: [String], body: GenerateBody, encoder: PromptEncoder, spellings: IntegerSpellings, affinity: Bool) {
         prompts = texts.map { encoder.encode($0) }
         self.body = body.rewritten(ids: prompts.map(\.ids), spelledBy: spellings)
-        records = prompts.map(PromptRecord.init)
+        records = prompts.map { PromptRecord($0) }
         if affinity, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {
             affinityKey = WorkerAffinity.key(prompt.text.utf8.prefix(prompt.match.matchedByteCount))
         } else {
