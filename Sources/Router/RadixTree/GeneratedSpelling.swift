@@ -30,10 +30,13 @@ struct GeneratedSpelling: Equatable {
         let visible = client?.withUTF8 { Self.spellVisible(ids, client: $0, tokenizer, into: &key) } ?? nil
         if visible == nil { key.removeAll() }
         for id in ids[(visible ?? 0)...] { key.append(id, tokenizer) }
-        let stored = key.wholeCharacterTokens
+        // Usually the bytes are valid UTF-8 to the end: the check's string
+        // is then the text, and every token is stored.
+        let whole = validUTF8String(key.bytes)
+        let stored = whole == nil ? key.wholeCharacterTokens : ids.count
         storedCount = stored
         tailCount = visible.map { max(0, stored - $0) } ?? 0
-        text = key.text(ofFirst: storedCount)
+        text = whole ?? key.text(ofFirst: stored)
     }
 
     /// Walks the tokens along `client`: each one whose bytes continue it, or
@@ -110,7 +113,6 @@ private struct KeyBytes {
 
 /// The length of the longest prefix of `bytes` that is valid UTF-8.
 func validUTF8PrefixLength(_ bytes: [UInt8]) -> Int {
-    if validUTF8String(bytes) != nil { return bytes.count }
     var index = 0
     while index < bytes.count {
         let lead = bytes[index]
