@@ -80,3 +80,35 @@ struct DecimalWriter {
     /// Added to eight digit values, their ASCII.
     var asciiZeros: UInt64 { 0x3030_3030_3030_3030 }
 }
+
+/// The spelling after a comma of every integer below a bound (a tokenizer's
+/// ids), as one 8-byte word each: the comma and up to six digits, and in the
+/// last byte how many bytes count. Writing an id is then one load and one
+/// store, where formatting it costs about 30 instructions. Built once (when
+/// the tokenizer loads); 8 bytes an id, 1.2 MB for a 150 K vocabulary, of
+/// which a request touches the lines of its own ids.
+public struct IntegerSpellings: Sendable {
+    /// Below 10^6, a comma and the digits take at most 7 bytes, leaving the last byte for the length.
+    public static let maxBound = 1_000_000
+
+    private let words: [UInt64]
+
+    /// The spellings of `0..<min(bound, maxBound)`.
+    public init(below bound: Int) {
+        words = DecimalWriter.withDigitTable { decimal in
+            (0..<UInt64(max(0, min(bound, Self.maxBound)))).map { value in
+                withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 8) { scratch in
+                    let count = decimal.writeAfterComma(value, into: scratch.baseAddress!)
+                    let word = UnsafeRawPointer(scratch.baseAddress!).loadUnaligned(as: UInt64.self).littleEndian
+                    return word & (1 &<< 56 &- 1) | UInt64(count) &<< 56
+                }
+            }
+        }
+    }
+
+    /// Calls `body` with the words, the spelling of `value` at index `value`.
+    @inline(__always)
+    func withWords<Result>(_ body: (UnsafeBufferPointer<UInt64>) -> Result) -> Result {
+        words.withUnsafeBufferPointer(body)
+    }
+}

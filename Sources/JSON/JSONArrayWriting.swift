@@ -32,15 +32,29 @@ public func jsonArrayRoom(forIntegers count: Int) -> Int {
 /// Writes `values` as a JSON array of integers at `out`, which has room for
 /// `jsonArrayRoom(forIntegers:)` bytes; returns how many count. Straight into
 /// the caller's memory, in one pass: for a body built in room sized at once.
-public func writeJSONArray(_ values: UnsafeBufferPointer<UInt32>, at out: UnsafeMutablePointer<UInt8>) -> Int {
-    DecimalWriter.withDigitTable { decimal in
-        // Each element after a comma; the first comma then becomes the `[`.
-        var used = 0
-        for value in values { used &+= decimal.writeAfterComma(UInt64(value), into: out + used) }
-        out.pointee = UInt8(ascii: "[")
-        used = max(used, 1)
-        out[used] = UInt8(ascii: "]")
-        return used &+ 1
+/// A value below `spellings.bound` (a token id) is copied from its
+/// spelling, one load and one store; others are formatted.
+public func writeJSONArray(
+    _ values: UnsafeBufferPointer<UInt32>, spelledBy spellings: IntegerSpellings, at out: UnsafeMutablePointer<UInt8>
+) -> Int {
+    spellings.withWords { words in
+        DecimalWriter.withDigitTable { decimal in
+            // Each element after a comma; the first comma then becomes the `[`.
+            var used = 0
+            for value in values {
+                if Int(value) < words.count {
+                    let word = words[Int(value)]
+                    storeWord(word, into: out + used)
+                    used &+= Int(truncatingIfNeeded: word &>> 56)
+                } else {
+                    used &+= decimal.writeAfterComma(UInt64(value), into: out + used)
+                }
+            }
+            out.pointee = UInt8(ascii: "[")
+            used = max(used, 1)
+            out[used] = UInt8(ascii: "]")
+            return used &+ 1
+        }
     }
 }
 

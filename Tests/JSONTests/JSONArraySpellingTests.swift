@@ -22,19 +22,37 @@ import Testing
     }
 
     /// The same spelling written straight into room sized by
-    /// `jsonArrayRoom`: nothing stored past it (guard bytes after it stay).
+    /// `jsonArrayRoom`, values below the spellings' bound copied and the rest
+    /// formatted: nothing stored past it (guard bytes after it stay).
     @Test func integersWrittenIntoSizedRoomStayWithinIt() {
-        var values: [UInt32] = [0, 9, 10, 9_999_999, 10_000_000, 99_999_999, 100_000_000, UInt32.max]
+        let spellings = IntegerSpellings(below: 151_669)  // Qwen3's vocabulary
+        var values: [UInt32] = [0, 9, 10, 151_668, 151_669, 9_999_999, 10_000_000, 99_999_999, 100_000_000, UInt32.max]
         values += (0..<3_000).map { UInt32($0) &* 2_654_435_761 }
-        let lists = [[], [0], [UInt32.max], [UInt32.max, UInt32.max], values, Array(values.reversed())]
+        let lists = [[], [0], [9], [151_668], [UInt32.max], [UInt32.max, UInt32.max], values, Array(values.reversed())]
         for list in lists {
             let room = jsonArrayRoom(forIntegers: list.count), guardBytes = 32
             var buffer = [UInt8](repeating: 0xA5, count: room + guardBytes)
             let written = buffer.withUnsafeMutableBufferPointer { out in
-                list.withUnsafeBufferPointer { writeJSONArray($0, at: out.baseAddress!) }
+                list.withUnsafeBufferPointer { writeJSONArray($0, spelledBy: spellings, at: out.baseAddress!) }
             }
             #expect(String(decoding: buffer[..<written], as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]")
             #expect(buffer[room...].allSatisfy { $0 == 0xA5 }, "\(list.count) values")
+        }
+    }
+
+    /// Every value a table may hold (its bound is capped at 10^6, where a
+    /// comma and the digits outgrow 7 bytes), and the values just past it.
+    @Test func copiedSpellingsMatchTheFormattedOnes() {
+        for bound in [0, 10, 2_000_000] {
+            let spellings = IntegerSpellings(below: bound)
+            let list = (0..<UInt32(1_000_010)).map { $0 }
+            var buffer = [UInt8](repeating: 0, count: jsonArrayRoom(forIntegers: list.count))
+            let written = buffer.withUnsafeMutableBufferPointer { out in
+                list.withUnsafeBufferPointer { writeJSONArray($0, spelledBy: spellings, at: out.baseAddress!) }
+            }
+            #expect(
+                String(decoding: buffer[..<written], as: UTF8.self) == "[" + list.map(String.init).joined(separator: ",") + "]",
+                "bound \(bound)")
         }
     }
 

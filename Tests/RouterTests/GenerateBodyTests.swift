@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import Router
@@ -7,12 +8,15 @@ import Testing
 /// gave them, every other byte kept, and a clear error for a body the
 /// middleware cannot serve.
 @Suite struct GenerateBodyTests {
+    /// Some ids of the tests spelled from the table, others (1000 and above) formatted.
+    private let spellings = IntegerSpellings(below: 1_000)
+
     private func body(_ text: String) throws(ClientError) -> GenerateBody {
         try GenerateBody(Array(text.utf8))
     }
 
     private func rewritten(_ text: String, ids: [[UInt32]]) throws -> String {
-        String(decoding: try body(text).rewritten(ids: ids), as: UTF8.self)
+        String(decoding: try body(text).rewritten(ids: ids, spelledBy: spellings), as: UTF8.self)
     }
 
     private func error(_ text: String) -> String? {
@@ -94,7 +98,7 @@ import Testing
         let parsed = try body(source)
         guard case .ids(let lists) = parsed.prompts else { Issue.record("not ids"); return }
         #expect(
-            String(decoding: parsed.rewritten(ids: lists), as: UTF8.self)
+            String(decoding: parsed.rewritten(ids: lists, spelledBy: spellings), as: UTF8.self)
                 == #"{"input_ids": [1, 2], "my_extension": {"a": [1, 2.50]},"return_logprob":true}"#)
     }
 

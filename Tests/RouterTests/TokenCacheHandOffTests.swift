@@ -98,7 +98,7 @@ import Tokenizer
             let ids = tokenizer.encode(text)
             let answer = TokenCacheHandOffTests.answer(text: text, ids: ids, logprobs: ids.map { _ in logprob })
             let output = try #require(try GeneratedOutput.read(answer: answer).first ?? nil)
-            tokens.store([(prompt, output, name)], servedBy: nil, recordingIn: nil) { self.completed.append(name) }
+            tokens.store([prompt], [output], rids: [name], servedBy: nil, recordingIn: nil) { self.completed.append(name) }
         }
     }
 
@@ -188,7 +188,7 @@ import Tokenizer
                 return
             }
             var returned = false
-            tokens.store([(record, output, "\(conversation.name)/\(turn)")], servedBy: nil, recordingIn: nil) {
+            tokens.store([record], [output], rids: ["\(conversation.name)/\(turn)"], servedBy: nil, recordingIn: nil) {
                 if returned { storedByTheWriter += 1 } else { storedOnTheLoop += 1 }
                 conversation.text = record.text + answer
                 conversation.ids = record.ids + ids

@@ -26,13 +26,17 @@ struct GeneratedSpelling: Equatable {
     /// spelled out and none counts as a tail.
     init(ids: [UInt32], clientText: String?, tokenizer: Tokenizer) {
         var key = KeyBytes(room: ids, tokenizer)
-        let visible = clientText.flatMap { Self.spellVisible(ids, client: Array($0.utf8), tokenizer, into: &key) }
+        var client = clientText
+        let visible = client?.withUTF8 { Self.spellVisible(ids, client: $0, tokenizer, into: &key) } ?? nil
         if visible == nil { key.removeAll() }
         for id in ids[(visible ?? 0)...] { key.append(id, tokenizer) }
-        let stored = key.wholeCharacterTokens
+        // Usually the bytes are valid UTF-8 to the end: the check's string
+        // is then the text, and every token is stored.
+        let whole = validUTF8String(key.bytes)
+        let stored = whole == nil ? key.wholeCharacterTokens : ids.count
         storedCount = stored
         tailCount = visible.map { max(0, stored - $0) } ?? 0
-        text = key.text(ofFirst: storedCount)
+        text = whole ?? key.text(ofFirst: stored)
     }
 
     /// Walks the tokens along `client`: each one whose bytes continue it, or
@@ -40,21 +44,22 @@ struct GeneratedSpelling: Equatable {
     /// nil if the client text disagrees with the tokens. (It may end inside
     /// the next token: a stop string trimmed mid-token.)
     private static func spellVisible(
-        _ ids: [UInt32], client: [UInt8], _ tokenizer: Tokenizer, into key: inout KeyBytes
+        _ ids: [UInt32], client: UnsafeBufferPointer<UInt8>, _ tokenizer: Tokenizer, into key: inout KeyBytes
     ) -> Int? {
         var index = 0
         while index < ids.count {
             let at = key.bytes.count
             let continues = tokenizer.withBytes(of: ids[index]) { piece in
-                !piece.isEmpty && client.count - at >= piece.count
-                    && client.withUnsafeBytes { memcmp($0.baseAddress! + at, piece.baseAddress!, piece.count) == 0 }
+                guard
+                    !piece.isEmpty && client.count - at >= piece.count
+                        && memcmp(client.baseAddress! + at, piece.baseAddress!, piece.count) == 0
+                else { return false }
+                key.append(piece)
+                return true
             }
-            if continues {
-                key.append(ids[index], tokenizer)
-            } else if tokenizer.isSpecial(ids[index]) && at < client.count {
+            if !continues {
+                guard tokenizer.isSpecial(ids[index]) && at < client.count else { break }
                 key.appendOmitted()
-            } else {
-                break
             }
             index += 1
         }
@@ -84,7 +89,11 @@ private struct KeyBytes {
     }
 
     mutating func append(_ id: UInt32, _ tokenizer: Tokenizer) {
-        tokenizer.withBytes(of: id) { piece in piece.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) } }
+        tokenizer.withBytes(of: id) { append($0) }
+    }
+
+    mutating func append(_ piece: UnsafeRawBufferPointer) {
+        piece.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }
         ends.append(bytes.count)
     }
 
@@ -104,7 +113,6 @@ private struct KeyBytes {
 
 /// The length of the longest prefix of `bytes` that is valid UTF-8.
 func validUTF8PrefixLength(_ bytes: [UInt8]) -> Int {
-    if validUTF8String(bytes) != nil { return bytes.count }
     var index = 0
     while index < bytes.count {
         let lead = bytes[index]

@@ -1,4 +1,5 @@
 import EventLoop
+import JSON
 import HTTPServer
 
 /// Sends workers token ids instead of text and remembers the exact tokens
@@ -61,7 +62,7 @@ public final class RadixTreeMiddleware: NamedMiddleware {
             case .ids(let lists):
                 // Without the generated tokens' log-probabilities the
                 // trajectory could not be stored: turn them on, as for text.
-                if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists) }
+                if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists, spelledBy: tokens.idSpellings) }
                 let tokenizer = tokens.tokenizer, cache = tokens.cache
                 let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
                 JSONWork.run(
@@ -75,13 +76,14 @@ public final class RadixTreeMiddleware: NamedMiddleware {
                     done(.forward)
                 }
             case .texts(let texts):
-                let encoder = tokens.encoder
+                let encoder = tokens.encoder, spellings = tokens.idSpellings
                 let routesByCache = affinity != nil
                 let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
                 JSONWork.run(
                     on: context.loop, inline: inline,
                     { () -> PreparedPrompts in
-                        PreparedPrompts(texts: texts, body: body, encoder: encoder, affinity: routesByCache)
+                        PreparedPrompts(
+                            texts: texts, body: body, encoder: encoder, spellings: spellings, affinity: routesByCache)
                     }
                 ) { [self] (result: Result<PreparedPrompts, Never>) in
                     guard case .success(let prepared) = result else { return }
@@ -108,10 +110,9 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         JSONWork.run(on: context.loop, bodyBytes: body.count, { try? GeneratedOutput.read(answer: body) }) {
             [self] (result: Result<[GeneratedOutput?]?, Never>) in
             guard case .success(let outputs?) = result, outputs.count == pending.prompts.count else { return done(response) }
-            let items = zip(zip(pending.prompts, outputs), pending.rids).compactMap { pair, rid in
-                pair.0.map { (prompt: $0, output: pair.1, rid: rid) }
+            tokens.store(pending.prompts, outputs, rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity) {
+                done(response)
             }
-            tokens.store(items, servedBy: request.servedBy, recordingIn: affinity) { done(response) }
         }
     }
 
@@ -125,10 +126,10 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         done: @escaping () -> Void
     ) {
         guard succeeded, let pending = request.middlewareState[Pending.self], pending.prompts.count == 1,
-            let prompt = pending.prompts[0], let output = pending.stream.output()
+            let output = pending.stream.output()
         else { return done() }
         tokens.store(
-            [(prompt, output, pending.rids[0])], servedBy: request.servedBy, recordingIn: affinity,
+            pending.prompts, [output], rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity,
             completion: done)
     }
 }
@@ -139,13 +140,14 @@ public final class RadixTreeMiddleware: NamedMiddleware {
 private struct PreparedPrompts: Sendable {
     let prompts: [EncodedPrompt]
     let body: [UInt8]
-    let records: [PromptRecord]
+    /// Optional as `Pending` keeps them: built so, rather than cast (a copy).
+    let records: [PromptRecord?]
     let affinityKey: UInt64?
 
-    init(texts: [String], body: GenerateBody, encoder: PromptEncoder, affinity: Bool) {
+    init(texts: [String], body: GenerateBody, encoder: PromptEncoder, spellings: IntegerSpellings, affinity: Bool) {
         prompts = texts.map { encoder.encode($0) }
-        self.body = body.rewritten(ids: prompts.map(\.ids))
-        records = prompts.map(PromptRecord.init)
+        self.body = body.rewritten(ids: prompts.map(\.ids), spelledBy: spellings)
+        records = prompts.map { PromptRecord($0) }
         if affinity, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {
             affinityKey = WorkerAffinity.key(prompt.text.utf8.prefix(prompt.match.matchedByteCount))
         } else {

@@ -1,4 +1,5 @@
 import EventLoop
+import JSON
 import Logging
 import RadixCache
 import Tokenizer
@@ -16,6 +17,8 @@ public final class TokenCache {
     public let cache: RadixCache
     public let tokenizer: Tokenizer
     let encoder: PromptEncoder
+    /// The spellings of the tokenizer's ids in a worker's `input_ids`.
+    let idSpellings: IntegerSpellings
     private let writer: SerialOffload
     private let logger: Logger
     /// Prompt tokens served from the cache, and tokenized afresh.
@@ -53,6 +56,7 @@ public final class TokenCache {
         self.tokenizer = tokenizer
         cache = RadixCache(configuration: configuration, tokenBytes: TokenizerBytes(tokenizer: tokenizer))
         encoder = PromptEncoder(cache: cache, tokenizer: tokenizer)
+        idSpellings = IntegerSpellings(below: tokenizer.vocabularySize)
         writer = SerialOffload(loop: loop, threadName: "slime-writer")
         self.logger = logger
     }
@@ -65,27 +69,17 @@ public final class TokenCache {
         }
     }
 
-    /// Stores finished generations; `completion` runs on the loop once they
-    /// are in the cache (answer the client only then, so that its next turn
-    /// finds them). Each item's generation is named by the `rid` its client
-    /// gave, else by the worker's `meta_info.id`. With cache-aware routing,
-    /// `affinity` learns that `worker` produced each stored trajectory.
+    /// Stores finished generations, `outputs[i]` generated after
+    /// `prompts[i]` (a prompt not recorded or an output not finished is
+    /// not stored); `completion` runs on the loop once they are in the
+    /// cache (answer the client only then, so that its next turn finds
+    /// them). Each generation is named by the `rid` its client gave, else
+    /// by the worker's `meta_info.id`. With cache-aware routing, `affinity`
+    /// learns that `worker` produced each stored trajectory.
     func store(
-        _ items: [(prompt: PromptRecord, output: GeneratedOutput?, rid: String?)], servedBy worker: Worker?,
+        _ prompts: [PromptRecord?], _ outputs: [GeneratedOutput?], rids: [String?], servedBy worker: Worker?,
         recordingIn affinity: WorkerAffinity?, completion: @escaping () -> Void
     ) {
-        // Finished items (an unfinished one is not stored) by index, with
-        // their generation names: prompts are read in place, as copying one
-        // retains each of its arrays.
-        var finished: [(index: Int, output: GeneratedOutput, generation: String)] = []
-        for index in items.indices {
-            guard let output = items[index].output else {
-                trajectoriesNotStored[.unfinished, default: 0] += 1
-                continue
-            }
-            finished.append((index, output, items[index].rid ?? output.workerID ?? nextUnnamedGeneration()))
-        }
-        guard !finished.isEmpty else { return completion() }
         let cache = cache, tokenizer = tokenizer
         // Hashing the stored text costs about as much as a short insert:
         // only cache-aware routing needs it.
@@ -98,33 +92,45 @@ public final class TokenCache {
         // run split, no eviction, nothing large left to free (a split
         // 100K-token run, an eviction). The rest, in order, goes to the
         // writer, which also builds their arrays (long ones are costly);
-        // one the loop built and the cache declined goes as it is.
+        // one the loop built and the cache declined goes as it is. Prompts
+        // are read in place, as copying one retains each of its arrays.
         var results: [Result<UInt64?, RadixCacheError>] = []
-        var rest = finished[...]
+        results.reserveCapacity(prompts.count)
+        var forTheWriter: [(prompt: PromptRecord, output: GeneratedOutput, generation: String)] = []
         var declined: GeneratedTrajectory?
-        if writer.queuedCount == 0 {
-            while declined == nil, let next = rest.first,
-                Self.isShortEnoughForTheLoop(items[next.index].prompt, generated: next.output.ids.count)
-            {
-                rest.removeFirst()
-                let trajectory = GeneratedTrajectory(
-                    prompt: items[next.index].prompt, output: next.output, generation: next.generation, tokenizer: tokenizer)
-                let result = Self.insert(trajectory, into: cache, onlyIfQuick: true, recordsAffinity)
-                if case .failure(.wouldNotBeQuick) = result { declined = trajectory } else { results.append(result) }
+        var loopStores = writer.queuedCount == 0
+        for index in prompts.indices {
+            guard let prompt = prompts[index] else { continue }
+            guard let output = outputs[index] else {
+                trajectoriesNotStored[.unfinished, default: 0] += 1
+                continue
+            }
+            let generation = rids[index] ?? output.workerID ?? nextUnnamedGeneration()
+            loopStores = loopStores && Self.isShortEnoughForTheLoop(prompt, generated: output.ids.count)
+            guard loopStores else {
+                forTheWriter.append((prompt, output, generation))
+                continue
+            }
+            let trajectory = GeneratedTrajectory(prompt: prompt, output: output, generation: generation, tokenizer: tokenizer)
+            let result = Self.insert(trajectory, into: cache, onlyIfQuick: true, recordsAffinity)
+            if case .failure(.wouldNotBeQuick) = result {
+                declined = trajectory
+                loopStores = false
+            } else {
+                results.append(result)
             }
         }
-        guard declined != nil || !rest.isEmpty else {
+        guard declined != nil || !forTheWriter.isEmpty else {
             return finishStoring(results, servedBy: worker, recordingIn: affinity, completion)
         }
-        let queued = Array(rest), declinedOnTheLoop = declined
+        let declinedOnTheLoop = declined, rest = forTheWriter
         writer.submit(
             {
                 let first = declinedOnTheLoop.map { [Self.insert($0, into: cache, onlyIfQuick: false, recordsAffinity)] } ?? []
                 return first
-                    + queued.map {
+                    + rest.map {
                         let trajectory = GeneratedTrajectory(
-                            prompt: items[$0.index].prompt, output: $0.output, generation: $0.generation,
-                            tokenizer: tokenizer)
+                            prompt: $0.prompt, output: $0.output, generation: $0.generation, tokenizer: tokenizer)
                         return Self.insert(trajectory, into: cache, onlyIfQuick: false, recordsAffinity)
                     }
             },

@@ -69,8 +69,8 @@ struct GenerateBody: Sendable {
     /// already has `input_ids` keeps them), and `return_logprob` on (the
     /// cache stores the generated tokens' values). Every other member keeps
     /// its exact bytes. Written in one pass into room sized at once, the
-    /// ids' digits straight where they go.
-    func rewritten(ids: [[UInt32]]) -> [UInt8] {
+    /// ids' digits straight where they go (copied from `spellings`).
+    func rewritten(ids: [[UInt32]], spelledBy spellings: IntegerSpellings) -> [UInt8] {
         precondition(isBatch || ids.count == 1, "one id list for a body with one prompt")
         let room = ids.reduce(source.count + Self.logprobOn.count + Self.idsKey.count + 3) {
             $0 + 1 + jsonArrayRoom(forIntegers: $1.count)
@@ -81,13 +81,13 @@ struct GenerateBody: Sendable {
                 var copied = 0
                 // The two edits, in the order they lie (they never overlap).
                 let idsFirst = textMember.map { text in logprobMember.map { text.lowerBound < $0.lowerBound } ?? true } ?? false
-                if idsFirst { replaceText(with: ids, in: &out, from: source, copied: &copied) }
+                if idsFirst { replaceText(with: ids, spellings, in: &out, from: source, copied: &copied) }
                 if !clientAskedForLogprobs, let member = logprobMember {
                     out.append(source, copied..<member.lowerBound)
                     out.append(Self.logprobOn)
                     copied = member.upperBound
                 }
-                if !idsFirst { replaceText(with: ids, in: &out, from: source, copied: &copied) }
+                if !idsFirst { replaceText(with: ids, spellings, in: &out, from: source, copied: &copied) }
                 if !clientAskedForLogprobs, logprobMember == nil, let close = source.lastIndex(of: UInt8(ascii: "}")) {
                     // A body always has a prompt member, so the addition follows one.
                     out.append(source, copied..<close)
@@ -106,7 +106,8 @@ struct GenerateBody: Sendable {
 
     /// Copies the source up to the `text` member, then writes `"input_ids"` with `ids` in its place.
     private func replaceText(
-        with ids: [[UInt32]], in out: inout ByteCursor, from source: UnsafeBufferPointer<UInt8>, copied: inout Int
+        with ids: [[UInt32]], _ spellings: IntegerSpellings, in out: inout ByteCursor, from source: UnsafeBufferPointer<UInt8>,
+        copied: inout Int
     ) {
         guard let member = textMember else { return }
         out.append(source, copied..<member.lowerBound)
@@ -115,7 +116,7 @@ struct GenerateBody: Sendable {
         for (index, list) in ids.enumerated() {
             if index > 0 { out.append(UInt8(ascii: ",")) }
             let at = out.start + out.count
-            out.count += list.withUnsafeBufferPointer { writeJSONArray($0, at: at) }
+            out.count += list.withUnsafeBufferPointer { writeJSONArray($0, spelledBy: spellings, at: at) }
         }
         if isBatch { out.append(UInt8(ascii: "]")) }
         copied = member.upperBound
