@@ -21,7 +21,7 @@ extension JSONParser {
 
         public var string: String { decoded ?? String(decoding: ascii, as: UTF8.self) }
 
-        @inlinable public static func == (key: Key, name: StaticString) -> Bool {
+        @inlinable @inline(__always) public static func == (key: Key, name: StaticString) -> Bool {
             let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
             // Most names a reader compares differ in length or first byte:
