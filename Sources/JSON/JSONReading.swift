@@ -127,6 +127,21 @@ extension JSONParser {
         return try parseString()
     }
 
+    /// Reads a string value and tells whether it is `literal`: a plain ASCII
+    /// one is compared where it lies, without building a `String`.
+    public mutating func readString(equals literal: StaticString) throws(Error) -> Bool {
+        guard try nextKind() == .string else { throw error("expected a string") }
+        let end = firstByteNotPlainASCII(in: bytes, from: index + 1)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            // Escapes or other text: compared as `String`s are.
+            return try parseString() == literal.description
+        }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])
+        index = end + 1
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        return text.count == expected.count && text.elementsEqual(expected)
+    }
+
     /// Reads a number value: its bytes as written, valid as long as the document's.
     @inlinable @inline(__always) public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
         guard try nextKind() == .number else { throw error("expected a number") }

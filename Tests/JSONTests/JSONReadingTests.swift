@@ -158,6 +158,30 @@ import Testing
         }
     }
 
+    /// A string compared with a name reads as `readString` then `==` would:
+    /// escapes decoded, other values an error, invalid text refused.
+    @Test func stringsComparedWithANameAsTheirDecodedText() throws {
+        let cases: [(String, Bool?)] = [
+            (#""abort""#, true), (#" "abort" "#, true), (#""\u0061bort""#, true), (#""abort ""#, false), (#""abor""#, false),
+            (#""aborted""#, false), (#""""#, false), (#""ab\"ort""#, false), (#""é""#, false), ("1", nil), ("null", nil),
+            (#""abort"#, nil), ("\"\u{1}abort\"", nil), (#""\ud800""#, nil),
+        ]
+        for (document, expected) in cases {
+            let read = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.readString(equals: "abort") }
+                }
+            }
+            #expect((try? read.get()) == expected, "\(document)")
+        }
+        let invalid: [UInt8] = [0x22, 0x61, 0xC3, 0x22]
+        #expect(throws: JSONParser.Error.self) {
+            try invalid.withUnsafeBytes { bytes in
+                try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.readString(equals: "abort") }
+            }
+        }
+    }
+
     @Test func membersAreNamedAsDecoded() throws {
         var names: [String] = []
         var matches = 0

@@ -195,7 +195,12 @@ private func readFinishReason(_ parser: inout JSONParser) throws(JSONParser.Erro
         var aborted = false
         try parser.readMembers { parser, key throws(JSONParser.Error) in
             guard key == "type" else { return try parser.skipValue() }
-            aborted = try readStringIfAny(&parser) == "abort"
+            if try parser.nextKind() == .string {
+                aborted = try parser.readString(equals: "abort")
+            } else {
+                aborted = false
+                try parser.skipValue()
+            }
         }
         return (true, aborted)
     default:
