@@ -169,6 +169,26 @@ import Testing
         #expect((try? JSONParser.parse(String(repeating: "[", count: 513) + String(repeating: "]", count: 513))) == nil)
     }
 
+    /// A malformed number is refused where its scan stops, parsed or skipped.
+    @Test func malformedNumbersAreRefusedWhereTheirScanStops() {
+        let cases: [(String, String, Int)] = [
+            ("-", "invalid value", 1), ("-x", "invalid value", 1), ("[1,-]", "invalid value", 4), ("1.", "invalid number", 2),
+            ("1.x", "invalid number", 2), ("[0.5e]", "invalid number", 5), ("1E+", "invalid number", 3), ("-1e-x", "invalid number", 4),
+        ]
+        for (document, message, offset) in cases {
+            for skipping in [false, true] {
+                do {
+                    if skipping { try skipped(document) } else { _ = try JSONParser.parse(document) }
+                    Issue.record("\(document) was taken")
+                } catch let error as JSONParser.Error {
+                    #expect(error.message == message && error.offset == offset, "\(document): \(error)")
+                } catch {
+                    Issue.record("\(document): \(error)")
+                }
+            }
+        }
+    }
+
     @Test func nullIsSkippedAndItsMisspellingsRefused() {
         for document in ["null", " null ", "[null,null]", #"{"a":null}"#, "nul", "nulL", "[null", "nullnull", "[nul]"] {
             let parses = (try? JSONParser.parse(document)) != nil
