@@ -118,31 +118,45 @@ public struct JSONParser {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
-    /// Moves past a number, returning where it lies.
+    /// Moves past a number, returning where it lies. Scanned over the base
+    /// pointer with a local offset (stored back before any error, which
+    /// reports where the scan stopped).
     @usableFromInline mutating func scanNumber() throws(Error) -> Range<Int> {
-        let start = index
-        if index < bytes.count, bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid value") }
-        if bytes[index] == UInt8(ascii: "0") {
-            index += 1
+        let start = index, count = bytes.count
+        guard let base = bytes.baseAddress else { throw error("invalid value") }
+        func isDigit(at offset: Int) -> Bool { offset < count && base.load(fromByteOffset: offset, as: UInt8.self) &- 0x30 < 10 }
+        func isByte(_ byte: UInt8, at offset: Int) -> Bool { offset < count && base.load(fromByteOffset: offset, as: UInt8.self) == byte }
+        var offset = start
+        if isByte(UInt8(ascii: "-"), at: offset) { offset &+= 1 }
+        guard isDigit(at: offset) else {
+            index = offset
+            throw error("invalid value")
+        }
+        if isByte(UInt8(ascii: "0"), at: offset) {
+            offset &+= 1
         } else {
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+            repeat { offset &+= 1 } while isDigit(at: offset)
         }
-        if index < bytes.count, bytes[index] == UInt8(ascii: ".") {
-            index += 1
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        if isByte(UInt8(ascii: "."), at: offset) {
+            offset &+= 1
+            guard isDigit(at: offset) else {
+                index = offset
+                throw error("invalid number")
+            }
+            repeat { offset &+= 1 } while isDigit(at: offset)
         }
-        if index < bytes.count, bytes[index] | 0x20 == UInt8(ascii: "e") {
-            index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
-            guard index < bytes.count, isDigit(bytes[index]) else { throw error("invalid number") }
-            while index < bytes.count, isDigit(bytes[index]) { index += 1 }
+        if isByte(UInt8(ascii: "e"), at: offset) || isByte(UInt8(ascii: "E"), at: offset) {
+            offset &+= 1
+            if isByte(UInt8(ascii: "+"), at: offset) || isByte(UInt8(ascii: "-"), at: offset) { offset &+= 1 }
+            guard isDigit(at: offset) else {
+                index = offset
+                throw error("invalid number")
+            }
+            repeat { offset &+= 1 } while isDigit(at: offset)
         }
-        return start..<index
+        index = offset
+        return start..<offset
     }
-
-    private func isDigit(_ byte: UInt8) -> Bool { byte >= 0x30 && byte <= 0x39 }
 
     @usableFromInline mutating func parseString() throws(Error) -> String {
         index += 1

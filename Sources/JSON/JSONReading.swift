@@ -21,7 +21,7 @@ extension JSONParser {
 
         public var string: String { decoded ?? String(decoding: ascii, as: UTF8.self) }
 
-        @inlinable public static func == (key: Key, name: StaticString) -> Bool {
+        @inlinable @inline(__always) public static func == (key: Key, name: StaticString) -> Bool {
             let expected = UnsafeRawBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
             if let decoded = key.decoded { return decoded.utf8.elementsEqual(expected) }
             // Most names a reader compares differ in length or first byte:
@@ -127,6 +127,21 @@ extension JSONParser {
         return try parseString()
     }
 
+    /// Reads a string value and tells whether it is `literal`: a plain ASCII
+    /// one is compared where it lies, without building a `String`.
+    public mutating func readString(equals literal: StaticString) throws(Error) -> Bool {
+        guard try nextKind() == .string else { throw error("expected a string") }
+        let end = firstByteNotPlainASCII(in: bytes, from: index + 1)
+        guard end < bytes.count, bytes[end] == UInt8(ascii: "\"") else {
+            // Escapes or other text: compared as `String`s are.
+            return try parseString() == literal.description
+        }
+        let text = UnsafeRawBufferPointer(rebasing: bytes[(index + 1)..<end])
+        index = end + 1
+        let expected = UnsafeRawBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
+        return text.count == expected.count && text.elementsEqual(expected)
+    }
+
     /// Reads a number value: its bytes as written, valid as long as the document's.
     @inlinable @inline(__always) public mutating func readNumber() throws(Error) -> UnsafeRawBufferPointer {
         guard try nextKind() == .number else { throw error("expected a number") }
@@ -218,35 +233,75 @@ extension JSONParser {
         return (value, end)
     }
 
-    /// Reads the next value if it is an array of a number followed only by
-    /// plain unsigned integers and nulls, as SGLang spells each generated
-    /// token's log-probability (`[-0.0069, 220, null]`): returns the number,
-    /// the nearest double as `readDouble` gives it. Nil, nothing read, for
-    /// anything else (or a number `readDouble` converts the slow way), which
-    /// the caller reads in general and so gets its errors. One pass, without
-    /// the general reader's dispatch on every value: an answer holds one such
-    /// array per generated token.
-    public mutating func readNumberLedArrayIfPlain() -> Double? {
-        // The array's depth checked as `enter` checks it.
-        guard depth < Self.maxDepth else { return nil }
-        let base = bytes.baseAddress, count = bytes.count
-        func byte(_ offset: Int) -> UInt8 { base.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self) }
-        func afterWhitespace(_ offset: Int) -> Int {
-            var offset = offset
-            while offset < count {
-                switch byte(offset) {
-                case 0x20, 0x09, 0x0A, 0x0D: offset &+= 1
-                default: return offset
-                }
-            }
-            return offset
+    /// Reads the next value if it is a list of arrays each led by a number
+    /// and followed only by plain unsigned integers and nulls, as SGLang
+    /// spells the generated tokens' log-probabilities (`[[-0.0069, 220, null],
+    /// …]`): appends each array's number to `numbers`, the nearest double as
+    /// `readDouble` gives it. False, nothing read and `numbers` as it was,
+    /// for anything else (or a number `readDouble` converts the slow way),
+    /// which the caller reads in general and so gets its errors. One pass,
+    /// without the general reader's dispatch on every value: an answer holds
+    /// one such array per generated token.
+    public mutating func readNumberLedArraysIfPlain(into numbers: inout [Double]) -> Bool {
+        // The list and its arrays count toward the nesting limit as `enter` counts them.
+        readListIfPlain(levels: 2, into: &numbers) { parser, start in parser.numberLedArray(at: start) }
+    }
+
+    /// Reads the next value if it is a list of plain digits for integers that
+    /// fit 32 bits (token ids, each as `readPlainUInt32IfAny` reads one):
+    /// appends them to `values`. False, nothing read and `values` as it was,
+    /// for anything else, which the caller reads in general.
+    public mutating func readPlainUInt32sIfAll(into values: inout [UInt32]) -> Bool {
+        readListIfPlain(levels: 1, into: &values) { parser, start in
+            guard let (value, end) = parser.plainInteger(at: start), value <= UInt64(UInt32.max) else { return nil }
+            return (UInt32(value), end)
         }
-        let open = afterWhitespace(index)
-        guard open < count, byte(open) == UInt8(ascii: "["),
-            let (value, numberEnd) = JSONNumber.scan(bytes, from: afterWhitespace(open &+ 1))
+    }
+
+    /// Reads the list at the next value if `item` reads each of its items
+    /// (from where the item starts: the item and where it ends), appending
+    /// them to `items`; else nothing read, `items` as it was, and false.
+    /// `levels` is how deep the list and its items nest, checked against the
+    /// limit as `enter` checks it.
+    @inline(__always)
+    private mutating func readListIfPlain<Item>(
+        levels: Int, into items: inout [Item], item: (JSONParser, Int) -> (Item, end: Int)?
+    ) -> Bool {
+        guard depth &+ levels <= Self.maxDepth else { return false }
+        let count = bytes.count, kept = items.count
+        var next = afterWhitespace(index)
+        guard next < count, byte(at: next) == UInt8(ascii: "[") else { return false }
+        next = afterWhitespace(next &+ 1)
+        if next < count, byte(at: next) == UInt8(ascii: "]") {
+            index = next &+ 1
+            return true
+        }
+        while let (read, end) = item(self, next) {
+            items.append(read)
+            next = afterWhitespace(end)
+            guard next < count else { break }
+            if byte(at: next) == UInt8(ascii: ",") {
+                next = afterWhitespace(next &+ 1)
+                continue
+            }
+            guard byte(at: next) == UInt8(ascii: "]") else { break }
+            index = next &+ 1
+            return true
+        }
+        items.removeSubrange(kept...)
+        return false
+    }
+
+    /// The array at `start` if it holds a number followed only by plain
+    /// unsigned integers and nulls: the number and where the array ends.
+    @inline(__always)
+    private func numberLedArray(at start: Int) -> (value: Double, end: Int)? {
+        let count = bytes.count
+        guard start < count, byte(at: start) == UInt8(ascii: "["),
+            let (value, numberEnd) = JSONNumber.scan(bytes, from: afterWhitespace(start &+ 1))
         else { return nil }
         var next = afterWhitespace(numberEnd)
-        while next < count, byte(next) == UInt8(ascii: ",") {
+        while next < count, byte(at: next) == UInt8(ascii: ",") {
             let item = afterWhitespace(next &+ 1)
             if isNull(at: item) {
                 next = afterWhitespace(item &+ 4)
@@ -256,9 +311,28 @@ extension JSONParser {
                 return nil
             }
         }
-        guard next < count, byte(next) == UInt8(ascii: "]") else { return nil }
-        index = next &+ 1
-        return value
+        guard next < count, byte(at: next) == UInt8(ascii: "]") else { return nil }
+        return (value, next &+ 1)
+    }
+
+    /// The byte at `offset`, which must lie within the document: over the
+    /// base pointer, as the buffer's subscript tests it for nil at every byte.
+    @inline(__always)
+    private func byte(at offset: Int) -> UInt8 {
+        bytes.baseAddress.unsafelyUnwrapped.load(fromByteOffset: offset, as: UInt8.self)
+    }
+
+    /// The first offset from `offset` on that holds no whitespace (or the document's end).
+    @inline(__always)
+    private func afterWhitespace(_ offset: Int) -> Int {
+        var offset = offset
+        while offset < bytes.count {
+            switch byte(at: offset) {
+            case 0x20, 0x09, 0x0A, 0x0D: offset &+= 1
+            default: return offset
+            }
+        }
+        return offset
     }
 
     @usableFromInline mutating func skipNonNumber() throws(Error) {

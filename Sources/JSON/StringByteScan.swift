@@ -58,6 +58,7 @@ private func scanToByteNeedingEscape(
 /// Finds the first byte that is not plain ASCII string content: one
 /// `firstByteNeedingEscape` finds, or any byte from 0x80. For member names,
 /// short and almost always plain: eight bytes at a time, then one.
+@inline(__always)
 func firstByteNotPlainASCII(in bytes: UnsafeRawBufferPointer, from start: Int) -> Int {
     guard let base = bytes.baseAddress else { return start }
     var index = start

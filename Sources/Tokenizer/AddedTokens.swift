@@ -105,20 +105,23 @@ struct AddedTokenMatcher: Sendable {
     }
 
     private func longestMatch(_ p: UnsafePointer<UInt8>, from: Int, _ end: Int) -> (Int, Int, AddedToken)? {
-        var i = from
-        while i < end {
-            if startsToken[Int(p[i])] {
-                var node = 0, j = i, best: (Int, Int32)? = nil
-                while j < end, let next = child(of: node, p[j]) {
-                    node = next
-                    j += 1
-                    if terminal[node] >= 0 { best = (j, terminal[node]) }
+        // Most bytes start no token: the table (256 entries, one a byte) read without a bounds check.
+        startsToken.withUnsafeBufferPointer { startsToken in
+            var i = from
+            while i < end {
+                if startsToken[Int(p[i])] {
+                    var node = 0, j = i, best: (Int, Int32)? = nil
+                    while j < end, let next = child(of: node, p[j]) {
+                        node = next
+                        j += 1
+                        if terminal[node] >= 0 { best = (j, terminal[node]) }
+                    }
+                    if let (stop, index) = best { return (i, stop, tokens[Int(index)]) }
                 }
-                if let (stop, index) = best { return (i, stop, tokens[Int(index)]) }
+                i += 1
             }
-            i += 1
+            return nil
         }
-        return nil
     }
 
     /// Start of the whitespace run ending at `index` (Rust `\s*$`).

@@ -58,58 +58,98 @@ import Testing
         }
     }
 
-    /// An array of a number then plain integers and nulls (SGLang's
-    /// log-probability entries) gives its number, bit for bit what
-    /// `Double(String)` reads; anything else is left unread for the general
-    /// path, which then accepts or refuses the document as `parse` does.
-    @Test func numberLedArraysAreReadAndOtherValuesLeft() {
-        let read: [(String, String)] = [
+    /// A list of arrays each of a number then plain integers and nulls
+    /// (SGLang's log-probability entries) gives their numbers, bit for bit
+    /// what `Double(String)` reads; anything else is left unread for the
+    /// general path, which then accepts or refuses the document as `parse` does.
+    @Test func listsOfNumberLedArraysAreReadAndOtherValuesLeft() {
+        let entries: [(String, String)] = [
             ("[-0.006920614745467901, 220, null]", "-0.006920614745467901"),
             ("[-4.5811265181328054e-07,353,null]", "-4.5811265181328054e-07"), ("[0.5]", "0.5"),
             (" [ -1.0230815410614014 , 151645 , null , 0 ] ", "-1.0230815410614014"), ("[-0.0,0]", "-0.0"),
             ("[\n1E2\t,\r7]", "1E2"), ("[3, 1234567890123456789]", "3"),
         ]
-        let left = [
+        let otherEntries = [
             "[-0.5, \"a\", null]", "[-0.5, 01, null]", "[-0.5, 1.5]", "[-0.5, -1]", "[-0.5, 1e2]", "[-0.5, nul]",
             "[-0.5, null", "[-0.5,]", "[]", "[null, 1]", "[01]", "[1.]", "-0.5", "{}", "[-0.5 1]", "[-0.5, [1]]",
             "[-0.5, 12345678901234567890]", "[1.2345678901234567890123, 1]", "[1e400]", "[-0.5, nullx]", "[-0.5,",
         ]
-        for (document, first) in read + left.map({ ($0, "") }) {
-            var value: Double?, unreadAt = -1, start = 0
+        // Each entry alone in a list, and after another one, and lists that are not of entries.
+        var read: [(String, [String])] = [(" [ ] ", []), ("[\(entries[0].0),\(entries[1].0)]", [entries[0].1, entries[1].1])]
+        for (entry, number) in entries {
+            read += [("[\(entry)]", [number]), ("[[1, 2] , \(entry)]", ["1", number])]
+        }
+        var left = ["-0.5", "{}", "[", "[[0.5]", "[[0.5],]", "[[0.5] [0.5]]", "[,[0.5]]", "[[0.5],,[0.5]]"]
+        for entry in otherEntries { left += ["[\(entry)]", "[[0.5], \(entry)]"] }
+        for (document, numbers) in read + left.map({ ($0, ["x"]) }) {
+            var values = [7.5], readAll = false, unreadAt = -1, start = 0
             let parsed = Array(document.utf8).withUnsafeBytes { bytes in
                 Result { () throws(JSONParser.Error) in
                     try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
                         start = parser.offset
-                        value = parser.readNumberLedArrayIfPlain()
-                        if value == nil {
+                        readAll = parser.readNumberLedArraysIfPlain(into: &values)
+                        if !readAll {
                             unreadAt = parser.offset
                             try parser.skipValue()
                         }
                     }
                 }
             }
-            if first.isEmpty {
-                #expect(value == nil && unreadAt == start, "\(document): nothing read")
+            if numbers == ["x"] {
+                #expect(!readAll && unreadAt == start && values == [7.5], "\(document): nothing read")
                 #expect(((try? parsed.get()) != nil) == ((try? JSONParser.parse(document)) != nil), "\(document)")
             } else {
-                #expect(value?.bitPattern == Double(first)?.bitPattern, "\(document)")
+                #expect(
+                    readAll && values.map(\.bitPattern) == [Double(7.5).bitPattern] + numbers.map { Double($0)!.bitPattern }, "\(document)")
                 #expect((try? parsed.get()) != nil, "\(document)")
             }
         }
     }
 
-    /// The array counts toward the nesting limit as the general reader's do.
-    @Test func numberLedArraysKeepTheNestingLimit() {
-        func entryRead(inside levels: Int) -> (Double?, Bool) {
-            let document = String(repeating: "[", count: levels) + "[0.5]" + String(repeating: "]", count: levels)
-            var value: Double?
+    /// A list of plain digits for 32-bit integers (token ids) is read whole;
+    /// one with anything else in it is left unread for the general path.
+    @Test func listsOfPlainUInt32sAreReadAndOtherValuesLeft() {
+        let read: [(String, [UInt32])] = [
+            ("[]", []), (" [ 220 , 16,17 ] ", [220, 16, 17]), ("[0]", [0]), ("[\n4294967295\t]", [UInt32.max]),
+        ]
+        let left = [
+            "7", "[4294967296]", "[1, 01]", "[1, -1]", "[1, 2.0]", "[1, 1e2]", "[1, null]", "[1,]", "[1", "[1 2]", "[,1]",
+            "[1, \"2\"]", "[1, [2]]", "[12345678901234567890]", "{}",
+        ]
+        for (document, ids) in read + left.map({ ($0, [9]) }) {
+            var values: [UInt32] = [9], readAll = false, unreadAt = -1
+            let parsed = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
+                        readAll = parser.readPlainUInt32sIfAll(into: &values)
+                        if !readAll {
+                            unreadAt = parser.offset
+                            try parser.skipValue()
+                        }
+                    }
+                }
+            }
+            if ids == [9] {
+                #expect(!readAll && unreadAt == 0 && values == [9], "\(document): nothing read")
+                #expect(((try? parsed.get()) != nil) == ((try? JSONParser.parse(document)) != nil), "\(document)")
+            } else {
+                #expect(readAll && values == [9] + ids && (try? parsed.get()) != nil, "\(document)")
+            }
+        }
+    }
+
+    /// The lists and their arrays count toward the nesting limit as the general reader's do.
+    @Test func plainListsKeepTheNestingLimit() {
+        func listRead(_ list: String, inside levels: Int, _ read: (inout JSONParser) -> Bool) -> (Bool, Bool) {
+            let document = String(repeating: "[", count: levels) + list + String(repeating: "]", count: levels)
+            var readAll = false
             let parsed = Array(document.utf8).withUnsafeBytes { bytes in
                 Result { () throws(JSONParser.Error) in
                     try JSONParser.read(bytes) { parser throws(JSONParser.Error) in
                         func descend(_ parser: inout JSONParser, _ levels: Int) throws(JSONParser.Error) {
                             guard levels > 0 else {
-                                value = parser.readNumberLedArrayIfPlain()
-                                if value == nil { try parser.skipValue() }
+                                readAll = read(&parser)
+                                if !readAll { try parser.skipValue() }
                                 return
                             }
                             try parser.readElements { parser throws(JSONParser.Error) in try descend(&parser, levels - 1) }
@@ -118,12 +158,35 @@ import Testing
                     }
                 }
             }
-            return (value, (try? parsed.get()) != nil)
+            return (readAll, (try? parsed.get()) != nil)
         }
-        let deepest = entryRead(inside: 511), tooDeep = entryRead(inside: 512)
-        #expect(deepest.0 == 0.5 && deepest.1)
-        #expect(tooDeep.0 == nil && !tooDeep.1)
+        var numbers: [Double] = [], ids: [UInt32] = []
+        #expect(listRead("[[0.5]]", inside: 510) { $0.readNumberLedArraysIfPlain(into: &numbers) } == (true, true))
+        #expect(listRead("[[0.5]]", inside: 511) { $0.readNumberLedArraysIfPlain(into: &numbers) } == (false, false))
+        #expect(listRead("[7]", inside: 511) { $0.readPlainUInt32sIfAll(into: &ids) } == (true, true))
+        #expect(listRead("[7]", inside: 512) { $0.readPlainUInt32sIfAll(into: &ids) } == (false, false))
+        #expect(numbers == [0.5] && ids == [7])
         #expect((try? JSONParser.parse(String(repeating: "[", count: 513) + String(repeating: "]", count: 513))) == nil)
+    }
+
+    /// A malformed number is refused where its scan stops, parsed or skipped.
+    @Test func malformedNumbersAreRefusedWhereTheirScanStops() {
+        let cases: [(String, String, Int)] = [
+            ("-", "invalid value", 1), ("-x", "invalid value", 1), ("[1,-]", "invalid value", 4), ("1.", "invalid number", 2),
+            ("1.x", "invalid number", 2), ("[0.5e]", "invalid number", 5), ("1E+", "invalid number", 3), ("-1e-x", "invalid number", 4),
+        ]
+        for (document, message, offset) in cases {
+            for skipping in [false, true] {
+                do {
+                    if skipping { try skipped(document) } else { _ = try JSONParser.parse(document) }
+                    Issue.record("\(document) was taken")
+                } catch let error as JSONParser.Error {
+                    #expect(error.message == message && error.offset == offset, "\(document): \(error)")
+                } catch {
+                    Issue.record("\(document): \(error)")
+                }
+            }
+        }
     }
 
     @Test func nullIsSkippedAndItsMisspellingsRefused() {
@@ -155,6 +218,30 @@ import Testing
             }
             let expected = Double(spelling)
             #expect(read?.bitPattern == expected?.bitPattern, "\(spelling)")
+        }
+    }
+
+    /// A string compared with a name reads as `readString` then `==` would:
+    /// escapes decoded, other values an error, invalid text refused.
+    @Test func stringsComparedWithANameAsTheirDecodedText() throws {
+        let cases: [(String, Bool?)] = [
+            (#""abort""#, true), (#" "abort" "#, true), (#""\u0061bort""#, true), (#""abort ""#, false), (#""abor""#, false),
+            (#""aborted""#, false), (#""""#, false), (#""ab\"ort""#, false), (#""é""#, false), ("1", nil), ("null", nil),
+            (#""abort"#, nil), ("\"\u{1}abort\"", nil), (#""\ud800""#, nil),
+        ]
+        for (document, expected) in cases {
+            let read = Array(document.utf8).withUnsafeBytes { bytes in
+                Result { () throws(JSONParser.Error) in
+                    try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.readString(equals: "abort") }
+                }
+            }
+            #expect((try? read.get()) == expected, "\(document)")
+        }
+        let invalid: [UInt8] = [0x22, 0x61, 0xC3, 0x22]
+        #expect(throws: JSONParser.Error.self) {
+            try invalid.withUnsafeBytes { bytes in
+                try JSONParser.read(bytes) { parser throws(JSONParser.Error) in try parser.readString(equals: "abort") }
+            }
         }
     }
 

@@ -148,7 +148,11 @@ private func readList<Item>(
 
 /// A list of token ids; nil (the value skipped) for anything else.
 private func readTokenIDs(_ parser: inout JSONParser) throws(JSONParser.Error) -> [UInt32]? {
-    try readList(&parser) { (parser) throws(JSONParser.Error) -> UInt32? in
+    // Plain digits throughout at once; anything else in general.
+    var ids: [UInt32] = []
+    ids.reserveCapacity(expectedListLength)
+    if parser.readPlainUInt32sIfAll(into: &ids) { return ids }
+    return try readList(&parser) { (parser) throws(JSONParser.Error) -> UInt32? in
         if let id = try parser.readPlainUInt32IfAny() { return id }
         guard try parser.nextKind() == .number else {
             try parser.skipValue()
@@ -167,9 +171,11 @@ private func tokenID(_ text: UnsafeRawBufferPointer) -> UInt32? {
 /// The first item of each entry of a list of lists (`[[logprob, id, text], …]`);
 /// nil when the value is not such a list or an entry does not start with a number.
 private func readFirstNumbers(_ parser: inout JSONParser) throws(JSONParser.Error) -> [Double]? {
-    try readList(&parser) { (parser) throws(JSONParser.Error) -> Double? in
-        // SGLang's `[logprob, id, null]` at once; anything else in general.
-        if let first = parser.readNumberLedArrayIfPlain() { return first }
+    // SGLang's `[[logprob, id, null], …]` at once; anything else in general.
+    var numbers: [Double] = []
+    numbers.reserveCapacity(expectedListLength)
+    if parser.readNumberLedArraysIfPlain(into: &numbers) { return numbers }
+    return try readList(&parser) { (parser) throws(JSONParser.Error) -> Double? in
         guard try parser.nextKind() == .array else {
             try parser.skipValue()
             return nil
@@ -195,7 +201,12 @@ private func readFinishReason(_ parser: inout JSONParser) throws(JSONParser.Erro
         var aborted = false
         try parser.readMembers { parser, key throws(JSONParser.Error) in
             guard key == "type" else { return try parser.skipValue() }
-            aborted = try readStringIfAny(&parser) == "abort"
+            if try parser.nextKind() == .string {
+                aborted = try parser.readString(equals: "abort")
+            } else {
+                aborted = false
+                try parser.skipValue()
+            }
         }
         return (true, aborted)
     default:
