@@ -112,7 +112,8 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
         let previous = now &- 1
         let active = (readers.load(ordering: .sequentiallyConsistent) / Self.oneReader(in: previous)) & 0xFFFF_FFFF
         if !retiring.isEmpty, active == 0 {
-            retiring.removeAll()
+            // Kept: the next publish appends to it again (the two swap).
+            retiring.removeAll(keepingCapacity: true)
             retiringIsLarge = false
         }
         if retiring.isEmpty, !retired.isEmpty {
