@@ -112,7 +112,8 @@ final class Node: Sendable {
     /// generated, origin. Their text is the insert's to compare.
     func agreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
         let values = run.valuesAgreeingCount(from: index, with: trajectory, at: position, limit: limit)
-        guard values > 0, trajectory.namesOrigins else { return values }
+        // Same values, same loss masks: a run without generated tokens agrees with any origin.
+        guard values > 0, trajectory.namesOrigins, run.hasGeneratedTokens else { return values }
         return trajectory.originsAgreeingCount(from: position, count: values, with: trajectory.origins.index(of: origin))
     }
 

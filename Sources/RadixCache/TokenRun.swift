@@ -33,7 +33,7 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     private static func build(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) -> TokenRun {
         precondition(text.count <= UInt32.max, "a run's text is limited to 4 GiB")  // see `Node.textCount`
         var escapes: [Double] = []
-        var plain = true
+        var plain = true, generated = false
         let buffer = Buffer.create(minimumCapacity: textWords(text.count) + 2 * count) { buffer in
             buffer.withUnsafeMutablePointerToElements { elements in
                 if !text.isEmpty {
@@ -43,6 +43,7 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
                 for index in 0..<count {
                     let entry = entry(index)
                     plain = plain && entry.textLength > 0 && entry.textLength < TokenFlags.longLength
+                    generated = generated || entry.lossMask != 0
                     let narrow = Float(entry.logprob)
                     let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
                     let flags = TokenFlags(
@@ -53,7 +54,8 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
                 }
             }
             return TokenRunHeader(
-                count: UInt32(count), textCount: UInt32(text.count), isPlain: plain, escapedLogprobs: escapes)
+                count: UInt32(count), textCount: UInt32(text.count), escapedLogprobs: escapes, isPlain: plain,
+                hasGeneratedTokens: generated)
         }
         return TokenRun(buffer: buffer)
     }
@@ -69,6 +71,10 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     /// token for token, and an insert spells them at once (see
     /// `Trajectory.spell(wholeRun:)`).
     var isPlain: Bool { buffer.withUnsafeMutablePointerToHeader { $0.pointee.isPlain } }
+    /// Whether any token is generated (loss mask 1). Without one, a token
+    /// with the same values as a trajectory's is a prompt token there too,
+    /// which agrees with any origin (see `Node.agreeingCount`).
+    var hasGeneratedTokens: Bool { buffer.withUnsafeMutablePointerToHeader { $0.pointee.hasGeneratedTokens } }
     private var escapedLogprobs: [Double] { buffer.withUnsafeMutablePointerToHeader { $0.pointee.escapedLogprobs } }
     private var hasEscapedLogprobs: Bool {
         buffer.withUnsafeMutablePointerToHeader { !$0.pointee.escapedLogprobs.isEmpty }
@@ -245,6 +251,7 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
 struct TokenRunHeader {
     let count: UInt32
     let textCount: UInt32
-    let isPlain: Bool
     let escapedLogprobs: [Double]
+    let isPlain: Bool
+    let hasGeneratedTokens: Bool
 }

@@ -52,10 +52,12 @@ struct Trajectory {
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
 
     /// Checks what can be checked without the tree; the spelling is checked
-    /// as the insert goes.
+    /// as the insert goes. `spareOffsets`: an array an earlier insert is
+    /// done with (empty if none), taken to hold `textOffsets` instead of
+    /// allocating them.
     init(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8],
-        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
+        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, spareOffsets: inout [Int]
     ) throws(RadixCacheError) {
         guard !tokens.isEmpty else { throw .emptyTrajectory }
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {
@@ -88,11 +90,14 @@ struct Trajectory {
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        // Written as tokens are spelled, and read only up to `spelledCount`.
-        self.textOffsets = [Int](unsafeUninitializedCapacity: tokens.count + 1) { offsets, initialized in
-            offsets[0] = 0
-            initialized = tokens.count + 1
+        // Written as tokens are spelled, and read only where written.
+        var offsets: [Int] = []
+        swap(&offsets, &spareOffsets)
+        if offsets.count <= tokens.count {
+            offsets.append(contentsOf: repeatElement(0, count: tokens.count + 1 - offsets.count))
         }
+        offsets[0] = 0
+        self.textOffsets = offsets
         origins = TrajectoryOrigins(runs)
     }
 
