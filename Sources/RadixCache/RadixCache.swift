@@ -107,8 +107,9 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     private var fullSince: (retrievals: Int, rank: Int64)?
     /// The last insert's text offsets, for the next insert's trajectory to
     /// write in (see `Trajectory.init`): an allocation and a free less per
-    /// insert. Kept only up to `spareOffsetsLimit` entries.
-    private var spareTextOffsets: [Int] = []
+    /// insert. Kept only up to `spareOffsetsLimit` entries. Writer only:
+    /// no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var spareTextOffsets: [Int] = []
     private static let spareOffsetsLimit = 4096
 
     public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
