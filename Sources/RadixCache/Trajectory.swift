@@ -195,13 +195,12 @@ extension Trajectory {
         return spelled
     }
 
-    /// Spells the next tokens as `run`'s tokens after its first, the
-    /// trajectory's next token, spell its text: all of them, at once. For a
-    /// plain run (`TokenRun.isPlain`) whose values and text the trajectory
-    /// repeats from its first token on, that token spelled as the run's is:
-    /// token for token, the same bytes. Only the offset after the run is
-    /// written: the insert goes on below the run, never reading those
-    /// inside it.
+    /// Spells the rest of `run`'s tokens at once, the last token spelled
+    /// being the run's first. For a plain run (`TokenRun.isPlain`) whose
+    /// values and text the trajectory repeats whole, each of its tokens
+    /// spells the same bytes as the run's does. Only the offset after the
+    /// run is written: the insert goes on below the run and never reads
+    /// those inside it.
     mutating func spell(wholeRun run: TokenRun) {
         let start = textOffsets[spelledCount - 1]
         spelledCount += run.count - 1
