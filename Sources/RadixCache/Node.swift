@@ -112,8 +112,9 @@ final class Node: Sendable {
     /// generated, origin. Their text is the insert's to compare.
     func agreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
         let values = run.valuesAgreeingCount(from: index, with: trajectory, at: position, limit: limit)
-        let originIndex = trajectory.namesOrigins ? trajectory.origins.index(of: origin) : nil
-        return trajectory.originsAgreeingCount(from: position, count: values, with: originIndex)
+        // Same values, same loss masks: a run without generated tokens agrees with any origin.
+        guard values > 0, trajectory.namesOrigins, run.hasGeneratedTokens else { return values }
+        return trajectory.originsAgreeingCount(from: position, count: values, with: trajectory.origins.index(of: origin))
     }
 
     /// Heap bytes of this node alone: the object, its child list and its run.

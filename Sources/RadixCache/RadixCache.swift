@@ -105,6 +105,12 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
     /// no eviction pass over the whole tree, and on the loop too
     /// (`onlyIfQuick`).
     private var fullSince: (retrievals: Int, rank: Int64)?
+    /// The last insert's text offsets, for the next insert's trajectory to
+    /// write in (see `Trajectory.init`): an allocation and a free less per
+    /// insert. Kept only up to `spareOffsetsLimit` entries. Writer only:
+    /// no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var spareTextOffsets: [Int] = []
+    private static let spareOffsetsLimit = 4096
 
     public init(configuration: Configuration = Configuration(), tokenBytes: some TokenBytes) {
         self.configuration = configuration
@@ -150,7 +156,7 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
             }
             let trajectory = try Trajectory(
                 text: text, tokens: tokens, logprobs: logprobs, lossMask: lossMask, weightVersion: weightVersion,
-                originRuns: originRuns, tailCount: tailCount)
+                originRuns: originRuns, tailCount: tailCount, spareOffsets: &spareTextOffsets)
             try store(consume trajectory, quickly: onlyIfQuick)
         }
     }
@@ -190,6 +196,11 @@ public final class RadixCache: @unchecked Sendable {  // writer state is confine
         var insertion = TreeInsertion(
             trajectory: consume trajectory, stamp: stamp, vocabulary: vocabulary.tokenBytes, ledger: newest.ledger,
             splitLimit: quickly ? Self.quickSplitLimit : nil)
+        defer {
+            if insertion.trajectory.textOffsets.count <= Self.spareOffsetsLimit {
+                spareTextOffsets = insertion.trajectory.textOffsets
+            }
+        }
         var root: Node
         do {
             root = try insertion.apply(to: newest.root)

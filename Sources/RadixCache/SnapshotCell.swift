@@ -34,12 +34,12 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
     private let epoch = Atomic<UInt64>(0)
     /// Active readers per epoch parity: even epochs count in the low 32 bits, odd in the high.
     private let readers = Atomic<UInt64>(0)
-    // Writer only.
-    private var retired: [Value] = []
-    private var retiring: [Value] = []
+    // Writer only: one thread at a time, so no dynamic exclusivity checks.
+    @exclusivity(unchecked) private var retired: [Value] = []
+    @exclusivity(unchecked) private var retiring: [Value] = []
     /// Whether a value in `retired`, in `retiring`, was published as large.
-    private var retiredIsLarge = false
-    private var retiringIsLarge = false
+    @exclusivity(unchecked) private var retiredIsLarge = false
+    @exclusivity(unchecked) private var retiringIsLarge = false
 
     /// More replaced values held than this (a reader slow to leave) may
     /// take long to free.
@@ -112,7 +112,8 @@ final class SnapshotCell<Value: AnyObject & Sendable>: @unchecked Sendable {
         let previous = now &- 1
         let active = (readers.load(ordering: .sequentiallyConsistent) / Self.oneReader(in: previous)) & 0xFFFF_FFFF
         if !retiring.isEmpty, active == 0 {
-            retiring.removeAll()
+            // Kept: the next publish appends to it again (the two swap).
+            retiring.removeAll(keepingCapacity: true)
             retiringIsLarge = false
         }
         if retiring.isEmpty, !retired.isEmpty {

@@ -17,9 +17,8 @@
 struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     static let maxTokenID: UInt32 = (1 << 23) - 1
     private static let tailBit: UInt32 = 1 << 23
-    /// The bits of an entry that hold the token's values, its
-    /// log-probability's aside: loss mask, escape and id (see `TokenFlags`).
-    static let valueBits: UInt32 = 0xC000_0000 | maxTokenID
+    /// The bits of an entry that hold the token's loss mask and id (see `TokenFlags`).
+    private static let maskAndID: UInt32 = 0x8000_0000 | maxTokenID
 
     static let empty = build(count: 0, text: UnsafeRawBufferPointer(start: nil, count: 0)) { _ in
         fatalError("an empty run has no entries")
@@ -34,6 +33,7 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     private static func build(count: Int, text: UnsafeRawBufferPointer, entry: (Int) -> Entry) -> TokenRun {
         precondition(text.count <= UInt32.max, "a run's text is limited to 4 GiB")  // see `Node.textCount`
         var escapes: [Double] = []
+        var plain = true, generated = false
         let buffer = Buffer.create(minimumCapacity: textWords(text.count) + 2 * count) { buffer in
             buffer.withUnsafeMutablePointerToElements { elements in
                 if !text.isEmpty {
@@ -42,6 +42,8 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
                 let entries = elements + textWords(text.count)
                 for index in 0..<count {
                     let entry = entry(index)
+                    plain = plain && entry.textLength > 0 && entry.textLength < TokenFlags.longLength
+                    generated = generated || entry.lossMask != 0
                     let narrow = Float(entry.logprob)
                     let exact = Double(narrow).bitPattern == entry.logprob.bitPattern
                     let flags = TokenFlags(
@@ -51,7 +53,9 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
                     if !exact { escapes.append(entry.logprob) }
                 }
             }
-            return TokenRunHeader(count: UInt32(count), textCount: UInt32(text.count), escapedLogprobs: escapes)
+            return TokenRunHeader(
+                count: UInt32(count), textCount: UInt32(text.count), escapedLogprobs: escapes, isPlain: plain,
+                hasGeneratedTokens: generated)
         }
         return TokenRun(buffer: buffer)
     }
@@ -61,6 +65,16 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
 
     var count: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee.count) } }
     var textCount: Int { buffer.withUnsafeMutablePointerToHeader { Int($0.pointee.textCount) } }
+    /// Whether every token is in the text with its length in its flags:
+    /// none omitted, none long. Where a trajectory repeats the whole run
+    /// and its text, its tokens then spell that text as the run's do,
+    /// token for token, and an insert spells them at once (see
+    /// `Trajectory.spell(wholeRun:)`).
+    var isPlain: Bool { buffer.withUnsafeMutablePointerToHeader { $0.pointee.isPlain } }
+    /// Whether any token is generated (loss mask 1). Without one, a token
+    /// with the same values as a trajectory's is a prompt token there too,
+    /// which agrees with any origin (see `Node.agreeingCount`).
+    var hasGeneratedTokens: Bool { buffer.withUnsafeMutablePointerToHeader { $0.pointee.hasGeneratedTokens } }
     private var escapedLogprobs: [Double] { buffer.withUnsafeMutablePointerToHeader { $0.pointee.escapedLogprobs } }
     private var hasEscapedLogprobs: Bool {
         buffer.withUnsafeMutablePointerToHeader { !$0.pointee.escapedLogprobs.isEmpty }
@@ -69,8 +83,8 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     /// Tokens `range` of an insert's trajectory.
     static func make(from trajectory: Trajectory, range: Range<Int>) -> TokenRun {
         let textRange = trajectory.textOffsets[range.lowerBound]..<trajectory.textOffsets[range.upperBound]
-        return trajectory.text.withUnsafeBytes { text in
-            build(count: range.count, text: UnsafeRawBufferPointer(rebasing: text[textRange])) { index in
+        return trajectory.withText { text in
+            build(count: range.count, text: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[textRange]))) { index in
                 let source = range.lowerBound + index
                 return (
                     trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
@@ -155,34 +169,45 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     /// not compared, since a later turn repeats a tail as part of its prompt.
     /// Over the run's memory, eight tokens a test: an insert goes through
     /// long stored prefixes.
+    ///
+    /// A slot that is not escaped holds a `Float`, and the trajectory's
+    /// log-probability is the same value only if it is that `Float` widened,
+    /// bit for bit (a stored `Float` is never a signalling NaN, which
+    /// widening would change: it was narrowed from a double). So a stored
+    /// value is compared with the trajectory's as it is, without its
+    /// narrowing.
     func valuesAgreeingCount(from index: Int, with trajectory: Trajectory, at position: Int, limit: Int) -> Int {
         guard limit > 0 else { return 0 }
         let entries = entries + index, slots = logprobSlots + index
-        return trajectory.valueKeys.withUnsafeBufferPointer { keys in
-            trajectory.narrowLogprobs.withUnsafeBufferPointer { narrowed in
-                let keys = keys.baseAddress! + position, narrowed = narrowed.baseAddress! + position
-                var agreeing = 0
-                // An escaped slot holds an index, not a value: compared one by one below.
-                if !hasEscapedLogprobs {
-                    while agreeing + 8 <= limit {
-                        var difference: UInt32 = 0
-                        for lane in agreeing..<agreeing + 8 {
-                            difference |= (entries[lane] & Self.valueBits ^ keys[lane]) | (slots[lane] ^ narrowed[lane])
+        return trajectory.tokens.withUnsafeBufferPointer { tokens in
+            trajectory.logprobs.withUnsafeBufferPointer { logprobs in
+                trajectory.lossMask.withUnsafeBufferPointer { lossMask in
+                    let tokens = tokens.baseAddress! + position, logprobs = logprobs.baseAddress! + position
+                    let lossMask = lossMask.baseAddress! + position
+                    var agreeing = 0
+                    // An escaped slot holds an index, not a value: compared one by one below.
+                    if !hasEscapedLogprobs {
+                        while agreeing + 8 <= limit {
+                            var difference: UInt64 = 0
+                            for lane in agreeing..<agreeing + 8 {
+                                let key = UInt32(lossMask[lane]) << 31 | tokens[lane]
+                                let stored = Double(Float(bitPattern: slots[lane]))
+                                difference |=
+                                    UInt64(entries[lane] & Self.maskAndID ^ key) | stored.bitPattern ^ logprobs[lane].bitPattern
+                            }
+                            guard difference == 0 else { break }
+                            agreeing += 8
                         }
-                        guard difference == 0 else { break }
-                        agreeing += 8
                     }
+                    while agreeing < limit, entries[agreeing] & Self.maskAndID == UInt32(lossMask[agreeing]) << 31 | tokens[agreeing] {
+                        let stored =
+                            TokenFlags(rawValue: UInt8(entries[agreeing] >> 24)).isLogprobEscaped
+                            ? escapedLogprobs[Int(slots[agreeing])] : Double(Float(bitPattern: slots[agreeing]))
+                        guard stored.bitPattern == logprobs[agreeing].bitPattern else { break }
+                        agreeing += 1
+                    }
+                    return agreeing
                 }
-                while agreeing < limit, entries[agreeing] & Self.valueBits == keys[agreeing] {
-                    // Equal keys: both escaped or neither.
-                    let same =
-                        TokenFlags(rawValue: UInt8(entries[agreeing] >> 24)).isLogprobEscaped
-                        ? logprob(at: index + agreeing).bitPattern == trajectory.logprobs[position + agreeing].bitPattern
-                        : slots[agreeing] == narrowed[agreeing]
-                    guard same else { break }
-                    agreeing += 1
-                }
-                return agreeing
             }
         }
     }
@@ -227,4 +252,6 @@ struct TokenRunHeader {
     let count: UInt32
     let textCount: UInt32
     let escapedLogprobs: [Double]
+    let isPlain: Bool
+    let hasGeneratedTokens: Bool
 }

@@ -3,21 +3,19 @@
 /// insert walks the tree (see "Spelling" below): the prefix the tree holds
 /// already is spelled by its nodes, and only the rest by the vocabulary.
 struct Trajectory {
-    let text: [UInt8]
+    /// Contiguous UTF-8, read in place (see `withText`): no copy of it.
+    private let text: String
+    /// Its length in bytes.
+    let textCount: Int
     let tokens: [UInt32]
     let logprobs: [Double]
     let lossMask: [UInt8]
-    /// Each token's id, loss mask and whether its log-probability needs an
-    /// escape, where a run's entry holds them (`TokenRun.valueBits`), and its
-    /// log-probability narrowed to a `Float`: what the insert compares with
-    /// stored tokens, several at a time (see `TokenRun.valuesAgreeingCount`).
-    let valueKeys: [UInt32]
-    let narrowLogprobs: [UInt32]
     /// The insert's version: what garbage collection goes by.
     let version: WeightVersion
     /// Where token `i`'s bytes start in `text`, for `i` up to `spelledCount`
-    /// (where the next token to spell starts); one entry per token and one
-    /// for the end.
+    /// (where the next token to spell starts) but inside a stored run spelled
+    /// whole, which nothing reads (see `spell(wholeRun:)`); one entry per
+    /// token and one for the end.
     private(set) var textOffsets: [Int]
     /// How many tokens are spelled so far.
     private(set) var spelledCount = 0
@@ -54,18 +52,18 @@ struct Trajectory {
     func isTail(at index: Int) -> Bool { index >= count - tailCount }
 
     /// Checks what can be checked without the tree; the spelling is checked
-    /// as the insert goes.
+    /// as the insert goes. `spareOffsets`: an array an earlier insert is
+    /// done with (empty if none), taken to hold `textOffsets` instead of
+    /// allocating them.
     init(
         text: String, tokens: [UInt32], logprobs: [Double], lossMask: [UInt8],
-        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0
+        weightVersion: String, originRuns: [TokenOriginRun]? = nil, tailCount: Int = 0, spareOffsets: inout [Int]
     ) throws(RadixCacheError) {
         guard !tokens.isEmpty else { throw .emptyTrajectory }
         guard logprobs.count == tokens.count, lossMask.count == tokens.count else {
             throw .lengthMismatch(tokens: tokens.count, logprobs: logprobs.count, lossMask: lossMask.count)
         }
-        var isValid = true
-        (valueKeys, narrowLogprobs) = Self.valueKeys(tokens: tokens, logprobs: logprobs, lossMask: lossMask, isValid: &isValid)
-        if !isValid {
+        if !Self.areInRange(tokens: tokens, lossMask: lossMask) {
             if let index = tokens.firstIndex(where: { $0 > RadixCache.maxTokenID }) {
                 throw .tokenIDTooLarge(index: index, token: tokens[index])
             }
@@ -82,54 +80,38 @@ struct Trajectory {
         guard covered == tokens.count, runs.allSatisfy({ $0.count >= 0 }) else {
             throw .originsMismatch(covered: covered, tokens: tokens.count)
         }
-        let bytes = Array(text.utf8)
-        self.text = bytes
+        var text = text
+        text.makeContiguousUTF8()
+        self.text = text
+        self.textCount = text.utf8.count
         self.tokens = tokens
         self.logprobs = logprobs
         self.lossMask = lossMask
         self.version = WeightVersion(weightVersion)
         self.tailCount = tailCount
         self.namesOrigins = originRuns != nil
-        // Written as tokens are spelled, and read only up to `spelledCount`.
-        self.textOffsets = [Int](unsafeUninitializedCapacity: tokens.count + 1) { offsets, initialized in
-            offsets[0] = 0
-            initialized = tokens.count + 1
+        // Written as tokens are spelled, and read only where written.
+        var offsets: [Int] = []
+        swap(&offsets, &spareOffsets)
+        if offsets.count <= tokens.count {
+            offsets.append(contentsOf: repeatElement(0, count: tokens.count + 1 - offsets.count))
         }
+        offsets[0] = 0
+        self.textOffsets = offsets
         origins = TrajectoryOrigins(runs)
     }
 
-    /// Each token's value key and narrowed log-probability (see
-    /// `valueKeys`), in one pass that also checks ids and loss mask:
-    /// `isValid` is false if an id is above `RadixCache.maxTokenID` or a
-    /// loss mask above 1.
-    private static func valueKeys(
-        tokens: [UInt32], logprobs: [Double], lossMask: [UInt8], isValid: inout Bool
-    ) -> ([UInt32], [UInt32]) {
-        let count = tokens.count
-        var outOfRange: UInt32 = 0
-        var narrowed: [UInt32] = []
-        let keys = [UInt32](unsafeUninitializedCapacity: count) { keys, initialized in
-            narrowed = [UInt32](unsafeUninitializedCapacity: count) { narrowed, narrowedCount in
-                tokens.withUnsafeBufferPointer { tokens in
-                    logprobs.withUnsafeBufferPointer { logprobs in
-                        lossMask.withUnsafeBufferPointer { lossMask in
-                            for index in 0..<count {
-                                let logprob = logprobs[index], narrow = Float(logprob)
-                                let escaped: UInt32 = Double(narrow).bitPattern == logprob.bitPattern ? 0 : 1
-                                let mask = UInt32(lossMask[index]), token = tokens[index]
-                                outOfRange |= token & ~RadixCache.maxTokenID | mask & ~1
-                                keys[index] = mask << 31 | escaped << 30 | token
-                                narrowed[index] = narrow.bitPattern
-                            }
-                        }
-                    }
-                }
-                narrowedCount = count
-            }
-            initialized = count
-        }
-        isValid = outOfRange == 0
-        return (keys, narrowed)
+    /// Calls `body` with the text's bytes (made contiguous by `init`).
+    func withText<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        text.utf8.withContiguousStorageIfAvailable(body)!
+    }
+
+    /// Whether every id is at most `RadixCache.maxTokenID` and every loss
+    /// mask at most 1: one pass over each, which vectorizes.
+    private static func areInRange(tokens: [UInt32], lossMask: [UInt8]) -> Bool {
+        let ids = tokens.withUnsafeBufferPointer { $0.reduce(0, |) }
+        let masks = lossMask.withUnsafeBufferPointer { $0.reduce(0, |) }
+        return ids & ~RadixCache.maxTokenID == 0 && masks <= 1
     }
 }
 
@@ -142,11 +124,27 @@ extension Trajectory {
     /// Spells the tokens up to and including `index` by the vocabulary.
     /// Throws at the first that does not spell the text.
     mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
-        while spelledCount <= index {
-            guard let length = vocabularyLength(ofNext: vocabulary) else {
-                throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
+        guard spelledCount <= index else { return }
+        let first = spelledCount
+        // The buffers opened once, not for each token: a new branch spells dozens.
+        spelledCount = text.utf8.withContiguousStorageIfAvailable { text in
+            tokens.withUnsafeBufferPointer { tokens in
+                textOffsets.withUnsafeMutableBufferPointer { offsets in
+                    var next = first
+                    while next <= index,
+                        let length = Self.vocabularyLength(
+                            of: tokens[next], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[offsets[next]...])),
+                            vocabulary: vocabulary)
+                    {
+                        offsets[next + 1] = offsets[next] + length
+                        next += 1
+                    }
+                    return next
+                }
             }
-            spellNext(length: length)
+        }!
+        guard spelledCount > index else {
+            throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
         }
     }
 
@@ -158,7 +156,7 @@ extension Trajectory {
 
     /// Once every token is spelled: throws unless they spell the whole text.
     func checkSpelledWhole() throws(RadixCacheError) {
-        guard spelledEnd == text.count else { throw .textNotCovered(spelledBytes: spelledEnd, textBytes: text.count) }
+        guard spelledEnd == textCount else { throw .textNotCovered(spelledBytes: spelledEnd, textBytes: textCount) }
     }
 
     /// Spells the next tokens as `run`'s tokens from `index` on (at most
@@ -197,17 +195,36 @@ extension Trajectory {
         return spelled
     }
 
+    /// Spells the rest of `run`'s tokens at once, the last token spelled
+    /// being the run's first. For a plain run (`TokenRun.isPlain`) whose
+    /// values and text the trajectory repeats whole, each of its tokens
+    /// spells the same bytes as the run's does. Only the offset after the
+    /// run is written: the insert goes on below the run and never reads
+    /// those inside it.
+    mutating func spell(wholeRun run: TokenRun) {
+        let start = textOffsets[spelledCount - 1]
+        spelledCount += run.count - 1
+        textOffsets[spelledCount] = start + run.textCount
+    }
+
     /// The next token's length in the text as the vocabulary spells it: it
     /// takes its vocabulary bytes when the text continues with them,
     /// otherwise none if it may be omitted from text; nil if neither. The
     /// first rule wins, so a special token whose literal text is present is
     /// read as present.
     private func vocabularyLength(ofNext vocabulary: any TokenBytes) -> Int? {
-        let token = tokens[spelledCount], cursor = spelledEnd
-        let present = text.withUnsafeBytes { text in
-            vocabulary.spelledLength(of: token, at: UnsafeRawBufferPointer(rebasing: text[cursor...]))
+        withText { text in
+            Self.vocabularyLength(
+                of: tokens[spelledCount], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[spelledEnd...])),
+                vocabulary: vocabulary)
         }
-        return present ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
+    }
+
+    /// `token`'s length where it comes at the start of `text` (see `vocabularyLength(ofNext:)`).
+    private static func vocabularyLength(
+        of token: UInt32, at text: UnsafeRawBufferPointer, vocabulary: any TokenBytes
+    ) -> Int? {
+        vocabulary.spelledLength(of: token, at: text) ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
     }
 
     private mutating func spellNext(length: Int) {

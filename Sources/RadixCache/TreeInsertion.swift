@@ -53,19 +53,25 @@ struct TreeInsertion {
         try InsertionStop.refusing { () throws(RadixCacheError) in
             try trajectory.spell(through: position, vocabulary: vocabulary)
         }
-        let key = trajectory.text.withUnsafeBufferPointer {
+        let key = trajectory.withText {
             ChildKey.of($0.baseAddress! + trajectory.textOffsets[position], length: trajectory.textLength(at: position))
         }
         // The key holds the first token's length (0: omitted from the text),
         // so a child under it with the same first token spells it as the
-        // trajectory does.
-        let found = children.index(key: key) { $0.agreeingCount(from: 0, with: trajectory, at: position, limit: 1) == 1 }
+        // trajectory does. The child's tokens are compared as far as they
+        // agree at once: the one found is gone through that far.
+        var agreeing = 0
+        let found = children.index(key: key) { node in
+            let limit = min(node.run.count, trajectory.count - position)
+            agreeing = node.agreeingCount(from: 0, with: trajectory, at: position, limit: limit)
+            return agreeing > 0
+        }
         guard let index = found else {
             let branch = try newBranch(from: position)
             return (children.adding(Node.Child(key: branch.key, node: branch)), false)
         }
         let child = children[index].node
-        let shared = sharedTokenCount(child, from: position)
+        let shared = sharedTokenCount(child, from: position, agreeing: agreeing)
         let updated =
             shared < child.run.count
             ? try split(child, at: shared, from: position + shared) : try descend(child, from: position + shared)
@@ -73,19 +79,23 @@ struct TreeInsertion {
     }
 
     /// How many of `node`'s tokens the trajectory repeats from `position`,
-    /// whose first token agrees already; spells them as the node does (one
-    /// comparison of the texts, see `Trajectory.spell(as:...)`).
-    private mutating func sharedTokenCount(_ node: Node, from position: Int) -> Int {
+    /// of the `agreeing` (at least one) whose values and origins agree;
+    /// spells them as the node does (one comparison of the texts, see
+    /// `Trajectory.spell(as:...)`), all at once where it repeats a plain run
+    /// whole (`Trajectory.spell(wholeRun:)`).
+    private mutating func sharedTokenCount(_ node: Node, from position: Int, agreeing: Int) -> Int {
         let run = node.run
         let start = trajectory.textOffsets[position]
-        let sameBytes = trajectory.text.withUnsafeBufferPointer { text in
+        let sameBytes = trajectory.withText { text in
             commonPrefixLength(run.textStart, text.baseAddress! + start, count: min(run.textCount, text.count - start))
         }
-        let limit = min(run.count, trajectory.count - position) - 1
-        let agreeing = node.agreeingCount(from: 1, with: trajectory, at: position + 1, limit: limit)
+        if agreeing == run.count, sameBytes == run.textCount, run.isPlain {
+            trajectory.spell(wholeRun: run)
+            return run.count
+        }
         return 1
             + trajectory.spell(
-                as: run, from: 1, limit: agreeing, runOffset: trajectory.textLength(at: position), sameBytes: sameBytes,
+                as: run, from: 1, limit: agreeing - 1, runOffset: trajectory.textLength(at: position), sameBytes: sameBytes,
                 vocabulary: vocabulary)
     }
 

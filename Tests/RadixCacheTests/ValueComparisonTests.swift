@@ -18,6 +18,11 @@ import Testing
         (Double(Float.nan), Double(bitPattern: 0x7FF8_0000_0000_0001)),
         (Double(bitPattern: 0x7FF8_0000_0000_0001), Double(bitPattern: 0x7FF8_0000_0000_0002)),
         (Double(Float(-1.5)), Double(Float(-1.5).nextUp)),  // one Float ulp
+        // Stored values are compared widened: Float NaNs of two payloads, and
+        // a signalling NaN beside the quiet one its Float would widen to.
+        (Double(Float(bitPattern: 0x7FC0_0001)), Double(Float(bitPattern: 0x7FC0_0002))),
+        (Double(bitPattern: 0x7FF0_0000_2000_0000), Double(bitPattern: 0x7FF8_0000_2000_0000)),
+        (Double(bitPattern: 0x7FF8_0000_2000_0000), Double(bitPattern: 0x7FF0_0000_2000_0000)),
     ]
 
     /// The second insert differs from the first at one token only: a
