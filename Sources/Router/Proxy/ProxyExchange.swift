@@ -292,13 +292,13 @@ final class ProxyExchange {
     private func judge(_ response: ProxiedResponse) {
         let body = response.body
         gathered = response
-        if body.count <= JSONWork.inlineLimit { return judged(Self.readAnswer(body)) }
+        if JSONWork.isInline(bytes: body.count) { return judged(Self.readAnswer(body)) }
         judgeOffTheLoop(body)
     }
 
     @inline(never)
     private func judgeOffTheLoop(_ body: [UInt8]) {
-        JSONWork.run(on: context.loop, bodyBytes: body.count, body, Self.readAnswer) { [self] in judged($0) }
+        JSONWork.offload(on: context.loop, body, Self.readAnswer) { [self] in judged($0) }
     }
 
     private func judged(_ reading: AnswerReading) {

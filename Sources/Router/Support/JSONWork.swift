@@ -7,13 +7,17 @@ import EventLoop
 enum JSONWork {
     static let inlineLimit = 64 * 1024
 
+    /// Whether work on a body of `bytes` bytes stays on the loop.
+    @inline(__always)
+    static func isInline(bytes: Int) -> Bool { bytes <= inlineLimit }
+
     /// Runs `work` on a JSON body of `bodyBytes` bytes: on the loop up to
     /// `inlineLimit`, else on the thread pool.
     static func run<Value, Failure: Error>(
         on loop: EventLoop, bodyBytes: Int, _ work: @escaping @Sendable () throws(Failure) -> Value,
         then completion: @escaping (Result<Value, Failure>) -> Void
     ) {
-        run(on: loop, inline: bodyBytes <= inlineLimit, work, then: completion)
+        run(on: loop, inline: isInline(bytes: bodyBytes), work, then: completion)
     }
 
     /// Runs `work` on `input`, a JSON body or what was read from one, of
@@ -26,13 +30,14 @@ enum JSONWork {
         on loop: EventLoop, bodyBytes: Int, _ input: Input, _ work: @escaping @Sendable (Input) -> Value,
         then completion: @escaping (Value) -> Void
     ) {
-        if bodyBytes <= inlineLimit { return completion(work(input)) }
+        if isInline(bytes: bodyBytes) { return completion(work(input)) }
         offload(on: loop, input, work, then: completion)
     }
 
-    /// Apart, so that the closure it makes is made only for a large body.
+    /// Runs `work` on `input` on the thread pool. Apart, so that the
+    /// closure it makes is made only for a large body.
     @inline(never)
-    private static func offload<Input: Sendable, Value>(
+    static func offload<Input: Sendable, Value>(
         on loop: EventLoop, _ input: Input, _ work: @escaping @Sendable (Input) -> Value,
         then completion: @escaping (Value) -> Void
     ) {
