@@ -22,7 +22,7 @@ public func writeJSONArray(_ values: [UInt32], to out: inout [UInt8]) {
     }
 }
 
-/// The room `writeJSONArray(_:at:)` needs for `count` integers: eleven
+/// The room `writeJSONArray(_:spelledBy:at:)` needs for `count` integers: eleven
 /// bytes each (a comma and up to ten digits), the brackets, and the
 /// whole-word stores that may reach past the last one.
 public func jsonArrayRoom(forIntegers count: Int) -> Int {
@@ -32,8 +32,8 @@ public func jsonArrayRoom(forIntegers count: Int) -> Int {
 /// Writes `values` as a JSON array of integers at `out`, which has room for
 /// `jsonArrayRoom(forIntegers:)` bytes; returns how many count. Straight into
 /// the caller's memory, in one pass: for a body built in room sized at once.
-/// A value below `spellings.bound` (a token id) is copied from its
-/// spelling, one load and one store; others are formatted.
+/// A value `spellings` holds (a token id) is copied from its spelling,
+/// one load and one store; others are formatted.
 public func writeJSONArray(
     _ values: UnsafeBufferPointer<UInt32>, spelledBy spellings: IntegerSpellings, at out: UnsafeMutablePointer<UInt8>
 ) -> Int {

@@ -93,6 +93,17 @@ import Testing
                 == #"{"input_ids":[5],"return_logprob" : true}"#)
     }
 
+    /// A batch's lists, empty ones among them, each spelled whole: ids the
+    /// table holds and ids past it (up to the largest the cache takes,
+    /// 2^23 - 1), the last one's word store within the body's room.
+    @Test func aBatchsListsAreSpelledWholeEmptyOnesAndLargeIdsAmongThem() throws {
+        let lists: [[UInt32]] = [[], [999, 1_000, 8_388_607], [], [8_388_607], [0, 999]]
+        let spelled = lists.map { "[" + $0.map(String.init).joined(separator: ",") + "]" }.joined(separator: ",")
+        #expect(
+            try rewritten(#"{"text": ["a", "b", "c", "d", "e"]}"#, ids: lists)
+                == #"{"input_ids":[\#(spelled)],"return_logprob":true}"#)
+    }
+
     @Test func idsKeepTheirBytesAndOnlyTheFlagIsAdded() throws {
         let source = #"{"input_ids": [1, 2], "my_extension": {"a": [1, 2.50]}}"#
         let parsed = try body(source)

@@ -53,6 +53,19 @@ import Tokenizer
         #expect(spelled.tailCount == 1)
     }
 
+    /// Output cut inside a UTF-8 character (a length finish) is stored up
+    /// to the last token that ends on a whole character, client text or not.
+    @Test func outputEndingInsideACharacterIsCutBackToTheLastWholeOne() throws {
+        // "ok", " " and the llama's first two bytes, its third: its fourth is missing.
+        let tokens = Array(try ids("ok 🦙").dropLast())
+        #expect(tokens.count == 3)
+        for client in [nil, "ok"] as [String?] {
+            let spelled = try spelling(tokens, client: client)
+            #expect(
+                spelled.text == "ok" && spelled.storedCount == 1 && spelled.tailCount == 0, "\(String(describing: client))")
+        }
+    }
+
     @Test func withoutClientTextOrWithTextTheTokensDoNotSpellEveryTokenIsSpelledOut() throws {
         let tokens = try ids("Four.") + [endOfTurn]
         for client in [nil, "Five.", "Four.!"] as [String?] {

@@ -151,6 +151,48 @@ import Tokenizer
         #expect(found.logprobs.suffix(3).allSatisfy { $0 == -0.25 })
     }
 
+    /// A batch's items are stored in one call, each after its own prompt:
+    /// one whose prompt was not recorded is passed over, an unfinished one
+    /// counted as such, and each stored one named by its rid, else by the
+    /// worker's id, else by the next unnamed name in turn. The completion
+    /// runs once, also when nothing is stored.
+    @Test func aBatchStoresItsFinishedItemsUnderTheirNames() throws {
+        let harness = try Harness()
+        let tokens = harness.tokens, tokenizer = harness.tokenizer
+        func prompt(_ name: String) -> PromptRecord { PromptRecord(tokens.encoder.encode("\(name): ")) }
+        func output(_ text: String, workerID: String? = nil) throws -> GeneratedOutput {
+            let ids = tokenizer.encode(text)
+            let entries = ids.map { "[-0.5, \($0), null]" }.joined(separator: ",")
+            let id = workerID.map { #", "id": "\#($0)""# } ?? ""
+            let answer = """
+                {"text": "\(text)", "output_ids": [\(ids.map(String.init).joined(separator: ","))], "meta_info": \
+                {"finish_reason": {"type": "stop"}\(id), "output_token_logprobs": [\(entries)]}}
+                """
+            return try #require(try GeneratedOutput.read(answer: Array(answer.utf8)).first ?? nil)
+        }
+        var completions = 0
+        tokens.store([nil], [try output(" none.")], rids: [nil], servedBy: nil, recordingIn: nil) { completions += 1 }
+        #expect(completions == 1 && tokens.trajectoriesStored == 0 && tokens.trajectoriesNotStored.isEmpty)
+
+        let prompts = [prompt("a"), nil, prompt("c"), prompt("d"), prompt("e"), prompt("f")]
+        let outputs = [
+            try output(" one."), try output(" two."), nil, try output(" four.", workerID: "worker-d"),
+            try output(" five.", workerID: "worker-e"), try output(" six."),
+        ]
+        tokens.store(prompts, outputs, rids: [nil, "b", "c", nil, "e", nil], servedBy: nil, recordingIn: nil) {
+            completions += 1
+        }
+        if completions == 1 { harness.loop.run() }
+        #expect(completions == 2)
+        #expect(tokens.trajectoriesStored == 4 && tokens.trajectoriesNotStored == [.unfinished: 1])
+        let named = [("a:  one.", "slime-router-1"), ("d:  four.", "worker-d"), ("e:  five.", "e"), ("f:  six.", "slime-router-2")]
+        for (text, generation) in named {
+            #expect(!tokens.cache.match(text, options: .init(generation: generation)).isMiss, "\(text) as \(generation)")
+        }
+        #expect(tokens.cache.match("b:  two.").isMiss && tokens.cache.match("c: ").isMiss)
+        #expect(tokens.cache.match("a:  one.", options: .init(generation: "slime-router-2")).isMiss)
+    }
+
     @Test func conversationsStoredByTheLoopAndTheWriterComeBackExactly() throws {
         let harness = try Harness()
         let tokenizer = harness.tokenizer, loop = harness.loop, tokens = harness.tokens

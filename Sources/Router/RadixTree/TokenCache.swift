@@ -93,7 +93,8 @@ public final class TokenCache {
         // 100K-token run, an eviction). The rest, in order, goes to the
         // writer, which also builds their arrays (long ones are costly);
         // one the loop built and the cache declined goes as it is. Prompts
-        // are read in place, as copying one retains each of its arrays.
+        // are not gathered into a list first (copying one retains each of
+        // its arrays): only those the writer stores are copied, into its list.
         var results: [Result<UInt64?, RadixCacheError>] = []
         results.reserveCapacity(prompts.count)
         var forTheWriter: [(prompt: PromptRecord, output: GeneratedOutput, generation: String)] = []
