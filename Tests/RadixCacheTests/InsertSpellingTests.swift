@@ -47,6 +47,16 @@ import Testing
         }
     }
 
+    /// An empty text (the trajectory's text is read in place): tokens
+    /// omitted from it alone are stored, then gone through.
+    @Test func storesTokensOmittedFromAnEmptyText() throws {
+        let cache = cache
+        try cache.insert("", [vocabulary.endOfTurn])
+        try cache.insert("", [vocabulary.endOfTurn])
+        try cache.insert("!", [vocabulary.endOfTurn] + vocabulary.bytewise("!"))
+        #expect(Array(cache.match("!").tokens) == [vocabulary.endOfTurn] + vocabulary.bytewise("!"))
+    }
+
     /// A token longer than a stored token's length field, inside a shared
     /// prefix: its length comes from the vocabulary.
     @Test func sharesAPrefixHoldingALongToken() throws {

@@ -33,6 +33,28 @@ import Testing
         }
     }
 
+    static let outOfRange: [(token: UInt32, mask: UInt8)] = [
+        (RadixCache.maxTokenID + 1, 2), (UInt32.max, 3), (1 << 31, 128), (1 << 24, 255),
+    ]
+
+    /// Ids and loss masks are checked a whole array at a time: the first
+    /// bad one is reported, however far in, an id before a loss mask.
+    @Test(arguments: outOfRange)
+    func reportsTheFirstOutOfRangeValueFarIn(token: UInt32, mask: UInt8) {
+        let text = String(repeating: "a", count: 40)
+        var tokens = vocabulary.bytewise(text), lossMask = [UInt8](repeating: 0, count: 40)
+        lossMask[3] = mask
+        lossMask[38] = mask
+        #expect(throws: RadixCacheError.invalidLossMask(index: 3, value: mask)) {
+            try cache.insert(text: text, tokens: tokens, logprobs: Array(repeating: 0, count: 40), lossMask: lossMask, weightVersion: "1")
+        }
+        tokens[37] = token
+        tokens[39] = token
+        #expect(throws: RadixCacheError.tokenIDTooLarge(index: 37, token: token)) {
+            try cache.insert(text: text, tokens: tokens, logprobs: Array(repeating: 0, count: 40), lossMask: lossMask, weightVersion: "1")
+        }
+    }
+
     @Test func storesTheLargestTokenID() throws {
         let cache = RadixCache(tokenBytes: Bytewise(extra: RadixCache.maxTokenID))
         try cache.insert("ab", [97, RadixCache.maxTokenID])

@@ -23,6 +23,13 @@ import Testing
         (Double(Float(bitPattern: 0x7FC0_0001)), Double(Float(bitPattern: 0x7FC0_0002))),
         (Double(bitPattern: 0x7FF0_0000_2000_0000), Double(bitPattern: 0x7FF8_0000_2000_0000)),
         (Double(bitPattern: 0x7FF8_0000_2000_0000), Double(bitPattern: 0x7FF0_0000_2000_0000)),
+        // Doubles out of a Float's range beside the Float they narrow to:
+        // infinity, zero, a Float subnormal.
+        (-.infinity, -1e300),
+        (-1e300, -.infinity),
+        (0.0, .leastNonzeroMagnitude),
+        (-.leastNonzeroMagnitude, -0.0),
+        (Double(Float.leastNonzeroMagnitude), Double(Float.leastNonzeroMagnitude).nextUp),
     ]
 
     /// The second insert differs from the first at one token only: a
