@@ -15,63 +15,54 @@ struct AddedToken: Sendable {
 struct AddedTokenMatcher: Sendable {
     private let tokens: [AddedToken]
     private let startsToken: [Bool]
-    /// Byte trie: node `n`'s edges are `edgeStart[n]..<edgeStart[n + 1]`,
-    /// sorted by byte (`edgeByte`) with the node each leads to (`edgeChild`).
-    /// Most nodes have one edge; a lookup is a short binary search, no hashing.
-    private let edgeStart: [Int32]
-    private let edgeByte: [UInt8]
-    private let edgeChild: [Int32]
-    /// Index into `tokens` of the token ending at each node, or -1.
-    private let terminal: [Int32]
+    /// Byte trie: node `n`'s edges are `edges[nodes[n].firstEdge ..<
+    /// nodes[n + 1].firstEdge]` (a last node closes the list), sorted by
+    /// byte. Most nodes have one edge; a lookup is a short binary search, no
+    /// hashing.
+    private let nodes: [TrieNode]
+    private let edges: [TrieEdge]
+
+    private struct TrieNode {
+        var firstEdge: Int32
+        /// Index into `tokens` of the token ending here, or -1.
+        var token: Int32
+    }
+
+    private struct TrieEdge {
+        var byte: UInt8
+        var child: Int32
+    }
 
     init(_ tokens: [AddedToken]) {
         self.tokens = tokens
         var startsToken = [Bool](repeating: false, count: 256)
-        var edges: [[(byte: UInt8, child: Int32)]] = [[]]
+        var children: [[TrieEdge]] = [[]]
         var terminal: [Int32] = [-1]
         for (index, token) in tokens.enumerated() where !token.content.isEmpty {
             var node = 0
             for byte in token.content.utf8 {
-                if let edge = edges[node].first(where: { $0.byte == byte }) {
+                if let edge = children[node].first(where: { $0.byte == byte }) {
                     node = Int(edge.child)
                 } else {
                     terminal.append(-1)
-                    edges.append([])
-                    edges[node].append((byte, Int32(terminal.count - 1)))
+                    children.append([])
+                    children[node].append(TrieEdge(byte: byte, child: Int32(terminal.count - 1)))
                     node = terminal.count - 1
                 }
             }
             terminal[node] = Int32(index)
             startsToken[Int(token.content.utf8.first!)] = true
         }
-        var edgeStart: [Int32] = [0]
-        var edgeByte: [UInt8] = []
-        var edgeChild: [Int32] = []
-        for nodeEdges in edges {
-            for edge in nodeEdges.sorted(by: { $0.byte < $1.byte }) {
-                edgeByte.append(edge.byte)
-                edgeChild.append(edge.child)
-            }
-            edgeStart.append(Int32(edgeByte.count))
+        var nodes: [TrieNode] = []
+        var edges: [TrieEdge] = []
+        for (node, nodeEdges) in children.enumerated() {
+            nodes.append(TrieNode(firstEdge: Int32(edges.count), token: terminal[node]))
+            edges += nodeEdges.sorted { $0.byte < $1.byte }
         }
+        nodes.append(TrieNode(firstEdge: Int32(edges.count), token: -1))
         self.startsToken = startsToken
-        self.edgeStart = edgeStart
-        self.edgeByte = edgeByte
-        self.edgeChild = edgeChild
-        self.terminal = terminal
-    }
-
-    /// The node the edge labelled `byte` leads to from `node`, if any.
-    @inline(__always)
-    private func child(of node: Int, _ byte: UInt8) -> Int? {
-        var low = Int(edgeStart[node]), high = Int(edgeStart[node + 1])
-        while low < high {
-            let middle = (low + high) >> 1
-            let label = edgeByte[middle]
-            if label == byte { return Int(edgeChild[middle]) }
-            if label < byte { low = middle + 1 } else { high = middle }
-        }
-        return nil
+        self.nodes = nodes
+        self.edges = edges
     }
 
     var isEmpty: Bool { tokens.isEmpty }
@@ -85,8 +76,13 @@ struct AddedTokenMatcher: Sendable {
         }
         let end = text.count
         var searchFrom = 0, freeFrom = 0
-        while let (matchStart, matchEnd, token) = longestMatch(p, from: searchFrom, end) {
+        while let (matchStart, matchEnd, index) = longestMatch(p, from: searchFrom, end) {
             searchFrom = matchEnd
+            // Fields read in place: copying the token would retain its content.
+            let token = (
+                id: tokens[index].id, singleWord: tokens[index].singleWord,
+                lstrip: tokens[index].lstrip, rstrip: tokens[index].rstrip
+            )
             if token.singleWord,
                 endsWithWordCharacter(p, before: matchStart)
                     || startsWithWordCharacter(p, matchEnd, end)
@@ -104,24 +100,50 @@ struct AddedTokenMatcher: Sendable {
         if freeFrom < end { body(freeFrom..<end, nil) }
     }
 
-    private func longestMatch(_ p: UnsafePointer<UInt8>, from: Int, _ end: Int) -> (Int, Int, AddedToken)? {
-        // Most bytes start no token: the table (256 entries, one a byte) read without a bounds check.
+    /// The leftmost-longest token from `from`: its start, end and index in
+    /// `tokens`. This reads every byte of every prompt, so the tables are
+    /// read as raw buffers: their bounds checks cost more than the lookups.
+    private func longestMatch(_ p: UnsafePointer<UInt8>, from: Int, _ end: Int) -> (Int, Int, Int)? {
         startsToken.withUnsafeBufferPointer { startsToken in
-            var i = from
-            while i < end {
-                if startsToken[Int(p[i])] {
-                    var node = 0, j = i, best: (Int, Int32)? = nil
-                    while j < end, let next = child(of: node, p[j]) {
-                        node = next
-                        j += 1
-                        if terminal[node] >= 0 { best = (j, terminal[node]) }
+            nodes.withUnsafeBufferPointer { nodes in
+                edges.withUnsafeBufferPointer { edges in
+                    var i = from
+                    while i < end {
+                        if startsToken[Int(p[i])], let (stop, index) = Self.longestToken(p, at: i, end, nodes, edges) {
+                            return (i, stop, index)
+                        }
+                        i += 1
                     }
-                    if let (stop, index) = best { return (i, stop, tokens[Int(index)]) }
+                    return nil
                 }
-                i += 1
             }
-            return nil
         }
+    }
+
+    /// End and index of the longest token starting at `start`, if any.
+    @inline(__always)
+    private static func longestToken(
+        _ p: UnsafePointer<UInt8>, at start: Int, _ end: Int,
+        _ nodes: UnsafeBufferPointer<TrieNode>, _ edges: UnsafeBufferPointer<TrieEdge>
+    ) -> (Int, Int)? {
+        var node = 0, j = start, best: (Int, Int)? = nil
+        walk: while j < end {
+            let byte = p[j]
+            var low = Int(nodes[node].firstEdge), high = Int(nodes[node + 1].firstEdge)
+            while low < high {
+                let middle = (low + high) >> 1
+                let edge = edges[middle]
+                if edge.byte == byte {
+                    node = Int(edge.child)
+                    j += 1
+                    if nodes[node].token >= 0 { best = (j, Int(nodes[node].token)) }
+                    continue walk
+                }
+                if edge.byte < byte { low = middle + 1 } else { high = middle }
+            }
+            break
+        }
+        return best
     }
 
     /// Start of the whitespace run ending at `index` (Rust `\s*$`).

@@ -48,12 +48,15 @@ struct NativeSplitScanner: Sendable {
     private func matchEnd(_ p: UnsafePointer<UInt8>, _ i: Int, _ end: Int) -> Int {
         let c = p[i]
         let (k, n) = scalarClass(p, i)
-        let next: ScalarClass = i + n < end ? scalarClass(p, i + n).0 : []
-
+        // Letters and numbers first, before the next scalar is read: no
+        // earlier alternative can take them (contractions start with an
+        // apostrophe, and no preset lets a number prefix letters).
+        if !k.isDisjoint(with: letters) { return run(p, from: i + n, end, letters) }
+        if k.contains(.number) { return run(p, from: i + n, end, .number, limit: pattern.maxDigits - 1) }
         if c == UInt8(ascii: "'"), let length = contractionLength(p, i + 1, end) {
             return i + 1 + length
         }
-        if !k.isDisjoint(with: letters) { return run(p, from: i + n, end, letters) }
+        let next: ScalarClass = i + n < end ? scalarClass(p, i + n).0 : []
         if !next.isDisjoint(with: letters) {
             let prefixed =
                 pattern.letterPrefix == .optionalSpace
@@ -61,7 +64,6 @@ struct NativeSplitScanner: Sendable {
                 : k.isDisjoint(with: [.newline, .number, .letter])
             if prefixed { return run(p, from: i + n, end, letters) }
         }
-        if k.contains(.number) { return run(p, from: i + n, end, .number, limit: pattern.maxDigits - 1) }
         if pattern.numbersTakeSpace, c == UInt8(ascii: " "), next.contains(.number) {
             return run(p, from: i + 1, end, .number, limit: pattern.maxDigits)
         }

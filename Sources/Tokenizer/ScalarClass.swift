@@ -34,19 +34,31 @@ struct ScalarClass: OptionSet, Sendable {
 
 /// `ScalarClass` of every scalar in the Basic Multilingual Plane, computed
 /// once; scalars above it are classified on the fly.
-final class ScalarClassTable: Sendable {
+///
+/// A struct over a raw table rather than a class over an array: the split
+/// scanner holds one, and copying it (once per piece of text) then retains
+/// nothing, and a lookup is one load. The table is built once for the
+/// process, never written again and never freed.
+struct ScalarClassTable: @unchecked Sendable {
     static let shared = ScalarClassTable()
 
-    private let bmp: [UInt8]
+    private let bmp: UnsafePointer<UInt8>
 
     private init() {
-        bmp = (0..<0x10000).map { ScalarClass(of: UInt32($0)).rawValue }
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 0x10000)
+        for value in 0..<0x10000 { table[value] = ScalarClass(of: UInt32(value)).rawValue }
+        bmp = UnsafePointer(table)
     }
 
     @inline(__always)
     func classOf(_ value: UInt32) -> ScalarClass {
-        value < 0x10000
-            ? ScalarClass(rawValue: bmp.withUnsafeBufferPointer { $0[Int(value)] })
-            : ScalarClass(of: value)
+        value < 0x10000 ? ScalarClass(rawValue: bmp[Int(value)]) : Self.classOfAstral(value)
+    }
+
+    /// Kept out of line: inlined, its Unicode property look-ups cost every
+    /// caller metadata calls even for ASCII.
+    @inline(never)
+    private static func classOfAstral(_ value: UInt32) -> ScalarClass {
+        ScalarClass(of: value)
     }
 }

@@ -103,7 +103,10 @@ public final class Tokenizer: Sendable {
             return repaired.withUTF8 { encode(utf8: $0) }
         }
         var ids: [TokenID] = []
-        ids.reserveCapacity(text.count / 3 + 1)
+        // A token spells at least one byte, so a short text never outgrows
+        // its byte count (a request's new turn: growing cost a fifth of its
+        // encoding); a long one reserves a typical three bytes a token.
+        ids.reserveCapacity(min(text.count, text.count / 3 + 64))
         caches.withValue { cache in
             rawAddedTokens.split(text) { range, token in
                 if let token {
