@@ -46,24 +46,26 @@ struct GeneratedSpelling: Equatable {
     private static func spellVisible(
         _ ids: [UInt32], client: UnsafeBufferPointer<UInt8>, _ tokenizer: Tokenizer, into key: inout KeyBytes
     ) -> Int? {
+        // A visible token's bytes are the client's own: the walk notes only
+        // where each ends, and the client's bytes are copied once after it
+        // (appending each token's bytes cost more than comparing them).
+        var shown = 0
         var index = 0
         while index < ids.count {
-            let at = key.bytes.count
             let continues = tokenizer.withBytes(of: ids[index]) { piece in
                 guard
-                    !piece.isEmpty && client.count - at >= piece.count
-                        && memcmp(client.baseAddress! + at, piece.baseAddress!, piece.count) == 0
+                    !piece.isEmpty && client.count - shown >= piece.count
+                        && memcmp(client.baseAddress! + shown, piece.baseAddress!, piece.count) == 0
                 else { return false }
-                key.append(piece)
+                shown += piece.count
                 return true
             }
-            if !continues {
-                guard tokenizer.isSpecial(ids[index]) && at < client.count else { break }
-                key.appendOmitted()
-            }
+            // A special token the text leaves out takes no bytes.
+            if !continues { guard tokenizer.isSpecial(ids[index]) && shown < client.count else { break } }
+            key.endToken(at: shown)
             index += 1
         }
-        let shown = key.bytes.count
+        key.append(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: client[..<shown])))
         guard shown < client.count else { return index }
         var rest: [UInt8] = []
         for id in ids[index...] where rest.count < client.count - shown { tokenizer.withBytes(of: id) { rest += $0 } }
@@ -88,17 +90,20 @@ private struct KeyBytes {
         ends.removeAll(keepingCapacity: true)
     }
 
+    /// A token, spelled out.
     mutating func append(_ id: UInt32, _ tokenizer: Tokenizer) {
         tokenizer.withBytes(of: id) { append($0) }
+        endToken(at: bytes.count)
     }
 
+    /// Bytes, without ending a token.
     mutating func append(_ piece: UnsafeRawBufferPointer) {
         piece.withMemoryRebound(to: UInt8.self) { bytes.append(contentsOf: $0) }
-        ends.append(bytes.count)
     }
 
-    /// A token the text leaves out: it takes no bytes.
-    mutating func appendOmitted() { ends.append(bytes.count) }
+    /// Notes that a token's bytes end at `end` (which may lie ahead of the
+    /// bytes appended so far: they follow).
+    mutating func endToken(at end: Int) { ends.append(end) }
 
     /// The tokens that end on or before the last whole UTF-8 character.
     var wholeCharacterTokens: Int {

@@ -1,6 +1,8 @@
 import EventLoop
-import JSON
 import HTTPServer
+import JSON
+import RadixCache
+import Tokenizer
 
 /// Sends workers token ids instead of text and remembers the exact tokens
 /// of every trajectory (see `TokenCache`).
@@ -47,56 +49,106 @@ public final class RadixTreeMiddleware: NamedMiddleware {
 
     public func prepare(_ request: ProxiedRequest, context: MiddlewareContext, done: @escaping (MiddlewareVerdict) -> Void) {
         guard request.method == "POST", request.path == "/generate" else { return done(.forward) }
+        // A small body is worked on at once, with no closure made: values
+        // go to the steps as arguments (a closure capturing the parsed body
+        // would copy it, retaining each of its members, at every hand-over).
         let bytes = request.body
-        JSONWork.run(on: context.loop, bodyBytes: bytes.count, { () throws(ClientError) in try GenerateBody(bytes) }) {
-            [self] (result: Result<GenerateBody, ClientError>) in
-            let body: GenerateBody
-            switch result {
-            case .success(let parsed): body = parsed
-            case .failure(let error): return done(.respond(error.response))
-            }
-            // A /generate answer that is not streamed comes whole to
-            // `complete` (the router buffers it anyway), which reads its bytes.
-            request.forwarding.streams = body.streams
-            switch body.prompts {
-            case .ids(let lists):
-                // Without the generated tokens' log-probabilities the
-                // trajectory could not be stored: turn them on, as for text.
-                if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists, spelledBy: tokens.idSpellings) }
-                let tokenizer = tokens.tokenizer, cache = tokens.cache
-                let inline = lists.reduce(0) { $0 + $1.count } < TokenCache.offloadThreshold / 4
-                JSONWork.run(
-                    on: context.loop, inline: inline,
-                    { () -> [PromptRecord?] in
-                        lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
-                    }
-                ) { (result: Result<[PromptRecord?], Never>) in
-                    guard case .success(let records) = result else { return }
-                    request.middlewareState[Pending.self] = Pending(prompts: records, rids: body.rids)
-                    done(.forward)
-                }
-            case .texts(let texts):
-                let encoder = tokens.encoder, spellings = tokens.idSpellings
-                let routesByCache = affinity != nil
-                let inline = texts.reduce(0) { $0 + $1.utf8.count } < TokenCache.offloadThreshold
-                JSONWork.run(
-                    on: context.loop, inline: inline,
-                    { () -> PreparedPrompts in
-                        PreparedPrompts(
-                            texts: texts, body: body, encoder: encoder, spellings: spellings, affinity: routesByCache)
-                    }
-                ) { [self] (result: Result<PreparedPrompts, Never>) in
-                    guard case .success(let prepared) = result else { return }
-                    tokens.countServed(prepared.prompts)
-                    request.body = prepared.body
-                    request.middlewareState[Pending.self] = Pending(prompts: prepared.records, rids: body.rids)
-                    if let affinity, let key = prepared.affinityKey {
-                        request.forwarding.preferredWorker = affinity.worker(forKey: key, in: context.pool)
-                    }
-                    done(.forward)
-                }
-            }
+        if JSONWork.isInline(bytes: bytes.count) { return prepare(Self.parse(bytes), request, context, done) }
+        parseOffTheLoop(bytes, request, context, done)
+    }
+
+    @inline(never)
+    private func parseOffTheLoop(
+        _ bytes: [UInt8], _ request: ProxiedRequest, _ context: MiddlewareContext,
+        _ done: @escaping (MiddlewareVerdict) -> Void
+    ) {
+        JSONWork.offload(on: context.loop, bytes, Self.parse) { [self] parsed in prepare(parsed, request, context, done) }
+    }
+
+    private static func parse(_ bytes: [UInt8]) -> Result<GenerateBody, ClientError> {
+        Result { () throws(ClientError) in try GenerateBody(bytes) }
+    }
+
+    private func prepare(
+        _ parsed: Result<GenerateBody, ClientError>, _ request: ProxiedRequest, _ context: MiddlewareContext,
+        _ done: @escaping (MiddlewareVerdict) -> Void
+    ) {
+        let body: GenerateBody
+        switch parsed {
+        case .success(let read): body = read
+        case .failure(let error): return done(.respond(error.response))
         }
+        // A /generate answer that is not streamed comes whole to
+        // `complete` (the router buffers it anyway), which reads its bytes.
+        request.forwarding.streams = body.streams
+        switch body.prompts {
+        case .ids(let lists):
+            // Without the generated tokens' log-probabilities the
+            // trajectory could not be stored: turn them on, as for text.
+            if !body.clientAskedForLogprobs { request.body = body.rewritten(ids: lists, spelledBy: tokens.idSpellings) }
+            guard lists.reduce(0, { $0 + $1.count }) < TokenCache.offloadThreshold / 4 else {
+                return recordOffTheLoop(lists, rids: body.rids, request, context, done)
+            }
+            remember(Self.records(of: lists, tokenizer: tokens.tokenizer, cache: tokens.cache), rids: body.rids, request, done)
+        case .texts(let texts):
+            guard texts.reduce(0, { $0 + $1.utf8.count }) < TokenCache.offloadThreshold else {
+                return encodeOffTheLoop(texts, body, request, context, done)
+            }
+            let prepared = PreparedPrompts(
+                texts: texts, body: body, encoder: tokens.encoder, spellings: tokens.idSpellings, affinity: affinity != nil)
+            forward(prepared, rids: body.rids, request, context, done)
+        }
+    }
+
+    private static func records(of lists: [[UInt32]], tokenizer: Tokenizer, cache: RadixCache) -> [PromptRecord?] {
+        lists.map { PromptRecord(ids: $0, tokenizer: tokenizer, cache: cache) }
+    }
+
+    @inline(never)
+    private func recordOffTheLoop(
+        _ lists: [[UInt32]], rids: [String?], _ request: ProxiedRequest, _ context: MiddlewareContext,
+        _ done: @escaping (MiddlewareVerdict) -> Void
+    ) {
+        let tokenizer = tokens.tokenizer, cache = tokens.cache
+        context.loop.offload {
+            Self.records(of: lists, tokenizer: tokenizer, cache: cache)
+        } then: { [self] records in
+            remember(records, rids: rids, request, done)
+        }
+    }
+
+    /// Keeps the prompts' records for `complete`, and sends the request on.
+    private func remember(
+        _ records: [PromptRecord?], rids: [String?], _ request: ProxiedRequest, _ done: (MiddlewareVerdict) -> Void
+    ) {
+        request.middlewareState[Pending.self] = Pending(prompts: records, rids: rids)
+        done(.forward)
+    }
+
+    @inline(never)
+    private func encodeOffTheLoop(
+        _ texts: [String], _ body: GenerateBody, _ request: ProxiedRequest, _ context: MiddlewareContext,
+        _ done: @escaping (MiddlewareVerdict) -> Void
+    ) {
+        let encoder = tokens.encoder, spellings = tokens.idSpellings, routesByCache = affinity != nil
+        context.loop.offload {
+            PreparedPrompts(texts: texts, body: body, encoder: encoder, spellings: spellings, affinity: routesByCache)
+        } then: { [self] prepared in
+            forward(prepared, rids: body.rids, request, context, done)
+        }
+    }
+
+    /// Sends the worker the encoded prompts, remembering them for `complete`.
+    private func forward(
+        _ prepared: PreparedPrompts, rids: [String?], _ request: ProxiedRequest, _ context: MiddlewareContext,
+        _ done: @escaping (MiddlewareVerdict) -> Void
+    ) {
+        tokens.countServed(prepared.prompts)
+        request.body = prepared.body
+        if let affinity, let key = prepared.affinityKey {
+            request.forwarding.preferredWorker = affinity.worker(forKey: key, in: context.pool)
+        }
+        remember(prepared.records, rids: rids, request, done)
     }
 
     public func complete(
@@ -107,12 +159,37 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         // Read straight from the bytes (off the loop when large): an answer
         // that is not JSON, or not one per prompt, has nothing to store.
         let body = response.body
-        JSONWork.run(on: context.loop, bodyBytes: body.count, { try? GeneratedOutput.read(answer: body) }) {
-            [self] (result: Result<[GeneratedOutput?]?, Never>) in
-            guard case .success(let outputs?) = result, outputs.count == pending.prompts.count else { return done(response) }
-            tokens.store(pending.prompts, outputs, rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity) {
-                done(response)
-            }
+        if JSONWork.isInline(bytes: body.count) {
+            return store(Self.readOutputs(body), of: pending, answering: response, for: request, done: done)
+        }
+        readOffTheLoop(body, of: pending, answering: response, for: request, context: context, done: done)
+    }
+
+    /// Apart, so that the closures it makes are made only for a large answer.
+    @inline(never)
+    private func readOffTheLoop(
+        _ body: [UInt8], of pending: Pending, answering response: ProxiedResponse, for request: ProxiedRequest,
+        context: MiddlewareContext, done: @escaping (ProxiedResponse) -> Void
+    ) {
+        JSONWork.offload(on: context.loop, body, Self.readOutputs) { [self] outputs in
+            store(outputs, of: pending, answering: response, for: request, done: done)
+        }
+    }
+
+    /// The outputs of an answer; nil when it is not JSON.
+    private static func readOutputs(_ body: [UInt8]) -> [GeneratedOutput?]? {
+        try? GeneratedOutput.read(answer: body)
+    }
+
+    /// Stores the outputs read from the answer, one per prompt, then lets
+    /// the answer go on; with any other count, stores nothing.
+    private func store(
+        _ outputs: [GeneratedOutput?]?, of pending: Pending, answering response: ProxiedResponse, for request: ProxiedRequest,
+        done: @escaping (ProxiedResponse) -> Void
+    ) {
+        guard let outputs, outputs.count == pending.prompts.count else { return done(response) }
+        tokens.store(pending.prompts, outputs, rids: pending.rids, servedBy: request.servedBy, recordingIn: affinity) {
+            done(response)
         }
     }
 

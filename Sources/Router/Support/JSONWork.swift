@@ -11,15 +11,6 @@ enum JSONWork {
     @inline(__always)
     static func isInline(bytes: Int) -> Bool { bytes <= inlineLimit }
 
-    /// Runs `work` on a JSON body of `bodyBytes` bytes: on the loop up to
-    /// `inlineLimit`, else on the thread pool.
-    static func run<Value, Failure: Error>(
-        on loop: EventLoop, bodyBytes: Int, _ work: @escaping @Sendable () throws(Failure) -> Value,
-        then completion: @escaping (Result<Value, Failure>) -> Void
-    ) {
-        run(on: loop, inline: isInline(bytes: bodyBytes), work, then: completion)
-    }
-
     /// Runs `work` on `input`, a JSON body or what was read from one, of
     /// `bodyBytes` bytes. For the per-request checks of the proxy path:
     /// `work` is a plain function and `input` goes as an argument, so a small
