@@ -126,10 +126,16 @@ extension Trajectory {
     mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
         guard spelledCount <= index else { return }
         let first = spelledCount
+        // `body` reads locals only: with `self` in it (a mutating method's),
+        // `withText` would be called on a copy of the whole trajectory, and
+        // writing the offsets would copy them too. So they are taken out.
+        let tokens = tokens
+        var offsets: [Int] = []
+        swap(&offsets, &textOffsets)
         // The buffers opened once, not for each token: a new branch spells dozens.
-        spelledCount = text.utf8.withContiguousStorageIfAvailable { text in
+        spelledCount = withText { text in
             tokens.withUnsafeBufferPointer { tokens in
-                textOffsets.withUnsafeMutableBufferPointer { offsets in
+                offsets.withUnsafeMutableBufferPointer { offsets in
                     var next = first
                     while next <= index,
                         let length = Self.vocabularyLength(
@@ -142,7 +148,8 @@ extension Trajectory {
                     return next
                 }
             }
-        }!
+        }
+        swap(&offsets, &textOffsets)
         guard spelledCount > index else {
             throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
         }
