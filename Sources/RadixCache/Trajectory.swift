@@ -49,7 +49,10 @@ struct Trajectory {
         lossMask.withUnsafeBufferPointer { origins.stretches(from: position, to: count, lossMask: $0.baseAddress!) }
     }
 
-    func isTail(at index: Int) -> Bool { index >= count - tailCount }
+    func isTail(at index: Int) -> Bool { index >= tailStart }
+
+    /// The first of the tail's tokens (`count` when there is no tail).
+    var tailStart: Int { count - tailCount }
 
     /// Checks what can be checked without the tree; the spelling is checked
     /// as the insert goes. `spareOffsets`: an array an earlier insert is
