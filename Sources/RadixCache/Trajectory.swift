@@ -139,16 +139,7 @@ extension Trajectory {
         spelledCount = withText { text in
             tokens.withUnsafeBufferPointer { tokens in
                 offsets.withUnsafeMutableBufferPointer { offsets in
-                    var next = first
-                    while next <= index,
-                        let length = Self.vocabularyLength(
-                            of: tokens[next], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[offsets[next]...])),
-                            vocabulary: vocabulary)
-                    {
-                        offsets[next + 1] = offsets[next] + length
-                        next += 1
-                    }
-                    return next
+                    Self.spell(tokens, from: first, through: index, in: text, ends: offsets, vocabulary: vocabulary)
                 }
             }
         }
@@ -230,9 +221,30 @@ extension Trajectory {
         }
     }
 
+    /// Spells `tokens` from `first` through `last` by the vocabulary, each
+    /// starting in `text` where `ends` says the one before ended, and writes
+    /// where each ends; returns the first it could not spell (`last + 1` when
+    /// none). Generic: the vocabulary, an existential at the callers, is
+    /// opened once for the loop rather than once a token.
+    private static func spell<Vocabulary: TokenBytes>(
+        _ tokens: UnsafeBufferPointer<UInt32>, from first: Int, through last: Int, in text: UnsafeBufferPointer<UInt8>,
+        ends: UnsafeMutableBufferPointer<Int>, vocabulary: Vocabulary
+    ) -> Int {
+        var next = first
+        while next <= last,
+            let length = vocabularyLength(
+                of: tokens[next], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[ends[next]...])),
+                vocabulary: vocabulary)
+        {
+            ends[next + 1] = ends[next] + length
+            next += 1
+        }
+        return next
+    }
+
     /// `token`'s length where it comes at the start of `text` (see `vocabularyLength(ofNext:)`).
-    private static func vocabularyLength(
-        of token: UInt32, at text: UnsafeRawBufferPointer, vocabulary: any TokenBytes
+    private static func vocabularyLength<Vocabulary: TokenBytes>(
+        of token: UInt32, at text: UnsafeRawBufferPointer, vocabulary: Vocabulary
     ) -> Int? {
         vocabulary.spelledLength(of: token, at: text) ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
     }
