@@ -83,13 +83,25 @@ struct TokenRun: @unchecked Sendable {  // its buffer is immutable once built
     /// Tokens `range` of an insert's trajectory.
     static func make(from trajectory: Trajectory, range: Range<Int>) -> TokenRun {
         let textRange = trajectory.textOffsets[range.lowerBound]..<trajectory.textOffsets[range.upperBound]
+        let tailStart = trajectory.tailStart
+        // Its arrays opened here, for `entry` to capture instead of the
+        // trajectory (which the insert would then copy whole for it).
         return trajectory.withText { text in
-            build(count: range.count, text: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[textRange]))) { index in
-                let source = range.lowerBound + index
-                return (
-                    trajectory.tokens[source], trajectory.logprobs[source], trajectory.lossMask[source],
-                    trajectory.textLength(at: source), trajectory.isTail(at: source)
-                )
+            trajectory.tokens.withUnsafeBufferPointer { tokens in
+                trajectory.logprobs.withUnsafeBufferPointer { logprobs in
+                    trajectory.lossMask.withUnsafeBufferPointer { lossMask in
+                        trajectory.textOffsets.withUnsafeBufferPointer { offsets in
+                            let runText = UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[textRange]))
+                            return build(count: range.count, text: runText) { index in
+                                let source = range.lowerBound + index
+                                return (
+                                    tokens[source], logprobs[source], lossMask[source],
+                                    offsets[source + 1] - offsets[source], source >= tailStart
+                                )
+                            }
+                        }
+                    }
+                }
             }
         }
     }

@@ -49,7 +49,10 @@ struct Trajectory {
         lossMask.withUnsafeBufferPointer { origins.stretches(from: position, to: count, lossMask: $0.baseAddress!) }
     }
 
-    func isTail(at index: Int) -> Bool { index >= count - tailCount }
+    func isTail(at index: Int) -> Bool { index >= tailStart }
+
+    /// The first of the tail's tokens (`count` when there is no tail).
+    var tailStart: Int { count - tailCount }
 
     /// Checks what can be checked without the tree; the spelling is checked
     /// as the insert goes. `spareOffsets`: an array an earlier insert is
@@ -126,23 +129,21 @@ extension Trajectory {
     mutating func spell(through index: Int, vocabulary: any TokenBytes) throws(RadixCacheError) {
         guard spelledCount <= index else { return }
         let first = spelledCount
+        // `body` reads locals only: with `self` in it (a mutating method's),
+        // `withText` would be called on a copy of the whole trajectory, and
+        // writing the offsets would copy them too. So they are taken out.
+        let tokens = tokens
+        var offsets: [Int] = []
+        swap(&offsets, &textOffsets)
         // The buffers opened once, not for each token: a new branch spells dozens.
-        spelledCount = text.utf8.withContiguousStorageIfAvailable { text in
+        spelledCount = withText { text in
             tokens.withUnsafeBufferPointer { tokens in
-                textOffsets.withUnsafeMutableBufferPointer { offsets in
-                    var next = first
-                    while next <= index,
-                        let length = Self.vocabularyLength(
-                            of: tokens[next], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[offsets[next]...])),
-                            vocabulary: vocabulary)
-                    {
-                        offsets[next + 1] = offsets[next] + length
-                        next += 1
-                    }
-                    return next
+                offsets.withUnsafeMutableBufferPointer { offsets in
+                    Self.spell(tokens, from: first, through: index, in: text, ends: offsets, vocabulary: vocabulary)
                 }
             }
-        }!
+        }
+        swap(&offsets, &textOffsets)
         guard spelledCount > index else {
             throw .tokenDoesNotSpellText(index: spelledCount, token: tokens[spelledCount], byteOffset: spelledEnd)
         }
@@ -220,9 +221,30 @@ extension Trajectory {
         }
     }
 
+    /// Spells `tokens` from `first` through `last` by the vocabulary, each
+    /// starting in `text` where `ends` says the one before ended, and writes
+    /// where each ends; returns the first it could not spell (`last + 1` when
+    /// none). Generic: the vocabulary, an existential at the callers, is
+    /// opened once for the loop rather than once a token.
+    private static func spell<Vocabulary: TokenBytes>(
+        _ tokens: UnsafeBufferPointer<UInt32>, from first: Int, through last: Int, in text: UnsafeBufferPointer<UInt8>,
+        ends: UnsafeMutableBufferPointer<Int>, vocabulary: Vocabulary
+    ) -> Int {
+        var next = first
+        while next <= last,
+            let length = vocabularyLength(
+                of: tokens[next], at: UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: text[ends[next]...])),
+                vocabulary: vocabulary)
+        {
+            ends[next + 1] = ends[next] + length
+            next += 1
+        }
+        return next
+    }
+
     /// `token`'s length where it comes at the start of `text` (see `vocabularyLength(ofNext:)`).
-    private static func vocabularyLength(
-        of token: UInt32, at text: UnsafeRawBufferPointer, vocabulary: any TokenBytes
+    private static func vocabularyLength<Vocabulary: TokenBytes>(
+        of token: UInt32, at text: UnsafeRawBufferPointer, vocabulary: Vocabulary
     ) -> Int? {
         vocabulary.spelledLength(of: token, at: text) ?? (vocabulary.mayBeOmittedFromText(token) ? 0 : nil)
     }
