@@ -20,16 +20,6 @@ extension String {
 }
 
 extension UnsafeBufferPointer<UInt8> {
-    /// Whether these bytes spell `lowercase` (an ASCII name written in
-    /// lower case), ASCII letters' case ignored: a field name picked out of
-    /// a fixed set, compared without making a `String` of the literal.
-    /// Inlinable: where the literal is known, its bytes are read without
-    /// run-time checks.
-    @inlinable
-    public func equalsIgnoringASCIICase(lowercase: StaticString) -> Bool {
-        lowercase.withUTF8Buffer { sameBytesIgnoringASCIICase(self, $0) }
-    }
-
     /// Whether some element of this comma-separated field value, without
     /// the spaces and tabs around it and not empty, satisfies `predicate`.
     func containsListElement(where predicate: (UnsafeBufferPointer<UInt8>) -> Bool) -> Bool {

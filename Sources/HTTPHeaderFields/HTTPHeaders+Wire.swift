@@ -45,6 +45,24 @@ extension HTTPHeaders {
         }
     }
 
+    /// Appends the lines of the fields called `name` (ASCII case ignored)
+    /// that `isWritten` accepts: a few fields of a list picked out where
+    /// they are written, with no list of their own to allocate. Fields of
+    /// another name's length are passed without a call.
+    public func appendLines(
+        named name: String, to head: inout [UInt8], where isWritten: (_ name: UnsafeBufferPointer<UInt8>) -> Bool
+    ) {
+        var name = name
+        name.withUTF8 { name in
+            bytes.withUnsafeBufferPointer { bytes in
+                for field in fields where field.isNamed(name, in: bytes) {
+                    guard isWritten(UnsafeBufferPointer(rebasing: bytes[field.nameRange])) else { continue }
+                    head.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[field.lineRange]))
+                }
+            }
+        }
+    }
+
     /// How many bytes `appendLines` writes for every field: room to reserve.
     public var lineBytes: Int { fields.reduce(0) { $0 + $1.lineRange.count } }
 

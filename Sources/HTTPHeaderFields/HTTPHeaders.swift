@@ -70,21 +70,6 @@ public struct HTTPHeaders: Sendable, Sequence, ExpressibleByDictionaryLiteral, E
         return name.withUTF8 { name in fields.indices.reduce(0) { hasName(name, at: $1) ? $0 + 1 : $0 } }
     }
 
-    /// The fields called `name`, sharing these fields' bytes.
-    public func fields(named name: String) -> HTTPHeaders {
-        var name = name
-        var named = HTTPHeaders()
-        named.bytes = bytes
-        name.withUTF8 { name in
-            bytes.withUnsafeBufferPointer { bytes in
-                for field in fields where field.isNamed(name, in: bytes) {
-                    named.fields.append(field)
-                }
-            }
-        }
-        return named
-    }
-
     public func contains(_ name: String) -> Bool {
         var name = name
         return name.withUTF8 { firstIndex(named: $0) != nil }

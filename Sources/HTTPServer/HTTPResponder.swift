@@ -28,16 +28,9 @@ public final class HTTPResponder {
     @exclusivity(unchecked) public private(set) var isFinished = false
     /// The status of the response once one was begun, for access logs.
     @exclusivity(unchecked) public private(set) var status: Int?
-    /// Headers every response to this request carries (a request id, say),
+    /// Fields every response to this request carries (a request id, say),
     /// whoever produces it; one the response names itself is left as it is.
-    /// Computed over a field of this module's: set from another module, the
-    /// stored property itself was accessed with the run-time exclusivity
-    /// check its attribute turns off here.
-    public var headersForEveryResponse: HTTPHeaders {
-        get { everyResponseHeaders }
-        set { everyResponseHeaders = newValue }
-    }
-    @exclusivity(unchecked) private var everyResponseHeaders = HTTPHeaders()
+    @exclusivity(unchecked) private var carried = CarriedFields()
     @exclusivity(unchecked) private var isStreaming = false
     @exclusivity(unchecked) private var isChunked = false
     /// The head of a stream, held back so that it leaves in one write with
@@ -51,6 +44,15 @@ public final class HTTPResponder {
         requestMethod = request.method
         requestKeepAlive = request.keepAlive
         isHTTP10 = request.versionMajor == 1 && request.versionMinor == 0
+    }
+
+    /// Every response to this request carries the fields of `headers`
+    /// called `name` (a request id, say), whoever produces it; one the
+    /// response names itself is left as it is. A method rather than a
+    /// property set from another module: that was accessed with the
+    /// run-time exclusivity check the attribute turns off here.
+    public func carryOnEveryResponse(fieldsNamed name: String, of headers: HTTPHeaders) {
+        carried = CarriedFields(name: name, headers: headers)
     }
 
     /// True while the client connection is gone.
@@ -68,7 +70,7 @@ public final class HTTPResponder {
         status = response.status
         let keepAlive = decideKeepAlive()
         let head = ResponseHead.bytes(
-            status: response.status, headers: response.headers, added: everyResponseHeaders,
+            status: response.status, headers: response.headers, added: carried,
             contentLength: response.body.count, keepAlive: keepAlive, http10: isHTTP10)
         // Head and body leave as two buffers of one write: copying a large
         // body behind its head would cost about as much as writing it.
@@ -87,7 +89,7 @@ public final class HTTPResponder {
         }
         let keepAlive = decideKeepAlive()
         heldHead = ResponseHead.bytes(
-            status: status, headers: headers, added: everyResponseHeaders, contentLength: contentLength,
+            status: status, headers: headers, added: carried, contentLength: contentLength,
             keepAlive: keepAlive, http10: isHTTP10, framed: contentLength != nil || !isHTTP10)
     }
 

@@ -6,7 +6,7 @@ enum ResponseHead {
     /// connection closes unless told `keep-alive`, so `http10` says so.
     /// `added` are written after `headers`, those `headers` do not name.
     static func bytes(
-        status: Int, headers: HTTPHeaders, added: HTTPHeaders = [:], contentLength: Int?, keepAlive: Bool,
+        status: Int, headers: HTTPHeaders, added: CarriedFields = CarriedFields(), contentLength: Int?, keepAlive: Bool,
         http10: Bool = false, framed: Bool = true
     ) -> [UInt8] {
         var head: [UInt8] = []

@@ -138,8 +138,8 @@ public final class RouterServer {
 
     private func handle(_ request: consuming HTTPRequest, _ responder: HTTPResponder) {
         requestIDs.assign(to: &request)
-        // The request's own line, its bytes shared: no buffer of its own.
-        responder.headersForEveryResponse = request.headers.fields(named: requestIDs.headerName)
+        // The request's own line, picked out of its fields where each head is written.
+        responder.carryOnEveryResponse(fieldsNamed: requestIDs.headerName, of: request.headers)
         let path = request.path
         // Found at the head already when keys are checked there.
         let route =

@@ -83,14 +83,19 @@ import Testing
         #expect(lines(headers) == "A: 1\r\nC: 3\r\nE: 5\r\n")
     }
 
-    @Test func fieldsNamedOneNameAreTakenApartFromTheRest() {
+    @Test func linesNamedOneNameAreTakenApartFromTheRest() {
         let headers: HTTPHeaders = [
             ("Host", "h"), ("X-Request-ID", "a"), ("X-Request-IDs", "c"), ("B", "2"), ("x-request-id", "b"), ("X-Request", "d"),
         ]
-        let named = headers.fields(named: "x-request-id")
-        #expect(lines(named) == "X-Request-ID: a\r\nx-request-id: b\r\n")
-        #expect(headers.fields(named: "missing").isEmpty)
-        #expect(lines(headers.fields(named: "x-request")) == "X-Request: d\r\n")
+        func named(_ name: String, where isWritten: (UnsafeBufferPointer<UInt8>) -> Bool = { _ in true }) -> String {
+            var head: [UInt8] = []
+            headers.appendLines(named: name, to: &head, where: isWritten)
+            return String(decoding: head, as: UTF8.self)
+        }
+        #expect(named("x-request-id") == "X-Request-ID: a\r\nx-request-id: b\r\n")
+        #expect(named("missing").isEmpty)
+        #expect(named("x-request") == "X-Request: d\r\n")
+        #expect(named("x-request-id", where: { $0.first == UInt8(ascii: "x") }) == "x-request-id: b\r\n")
         #expect(lines(headers) == "Host: h\r\nX-Request-ID: a\r\nX-Request-IDs: c\r\nB: 2\r\nx-request-id: b\r\nX-Request: d\r\n")
     }
 

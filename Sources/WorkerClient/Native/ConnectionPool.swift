@@ -6,7 +6,8 @@ import EventLoop
 /// queue). A connection is opened for a waiting request and goes to
 /// whichever request waits first once it is up.
 final class ConnectionPool {
-    /// The client keeps its pools and outlives them: no checked reference
+    /// The client keeps its pools and outlives their use (a worker's address
+    /// may keep one past it, marked `hasLeftClient`): no checked reference
     /// (`unowned` safe retained and released the client at every use).
     unowned(unsafe) let client: NativeClient
     let host: String
@@ -25,6 +26,9 @@ final class ConnectionPool {
     /// The worker was removed: no connection goes idle, and the pool leaves
     /// the client once its last one closed.
     @exclusivity(unchecked) private(set) var isRetired = false
+    /// It left its client's pools, or its client is gone: a request to its
+    /// worker gets another pool, whatever pool the worker's address remembers.
+    @exclusivity(unchecked) var hasLeftClient = false
 
     init(client: NativeClient, authority: Substring) {
         self.client = client

@@ -19,9 +19,25 @@ final class NativeClient {
         self.configuration = configuration
     }
 
+    /// Worker addresses may remember its pools (`pool(for:)`) and outlive it.
+    deinit {
+        for pool in pools.values { pool.hasLeftClient = true }
+    }
+
     /// Starts a request to an `http://` URL.
     func start(_ request: consuming UpstreamRequest, handlers: UpstreamHandlers) -> NativeTransfer {
-        let authority = request.worker.authority
+        let transfer = NativeTransfer(pool: pool(for: request.worker), request: request, handlers: handlers)
+        transfer.start()
+        return transfer
+    }
+
+    /// The pool of `address`'s authority, made on first use. The one the
+    /// address knows is taken while it is still this client's: the flag is
+    /// read first, since a pool that left a client no longer alive must not
+    /// read its (unchecked) reference to it.
+    func pool(for address: WorkerAddress) -> ConnectionPool {
+        if let known = address.knownPool, !known.hasLeftClient, known.client === self { return known }
+        let authority = address.authority
         let pool =
             pools[authority]
             ?? {
@@ -29,9 +45,8 @@ final class NativeClient {
                 pools[authority] = pool
                 return pool
             }()
-        let transfer = NativeTransfer(pool: pool, request: request, handlers: handlers)
-        transfer.start()
-        return transfer
+        address.knownPool = pool
+        return pool
     }
 
     /// The worker at `url` was removed: its idle connections close, and its
@@ -44,6 +59,7 @@ final class NativeClient {
 
     /// Called by a retired pool whose last connection closed.
     func poolUnused(_ pool: ConnectionPool) {
+        pool.hasLeftClient = true
         if let key = pools.first(where: { $0.value === pool })?.key { pools[key] = nil }
     }
 }
