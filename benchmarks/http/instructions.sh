@@ -10,7 +10,7 @@
 # costliest functions.
 #
 #   usage: benchmarks/http/instructions.sh [--path retrieve|retrieve-rollout|radix-generate|generate]
-#                                          [--binary FILE] [--requests-seconds S] [--top N] [--keep FILE]
+#                                          [--binary FILE] [--requests N] [--top N] [--keep FILE]
 #                                          [--router-args "ARGS"]   (extra slime-router flags, e.g. "--request-timeout 60")
 #     retrieve        POST /retrieve_from_text on a stored ~2 KB chat trajectory (430 tokens, 12 generated)
 #     retrieve-rollout  the same on a rollout-shaped one (427 tokens, 330 generated with log-probabilities)
@@ -18,6 +18,9 @@
 #     generate        pass-through POST /generate (no middleware)
 #   --binary defaults to .build-release/release/slime-router; --keep copies
 #   callgrind's output to FILE (for callgrind_annotate --inclusive=yes).
+#   A fixed number of requests is measured (--requests, default 2000, after
+#   500 for warm-up), not a fixed time: how far the radix cache has grown
+#   changes what an insert costs, so two builds compare only on equal counts.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 here=benchmarks/http
@@ -28,7 +31,8 @@ script=http/instructions.sh
 
 path=retrieve
 binary=.build-release/release/slime-router
-seconds=10
+requests_wanted=2000
+warmup_requests=500
 top=25
 keep=""
 router_args=""
@@ -36,7 +40,7 @@ while [ $# -gt 0 ]; do
     case $1 in
         --path) path=$2; shift 2 ;;
         --binary) binary=$2; shift 2 ;;
-        --requests-seconds) seconds=$2; shift 2 ;;
+        --requests) requests_wanted=$2; shift 2 ;;
         --top) top=$2; shift 2 ;;
         --keep) keep=$2; shift 2 ;;
         --router-args) router_args=$2; shift 2 ;;
@@ -82,9 +86,22 @@ case $path in
     generate) url="http://127.0.0.1:$port/generate" lua=$here/generate.lua ;;
 esac
 
-wrk -t1 -c8 -d3s --timeout 10s -s "$lua" "$url" -- 100000000 >/dev/null
+# wrk stops after a number of answers: its script touches a file, and wrk,
+# interrupted, prints its summary (-d only caps a run that stalls).
+counted_wrk() {
+    local answers=$1 start=$2
+    rm -f "$work/stopped"
+    WRK_STOP_AFTER=$answers WRK_STOP_FILE="$work/stopped" \
+        wrk -t1 -c8 -d600s --timeout 10s -s "$lua" "$url" -- "$start" >"$work/wrk.out" &
+    local wrk_pid=$!
+    while [ ! -e "$work/stopped" ] && kill -0 "$wrk_pid" 2>/dev/null; do sleep 0.05; done
+    kill -INT "$wrk_pid" 2>/dev/null || true
+    wait "$wrk_pid" || true
+}
+counted_wrk "$warmup_requests" 100000000
 callgrind_control -i on "$router" >/dev/null
-out=$(wrk -t1 -c8 -d"${seconds}s" --timeout 10s -s "$lua" "$url" -- 200000000)
+counted_wrk "$requests_wanted" 200000000
+out=$(cat "$work/wrk.out")
 callgrind_control -i off "$router" >/dev/null
 stop "$router"
 requests=$(echo "$out" | sed -n 's/^WRK_JSON //p' | python3 -c 'import json, sys; print(json.load(sys.stdin)["requests"])')
