@@ -1,3 +1,5 @@
+import Glibc
+
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes: rejects invalid UTF-8,
 /// trailing garbage, unescaped control characters and excessive nesting.
 public struct JSONParser {
@@ -172,35 +174,87 @@ public struct JSONParser {
             return ascii ? String(decoding: raw, as: UTF8.self) : try validatedUTF8(raw, at: start)
         }
         if bytes[index] < 0x20 { throw error("control character in string") }
-        var out: [UInt8] = []
-        // The rest of the input bounds the decoded text: reserved at once
-        // (up to 64 KB, as a body may hold many strings), not grown by doubling.
-        out.reserveCapacity(min(bytes.count - start, 64 * 1024))
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[start..<index]))
+        return try parseEscapedString(from: start, ascii: ascii)
+    }
+
+    /// The rest of a string that holds escapes, from the first one (at
+    /// `index`), decoded straight into the String's storage. Escapes only
+    /// shrink (two to twelve bytes stand for one to four), so the literal's
+    /// length bounds the text.
+    private mutating func parseEscapedString(from start: Int, ascii: Bool) throws(Error) -> String {
+        var failure: Error?
+        let text = String(unsafeUninitializedCapacity: literalBound(from: index) - start) { buffer in
+            do throws(Error) {
+                return try decodeEscapedString(from: start, ascii: ascii, into: buffer.baseAddress!)
+            } catch {
+                failure = error
+                return 0
+            }
+        }
+        if let failure { throw failure }
+        return text
+    }
+
+    /// An end the string literal cannot pass: its first quote after an even
+    /// run of backslashes (none escapes it), else the input's end. Decoding
+    /// stops there, or with an error before. Quotes are rare in texts, so
+    /// `memchr` finds them, faster than a scan that stops at every escape.
+    private func literalBound(from offset: Int) -> Int {
+        let base = bytes.baseAddress.unsafelyUnwrapped
+        var from = offset
+        while from < bytes.count, let found = memchr(base + from, Int32(UInt8(ascii: "\"")), bytes.count - from) {
+            let quote = UnsafeRawPointer(found) - base
+            // The run ends at the opening quote at the latest.
+            var backslashes = 0
+            while base.load(fromByteOffset: quote - 1 - backslashes, as: UInt8.self) == UInt8(ascii: "\\") { backslashes += 1 }
+            if backslashes % 2 == 0 { return quote }
+            from = quote + 1
+        }
+        return bytes.count
+    }
+
+    /// Decodes the string from `start` into `out` (room for the literal's
+    /// bytes), checking the text is UTF-8 unless every byte was ASCII;
+    /// returns the decoded length.
+    private mutating func decodeEscapedString(
+        from start: Int, ascii: Bool, into out: UnsafeMutablePointer<UInt8>
+    ) throws(Error) -> Int {
+        var ascii = ascii
+        var count = 0
+        func append(_ byte: UInt8) {
+            out[count] = byte
+            count += 1
+        }
+        func copy(_ range: Range<Int>) {
+            (out + count).initialize(from: bytes.baseAddress!.assumingMemoryBound(to: UInt8.self) + range.lowerBound, count: range.count)
+            count += range.count
+        }
+        copy(start..<index)
         while index < bytes.count {
             // Bytes that need no decoding are copied a run at a time.
             let run = index
             index = firstByteNeedingEscape(in: bytes, from: index, ascii: &ascii)
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[run..<index]))
+            copy(run..<index)
             guard index < bytes.count else { break }
             switch bytes[index] {
             case UInt8(ascii: "\""):
                 index += 1
-                if ascii { return String(decoding: out, as: UTF8.self) }
-                return try out.withUnsafeBytes { raw in Result { () throws(Error) in try validatedUTF8(raw, at: start) } }.get()
+                // The String's own check would repair invalid UTF-8, not reject it.
+                if !ascii { _ = try validatedUTF8(UnsafeRawBufferPointer(start: out, count: count), at: start) }
+                return count
             case UInt8(ascii: "\\"):
                 index += 1
                 guard index < bytes.count else { throw error("unterminated escape") }
                 let escape = bytes[index]
                 index += 1
                 switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): try appendUnicodeEscape(to: &out)
+                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): append(escape)
+                case UInt8(ascii: "b"): append(0x08)
+                case UInt8(ascii: "f"): append(0x0C)
+                case UInt8(ascii: "n"): append(0x0A)
+                case UInt8(ascii: "r"): append(0x0D)
+                case UInt8(ascii: "t"): append(0x09)
+                case UInt8(ascii: "u"): for byte in try unicodeEscape().utf8 { append(byte) }
                 default: throw error("invalid escape")
                 }
             default:
@@ -228,7 +282,8 @@ public struct JSONParser {
         return value
     }
 
-    private mutating func appendUnicodeEscape(to out: inout [UInt8]) throws(Error) {
+    /// The scalar a `\u` escape (or a surrogate pair of them) stands for.
+    private mutating func unicodeEscape() throws(Error) -> Unicode.Scalar {
         var code = try hex4()
         if (0xD800..<0xDC00).contains(code) {
             guard index + 6 <= bytes.count, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
@@ -241,7 +296,7 @@ public struct JSONParser {
         } else if (0xDC00..<0xE000).contains(code) {
             throw error("unpaired surrogate")
         }
-        out.append(contentsOf: String(Unicode.Scalar(code)!).utf8)
+        return Unicode.Scalar(code)!
     }
 
     private func validatedUTF8(_ raw: UnsafeRawBufferPointer, at offset: Int) throws(Error) -> String {

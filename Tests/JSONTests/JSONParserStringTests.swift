@@ -53,4 +53,38 @@ import Testing
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array("\"a\\nbc".utf8)) }
         #expect(throws: JSONParser.Error.self) { try JSONParser.parse(Array("\"a\\qb\"".utf8)) }
     }
+
+    /// Text decoded into room the literal's length gives: escapes that
+    /// shrink the most (a surrogate pair's twelve bytes to four) fill it,
+    /// escaped quotes and backslashes do not end it early, and every cut of such a literal is refused, with the error of the
+    /// byte where it stops.
+    @Test func escapesDecodeIntoTheLiteralsRoom() throws {
+        let literal = #""\ud83d\ude00\u00e9\n\u0041é\\\"\\\ud83d\ude00""#
+        #expect(try JSONParser.parse(Array(literal.utf8)).stringValue == "😀é\nAé\\\"\\😀")
+        for cut in 1..<literal.utf8.count {
+            #expect(throws: JSONParser.Error.self, "cut at \(cut)") { try JSONParser.parse(Array(literal.utf8.prefix(cut))) }
+        }
+        let refusals = [
+            (#""ab\"#, "unterminated escape", 4),
+            (#""a\u12"x""#, "invalid \\u escape", 6),
+            (#""a\ud83d\u"#, "unpaired surrogate", 8),
+            (#""a\nb"#, "unterminated string", 5),
+        ]
+        for (text, message, offset) in refusals {
+            do {
+                _ = try JSONParser.parse(Array(text.utf8))
+                Issue.record("\(text) parsed")
+            } catch {
+                #expect(error.message == message && error.offset == offset, "\(text): \(error)")
+            }
+        }
+        // A byte that is no UTF-8 after the escape, in the text's last run.
+        let invalid = Array(#""a\nb"#.utf8) + [0xC3] + Array(#"""#.utf8)
+        do {
+            _ = try JSONParser.parse(invalid)
+            Issue.record("invalid UTF-8 parsed")
+        } catch {
+            #expect(error.message == "string is not valid UTF-8" && error.offset == 1)
+        }
+    }
 }

@@ -41,7 +41,7 @@ struct RetrieveFromText {
             switch result {
             case .failure(let error): send(error.response)
             case .success(let (prompt, answer)):
-                tokens.countServed([prompt])
+                tokens.countServed(fromCache: prompt.match.tokenCount, tokenized: prompt.freshCount)
                 send(.json(200, answer))
             }
         }

@@ -143,7 +143,7 @@ public final class RadixTreeMiddleware: NamedMiddleware {
         _ prepared: PreparedPrompts, rids: [String?], _ request: ProxiedRequest, _ context: MiddlewareContext,
         _ done: @escaping (MiddlewareVerdict) -> Void
     ) {
-        tokens.countServed(prepared.prompts)
+        tokens.countServed(fromCache: prepared.tokensFromCache, tokenized: prepared.tokensTokenized)
         request.body = prepared.body
         if let affinity, let key = prepared.affinityKey {
             request.forwarding.preferredWorker = affinity.worker(forKey: key, in: context.pool)
@@ -215,20 +215,35 @@ public final class RadixTreeMiddleware: NamedMiddleware {
 /// records to store later, and the affinity key of the matched prefix. One
 /// job, so a long prompt costs the loop nothing.
 private struct PreparedPrompts: Sendable {
-    let prompts: [EncodedPrompt]
     let body: [UInt8]
     /// Optional as `Pending` keeps them: built so, rather than cast (a copy).
     let records: [PromptRecord?]
     let affinityKey: UInt64?
+    let tokensFromCache: Int
+    let tokensTokenized: Int
 
+    /// One pass over the texts: a single prompt makes no list of encoded
+    /// prompts, only the two lists the body and `Pending` need.
     init(texts: [String], body: GenerateBody, encoder: PromptEncoder, spellings: IntegerSpellings, affinity: Bool) {
-        prompts = texts.map { encoder.encode($0) }
-        self.body = body.rewritten(ids: prompts.map(\.ids), spelledBy: spellings)
-        records = prompts.map { PromptRecord($0) }
-        if affinity, prompts.count == 1, let prompt = prompts.first, !prompt.match.isMiss {
-            affinityKey = WorkerAffinity.key(prompt.text.utf8.prefix(prompt.match.matchedByteCount))
-        } else {
-            affinityKey = nil
+        var ids: [[UInt32]] = [], records: [PromptRecord?] = []
+        ids.reserveCapacity(texts.count)
+        records.reserveCapacity(texts.count)
+        var affinityKey: UInt64?
+        var fromCache = 0, tokenized = 0
+        for text in texts {
+            let prompt = encoder.encode(text)
+            if affinity, texts.count == 1, !prompt.match.isMiss {
+                affinityKey = WorkerAffinity.key(prompt.text.utf8.prefix(prompt.match.matchedByteCount))
+            }
+            fromCache += prompt.match.tokenCount
+            tokenized += prompt.freshCount
+            ids.append(prompt.ids)
+            records.append(PromptRecord(prompt))
         }
+        self.body = body.rewritten(ids: ids, spelledBy: spellings)
+        self.records = records
+        self.affinityKey = affinityKey
+        tokensFromCache = fromCache
+        tokensTokenized = tokenized
     }
 }

@@ -62,11 +62,9 @@ public final class TokenCache {
     }
 
     /// Counts prompt tokens served from the cache and tokenized afresh.
-    func countServed(_ prompts: [EncodedPrompt]) {
-        for prompt in prompts {
-            tokensFromCache += prompt.match.tokenCount
-            tokensTokenized += prompt.freshCount
-        }
+    func countServed(fromCache: Int, tokenized: Int) {
+        tokensFromCache += fromCache
+        tokensTokenized += tokenized
     }
 
     /// Stores finished generations, `outputs[i]` generated after
