@@ -103,9 +103,11 @@ public final class Tokenizer: Sendable {
             return repaired.withUTF8 { encode(utf8: $0) }
         }
         var ids: [TokenID] = []
-        // A token spells at least one byte, so a short text never outgrows
-        // its byte count (a request's new turn: growing cost a fifth of its
-        // encoding); a long one reserves a typical three bytes a token.
+        // A token spells at least one byte of the normalized text, so a
+        // short text outgrows its byte count only where normalizing
+        // lengthens it (NFC can): a request's new turn then does not grow the
+        // array (growing cost a fifth of its encoding); a long one reserves a
+        // typical three bytes a token. Only a hint: the ids are the same.
         ids.reserveCapacity(min(text.count, text.count / 3 + 64))
         caches.withValue { cache in
             rawAddedTokens.split(text) { range, token in

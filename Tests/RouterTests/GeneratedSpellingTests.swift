@@ -66,6 +66,19 @@ import Tokenizer
         }
     }
 
+    /// The visible tokens' ends (one a special token the text leaves out)
+    /// decide where output cut inside a character is cut back to.
+    @Test func outputCutInsideACharacterAfterAnOmittedSpecialTokenKeepsTheVisibleTokens() throws {
+        let start: UInt32 = 151644  // <|im_start|>
+        let visible = try ids("ab") + [start] + (try ids("cd"))
+        let cut = Array(try ids("cd 🦙").dropFirst((try ids("cd")).count).dropLast())
+        try #require(cut.count == 2)
+        let spelled = try spelling(visible + cut, client: "abcd")
+        #expect(spelled.text == "abcd")
+        #expect(spelled.storedCount == visible.count)
+        #expect(spelled.tailCount == 0)
+    }
+
     @Test func withoutClientTextOrWithTextTheTokensDoNotSpellEveryTokenIsSpelledOut() throws {
         let tokens = try ids("Four.") + [endOfTurn]
         for client in [nil, "Five.", "Four.!"] as [String?] {

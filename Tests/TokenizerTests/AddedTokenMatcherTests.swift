@@ -40,3 +40,36 @@ import Testing
         #expect(Self.pieces("") == [])
     }
 }
+
+/// A trie node with many edges: the binary search over its sorted edges
+/// finds each one, and no byte between, below or above them.
+@Suite struct AddedTokenMatcherManyEdgesTests {
+    /// `<0>` … `<9>` and `<a>` … `<f>`, added out of order.
+    static let contents = (Array("a9b0f17c3e2d4568")).map { "<\($0)>" }
+    static let matcher = AddedTokenMatcher(
+        contents.enumerated().map { AddedTokenMatcherTests.token(TokenID(100 + $0.offset), $0.element) })
+
+    static func pieces(_ text: String) -> [String] {
+        var text = text
+        return text.withUTF8 { utf8 in
+            var out: [String] = []
+            matcher.split(utf8) { range, id in
+                let piece = String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
+                out.append(id.map { "\(piece)=\($0)" } ?? piece)
+            }
+            return out
+        }
+    }
+
+    @Test func everyEdgeIsFound() {
+        for (index, content) in Self.contents.enumerated() {
+            #expect(Self.pieces("x\(content)y") == ["x", "\(content)=\(100 + index)", "y"])
+        }
+    }
+
+    @Test func bytesBetweenBelowAndAboveTheEdgesMatchNothing() {
+        for text in ["</>", "<:>", "<`>", "<g>", "<\u{7F}>", "<\u{00}>", "<A>"] {
+            #expect(Self.pieces(text) == [text])
+        }
+    }
+}
