@@ -15,7 +15,8 @@ import Testing
         token(1, "<a>"), token(2, "<a>b"), token(3, "<ab"), token(4, "<|x|>"), token(5, "<|y|>"), token(6, "z"),
     ])
 
-    static func pieces(_ text: String) -> [String] {
+    /// `text` as `matcher` splits it: plain pieces, and matched ones as `piece=id`.
+    static func pieces(_ text: String, by matcher: AddedTokenMatcher = matcher) -> [String] {
         var text = text
         return text.withUTF8 { utf8 in
             var out: [String] = []
@@ -49,17 +50,7 @@ import Testing
     static let matcher = AddedTokenMatcher(
         contents.enumerated().map { AddedTokenMatcherTests.token(TokenID(100 + $0.offset), $0.element) })
 
-    static func pieces(_ text: String) -> [String] {
-        var text = text
-        return text.withUTF8 { utf8 in
-            var out: [String] = []
-            matcher.split(utf8) { range, id in
-                let piece = String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
-                out.append(id.map { "\(piece)=\($0)" } ?? piece)
-            }
-            return out
-        }
-    }
+    static func pieces(_ text: String) -> [String] { AddedTokenMatcherTests.pieces(text, by: matcher) }
 
     @Test func everyEdgeIsFound() {
         for (index, content) in Self.contents.enumerated() {
